@@ -1,0 +1,385 @@
+// SymmDMFT (dmft.md §5) on the reference grid of §6 (steps 1–8 with the [P-corr] corrections (i)–(iii)),
+// explicit Euler or the semi-implicit (IMEX) variant of §10.3 option 2. One exported call advances many
+// rows; the host owns every byte (layout below, mirrored in src/dmft/symm.ts). Storage: all six two-time arrays
+// C_d, C_o, C_A (symmetric) and R_d, R_o, R_A (causal) are lower triangles, row-major, row n at offset
+// n(n+1)/2 with n+1 entries (diagonal stored: R_x[n][n] = 0, R_A[n][n] = 1/η). The symmetric products
+// Σ_s C[l][s]·M[s] are symv sweeps reading each stored entry once: half the traffic of §10.2's full squares.
+// Σ and M live only for the current row (work arrays).
+//
+// Parameter block (f64, index → meaning):
+//  0 S  1 m  2 K=ᾱ/m  3 τ²  4 ‖φ‖²  5 η  6 frozen a  7 spherical  8 imex  9 nh  10 nφ  11 h coeffs  12 φ̂ coeffs
+//  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 ν  22 e_tr  23 e_ts  24 φ̂(v_l)  25 work (16·S)
+import { dot_f64 } from "./blas";
+
+export const DMFT_PAR_LEN: i32 = 26;
+
+@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function P(par: usize, i: i32): f64 { return load<f64>(par + (<usize>i << 3)); }
+@inline function PP(par: usize, i: i32): usize { return <usize>load<f64>(par + (<usize>i << 3)); }
+@inline function tri(n: i32): usize { return (<usize>n * <usize>(n + 1)) >> 1; }
+
+let g0: f64 = 0;
+let g1: f64 = 0;
+let g2: f64 = 0;
+let q1: f64 = 0;
+let q2: f64 = 0;
+let q3: f64 = 0;
+let q4: f64 = 0;
+
+/** Σ c_k x^k and its first two derivatives (Horner) into g0, g1, g2. */
+@inline function series(c: usize, nc: i32, x: f64): void {
+  let p: f64 = 0, d1: f64 = 0, d2: f64 = 0;
+  for (let k = nc - 1; k >= 0; k--) {
+    d2 = d2 * x + d1;
+    d1 = d1 * x + p;
+    p = p * x + ld(c, k);
+  }
+  g0 = p; g1 = d1; g2 = 2 * d2;
+}
+
+
+/** Fused four dots over n entries: q1 = md·xd, q2 = mo·xo, q3 = md·xo, q4 = mo·xd. */
+function dot4(xd: usize, xo: usize, md: usize, mo: usize, n: i32): void {
+  let s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vd = v128.load(xd + o), vo = v128.load(xo + o);
+      const wd = v128.load(md + o), wo = v128.load(mo + o);
+      a1 = f64x2.add(a1, f64x2.mul(wd, vd));
+      a2 = f64x2.add(a2, f64x2.mul(wo, vo));
+      a3 = f64x2.add(a3, f64x2.mul(wd, vo));
+      a4 = f64x2.add(a4, f64x2.mul(wo, vd));
+    }
+    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
+  }
+  for (; i < n; i++) {
+    const vd = ld(xd, i), vo = ld(xo, i), wd = ld(md, i), wo = ld(mo, i);
+    s1 += wd * vd; s2 += wo * vo; s3 += wd * vo; s4 += wo * vd;
+  }
+  q1 = s1; q2 = s2; q3 = s3; q4 = s4;
+}
+
+/** y += c·x over n entries. */
+function axpy1(y: usize, c: f64, x: usize, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vc = f64x2.splat(c);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(vc, v128.load(x + o))));
+    }
+  }
+  for (; i < n; i++) st(y, i, ld(y, i) + c * ld(x, i));
+}
+
+/** yd += cdd·xd + cdo·xo ; yo += cod·xd + coo·xo over n entries. */
+function axpy22(yd: usize, yo: usize, xd: usize, xo: usize, cdd: f64, cdo: f64, cod: f64, coo: f64, n: i32): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const a = f64x2.splat(cdd), b = f64x2.splat(cdo), c = f64x2.splat(cod), d = f64x2.splat(coo);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vd = v128.load(xd + o), vo = v128.load(xo + o);
+      v128.store(yd + o, f64x2.add(v128.load(yd + o), f64x2.add(f64x2.mul(a, vd), f64x2.mul(b, vo))));
+      v128.store(yo + o, f64x2.add(v128.load(yo + o), f64x2.add(f64x2.mul(c, vd), f64x2.mul(d, vo))));
+    }
+  }
+  for (; i < n; i++) {
+    const vd = ld(xd, i), vo = ld(xo, i);
+    st(yd, i, ld(yd, i) + (cdd * vd + cdo * vo));
+    st(yo, i, ld(yo, i) + (cod * vd + coo * vo));
+  }
+}
+
+/** Fused row sweep: returns Σ_{i<n} x_i·w_i and does y_i += c·x_i for i < n (one read of x). */
+function dotaxpy1(x: usize, w: usize, y: usize, c: f64, n: i32): f64 {
+  let s: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vc = f64x2.splat(c);
+    let a0 = f64x2.splat(0);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vx = v128.load(x + o);
+      a0 = f64x2.add(a0, f64x2.mul(vx, v128.load(w + o)));
+      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(vc, vx)));
+    }
+    s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  }
+  for (; i < n; i++) {
+    const vx = ld(x, i);
+    s += vx * ld(w, i);
+    st(y, i, ld(y, i) + c * vx);
+  }
+  return s;
+}
+
+/** Fused symv row for the (d, o) pair: q1 = Σ md·xd, q2 = Σ mo·xo, q3 = Σ md·xo, q4 = Σ mo·xd over i < n, and
+ *  yd += cdd·xd + cdo·xo, yo += cod·xd + coo·xo over i < n (one read of the two rows). */
+function dot4axpy22(xd: usize, xo: usize, md: usize, mo: usize, yd: usize, yo: usize, cdd: f64, cdo: f64, cod: f64, coo: f64, n: i32): void {
+  let s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+    const ca = f64x2.splat(cdd), cb = f64x2.splat(cdo), cc = f64x2.splat(cod), cd = f64x2.splat(coo);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vd = v128.load(xd + o), vo = v128.load(xo + o);
+      const wd = v128.load(md + o), wo = v128.load(mo + o);
+      a1 = f64x2.add(a1, f64x2.mul(wd, vd));
+      a2 = f64x2.add(a2, f64x2.mul(wo, vo));
+      a3 = f64x2.add(a3, f64x2.mul(wd, vo));
+      a4 = f64x2.add(a4, f64x2.mul(wo, vd));
+      v128.store(yd + o, f64x2.add(v128.load(yd + o), f64x2.add(f64x2.mul(ca, vd), f64x2.mul(cb, vo))));
+      v128.store(yo + o, f64x2.add(v128.load(yo + o), f64x2.add(f64x2.mul(cc, vd), f64x2.mul(cd, vo))));
+    }
+    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
+  }
+  for (; i < n; i++) {
+    const vd = ld(xd, i), vo = ld(xo, i), wd = ld(md, i), wo = ld(mo, i);
+    s1 += wd * vd; s2 += wo * vo; s3 += wd * vo; s4 += wo * vd;
+    st(yd, i, ld(yd, i) + (cdd * vd + cdo * vo));
+    st(yo, i, ld(yo, i) + (cod * vd + coo * vo));
+  }
+  q1 = s1; q2 = s2; q3 = s3; q4 = s4;
+}
+
+/** Work length in f64 per unit S (the host allocates 14·S). */
+export function dmft_symm_work_rows(): i32 { return 16; }
+
+/** One step n of §6: rows n of Σ, R_A, C_A, observables at t_n, ν_n, then a, v, C, R at n+1.
+ *  All six two-time arrays are lower triangles; the symmetric C·M products are symv sweeps that read each
+ *  stored entry once (a dot into entry r and an axpy into entries l < r per row r).
+ *  Returns 1 if everything it wrote is finite, 0 otherwise. */
+function step(par: usize, n: i32): i32 {
+  const S = <i32>P(par, 0);
+  const m = P(par, 1), K = P(par, 2), tau2 = P(par, 3), phi2 = P(par, 4), eta = P(par, 5);
+  const frozen = P(par, 6) != 0, spherical = P(par, 7) != 0, imex = P(par, 8) != 0;
+  const nh = <i32>P(par, 9), nph = <i32>P(par, 10);
+  const hc = PP(par, 11), phc = PP(par, 12);
+  const Cd = PP(par, 13), Co = PP(par, 14), CA = PP(par, 15);
+  const Rd = PP(par, 16), Ro = PP(par, 17), RA = PP(par, 18);
+  const A = PP(par, 19), V = PP(par, 20), NU = PP(par, 21), ETR = PP(par, 22), ETS = PP(par, 23), PHV = PP(par, 24);
+  const W = PP(par, 25);
+  const S8 = <usize>S << 3;
+  const SigC = W, SigR = W + S8, Hd = W + 2 * S8, Ho = W + 3 * S8, H1d = W + 4 * S8, H1o = W + 5 * S8;
+  const H2d = W + 6 * S8, H2o = W + 7 * S8, MRd = W + 8 * S8, MRo = W + 9 * S8, MCd = W + 10 * S8, MCo = W + 11 * S8;
+  const accD = W + 12 * S8, accO = W + 13 * S8, Ud = W + 14 * S8, Uo = W + 15 * S8;
+  const im = 1.0 / m, wo = (m - 1) / m;
+
+  const on = tri(n) << 3;
+  const cdn = Cd + on, con = Co + on, can = CA + on;
+  const rdn = Rd + on, ron = Ro + on, ran = RA + on;
+  const an = ld(A, n), vn = ld(V, n);
+  const phn = ld(PHV, n);
+  series(phc, nph, vn);
+  const php = g1; // φ̂′(v_n)
+
+  // 1. Σ rows and the kernel values h, h′, h″ on row n.
+  const base = tau2 + phi2 - an * phn;
+  for (let l = 0; l <= n; l++) {
+    const al = ld(A, l);
+    series(hc, nh, ld(cdn, l));
+    const hd = g0, h1d = g1, h2d = g2;
+    series(hc, nh, ld(con, l));
+    const ho = g0, h1o = g1, h2o = g2;
+    st(Hd, l, hd); st(Ho, l, ho); st(H1d, l, h1d); st(H1o, l, h1o); st(H2d, l, h2d); st(H2o, l, h2o);
+    st(SigC, l, base - al * ld(PHV, l) + an * al * (im * hd + wo * ho));
+    st(SigR, l, l < n ? an * al * (im * h1d * ld(rdn, l) + wo * h1o * ld(ron, l)) : 0.0);
+  }
+
+  // 2. Volterra rows (D27) in one sweep over rows r < n of R_A and C_A:
+  //    R_A[n][l] = −η Σ_r Σ_R[r] R_A[r][l] (axpy of row r), Ud[l] = Σ_r Σ_R[r] C_A[r][l] (symv), C_A[n][r] ← R_A[r]·Σ_C.
+  for (let l = 0; l <= n; l++) { st(ran, l, 0.0); st(Ud, l, 0.0); }
+  for (let r = 0; r < n; r++) {
+    const rar = RA + (tri(r) << 3), car = CA + (tri(r) << 3);
+    const sr = ld(SigR, r);
+    st(can, r, dotaxpy1(rar, SigC, ran, -eta * sr, r + 1));
+    const cd = dotaxpy1(car, SigR, Ud, sr, r);
+    st(Ud, r, ld(Ud, r) + (cd + ld(car, r) * sr));
+  }
+  st(ran, n, 1.0 / eta);
+  for (let l = 0; l < n; l++) st(can, l, -eta * (ld(Ud, l) + ld(can, l)));
+  st(can, n, -eta * (dot_f64(can, SigR, n) + dot_f64(ran, SigC, n + 1)));
+
+  // 3. Observables at t_n.
+  st(ETR, n, -0.5 * ld(can, n));
+  series(hc, nh, ld(cdn, n)); // h(C_d(t,t)) = h(1) when spherical
+  const h1 = g0;
+  const cnn = ld(con, n);
+  series(hc, nh, cnn);
+  st(ETS, n, 0.5 * (tau2 + phi2 - 2 * an * phn + im * an * an * h1 + wo * an * an * g0));
+
+  // 4. Integrated response and kernel rows.
+  let In: f64 = 0;
+  for (let s = 0; s <= n; s++) In += ld(ran, s);
+  In *= eta;
+  for (let s = 0; s <= n; s++) {
+    const pref = K * an * ld(A, s);
+    const ra = ld(ran, s), ca = ld(can, s);
+    st(MRd, s, pref * (ra * ld(H1d, s) + ca * ld(H2d, s) * ld(rdn, s)));
+    st(MRo, s, pref * (ra * ld(H1o, s) + ca * ld(H2o, s) * ld(ron, s)));
+    st(MCd, s, pref * ca * ld(H1d, s));
+    st(MCo, s, pref * ca * ld(H1o, s));
+  }
+
+  // 5. Lagrange multiplier.
+  let nu: f64 = 0;
+  if (spherical) {
+    dot4(cdn, con, MRd, MRo, n + 1);
+    const sr = q1 + (m - 1) * q2;
+    dot4(rdn, ron, MCd, MCo, n + 1);
+    const sc = q1 + (m - 1) * q2;
+    nu = K * php * vn * an * In - eta * im * sr - eta * im * sc;
+  }
+  st(NU, n, nu);
+
+  // Local (s = n) terms: L_x = η·M_R^x[n] = K a_n² h′(C_x[n][n]). The semi-implicit scheme takes them out of
+  // the sums (M_R[n] := 0 below) and solves A·X_{n+1} = X_n + η E with A = I + η(νI + Λ),
+  // Λ = (1/m)[[Ld, (m−1)Lo], [Lo, Ld + (m−2)Lo]].
+  const Ld = eta * ld(MRd, n), Lo = eta * ld(MRo, n);
+  const a11 = 1 + eta * (nu + im * Ld), a12 = eta * wo * Lo;
+  const a21 = eta * im * Lo, a22 = 1 + eta * (nu + im * (Ld + (m - 2) * Lo));
+  const det = a11 * a22 - a12 * a21;
+  const i11 = a22 / det, i12 = -a12 / det, i21 = -a21 / det, i22 = a11 / det;
+
+  // 6. Scalars.
+  if (!frozen) {
+    let s1: f64 = 0, s2: f64 = 0;
+    for (let s = 0; s <= n; s++) {
+      const as = ld(A, s);
+      s1 += ld(ran, s) * as * (im * ld(Hd, s) + wo * ld(Ho, s));
+      s2 += ld(can, s) * as * (im * ld(H1d, s) * ld(rdn, s) + wo * ld(H1o, s) * ld(ron, s));
+    }
+    st(A, n + 1, an + eta * (K * phn * In - K * eta * s1 - K * eta * s2));
+  } else st(A, n + 1, an);
+  if (imex) { st(MRd, n, 0.0); st(MRo, n, 0.0); }
+  let sv: f64 = 0;
+  for (let s = 0; s <= n; s++) sv += (ld(MRd, s) + (m - 1) * ld(MRo, s)) * ld(V, s);
+  let vnext: f64;
+  if (imex) {
+    const ev = K * php * an * In - eta * im * sv;
+    vnext = (vn + eta * ev) / (1 + eta * (nu + im * (Ld + (m - 1) * Lo)));
+  } else {
+    vnext = vn + eta * (-nu * vn + K * php * an * In - eta * im * sv);
+  }
+  st(V, n + 1, vnext);
+  series(phc, nph, vnext);
+  st(PHV, n + 1, g0);
+
+  // 7 + 8. One sweep over rows r ≤ n of C_d, C_o (symv with M_R) and R_d, R_o (dots with M_C for row r;
+  //   axpys M_R[r]·R[r][·] for the response columns). Ud/Uo collect the C_d/C_o combinations of D31,
+  //   accD/accO the response sums of D32.
+  for (let l = 0; l <= n; l++) { st(Ud, l, 0.0); st(Uo, l, 0.0); st(accD, l, 0.0); st(accO, l, 0.0); }
+  for (let r = 0; r <= n; r++) {
+    const orr = tri(r) << 3;
+    const cdr = Cd + orr, cor = Co + orr, rdr = Rd + orr, ror = Ro + orr;
+    const md = ld(MRd, r), mo = ld(MRo, r);
+    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
+    dot4axpy22(cdr, cor, MRd, MRo, Ud, Uo, md, c1, mo, c2, r);
+    const xdd = ld(cdr, r), xoo = ld(cor, r); // diagonal entries: dot only
+    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
+    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    dot4axpy22(rdr, ror, MCd, MCo, accD, accO, md, c1, mo, c2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    st(Ud, r, ld(Ud, r) + ud);
+    st(Uo, r, ld(Uo, r) + uo);
+  }
+  const on1 = tri(n + 1) << 3;
+  const cdn1 = Cd + on1, con1 = Co + on1;
+  const sig = K * php * an * In;
+  let dCdn: f64 = 0, dCon: f64 = 0;
+  for (let l = 0; l <= n; l++) {
+    const sl = sig * ld(V, l);
+    const ed = sl - eta * im * ld(Ud, l);
+    const eo = sl - eta * im * ld(Uo, l);
+    const xd = ld(cdn, l), xo = ld(con, l);
+    let nd: f64, no: f64;
+    if (imex) {
+      const bd = xd + eta * ed, bo = xo + eta * eo;
+      nd = i11 * bd + i12 * bo;
+      no = i21 * bd + i22 * bo;
+      if (l == n) { dCdn = ed; dCon = eo; }
+    } else {
+      const dd = -nu * xd + ed, dd2 = -nu * xo + eo;
+      nd = xd + eta * dd;
+      no = xo + eta * dd2;
+      if (l == n) { dCdn = dd; dCon = dd2; }
+    }
+    st(cdn1, l, nd);
+    st(con1, l, no);
+  }
+  // Equal time: C_d = 1 (spherical), dC_o(t,t)/dt = 2∂_tC_o(t,t′)|t′→t.
+  let cdd: f64, cod: f64;
+  if (imex) {
+    if (spherical) {
+      cdd = 1.0;
+      cod = (cnn + 2 * eta * (dCon - im * Lo)) / (1 + 2 * eta * (nu + im * (Ld + (m - 2) * Lo)));
+    } else {
+      const b11 = 1 + 2 * eta * (nu + im * Ld), b12 = 2 * eta * wo * Lo;
+      const b21 = 2 * eta * im * Lo, b22 = 1 + 2 * eta * (nu + im * (Ld + (m - 2) * Lo));
+      const dt = b11 * b22 - b12 * b21;
+      const rd = ld(cdn, n) + 2 * eta * dCdn, ro = cnn + 2 * eta * dCon;
+      cdd = (b22 * rd - b12 * ro) / dt;
+      cod = (-b21 * rd + b11 * ro) / dt;
+    }
+  } else {
+    cdd = spherical ? 1.0 : ld(cdn, n) + 2 * eta * dCdn;
+    cod = cnn + 2 * eta * dCon;
+  }
+  st(cdn1, n + 1, cdd);
+  st(con1, n + 1, cod);
+
+  // Response rows n+1.
+  const rdn1 = Rd + on1, ron1 = Ro + on1;
+  for (let l = 0; l < n; l++) {
+    const ed = -eta * im * ld(accD, l), eo = -eta * im * ld(accO, l);
+    const xd = ld(rdn, l), xo = ld(ron, l);
+    if (imex) {
+      const bd = xd + eta * ed, bo = xo + eta * eo;
+      st(rdn1, l, i11 * bd + i12 * bo);
+      st(ron1, l, i21 * bd + i22 * bo);
+    } else {
+      st(rdn1, l, xd + eta * (-nu * xd + ed));
+      st(ron1, l, xo + eta * (-nu * xo + eo));
+    }
+  }
+  st(rdn1, n, 1.0); st(ron1, n, 0.0);
+  st(rdn1, n + 1, 0.0); st(ron1, n + 1, 0.0);
+
+  const chk = ld(ETR, n) + ld(ETS, n) + nu + ld(A, n + 1) + vnext + cod + cdd;
+  return isFinite<f64>(chk) ? 1 : 0;
+}
+
+/** Initial row: a_0, v_0 = 0, C_d[0][0] = 1, C_o[0][0] = 0, R[0][0] = 0, φ̂(v_0). */
+export function dmft_symm_init(par: usize, a0: f64): void {
+  const A = PP(par, 19), V = PP(par, 20), PHV = PP(par, 24);
+  st(A, 0, a0);
+  st(V, 0, 0.0);
+  series(PP(par, 12), <i32>P(par, 10), 0.0);
+  st(PHV, 0, g0);
+  st(PP(par, 13), 0, 1.0);
+  st(PP(par, 14), 0, 0.0);
+  st(PP(par, 16), 0, 0.0);
+  st(PP(par, 17), 0, 0.0);
+}
+
+/** Advance steps n0..n1−1 (step n writes the observables of row n and the state of row n+1).
+ *  Returns n1, or n+1 after the first step that produced a non-finite value. */
+export function dmft_symm_run(par: usize, n0: i32, n1: i32): i32 {
+  for (let n = n0; n < n1; n++) {
+    if (step(par, n) == 0) return n + 1;
+  }
+  return n1;
+}

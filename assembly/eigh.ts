@@ -1,0 +1,500 @@
+// Symmetric eigensolver (f64, row-major) and tridiagonal tools (kernel.md §11.2, engineering.md §6).
+//
+// Reduction: top-down Householder (LAPACK dsytd2 'L' order): reflector k acts on indices k+1..n-1, so
+// Q e_0 = e_0. The working triangle is the UPPER one of the row-major matrix, so the symmetric
+// matvec (fused dot + axpy) and the rank-2 update walk contiguous rows (SIMD f64x2). The reflector
+// v_k (v_k[0] = 1 stored explicitly) is kept in row k, columns k+1..n-1.
+// Eigenvectors: Qᵀ is formed in place (backward accumulation, row operations), then implicit QL
+// (tql2 family) rotates ROWS of Qᵀ (contiguous), and the result is transposed so that the output
+// has eigenvectors in columns.
+import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
+
+@inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function at(A: usize, n: i32, i: i32, j: i32): usize {
+  return A + ((<usize>i * <usize>n + <usize>j) << 3);
+}
+
+const EPS: f64 = 2.220446049250313e-16;
+/** QL iterations allowed per eigenvalue before giving up. */
+const MAX_ITER: i32 = 60;
+
+// t = x·v (returned) and p += a·x in one pass over x (length len).
+@inline function dot_axpy(len: i32, x: usize, v: usize, p: usize, a: f64): f64 {
+  let s: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(a);
+    let acc = f64x2.splat(0);
+    for (; i + 1 < len; i += 2) {
+      const o = <usize>i << 3;
+      const xv = v128.load(x + o);
+      acc = f64x2.add(acc, f64x2.mul(xv, v128.load(v + o)));
+      v128.store(p + o, f64x2.add(v128.load(p + o), f64x2.mul(va, xv)));
+    }
+    s = f64x2.extract_lane(acc, 0) + f64x2.extract_lane(acc, 1);
+  }
+  for (; i < len; i++) {
+    const xv = ldf(x, i);
+    s += xv * ldf(v, i);
+    stf(p, i, ldf(p, i) + a * xv);
+  }
+  return s;
+}
+
+// x -= a·w + b·v (length len).
+@inline function rank2_row(len: i32, x: usize, w: usize, v: usize, a: f64, b: f64): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const va = f64x2.splat(a);
+    const vb = f64x2.splat(b);
+    for (; i + 1 < len; i += 2) {
+      const o = <usize>i << 3;
+      v128.store(x + o, f64x2.sub(v128.load(x + o),
+        f64x2.add(f64x2.mul(va, v128.load(w + o)), f64x2.mul(vb, v128.load(v + o)))));
+    }
+  }
+  for (; i < len; i++) stf(x, i, ldf(x, i) - (a * ldf(w, i) + b * ldf(v, i)));
+}
+
+/** Householder tridiagonalisation T = Qᵀ A Q of a symmetric row-major n×n A (only the upper
+ *  triangle, j ≥ i, is read). Outputs: diag[0..n), off[0..n) with off[i] = T[i][i+1] (off[n-1] = 0);
+ *  work (≥ 2n f64): work[0..n) = tau (tau[k] of reflector k; tau[n-2] = tau[n-1] = 0), work[n..2n)
+ *  scratch. A keeps reflector k in row k, columns k+1..n-1 (v[0] = 1 stored); H_k = I − tau_k v vᵀ
+ *  acts on indices k+1..n-1, Q = H_0 H_1 ⋯ H_{n-3}, so Q e_0 = e_0. The rest of A is overwritten. */
+export function tridiag_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
+  if (n <= 0) return;
+  const tau = work;
+  const p = work + (<usize>n << 3);
+  for (let k = 0; k < n - 2; k++) {
+    stf(diag, k, load<f64>(at(A, n, k, k)));
+    const m = n - k - 1;
+    const v = at(A, n, k, k + 1);
+    const alpha = load<f64>(v);
+    const sigma = dot_f64(v + 8, v + 8, m - 1);
+    let t: f64 = 0;
+    let beta = alpha;
+    if (sigma != 0) {
+      let nrm = sqrt(alpha * alpha + sigma);
+      if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(v, m);
+      beta = alpha >= 0 ? -nrm : nrm;
+      t = (beta - alpha) / beta;
+      scale_f64(m - 1, 1.0 / (alpha - beta), v + 8);
+    }
+    store<f64>(v, 1.0);
+    stf(off, k, beta);
+    stf(tau, k, t);
+    if (t == 0) continue;
+    // p = tau · A22 v, A22 = trailing block (k+1..n-1), upper triangle stored row-wise
+    memory.fill(p, 0, <usize>m << 3);
+    for (let r = 0; r < m; r++) {
+      const row = at(A, n, k + 1 + r, k + 1 + r);
+      const vr = ldf(v, r);
+      const s = dot_axpy(m - r - 1, row + 8, v + (<usize>(r + 1) << 3), p + (<usize>(r + 1) << 3), vr);
+      stf(p, r, ldf(p, r) + load<f64>(row) * vr + s);
+    }
+    scale_f64(m, t, p);
+    const kk = 0.5 * t * dot_f64(p, v, m);
+    axpy_f64(m, -kk, v, p); // p = w
+    for (let r = 0; r < m; r++) {
+      const row = at(A, n, k + 1 + r, k + 1 + r);
+      const ro = <usize>r << 3;
+      rank2_row(m - r, row, p + ro, v + ro, ldf(v, r), ldf(p, r));
+    }
+  }
+  if (n >= 2) {
+    stf(diag, n - 2, load<f64>(at(A, n, n - 2, n - 2)));
+    stf(off, n - 2, load<f64>(at(A, n, n - 2, n - 1)));
+    stf(tau, n - 2, 0);
+  }
+  stf(diag, n - 1, load<f64>(at(A, n, n - 1, n - 1)));
+  stf(off, n - 1, 0);
+  stf(tau, n - 1, 0);
+}
+
+/** Apply Q (trans = 0) or Qᵀ (trans ≠ 0) from tridiag_f64 to B (n×ncols row-major), in place.
+ *  A and tau as left by tridiag_f64; work ≥ ncols f64. Row 0 of B is never changed (Q e_0 = e_0). */
+export function apply_q_f64(A: usize, n: i32, tau: usize, B: usize, ncols: i32, trans: i32, work: usize): void {
+  if (n < 3 || ncols <= 0) return;
+  for (let s = 0; s < n - 2; s++) {
+    const k = trans != 0 ? s : n - 3 - s;
+    const t = ldf(tau, k);
+    if (t == 0) continue;
+    const m = n - k - 1;
+    const v = at(A, n, k, k + 1);
+    // u = vᵀ B[k+1..n-1, :]
+    memory.fill(work, 0, <usize>ncols << 3);
+    for (let r = 0; r < m; r++) {
+      const vr = ldf(v, r);
+      if (vr != 0) axpy_f64(ncols, vr, at(B, ncols, k + 1 + r, 0), work);
+    }
+    for (let r = 0; r < m; r++) {
+      const vr = ldf(v, r);
+      if (vr != 0) axpy_f64(ncols, -t * vr, work, at(B, ncols, k + 1 + r, 0));
+    }
+  }
+}
+
+/** Overwrite A (holding tridiag_f64 reflectors) with Qᵀ (rows of the result = columns of Q).
+ *  Backward accumulation Qᵀ = H_{n-3} ⋯ H_0 by right multiplications; only the trailing block is
+ *  touched at each step. Reflectors are applied two at a time (k, k−1): per row one fused pass for
+ *  both dot products (the second corrected by v_k·v_{k−1}) and one rank-2 pass.
+ *  scratch ≥ n f64 (a copy of v_k, whose row is overwritten by the identity). */
+function form_qt(A: usize, n: i32, tau: usize, scratch: usize): void {
+  let k = n - 2;
+  while (k >= 1) {
+    const t1 = ldf(tau, k);
+    const t2 = ldf(tau, k - 1);
+    const m1 = n - k - 1; // length of v_k (cols k+1..n-1)
+    const v2 = at(A, n, k - 1, k); // v_{k-1}: cols k..n-1, stays in row k-1
+    memory.copy(scratch, at(A, n, k, k + 1), <usize>m1 << 3);
+    const v1 = scratch;
+    // rows/cols k+1 and k of the partial product are the identity
+    for (let r = k + 1; r >= k; r--) {
+      memory.fill(at(A, n, r, r), 0, <usize>(n - r) << 3);
+      store<f64>(at(A, n, r, r), 1.0);
+      for (let c = r + 1; c < n; c++) store<f64>(at(A, n, c, r), 0);
+    }
+    if (t1 == 0 && t2 == 0) { k -= 2; continue; }
+    const vv = dot_f64(v1, v2 + 8, m1);
+    const v20 = load<f64>(v2);
+    for (let i = k; i < n; i++) {
+      const row = at(A, n, i, k);
+      const x = row + 8; // cols k+1..
+      let d1: f64 = 0;
+      let d2: f64 = 0;
+      let c = 0;
+      if (ASC_FEATURE_SIMD) {
+        let a1 = f64x2.splat(0);
+        let a2 = f64x2.splat(0);
+        for (; c + 1 < m1; c += 2) {
+          const o = <usize>c << 3;
+          const xv = v128.load(x + o);
+          a1 = f64x2.add(a1, f64x2.mul(xv, v128.load(v1 + o)));
+          a2 = f64x2.add(a2, f64x2.mul(xv, v128.load(v2 + 8 + o)));
+        }
+        d1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+        d2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+      }
+      for (; c < m1; c++) {
+        const xv = ldf(x, c);
+        d1 += xv * ldf(v1, c);
+        d2 += xv * ldf(v2 + 8, c);
+      }
+      d2 += load<f64>(row) * v20;
+      const g1 = t1 * d1;
+      const g2 = t2 * (d2 - g1 * vv);
+      store<f64>(row, load<f64>(row) - g2 * v20);
+      rank2_row(m1, x, v1, v2 + 8, g1, g2);
+    }
+    k -= 2;
+  }
+  if (k == 0) {
+    // last single reflector H_0
+    const r = 1;
+    memory.fill(at(A, n, r, r), 0, <usize>(n - r) << 3);
+    store<f64>(at(A, n, r, r), 1.0);
+    for (let c = r + 1; c < n; c++) store<f64>(at(A, n, c, r), 0);
+    const t = ldf(tau, 0);
+    if (t != 0) {
+      const m = n - 1;
+      const v = A + 8;
+      for (let i = 1; i < n; i++) {
+        const row = at(A, n, i, 1);
+        const g = t * dot_f64(row, v, m);
+        if (g != 0) axpy_f64(m, -g, v, row);
+      }
+    }
+  }
+  if (n >= 1) {
+    memory.fill(A, 0, <usize>n << 3);
+    store<f64>(A, 1.0);
+    for (let c = 1; c < n; c++) store<f64>(at(A, n, c, 0), 0);
+  }
+}
+
+/** Apply the rotation sequence of one QL sweep, i = m-1 down to l, to rows of Z:
+ *  row_{i+1} ← s_i row_i + c_i row_{i+1},  row_i ← c_i row_i − s_i row_{i+1}.
+ *  Column-blocked (8 columns = 4 f64x2 chains): each element is loaded and stored once per sweep and
+ *  the running row stays in registers (the deferred form of LAPACK dlasr). Bitwise equal to applying
+ *  the rotations one at a time. */
+function apply_rotations(Z: usize, ldz: i32, zlen: i32, l: i32, m: i32, C: usize, S: usize): void {
+  // chunks of ROT_CHUNK consecutive rotations: the chunk's rows (≤ 9 lines per column block) stay in
+  // L1 even for power-of-two row strides, and each row is read/written once per chunk.
+  for (let hi = m - 1; hi >= l; hi -= ROT_CHUNK) {
+    const lo = max(l, hi - ROT_CHUNK + 1);
+    rot_chunk(Z, ldz, zlen, lo, hi, C, S);
+  }
+}
+
+const ROT_CHUNK: i32 = 8;
+
+// rotations i = hi down to lo on rows lo..hi+1
+function rot_chunk(Z: usize, ldz: i32, zlen: i32, lo: i32, hi: i32, C: usize, S: usize): void {
+  const zrow = <usize>ldz << 3;
+  let cb = 0;
+  if (ASC_FEATURE_SIMD) {
+    for (; cb + 7 < zlen; cb += 8) {
+      let pm = Z + (<usize>cb << 3) + <usize>(hi + 1) * zrow;
+      let k0 = v128.load(pm), k1 = v128.load(pm, 16), k2 = v128.load(pm, 32), k3 = v128.load(pm, 48);
+      for (let i = hi; i >= lo; i--) {
+        const vc = f64x2.splat(ldf(C, i));
+        const vs = f64x2.splat(ldf(S, i));
+        const pi = pm - zrow;
+        const z0 = v128.load(pi), z1 = v128.load(pi, 16), z2 = v128.load(pi, 32), z3 = v128.load(pi, 48);
+        v128.store(pm, f64x2.add(f64x2.mul(vs, z0), f64x2.mul(vc, k0)));
+        v128.store(pm, f64x2.add(f64x2.mul(vs, z1), f64x2.mul(vc, k1)), 16);
+        v128.store(pm, f64x2.add(f64x2.mul(vs, z2), f64x2.mul(vc, k2)), 32);
+        v128.store(pm, f64x2.add(f64x2.mul(vs, z3), f64x2.mul(vc, k3)), 48);
+        k0 = f64x2.sub(f64x2.mul(vc, z0), f64x2.mul(vs, k0));
+        k1 = f64x2.sub(f64x2.mul(vc, z1), f64x2.mul(vs, k1));
+        k2 = f64x2.sub(f64x2.mul(vc, z2), f64x2.mul(vs, k2));
+        k3 = f64x2.sub(f64x2.mul(vc, z3), f64x2.mul(vs, k3));
+        pm = pi;
+      }
+      v128.store(pm, k0);
+      v128.store(pm, k1, 16);
+      v128.store(pm, k2, 32);
+      v128.store(pm, k3, 48);
+    }
+  }
+  for (; cb < zlen; cb++) {
+    let pm = Z + (<usize>cb << 3) + <usize>(hi + 1) * zrow;
+    let k = load<f64>(pm);
+    for (let i = hi; i >= lo; i--) {
+      const c = ldf(C, i);
+      const s = ldf(S, i);
+      const pi = pm - zrow;
+      const z = load<f64>(pi);
+      store<f64>(pm, s * z + c * k);
+      k = c * z - s * k;
+      pm = pi;
+    }
+    store<f64>(pm, k);
+  }
+}
+
+/** Implicit QL (tql2) on the symmetric tridiagonal (d, e), e[i] = T[i][i+1], e[n-1] ignored.
+ *  Rotates rows i, i+1 of Z (row stride ldz, zlen entries per row). On exit d is ascending and the
+ *  rows of Z are permuted to match; e is destroyed. Returns 0, or l+1 if eigenvalue l failed. */
+function tql(d: usize, e: usize, n: i32, Z: usize, ldz: i32, zlen: i32, rot: usize): i32 {
+  if (n <= 0) return 0;
+  stf(e, n - 1, 0);
+  for (let i = 0; i < n; i++) {
+    if (!isFinite(ldf(d, i)) || !isFinite(ldf(e, i))) return n + 1; // NaN/Inf input: QL cannot converge
+  }
+  let f: f64 = 0;
+  let tst1: f64 = 0;
+  let status = 0;
+  const zrow = <usize>ldz << 3;
+  for (let l = 0; l < n; l++) {
+    tst1 = max(tst1, abs(ldf(d, l)) + abs(ldf(e, l)));
+    let m = l;
+    while (m < n) {
+      if (abs(ldf(e, m)) <= EPS * tst1) break;
+      m++;
+    }
+    if (m >= n) m = n - 1;
+    if (m > l) {
+      let iter = 0;
+      do {
+        iter++;
+        if (iter > MAX_ITER) { if (status == 0) status = l + 1; break; }
+        let g = ldf(d, l);
+        let p = (ldf(d, l + 1) - g) / (2.0 * ldf(e, l));
+        let r = NativeMath.hypot(p, 1.0);
+        if (p < 0) r = -r;
+        stf(d, l, ldf(e, l) / (p + r));
+        stf(d, l + 1, ldf(e, l) * (p + r));
+        const dl1 = ldf(d, l + 1);
+        let h = g - ldf(d, l);
+        for (let i = l + 2; i < n; i++) stf(d, i, ldf(d, i) - h);
+        f += h;
+        p = ldf(d, m);
+        let c: f64 = 1, c2: f64 = 1, c3: f64 = 1;
+        const el1 = ldf(e, l + 1);
+        let s: f64 = 0, s2: f64 = 0;
+        for (let i = m - 1; i >= l; i--) {
+          c3 = c2;
+          c2 = c;
+          s2 = s;
+          const ei = ldf(e, i);
+          g = c * ei;
+          h = c * p;
+          r = NativeMath.hypot(p, ei);
+          stf(e, i + 1, s * r);
+          s = ei / r;
+          c = p / r;
+          const di = ldf(d, i);
+          p = c * di - s * g;
+          stf(d, i + 1, h + s * (c * g + s * di));
+          if (rot != 0) {
+            stf(rot, i, c);
+            stf(rot + (<usize>n << 3), i, s);
+            continue;
+          }
+          const zi = Z + <usize>i * zrow;
+          const zi1 = zi + zrow;
+          if (zlen == 1) {
+            const a = load<f64>(zi);
+            const b = load<f64>(zi1);
+            store<f64>(zi1, s * a + c * b);
+            store<f64>(zi, c * a - s * b);
+          } else {
+            rot_f64(zlen, zi1, zi, c, s);
+          }
+        }
+        if (rot != 0) apply_rotations(Z, ldz, zlen, l, m, rot, rot + (<usize>n << 3));
+        p = -s * s2 * c3 * el1 * ldf(e, l) / dl1;
+        stf(e, l, s * p);
+        stf(d, l, c * p);
+      } while (abs(ldf(e, l)) > EPS * tst1);
+    }
+    stf(d, l, ldf(d, l) + f);
+    stf(e, l, 0);
+  }
+  // selection sort, ascending, permuting rows of Z
+  for (let i = 0; i < n - 1; i++) {
+    let k = i;
+    let pmin = ldf(d, i);
+    for (let j = i + 1; j < n; j++) {
+      const dj = ldf(d, j);
+      if (dj < pmin) { k = j; pmin = dj; }
+    }
+    if (k != i) {
+      stf(d, k, ldf(d, i));
+      stf(d, i, pmin);
+      const zi = Z + <usize>i * zrow;
+      const zk = Z + <usize>k * zrow;
+      for (let c = 0; c < zlen; c++) {
+        const o = <usize>c << 3;
+        const t = load<f64>(zi + o);
+        store<f64>(zi + o, load<f64>(zk + o));
+        store<f64>(zk + o, t);
+      }
+    }
+  }
+  return status;
+}
+
+/** Eigenvalues of the symmetric tridiagonal T (diag, off with off[i] = T[i][i+1], length n each,
+ *  off[n-1] ignored) and the FIRST ROW of its eigenvector matrix. z0 (length n) is the row being
+ *  rotated: pass [1, 0, …, 0] for T itself (or the first row of a basis already applied). On exit
+ *  diag holds ascending eigenvalues, z0[j] = first component of eigenvector j, off is destroyed.
+ *  O(n²). Returns 0, or nonzero if QL did not converge (60 iterations per eigenvalue). */
+export function tql_first_f64(diag: usize, off: usize, n: i32, z0: usize): i32 {
+  return tql(diag, off, n, z0, 1, 1, 0);
+}
+
+/** Eigenvalues and ALL eigenvectors of a symmetric tridiagonal matrix. Z (n×n) must hold a row-major
+ *  basis on entry (identity for T itself); on exit row j of Z is eigenvector j (note: ROWS).
+ *  work ≥ 2n f64 (rotation buffer). */
+export function tql_rows_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize): i32 {
+  return tql(diag, off, n, Z, n, n, work);
+}
+
+/** Symmetric eigendecomposition A = V diag(W) Vᵀ. A: n×n row-major symmetric (upper triangle read),
+ *  overwritten by V with eigenvectors in COLUMNS: V[i*n + j] = component i of eigenvector j.
+ *  W (n): eigenvalues ascending. work ≥ 3n f64. Returns 0, or nonzero if QL failed to converge.
+ *  = eigh_reduce_f64 + tql_cols_f64(0, n) + transpose_sq_f64 (the phases are exported so the QL
+ *  phase can be split by columns over workers, see tql_cols_f64). */
+export function eigh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const off = work;
+  const tw = work + (<usize>n << 3); // tau (n) + scratch (n)
+  eigh_reduce_f64(A, n, W, off, tw);
+  const st = tql(W, off, n, A, n, n, tw); // tau is consumed: reuse tau + scratch (2n) for rotations
+  transpose_sq_f64(A, n);
+  return st;
+}
+
+/** Phase 1 of eigh_f64: Householder reduction and in-place formation of Qᵀ. On exit A holds Qᵀ
+ *  (row-major; row r = column r of Q), diag/off the tridiagonal T = Qᵀ A Q (off[i] = T[i][i+1]).
+ *  work ≥ 2n f64 (scratch). */
+export function eigh_reduce_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
+  if (n <= 0) return;
+  tridiag_f64(A, n, diag, off, work);
+  form_qt(A, n, work, work + (<usize>n << 3));
+}
+
+/** Phase 2 of eigh_f64 on columns [c0, c1) only: implicit QL on (diag, off) rotating rows of Z
+ *  (row stride ldz) restricted to those columns, then sorting (diag ascending, rows permuted).
+ *  The rotation sequence depends only on (diag, off), so workers that each get their own copy of
+ *  diag/off/work and disjoint column ranges of a shared Z produce exactly the single-call result
+ *  (use multiples of 8 for c0 for full SIMD blocks). diag/off are overwritten; work ≥ 2n f64.
+ *  Returns 0 or nonzero on non-convergence. */
+export function tql_cols_f64(diag: usize, off: usize, n: i32, Z: usize, ldz: i32, c0: i32, c1: i32, work: usize): i32 {
+  const lo = max(c0, 0);
+  const hi = min(c1, ldz);
+  return tql(diag, off, n, Z + (<usize>lo << 3), ldz, max(hi - lo, 0), work);
+}
+
+/** Solve (T − shift·I) x = b for symmetric tridiagonal T (diag, off[i] = T[i][i+1]) by LDLᵀ without
+ *  pivoting. b is overwritten by x. work ≥ 2n f64 (work[0..n) = D, work[n..2n) = L multipliers).
+ *  Returns 0, or k+1 if pivot k vanished (then b is unchanged). Stable for T − shift·I definite. */
+export function tridiag_solve_f64(diag: usize, off: usize, n: i32, shift: f64, b: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const D = work;
+  const L = work + (<usize>n << 3);
+  let dk = ldf(diag, 0) - shift;
+  if (dk == 0 || !isFinite(dk)) return 1;
+  stf(D, 0, dk);
+  stf(L, 0, 0);
+  for (let k = 1; k < n; k++) {
+    const e = ldf(off, k - 1);
+    const l = e / dk;
+    dk = ldf(diag, k) - shift - l * e;
+    if (dk == 0 || !isFinite(dk)) return k + 1;
+    stf(L, k, l);
+    stf(D, k, dk);
+  }
+  for (let k = 1; k < n; k++) stf(b, k, ldf(b, k) - ldf(L, k) * ldf(b, k - 1));
+  for (let k = 0; k < n; k++) stf(b, k, ldf(b, k) / ldf(D, k));
+  for (let k = n - 2; k >= 0; k--) stf(b, k, ldf(b, k) - ldf(L, k + 1) * ldf(b, k + 1));
+  return 0;
+}
+
+/** Lanczos with full reorthogonalisation (two passes of classical Gram–Schmidt against all previous
+ *  basis vectors) for symmetric K (n×n row-major). Q: basis vectors as rows (row j = q_j, length n);
+ *  the caller puts q_0 = y/‖y‖ in row 0. Runs steps j = j0 .. j1−1: writes alpha[j] = T[j][j],
+ *  beta[j] = T[j][j+1] and q_{j+1} into row j+1 (so Q needs min(j1+1, n) rows). Stops early when
+ *  beta[j] ≤ max(n,16)·ε·‖T‖ (invariant subspace; beta[j] is set to 0) or when j+1 = n (beta = 0).
+ *  Returns the number of steps done in this call (the total is j0 + result; the last step has
+ *  beta = 0 if the call stopped early). work ≥ n + j1 f64. */
+export function lanczos_f64(
+  K: usize, n: i32, Q: usize, alpha: usize, beta: usize, j0: i32, j1: i32, work: usize,
+): i32 {
+  const w = work;
+  const c = work + (<usize>n << 3);
+  let normT: f64 = 0;
+  for (let i = 0; i < j0; i++) {
+    normT = max(normT, abs(ldf(alpha, i)) + abs(ldf(beta, i)) + (i > 0 ? abs(ldf(beta, i - 1)) : 0));
+  }
+  const tol = <f64>max(n, 16) * EPS;
+  let j = j0;
+  for (; j < j1 && j < n; j++) {
+    const qj = at(Q, n, j, 0);
+    gemv_f64(K, qj, w, n, n, 1.0, 0.0, 0);
+    let a = dot_f64(qj, w, n);
+    axpy_f64(n, -a, qj, w);
+    const bprev = j > 0 ? ldf(beta, j - 1) : 0.0;
+    if (j > 0) axpy_f64(n, -bprev, at(Q, n, j - 1, 0), w);
+    for (let pass = 0; pass < 2; pass++) {
+      gemv_f64(Q, w, c, j + 1, n, 1.0, 0.0, 0);
+      gemv_f64(Q, c, w, j + 1, n, -1.0, 1.0, 1);
+      a += ldf(c, j);
+    }
+    stf(alpha, j, a);
+    const b = nrm2_f64(w, n);
+    normT = max(normT, abs(a) + b + abs(bprev));
+    if (j + 1 >= n || !(b > tol * normT)) {
+      stf(beta, j, 0);
+      return j + 1 - j0;
+    }
+    stf(beta, j, b);
+    const qn = at(Q, n, j + 1, 0);
+    const rb = 1.0 / b;
+    for (let i = 0; i < n; i++) stf(qn, i, ldf(w, i) * rb);
+  }
+  return j - j0;
+}

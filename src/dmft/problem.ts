@@ -1,0 +1,132 @@
+// The SymmDMFT Problem (dmft.md §2.6, §5, §6, §10): inert JSON, validated before any allocation.
+// Time t is the gradient-flow time of D3 (prefactor n/d included); the DMFT prefactor is K = ᾱ/m = α.
+import { z } from 'zod';
+import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
+import { DEFAULT_BUDGET_BYTES } from '../wasm/runtime.js';
+import { MemoryBudgetError } from '../wasm/arena.js';
+
+const coeffs = z.array(finite('finite numbers'), { error: 'an array of power-series coefficients c_0, c_1, …' }).min(1, { error: 'at least one coefficient' });
+
+export const dmftProblemSchema = z.strictObject({
+  /** Width m (number of hidden neurons). */
+  m: intAtLeast(1, 1 << 30),
+  /** α = n/(md); give α or ᾱ = n/d = α·m (not both). */
+  alpha: positive().optional(),
+  alphaBar: positive().optional(),
+  /** Label-noise standard deviation τ. */
+  tau: nonNegative(),
+  /** h(q) = Σ c_k q^k (c_k ≥ 0, h(1) > 0). */
+  h: coeffs,
+  /** φ̂(q) = Σ b_k q^k, or 'same' (φ̂ = h, φ = σ), or 'none' (pure noise, φ̂ ≡ 0, ‖φ‖² = 0). */
+  phiHat: z.union([coeffs, z.enum(['same', 'none'])], { error: "'same', 'none' or an array of coefficients" }).default('same'),
+  /** ‖φ‖² = E φ(G)²; default h(1) for 'same', 0 for 'none', required for a coefficient list. */
+  phiNorm2: nonNegative().optional(),
+  init: z.enum(['mean-field', 'lazy'], { error: "'mean-field' or 'lazy'" }).default('mean-field'),
+  /** a(0) for the mean-field init (default 1). */
+  a0: finite().optional(),
+  /** γ₀ for the lazy init: a(0) = γ₀√m (required with init 'lazy'). */
+  gamma0: finite().optional(),
+  frozenA: z.boolean({ error: 'true or false' }).default(false),
+  /** false: ν ≡ 0 (the V1 linear-regression variant). */
+  spherical: z.boolean({ error: 'true or false' }).default(true),
+  /** Grid step η and horizon; N = ⌈tMax/η⌉ rows. */
+  eta: positive(),
+  tMax: positive(),
+  /** 'explicit': the reference scheme of §6 (default, the golden cases use it); 'semi-implicit': the IMEX
+   *  variant of §10.3 option 2 (stable where explicit Euler blows up at large a²m). */
+  scheme: z.enum(['explicit', 'semi-implicit'], { error: "'explicit' or 'semi-implicit'" }).default('explicit'),
+  /** Second-order variant (§10.3 option 3): Richardson extrapolation 2·x(η/2) − x(η) of the chosen
+   *  scheme on the η grid (two runs; memory of the η/2 run). */
+  secondOrder: z.boolean({ error: 'true or false' }).default(false),
+  budgetBytes: positive().default(DEFAULT_BUDGET_BYTES),
+  /** Maximum number of output points (uniform thinning of the N+1 grid points; the last point is kept). */
+  maxPoints: intAtLeast(2, 10_000_000).default(2000),
+});
+
+export type DmftProblemInput = z.input<typeof dmftProblemSchema>;
+export type DmftProblem = Omit<z.output<typeof dmftProblemSchema>, 'phiHat' | 'alpha' | 'alphaBar' | 'a0'> & {
+  alpha: number;
+  alphaBar: number;
+  phiHat: number[] | 'same' | 'none';
+  phiNorm2: number;
+  a0: number;
+  /** Number of steps N and the stride S of the square arrays. */
+  steps: number;
+};
+
+/** Σ c_k x^k, its first two derivatives (Horner). */
+export function series(c: ArrayLike<number>, x: number): [number, number, number] {
+  let p = 0, d1 = 0, d2 = 0;
+  for (let k = c.length - 1; k >= 0; k--) {
+    d2 = d2 * x + d1;
+    d1 = d1 * x + p;
+    p = p * x + c[k];
+  }
+  return [p, d1, 2 * d2];
+}
+
+/** The φ̂ coefficients of a problem (empty for pure noise). */
+export function phiCoeffs(p: Pick<DmftProblem, 'h' | 'phiHat'>): number[] {
+  return p.phiHat === 'same' ? p.h : p.phiHat === 'none' ? [] : p.phiHat;
+}
+
+function checkSeries(name: string, c: number[], nonneg: boolean): void {
+  if (nonneg) c.forEach((x, k) => {
+    if (x < 0) throw new ParameterError(`${name}[${k}]`, x, 'c_k ≥ 0 (h(q) = Σ s_k² q^k is a positive-definite kernel)');
+  });
+  let s0 = 0, s2 = 0;
+  c.forEach((x, k) => {
+    s0 += Math.abs(x);
+    s2 += k * k * Math.abs(x);
+  });
+  if (!Number.isFinite(s0) || !Number.isFinite(s2))
+    throw new ParameterError(name, c, 'a power series converging at q = 1 with its first two derivatives (Σ k²|c_k| finite)');
+}
+
+/** Rows of the two-time arrays for N steps (N+2: the last step writes row N+1; even for f64x2). */
+export const strideFor = (N: number): number => (N + 2 + 1) & ~1;
+
+/** Bytes of the Wasm state for N steps: six lower-triangular f64 arrays (C_d, C_o, C_A, R_d, R_o, R_A:
+ *  6·N²/2·8 = 24N² bytes), 16 work rows, 6 time series, parameter block and coefficients. */
+export function dmftMemoryBytes(N: number, nCoef = 16): number {
+  const S = strideFor(N);
+  return 8 * (6 * ((S * (S + 1)) / 2) + 16 * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
+}
+
+export function dmftProblem(input: DmftProblemInput): DmftProblem {
+  const p = parseOrThrow(dmftProblemSchema, input);
+  if (p.alpha === undefined && p.alphaBar === undefined) throw new ParameterError('alpha', undefined, 'α = n/(md) > 0 (or alphaBar = ᾱ = αm)');
+  if (p.alpha !== undefined && p.alphaBar !== undefined && Math.abs(p.alpha * p.m - p.alphaBar) > 1e-12 * p.alphaBar)
+    throw new ParameterError('alphaBar', p.alphaBar, `α·m = ${p.alpha * p.m} (give α or ᾱ, not both)`);
+  const alpha = p.alpha ?? p.alphaBar! / p.m;
+  const alphaBar = alpha * p.m;
+  checkSeries('h', p.h, true);
+  const h1 = series(p.h, 1)[0];
+  if (!(h1 > 0)) throw new ParameterError('h', p.h, 'coefficients with h(1) = Σ c_k > 0');
+  if (Array.isArray(p.phiHat)) checkSeries('phiHat', p.phiHat, false);
+  let phiNorm2: number;
+  if (p.phiNorm2 !== undefined) phiNorm2 = p.phiNorm2;
+  else if (p.phiHat === 'same') phiNorm2 = h1;
+  else if (p.phiHat === 'none') phiNorm2 = 0;
+  else throw new ParameterError('phiNorm2', undefined, '‖φ‖² = E φ(G)² ≥ 0 (required when phiHat is a coefficient list)');
+  let a0: number;
+  if (p.init === 'lazy') {
+    if (p.gamma0 === undefined) throw new ParameterError('gamma0', undefined, 'γ₀ with init lazy (a(0) = γ₀√m)');
+    if (p.a0 !== undefined && Math.abs(p.a0 - p.gamma0 * Math.sqrt(p.m)) > 1e-12 * Math.abs(p.a0))
+      throw new ParameterError('a0', p.a0, `γ₀√m = ${p.gamma0 * Math.sqrt(p.m)} with init lazy (or leave a0 out)`);
+    a0 = p.gamma0 * Math.sqrt(p.m);
+  } else {
+    a0 = p.a0 ?? (p.gamma0 !== undefined ? p.gamma0 * Math.sqrt(p.m) : 1);
+  }
+  const ratio = p.tMax / p.eta;
+  if (!(ratio <= 1e6)) throw new ParameterError('tMax', p.tMax, `tMax/η ≤ 1e6 steps (η = ${p.eta} gives ${ratio.toExponential(3)})`);
+  const steps = Math.max(1, Math.ceil(ratio - 1e-9));
+  const bytes = dmftMemoryBytes(p.secondOrder ? 2 * steps : steps, p.h.length + phiCoeffs({ h: p.h, phiHat: p.phiHat }).length);
+  if (bytes > p.budgetBytes) {
+    const e = new MemoryBudgetError(bytes, p.budgetBytes);
+    e.message = `memory estimate ${(bytes / 1024 ** 3).toFixed(3)} GiB (${bytes} bytes) for N = ${steps} steps (tMax/eta = ${p.tMax}/${p.eta}) exceeds the budget ${(p.budgetBytes / 1024 ** 3).toFixed(3)} GiB (${p.budgetBytes} bytes); raise --budget-bytes or eta, or lower t-max`;
+    throw e;
+  }
+  const { alpha: _a, alphaBar: _ab, ...rest } = p;
+  return { ...rest, alpha, alphaBar, phiNorm2, a0, steps };
+}

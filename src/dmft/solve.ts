@@ -1,0 +1,168 @@
+// solve for the SymmDMFT (dmft.md §5–§6, §10): Problem → Solution with the observables of D25 and §5,
+// status 'Success' | 'Unstable' (runtime invariants, §10.4), partial curves kept up to the last good row.
+// Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
+// plus the last good one; stats.N and stats.eta describe the full grid.
+import type { WasmRuntime } from '../wasm/runtime.js';
+import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
+import { runSymm, type InvariantReport } from './symm.js';
+
+export type DmftStatus = 'Success' | 'Unstable' | 'NotConverged';
+
+export interface DmftSolution {
+  status: DmftStatus;
+  message?: string;
+  /** GF time t (D3 clock) of the reported points. */
+  t: number[];
+  /** e_tr = −½C_A(t,t) and e_ts (D25); both include the ½ and the label noise. */
+  trainError: number[];
+  testError: number[];
+  a: number[];
+  /** γ = a/√m. */
+  gamma: number[];
+  v: number[];
+  /** Equal-time C_o(t,t), m·C_o(t,t), C_d(t,0) (weight movement ‖w(t) − w(0)‖² = 2 − 2C_d(t,0)). */
+  Co: number[];
+  mCo: number[];
+  Cd0: number[];
+  nu: number[];
+  /** e_ts − e_tr. */
+  gap: number[];
+  /** Other clocks: t·m (lazy t̂) and t/m. */
+  tm: number[];
+  tOverM: number[];
+  stats: {
+    N: number;
+    eta: number;
+    scheme: 'explicit' | 'semi-implicit';
+    /** Richardson-extrapolated (second order) from runs at η and η/2. */
+    secondOrder: boolean;
+    rowsComputed: number;
+    lastGoodTime: number;
+    thinStride: number;
+    points: number;
+    invariants: InvariantReport & { trainEqualsTestAtZero: number };
+    /** η × the centre-of-mass relaxation rate α a(0)² h′(1) (§10.3); explicit Euler needs it ≲ 1. */
+    stiffnessAtStart: number;
+    engine: 'wasm' | 'ts';
+    simd: boolean;
+    memoryBytes: number;
+  };
+  problem: DmftProblem;
+  timings: { stepMs: number; totalMs: number };
+}
+
+export interface DmftSolveOptions {
+  runtime?: WasmRuntime;
+  engine?: 'wasm' | 'ts';
+  onProgress?: (e: { phase: string; fraction: number }) => void;
+  signal?: AbortSignal;
+}
+
+/** Validate only (for the CLI: exit 2 before any allocation). */
+export function validateDmftProblem(input: DmftProblemInput): DmftProblem {
+  return dmftProblem(input);
+}
+
+export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: DmftSolveOptions = {}): Promise<DmftSolution> {
+  const start = performance.now();
+  const p = dmftProblem(stripDerived(input));
+  const run = (q: DmftProblem, lo: number, hi: number) =>
+    runSymm(q, {
+      runtime: opts.runtime,
+      engine: opts.engine,
+      signal: opts.signal,
+      onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'rows', fraction: lo + (hi - lo) * f }) : undefined,
+    });
+  let raw: Awaited<ReturnType<typeof runSymm>>;
+  if (!p.secondOrder) raw = await run(p, 0, 1);
+  else {
+    // Richardson over η and η/2 (the scheme is O(η)): x₂ = 2·x(η/2) − x(η) on the η grid, O(η²).
+    const coarse = await run(p, 0, 1 / 9);
+    const fine = await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 1 / 9, 1);
+    raw = richardson(coarse, fine);
+  }
+  const rows = raw.rows;
+  const stride = Math.max(1, Math.ceil((p.steps + 1) / p.maxPoints));
+  const idx: number[] = [];
+  for (let k = 0; k < rows; k += stride) idx.push(k);
+  if (rows > 0 && idx[idx.length - 1] !== rows - 1) idx.push(rows - 1);
+  const pick = (x: Float64Array | ((k: number) => number)) => idx.map((k) => (typeof x === 'function' ? x(k) : x[k]));
+  const sm = Math.sqrt(p.m);
+  const t = idx.map((k) => k * p.eta);
+  const h1p = series(p.h, 1)[1];
+  void phiCoeffs;
+  return {
+    status: raw.status,
+    message: raw.message,
+    t,
+    trainError: pick(raw.etr),
+    testError: pick(raw.ets),
+    a: pick(raw.a),
+    gamma: pick((k) => raw.a[k] / sm),
+    v: pick(raw.v),
+    Co: pick(raw.coDiag),
+    mCo: pick((k) => p.m * raw.coDiag[k]),
+    Cd0: pick(raw.cd0),
+    nu: pick(raw.nu),
+    gap: pick((k) => raw.ets[k] - raw.etr[k]),
+    tm: t.map((x) => x * p.m),
+    tOverM: t.map((x) => x / p.m),
+    stats: {
+      N: p.steps,
+      eta: p.eta,
+      scheme: p.scheme,
+      secondOrder: p.secondOrder,
+      rowsComputed: rows,
+      lastGoodTime: rows > 0 ? (rows - 1) * p.eta : NaN,
+      thinStride: stride,
+      points: idx.length,
+      invariants: { ...raw.invariants, trainEqualsTestAtZero: rows > 0 ? Math.abs(raw.etr[0] - raw.ets[0]) : NaN },
+      stiffnessAtStart: p.eta * p.alpha * p.a0 * p.a0 * h1p,
+      engine: raw.engine,
+      simd: raw.simd,
+      memoryBytes: dmftMemoryBytes(p.steps, p.h.length + phiCoeffs(p).length),
+    },
+    problem: p,
+    timings: { stepMs: raw.stepMs, totalMs: performance.now() - start },
+  };
+}
+
+/** Combine two runs (η and η/2) into the second-order values on the η grid; rows up to the shorter one,
+ *  the worse status wins. */
+function richardson(
+  coarse: Awaited<ReturnType<typeof runSymm>>,
+  fine: Awaited<ReturnType<typeof runSymm>>,
+): Awaited<ReturnType<typeof runSymm>> {
+  const rows = Math.min(coarse.rows, Math.floor((fine.rows - 1) / 2) + 1);
+  const mix = (c: Float64Array, f: Float64Array) => {
+    const out = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) out[k] = 2 * f[2 * k] - c[k];
+    return out;
+  };
+  const bad = coarse.status !== 'Success' ? coarse : fine;
+  return {
+    ...coarse,
+    rows,
+    status: bad.status,
+    message: bad.message,
+    etr: mix(coarse.etr, fine.etr),
+    ets: mix(coarse.ets, fine.ets),
+    a: mix(coarse.a, fine.a),
+    v: mix(coarse.v, fine.v),
+    coDiag: mix(coarse.coDiag, fine.coDiag),
+    cd0: mix(coarse.cd0, fine.cd0),
+    nu: mix(coarse.nu, fine.nu),
+    stepMs: coarse.stepMs + fine.stepMs,
+  };
+}
+
+/** A resolved problem (e.g. from a manifest) fed back: drop the derived fields before validation. */
+function stripDerived(input: DmftProblemInput | DmftProblem): DmftProblemInput {
+  const o = { ...(input as Record<string, unknown>) };
+  if ('steps' in o) {
+    delete o.steps;
+    delete o.alphaBar;
+    if (o.init === 'lazy') delete o.a0;
+  }
+  return o as DmftProblemInput;
+}

@@ -1,0 +1,168 @@
+// Host driver of the SymmDMFT kernel (assembly/dmft.ts, twin src/ref/dmft.ts): allocates the whole state once
+// (dmft.md §10.2; here all six two-time arrays are lower triangles, see assembly/dmft.ts), steps rows in chunks (progress between chunks, cost ∝ n² per row), checks the runtime
+// invariants of §10.4 / V5 on every row and stops at the first violation, keeping the rows before it.
+import type { WasmRuntime } from '../wasm/runtime.js';
+import { loadWasm } from '../wasm/runtime.js';
+import { dmftSymmInit, dmftSymmRun, PAR, PAR_LEN, WORK_ROWS } from '../ref/dmft.js';
+import { dmftMemoryBytes, phiCoeffs, strideFor, type DmftProblem } from './problem.js';
+
+export type SymmStatus = 'Success' | 'Unstable';
+
+export interface SymmRaw {
+  status: SymmStatus;
+  message?: string;
+  /** Rows 0..rows−1 are good (rows = N+1 on success). */
+  rows: number;
+  N: number;
+  a: Float64Array;
+  v: Float64Array;
+  nu: Float64Array;
+  etr: Float64Array;
+  ets: Float64Array;
+  /** C_o(t,t), C_d(t,0), C_d(t, t−η) (the latter = 1 exactly in the explicit spherical scheme). */
+  coDiag: Float64Array;
+  cd0: Float64Array;
+  cdSub: Float64Array;
+  invariants: InvariantReport;
+  engine: 'wasm' | 'ts';
+  simd: boolean;
+  memoryBytes: number;
+  stepMs: number;
+}
+
+export interface InvariantReport {
+  checkedRows: number;
+  maxTrainIncrease: number;
+  maxAbsV: number;
+  maxAbsCo: number;
+  maxCdDiagDev: number;
+  maxCdSubDev: number;
+  tolerances: { trainIncrease: number; bound: number };
+  violation?: { row: number; t: number; what: string };
+}
+
+export interface SymmOptions {
+  runtime?: WasmRuntime;
+  /** 'ts' runs the TS twin (reference; slow). Default 'wasm'. */
+  engine?: 'wasm' | 'ts';
+  onProgress?: (fraction: number, row: number) => void;
+  signal?: AbortSignal;
+}
+
+/** Run the SymmDMFT rows 0..N of a validated problem. */
+export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<SymmRaw> {
+  const N = p.steps;
+  const S = strideFor(N);
+  const memoryBytes = dmftMemoryBytes(N, p.h.length + phiCoeffs(p).length);
+  const engine = opts.engine ?? 'wasm';
+  const rt = opts.runtime ?? (await loadWasm({ variant: engine === 'ts' ? 'ts' : 'auto', budgetBytes: Math.max(p.budgetBytes, memoryBytes + (1 << 20)) }));
+  const useTs = engine === 'ts' || typeof rt.exports.dmft_symm_run !== 'function';
+  const ar = rt.arena;
+  const mark = ar.mark();
+  try {
+    const phc = phiCoeffs(p);
+    const tri = (S * (S + 1)) / 2;
+    const par = ar.allocF64(PAR_LEN);
+    const hc = ar.copyIn(p.h);
+    const ph = ar.allocF64(Math.max(1, phc.length));
+    ar.f64(ph, phc.length).set(phc);
+    const Cd = ar.allocF64(tri), Co = ar.allocF64(tri), CA = ar.allocF64(tri);
+    const Rd = ar.allocF64(tri), Ro = ar.allocF64(tri), RA = ar.allocF64(tri);
+    const A = ar.allocF64(S), V = ar.allocF64(S), NU = ar.allocF64(S), ETR = ar.allocF64(S), ETS = ar.allocF64(S), PHV = ar.allocF64(S);
+    const W = ar.allocF64(WORK_ROWS * S);
+    const pv = ar.f64(par, PAR_LEN);
+    pv[PAR.S] = S;
+    pv[PAR.M] = p.m;
+    pv[PAR.K] = p.alpha;
+    pv[PAR.TAU2] = p.tau * p.tau;
+    pv[PAR.PHI2] = p.phiNorm2;
+    pv[PAR.ETA] = p.eta;
+    pv[PAR.FROZEN] = p.frozenA ? 1 : 0;
+    pv[PAR.SPHERICAL] = p.spherical ? 1 : 0;
+    pv[PAR.IMEX] = p.scheme === 'semi-implicit' ? 1 : 0;
+    pv[PAR.NH] = p.h.length;
+    pv[PAR.NPH] = phc.length;
+    pv[PAR.HC] = hc;
+    pv[PAR.PHC] = ph;
+    Object.assign(pv, { [PAR.CD]: Cd, [PAR.CO]: Co, [PAR.CA]: CA, [PAR.RD]: Rd, [PAR.RO]: Ro, [PAR.RA]: RA });
+    Object.assign(pv, { [PAR.A]: A, [PAR.V]: V, [PAR.NU]: NU, [PAR.ETR]: ETR, [PAR.ETS]: ETS, [PAR.PHV]: PHV, [PAR.WORK]: W });
+    const heap = () => new Float64Array(rt.memory.buffer);
+    const init = useTs ? (a0: number) => dmftSymmInit(heap(), par, a0) : (a0: number) => rt.exports.dmft_symm_init(par, a0);
+    const run = useTs ? (n0: number, n1: number) => dmftSymmRun(heap(), par, n0, n1) : (n0: number, n1: number) => rt.exports.dmft_symm_run(par, n0, n1);
+    init(p.a0);
+
+    const out = {
+      a: new Float64Array(N + 1), v: new Float64Array(N + 1), nu: new Float64Array(N + 1), etr: new Float64Array(N + 1), ets: new Float64Array(N + 1),
+      coDiag: new Float64Array(N + 1), cd0: new Float64Array(N + 1), cdSub: new Float64Array(N + 1),
+    };
+    const tolTrain = 1e-6 + 1e-2 * p.eta; // relative to e_tr(0): O(η) bumps of the Euler step allowed
+    const tolBound = 1e-3;
+    const inv: InvariantReport = { checkedRows: 0, maxTrainIncrease: 0, maxAbsV: 0, maxAbsCo: 0, maxCdDiagDev: 0, maxCdSubDev: 0, tolerances: { trainIncrease: tolTrain, bound: tolBound } };
+    let rows = 0;
+    let status: SymmStatus = 'Success';
+    let message: string | undefined;
+    const t0 = performance.now();
+    const total = ((N + 1) ** 3) / 3;
+    let n = 0;
+    const growBefore = ar.growCount;
+    while (n <= N) {
+      if (opts.signal?.aborted) throw new Error('aborted');
+      const chunk = Math.max(1, Math.min(N + 1 - n, 64, Math.ceil(4e6 / ((n + 1) * (n + 1))))); // ≤ 64 rows past a violation
+      const n1 = n + chunk;
+      const ret = run(n, n1);
+      const last = Math.min(ret, n1);
+      // Copy and check rows n..last−1 (observables of row k are written by step k).
+      const mem = heap();
+      const [a, v, nu, etr, ets] = [A, V, NU, ETR, ETS].map((q) => mem.subarray(q / 8, q / 8 + N + 2));
+      let bad: { row: number; what: string } | undefined;
+      for (let k = n; k < last && !bad; k++) {
+        const ok = (k * (k + 1)) / 2;
+        const co = mem[Co / 8 + ok + k];
+        const cdd = mem[Cd / 8 + ok + k];
+        const cs = k > 0 ? mem[Cd / 8 + ok + k - 1] : 1;
+        out.a[k] = a[k]; out.v[k] = v[k]; out.nu[k] = nu[k]; out.etr[k] = etr[k]; out.ets[k] = ets[k];
+        out.coDiag[k] = co; out.cd0[k] = mem[Cd / 8 + ok]; out.cdSub[k] = cs;
+        const vals = [a[k], v[k], nu[k], etr[k], ets[k], co, cdd, cs];
+        if (!vals.every(Number.isFinite)) bad = { row: k, what: 'a non-finite value (NaN/∞)' };
+        else {
+          const inc = k > 0 ? (etr[k] - etr[k - 1]) / Math.max(out.etr[0], 1e-300) : 0;
+          inv.maxTrainIncrease = Math.max(inv.maxTrainIncrease, inc);
+          inv.maxAbsV = Math.max(inv.maxAbsV, Math.abs(v[k]));
+          if (p.m > 1) inv.maxAbsCo = Math.max(inv.maxAbsCo, Math.abs(co));
+          if (p.spherical) {
+            inv.maxCdDiagDev = Math.max(inv.maxCdDiagDev, Math.abs(cdd - 1));
+            inv.maxCdSubDev = Math.max(inv.maxCdSubDev, Math.abs(cs - 1));
+          }
+          if (etr[k] < -1e-12 * Math.max(1, out.etr[0])) bad = { row: k, what: `negative train error e_tr = ${etr[k]}` };
+          else if (inc > tolTrain) bad = { row: k, what: `train error increased by ${(inc * out.etr[0]).toExponential(3)} (gradient flow needs e_tr non-increasing)` };
+          else if (Math.abs(v[k]) > 1 + tolBound) bad = { row: k, what: `|v| = ${Math.abs(v[k])} > 1` };
+          else if (p.m > 1 && Math.abs(co) > 1 + tolBound) bad = { row: k, what: `|C_o(t,t)| = ${Math.abs(co)} > 1` };
+          else if (p.spherical && Math.abs(cdd - 1) > 1e-9) bad = { row: k, what: `C_d(t,t) = ${cdd} ≠ 1` };
+        }
+      }
+      if (!bad && ret < n1) bad = { row: ret - 1, what: 'a non-finite value (NaN/∞)' };
+      if (bad) {
+        rows = bad.row;
+        status = 'Unstable';
+        inv.violation = { row: bad.row, t: bad.row * p.eta, what: bad.what };
+        const lastGood = rows > 0 ? ((rows - 1) * p.eta).toPrecision(6) : 'none';
+        message = `unstable at t = ${(bad.row * p.eta).toPrecision(6)} (row ${bad.row}): ${bad.what}; last good time ${lastGood}` +
+          (p.scheme === 'explicit' ? ' (explicit Euler: lower eta or use scheme semi-implicit, dmft.md §10.3)' : ' (lower eta)');
+        break;
+      }
+      rows = last;
+      inv.checkedRows = rows;
+      n = n1;
+      opts.onProgress?.(Math.min(1, (n ** 3 / 3) / total), n);
+    }
+    if (ar.growCount !== growBefore) throw new Error('internal: Wasm memory grew while stepping');
+    const cut = <T extends Float64Array>(x: T) => x.slice(0, rows);
+    return {
+      status, message, rows, N,
+      a: cut(out.a), v: cut(out.v), nu: cut(out.nu), etr: cut(out.etr), ets: cut(out.ets), coDiag: cut(out.coDiag), cd0: cut(out.cd0), cdSub: cut(out.cdSub),
+      invariants: inv, engine: useTs ? 'ts' : 'wasm', simd: !useTs && rt.simd, memoryBytes, stepMs: performance.now() - t0,
+    };
+  } finally {
+    ar.reset(mark);
+  }
+}

@@ -1,0 +1,52 @@
+// Memory estimate of an Empirical World run, checked against the budget before any allocation.
+import type { KernelProblem } from './problem.js';
+
+export const MC_CHUNK = 256;
+
+export interface MemoryEstimate {
+  bytes: number;
+  perReplicate: number;
+  concurrent: number;
+  lanczosSteps: number;
+}
+
+/** Columns of the filter/coefficients block: T times + t = ∞, doubled when GD is on. */
+export function filterColumns(p: KernelProblem): number {
+  return (p.tCount + 1) * (p.gdLr === null ? 1 : 2);
+}
+
+export function resolveMethod(p: KernelProblem): 'eigh' | 'lanczos' {
+  if (p.method !== 'auto') return p.method;
+  return p.samples > 2000 ? "lanczos" : "eigh";
+}
+
+/** Maximum Krylov dimension the Lanczos path may use. */
+export function lanczosCap(p: KernelProblem): number {
+  return Math.min(p.samples, p.lanczosMaxSteps);
+}
+
+export function concurrency(p: KernelProblem): number {
+  return Math.max(1, Math.min(p.seeds, p.threads));
+}
+
+export function estimateMemory(p: KernelProblem): MemoryEstimate {
+  const n = p.samples;
+  const d = p.dim;
+  const C = filterColumns(p);
+  const f8 = 8;
+  const method = resolveMethod(p);
+  const m = method === 'lanczos' ? lanczosCap(p) : 0;
+  let per = 0;
+  per += n * d * f8; // X
+  per += 4 * n * f8 + 4096; // y, noise, b, coefficients of y; kernel-map coefficients
+  per += 2 * n * n * f8; // K (eigenvectors in place) and G → M
+  per += 2 * n * C * f8; // filters and coefficient block A (reused for M·A)
+  per += 8 * n * f8; // eigensolver workspace
+  if (method === 'lanczos') per += (m + 1) * n * f8 + m * m * f8 + 7 * m * f8 + 2 * n * f8; // Krylov basis, small eigvecs, scratch
+  if (p.testPoints > 0) {
+    const ct = Math.min(MC_CHUNK, p.testPoints);
+    per += ct * d * f8 + 2 * ct * n * f8 + ct * C * f8;
+  }
+  const c = concurrency(p);
+  return { bytes: per * c + (1 << 20), perReplicate: per, concurrent: c, lanczosSteps: m };
+}

@@ -1,0 +1,321 @@
+// Level-1 linear-algebra API: thin wrappers that copy typed arrays into the Wasm arena, call one
+// kernel, copy the result out and release the arena (mark/reset). Resident helpers (`*Ptr`) take
+// pointers to buffers the caller already owns in the arena and never allocate.
+// Layouts are row-major f64 throughout; see assembly/blas.ts, assembly/eigh.ts, assembly/kernel.ts.
+import type { WasmRuntime } from '../wasm/runtime.js';
+import type { Executor } from '../wasm/exec.js';
+import { KMAP_KIND, type KmapKind } from '../ref/kmap.js';
+
+type Arr = ArrayLike<number>;
+
+function checkLen(name: string, a: Arr, len: number): void {
+  if (a.length < len) throw new RangeError(`${name}: length ${a.length} < required ${len}`);
+}
+
+/** Run f with an arena mark; everything allocated inside is released afterwards. */
+function scoped<T>(rt: WasmRuntime, f: () => T): T {
+  const mark = rt.arena.mark();
+  try {
+    return f();
+  } finally {
+    rt.arena.reset(mark);
+  }
+}
+
+// ------------------------------------------------------------------ Gram
+
+/** Row boundaries [b0=0, b1, …, bP=n] that split the lower triangle of an n×n Gram matrix into P
+ *  strips of about equal work (row i costs ∝ i+1), rounded to multiples of 4 (the register tile). */
+export function gramStrips(n: number, parts: number): number[] {
+  const b = [0];
+  for (let p = 1; p < parts; p++) {
+    const r = Math.round((n * Math.sqrt(p / parts)) / 4) * 4;
+    b.push(Math.min(n, Math.max(b[b.length - 1], r)));
+  }
+  b.push(n);
+  return b;
+}
+
+/** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. */
+export function gramPtr(rt: WasmRuntime, xPtr: number, n: number, d: number, gPtr: number, scale = 1): void {
+  rt.exports.gram_sym_f64(xPtr, n, d, gPtr, scale, 0, n);
+  rt.exports.mirror_lower_f64(gPtr, n, 0, n);
+}
+
+/** G = scale·X Xᵀ for X row-major n×d; returns the full symmetric n×n matrix. */
+export function gram(rt: WasmRuntime, X: Arr, n: number, d: number, scale = 1): Float64Array {
+  checkLen('gram X', X, n * d);
+  return scoped(rt, () => {
+    const x = rt.arena.copyIn(X.length === n * d ? X : Array.prototype.slice.call(X, 0, n * d));
+    const g = rt.arena.allocF64(n * n);
+    gramPtr(rt, x, n, d, g, scale);
+    return rt.arena.copyOut(g, n * n);
+  });
+}
+
+// ------------------------------------------------------------------ BLAS
+
+/** C = α A B + β C (A m×k, B k×n). C is optional (zeros). Uses the packed kernel gemm_ws_f64. */
+export function gemm(
+  rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number,
+  opts: { alpha?: number; beta?: number; C?: Arr } = {},
+): Float64Array {
+  checkLen('gemm A', A, m * k);
+  checkLen('gemm B', B, k * n);
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
+    const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
+    const w = rt.arena.allocF64(rt.exports.gemm_ws_size_f64());
+    rt.exports.gemm_ws_f64(a, b, c, m, k, n, opts.alpha ?? 1, opts.C ? (opts.beta ?? 0) : 0, w);
+    return rt.arena.copyOut(c, m * n);
+  });
+}
+
+/** C = α A Bᵀ + β C (A m×k, B n×k): the cross-Gram K(Xtest, X) before the kernel map. */
+export function gemmNt(
+  rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number,
+  opts: { alpha?: number; beta?: number; C?: Arr } = {},
+): Float64Array {
+  checkLen('gemmNt A', A, m * k);
+  checkLen('gemmNt B', B, n * k);
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
+    const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
+    rt.exports.gemm_nt_f64(a, b, c, m, k, n, opts.alpha ?? 1, opts.C ? (opts.beta ?? 0) : 0);
+    return rt.arena.copyOut(c, m * n);
+  });
+}
+
+/** y = α A x (trans false, A m×n) or α Aᵀ x (trans true). */
+export function gemv(rt: WasmRuntime, A: Arr, x: Arr, m: number, n: number, opts: { alpha?: number; trans?: boolean } = {}): Float64Array {
+  const ylen = opts.trans ? n : m;
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A), xp = rt.arena.copyIn(x), y = rt.arena.allocF64(ylen);
+    rt.exports.gemv_f64(a, xp, y, m, n, opts.alpha ?? 1, 0, opts.trans ? 1 : 0);
+    return rt.arena.copyOut(y, ylen);
+  });
+}
+
+export function dot(rt: WasmRuntime, x: Arr, y: Arr): number {
+  const n = Math.min(x.length, y.length);
+  return scoped(rt, () => rt.exports.dot_f64(rt.arena.copyIn(x), rt.arena.copyIn(y), n));
+}
+
+// ------------------------------------------------------------------ kernel maps
+
+export interface KmapOptions {
+  /** exp: τ in exp(τ s); gegenbauer: the dimension d */
+  p0?: number;
+  /** poly: coefficients of s^j; gegenbauer: coefficients of P_k^{(d)} */
+  coef?: Arr;
+  weight?: number;
+  /** dst += weight·h(src) instead of dst = … (needs dst) */
+  accumulate?: boolean;
+  dst?: Arr;
+}
+
+/** Resident: in place or src→dst map of `count` entries (see kmap_f64). coefPtr may be 0 if unused. */
+export function kmapPtr(
+  rt: WasmRuntime, srcPtr: number, dstPtr: number, count: number, kind: KmapKind | number,
+  p0 = 0, coefPtr = 0, ncoef = 0, weight = 1, accumulate = false,
+): void {
+  const k = typeof kind === 'number' ? kind : KMAP_KIND[kind];
+  rt.exports.kmap_f64(srcPtr, dstPtr, count, k, p0, coefPtr, ncoef, weight, accumulate ? 1 : 0);
+}
+
+/** h applied entrywise to src (clamped to [-1,1]). */
+export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: KmapOptions = {}): Float64Array {
+  const n = src.length;
+  return scoped(rt, () => {
+    const s = rt.arena.copyIn(src);
+    const d = opts.dst ? rt.arena.copyIn(opts.dst) : s;
+    const coef = opts.coef ?? [];
+    const c = coef.length ? rt.arena.copyIn(coef) : 0;
+    kmapPtr(rt, s, d, n, kind, opts.p0 ?? 0, c, coef.length, opts.weight ?? 1, !!opts.accumulate && !!opts.dst);
+    return rt.arena.copyOut(d, n);
+  });
+}
+
+// ------------------------------------------------------------------ eigensolver
+
+/** f64 workspace entries eigh_f64 needs. */
+export const eighWorkF64 = (n: number) => 3 * n;
+
+/** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
+ *  workPtr ≥ 3n f64. Returns 0 or nonzero if QL did not converge. */
+export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
+  return rt.exports.eigh_f64(aPtr, n, wPtr, workPtr);
+}
+
+export interface EighResult {
+  /** ascending */
+  values: Float64Array;
+  /** row-major n×n, eigenvectors in COLUMNS: vectors[i*n + j] = component i of eigenvector j */
+  vectors: Float64Array;
+  /** 0 = converged; nonzero = QL iteration cap hit (results are then not reliable) */
+  status: number;
+}
+
+/** Symmetric eigendecomposition (only the upper triangle of A is read). */
+export function eigh(rt: WasmRuntime, A: Arr, n: number): EighResult {
+  checkLen('eigh A', A, n * n);
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A.length === n * n ? A : Array.prototype.slice.call(A, 0, n * n));
+    const w = rt.arena.allocF64(n);
+    const work = rt.arena.allocF64(eighWorkF64(n));
+    const status = eighPtr(rt, a, n, w, work);
+    return { values: rt.arena.copyOut(w, n), vectors: rt.arena.copyOut(a, n * n), status };
+  });
+}
+
+/** f64 workspace entries eighPtrParallel needs for `parts` column ranges. */
+export const eighParallelWorkF64 = (n: number, parts: number) => 3 * n + (parts - 1) * 4 * n;
+
+/** Resident, multi-worker eigh: the reduction runs on one worker, then the QL phase is split by
+ *  columns over `parts` workers (each replays the same scalar QL recurrence on its own copy of the
+ *  tridiagonal and rotates only its columns), then one transpose. Bitwise identical to eighPtr.
+ *  Needs a shared-memory runtime/executor; workPtr ≥ eighParallelWorkF64(n, parts) f64. */
+export async function eighPtrParallel(
+  rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number, parts = ex.width,
+): Promise<number> {
+  if (n <= 0) return 0;
+  parts = Math.max(1, Math.min(parts, Math.floor(n / 8) || 1));
+  const off = workPtr, scratch = workPtr + 8 * n;
+  await ex.call('eigh_reduce_f64', aPtr, n, wPtr, off, scratch);
+  const bounds = [0];
+  for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
+  bounds.push(n);
+  const jobs: Promise<number>[] = [];
+  for (let p = 0; p < parts; p++) {
+    let d = wPtr, e = off, rot = scratch;
+    if (p > 0) {
+      const base = workPtr + 8 * (3 * n + (p - 1) * 4 * n);
+      d = base;
+      e = base + 8 * n;
+      rot = base + 16 * n;
+      rt.arena.f64(d, n).set(rt.arena.f64(wPtr, n));
+      rt.arena.f64(e, n).set(rt.arena.f64(off, n));
+    }
+    jobs.push(ex.call('tql_cols_f64', d, e, n, aPtr, n, bounds[p], bounds[p + 1], rot));
+  }
+  const st = await Promise.all(jobs);
+  await ex.call('transpose_sq_f64', aPtr, n);
+  return st.find((v) => v !== 0) ?? 0;
+}
+
+export interface TridiagResult {
+  diag: Float64Array;
+  /** off[i] = T[i][i+1]; off[n-1] = 0 */
+  off: Float64Array;
+  tau: Float64Array;
+  /** A after the reduction: reflector k in row k, columns k+1..n-1 */
+  reflectors: Float64Array;
+}
+
+/** Householder tridiagonalisation T = Qᵀ A Q with Q e_0 = e_0. */
+export function tridiag(rt: WasmRuntime, A: Arr, n: number): TridiagResult {
+  checkLen('tridiag A', A, n * n);
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A);
+    const d = rt.arena.allocF64(n), e = rt.arena.allocF64(n), work = rt.arena.allocF64(2 * n);
+    rt.exports.tridiag_f64(a, n, d, e, work);
+    return {
+      diag: rt.arena.copyOut(d, n),
+      off: rt.arena.copyOut(e, n),
+      tau: rt.arena.copyOut(work, n),
+      reflectors: rt.arena.copyOut(a, n * n),
+    };
+  });
+}
+
+/** B (n×ncols) ← Q B, or Qᵀ B with trans = true, for Q from `tridiag`. */
+export function applyQ(rt: WasmRuntime, t: TridiagResult, n: number, B: Arr, ncols: number, trans = false): Float64Array {
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(t.reflectors), tau = rt.arena.copyIn(t.tau), b = rt.arena.copyIn(B);
+    const work = rt.arena.allocF64(Math.max(ncols, 1));
+    rt.exports.apply_q_f64(a, n, tau, b, ncols, trans ? 1 : 0, work);
+    return rt.arena.copyOut(b, n * ncols);
+  });
+}
+
+/** Eigenvalues (ascending) of the tridiagonal (diag, off[i] = T[i][i+1]) and the first row z0 of the
+ *  eigenvector matrix (z0[j] = first component of eigenvector j). Starting row defaults to e_0. */
+export function tqlFirst(rt: WasmRuntime, diag: Arr, off: Arr, z0?: Arr): { values: Float64Array; z0: Float64Array; status: number } {
+  const n = diag.length;
+  return scoped(rt, () => {
+    const d = rt.arena.copyIn(diag);
+    const e = rt.arena.allocF64(n);
+    const ev = rt.arena.f64(e, n);
+    ev.fill(0);
+    for (let i = 0; i + 1 < n; i++) ev[i] = off[i];
+    const z = rt.arena.allocF64(n);
+    const zv = rt.arena.f64(z, n);
+    zv.fill(0); // arena memory is not zeroed
+    if (z0) zv.set(z0);
+    else if (n > 0) zv[0] = 1;
+    const status = rt.exports.tql_first_f64(d, e, n, z);
+    return { values: rt.arena.copyOut(d, n), z0: rt.arena.copyOut(z, n), status };
+  });
+}
+
+/** x = (T − shift I)⁻¹ b (LDLᵀ). status ≠ 0 on a zero pivot. */
+export function tridiagSolve(rt: WasmRuntime, diag: Arr, off: Arr, b: Arr, shift = 0): { x: Float64Array; status: number } {
+  const n = diag.length;
+  return scoped(rt, () => {
+    const d = rt.arena.copyIn(diag), e = rt.arena.allocF64(Math.max(n, 1)), x = rt.arena.copyIn(b);
+    const ev = rt.arena.f64(e, n);
+    for (let i = 0; i + 1 < n; i++) ev[i] = off[i];
+    const work = rt.arena.allocF64(2 * n);
+    const status = rt.exports.tridiag_solve_f64(d, e, n, shift, x, work);
+    return { x: rt.arena.copyOut(x, n), status };
+  });
+}
+
+export interface LanczosResult {
+  /** number of steps m (T is m×m) */
+  steps: number;
+  alpha: Float64Array;
+  /** beta[i] = T[i][i+1], length m (beta[m-1] = 0 on an invariant subspace) */
+  beta: Float64Array;
+  /** basis rows q_0..q_{m-1} (m×n), if requested */
+  Q?: Float64Array;
+  /** ‖y‖ */
+  norm: number;
+}
+
+/** m steps of Lanczos with full reorthogonalisation on symmetric K (n×n) from y; chunk = steps per
+ *  Wasm call (the host can stop between calls: `stop(alpha, beta, steps)` returning true ends it). */
+export function lanczos(
+  rt: WasmRuntime, K: Arr, n: number, y: Arr, m: number,
+  opts: { chunk?: number; keepBasis?: boolean; stop?: (alpha: Float64Array, beta: Float64Array, steps: number) => boolean } = {},
+): LanczosResult {
+  m = Math.min(m, n);
+  let norm = 0;
+  for (let i = 0; i < n; i++) norm += y[i] * y[i];
+  norm = Math.sqrt(norm);
+  if (m <= 0 || norm === 0) return { steps: 0, alpha: new Float64Array(0), beta: new Float64Array(0), norm };
+  return scoped(rt, () => {
+    const k = rt.arena.copyIn(K);
+    const rows = Math.min(m + 1, n);
+    const q = rt.arena.allocF64(rows * n);
+    const qv = rt.arena.f64(q, n);
+    for (let i = 0; i < n; i++) qv[i] = y[i] / norm;
+    const a = rt.arena.allocF64(m), b = rt.arena.allocF64(m), work = rt.arena.allocF64(n + m);
+    const chunk = Math.max(1, opts.chunk ?? m);
+    let steps = 0;
+    while (steps < m) {
+      const j1 = Math.min(m, steps + chunk);
+      const done = rt.exports.lanczos_f64(k, n, q, a, b, steps, j1, work);
+      steps += done;
+      if (steps < j1) break;
+      if (opts.stop?.(rt.arena.f64(a, steps).slice(), rt.arena.f64(b, steps).slice(), steps)) break;
+    }
+    return {
+      steps,
+      alpha: rt.arena.copyOut(a, steps),
+      beta: rt.arena.copyOut(b, steps),
+      Q: opts.keepBasis ? rt.arena.copyOut(q, steps * n) : undefined,
+      norm,
+    };
+  });
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { loadWasm, simdSupported } from '../../src/wasm/runtime.js';
+import { MemoryBudgetError } from '../../src/wasm/arena.js';
+
+describe('wasm runtime', () => {
+  it('loads the SIMD and scalar builds and both sum the same', async () => {
+    expect(await simdSupported()).toBe(true);
+    const simd = await loadWasm({ variant: 'release' });
+    const scalar = await loadWasm({ variant: 'scalar' });
+    expect(simd.simd).toBe(true);
+    expect(scalar.simd).toBe(false);
+    for (const rt of [simd, scalar]) {
+      const n = 1001;
+      const p = rt.arena.allocF64(n);
+      const v = rt.arena.f64(p, n);
+      for (let i = 0; i < n; i++) v[i] = i + 1;
+      expect(rt.exports.sum_f64(p, n)).toBe((n * (n + 1)) / 2);
+      expect(rt.exports.sum_f64(p, 0)).toBe(0);
+    }
+  });
+
+  it('arena grows memory, views stay usable after growth, mark/reset is LIFO', async () => {
+    const rt = await loadWasm({ variant: 'release' });
+    const a = rt.arena;
+    const m = a.mark();
+    const p1 = a.allocF64(10);
+    a.f64(p1, 10).fill(3);
+    const before = rt.memory.buffer.byteLength;
+    const p2 = a.allocF64(4 * 1024 * 1024); // 32 MiB forces growth
+    expect(rt.memory.buffer.byteLength).toBeGreaterThan(before);
+    expect(a.f64(p1, 10)[9]).toBe(3);
+    expect(p2 % 64).toBe(0);
+    expect(p1).toBeGreaterThanOrEqual(rt.exports.heap_base());
+    a.reset(m);
+    expect(a.mark()).toBe(m);
+  });
+
+  it('refuses allocations over the budget with the estimate', async () => {
+    const rt = await loadWasm({ variant: 'release', budgetBytes: 1 << 20 });
+    expect(() => rt.arena.allocF64(1 << 18)).toThrow(MemoryBudgetError);
+    try {
+      rt.arena.allocF64(1 << 18);
+    } catch (e) {
+      expect(String((e as Error).message)).toMatch(/2\.0 MiB exceeds .* 1\.0 MiB/);
+    }
+  });
+
+  it('threads build uses shared memory', async () => {
+    const rt = await loadWasm({ shared: true });
+    expect(rt.shared).toBe(true);
+    expect(rt.memory.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+});
