@@ -185,19 +185,16 @@ export async function eighPtrParallel(
   const bounds = [0];
   for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
   bounds.push(n);
-  const jobs: Promise<number>[] = [];
-  for (let p = 0; p < parts; p++) {
-    let d = wPtr, e = off, rot = scratch;
-    if (p > 0) {
-      const base = workPtr + 8 * (3 * n + (p - 1) * 4 * n);
-      d = base;
-      e = base + 8 * n;
-      rot = base + 16 * n;
-      rt.arena.f64(d, n).set(rt.arena.f64(wPtr, n));
-      rt.arena.f64(e, n).set(rt.arena.f64(off, n));
-    }
-    jobs.push(ex.call('tql_cols_f64', d, e, n, aPtr, n, bounds[p], bounds[p + 1], rot));
+  // Every worker's private copy of (diag, off) is taken before any job starts: worker 0 runs on
+  // the originals in place, so copying after its job was posted would race with it.
+  const args: [number, number, number][] = [[wPtr, off, scratch]];
+  for (let p = 1; p < parts; p++) {
+    const base = workPtr + 8 * (3 * n + (p - 1) * 4 * n);
+    rt.arena.f64(base, n).set(rt.arena.f64(wPtr, n));
+    rt.arena.f64(base + 8 * n, n).set(rt.arena.f64(off, n));
+    args.push([base, base + 8 * n, base + 16 * n]);
   }
+  const jobs = args.map(([d, e, rot], p) => ex.call('tql_cols_f64', d, e, n, aPtr, n, bounds[p], bounds[p + 1], rot));
   const st = await Promise.all(jobs);
   await ex.call('transpose_sq_f64', aPtr, n);
   return st.find((v) => v !== 0) ?? 0;
