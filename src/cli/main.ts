@@ -24,6 +24,7 @@ import { kernelProblem } from '../kernel/problem.js';
 import { writeCommitteeOutputs, writeComparisonOutputs, writeKernelOutputs } from './output.js';
 import { VERSION } from '../version.js';
 import { registerDmft } from './dmft.js';
+import { registerReproduce } from './reproduce.js';
 
 /** What a subcommand module needs from the CLI: output streams, the argv (for manifests), and a way
  *  to set the exit code from a Solution's status (EXIT). Parameter errors are thrown as ParameterError. */
@@ -49,7 +50,7 @@ class UsageExit extends Error {
   }
 }
 
-export const EXIT = { Success: 0, Internal: 1, BadInput: 2, NotConverged: 3, Unstable: 4 } as const;
+export const EXIT = { Success: 0, Internal: 1, BadInput: 2, NotConverged: 3, Unstable: 4, ChecksFailed: 5 } as const;
 
 export function readConfig(path: string | undefined, flags: Flag[]): Record<string, unknown> {
   if (!path) return {};
@@ -360,6 +361,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   committeeCmd('sgd', 'run one-pass SGD over seeds and the ODE from the same initial state, with the agreement figure');
 
   registerDmft(program, { io, argv, setCode: (c) => (code = c) });
+  registerReproduce(program, { io, argv, setCode: (c) => (code = c) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });

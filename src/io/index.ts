@@ -30,6 +30,8 @@ export interface OutputBundle {
   npy?: boolean;
   /** Write arrays.npz (default true; skipped automatically past fflate's 4 GiB no-ZIP64 limit). */
   npz?: boolean;
+  /** Further files by name (figure.vl.json, figure.svg, figure.png, …), listed in the manifest. */
+  extra?: Record<string, Uint8Array | undefined>;
 }
 
 export interface EncodedOutputs {
@@ -54,6 +56,7 @@ export async function encodeOutputs(bundle: OutputBundle): Promise<EncodedOutput
     else files.set(OUTPUT_FILES.npz, encodeNpz(arrays));
   }
   if (bundle.csv) files.set(OUTPUT_FILES.csv, encodeCsv(bundle.csv.columns));
+  for (const [name, bytes] of Object.entries(bundle.extra ?? {})) if (bytes) files.set(name, bytes);
   let manifest: Manifest | undefined;
   if (bundle.manifest) {
     const entries: ManifestFile[] = [];

@@ -1,0 +1,50 @@
+// `learndyn reproduce <id>` / `learndyn reproduce --list` (issue 5): one command per reproducible
+// figure of the specs; prints value-vs-expected for every check and writes figure + data.
+import type { Command } from 'commander';
+import { ParameterError } from '../core/validate.js';
+import { REPRODUCTIONS, findReproduction, formatChecks, runReproduction } from '../reproduce/index.js';
+import { progressSink } from './progress.js';
+import { EXIT, toJSON, type CliContext } from './main.js';
+
+export function reproduceList(): string {
+  const w = Math.max(...REPRODUCTIONS.map((e) => e.id.length));
+  return REPRODUCTIONS.map((e) => `${e.id.padEnd(w)}  ${e.engine.padEnd(9)}  ${e.title}  [${e.source}; full run ≈ ${e.fullTime}]`).join('\n');
+}
+
+export function registerReproduce(program: Command, ctx: CliContext): void {
+  program
+    .command('reproduce')
+    .description('reproduce a figure of the specs: writes figure + data and prints each check (value vs expected)')
+    .argument('[id]', 'figure id (see --list)')
+    .option('--list', 'list the reproducible figures')
+    .option('--quick', 'small variant (under a minute on 2 cores) with the same checks')
+    .option('--out <dir>', 'output folder (default out/reproduce/<id>)')
+    .option('--png', 'also write figure.png')
+    .option('--json', 'print the checks as JSON on stdout')
+    .option('--no-progress', 'no progress output on stderr')
+    .action(async (id: string | undefined, opts: Record<string, unknown>) => {
+      if (opts.list) {
+        ctx.io.out(reproduceList() + '\n');
+        return;
+      }
+      const entry = id === undefined ? undefined : findReproduction(id);
+      if (!entry) {
+        ctx.io.err(`valid ids:\n${reproduceList()}\n`);
+        throw new ParameterError('id', id ?? '(none)', `one of ${REPRODUCTIONS.map((e) => e.id).join(', ')}`);
+      }
+      const quick = !!opts.quick;
+      const outDir = String(opts.out ?? `out/reproduce/${entry.id}${quick ? '-quick' : ''}`);
+      ctx.io.err(`${entry.id}: ${entry.title} (${entry.source}); ${quick ? 'quick variant, under a minute' : `full run, expected ≈ ${entry.fullTime}`}\n`);
+      const sink = progressSink(opts.progress !== false, `reproduce ${entry.id}`);
+      const run = await runReproduction(entry, { outDir, quick, png: !!opts.png, argv: ctx.argv, progress: (f, phase) => sink.update(f, phase ?? '') });
+      sink.stop();
+      if (opts.json) {
+        ctx.io.out(toJSON({ id: entry.id, quick, passed: run.passed, checks: run.checks, out: outDir, wallMs: run.wallMs, notes: run.result.notes ?? [] }) + '\n');
+      } else {
+        ctx.io.out(`${entry.id}${quick ? ' (quick)' : ''}: ${entry.title}\n${formatChecks(run.checks)}\n`);
+        for (const n of run.result.notes ?? []) ctx.io.out(`  note: ${n}\n`);
+        ctx.io.out(`${run.checks.filter((c) => c.pass).length}/${run.checks.length} checks pass; figure and data in ${outDir} (${(run.wallMs / 1000).toFixed(1)} s)\n`);
+      }
+      if (!run.passed) ctx.setCode(EXIT.ChecksFailed);
+    });
+}

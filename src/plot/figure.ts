@@ -1,0 +1,229 @@
+// Figures as data: a FigureDesc (panels of theory lines, simulation points with error bars, vertical
+// rules and shaded bands) becomes one Vega-Lite v6 spec with the data inline (engineering.md §8), so
+// Altair / vl-convert users can restyle it. Pure and browser-safe: no Node imports here.
+
+export type AxisScale = 'log' | 'linear';
+
+export interface Series {
+  /** Legend label. */
+  name: string;
+  x: ArrayLike<number>;
+  y: ArrayLike<number>;
+  /** 'line' for theory curves, 'points' for simulations. */
+  mark: 'line' | 'points';
+  /** Standard error: drawn as ±1 s.e. bars on points. */
+  se?: ArrayLike<number>;
+  dash?: 'solid' | 'dashed' | 'dotted' | 'dashdot';
+  /** Hex colour; defaults to the next tab10 colour of the panel. */
+  color?: string;
+}
+
+export interface Rule {
+  x: number;
+  label: string;
+}
+
+export interface Band {
+  x0: number;
+  x1: number;
+  label: string;
+}
+
+export interface Panel {
+  title?: string;
+  xTitle: string;
+  yTitle: string;
+  xScale?: AxisScale;
+  yScale?: AxisScale;
+  xDomain?: [number, number];
+  yDomain?: [number, number];
+  series: Series[];
+  rules?: Rule[];
+  bands?: Band[];
+  /** Legend corner inside the plot area. */
+  legend?: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left' | 'none';
+}
+
+export interface FigureDesc {
+  title?: string;
+  panels: Panel[];
+  /** Size of one panel's plot area in px. */
+  width?: number;
+  height?: number;
+}
+
+/** matplotlib's tab10 cycle. */
+export const TAB10 = ['#1f77b4', '#ff7f0e', '#2ca02c', '#d62728', '#9467bd', '#8c564b', '#e377c2', '#7f7f7f', '#bcbd22', '#17becf'];
+export const FONT = 'DejaVu Serif';
+const DASH: Record<NonNullable<Series['dash']>, number[]> = { solid: [], dashed: [6, 4], dotted: [1.5, 2.5], dashdot: [6, 3, 1.5, 3] };
+
+/** matplotlib-like house style: serif, black frame, outward ticks, no grid, legend in a white box. */
+export const HOUSE_CONFIG = {
+  font: FONT,
+  background: 'white',
+  padding: 8,
+  view: { stroke: 'black', strokeWidth: 1 },
+  axis: {
+    grid: false,
+    domain: false, // the view's frame draws the box
+    ticks: true,
+    tickColor: 'black',
+    tickSize: 5,
+    tickWidth: 0.8,
+    labelColor: 'black',
+    labelFontSize: 11,
+    titleFontSize: 12.5,
+    titleFontWeight: 'normal',
+    titleColor: 'black',
+    labelFlush: false,
+  },
+  legend: {
+    labelFontSize: 10.5,
+    titleFontSize: 10.5,
+    symbolStrokeWidth: 1.6,
+    fillColor: 'white',
+    strokeColor: '#cccccc',
+    padding: 6,
+    cornerRadius: 3,
+    offset: 8,
+    rowPadding: 2,
+    symbolSize: 60,
+    labelLimit: 260,
+  },
+  title: { fontSize: 13.5, fontWeight: 'normal', anchor: 'middle' },
+  header: { labelFontSize: 12.5, titleFontSize: 12.5 },
+} as const;
+
+type Row = Record<string, number | string>;
+
+const usable = (v: number, scale: AxisScale) => Number.isFinite(v) && (scale !== 'log' || v > 0);
+
+/** Flatten the series into one long table (series, x, y[, lo, hi]); points that a log axis cannot
+ *  show (≤ 0) or that are not finite are dropped, lower error bars are clipped to the axis floor. */
+export function panelRows(panel: Panel): Row[] {
+  const xs = panel.xScale ?? 'log', ys = panel.yScale ?? 'log';
+  const rows: Row[] = [];
+  const floor = panel.yDomain?.[0];
+  for (const s of panel.series) {
+    const n = Math.min(s.x.length, s.y.length);
+    for (let i = 0; i < n; i++) {
+      const x = s.x[i], y = s.y[i];
+      if (!usable(x, xs) || !usable(y, ys)) continue;
+      const row: Row = { series: s.name, x, y };
+      const se = s.se?.[i];
+      if (s.mark === 'points' && se !== undefined && Number.isFinite(se) && se > 0) {
+        let lo = y - se;
+        if (ys === 'log' && !(lo > 0)) lo = floor !== undefined && floor > 0 ? floor : y / 10;
+        row.lo = lo;
+        row.hi = y + se;
+      }
+      rows.push(row);
+    }
+  }
+  return rows;
+}
+
+function scaleOf(type: AxisScale, domain?: [number, number]) {
+  const s: Record<string, unknown> = { type };
+  if (domain) s.domain = domain;
+  if (type === 'linear') s.zero = false;
+  return s;
+}
+
+/** One panel as a layered Vega-Lite chart. */
+export function panelSpec(panel: Panel, width: number, height: number): Record<string, unknown> {
+  const xs = panel.xScale ?? 'log', ys = panel.yScale ?? 'log';
+  const names = panel.series.map((s) => s.name);
+  const colors = panel.series.map((s, i) => s.color ?? TAB10[i % TAB10.length]);
+  const dashes = panel.series.map((s) => DASH[s.dash ?? 'solid']);
+  const legend =
+    panel.legend === 'none'
+      ? null
+      : { title: null, orient: panel.legend ?? 'top-right', symbolType: 'stroke' };
+  const xEnc = { field: 'x', type: 'quantitative', title: panel.xTitle, scale: scaleOf(xs, panel.xDomain), axis: { format: xs === 'log' ? '~g' : undefined } };
+  const yEnc = { field: 'y', type: 'quantitative', title: panel.yTitle, scale: scaleOf(ys, panel.yDomain), axis: { format: ys === 'log' ? '~g' : undefined } };
+  const color = { field: 'series', type: 'nominal', scale: { domain: names, range: colors }, legend, sort: names };
+  const lineNames = panel.series.filter((s) => s.mark === 'line').map((s) => s.name);
+  const pointNames = panel.series.filter((s) => s.mark === 'points').map((s) => s.name);
+  const hasBars = panel.series.some((s) => s.mark === 'points' && s.se);
+  const oneOf = (list: string[]) => ({ field: 'series', oneOf: list });
+  const layers: Record<string, unknown>[] = [];
+  for (const b of panel.bands ?? []) {
+    layers.push({
+      data: { values: [{ x0: b.x0, x1: b.x1, label: b.label }] },
+      mark: { type: 'rect', color: '#000000', opacity: 0.06 },
+      encoding: { x: { field: 'x0', type: 'quantitative' }, x2: { field: 'x1' } },
+    });
+    layers.push({
+      data: { values: [{ x: Math.sqrt(Math.max(b.x0, 1e-300) * b.x1), label: b.label }] },
+      mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 10, fontStyle: 'italic', y: 0 },
+      encoding: { x: { field: 'x', type: 'quantitative' }, text: { field: 'label' } },
+    });
+  }
+  if (lineNames.length) {
+    layers.push({
+      transform: [{ filter: oneOf(lineNames) }],
+      mark: { type: 'line', strokeWidth: 1.8, clip: true, interpolate: 'linear' },
+      encoding: {
+        x: xEnc,
+        y: yEnc,
+        color,
+        strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: dashes }, legend: null },
+        detail: { field: 'series' },
+      },
+    });
+  }
+  if (hasBars) {
+    layers.push({
+      transform: [{ filter: oneOf(pointNames) }, { filter: 'isValid(datum.lo)' }],
+      mark: { type: 'rule', strokeWidth: 1, clip: true },
+      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+    });
+  }
+  if (pointNames.length) {
+    layers.push({
+      transform: [{ filter: oneOf(pointNames) }],
+      mark: { type: 'point', filled: true, size: 22, opacity: 0.9, clip: true },
+      encoding: { x: xEnc, y: yEnc, color: lineNames.length ? { ...color, legend: null } : color },
+    });
+  }
+  const rules = panel.rules ?? [];
+  if (rules.length) {
+    layers.push({
+      data: { values: rules.map((r) => ({ x: r.x, label: r.label })) },
+      transform: xs === 'log' ? [{ filter: 'datum.x > 0' }] : [],
+      mark: { type: 'rule', color: 'black', strokeDash: [4, 3], strokeWidth: 1 },
+      encoding: { x: { field: 'x', type: 'quantitative' } },
+    });
+    layers.push({
+      data: { values: rules.map((r) => ({ x: r.x, label: r.label })) },
+      transform: xs === 'log' ? [{ filter: 'datum.x > 0' }] : [],
+      mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, y: 4, fontSize: 11, fontStyle: 'italic' },
+      encoding: { x: { field: 'x', type: 'quantitative' }, text: { field: 'label' } },
+    });
+  }
+  return {
+    ...(panel.title ? { title: panel.title } : {}),
+    width,
+    height,
+    data: { values: panelRows(panel) },
+    layer: layers,
+    resolve: { scale: { strokeDash: 'shared', color: 'shared' } },
+  };
+}
+
+/** The whole figure as a Vega-Lite v6 spec (panels side by side, independent legends). */
+export function vegaLiteSpec(fig: FigureDesc): Record<string, unknown> {
+  const w = fig.width ?? 360, h = fig.height ?? 260;
+  const panels = fig.panels.map((p) => panelSpec(p, w, h));
+  const body =
+    panels.length === 1
+      ? panels[0]
+      : { hconcat: panels, spacing: 28, resolve: { scale: { color: 'independent', strokeDash: 'independent', x: 'independent', y: 'independent' }, legend: { color: 'independent' } } };
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    ...(fig.title ? { title: fig.title } : {}),
+    ...body,
+    config: HOUSE_CONFIG,
+  };
+}
