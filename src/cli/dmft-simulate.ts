@@ -11,6 +11,8 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { DEFAULT_BUDGET_BYTES, loadWasm } from '../wasm/runtime.js';
 import { hardwareThreads, InlineExecutor, WorkerPool, type Executor } from '../wasm/exec.js';
 import { writeOutputs } from '../io/index.js';
+import { dmftSimulationFigure } from '../plot/engines.js';
+import { figureExtra } from './output.js';
 import { VERSION } from '../version.js';
 import {
   DSIM_RNG_SCHEME,
@@ -62,7 +64,8 @@ export function registerDmftSimulate(dmftCommand: Command, ctx: CliContext): voi
   )
     .option('--config <file>', 'JSON file with the same parameters (flags override it)')
     .option('--json', 'print the result as JSON on stdout (arrays aligned to "t")')
-    .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz) to DIR')
+    .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
+    .option('--png', 'with --out: also write figure.png')
     .option('--no-progress', 'no progress output on stderr')
     .action(async (opts: Record<string, unknown>) => {
       const params: Record<string, unknown> = {
@@ -90,7 +93,13 @@ export function registerDmftSimulate(dmftCommand: Command, ctx: CliContext): voi
       }
       if (opts.out) {
         const s = res.summary;
+        const label = o.model === 'network' ? `network ${o.optimizer.toUpperCase()}, d = ${o.dim}` : `Gaussian model GD, d = ${o.dim}`;
+        const fig = dmftSimulationFigure(
+          { label, t: res.t, ...s },
+          { title: `dmft simulate: ${label}, m = ${o.m}, α = ${o.alpha}, τ = ${o.tau}, ${o.seeds} seed(s)`, bayes: (o.tau * o.tau) / 2 },
+        );
         const out = await writeOutputs(String(opts.out), {
+          extra: await figureExtra(fig, { png: !!opts.png }),
           arrays: {
             t: res.t, trainError: s.trainError, testError: s.testError, a: s.a, v: s.v, Co: s.Co,
             trainErrorSE: s.trainErrorSE, testErrorSE: s.testErrorSE, gamma: s.gamma,

@@ -13,7 +13,9 @@ import { solveReduced } from '../dmft/reduced.js';
 import { solveGeneralDmft } from '../dmft/general.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { WorkerPool } from '../wasm/exec.js';
-import { runSimulation, simulateOptions, simulationJSON } from '../dmft/simulate.js';
+import { runSimulation, simulateOptions, simulationJSON, type SimResult } from '../dmft/simulate.js';
+import { dmftFigure, type DmftTimeAxis } from '../plot/engines.js';
+import { figureExtra, type FigureOptions } from './output.js';
 import { writeOutputs } from '../io/index.js';
 import { VERSION } from '../version.js';
 import { ParameterError } from '../core/validate.js';
@@ -89,19 +91,35 @@ function dmftText(sol: DmftSolution): string {
   return lines.join('\n');
 }
 
-async function writeDmftOutputs(dir: string, sol: DmftSolution, argv: string[]): Promise<string[]> {
+async function writeDmftOutputs(
+  dir: string, sol: DmftSolution, argv: string[], fig: FigureOptions & { timeAxis?: DmftTimeAxis; sim?: SimResult; simulation?: Record<string, unknown> },
+): Promise<string[]> {
   const names = ['trainError', 'testError', 'a', 'gamma', 'v', 'Co', 'mCo', 'Cd0', 'nu', 'gap', 'tm', 'tOverM'] as const;
   const columns: Record<string, Float64Array> = { t: Float64Array.from(sol.t) };
   for (const k of names) columns[k] = Float64Array.from(sol[k]);
+  // The network beside the DMFT lives on its own time grid: separate arrays, prefixed sim_.
+  const simArrays: Record<string, Float64Array> = {};
+  const s = fig.sim?.summary;
+  if (fig.sim && s) {
+    Object.assign(simArrays, {
+      sim_t: fig.sim.t, sim_trainError: s.trainError, sim_trainErrorSE: s.trainErrorSE,
+      sim_testError: s.testError, sim_testErrorSE: s.testErrorSE, sim_a: s.a, sim_aSE: s.aSE, sim_v: s.v,
+    });
+  }
+  const figure = dmftFigure(sol, {
+    timeAxis: fig.timeAxis,
+    simulation: fig.sim && s ? { label: `network SGD, d = ${fig.sim.options.dim}`, t: fig.sim.t, ...s } : undefined,
+  });
   const res = await writeOutputs(dir, {
-    arrays: columns,
+    arrays: { ...columns, ...simArrays },
     csv: { columns },
+    extra: await figureExtra(figure, fig),
     manifest: {
       version: VERSION,
       command: ['learndyn', ...argv],
       problem: sol.problem,
       status: sol.status,
-      stats: { message: sol.message ?? null, ...sol.stats },
+      stats: { message: sol.message ?? null, ...sol.stats, ...(fig.simulation ? { simulation: fig.simulation } : {}) },
       timings: sol.timings,
     },
   } as never);
@@ -152,7 +170,9 @@ export function registerDmft(program: Command, ctx: CliContext): void {
   addFlags(dmft.command('run').description('SymmDMFT (dmft.md §5–§6): e_train, e_test, a, v, C_o vs GF time t'), dmftRunFlags, dmftRunSwitches)
     .option('--config <file>', 'JSON file with the same parameters (flags override it)')
     .option('--json', 'print the result as JSON on stdout (arrays aligned to "t")')
-    .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz) to DIR')
+    .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
+    .option('--png', 'with --out: also write figure.png')
+    .option('--time-axis <axis>', "figure clock: 't', 'tm' (t·m, lazy scale) or 't/m' (overfitting scale)", 't')
     .option('--no-progress', 'no progress output on stderr (the cost grows as N³)')
     .action(async (opts: Record<string, unknown>) => {
       const params: Record<string, unknown> = {
@@ -178,6 +198,8 @@ export function registerDmft(program: Command, ctx: CliContext): void {
       const simSeeds = (params.simulateSeeds as number | undefined) ?? 4;
       delete params.simulateDim;
       delete params.simulateSeeds;
+      const timeAxis = String(opts.timeAxis ?? 't');
+      if (!(['t', 'tm', 't/m'] as string[]).includes(timeAxis)) throw new ParameterError('time-axis', timeAxis, "'t', 'tm' or 't/m'");
       const problem = validateDmftProblem(params as never); // bad input: exit 2 before any allocation
       if (simDim !== undefined && params.phiHat !== undefined && params.phiHat !== 'same' && params.phiHat !== 'none')
         throw new ParameterError('phi-hat', params.phiHat, "'same' or 'none' with --simulate-dim (the network's teacher is σ(⟨u,x⟩) or pure noise)");
@@ -204,11 +226,12 @@ export function registerDmft(program: Command, ctx: CliContext): void {
       const sink = progressSink(opts.progress !== false, 'dmft run');
       const sol = await solveDmft(params as never, { onProgress: (e) => sink.update(simInput ? 0.5 * e.fraction : e.fraction, e.phase) });
       let simulation: Record<string, unknown> | undefined;
+      let sim: SimResult | undefined;
       if (simInput) {
         const rt = await loadWasm({ shared: true });
         const pool = await WorkerPool.create(rt, Math.min(simSeeds, 2));
         try {
-          const sim = await runSimulation(rt, pool, simInput, { onProgress: (e) => sink.update(0.5 + 0.5 * e.fraction, 'network SGD') });
+          sim = await runSimulation(rt, pool, simInput, { onProgress: (e) => sink.update(0.5 + 0.5 * e.fraction, 'network SGD') });
           simulation = { ...simulationJSON(sim), agreement: dmftVsSimulation(sol, sim.t, sim.summary.testError, sim.summary.testErrorSE) };
         } finally {
           await pool.close();
@@ -216,7 +239,7 @@ export function registerDmft(program: Command, ctx: CliContext): void {
       }
       sink.stop();
       if (opts.out) {
-        const files = await writeDmftOutputs(String(opts.out), sol, [...argv]);
+        const files = await writeDmftOutputs(String(opts.out), sol, [...argv], { png: !!opts.png, timeAxis: timeAxis as DmftTimeAxis, sim, simulation });
         io.err(`wrote ${files.length} files to ${opts.out}\n`);
       }
       if (opts.json) io.out(toJSON({ ...dmftRunJSON(sol), ...(simulation ? { simulation } : {}) }) + '\n');

@@ -242,7 +242,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     addFlags(c, kernelRunFlags, kernelRunSwitches)
       .option('--config <file>', 'JSON file with the same parameters (flags override it)')
       .option('--json', 'print the result as JSON on stdout')
-      .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz) to DIR')
+      .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
+      .option('--png', 'with --out: also write figure.png')
       .option('--no-progress', 'no progress output on stderr')
       .action(async (...args: unknown[]) => {
         const opts = (fromManifest ? args[1] : args[0]) as Record<string, unknown>;
@@ -254,7 +255,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         const sol = await solveKernel(params as never, { onProgress: (e) => sink.update(e.fraction, e.phase) });
         sink.stop();
         if (opts.out) {
-          const files = await writeKernelOutputs(String(opts.out), sol, argvCopy);
+          const files = await writeKernelOutputs(String(opts.out), sol, argvCopy, { png: !!opts.png });
           io.err(`wrote ${files.length} files to ${opts.out}\n`);
         }
         if (opts.json) io.out(toJSON(kernelRunJSON(sol)) + '\n');
@@ -302,7 +303,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .requiredOption('--kernels <list>', "kernels separated by ';' (or ',' when no kernel has parameters), e.g. two-kernels-A,two-kernels-C")
     .option('--config <file>', 'JSON file with the same parameters (flags override it)')
     .option('--json', 'print JSON')
-    .option('--out <dir>', 'write one folder per kernel plus comparison.json')
+    .option('--out <dir>', 'write one folder per kernel plus comparison.json and the comparison figure')
+    .option('--png', 'with --out: also write figure.png')
     .option('--no-progress', 'no progress output on stderr')
     .action(async (opts: Record<string, unknown>) => {
       const list = String(opts.kernels);
@@ -312,7 +314,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       const sink = progressSink(opts.progress !== false, 'kernel compare');
       const cmp = await compareKernels(params as never, kernels, { onProgress: (e) => sink.update(e.fraction, e.phase) });
       sink.stop();
-      if (opts.out) await writeComparisonOutputs(String(opts.out), cmp, [...argv]);
+      if (opts.out) await writeComparisonOutputs(String(opts.out), cmp, [...argv], { png: !!opts.png });
       if (opts.json) {
         io.out(
           toJSON({
@@ -339,7 +341,8 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
       .option('--init-file <file>', 'JSON with the initial overlaps {Q, M, P?, a?, aStar?}')
       .option('--config <file>', 'JSON file with the same parameters (flags override it)')
       .option('--json', 'print the result as JSON on stdout')
-      .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz) to DIR')
+      .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
+      .option('--png', 'with --out: also write figure.png')
       .option('--no-progress', 'no progress output on stderr')
       .action(async (opts: Record<string, unknown>) => {
         const params: Record<string, unknown> = { ...readConfig(opts.config as string | undefined, committeeFlags), ...collect(opts, committeeFlags, committeeSwitches) };
@@ -349,7 +352,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         const sol = await solveCommittee(params as never, { simulate: name === 'sgd', onProgress: (e) => sink.update(e.fraction, e.phase) });
         sink.stop();
         if (opts.out) {
-          const files = await writeCommitteeOutputs(String(opts.out), sol, [...argv]);
+          const files = await writeCommitteeOutputs(String(opts.out), sol, [...argv], { png: !!opts.png });
           io.err(`wrote ${files.length} files to ${opts.out}\n`);
         }
         if (opts.json) io.out(toJSON(committeeJSON(sol)) + '\n');

@@ -8,6 +8,20 @@ import type { CommitteeSolution } from '../committee/solve.js';
 import { join } from 'node:path';
 import { writeBytes } from '../io/index.js';
 import { VERSION } from '../version.js';
+import type { FigureDesc } from '../plot/figure.js';
+import { figureFiles } from '../plot/render.js';
+import { svgToPng } from '../plot/png.js';
+import { committeeFigure, kernelComparisonFigure, kernelFigure } from '../plot/engines.js';
+
+/** Figure options of every --out run: figure.vl.json + figure.svg always, figure.png on --png. */
+export interface FigureOptions {
+  png?: boolean;
+}
+
+/** figure.vl.json, figure.svg (and figure.png) as extra output files. */
+export async function figureExtra(fig: FigureDesc, opts: FigureOptions = {}): Promise<Record<string, Uint8Array | undefined>> {
+  return { ...(await figureFiles(fig, opts.png ? (svg) => svgToPng(svg) : undefined)) };
+}
 
 export function kernelArrays(sol: KernelSolution): Record<string, Float64Array> {
   const arrays: Record<string, Float64Array> = { t: Float64Array.from(sol.t) };
@@ -15,7 +29,7 @@ export function kernelArrays(sol: KernelSolution): Record<string, Float64Array> 
   return arrays;
 }
 
-export async function writeKernelOutputs(dir: string, sol: KernelSolution, argv: string[]): Promise<string[]> {
+export async function writeKernelOutputs(dir: string, sol: KernelSolution, argv: string[], fig: FigureOptions = {}): Promise<string[]> {
   const arrays = kernelArrays(sol);
   const { totalMs, replicates } = sol.timings;
   const res = await writeOutputs(dir, {
@@ -24,6 +38,7 @@ export async function writeKernelOutputs(dir: string, sol: KernelSolution, argv:
       spectrum_eigenvalues: Float64Array.from(sol.spectrum.eigenvalues),
     },
     csv: { columns: arrays },
+    extra: await figureExtra(kernelFigure(sol), fig),
     manifest: {
       version: VERSION,
       command: ['learndyn', ...argv],
@@ -45,9 +60,14 @@ export async function writeKernelOutputs(dir: string, sol: KernelSolution, argv:
 }
 
 /** One output folder per kernel (kernel-0, kernel-1, …) and comparison.json with the summary. */
-export async function writeComparisonOutputs(dir: string, cmp: KernelComparison, argv: string[]): Promise<string[]> {
+export async function writeComparisonOutputs(dir: string, cmp: KernelComparison, argv: string[], fig: FigureOptions = {}): Promise<string[]> {
   const paths: string[] = [];
-  for (let i = 0; i < cmp.solutions.length; i++) paths.push(...(await writeKernelOutputs(join(dir, `kernel-${i}`), cmp.solutions[i], argv)));
+  for (let i = 0; i < cmp.solutions.length; i++) paths.push(...(await writeKernelOutputs(join(dir, `kernel-${i}`), cmp.solutions[i], argv, fig)));
+  for (const [name, bytes] of Object.entries(await figureExtra(kernelComparisonFigure(cmp), fig))) {
+    if (!bytes) continue;
+    await writeBytes(join(dir, name), bytes);
+    paths.push(join(dir, name));
+  }
   const summary = { kernels: cmp.kernels, folders: cmp.kernels.map((_, i) => `kernel-${i}`), summary: cmp.summary };
   const p = join(dir, 'comparison.json');
   await writeBytes(p, new TextEncoder().encode(JSON.stringify(summary, null, 2) + '\n'));
@@ -56,7 +76,7 @@ export async function writeComparisonOutputs(dir: string, cmp: KernelComparison,
 }
 
 /** --out for committee runs: curves (t, risk, …) as .npy/.npz/CSV, final and initial overlaps as .npy, manifest. */
-export async function writeCommitteeOutputs(dir: string, sol: CommitteeSolution, argv: string[]): Promise<string[]> {
+export async function writeCommitteeOutputs(dir: string, sol: CommitteeSolution, argv: string[], fig: FigureOptions = {}): Promise<string[]> {
   const columns: Record<string, Float64Array> = { t: Float64Array.from(sol.t), odeRisk: Float64Array.from(sol.odeRisk) };
   if (sol.sgd) {
     columns.sgdRisk = Float64Array.from(sol.sgd.risk);
@@ -75,6 +95,7 @@ export async function writeCommitteeOutputs(dir: string, sol: CommitteeSolution,
       P: mat(sol.initial.P),
     },
     csv: { columns },
+    extra: await figureExtra(committeeFigure(sol), fig),
     manifest: {
       version: VERSION,
       command: ['learndyn', ...argv],

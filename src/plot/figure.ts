@@ -98,29 +98,91 @@ type Row = Record<string, number | string>;
 
 const usable = (v: number, scale: AxisScale) => Number.isFinite(v) && (scale !== 'log' || v > 0);
 
-/** Flatten the series into one long table (series, x, y[, lo, hi]); points that a log axis cannot
- *  show (≤ 0) or that are not finite are dropped, lower error bars are clipped to the axis floor. */
+const inside = (v: number, d?: [number, number]) => !d || (v >= d[0] && v <= d[1]);
+
+/** Flatten the series into one long table (series, seg, x, y[, lo, hi]). Values a log axis cannot
+ *  show (≤ 0) or that are not finite are dropped. Lines leaving the y-range are cut at its edge
+ *  (interpolated in axis coordinates; a new `seg` starts when they come back) and points outside
+ *  it are dropped, so no mark lies far outside the frame (resvg mis-renders those). Lower error
+ *  bars are clipped to the axis floor. */
 export function panelRows(panel: Panel): Row[] {
   const xs = panel.xScale ?? 'log', ys = panel.yScale ?? 'log';
+  const fx = (v: number) => (xs === 'log' ? Math.log(v) : v), gx = (u: number) => (xs === 'log' ? Math.exp(u) : u);
+  const fy = (v: number) => (ys === 'log' ? Math.log(v) : v), gy = (u: number) => (ys === 'log' ? Math.exp(u) : u);
   const rows: Row[] = [];
-  const floor = panel.yDomain?.[0];
+  const yd = panel.yDomain, xd = panel.xDomain;
+  const floor = yd?.[0];
   for (const s of panel.series) {
     const n = Math.min(s.x.length, s.y.length);
+    if (s.mark === 'points') {
+      for (let i = 0; i < n; i++) {
+        const x = s.x[i], y = s.y[i];
+        if (!usable(x, xs) || !usable(y, ys) || !inside(y, yd) || !inside(x, xd)) continue;
+        const row: Row = { series: s.name, seg: 0, x, y };
+        const se = s.se?.[i];
+        if (se !== undefined && Number.isFinite(se) && se > 0) {
+          let lo = y - se;
+          if (ys === 'log' && !(lo > 0)) lo = floor !== undefined && floor > 0 ? floor : y / 10;
+          row.lo = yd ? Math.max(lo, yd[0]) : lo;
+          row.hi = yd ? Math.min(y + se, yd[1]) : y + se;
+        }
+        rows.push(row);
+      }
+      continue;
+    }
+    let seg = 0, prev: [number, number] | null = null, prevIn = false;
+    const lo = yd ? fy(yd[0]) : -Infinity, hi = yd ? fy(yd[1]) : Infinity;
     for (let i = 0; i < n; i++) {
       const x = s.x[i], y = s.y[i];
-      if (!usable(x, xs) || !usable(y, ys)) continue;
-      const row: Row = { series: s.name, x, y };
-      const se = s.se?.[i];
-      if (s.mark === 'points' && se !== undefined && Number.isFinite(se) && se > 0) {
-        let lo = y - se;
-        if (ys === 'log' && !(lo > 0)) lo = floor !== undefined && floor > 0 ? floor : y / 10;
-        row.lo = lo;
-        row.hi = y + se;
+      if (!usable(x, xs) || !usable(y, ys)) {
+        if (prev) seg++;
+        prev = null;
+        continue;
       }
-      rows.push(row);
+      const cur: [number, number] = [fx(x), fy(y)];
+      const curIn = cur[1] >= lo && cur[1] <= hi;
+      if (prev && prevIn !== curIn) {
+        // Crossing the edge: add the boundary point (on whichever edge is crossed).
+        const edge = (prevIn ? cur[1] : prev[1]) < lo ? lo : hi;
+        const w = (edge - prev[1]) / (cur[1] - prev[1]);
+        rows.push({ series: s.name, seg, x: gx(prev[0] + w * (cur[0] - prev[0])), y: gy(edge) });
+        if (prevIn) seg++;
+      }
+      if (curIn) rows.push({ series: s.name, seg, x, y });
+      prev = cur;
+      prevIn = curIn;
     }
   }
   return rows;
+}
+
+const SUP: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+
+/** matplotlib-like log-axis labels: only decades are labelled (minor ticks stay unlabelled), as
+ *  plain numbers when every decade in range lies in [1e-3, 1e4], else as 10ᵏ. Spans under ~1.5
+ *  decades label every tick (otherwise there may be no label at all). */
+export function logAxisLabelExpr(range: [number, number] | undefined): string | undefined {
+  if (!range || !(range[0] > 0) || !(range[1] > range[0])) return undefined;
+  const span = Math.log10(range[1] / range[0]);
+  if (span < 1.5) return undefined;
+  const k = 'round(log(datum.value) / LN10)';
+  const isDecade = `abs(log(datum.value) / LN10 - ${k}) < 1e-6`;
+  const plain = range[0] >= 0.999e-3 && range[1] <= 1.001e4;
+  let sup = `format(${k}, 'd')`;
+  for (const [from, to] of Object.entries(SUP)) sup = `replace(${sup}, regexp('${from}', 'g'), '${to}')`;
+  return `${isDecade} ? ${plain ? "format(datum.value, '~g')" : `'10' + ${sup}`} : ''`;
+}
+
+/** Range of a channel over the rows (and its explicit domain, if any). */
+function rangeOf(rows: Row[], key: 'x' | 'y', domain?: [number, number]): [number, number] | undefined {
+  if (domain) return domain;
+  let lo = Infinity, hi = -Infinity;
+  for (const r of rows) {
+    const v = r[key] as number;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : undefined;
 }
 
 function scaleOf(type: AxisScale, domain?: [number, number]) {
@@ -140,8 +202,13 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
     panel.legend === 'none'
       ? null
       : { title: null, orient: panel.legend ?? 'top-right', symbolType: 'stroke' };
-  const xEnc = { field: 'x', type: 'quantitative', title: panel.xTitle, scale: scaleOf(xs, panel.xDomain), axis: { format: xs === 'log' ? '~g' : undefined } };
-  const yEnc = { field: 'y', type: 'quantitative', title: panel.yTitle, scale: scaleOf(ys, panel.yDomain), axis: { format: ys === 'log' ? '~g' : undefined } };
+  const rows = panelRows(panel);
+  const axisOf = (scale: AxisScale, key: 'x' | 'y', domain?: [number, number]) => {
+    const expr = scale === 'log' ? logAxisLabelExpr(rangeOf(rows, key, domain)) : undefined;
+    return expr ? { labelExpr: expr, labelOverlap: false } : { format: '~g' };
+  };
+  const xEnc = { field: 'x', type: 'quantitative', title: panel.xTitle, scale: scaleOf(xs, panel.xDomain), axis: axisOf(xs, 'x', panel.xDomain) };
+  const yEnc = { field: 'y', type: 'quantitative', title: panel.yTitle, scale: scaleOf(ys, panel.yDomain), axis: axisOf(ys, 'y', panel.yDomain) };
   const color = { field: 'series', type: 'nominal', scale: { domain: names, range: colors }, legend, sort: names };
   const lineNames = panel.series.filter((s) => s.mark === 'line').map((s) => s.name);
   const pointNames = panel.series.filter((s) => s.mark === 'points').map((s) => s.name);
@@ -169,7 +236,7 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
         y: yEnc,
         color,
         strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: dashes }, legend: null },
-        detail: { field: 'series' },
+        detail: [{ field: 'series' }, { field: 'seg' }],
       },
     });
   }
@@ -177,14 +244,14 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
     layers.push({
       transform: [{ filter: oneOf(pointNames) }, { filter: 'isValid(datum.lo)' }],
       mark: { type: 'rule', strokeWidth: 1, clip: true },
-      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color: { ...color, legend: null } },
+      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
     });
   }
   if (pointNames.length) {
     layers.push({
       transform: [{ filter: oneOf(pointNames) }],
       mark: { type: 'point', filled: true, size: 22, opacity: 0.9, clip: true },
-      encoding: { x: xEnc, y: yEnc, color: lineNames.length ? { ...color, legend: null } : color },
+      encoding: { x: xEnc, y: yEnc, color },
     });
   }
   const rules = panel.rules ?? [];
@@ -206,7 +273,7 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
     ...(panel.title ? { title: panel.title } : {}),
     width,
     height,
-    data: { values: panelRows(panel) },
+    data: { values: rows },
     layer: layers,
     resolve: { scale: { strokeDash: 'shared', color: 'shared' } },
   };

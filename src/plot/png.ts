@@ -21,7 +21,7 @@ export function initPng(source?: { wasm: Parameters<typeof initWasm>[0]; fonts: 
       const require = createRequire(import.meta.url);
       const wasm = await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'));
       const ttf = (name: string) => readFile(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
-      fonts = (await Promise.all(['DejaVuSerif.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSerif-Bold.ttf'].map(ttf))).map((b) => new Uint8Array(b));
+      fonts = (await Promise.all(['DejaVuSerif.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSans.ttf', 'DejaVuSans-Oblique.ttf'].map(ttf))).map((b) => new Uint8Array(b));
       await initWasm(wasm);
     })();
     ready.catch(() => (ready = null));
@@ -37,12 +37,7 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
     fitTo: { mode: 'zoom', value: scale },
     font: { fontBuffers: fonts, defaultFontFamily: FONT, serifFamily: FONT, loadSystemFonts: false },
   });
-  try {
-    const img = r.render();
-    const png = img.asPng();
-    img.free();
-    return png;
-  } finally {
-    r.free();
-  }
+  // No explicit free(): resvg's free() after render() throws an aliasing error; wasm-bindgen's
+  // finalizers reclaim both objects.
+  return r.render().asPng();
 }

@@ -1,14 +1,43 @@
 // Headless rendering (engineering.md §8): Vega-Lite → Vega → SVG with renderer 'none', so no DOM or
 // canvas is needed; the same code runs in Node and in the browser. PNG goes through resvg (png.ts).
 import { compile } from 'vega-lite';
-import { View, parse } from 'vega';
+import * as vega from 'vega';
+import { View, parse, logger, Error as ErrorLevel } from 'vega';
 import { vegaLiteSpec, type FigureDesc } from './figure.js';
+
+// Advance widths of DejaVu Serif in em (read off the TTF's hmtx table), by character class.
+const NARROW = new Set(" .,:;!|'()[]ijlft/·");
+const WIDE = new Set('mwMW+=−');
+function charEm(c: string): number {
+  if (NARROW.has(c)) return 0.34;
+  if (WIDE.has(c)) return 0.9;
+  if (c >= '0' && c <= '9') return 0.636;
+  if (c >= 'a' && c <= 'z') return 0.6;
+  if (c >= 'A' && c <= 'Z') return 0.74;
+  if ('⁰¹²³⁴⁵⁶⁷⁸⁹₀₁₂₃₄₅₆₇₈₉'.includes(c)) return 0.4;
+  return 0.64;
+}
+
+/** Without a canvas vega estimates every glyph at 0.8 em, which makes titles and legends far too
+ *  wide (large blank margins); use the house font's widths instead. */
+function houseTextWidth(item: { fontSize?: number; text?: unknown; limit?: number }, text?: unknown): number {
+  const size = item.fontSize != null ? +item.fontSize || 0 : 11;
+  const str = (text ?? item.text ?? '') + '';
+  let em = 0;
+  for (const c of str.trim()) em += charEm(c);
+  const w = em * size;
+  return item.limit && item.limit > 0 ? Math.min(w, item.limit) : w;
+}
+
+// textMetrics is exported by vega (from vega-scenegraph) but missing from its typings.
+const textMetrics = (vega as unknown as { textMetrics?: { width: unknown; estimateWidth: unknown } }).textMetrics;
+if (textMetrics && textMetrics.width === textMetrics.estimateWidth) textMetrics.width = houseTextWidth;
 
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(vlSpec: Record<string, unknown>): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const vg = compile(vlSpec as any).spec;
-  const view = new View(parse(vg), { renderer: 'none' });
+  const vg = compile(vlSpec as any, { logger: logger(ErrorLevel) }).spec;
+  const view = new View(parse(vg), { renderer: 'none', logLevel: ErrorLevel });
   try {
     return await view.toSVG();
   } finally {
