@@ -23,7 +23,7 @@ export function logRange(main: number[], floorFactor = 0.3, maxDecades = 6): [nu
   if (main.length === 0) return undefined;
   const hi = Math.max(...main), lo = Math.min(...main);
   // Quarter-decade bounds keep the ticks tidy.
-  const topQ = 10 ** (Math.ceil(Math.log10(hi * 1.5) * 4) / 4);
+  const topQ = 10 ** (Math.ceil(Math.log10(hi * 1.15) * 4) / 4);
   const bottom = Math.max(lo * floorFactor, topQ * 10 ** -maxDecades);
   const bottomQ = 10 ** (Math.floor(Math.log10(bottom) * 4) / 4);
   return [bottomQ, topQ];

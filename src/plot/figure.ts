@@ -156,15 +156,20 @@ export function panelRows(panel: Panel): Row[] {
   return rows;
 }
 
-const SUP: Record<string, string> = { '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
+const SUP: Record<string, string> = { '−': '⁻', '-': '⁻', '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹' };
 
 /** matplotlib-like log-axis labels: only decades are labelled (minor ticks stay unlabelled), as
- *  plain numbers when every decade in range lies in [1e-3, 1e4], else as 10ᵏ. Spans under ~1.5
- *  decades label every tick (otherwise there may be no label at all). */
+ *  plain numbers when every decade in range lies in [1e-3, 1e4], else as 10ᵏ. Spans under 1.5
+ *  decades label the 1-2-5 ticks, under half a decade every tick. */
 export function logAxisLabelExpr(range: [number, number] | undefined): string | undefined {
   if (!range || !(range[0] > 0) || !(range[1] > range[0])) return undefined;
   const span = Math.log10(range[1] / range[0]);
-  if (span < 1.5) return undefined;
+  if (span < 0.5) return undefined;
+  if (span < 1.5) {
+    // Under 1.5 decades: label the 1-2-5 ticks.
+    const lead = 'datum.value / pow(10, floor(log(datum.value) / LN10 + 1e-9))';
+    return `(abs(${lead} - 1) < 1e-6 || abs(${lead} - 2) < 1e-6 || abs(${lead} - 5) < 1e-6) ? format(datum.value, '~g') : ''`;
+  }
   const k = 'round(log(datum.value) / LN10)';
   const isDecade = `abs(log(datum.value) / LN10 - ${k}) < 1e-6`;
   const plain = range[0] >= 0.999e-3 && range[1] <= 1.001e4;
@@ -244,7 +249,7 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
     layers.push({
       transform: [{ filter: oneOf(pointNames) }, { filter: 'isValid(datum.lo)' }],
       mark: { type: 'rule', strokeWidth: 1, clip: true },
-      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'lo', type: 'quantitative' }, y2: { field: 'hi' }, color },
+      encoding: { x: xEnc, y: { ...yEnc, field: 'lo' }, y2: { field: 'hi' }, color },
     });
   }
   if (pointNames.length) {

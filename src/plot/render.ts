@@ -39,7 +39,14 @@ export async function renderSvg(vlSpec: Record<string, unknown>): Promise<string
   const vg = compile(vlSpec as any, { logger: logger(ErrorLevel) }).spec;
   const view = new View(parse(vg), { renderer: 'none', logLevel: ErrorLevel });
   try {
-    return await view.toSVG();
+    // Vega numbers clip paths with a process-wide counter; renumber them from 1 in order of
+    // appearance so the same figure gives the same bytes in any process.
+    const svg = await view.toSVG();
+    const ids = new Map<string, number>();
+    return svg.replace(/\bclip(\d+)\b/g, (_, n: string) => {
+      if (!ids.has(n)) ids.set(n, ids.size + 1);
+      return `clip${ids.get(n)}`;
+    });
   } finally {
     view.finalize();
   }

@@ -1,0 +1,171 @@
+// Figures (issue 5): the Vega-Lite spec carries its data inline, lines are cut exactly at the frame,
+// log axes are labelled like matplotlib, SVG rendering is headless and deterministic, PNG has the
+// promised size, and every --out run writes figure.vl.json + figure.svg (+ figure.png on --png).
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { compile } from 'vega-lite';
+import { logAxisLabelExpr, panelRows, vegaLiteSpec, type FigureDesc, type Panel } from '../../src/plot/figure.js';
+import { figureFiles, renderSvg } from '../../src/plot/render.js';
+import { svgToPng } from '../../src/plot/png.js';
+import { main } from '../../src/cli/main.js';
+
+async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
+  return { code, out, err };
+}
+
+const decay: FigureDesc = {
+  title: 'decay',
+  panels: [
+    {
+      xTitle: 'time t',
+      yTitle: 'error',
+      series: [
+        { name: 'theory', x: [1, 10, 100, 1000], y: [1, 1e-2, 1e-4, 1e-6], mark: 'line' },
+        { name: 'simulation', x: [1, 10, 100, 1000], y: [1.1, 1.2e-2, 0.9e-4, 0], se: [0.1, 0.5e-2, 2e-4, 0], mark: 'points' },
+      ],
+      rules: [{ x: 30, label: 't₁' }],
+      bands: [{ x0: 2, x1: 5, label: 'plateau' }],
+      yDomain: [1e-5, 10],
+    },
+  ],
+};
+
+describe('panelRows', () => {
+  it('cuts a line at the y-range edge, interpolating in log–log coordinates, and restarts a segment on re-entry', () => {
+    const panel: Panel = {
+      xTitle: 'x',
+      yTitle: 'y',
+      yDomain: [1e-3, 10],
+      series: [{ name: 'L', x: [1, 10, 100, 1000, 1e4], y: [1, 1e-2, 1e-4, 1e-2, 1], mark: 'line' }],
+    };
+    const rows = panelRows(panel);
+    // Leaves between (10, 1e-2) and (100, 1e-4): log y crosses −3 halfway, at x = 10^1.5.
+    const exit = rows[2];
+    expect(exit.y as number).toBeCloseTo(1e-3, 15);
+    expect(Math.abs((exit.x as number) - 10 ** 1.5) / 10 ** 1.5).toBeLessThan(1e-12);
+    expect(exit.seg).toBe(0);
+    // Comes back between (100, 1e-4) and (1000, 1e-2), at x = 10^2.5, in a new segment.
+    const back = rows[3];
+    expect(Math.abs((back.x as number) - 10 ** 2.5) / 10 ** 2.5).toBeLessThan(1e-12);
+    expect(back.seg).toBe(1);
+    expect(rows.filter((r) => r.seg === 1).map((r) => r.x)).toEqual([back.x, 1000, 1e4]);
+    expect(rows.every((r) => (r.y as number) >= 1e-3 * (1 - 1e-12))).toBe(true);
+  });
+
+  it('drops points a log axis cannot show or outside the range, clips error bars to the floor', () => {
+    const rows = panelRows(decay.panels[0]).filter((r) => r.series === 'simulation');
+    expect(rows.map((r) => r.x)).toEqual([1, 10, 100]); // y = 0 dropped
+    expect(rows[0].lo).toBeCloseTo(1.0, 12);
+    expect(rows[0].hi).toBeCloseTo(1.2, 12);
+    expect(rows[2].lo).toBe(1e-5); // 0.9e-4 − 2e-4 < 0 → the axis floor
+    const nan = panelRows({ xTitle: '', yTitle: '', series: [{ name: 'n', x: [1, 2, 3], y: [1, NaN, 2], mark: 'line' }] });
+    expect(nan.map((r) => r.seg)).toEqual([0, 1]); // a NaN breaks the line
+  });
+});
+
+describe('log-axis labels', () => {
+  const labels = async (lo: number, hi: number) => {
+    const svg = await renderSvg(
+      vegaLiteSpec({ panels: [{ xTitle: 'x', yTitle: 'y', xScale: 'linear', series: [{ name: 's', x: [0, 50], y: [lo, hi], mark: 'line' }], yDomain: [lo, hi], legend: 'none' }] }),
+    );
+    // y-axis labels are the right-anchored texts
+    return [...svg.matchAll(/<text text-anchor="end"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+  };
+  it('labels decades as 10ᵏ over a wide range, with no mantissa labels', async () => {
+    const t = await labels(1e-6, 1);
+    expect(t).toContain('10⁻⁶');
+    expect(t).toContain('10⁻³');
+    expect(t).toContain('10⁰');
+    expect(t.some((s) => /^[2-9]/.test(s))).toBe(false);
+  });
+  it('labels plain decades between 1e-3 and 1e4, and 1-2-5 ticks on a short range', async () => {
+    const wide = await labels(0.01, 1000);
+    expect(wide).toEqual(expect.arrayContaining(['0.01', '0.1', '1', '10', '100', '1000']));
+    expect(wide).not.toContain('20');
+    const short = await labels(0.1, 1);
+    expect(short).toEqual(expect.arrayContaining(['0.1', '0.2', '0.5', '1']));
+    expect(short).not.toContain('0.3');
+    expect(logAxisLabelExpr([0.3, 0.6])).toBeUndefined(); // under half a decade: every tick
+  });
+});
+
+describe('Vega-Lite spec and SVG', () => {
+  it('is a v6 spec with inline data that vega-lite compiles, log scales and the rules', () => {
+    const spec = vegaLiteSpec(decay) as Record<string, any>;
+    expect(spec.$schema).toBe('https://vega.github.io/schema/vega-lite/v6.json');
+    expect(spec.data.values.length).toBeGreaterThan(0);
+    expect(spec.layer.find((l: any) => l.mark.type === 'line').encoding.y.scale.type).toBe('log');
+    expect(spec.layer.some((l: any) => l.data?.values?.[0]?.label === 't₁')).toBe(true);
+    expect(spec.config.font).toBe('DejaVu Serif');
+    const vg = compile(spec as never).spec;
+    expect(vg.marks?.length).toBeGreaterThan(0);
+  });
+
+  it('renders headlessly, deterministically, with legend, rule and band labels, without huge margins', async () => {
+    const a = await renderSvg(vegaLiteSpec(decay));
+    const b = await renderSvg(vegaLiteSpec(decay));
+    expect(a).toBe(b);
+    for (const s of ['theory', 'simulation', 't₁', 'plateau', 'time t', 'error']) expect(a).toContain(`>${s}<`);
+    const width = Number(/width="(\d+(?:\.\d+)?)"/.exec(a)![1]);
+    expect(width).toBeGreaterThan(360);
+    expect(width).toBeLessThan(360 * 1.45); // plot 360 px + axis labels, legend inside
+  });
+
+  it('PNG: valid signature and 2× the SVG size', async () => {
+    const files = await figureFiles(decay, (svg) => svgToPng(svg, 2));
+    const svg = new TextDecoder().decode(files['figure.svg']);
+    const png = files['figure.png']!;
+    expect(Array.from(png.slice(0, 8))).toEqual([137, 80, 78, 71, 13, 10, 26, 10]);
+    const dv = new DataView(png.buffer, png.byteOffset);
+    const w = Number(/width="(\d+(?:\.\d+)?)"/.exec(svg)![1]);
+    const h = Number(/height="(\d+(?:\.\d+)?)"/.exec(svg)![1]);
+    expect(dv.getUint32(16)).toBe(Math.round(2 * w));
+    expect(dv.getUint32(20)).toBe(Math.round(2 * h));
+    expect(JSON.parse(new TextDecoder().decode(files['figure.vl.json'])).data.values.length).toBeGreaterThan(0);
+  });
+});
+
+describe('--out writes the figures', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ld-fig-'));
+  it('committee ode --out --png: figure.vl.json, figure.svg, figure.png, listed in the manifest', async () => {
+    const out = join(dir, 'c');
+    const r = await run(['committee', 'ode', '--p', '2', '--k', '2', '--lr', '0.5', '--t-max', '100', '--t-count', '31', '--out', out, '--png', '--no-progress']);
+    expect(r.code).toBe(0);
+    for (const f of ['figure.vl.json', 'figure.svg', 'figure.png']) expect(existsSync(join(out, f))).toBe(true);
+    const man = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    const names = man.files.map((f: { name: string }) => f.name);
+    expect(names).toEqual(expect.arrayContaining(['figure.vl.json', 'figure.svg', 'figure.png']));
+    const vl = JSON.parse(readFileSync(join(out, 'figure.vl.json'), 'utf8'));
+    const risk = vl.data.values.filter((v: { series: string }) => v.series.startsWith('ODE'));
+    const csv = readFileSync(join(out, 'curves.csv'), 'utf8').trim().split('\n');
+    expect(risk.length).toBeGreaterThan(0);
+    expect(risk.length).toBeLessThanOrEqual(csv.length - 1);
+  });
+
+  it('kernel run --out writes the figure with the stage rules; without --png no PNG', async () => {
+    const out = join(dir, 'k');
+    const r = await run(['kernel', 'run', '--kernel', 'exp', '--dim', '30', '--samples', '200', '--energies', '0,0.5,0.5', '--seeds', '1', '--t-count', '21', '--out', out, '--no-progress']);
+    expect(r.code).toBe(0);
+    expect(existsSync(join(out, 'figure.png'))).toBe(false);
+    const svg = readFileSync(join(out, 'figure.svg'), 'utf8');
+    expect(svg).toContain('>t₁<');
+    expect(svg).toContain('>oracle (T1)<');
+  });
+
+  it('dmft run: --time-axis picks the clock; a bad value is exit 2 with one line', async () => {
+    const base = ['dmft', 'run', '--m', '8', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9', '--phi-hat', 'same', '--eta', '0.1', '--t-max', '2', '--no-progress'];
+    const out = join(dir, 'd');
+    const r = await run([...base, '--time-axis', 't/m', '--out', out]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(out, 'figure.svg'), 'utf8')).toContain('t/m (overfitting scale)');
+    const bad = await run([...base, '--time-axis', 'hours']);
+    expect(bad.code).toBe(2);
+    expect(bad.err.trim().split('\n')).toHaveLength(1);
+    expect(bad.err).toContain('time-axis');
+  });
+});
