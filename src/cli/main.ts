@@ -25,6 +25,7 @@ import { writeCommitteeOutputs, writeComparisonOutputs, writeKernelOutputs } fro
 import { VERSION } from '../version.js';
 import { registerDmft } from './dmft.js';
 import { registerReproduce } from './reproduce.js';
+import { registerDemo } from './demo.js';
 
 /** What a subcommand module needs from the CLI: output streams, the argv (for manifests), and a way
  *  to set the exit code from a Solution's status (EXIT). Parameter errors are thrown as ParameterError. */
@@ -365,6 +366,7 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
 
   registerDmft(program, { io, argv, setCode: (c) => (code = c) });
   registerReproduce(program, { io, argv, setCode: (c) => (code = c) });
+  registerDemo(program, { io, argv, setCode: (c) => (code = c) });
 
   try {
     await program.parseAsync(argv, { from: 'user' });
