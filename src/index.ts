@@ -54,3 +54,12 @@ export { solveGeneralDmft, type GeneralDmftSolution } from './dmft/general.js';
 export * as linalg from './linalg/index.js';
 export * as rng from './rng/index.js';
 export * as io from './io/index.js';
+
+// Figures (issue 5): FigureDesc builders per engine, Vega-Lite spec, headless SVG, PNG
+export { vegaLiteSpec, panelRows, HOUSE_CONFIG, TAB10, type FigureDesc, type Panel, type Series, type Rule, type Band } from './plot/figure.js';
+export { renderSvg, figureFiles, type FigureFiles } from './plot/render.js';
+export { svgToPng, initPng } from './plot/png.js';
+export { kernelFigure, kernelComparisonFigure, committeeFigure, dmftFigure, dmftSimulationFigure, type DmftTimeAxis, type DmftSimulationCurves } from './plot/engines.js';
+
+// Paper reproductions (`learndyn reproduce`)
+export { REPRODUCTIONS, findReproduction, runReproduction, formatChecks, checkPasses, type ReproduceEntry, type ReproduceResult, type Check } from './reproduce/index.js';

@@ -166,7 +166,8 @@ export function dmftFigure(sol: DmftSolution, opts: { timeAxis?: DmftTimeAxis; s
         xTitle: AXIS_TITLE[axis],
         yTitle: 'error',
         series: left,
-        yDomain: logRange(positives(sol.testError, sim?.testError), 0.3, 7),
+        // Train errors that collapse (interpolation) stay visible down to 5 decades below the top.
+        yDomain: logRange(positives(sol.testError, sol.trainError, sim?.testError, sim?.trainError), 0.3, 5),
         legend: 'bottom-left',
       },
       { xTitle: AXIS_TITLE[axis], yTitle: 'second layer a, overlap v', yScale: 'linear', series: right, legend: 'top-left' },
