@@ -24,4 +24,5 @@ bench
   .add('spec + SVG, 2 panels', async () => void (await renderSvg(vegaLiteSpec(two))))
   .add('PNG 2× from the 1-panel SVG (resvg)', async () => void (await svgToPng(svg1)));
 await bench.run();
-console.table(bench.tasks.map((x) => ({ task: x.name, 'median ms': x.result?.latency?.p50?.toFixed(1), 'mean ms': x.result?.latency?.mean?.toFixed(1) })));
+const latency = (x: (typeof bench.tasks)[number]) => (x.result as unknown as { latency?: { p50?: number; mean: number } }).latency;
+console.table(bench.tasks.map((x) => ({ task: x.name, 'median ms': latency(x)?.p50?.toFixed(1), 'mean ms': latency(x)?.mean.toFixed(1) })));

@@ -6,9 +6,12 @@ import { REPRODUCTIONS, findReproduction, formatChecks, runReproduction } from '
 import { progressSink } from './progress.js';
 import { EXIT, toJSON, type CliContext } from './main.js';
 
+/** "≈ 10 min (…)" whether or not the entry wrote the ≈ itself. */
+export const aboutTime = (t: string) => `≈ ${t.replace(/^\s*≈\s*/, '')}`;
+
 export function reproduceList(): string {
   const w = Math.max(...REPRODUCTIONS.map((e) => e.id.length));
-  return REPRODUCTIONS.map((e) => `${e.id.padEnd(w)}  ${e.engine.padEnd(9)}  ${e.title}  [${e.source}; full run ≈ ${e.fullTime}]`).join('\n');
+  return REPRODUCTIONS.map((e) => `${e.id.padEnd(w)}  ${e.engine.padEnd(9)}  ${e.title}  [${e.source}; full run ${aboutTime(e.fullTime)}]`).join('\n');
 }
 
 export function registerReproduce(program: Command, ctx: CliContext): void {
@@ -34,7 +37,7 @@ export function registerReproduce(program: Command, ctx: CliContext): void {
       }
       const quick = !!opts.quick;
       const outDir = String(opts.out ?? `out/reproduce/${entry.id}${quick ? '-quick' : ''}`);
-      ctx.io.err(`${entry.id}: ${entry.title} (${entry.source}); ${quick ? 'quick variant, under a minute' : `full run, expected ≈ ${entry.fullTime}`}\n`);
+      ctx.io.err(`${entry.id}: ${entry.title} (${entry.source}); ${quick ? 'quick variant, under a minute' : `full run, expected ${aboutTime(entry.fullTime)}`}\n`);
       const sink = progressSink(opts.progress !== false, `reproduce ${entry.id}`);
       const run = await runReproduction(entry, { outDir, quick, png: !!opts.png, argv: ctx.argv, progress: (f, phase) => sink.update(f, phase ?? '') });
       sink.stop();

@@ -36,13 +36,6 @@ export const WASM_PAGE = 65536;
 /** wasm32 ceiling: 65536 pages = 4 GiB. The threads build declares exactly this maximum. */
 export const MAX_PAGES = 65536;
 
-const FILES: Record<Exclude<Variant, 'ts'>, string> = {
-  release: 'learndyn.wasm',
-  threads: 'learndyn-threads.wasm',
-  scalar: 'learndyn-scalar.wasm',
-  debug: 'learndyn-debug.wasm',
-};
-
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 let noLiftoffSet = false;
 
@@ -57,12 +50,27 @@ async function prepareEngine(): Promise<void> {
 
 const bytesCache = new Map<string, Uint8Array>();
 
+/** One literal `new URL(…, import.meta.url)` per build, so bundlers (Vite, webpack, esbuild) emit
+ *  exactly these files as assets (a template string would make them glob the whole build/ folder). */
+function wasmUrl(variant: Exclude<Variant, 'ts'>): URL {
+  switch (variant) {
+    case 'release':
+      return new URL('../../build/learndyn.wasm', import.meta.url);
+    case 'threads':
+      return new URL('../../build/learndyn-threads.wasm', import.meta.url);
+    case 'scalar':
+      return new URL('../../build/learndyn-scalar.wasm', import.meta.url);
+    case 'debug':
+      return new URL('../../build/learndyn-debug.wasm', import.meta.url);
+  }
+}
+
 /** The .wasm bytes of a build: read from disk in Node, fetched by URL in browsers (bundlers rewrite
  *  `new URL(..., import.meta.url)` into an asset URL). */
 export async function wasmBytes(variant: Exclude<Variant, 'ts'>): Promise<Uint8Array> {
   const hit = bytesCache.get(variant);
   if (hit) return hit;
-  const url = new URL(`../../build/${FILES[variant]}`, import.meta.url);
+  const url = wasmUrl(variant);
   let bytes: Uint8Array;
   if (isNode) {
     const { readFile } = await import('node:fs/promises');
