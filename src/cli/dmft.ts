@@ -17,7 +17,7 @@ import { runSimulation, simulateOptions, simulationJSON, type SimResult } from '
 import { dmftFigure, type DmftTimeAxis } from '../plot/engines.js';
 import { figureExtra, type FigureOptions } from './output.js';
 import { writeOutputs } from '../io/index.js';
-import { VERSION } from '../version.js';
+import { dmftBundle, dmftVsSimulation } from '../io/bundles.js';
 import { ParameterError } from '../core/validate.js';
 
 export const dmftRunFlags: Flag[] = [
@@ -94,65 +94,13 @@ function dmftText(sol: DmftSolution): string {
 async function writeDmftOutputs(
   dir: string, sol: DmftSolution, argv: string[], fig: FigureOptions & { timeAxis?: DmftTimeAxis; sim?: SimResult; simulation?: Record<string, unknown> },
 ): Promise<string[]> {
-  const names = ['trainError', 'testError', 'a', 'gamma', 'v', 'Co', 'mCo', 'Cd0', 'nu', 'gap', 'tm', 'tOverM'] as const;
-  const columns: Record<string, Float64Array> = { t: Float64Array.from(sol.t) };
-  for (const k of names) columns[k] = Float64Array.from(sol[k]);
-  // The network beside the DMFT lives on its own time grid: separate arrays, prefixed sim_.
-  const simArrays: Record<string, Float64Array> = {};
   const s = fig.sim?.summary;
-  if (fig.sim && s) {
-    Object.assign(simArrays, {
-      sim_t: fig.sim.t, sim_trainError: s.trainError, sim_trainErrorSE: s.trainErrorSE,
-      sim_testError: s.testError, sim_testErrorSE: s.testErrorSE, sim_a: s.a, sim_aSE: s.aSE, sim_v: s.v,
-    });
-  }
   const figure = dmftFigure(sol, {
     timeAxis: fig.timeAxis,
     simulation: fig.sim && s ? { label: `network SGD, d = ${fig.sim.options.dim}`, t: fig.sim.t, ...s } : undefined,
   });
-  const res = await writeOutputs(dir, {
-    arrays: { ...columns, ...simArrays },
-    csv: { columns },
-    extra: await figureExtra(figure, fig),
-    manifest: {
-      version: VERSION,
-      command: ['learndyn', ...argv],
-      problem: sol.problem,
-      status: sol.status,
-      stats: { message: sol.message ?? null, ...sol.stats, ...(fig.simulation ? { simulation: fig.simulation } : {}) },
-      timings: sol.timings,
-    },
-  } as never);
-  return res.paths;
-}
-
-/** Test error of the DMFT (linearly interpolated in t) against the simulated network on its grid:
- *  the largest gap and the mean gap in units of the seed standard error. */
-export function dmftVsSimulation(sol: DmftSolution, t: ArrayLike<number>, test: ArrayLike<number>, se: ArrayLike<number>) {
-  let supAbs = 0;
-  let at = NaN;
-  let z = 0;
-  let nz = 0;
-  for (let i = 0; i < t.length; i++) {
-    const x = t[i];
-    if (!(x <= sol.t[sol.t.length - 1])) continue;
-    let j = 1;
-    while (j < sol.t.length - 1 && sol.t[j] < x) j++;
-    const t0 = sol.t[j - 1];
-    const t1 = sol.t[j];
-    const w = t1 > t0 ? (x - t0) / (t1 - t0) : 0;
-    const dm = sol.testError[j - 1] + w * (sol.testError[j] - sol.testError[j - 1]);
-    const e = Math.abs(test[i] - dm);
-    if (e > supAbs) {
-      supAbs = e;
-      at = x;
-    }
-    if (se[i] > 0) {
-      z += e / se[i];
-      nz++;
-    }
-  }
-  return { supAbsTestError: supAbs, at, meanZ: nz ? z / nz : null };
+  const bundle = dmftBundle(sol, ['learndyn', ...argv], (await loadWasm()).features(), fig.sim, fig.simulation);
+  return (await writeOutputs(dir, { ...bundle, extra: await figureExtra(figure, fig) })).paths;
 }
 
 /** `--phi-hat` from the command line: 'same' | 'none' | a comma list of numbers. */
