@@ -1,6 +1,7 @@
 // Closed forms and small numerical tools for the committee reproductions (committee.md §4, §7):
 // the symmetric fixed point S29, the finite-difference Jacobian of the GF-ODE there, the S21 noise
 // floor, and the σ = x² risk S22 with the Ξ correction S27 — written here from the spec's formulas.
+import { inverseIteration } from '../ref/dense.js';
 import { PAR, paramsLength, stateLength, ACT_CODE } from '../committee/layout.js';
 import * as ref from '../ref/committee.js';
 
@@ -69,39 +70,8 @@ export function s29UnstableEigenvalue(K: number): { lambda: number; residual: nu
     const fm = F(xm);
     for (let r = 0; r < n; r++) J[r][c] = (fp[r] - fm[r]) / (2 * h);
   }
-  const shift = 0.05;
-  const A = J.map((row, i) => row.map((v, j) => v - (i === j ? shift : 0)));
-  let v = Array.from({ length: n }, (_, i) => 1 + 0.1 * i);
-  let lam = 0;
-  for (let it = 0; it < 80; it++) {
-    const u = solve(A, v);
-    const nu = Math.hypot(...u);
-    lam = shift + v.reduce((s, vi, i) => s + vi * u[i], 0) / u.reduce((s, ui) => s + ui * ui, 0);
-    v = u.map((ui) => ui / nu);
-  }
-  const Jv = J.map((row) => row.reduce((s, a, j) => s + a * v[j], 0));
-  return { lambda: lam, residual: Math.hypot(...Jv.map((a, i) => a - lam * v[i])) };
-}
-
-function solve(A0: number[][], b: number[]): number[] {
-  const n = b.length;
-  const M = A0.map((r, i) => [...r, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
-    [M[c], M[piv]] = [M[piv], M[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r][c] / M[c][c];
-      for (let q = c; q <= n; q++) M[r][q] -= f * M[c][q];
-    }
-  }
-  const x = new Array<number>(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = M[r][n];
-    for (let q = r + 1; q < n; q++) s -= M[r][q] * x[q];
-    x[r] = s / M[r][r];
-  }
-  return x;
+  const { lambda, residual } = inverseIteration(J, 0.05);
+  return { lambda, residual };
 }
 
 /** Max |RHS| at S29 (GF): 0 at the fixed point. */

@@ -2,6 +2,7 @@
 // kernel's spectrum by its own ₀F₁ series (K12), multiplicities by K5, and a ridgeless Cholesky solve of
 // one replicate's data with the exact L² error K22 — none of it goes through the engine's spectrum
 // code or its eigendecomposition.
+import { choleskySolve } from '../ref/dense.js';
 import { RefStream } from '../ref/rng.js';
 import { kernelProblem, type KernelProblemInput } from '../kernel/problem.js';
 import { buildSetup } from '../kernel/setup.js';
@@ -79,33 +80,7 @@ export function ridgelessCholesky(input: KernelProblemInput, replicate = 0): { t
       M[i * n + j] = M[j * n + i] = m;
     }
   }
-  // Cholesky K = L Lᵀ (in place, lower triangle), then a = K⁻¹ y.
-  const L = Float64Array.from(K);
-  for (let j = 0; j < n; j++) {
-    const rj = j * n;
-    let s = L[rj + j];
-    for (let q = 0; q < j; q++) s -= L[rj + q] * L[rj + q];
-    const dj = Math.sqrt(s);
-    L[rj + j] = dj;
-    for (let i = j + 1; i < n; i++) {
-      const ri = i * n;
-      let t = L[ri + j];
-      for (let q = 0; q < j; q++) t -= L[ri + q] * L[rj + q];
-      L[ri + j] = t / dj;
-    }
-  }
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = y[i];
-    for (let q = 0; q < i; q++) s -= L[i * n + q] * z[q];
-    z[i] = s / L[i * n + i];
-  }
-  const a = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let q = i + 1; q < n; q++) s -= L[q * n + i] * a[q];
-    a[i] = s / L[i * n + i];
-  }
+  const a = choleskySolve(K, y, n); // a = K⁻¹ y
   let train = 0;
   let test = setup.targetNorm2;
   for (let i = 0; i < n; i++) {

@@ -1,5 +1,6 @@
 // committee.md §9 (b), (c), (i), (j) and the RHS checks: Wasm (SIMD, scalar) vs TS twin, risk values,
 // the symmetric fixed point S29 and its unstable eigenvalue, Q⊥ invariance, S21, S22 and S14/Isserlis.
+import { inverseIteration } from '../../src/ref/dense.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import * as ref from '../../src/ref/committee.js';
@@ -207,26 +208,6 @@ function fromCoords(p: number, k: number, x: number[], tmpl: Float64Array): Floa
   for (let i = 0; i < p * k; i++) y[p * p + i] = x[t++];
   return y;
 }
-function solve(A: number[][], b: number[]): number[] {
-  const n = b.length, M = A.map((r, i) => [...r, b[i]]);
-  for (let c = 0; c < n; c++) {
-    let piv = c;
-    for (let r = c + 1; r < n; r++) if (Math.abs(M[r][c]) > Math.abs(M[piv][c])) piv = r;
-    [M[c], M[piv]] = [M[piv], M[c]];
-    for (let r = c + 1; r < n; r++) {
-      const f = M[r][c] / M[c][c];
-      for (let q = c; q <= n; q++) M[r][q] -= f * M[c][q];
-    }
-  }
-  const x = new Array(n).fill(0);
-  for (let r = n - 1; r >= 0; r--) {
-    let s = M[r][n];
-    for (let q = r + 1; q < n; q++) s -= M[r][q] * x[q];
-    x[r] = s / M[r][r];
-  }
-  return x;
-}
-
 /** Real parts of all eigenvalues of a small dense matrix: unshifted QR iteration (modified Gram–Schmidt)
  *  on A + cI, then eigenvalues of the converged 1×1 / 2×2 diagonal blocks. */
 function eigenvaluesReal(A0: number[][], c = 2, iters = 3000): number[] {
@@ -280,19 +261,9 @@ describe('(c) symmetric fixed point S29', () => {
         const fp = F(xp), fm = F(xm);
         for (let r = 0; r < n; r++) J[r][c] = (fp[r] - fm[r]) / (2 * h);
       }
-      // inverse iteration with shift 0.05 (closest eigenvalue: the specialisation mode)
-      const shift = 0.05;
-      const A = J.map((row, i) => row.map((v, j) => v - (i === j ? shift : 0)));
-      let v = Array.from({ length: n }, (_, i) => 1 + 0.1 * i), lam = 0;
-      for (let it = 0; it < 60; it++) {
-        const u = solve(A, v);
-        const nu = Math.hypot(...u);
-        lam = shift + v.reduce((s, vi, i) => s + vi * u[i], 0) / u.reduce((s, ui) => s + ui * ui, 0);
-        v = u.map((ui) => ui / nu);
-      }
-      // residual check: J v ≈ λ v
-      const Jv = J.map((row) => row.reduce((s, a, j) => s + a * v[j], 0));
-      expect(Math.hypot(...Jv.map((a, i) => a - lam * v[i]))).toBeLessThan(1e-6);
+      // inverse iteration with shift 0.05 (closest eigenvalue: the specialisation mode); residual J v ≈ λ v
+      const { lambda: lam, residual } = inverseIteration(J, 0.05, 60);
+      expect(residual).toBeLessThan(1e-6);
       expect(Math.abs(lam - 0.032875)).toBeLessThan(5e-6);
       // all eigenvalues: exactly one unstable, the others negative or zero (symmetry directions), the most
       // negative about −1 (committee.md §7, §8.3)

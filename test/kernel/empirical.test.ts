@@ -2,6 +2,7 @@
 // independent computation: the data are regenerated with the TS RNG twin, the kernel matrix is
 // built in plain TS, and the reference solutions come from Cholesky solves, RK4 integration of K17
 // and explicit GD iterations — none of which uses the engine's eigendecomposition.
+import { choleskySolve } from '../../src/ref/dense.js';
 import { describe, expect, it } from 'vitest';
 import { solveKernel } from '../../src/kernel/solve.js';
 import { kernelProblem, type KernelProblemInput } from '../../src/kernel/problem.js';
@@ -62,30 +63,6 @@ function matvec(A: Float64Array, x: Float64Array, n: number): Float64Array {
   return out;
 }
 
-function cholSolve(A: Float64Array, rhs: Float64Array, n: number): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = A[i * n + j];
-      for (let k = 0; k < j; k++) s -= L[i * n + k] * L[j * n + k];
-      L[i * n + j] = i === j ? Math.sqrt(s) : s / L[j * n + j];
-    }
-  }
-  const z = new Float64Array(n);
-  for (let i = 0; i < n; i++) {
-    let s = rhs[i];
-    for (let k = 0; k < i; k++) s -= L[i * n + k] * z[k];
-    z[i] = s / L[i * n + i];
-  }
-  const x = new Float64Array(n);
-  for (let i = n - 1; i >= 0; i--) {
-    let s = z[i];
-    for (let k = i + 1; k < n; k++) s -= L[k * n + i] * x[k];
-    x[i] = s / L[i * n + i];
-  }
-  return x;
-}
-
 /** Train error ‖y − K a‖²/n and exact L² test error aᵀMa − 2aᵀb + ‖f‖² (K22) of coefficients a. */
 function errors(D: Data, a: Float64Array): { train: number; test: number } {
   const Ka = matvec(D.K, a, D.n);
@@ -122,7 +99,7 @@ describe('Empirical World vs independent references', () => {
     expect(sol.status).toBe('Success');
     expect(sol.curves.train[0]).toBeCloseTo(meanY2, 4); // t = 1e-6: 1 − O(λt/n)
     expect(sol.curves.test[0]).toBeCloseTo(D.f2, 4);
-    const aInf = cholSolve(D.K, D.y, D.n);
+    const aInf = choleskySolve(D.K, D.y, D.n);
     const ref = errors(D, aInf);
     expect(sol.atInfinity.train).toBeLessThan(1e-20);
     expect(ref.train).toBeLessThan(1e-18);
