@@ -33,3 +33,18 @@ export function stateLength(p: number, k: number, trainA: boolean): number {
 export function meanfieldStateLength(p: number, k: number): number {
   return p * k + p;
 }
+
+/** f64 work of the committee RHS/risk kernels (mirrors committee_work_f64 in assembly/committee.ts:
+ *  Ω, six N-vectors, scratch, g, μ, ν, H and the 168 ReLU cache slots). */
+export function committeeWorkF64(p: number, k: number): number {
+  const n = p + k;
+  return n * n + 7 * n + 16 + p * n + 2 * p + p * p + 168 + 8;
+}
+/** f64 work of the mean-field RHS/risk (mirrors meanfield_work_f64 in assembly/meanfield.ts). */
+export function meanfieldWorkF64(p: number, k: number): number {
+  return p * k + 2 * p + 4 * k * k + 8;
+}
+/** f64 work of the integrators (mirrors ode_work_f64 in assembly/ode.ts: 14 state vectors + model). */
+export function odeWorkF64(model: number, n: number, p: number, k: number): number {
+  return 14 * n + (model === MODEL.meanfield ? meanfieldWorkF64(p, k) : model === MODEL.committee ? committeeWorkF64(p, k) : 0);
+}

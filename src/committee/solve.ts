@@ -7,7 +7,7 @@ import { InlineExecutor, WorkerPool, type Executor } from '../wasm/exec.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import { logspace } from '../kernel/problem.js';
 import { committeeProblem, type CommitteeProblem, type CommitteeProblemInput } from './problem.js';
-import { ACT_CODE, MODEL, PAR, VAR_CODE, paramsLength, stateLength } from './layout.js';
+import { ACT_CODE, MODEL, PAR, VAR_CODE, committeeWorkF64, meanfieldStateLength, meanfieldWorkF64, odeWorkF64, paramsLength, stateLength } from './layout.js';
 import { integrateOverlaps, integrateWith, type OdeResult, type OdeStatus } from './ode-driver.js';
 import { rhsGeneral, riskGeneral } from './integrals.js';
 import { ParameterError } from '../core/validate.js';
@@ -89,12 +89,25 @@ export function buildParams(p: CommitteeProblem, P: ArrayLike<number>, aStar: Ar
   return out;
 }
 
+/** Wasm bytes a run allocates: the ODE driver's buffers (params, state, save rows, integrator and
+ *  model work, stats, risk work; one replicate's ODE at a time), the SGD's (sgdMemoryBytes) and the
+ *  SGD summary's risk evaluation. */
 export function committeeMemoryBytes(p: CommitteeProblem, simulate: boolean): number {
-  const L = stateLength(p.p, p.k, p.trainSecondLayer);
-  const ode = (p.tCount + 32) * L * 8 + 64 * (L + (p.p + p.k) ** 2) * 8 + (1 << 20);
+  const mf = p.model === 'meanfield';
+  const model = mf ? MODEL.meanfield : MODEL.committee;
+  const n = mf ? meanfieldStateLength(p.p, p.k) : stateLength(p.p, p.k, p.trainSecondLayer);
+  const nsave = p.tCount + 2;
+  const modelWork = mf ? meanfieldWorkF64(p.p, p.k) : committeeWorkF64(p.p, p.k);
+  // The mean-field params block also carries P⁻¹ and ≤ 48 Gauss–Jacobi nodes and weights.
+  const params = paramsLength(p.k) + (mf ? p.k * p.k + 2 * 48 + 16 : 0);
+  const odeF64 = params + n + nsave + nsave * n + odeWorkF64(model, n, p.p, p.k) + 64 + 16 + nsave + modelWork + 64;
+  const ode = odeF64 * 8 + 8 * 64 + (1 << 20); // alignment of 8 buffers + slack
   // Without an init file even the ODE draws one set of weights to start from.
   const sgd = simulate ? sgdMemoryBytes(p.p, p.k, p.dim, p.seeds, p.trainSecondLayer) : p.init ? 0 : sgdMemoryBytes(p.p, p.k, p.dim, 1, p.trainSecondLayer);
-  return ode + sgd;
+  // SGD summary: the exact risk of each recorded (Q, M) by the committee closed forms (also for mean-field runs).
+  const L = stateLength(p.p, p.k, p.trainSecondLayer);
+  const summary = simulate ? (paramsLength(p.k) + L + committeeWorkF64(p.p, p.k) + 64) * 8 + 3 * 64 : 0;
+  return ode + sgd + summary;
 }
 
 export async function solveCommittee(input: CommitteeProblemInput, opts: CommitteeSolveOptions = {}): Promise<CommitteeSolution> {
