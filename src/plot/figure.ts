@@ -210,7 +210,8 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
   const rows = panelRows(panel);
   const axisOf = (scale: AxisScale, key: 'x' | 'y', domain?: [number, number]) => {
     const expr = scale === 'log' ? logAxisLabelExpr(rangeOf(rows, key, domain)) : undefined;
-    return expr ? { labelExpr: expr, labelOverlap: false } : { format: '~g' };
+    // '~f': vega adapts the precision to the tick step (10 → "10", not "1e+1" as with '~g').
+    return expr ? { labelExpr: expr, labelOverlap: false } : { format: scale === 'log' ? '~g' : '~f' };
   };
   const xEnc = { field: 'x', type: 'quantitative', title: panel.xTitle, scale: scaleOf(xs, panel.xDomain), axis: axisOf(xs, 'x', panel.xDomain) };
   const yEnc = { field: 'y', type: 'quantitative', title: panel.yTitle, scale: scaleOf(ys, panel.yDomain), axis: axisOf(ys, 'y', panel.yDomain) };

@@ -92,6 +92,14 @@ describe('log-axis labels', () => {
     expect(short).not.toContain('0.3');
     expect(logAxisLabelExpr([0.3, 0.6])).toBeUndefined(); // under half a decade: every tick
   });
+  it('linear axes print plain numbers at the tick precision (10, not 1e+1)', async () => {
+    const svg = await renderSvg(
+      vegaLiteSpec({ panels: [{ xTitle: 'x', yTitle: 'y', xScale: 'linear', yScale: 'linear', series: [{ name: 's', x: [0, 10], y: [0, 0.5], mark: 'line' }], legend: 'none' }] }),
+    );
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(texts).toEqual(expect.arrayContaining(['0', '2', '10', '0.1', '0.5']));
+    expect(texts.some((t) => t.includes('e+'))).toBe(false);
+  });
 });
 
 describe('Vega-Lite spec and SVG', () => {
