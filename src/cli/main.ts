@@ -1,7 +1,8 @@
 // The learndyn CLI: parses, validates, calls the library, writes outputs. No numerics here.
 // Exit codes: 0 Success, 2 bad input (one line on stderr), 3 NotConverged, 4 Unstable, 1 internal error.
 import { Command, CommanderError } from 'commander';
-import { readFileSync } from 'node:fs';
+import { accessSync, constants, readFileSync, statSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { ParameterError } from '../core/validate.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import {
@@ -48,6 +49,32 @@ const defaultIO: CliIO = {
 class UsageExit extends Error {
   constructor(readonly code: number) {
     super('exit');
+  }
+}
+
+/** `--out DIR` must be creatable and writable: DIR is a folder or does not exist yet, and its nearest
+ *  existing ancestor is a writable folder. Nothing is created here. */
+export function checkOutDir(dir: string): void {
+  const bad = (why: string) => new ParameterError('out', dir, `a folder that can be created and written (${why})`);
+  if (dir.trim() === '') throw bad('empty path');
+  let p = resolve(dir);
+  for (;;) {
+    let st;
+    try {
+      st = statSync(p);
+    } catch {
+      const up = dirname(p);
+      if (up === p) throw bad('no existing parent');
+      p = up;
+      continue;
+    }
+    if (!st.isDirectory()) throw bad(`${p} is not a folder`);
+    try {
+      accessSync(p, constants.W_OK);
+    } catch {
+      throw bad(`${p} is not writable`);
+    }
+    return;
   }
 }
 
@@ -217,6 +244,11 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
   let code = 0;
+  // --out is checked before the run starts, so a finished run never fails on an unwritable folder.
+  program.hook('preAction', (_root, action) => {
+    const out = action.opts().out;
+    if (typeof out === 'string') checkOutDir(out);
+  });
 
   const kernel = program.command('kernel').description('kernel gradient flow: Oracle World vs Empirical World (kernel.md)');
 

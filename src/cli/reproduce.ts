@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ParameterError } from '../core/validate.js';
 import { REPRODUCTIONS, findReproduction, formatChecks, runReproduction } from '../reproduce/index.js';
 import { progressSink } from './progress.js';
-import { EXIT, toJSON, type CliContext } from './main.js';
+import { EXIT, checkOutDir, toJSON, type CliContext } from './main.js';
 
 /** "≈ 10 min (…)" whether or not the entry wrote the ≈ itself. */
 export const aboutTime = (t: string) => `≈ ${t.replace(/^\s*≈\s*/, '')}`;
@@ -37,6 +37,7 @@ export function registerReproduce(program: Command, ctx: CliContext): void {
       }
       const quick = !!opts.quick;
       const outDir = String(opts.out ?? `out/reproduce/${entry.id}${quick ? '-quick' : ''}`);
+      checkOutDir(outDir);
       ctx.io.err(`${entry.id}: ${entry.title} (${entry.source}); ${quick ? 'quick variant, under a minute' : `full run, expected ${aboutTime(entry.fullTime)}`}\n`);
       const sink = progressSink(opts.progress !== false, `reproduce ${entry.id}`);
       const run = await runReproduction(entry, { outDir, quick, png: !!opts.png, argv: ctx.argv, progress: (f, phase) => sink.update(f, phase ?? '') });
