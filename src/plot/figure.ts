@@ -40,8 +40,8 @@ export interface Panel {
   series: Series[];
   rules?: Rule[];
   bands?: Band[];
-  /** Legend corner inside the plot area. */
-  legend?: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left' | 'none';
+  /** Legend corner inside the plot area, or 'right' outside it (for panels with many series). */
+  legend?: 'top-right' | 'top-left' | 'bottom-right' | 'bottom-left' | 'right' | 'none';
 }
 
 export interface FigureDesc {
@@ -50,6 +50,8 @@ export interface FigureDesc {
   /** Size of one panel's plot area in px. */
   width?: number;
   height?: number;
+  /** Panels per row (default: all in one row). */
+  columns?: number;
 }
 
 /** matplotlib's tab10 cycle. */
@@ -289,10 +291,14 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
 export function vegaLiteSpec(fig: FigureDesc): Record<string, unknown> {
   const w = fig.width ?? 360, h = fig.height ?? 260;
   const panels = fig.panels.map((p) => panelSpec(p, w, h));
+  const resolve = { scale: { color: 'independent', strokeDash: 'independent', x: 'independent', y: 'independent' }, legend: { color: 'independent' } };
+  const wrap = fig.columns !== undefined && fig.columns < panels.length;
   const body =
     panels.length === 1
       ? panels[0]
-      : { hconcat: panels, spacing: 28, resolve: { scale: { color: 'independent', strokeDash: 'independent', x: 'independent', y: 'independent' }, legend: { color: 'independent' } } };
+      : wrap
+        ? { concat: panels, columns: fig.columns, spacing: 28, resolve }
+        : { hconcat: panels, spacing: 28, resolve };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(fig.title ? { title: fig.title } : {}),

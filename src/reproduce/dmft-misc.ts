@@ -106,12 +106,12 @@ async function gdComparison(ctx: Ctx): Promise<ReproduceResult> {
     arrays[`${key}_gd_t`] = f64(sim.t);
     for (const f of ['trainError', 'trainErrorSE', 'testError', 'testErrorSE', 'a', 'aSE', 'Co', 'CoSE'] as const) arrays[`${key}_gd_${f}`] = f64(sim.summary[f]);
     return [
-      { title: `${st.name}: second layer and overlaps`, xTitle: 't', yTitle: 'a_i(t), C_ij(t,t)', xScale: 'linear' as const, yScale: 'linear' as const, series: pa, legend: 'top-right' as const },
-      { title: `${st.name}: errors`, xTitle: 't', yTitle: 'error', xScale: 'linear' as const, yScale: 'linear' as const, series: pe, legend: 'top-right' as const },
+      { title: `${st.name}: second layer and overlaps`, xTitle: 't', yTitle: 'a_i(t), C_ij(t,t)', xScale: 'linear' as const, yScale: 'linear' as const, series: pa, legend: 'right' as const },
+      { title: `${st.name}: errors`, xTitle: 't', yTitle: 'error', xScale: 'linear' as const, yScale: 'linear' as const, series: pe, legend: 'right' as const },
     ];
   });
   return {
-    figure: { title: `Figs 6–7: full DMFT vs GD on the Gaussian model (m = 4, pure noise, τ = 1, h = z/10 + z²/2, ᾱ = 1.5, d = ${dim}, ${seeds} realisations)`, panels, width: 270, height: 230 },
+    figure: { title: `Figs 6–7: full DMFT vs GD on the Gaussian model (m = 4, pure noise, τ = 1, h = z/10 + z²/2, ᾱ = 1.5, d = ${dim}, ${seeds} realisations)`, panels, width: 300, height: 230, columns: 2 },
     arrays,
     checks,
     parameters: { dmft: dm.flatMap((x) => x.map((y) => y.problem)), gd: sims.map((r) => r.options) },

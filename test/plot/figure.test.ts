@@ -114,6 +114,19 @@ describe('Vega-Lite spec and SVG', () => {
     expect(vg.marks?.length).toBeGreaterThan(0);
   });
 
+  it('panels side by side, or wrapped in rows with `columns`; legends inside or outside', () => {
+    const p = decay.panels[0];
+    const row = vegaLiteSpec({ panels: [p, p, p] }) as Record<string, any>;
+    expect(row.hconcat).toHaveLength(3);
+    const grid = vegaLiteSpec({ panels: [p, p, p, { ...p, legend: 'right' }], columns: 2 }) as Record<string, any>;
+    expect(grid.concat).toHaveLength(4);
+    expect(grid.columns).toBe(2);
+    const legendOf = (panel: any) => panel.layer.find((l: any) => l.mark.type === 'line').encoding.color.legend;
+    expect(legendOf(grid.concat[3]).orient).toBe('right');
+    expect(legendOf(grid.concat[0]).orient).toBe('top-right');
+    expect(compile(grid as never).spec.marks?.length).toBeGreaterThan(0);
+  });
+
   it('renders headlessly, deterministically, with legend, rule and band labels, without huge margins', async () => {
     const a = await renderSvg(vegaLiteSpec(decay));
     const b = await renderSvg(vegaLiteSpec(decay));
