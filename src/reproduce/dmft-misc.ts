@@ -194,7 +194,7 @@ async function threshold(ctx: Ctx): Promise<ReproduceResult> {
       title: 'Figs 10 / 32: interpolation threshold (pure noise, frozen second layer, h = 0.3z + z²/2, τ = 1, ε = 1e-7)',
       panels: [
         { title: 'lz2 train error, γ₀ = 10/7', xTitle: 't', yTitle: 'train error', xScale: 'log', yScale: 'log', yDomain: [1e-8, 1], series: pL, legend: 'bottom-left' },
-        { title: 'lazy: t_rel vs α* − α', xTitle: 'α*_GF − α', yTitle: 't_rel', xScale: 'log', yScale: 'log', series: pM, legend: 'top-right' },
+        { title: 'lazy: t_rel vs α* − α', xTitle: 'α*_GF − α', yTitle: 't_rel', xScale: 'log', yScale: 'log', series: pM, legend: 'right' },
         { title: 'fixed ᾱ, a = 1: t_rel/m vs ᾱ* − ᾱ', xTitle: 'ᾱ_GF(∞) − ᾱ', yTitle: 't_rel/m', xScale: 'log', yScale: 'log', series: pR, legend: 'top-right' },
       ],
       width: 300,
