@@ -401,7 +401,7 @@ export const committeeEntries: ReproduceEntry[] = [
     engine: 'committee',
     title: 'Label-noise plateaus: final level ∝ (γ/p)Δ',
     source: 'committee.md §10 App. A, §9 (h), S21',
-    fullTime: '10–20 min (estimated: 1.6·10⁸ SGD steps per Δ at d = 10)',
+    fullTime: '13 min (measured 781 s on 2 cores: 5 values of Δ to t = 1e5 at d = 10)',
     run: noisePlateaus,
   },
   {
