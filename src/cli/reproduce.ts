@@ -20,7 +20,7 @@ export function registerReproduce(program: Command, ctx: CliContext): void {
     .description('reproduce a figure of the specs: writes figure + data and prints each check (value vs expected)')
     .argument('[id]', 'figure id (see --list)')
     .option('--list', 'list the reproducible figures')
-    .option('--quick', 'small variant (under a minute on 2 cores) with the same checks')
+    .option('--quick', 'small variant (under a minute on 2 cores), checked against the same closed forms and spec values')
     .option('--out <dir>', 'output folder (default out/reproduce/<id>)')
     .option('--png', 'also write figure.png')
     .option('--json', 'print the checks as JSON on stdout')
