@@ -22,7 +22,7 @@ import { solveKernel, validateKernelProblem, type KernelSolution } from '../kern
 import { buildSetup, spectrumTable } from '../kernel/setup.js';
 import { compareKernels } from '../kernel/compare.js';
 import { kernelProblem } from '../kernel/problem.js';
-import { writeCommitteeOutputs, writeComparisonOutputs, writeKernelOutputs } from './output.js';
+import { writeCommitteeOutputs, writeComparisonOutputs, writeKernelOutputs, writeKernelTheoryOutputs } from './output.js';
 import { VERSION } from '../version.js';
 import { registerDmft } from './dmft.js';
 import { registerReproduce } from './reproduce.js';
@@ -307,7 +307,9 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
   )
     .option('--config <file>', 'JSON file with the same parameters (flags override it)')
     .option('--json', 'print JSON')
-    .action((opts: Record<string, unknown>) => {
+    .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
+    .option('--png', 'with --out: also write figure.png')
+    .action(async (opts: Record<string, unknown>) => {
       const params = { ...readConfig(opts.config as string | undefined, kernelRunFlags), ...collect(opts, kernelRunFlags, kernelRunSwitches) };
       const p = kernelProblem(params as never);
       const setup = buildSetup(p);
@@ -325,6 +327,12 @@ export async function main(argv: string[], io: CliIO = defaultIO): Promise<numbe
         report: setup.report,
         problem: p,
       };
+      if (opts.out) {
+        const { t, oracle, theoryTrain, theoryTest, eigenlearningTrain, eigenlearningTest, stages, problem } = res;
+        const curves = { t, oracle, theoryTrain, theoryTest, eigenlearningTrain, eigenlearningTest, stages, problem };
+        const files = await writeKernelTheoryOutputs(String(opts.out), curves, [...argv], { png: !!opts.png });
+        io.err(`wrote ${files.length} files to ${opts.out}\n`);
+      }
       io.out(opts.json ? toJSON(res) + '\n' : setup.report + '\n');
     });
 

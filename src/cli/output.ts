@@ -8,6 +8,7 @@ import type { CommitteeSolution } from '../committee/solve.js';
 import { join } from 'node:path';
 import { writeBytes } from '../io/index.js';
 import { committeeBundle, kernelArrays, kernelBundle } from '../io/bundles.js';
+import { VERSION } from '../version.js';
 import type { FigureDesc } from '../plot/figure.js';
 import { figureFiles } from '../plot/render.js';
 import { svgToPng } from '../plot/png.js';
@@ -28,6 +29,35 @@ export { kernelArrays };
 export async function writeKernelOutputs(dir: string, sol: KernelSolution, argv: string[], fig: FigureOptions = {}): Promise<string[]> {
   const bundle = kernelBundle(sol, ['learndyn', ...argv]);
   return (await writeOutputs(dir, { ...bundle, extra: await figureExtra(kernelFigure(sol), fig) })).paths;
+}
+
+/** `kernel theory --out`: the theory curves (T1, T3, T4) on the grid, their figure with the stage rules. */
+export async function writeKernelTheoryOutputs(
+  dir: string,
+  th: { t: number[]; oracle: number[]; theoryTrain: number[]; theoryTest: number[]; eigenlearningTrain: number[]; eigenlearningTest: number[]; stages: KernelSolution['stages']; problem: KernelSolution['problem'] },
+  argv: string[],
+  fig: FigureOptions = {},
+): Promise<string[]> {
+  const { t, stages, problem, ...curves } = th;
+  const columns: Record<string, Float64Array> = { t: Float64Array.from(t) };
+  for (const [k, v] of Object.entries(curves)) columns[k] = Float64Array.from(v);
+  const figure = kernelFigure({ t, stages, problem, curves, stats: { seedsCompleted: 0 } }, { title: `Kernel theory: ${typeof problem.kernel === 'string' ? problem.kernel : 'custom kernel'}, d = ${problem.dim}, n = ${problem.samples} (stage ℓ = ${stages.ell})` });
+  const out = await writeOutputs(dir, {
+    arrays: columns,
+    csv: { columns },
+    extra: await figureExtra(figure, fig),
+    manifest: {
+      version: VERSION,
+      command: ['learndyn', ...argv],
+      problem,
+      seed: null, // no sampling: the theory curves are deterministic
+      rngScheme: 'none',
+      wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false }, // computed in TypeScript
+      status: 'Success',
+      stats: { stages },
+    },
+  });
+  return out.paths;
 }
 
 /** One output folder per kernel (kernel-0, kernel-1, …) and comparison.json with the summary. */

@@ -1,7 +1,7 @@
 // The standard figure of each engine's Solution: theory as lines, simulation as points with ±1 s.e.
 // bars, log–log where the physics is (errors over many decades of time). Used by the CLI's --out,
 // by `reproduce` and by the browser explorer, so all three show the same picture.
-import type { KernelSolution } from '../kernel/solve.js';
+import type { KernelCurves, KernelSolution } from '../kernel/solve.js';
 import type { KernelComparison } from '../kernel/compare.js';
 import type { CommitteeSolution } from '../committee/solve.js';
 import type { DmftSolution } from '../dmft/solve.js';
@@ -31,7 +31,14 @@ export function logRange(main: number[], floorFactor = 0.3, maxDecades = 6): [nu
 
 /** Kernel run (kernel.md): train/test simulation (mean ± s.e. over seeds), oracle T1, block
  *  approximation T3, eigenlearning T4, stage boundaries t₁ = n/κ_{>ℓ}, t₂ = 1/ξ_{d,ℓ+1}. */
-export function kernelFigure(sol: KernelSolution, opts: { title?: string } = {}): FigureDesc {
+/** What kernelFigure draws: a KernelSolution, or the theory curves alone (`kernel theory --out`,
+ *  seedsCompleted = 0). */
+export type KernelFigureInput = Pick<KernelSolution, 't' | 'stages' | 'problem'> & {
+  curves: Pick<KernelCurves, 'oracle' | 'theoryTest' | 'theoryTrain' | 'eigenlearningTest' | 'eigenlearningTrain'> & Partial<KernelCurves>;
+  stats: { seedsCompleted: number };
+};
+
+export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = {}): FigureDesc {
   const c = sol.curves, t = sol.t, p = sol.problem;
   const sim = sol.stats.seedsCompleted > 0;
   const series: Series[] = [
@@ -41,7 +48,7 @@ export function kernelFigure(sol: KernelSolution, opts: { title?: string } = {})
     { name: 'test, eigenlearning (T4)', x: t, y: c.eigenlearningTest, mark: 'line', dash: 'dotted', color: BLUE },
     { name: 'train, eigenlearning (T4)', x: t, y: c.eigenlearningTrain, mark: 'line', dash: 'dotted', color: ORANGE },
   ];
-  if (sim) {
+  if (sim && c.test && c.train) {
     series.push({ name: `test (simulation, ${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`, x: t, y: c.test, se: c.testSE, mark: 'points', color: BLUE });
     series.push({ name: 'train (simulation)', x: t, y: c.train, se: c.trainSE, mark: 'points', color: ORANGE });
   }

@@ -178,6 +178,19 @@ describe('--out writes the figures', () => {
     expect(svg).toContain('>oracle (T1)<');
   });
 
+  it('kernel theory --out: theory curves only (no simulation series), stage rules, manifest', async () => {
+    const out = join(dir, 'th');
+    const r = await run(['kernel', 'theory', '--kernel', 'exp', '--dim', '100', '--samples', '1000', '--energies', '0,0.5,0.5', '--out', out]);
+    expect(r.code).toBe(0);
+    const vl = JSON.parse(readFileSync(join(out, 'figure.vl.json'), 'utf8'));
+    const names = new Set(vl.data.values.map((v: { series: string }) => v.series));
+    expect(names).toEqual(new Set(['oracle (T1)', 'test, block approx. (T3)', 'train, block approx. (T3)', 'test, eigenlearning (T4)', 'train, eigenlearning (T4)']));
+    expect(readFileSync(join(out, 'figure.svg'), 'utf8')).toContain('>t₂<');
+    const man = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
+    expect(man.files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['oracle.npy', 'arrays.npz', 'curves.csv', 'figure.svg']));
+    expect(existsSync(join(out, 'report.npy'))).toBe(false);
+  });
+
   it('dmft run: --time-axis picks the clock; a bad value is exit 2 with one line', async () => {
     const base = ['dmft', 'run', '--m', '8', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9', '--phi-hat', 'same', '--eta', '0.1', '--t-max', '2', '--no-progress'];
     const out = join(dir, 'd');
