@@ -3,6 +3,7 @@
 // (C_d, C_o, C_A, R_d, R_o, R_A: 6·n²/2·8 = 24n² bytes), so a run moves ≈ 8N³ bytes; the step is memory-bound.
 // Reference (spec task): NumPy explicit N = 2000 → 13.3 s (1 thread), N = 4000 → 103 s.
 // Run: node --import tsx bench/dmft.bench.ts [N=2000] [N_ts=300] [N_big=4000] [imex_eta=1.25]
+import { Bench } from 'tinybench';
 import { loadWasm } from '../src/wasm/runtime.js';
 import { solveDmft, type DmftSolution } from '../src/dmft/solve.js';
 import type { DmftProblemInput } from '../src/dmft/problem.js';
@@ -45,11 +46,19 @@ console.log('|---|---|---|---|---|---|---|---|---|---|');
 
 const w = await solveDmft(v10(N), { runtime: rt });
 line(`m = 16, t = ${N * 0.125}`, w, 'NumPy reference N = 2000: 13.3 s');
-const t = await solveDmft(v10(nTs), { engine: 'ts' });
-const scaled = (t.timings.stepMs / 1000) * (N / nTs) ** 3;
-line(`m = 16, t = ${nTs * 0.125}`, t, `TS twin measured at N = ${nTs}; ×(N/${nTs})³ → ≈ ${scaled.toFixed(0)} s at N = ${N}`);
-const ws = await solveDmft(v10(nTs), { runtime: rt });
-line(`m = 16, t = ${nTs * 0.125}`, ws, `same N as the twin: Wasm/TS speed-up ${(t.timings.stepMs / ws.timings.stepMs).toFixed(1)}×`);
+// Wasm vs TS twin at N = nTs, on the stepping time (timings.stepMs: the O(N³) sweeps, without setup and
+// output conversion), median over repeated runs (tinybench drives them; one Wasm run takes ~20 ms).
+const stepMs: Record<string, number[]> = { ts: [], wasm: [] };
+let t!: DmftSolution, ws!: DmftSolution;
+const cmp = new Bench({ time: 3000, warmupIterations: 2 });
+cmp.add('TS twin', async () => void stepMs.ts.push((t = await solveDmft(v10(nTs), { engine: 'ts' })).timings.stepMs));
+cmp.add('Wasm SIMD', async () => void stepMs.wasm.push((ws = await solveDmft(v10(nTs), { runtime: rt })).timings.stepMs));
+await cmp.run();
+const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
+const mTs = median(stepMs.ts), mW = median(stepMs.wasm);
+const scaled = (mTs / 1000) * (N / nTs) ** 3;
+line(`m = 16, t = ${nTs * 0.125}`, t, `TS twin at N = ${nTs}: median step time ${mTs.toFixed(1)} ms over ${stepMs.ts.length} runs; ×(N/${nTs})³ → ≈ ${scaled.toFixed(0)} s at N = ${N}`);
+line(`m = 16, t = ${nTs * 0.125}`, ws, `same N: median step time ${mW.toFixed(1)} ms over ${stepMs.wasm.length} runs; Wasm/TS speed-up ${(mTs / mW).toFixed(1)}×`);
 if (nBig > 0) {
   const b = await solveDmft(v10(nBig), { runtime: rt });
   line(`m = 16, t = ${nBig * 0.125}`, b, 'NumPy reference N = 4000: 103 s');
