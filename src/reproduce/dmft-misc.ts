@@ -153,7 +153,8 @@ async function threshold(ctx: Ctx): Promise<ReproduceResult> {
   const lzT = ctx.quick ? 200 : 1200;
   const scans = g0s.map((g, k) => {
     ctx.progress(0.3 + 0.5 * (k / 3), `lz2 t_rel scan γ₀ = ${g.toFixed(3)}`);
-    return thresholdScan({ tau, gamma0: g, h, eta: 0.1, tMax: lzT, maxSteps: 40000, budgetBytes: 2.5 * 1024 ** 3 }, aGrids[k], { runtime: rt });
+    // Full: η = 0.15 keeps the t ≤ 1200 two-time arrays (8000 steps) inside the 2.5 GiB budget.
+    return thresholdScan({ tau, gamma0: g, h, eta: ctx.quick ? 0.1 : 0.15, tMax: lzT, maxSteps: 40000, budgetBytes: 2.5 * 1024 ** 3 }, aGrids[k], { runtime: rt });
   });
   scans.forEach((s, k) => {
     const f = s.fit;
