@@ -420,7 +420,7 @@ export const committeeEntries: ReproduceEntry[] = [
     engine: 'committee',
     title: 'Low-d mean field: (M, q) ODE with the Ξ correction vs SGD at large p',
     source: 'committee.md §10 Fig. 3 left, §5, S27',
-    fullTime: '5–10 min (estimated: 10⁷ SGD steps at p = 2000)',
+    fullTime: '6 min (measured 331 s on 2 cores; SGD at p = 2000 dominates)',
     run: meanField,
   },
 ];
