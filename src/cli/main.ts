@@ -1,5 +1,5 @@
 // The learndyn CLI: parses, validates, calls the library, writes outputs. No numerics here.
-// Exit codes: 0 Success, 2 bad input (one line on stderr), 3 NotConverged, 4 Unstable, 1 internal error.
+// Exit codes: 0 Success, 2 bad input (one line on stderr), 3 NotConverged, 4 Unstable, 5 a reproduce check failed, 1 internal error.
 import { Command, CommanderError } from 'commander';
 import { accessSync, constants, readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
