@@ -214,6 +214,6 @@ async function threshold(ctx: Ctx): Promise<ReproduceResult> {
 }
 
 export const miscEntries: ReproduceEntry[] = [
-  { id: 'dmft-gd-comparison', engine: 'dmft', title: 'Figs 6–7: full non-symmetric DMFT vs GD on the Gaussian-process model (Settings 1 and 2)', source: 'dmft.md §13 Figs 6–7, §4, §11.2', fullTime: '≈ 90 min (1e4 GD realisations per setting at d = 100, t ≤ 10)', run: gdComparison },
+  { id: 'dmft-gd-comparison', engine: 'dmft', title: 'Figs 6–7: full non-symmetric DMFT vs GD on the Gaussian-process model (Settings 1 and 2)', source: 'dmft.md §13 Figs 6–7, §4, §11.2', fullTime: '≈ 90 min (estimated: 1e4 GD realisations per setting at d = 100, t ≤ 10)', run: gdComparison },
   { id: 'dmft-interpolation-threshold', engine: 'dmft', title: 'Figs 10 / 32: t_rel power laws and ᾱ_GF(∞) ≈ 1.18', source: 'dmft.md §12 V8, §8c, §8g, §13 Figs 10 and 32', fullTime: '12 min (measured 691 s on 2 cores)', run: threshold },
 ];
