@@ -404,7 +404,7 @@ export const committeeEntries: ReproduceEntry[] = [
     engine: 'committee',
     title: 'Dimension independence: SGD at d = 5, 10, 50 from identical overlaps follows one ODE',
     source: 'committee.md §10 Fig. 2 right, §9 (g)',
-    fullTime: '30–40 min (estimated: 10⁹ SGD steps at d = 50)',
+    fullTime: '31 min (measured 1855 s on 2 cores; 10⁹ SGD steps at d = 50)',
     run: dimensionIndependence,
   },
   {
