@@ -151,10 +151,11 @@ async function threshold(ctx: Ctx): Promise<ReproduceResult> {
     ? [[0.1, 0.13, 0.16, 0.19, 0.22, 0.25], [0.25, 0.3, 0.35, 0.4, 0.45, 0.5], [0.3, 0.38, 0.45, 0.52, 0.58, 0.64]]
     : [[0.1, 0.12, 0.14, 0.16, 0.18, 0.2, 0.22, 0.24, 0.26], [0.25, 0.3, 0.35, 0.4, 0.44, 0.48, 0.52, 0.55], [0.3, 0.36, 0.42, 0.48, 0.53, 0.58, 0.63, 0.67]];
   const lzT = ctx.quick ? 200 : 1200;
+  // Full: η = 0.15 keeps the t ≤ 1200 two-time arrays (8000 steps) inside the 2.5 GiB budget.
+  const lzEta = ctx.quick ? 0.1 : 0.15;
   const scans = g0s.map((g, k) => {
     ctx.progress(0.3 + 0.5 * (k / 3), `lz2 t_rel scan γ₀ = ${g.toFixed(3)}`);
-    // Full: η = 0.15 keeps the t ≤ 1200 two-time arrays (8000 steps) inside the 2.5 GiB budget.
-    return thresholdScan({ tau, gamma0: g, h, eta: ctx.quick ? 0.1 : 0.15, tMax: lzT, maxSteps: 40000, budgetBytes: 2.5 * 1024 ** 3 }, aGrids[k], { runtime: rt });
+    return thresholdScan({ tau, gamma0: g, h, eta: lzEta, tMax: lzT, maxSteps: 40000, budgetBytes: 2.5 * 1024 ** 3 }, aGrids[k], { runtime: rt });
   });
   scans.forEach((s, k) => {
     const f = s.fit;
@@ -203,7 +204,7 @@ async function threshold(ctx: Ctx): Promise<ReproduceResult> {
     },
     arrays,
     checks,
-    parameters: { fixedAlphaBar: { tau, h, eta: 0.2, tMax: abT, grid: abGrid }, lz2: { tau, h, eta: 0.1, tMax: lzT, gamma0s: g0s, grids: scans.map((s) => s.grid) }, curves: curves.map((c) => c.problem) },
+    parameters: { fixedAlphaBar: { tau, h, eta: 0.2, tMax: abT, grid: abGrid }, lz2: { tau, h, eta: lzEta, tMax: lzT, gamma0s: g0s, grids: scans.map((s) => s.grid) }, curves: curves.map((c) => c.problem) },
     seed: null,
     wasm: rt.features(),
     notes: [

@@ -42,12 +42,20 @@ export function kappaExp(d: number, ell: number): number {
   return s;
 }
 
-/**
- * G7, t = ∞: regenerate replicate `replicate` of a problem's data (same RNG streams as the engine),
- * build K in plain TS, solve K a = y by Cholesky (no eigendecomposition), and return the ridgeless
- * train error and the exact L² test error aᵀMa − 2aᵀb + ‖f‖² (K22).
- */
-export function ridgelessCholesky(input: KernelProblemInput, replicate = 0): { train: number; test: number } {
+/** A replicate's data regenerated in plain TS exactly as the engine draws it (same RNG streams), with
+ *  the kernel matrix K = h(G) and the K22 ingredients: M = Σ_k ξ_k² B_k P_k(G), b = smoothed target, ‖f‖². */
+export interface KernelData {
+  n: number;
+  d: number;
+  X: Float64Array;
+  y: Float64Array;
+  K: Float64Array;
+  M: Float64Array;
+  b: Float64Array;
+  f2: number;
+}
+
+export function regenerateKernelData(input: KernelProblemInput, replicate = 0): KernelData {
   const p = kernelProblem(input);
   const setup = buildSetup(p);
   const { samples: n, dim: d } = p;
@@ -80,9 +88,18 @@ export function ridgelessCholesky(input: KernelProblemInput, replicate = 0): { t
       M[i * n + j] = M[j * n + i] = m;
     }
   }
+  return { n, d, X, y, K, M, b: smoothed, f2: setup.targetNorm2 };
+}
+
+/**
+ * G7, t = ∞: solve K a = y by Cholesky (no eigendecomposition) on the regenerated data and return the
+ * ridgeless train error and the exact L² test error aᵀMa − 2aᵀb + ‖f‖² (K22).
+ */
+export function ridgelessCholesky(input: KernelProblemInput, replicate = 0): { train: number; test: number } {
+  const { n, y, K, M, b: smoothed, f2 } = regenerateKernelData(input, replicate);
   const a = choleskySolve(K, y, n); // a = K⁻¹ y
   let train = 0;
-  let test = setup.targetNorm2;
+  let test = f2;
   for (let i = 0; i < n; i++) {
     let ka = 0;
     let ma = 0;

@@ -2,56 +2,16 @@
 // independent computation: the data are regenerated with the TS RNG twin, the kernel matrix is
 // built in plain TS, and the reference solutions come from Cholesky solves, RK4 integration of K17
 // and explicit GD iterations — none of which uses the engine's eigendecomposition.
+import { regenerateKernelData, type KernelData } from '../../src/reproduce/kernel-ref.js';
 import { choleskySolve } from '../../src/ref/dense.js';
 import { describe, expect, it } from 'vitest';
 import { solveKernel } from '../../src/kernel/solve.js';
 import { kernelProblem, type KernelProblemInput } from '../../src/kernel/problem.js';
 import { buildSetup } from '../../src/kernel/setup.js';
-import { evalKernel } from '../../src/kernel/kernels.js';
-import { gegenbauerAll } from '../../src/kernel/spectrum.js';
 import { RefStream } from '../../src/ref/rng.js';
 
-interface Data {
-  n: number;
-  d: number;
-  X: Float64Array;
-  y: Float64Array;
-  K: Float64Array;
-  M: Float64Array;
-  b: Float64Array;
-  f2: number;
-}
-
-/** Regenerate replicate r's data exactly as the engine draws it, and the K22 ingredients in TS. */
-function regenerate(input: KernelProblemInput, replicate = 0): Data {
-  const p = kernelProblem(input);
-  const setup = buildSetup(p);
-  const { samples: n, dim: d } = p;
-  const rs = RefStream.fromSeed(p.seed, replicate);
-  const X = new Float64Array(n * d);
-  rs.sampleSphereRows(X, n, d);
-  const eps = new Float64Array(n);
-  rs.fillNormal(eps);
-  const { value, smoothed } = setup.targetAt(X, n);
-  const y = value.map((v, i) => v + p.noiseSd * eps[i]);
-  const K = new Float64Array(n * n);
-  const M = new Float64Array(n * n);
-  const sp = setup.spectrum;
-  const mc = sp.eigenvalues.map((x, k) => x * sp.mass[k]);
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let l = 0; l < d; l++) s += X[i * d + l] * X[j * d + l];
-      s = i === j ? 1 : s / d;
-      K[i * n + j] = evalKernel(setup.kernel, s);
-      const P = gegenbauerAll(d, mc.length - 1, s);
-      let m = 0;
-      for (let k = 0; k < mc.length; k++) m += mc[k] * P[k];
-      M[i * n + j] = m;
-    }
-  }
-  return { n, d, X, y, K, M, b: smoothed, f2: setup.targetNorm2 };
-}
+type Data = KernelData;
+const regenerate = regenerateKernelData;
 
 function matvec(A: Float64Array, x: Float64Array, n: number): Float64Array {
   const out = new Float64Array(n);
