@@ -310,6 +310,16 @@ function showSvg(container: HTMLElement, svg: string): void {
   }
 }
 
+/** A worker's ParameterError shown next to its field (like the page's own validation); false when
+ *  the error names no field of the form. */
+function markFieldError(p: EnginePanel, r: Extract<Reply, { kind: 'error' }>): boolean {
+  const key = r.parameter ? fieldOf(p.engine, r.parameter, r.network) : undefined;
+  if (!key || !r.allowed) return false;
+  p.workerErrors[key] = r.allowed;
+  refreshValidation(p);
+  return true;
+}
+
 function onTheoryReply(p: EnginePanel, r: Reply): void {
   if (r.kind === 'ready') return void (wasmInfo.textContent = `Wasm: ${r.wasm}`);
   if (r.kind === 'progress') {
@@ -317,12 +327,8 @@ function onTheoryReply(p: EnginePanel, r: Reply): void {
     return;
   }
   if (r.kind === 'error') {
-    const key = r.parameter ? fieldOf(p.engine, r.parameter, r.network) : undefined;
-    if (key && r.allowed) {
-      p.workerErrors[key] = r.allowed;
-      refreshValidation(p);
-      setStatus(p.theory.status, 'invalid', 'invalid parameters: theory not updated');
-    } else setStatus(p.theory.status, 'error', `error: ${r.message}`);
+    if (markFieldError(p, r)) setStatus(p.theory.status, 'invalid', 'invalid parameters: theory not updated');
+    else setStatus(p.theory.status, 'error', `error: ${r.message}`);
     p.theory.figure.classList.add('dim');
     p.theory.numbers.classList.add('dim');
     return;
@@ -383,12 +389,8 @@ function onRunReply(p: EnginePanel, r: Reply): void {
   endRun(p);
   p.run.progress.hidden = true;
   if (r.kind === 'error') {
-    const key = r.parameter ? fieldOf(p.engine, r.parameter, r.network) : undefined;
-    if (key && r.allowed) {
-      p.workerErrors[key] = r.allowed;
-      refreshValidation(p);
-      setStatus(p.run.status, 'invalid', 'Invalid input');
-    } else setStatus(p.run.status, 'error', 'Error');
+    if (markFieldError(p, r)) setStatus(p.run.status, 'invalid', 'Invalid input');
+    else setStatus(p.run.status, 'error', 'Error');
     p.run.phase.textContent = r.message;
     return;
   }
