@@ -7,6 +7,7 @@ export { loadWasm, defaultRuntime, simdSupported, DEFAULT_BUDGET_BYTES, type Was
 export { Arena, MemoryBudgetError, fmtBytes } from './wasm/arena.js';
 export { InlineExecutor, WorkerPool, type Executor } from './wasm/exec.js';
 export { ParameterError } from './core/validate.js';
+export { EXIT, exitCode, combineStatus, STATUSES, type Status, type SolveOptions as EngineSolveOptions, type ProgressEvent as EngineProgressEvent } from './core/contract.js';
 
 // Kernel gradient flow (kernel.md)
 export { kernelProblem, kernelProblemSchema, logspace, type KernelProblem, type KernelProblemInput } from './kernel/problem.js';
@@ -47,6 +48,7 @@ export { dmftProblem, dmftProblemSchema, dmftMemoryBytes, type DmftProblem, type
 export { solveDmft, validateDmftProblem, type DmftSolution, type DmftSolveOptions } from './dmft/solve.js';
 export { solveReduced, thresholdScan, fitThresholdPowerLaw, type ReducedProblem, type ReducedSolution } from './dmft/reduced.js';
 export { simulateNetwork, simulateGaussianModel, runSimulation, simulateOptions, type SimResult } from './dmft/simulate.js';
+export { simulateDmft, planSimulation, type SimulationProblemInput } from './dmft/simulate-solve.js';
 export { meanFieldOde } from './dmft/mean-field-ode.js';
 export { solveGeneralDmft, type GeneralDmftSolution } from './dmft/general.js';
 

@@ -4,9 +4,11 @@
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { eigh } from '../ref/eigh.js';
 import { MODEL, ODE_STATUS } from './layout.js';
+import type { Status } from '../core/contract.js';
 import { dopri5, euler, newStats, rk4, symmetriseQ, type Rhs } from '../ref/ode.js';
 
-export type OdeStatus = 'Success' | 'Unstable' | 'NotConverged';
+/** An integration is never 'Terminated' (one Wasm call): the contract's Status minus that. */
+export type OdeStatus = Exclude<Status, 'Terminated'>;
 
 export interface OdeOptions {
   method: 'dopri5' | 'rk4' | 'euler';

@@ -28,7 +28,10 @@ import { seedHalves, toSeed, RNG_SCHEME } from '../ref/rng.js';
 import { SGD_RNG_SCHEME, sgdWorkLen, zigguratTables, ZIG_TABLE_LEN } from '../ref/sgd.js';
 import { ACT_CODE, PAR, paramsLength, stateLength, type Activation } from './layout.js';
 
-export type SgdStatus = 'Success' | 'Unstable' | 'Terminated';
+import type { Status } from '../core/contract.js';
+
+/** A replicate is never 'NotConverged' (SGD has no tolerance): the contract's Status minus that. */
+export type SgdStatus = Exclude<Status, 'NotConverged'>;
 
 export interface SgdOptions {
   p: number;
@@ -89,6 +92,8 @@ export interface SgdReplicate {
   status: SgdStatus;
   /** SGD updates applied. */
   stepsDone: number;
+  /** Saves recorded (rows of `states` that hold a state; the rest are NaN). */
+  savesDone: number;
 }
 
 export interface SgdResult {
@@ -253,6 +258,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
         states: new Float64Array(nsave * L).fill(NaN),
         status: 'Success',
         stepsDone: 0,
+        savesDone: 0,
       });
     }
 
@@ -290,6 +296,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
         }
         await exec.call('overlaps_f64', W[r], Wstar, av[r], p, k, d, trainA ? 1 : 0, out[r]);
         rep.states.set(A.f64(out[r], L), s * L);
+        rep.savesDone = s + 1;
         opts.onProgress?.({ replicate: r, save: s, steps: nu, fraction: total ? doneAll / total : 1 });
       }
     };
@@ -348,12 +355,17 @@ function quantile(sorted: number[], q: number): number {
 }
 
 /** Ensemble statistics of a scalar functional of the recorded state (e.g. the risk from
- *  committee_risk(params, y), or one overlap) over the successful replicates (committee.md §8.5). */
-export function summarizeSgd(res: SgdResult, f: (state: Float64Array) => number): SgdSummary {
-  const ok = res.replicates.filter((r) => r.status === 'Success');
-  const n = res.times.length;
+ *  committee_risk(params, y), or one overlap) over the successful replicates (committee.md §8.5),
+ *  or over the given ones on their first `saves` rows (e.g. replicates stopped by a signal). */
+export function summarizeSgd(
+  res: SgdResult,
+  f: (state: Float64Array) => number,
+  ok: SgdReplicate[] = res.replicates.filter((r) => r.status === 'Success'),
+  saves = res.times.length,
+): SgdSummary {
+  const n = saves;
   const out: SgdSummary = {
-    times: res.times.slice(),
+    times: res.times.slice(0, n),
     mean: new Float64Array(n),
     stderr: new Float64Array(n),
     q10: new Float64Array(n),

@@ -8,27 +8,27 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { logspace } from '../kernel/problem.js';
 import { committeeProblem, type CommitteeProblem, type CommitteeProblemInput } from './problem.js';
 import { ACT_CODE, MODEL, PAR, VAR_CODE, committeeWorkF64, meanfieldStateLength, meanfieldWorkF64, odeWorkF64, paramsLength, stateLength } from './layout.js';
-import { integrateOverlaps, integrateWith, type OdeResult, type OdeStatus } from './ode-driver.js';
+import { integrateOverlaps, integrateWith, type OdeResult } from './ode-driver.js';
+import { combineStatus, TERMINATED_MESSAGE, type SolveOptions, type Status } from '../core/contract.js';
 import { rhsGeneral, riskGeneral } from './integrals.js';
 import { ParameterError } from '../core/validate.js';
-import { runSgd, sgdMemoryBytes, summarizeSgd, type SgdResult } from './sgd.js';
+import { runSgd, sgdMemoryBytes, summarizeSgd, type SgdReplicate, type SgdResult } from './sgd.js';
 import { weightsFromOverlaps } from './init.js';
 import { agreement, classifyRegime, detectPlateaus, type Agreement, type PlateauReport, type RegimeReport } from './analysis.js';
 import { meanfieldParams } from '../ref/meanfield.js';
 
-export interface CommitteeSolveOptions {
-  runtime?: WasmRuntime;
+/** The engine contract's options (runtime, executor, signal, progress; onPartial receives each SGD
+ *  replicate as it finishes), plus what only this engine takes. */
+export interface CommitteeSolveOptions extends SolveOptions<SgdReplicate> {
   /** Run the SGD simulation beside the ODE (the `committee sgd` command). */
   simulate?: boolean;
-  onProgress?: (e: { phase: string; fraction: number }) => void;
-  signal?: AbortSignal;
   /** For activation 'custom': σ (and σ′, σ* if they differ) as functions; the ODE then runs in TS with
    *  the Gaussian integrals by Gauss–Hermite quadrature (committee.md §3.2). */
   customActivation?: { sigma: (x: number) => number; sigmaPrime?: (x: number) => number; teacherSigma?: (x: number) => number };
 }
 
 export interface CommitteeSolution {
-  status: OdeStatus;
+  status: Status;
   message?: string;
   /** Save times t = νγ/(pd). */
   t: number[];
@@ -131,8 +131,8 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
   }
   const useThreads = p.threads > 1 && typeof process !== 'undefined';
   const rt = opts.runtime ?? (await loadWasm({ shared: useThreads, budgetBytes: p.budgetBytes }));
-  let ex: Executor = new InlineExecutor(rt);
-  if (useThreads && rt.shared) ex = await WorkerPool.create(rt, p.threads);
+  const ownPool = !opts.executor && useThreads && rt.shared;
+  const ex: Executor = opts.executor ?? (ownPool ? await WorkerPool.create(rt, p.threads) : new InlineExecutor(rt));
   const progress = opts.onProgress ?? (() => {});
   const tsave = logspace(p.tMin, p.tMax, p.tCount);
   const L = stateLength(p.p, p.k, p.trainSecondLayer);
@@ -146,6 +146,9 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
     let P: Float64Array;
     let aStar: Float64Array;
     let initials: Float64Array[];
+    // Replicates whose trajectories enter the summary, and how many saves they all hold.
+    let used: SgdReplicate[] = [];
+    let saves = tsave.length;
     if (!simulate && p.init) {
       P = Float64Array.from(p.init.P ? p.init.P.flat() : identity(p.k));
       aStar = Float64Array.from(p.init.aStar ?? new Array(p.k).fill(1));
@@ -177,9 +180,15 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       });
       P = sgd.P;
       aStar = sgd.astar;
-      const reps = simulate ? sgd.replicates.filter((r) => r.status === 'Success') : [sgd.replicates[0]];
-      initials = reps.map((r) => r.initial);
+      // Unstable replicates are left out; replicates stopped by the signal enter with the saves that
+      // all of them reached (the trajectory to the last completed save).
+      used = simulate ? sgd.replicates.filter((r) => r.status !== 'Unstable') : [sgd.replicates[0]];
+      if (simulate) saves = used.length ? Math.min(...used.map((r) => r.savesDone)) : 0;
+      if (simulate) for (const r of used) opts.onPartial?.(r);
+      initials = used.map((r) => r.initial);
     }
+    const aborted = opts.signal?.aborted === true;
+    if (aborted && !simulate) saves = 0; // the ODE alone is one call: nothing of it is finished
     sgdMs = performance.now() - t0;
     // Our params block: the problem's variance/activations and the teacher (P, a*).
     const params = buildParams(p, P, aStar);
@@ -189,12 +198,12 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       model === MODEL.meanfield
         ? meanfieldParams({ p: p.p, k: p.k, P, aStar, d: p.dim, activation: p.activation as 'erf' | 'quadratic', gammaOverP: p.lr / p.p, noise: p.noise, varTerms: p.variance, nodes: 48 })
         : params;
-    const odeTimes = sgd && simulate ? Float64Array.from(sgd.times) : tsave;
+    const odeTimes = (sgd && simulate ? Float64Array.from(sgd.times) : tsave).slice(0, saves);
 
     // 2. One ODE per replicate from its own initial overlaps (cheap next to the SGD); risk averaged.
     const ode0 = performance.now();
     const odes: OdeResult[] = [];
-    for (let i = 0; i < initials.length; i++) {
+    for (let i = 0; i < initials.length && odeTimes.length > 0; i++) {
       const y0 = model === MODEL.meanfield ? meanfieldState(initials[i], p) : initials[i].slice();
       const odeOpts = {
         method: p.method,
@@ -219,15 +228,25 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       if (r.status !== 'Success') break;
     }
     const odeMs = performance.now() - ode0;
-    const main = odes[0];
-    const rows = Math.min(...odes.map((o) => o.rows));
+    const main: OdeResult | undefined = odes[0];
+    const rows = odes.length ? Math.min(...odes.map((o) => o.rows)) : 0;
     const odeRisk = Array.from({ length: rows }, (_, s) => odes.reduce((acc, o) => acc + o.risk[s], 0) / odes.length);
-    const status = odes.find((o) => o.status !== 'Success')?.status ?? 'Success';
-    const message = odes.find((o) => o.status !== 'Success')?.message;
-    const n = main.states.length / Math.max(1, main.rows);
-    const last = main.states.subarray((main.rows - 1) * n, main.rows * n);
+    const failed = odes.find((o) => o.status !== 'Success');
+    let status: Status = failed?.status ?? 'Success';
+    let message = failed?.message;
+    if (aborted) {
+      status = 'Terminated';
+      message = TERMINATED_MESSAGE;
+    } else if (initials.length === 0) {
+      status = 'Unstable';
+      message = 'every SGD replicate produced non-finite weights';
+    }
+    // Final state: the ODE's last row, or the initial state when nothing was integrated.
+    const y0 = initials[0] ?? new Float64Array(L);
+    const n = main && main.rows > 0 ? main.states.length / main.rows : 0;
+    const last = main && main.rows > 0 ? main.states.subarray((main.rows - 1) * n, main.rows * n) : model === MODEL.meanfield ? meanfieldState(y0, p) : y0;
     const finalQM = model === MODEL.meanfield ? meanfieldToQM(last, p) : { Q: matrix(last, 0, p.p, p.p), M: matrix(last, p.p * p.p, p.p, p.k) };
-    const init0 = initials[0];
+    const init0 = y0;
     const t = Array.from(odeTimes.slice(0, rows));
     const sol: CommitteeSolution = {
       status,
@@ -247,7 +266,7 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       plateaus: detectPlateaus(t, odeRisk),
       regime: classifyRegime(p.p, p.dim, p.lr),
       stats: {
-        ode: { ...main.stats, method: p.method },
+        ode: { ...(main?.stats ?? EMPTY_ODE_STATS), method: p.method },
         memoryEstimateBytes: est,
         wasm: rt.features(),
         rng: sgd?.rng,
@@ -258,15 +277,20 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
     if (simulate && sgd) {
       const riskOf = (y: Float64Array) => rt.exports.committee_risk(rt.arena.copyIn(params), rt.arena.copyIn(y), rt.arena.allocF64(rt.exports.committee_work_f64(p.p, p.k) + 64));
       const mark = rt.arena.mark();
-      const summary = summarizeSgd(sgd, (y) => {
-        const m = rt.arena.mark();
-        const v = riskOf(y);
-        rt.arena.reset(m);
-        return v;
-      });
+      const summary = summarizeSgd(
+        sgd,
+        (y) => {
+          const m = rt.arena.mark();
+          const v = riskOf(y);
+          rt.arena.reset(m);
+          return v;
+        },
+        used,
+        rows,
+      );
       rt.arena.reset(mark);
-      const ok = sgd.replicates.filter((r) => r.status === 'Success');
-      const lastRow = (r: (typeof ok)[number]) => r.states.subarray((sgd.times.length - 1) * L, sgd.times.length * L);
+      const ok = rows > 0 ? used : [];
+      const lastRow = (r: SgdReplicate) => r.states.subarray((rows - 1) * L, rows * L);
       const meanLast = new Float64Array(L);
       for (const r of ok) lastRow(r).forEach((v, i) => (meanLast[i] += v / ok.length));
       const riskSE = Array.from(summary.stderr, (x) => (Number.isFinite(x) ? x : 0));
@@ -279,22 +303,26 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         steps: Array.from(sgd.steps.slice(0, rows)),
         Q: matrix(meanLast, 0, p.p, p.p),
         M: matrix(meanLast, p.p * p.p, p.p, p.k),
-        seedsCompleted: ok.length,
+        seedsCompleted: used.filter((r) => r.status === 'Success').length,
         status: sgd.replicates.map((r) => r.status),
       };
       sol.agreement = agreement(t, sol.sgd.risk, odeRisk, ok.length > 1 ? sol.sgd.riskSE : null, p.lr, p.p, p.dim);
       sol.sgdPlateaus = detectPlateaus(t, sol.sgd.risk);
-      if (ok.length < sgd.replicates.length && sol.status === 'Success') {
+      const unstable = sgd.replicates.length - used.length;
+      if (unstable > 0 && combineStatus(sol.status, 'Unstable') === 'Unstable') {
         sol.status = 'Unstable';
-        sol.message = `${sgd.replicates.length - ok.length} SGD replicate(s) produced non-finite weights`;
+        sol.message = `${unstable} SGD replicate(s) produced non-finite weights`;
       }
     }
     sol.timings.totalMs = performance.now() - start;
     return sol;
   } finally {
-    if (ex.width > 1) await ex.close();
+    if (ownPool) await ex.close();
   }
 }
+
+/** ODE statistics of a solve that integrated nothing (stopped before the ODE). */
+const EMPTY_ODE_STATS: OdeResult['stats'] = { accepted: 0, rejected: 0, rhsEvals: 0, lastStep: 0 };
 
 function identity(k: number): number[] {
   return Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0));

@@ -4,6 +4,7 @@
 // rows, +δ_ij response update, C_A = −(I + ηΣ_R)⁻¹Σ_C(I + ηΣ_R)⁻ᵀ. Plain TS: m ≤ 8 and the cost
 // O(m³N³/3) stays small on the paper's Figs 6–7 grids (m = 4, η = 0.1).
 import { z } from 'zod';
+import { TERMINATED_MESSAGE, type SolveOptions, type Status } from '../core/contract.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { series } from './problem.js';
 
@@ -31,7 +32,7 @@ export const generalDmftSchema = z.strictObject({
 export type GeneralDmftInput = z.input<typeof generalDmftSchema>;
 
 export interface GeneralDmftSolution {
-  status: 'Success' | 'Unstable';
+  status: Status;
   message?: string;
   t: number[];
   trainError: number[];
@@ -46,8 +47,12 @@ export interface GeneralDmftSolution {
   problem: z.output<typeof generalDmftSchema>;
 }
 
-export function solveGeneralDmft(input: GeneralDmftInput): GeneralDmftSolution {
+export function solveGeneralDmft(input: GeneralDmftInput, opts: Pick<SolveOptions, 'signal'> = {}): GeneralDmftSolution {
   const p = parseOrThrow(generalDmftSchema, input);
+  if (opts.signal?.aborted) {
+    // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
+    return { status: 'Terminated', message: TERMINATED_MESSAGE, t: [], trainError: [], testError: [], a: [], v: [], Ctt: [], CA: new Float64Array(0), problem: p };
+  }
   const m = p.m;
   if (p.a0.length !== m) throw new ParameterError('a0', p.a0, `${m} values (one per neuron)`);
   const C0 = p.C0 ?? Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : 0)));

@@ -3,6 +3,7 @@
 //   e = ½[τ² + ‖φ‖² − 2aφ̂(v) + a²h(v²)]  (train = test on this scale).
 // The reference for V3 (SymmDMFT approaches it as m grows at fixed α).
 import { series } from './problem.js';
+import { TERMINATED_MESSAGE, type SolveOptions, type Status } from '../core/contract.js';
 
 export interface MeanFieldOdeInput {
   alpha: number;
@@ -21,13 +22,17 @@ export interface MeanFieldOdeInput {
 }
 
 export interface MeanFieldOdeSolution {
+  status: Status;
+  message?: string;
   t: number[];
   a: number[];
   v: number[];
   error: number[];
 }
 
-export function meanFieldOde(o: MeanFieldOdeInput): MeanFieldOdeSolution {
+export function meanFieldOde(o: MeanFieldOdeInput, opts: Pick<SolveOptions, 'signal'> = {}): MeanFieldOdeSolution {
+  // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
+  if (opts.signal?.aborted) return { status: 'Terminated', message: TERMINATED_MESSAGE, t: [], a: [], v: [], error: [] };
   const dt = o.dt ?? 1e-3;
   const steps = Math.max(1, Math.round(o.tMax / dt));
   const h = o.tMax / steps;
@@ -40,7 +45,7 @@ export function meanFieldOde(o: MeanFieldOdeInput): MeanFieldOdeSolution {
     return [da, dv];
   };
   const err = (a: number, v: number) => 0.5 * (o.tau * o.tau + o.phiNorm2 - 2 * a * series(o.phiHat, v)[0] + a * a * series(o.h, v * v)[0]);
-  const out: MeanFieldOdeSolution = { t: [0], a: [o.a0], v: [0], error: [err(o.a0, 0)] };
+  const out: MeanFieldOdeSolution = { status: 'Success', t: [0], a: [o.a0], v: [0], error: [err(o.a0, 0)] };
   let a = o.a0, v = 0;
   for (let k = 1; k <= steps; k++) {
     const [a1, v1] = rhs(a, v);
@@ -54,6 +59,12 @@ export function meanFieldOde(o: MeanFieldOdeInput): MeanFieldOdeSolution {
       out.a.push(a);
       out.v.push(v);
       out.error.push(err(a, v));
+    }
+    if (!Number.isFinite(a) || !Number.isFinite(v)) {
+      // A blow-up: cut at the last finite save (never a non-finite value under 'Success').
+      const keep = out.t.findIndex((_, i) => !Number.isFinite(out.a[i]) || !Number.isFinite(out.v[i]));
+      const n = keep < 0 ? out.t.length : keep;
+      return { status: 'Unstable', message: `non-finite state at t = ${(k * h).toPrecision(6)}`, t: out.t.slice(0, n), a: out.a.slice(0, n), v: out.v.slice(0, n), error: out.error.slice(0, n) };
     }
   }
   return out;

@@ -11,6 +11,7 @@
 //                 checked against finite-m SymmDMFT (gap ∝ 1/m).
 // Two-time systems run on the Wasm kernel dmft_reduced_rows when a runtime is passed, else on its TS twin.
 import { z } from 'zod';
+import { TERMINATED_MESSAGE, type SolveOptions, type Status } from '../core/contract.js';
 import { finite, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { fixedAlphaBarRun, reducedRows, workLength } from '../ref/dmft_reduced.js';
@@ -300,7 +301,7 @@ export interface ReducedSolution {
   nu?: number[];
   /** E(t) = −∫h̃′(C(t,s))R(t,s)ds (pspin) */
   energy?: number[];
-  status: 'Success' | 'Unstable';
+  status: Status;
   message?: string;
   stats: {
     steps: number;
@@ -391,8 +392,13 @@ export function relaxationTime(t: ArrayLike<number>, e: ArrayLike<number>, thres
 }
 
 /** Solve one reduced problem. With `opts.runtime` the two-time systems run on Wasm, else on the TS twin. */
-export function solveReduced(input: ReducedProblemInput | ReducedProblem, opts: { runtime?: WasmRuntime } = {}): ReducedSolution {
+export function solveReduced(input: ReducedProblemInput | ReducedProblem, opts: Pick<SolveOptions, 'runtime' | 'signal'> = {}): ReducedSolution {
   const problem = parseReducedProblem(input);
+  if (opts.signal?.aborted) {
+    // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
+    const clock = problem.kind === 'lazy1' ? 'tm' : problem.kind === 'fixed-alpha-bar' ? 't/m' : 't';
+    return { t: [], clock, trainError: [], status: 'Terminated', message: TERMINATED_MESSAGE, stats: { steps: 0, wallMs: 0, engine: opts.runtime ? 'wasm' : 'ts' }, problem };
+  }
   switch (problem.kind) {
     case 'lazy1':
       return solveLazy1(problem);
@@ -439,7 +445,7 @@ function finish(
   r: TwoTimeResult,
   N: number,
   eta: number,
-): { status: ReducedSolution['status']; message?: string; len: number } {
+): { status: 'Success' | 'Unstable'; message?: string; len: number } {
   if (r.rows >= N + 1) return { status: 'Success', len: N + 1 };
   if (r.stopped) return { status: 'Success', message: `stopped at relaxation (e_tr < ε τ²) at t = ${((r.rows - 1) * eta).toPrecision(6)}`, len: r.rows };
   return {

@@ -27,7 +27,8 @@ import { RNG_SCHEME, seedHalves, toSeed } from '../ref/rng.js';
 import { DSIM_MAX_DEGREE, paramsBlock, DSIM_PAR_LEN } from '../ref/dmft_sim.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
-export type SimStatus = 'Success' | 'Unstable' | 'Terminated';
+/** A simulation has no tolerance: the engine contract's Status minus 'NotConverged'. */
+export type SimStatus = Exclude<import('../core/contract.js').Status, 'NotConverged'>;
 
 const hSchema = z
   .array(nonNegative('a list of non-negative Hermite energies c_0, c_1, …'), { error: 'a list of numbers c_0, c_1, … (h(q) = Σ c_k q^k)' })

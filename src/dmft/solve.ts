@@ -6,7 +6,10 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport } from './symm.js';
 
-export type DmftStatus = 'Success' | 'Unstable' | 'NotConverged';
+import { combineStatus, type SolveOptions, type Status } from '../core/contract.js';
+
+/** @deprecated the engine contract's Status. */
+export type DmftStatus = Status;
 
 export interface DmftSolution {
   status: DmftStatus;
@@ -51,11 +54,9 @@ export interface DmftSolution {
   timings: { stepMs: number; totalMs: number };
 }
 
-export interface DmftSolveOptions {
-  runtime?: WasmRuntime;
+export interface DmftSolveOptions extends SolveOptions {
+  /** 'ts' runs the TS twin of the row sweeps (reference; slow). */
   engine?: 'wasm' | 'ts';
-  onProgress?: (e: { phase: string; fraction: number }) => void;
-  signal?: AbortSignal;
 }
 
 /** Validate only (for the CLI: exit 2 before any allocation). */
@@ -78,8 +79,8 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   else {
     // Richardson over η and η/2 (the scheme is O(η)): x₂ = 2·x(η/2) − x(η) on the η grid, O(η²).
     const coarse = await run(p, 0, 1 / 9);
-    const fine = await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 1 / 9, 1);
-    raw = richardson(coarse, fine);
+    if (coarse.status === 'Terminated') raw = { ...coarse, message: `${coarse.message}; first-order values (the η/2 run had not started)` };
+    else raw = richardson(coarse, await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 1 / 9, 1));
   }
   const rows = raw.rows;
   const stride = Math.max(1, Math.ceil((p.steps + 1) / p.maxPoints));
@@ -143,7 +144,7 @@ function richardson(
   return {
     ...coarse,
     rows,
-    status: bad.status,
+    status: combineStatus(coarse.status, fine.status),
     message: bad.message,
     etr: mix(coarse.etr, fine.etr),
     ets: mix(coarse.ets, fine.ets),

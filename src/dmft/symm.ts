@@ -6,7 +6,10 @@ import { loadWasm } from '../wasm/runtime.js';
 import { dmftSymmInit, dmftSymmRun, PAR, PAR_LEN, WORK_ROWS } from '../ref/dmft.js';
 import { dmftMemoryBytes, phiCoeffs, strideFor, type DmftProblem } from './problem.js';
 
-export type SymmStatus = 'Success' | 'Unstable';
+import { TERMINATED_MESSAGE, type Status } from '../core/contract.js';
+
+/** The uniform explicit/IMEX schemes have no tolerance: the contract's Status minus 'NotConverged'. */
+export type SymmStatus = Exclude<Status, 'NotConverged'>;
 
 export interface SymmRaw {
   status: SymmStatus;
@@ -106,7 +109,12 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     let n = 0;
     const growBefore = ar.growCount;
     while (n <= N) {
-      if (opts.signal?.aborted) throw new Error('aborted');
+      if (opts.signal?.aborted) {
+        // Rows 0..rows−1 are finished and checked: they are kept.
+        status = 'Terminated';
+        message = `${TERMINATED_MESSAGE} (rows 0..${rows - 1})`;
+        break;
+      }
       const chunk = Math.max(1, Math.min(N + 1 - n, 64, Math.ceil(4e6 / ((n + 1) * (n + 1))))); // ≤ 64 rows past a violation
       const n1 = n + chunk;
       const ret = run(n, n1);

@@ -11,7 +11,7 @@ import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
 import { eighParallelWorkF64, eighPtrParallel, gramStrips } from '../linalg/index.js';
 
-export type Status = 'Success' | 'Unstable' | 'NotConverged';
+import type { Status } from '../core/contract.js';
 
 export interface ReplicateResult {
   status: Status;
@@ -138,6 +138,14 @@ async function applyKernel(ex: Executor, terms: WasmTerm[], src: number, dst: nu
 }
 
 /** Run one replicate. `onProgress` receives fractions in [0, 1]. */
+/** A replicate stopped by the signal between phases: no curves (it is dropped by the solve). */
+function terminatedReplicate(method: 'eigh' | 'lanczos', T: number, timings: Record<string, number>): ReplicateResult {
+  const stats: ReplicateResult['stats'] = {
+    method, lambdaMax: NaN, lambdaMin: NaN, clipped: 0, condition: NaN, maxStableLr: NaN, gdLr: null, gdStable: null, meanY2: NaN,
+  };
+  return { status: 'Terminated', message: 'terminated', train: new Float64Array(T), atInfinity: { train: NaN, test: null }, stats, timings };
+}
+
 export async function runReplicate(
   rt: WasmRuntime,
   ex: Executor,
@@ -147,6 +155,7 @@ export async function runReplicate(
   replicate: number,
   method: 'eigh' | 'lanczos',
   onProgress: (f: number) => void = () => {},
+  signal?: AbortSignal,
 ): Promise<ReplicateResult> {
   const E = rt.exports;
   const a = rt.arena;
@@ -197,6 +206,7 @@ export async function runReplicate(
   }
   timings.kernelMaps = now() - t0;
   onProgress(0.1);
+  if (signal?.aborted) return terminatedReplicate(method, T, timings);
 
   // 3. Spectral decomposition.
   t0 = now();
@@ -231,6 +241,7 @@ export async function runReplicate(
   }
   timings.eigen = now() - t0;
   onProgress(0.7);
+  if (signal?.aborted) return terminatedReplicate(method, T, timings);
 
   const m = lam.length; // n for eigh, the Krylov dimension for Lanczos
   const ytil = a.f64(buf.ytil, m).slice();

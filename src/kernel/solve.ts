@@ -7,20 +7,13 @@ import { InlineExecutor, WorkerPool, type Executor } from '../wasm/exec.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import { kernelProblem, type KernelProblem, type KernelProblemInput } from './problem.js';
 import { concurrency, estimateMemory, resolveMethod } from './memory.js';
-import { allocateReplicate, runReplicate, type ReplicateResult, type Status } from './empirical.js';
+import { allocateReplicate, runReplicate, type ReplicateResult } from './empirical.js';
 import { buildSetup, type KernelSetup } from './setup.js';
+import { allFinite, TERMINATED_MESSAGE, type ProgressEvent, type SolveOptions as ContractOptions, type Status } from '../core/contract.js';
 
-export interface ProgressEvent {
-  phase: string;
-  fraction: number;
-}
-
-export interface SolveOptions {
-  /** Reuse a runtime (tests, benchmarks); otherwise one is created (threads > 1: shared + pool). */
-  runtime?: WasmRuntime;
-  onProgress?: (e: ProgressEvent) => void;
-  signal?: AbortSignal;
-}
+export type { ProgressEvent };
+/** Kernel solve options (the engine contract's); onPartial receives each finished seed's result. */
+export type SolveOptions = ContractOptions<ReplicateResult & { seed: number }>;
 
 export interface KernelCurves {
   oracle: number[];
@@ -80,8 +73,8 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
   const width = concurrency(p);
   const useThreads = p.threads > 1 && typeof process !== 'undefined';
   const rt = opts.runtime ?? (await loadWasm({ shared: useThreads, budgetBytes: p.budgetBytes }));
-  let ex: Executor = new InlineExecutor(rt);
-  if (useThreads && rt.shared) ex = await WorkerPool.create(rt, p.threads);
+  const ownPool = !opts.executor && useThreads && rt.shared;
+  const ex: Executor = opts.executor ?? (ownPool ? await WorkerPool.create(rt, p.threads) : new InlineExecutor(rt));
   const progress = opts.onProgress ?? (() => {});
   const results: ReplicateResult[] = [];
   let status: Status = 'Success';
@@ -96,8 +89,8 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
     highWater = rt.arena.highWater;
     for (let first = 0; first < p.seeds && status !== 'Unstable'; first += width) {
       if (opts.signal?.aborted) {
-        status = 'NotConverged';
-        message = 'aborted';
+        status = 'Terminated';
+        message = TERMINATED_MESSAGE;
         break;
       }
       const batch = Array.from({ length: Math.min(width, p.seeds - first) }, (_, j) => first + j);
@@ -108,10 +101,16 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
             frac[j] = f;
             const done = first + frac.reduce((s, x) => s + x, 0);
             progress({ phase: `seed ${r + 1}/${p.seeds}`, fraction: done / p.seeds });
-          }),
+          }, opts.signal),
         ),
       );
-      for (const r of out) {
+      for (const [j, r] of out.entries()) {
+        if (r.status === 'Terminated') {
+          // Stopped between phases: this seed is dropped; the finished ones are kept.
+          status = 'Terminated';
+          message = TERMINATED_MESSAGE;
+          continue;
+        }
         if (r.status === 'Unstable') {
           // Non-finite spectrum: this replicate has no curves. Stop; the finished seeds are reported.
           status = 'Unstable';
@@ -124,13 +123,14 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
           message = r.message;
         }
         results.push(r);
+        opts.onPartial?.({ ...r, seed: batch[j] });
       }
     }
     growsDuring = rt.arena.growCount - growsBefore;
     highWater = Math.max(highWater, rt.arena.highWater);
     rt.arena.reset(mark);
   } finally {
-    if (ex !== undefined && ex.width > 1) await ex.close();
+    if (ownPool) await ex.close();
   }
   const sol = assemble(p, setup, results, status, message);
   sol.stats.method = method;
@@ -205,8 +205,19 @@ function assemble(
     return v.length ? v.reduce((s, x) => s + x, 0) / v.length : NaN;
   };
   const testInf = avg((r) => r.atInfinity.test);
+  if (status === 'Success' && reps.length === 0) {
+    status = 'NotConverged';
+    message = 'no seed finished';
+  }
+  const finite = Object.values(curves).every((v) => v === undefined || allFinite(v));
+  if (status === 'Success' && !finite) {
+    // Never a non-finite value under Success (e.g. a GD step beyond 2n/λ_max overflows the GD curves).
+    status = 'Unstable';
+    const bad = Object.entries(curves).filter(([, v]) => v !== undefined && !allFinite(v)).map(([k]) => k);
+    message = `non-finite values in ${bad.join(', ')}`;
+  }
   return {
-    status: reps.length === 0 && status === 'Success' ? 'NotConverged' : status,
+    status,
     message,
     t,
     curves,
