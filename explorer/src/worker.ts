@@ -7,8 +7,8 @@ import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import { InlineExecutor } from '../../src/wasm/exec.js';
 import { ParameterError } from '../../src/core/validate.js';
 import { MemoryBudgetError } from '../../src/wasm/arena.js';
-import { kernelProblem } from '../../src/kernel/problem.js';
-import { buildSetup } from '../../src/kernel/setup.js';
+import type { KernelProblemInput } from '../../src/kernel/problem.js';
+import { kernelTheory, type KernelTheory } from '../../src/kernel/theory-curves.js';
 import { solveKernel, type KernelSolution } from '../../src/kernel/solve.js';
 import { solveCommittee, type CommitteeSolution } from '../../src/committee/solve.js';
 import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
@@ -63,47 +63,7 @@ function wasmLabel(r: WasmRuntime): string {
 
 // ---------------------------------------------------------------- kernel
 
-/** `learndyn kernel theory`: the setup's theory curves, as a Solution without simulated seeds. */
-function kernelTheory(input: Record<string, unknown>): KernelSolution {
-  const p = kernelProblem(input as never);
-  const setup = buildSetup(p);
-  const shift = p.noisyRisk ? p.noiseSd ** 2 : 0;
-  const th = setup.theory;
-  const T = setup.times.length;
-  const nan = () => new Array<number>(T).fill(NaN);
-  return {
-    status: 'Success',
-    t: Array.from(setup.times),
-    curves: {
-      oracle: th.oracle.map((x) => x + shift),
-      train: nan(),
-      test: nan(),
-      trainSE: nan(),
-      testSE: nan(),
-      theoryTrain: th.blockTrain,
-      theoryTest: th.blockTest.map((x) => x + shift),
-      eigenlearningTrain: th.eigenlearningTrain,
-      eigenlearningTest: th.eigenlearningTest.map((x) => x + shift),
-    },
-    atInfinity: { train: NaN, test: null, oracle: th.oracleInfinity + shift },
-    stages: setup.stages,
-    spectrum: setup.spectrumSummary,
-    report: setup.report,
-    stats: {
-      seedsCompleted: 0,
-      method: 'eigh',
-      memoryEstimateBytes: 0,
-      memoryHighWaterBytes: 0,
-      memoryGrowthsDuringCompute: 0,
-      replicates: [],
-      wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false },
-    },
-    timings: { totalMs: 0, replicates: [] },
-    problem: p,
-  };
-}
-
-function kernelTheoryRows(sol: KernelSolution): NumberRow[] {
+function kernelTheoryRows(sol: Pick<KernelTheory, 'curves' | 'atInfinity'> & { stages: Pick<KernelTheory['stages'], 'ell' | 't1' | 't2'> }): NumberRow[] {
   const c = sol.curves;
   return [
     { key: 'theoryTest', label: 'test error, T3 at t max', value: last(c.theoryTest) },
@@ -176,8 +136,8 @@ async function handle(req: Request): Promise<void> {
   let files = new Map<string, Uint8Array>();
   if (engine === 'kernel') {
     if (req.kind === 'theory') {
-      const sol = kernelTheory(params.problem);
-      fig = kernelFigure(sol);
+      const sol = kernelTheory(params.problem as KernelProblemInput);
+      fig = kernelFigure({ ...sol, stats: { seedsCompleted: 0 } });
       numbers = kernelTheoryRows(sol);
     } else {
       const sol = await solveKernel(params.problem as never, { runtime: r, onProgress });

@@ -4,9 +4,11 @@ import type { Command } from 'commander';
 import { join } from 'node:path';
 import { solveKernel } from '../kernel/solve.js';
 import { solveCommittee } from '../committee/solve.js';
-import { writeCommitteeOutputs, writeKernelOutputs } from './output.js';
+import { writeRunOutputs } from './output.js';
+import { committeeBundle, kernelBundle } from '../io/bundles.js';
+import { committeeFigure, kernelFigure } from '../plot/engines.js';
 import { progressSink } from './progress.js';
-import type { CliContext } from './main.js';
+import type { CliContext } from './common.js';
 
 const third = 1 / 3;
 export const DEMO_KERNEL = {
@@ -28,12 +30,12 @@ export function registerDemo(program: Command, ctx: CliContext): void {
       const ks = progressSink(opts.progress, 'demo: kernel run');
       const ksol = await solveKernel({ ...DEMO_KERNEL, energies: [...DEMO_KERNEL.energies] } as never, { onProgress: (e) => ks.update(e.fraction, e.phase) });
       ks.stop();
-      await writeKernelOutputs(kdir, ksol, ctx.argv, { png: opts.png });
+      await writeRunOutputs(kdir, kernelBundle(ksol, ['learndyn', ...ctx.argv]), kernelFigure(ksol), { png: opts.png });
       ctx.io.out(`${ksol.report.split('\n').slice(0, 2).join('\n')}\n  → ${join(kdir, 'figure.svg')}${opts.png ? `, ${join(kdir, 'figure.png')}` : ''}\n\n`);
       const cs = progressSink(opts.progress, 'demo: committee sgd');
       const csol = await solveCommittee({ ...DEMO_COMMITTEE } as never, { simulate: true, onProgress: (e) => cs.update(e.fraction, e.phase) });
       cs.stop();
-      await writeCommitteeOutputs(cdir, csol, ctx.argv, { png: opts.png });
+      await writeRunOutputs(cdir, committeeBundle(csol, ['learndyn', ...ctx.argv]), committeeFigure(csol), { png: opts.png });
       const pl = csol.plateaus.plateaus[0];
       ctx.io.out(
         `committee erf p = k = 4, d = 250, 4 seeds: SGD vs ODE sup|ΔR| = ${csol.agreement?.supOverScale.toPrecision(2)}·√(γ/pd)` +

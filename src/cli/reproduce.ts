@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { ParameterError } from '../core/validate.js';
 import { REPRODUCTIONS, findReproduction, formatChecks, runReproduction } from '../reproduce/index.js';
 import { progressSink } from './progress.js';
-import { EXIT, checkOutDir, toJSON, type CliContext } from './main.js';
+import { EXIT, checkOutDir, toJSON, type CliContext } from './common.js';
 
 /** "≈ 10 min (…)" whether or not the entry wrote the ≈ itself. */
 export const aboutTime = (t: string) => `≈ ${t.replace(/^\s*≈\s*/, '')}`;

@@ -2,7 +2,7 @@
 // Normalisation: student (1/p)Σ a_j σ(w_j·x/√d), teacher (1/k)Σ a*_r σ*(w*_r·x/√d) + √Δ z,
 // x ~ N(0, I_d), time t = νγ/(pd); reported risk is the excess ε_g = R − Δ/2.
 import { z } from 'zod';
-import { intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
+import { intAtLeast, nonNegative, parseOrThrow, ParameterError, positive, unusedParameter } from '../core/validate.js';
 import { DEFAULT_BUDGET_BYTES } from '../wasm/runtime.js';
 import { eigh } from '../ref/eigh.js';
 
@@ -93,7 +93,10 @@ export function validateInit(init: z.output<typeof committeeInitSchema>, p: numb
     throw new ParameterError('init', `min eigenvalue of Ω = [[Q, M], [Mᵀ, P]] ${lo.toExponential(3)}`, 'jointly positive semi-definite overlaps');
   if (init.a && init.a.length !== p) throw new ParameterError('init.a', `length ${init.a.length}`, `length p = ${p}`);
   if (init.aStar && init.aStar.length !== k) throw new ParameterError('init.aStar', `length ${init.aStar.length}`, `length k = ${k}`);
-  if (trainA && !init.a) void 0; // a defaults to ones
+  // Without --train-second-layer the student's second layer is fixed at a_i = 1 (committee.md S7): an
+  // init file's a that differs is refused, never silently replaced.
+  if (!trainA && init.a && init.a.some((x) => x !== 1))
+    throw unusedParameter('init.a', init.a, 'the second layer is fixed at a_i = 1 unless --train-second-layer is given (then a is its initial value)');
 }
 
 export function committeeProblem(input: CommitteeProblemInput): CommitteeProblem {
@@ -105,6 +108,8 @@ export function committeeProblem(input: CommitteeProblemInput): CommitteeProblem
   if (!(tMin < p.tMax)) throw new ParameterError('tMin', tMin, `< tMax = ${p.tMax}`);
   if (p.model === 'meanfield' && !['quadratic', 'erf'].includes(p.activation))
     throw new ParameterError('activation', p.activation, "'erf' or 'quadratic' with the mean-field model");
+  // The mean-field (M, q) state has no second layer (committee.md §5): a trained a cannot be followed.
+  if (p.model === 'meanfield' && p.trainSecondLayer) throw unusedParameter('train-second-layer', true, 'the mean-field model has a fixed second layer a_i = 1');
   if (p.init) validateInit(p.init, p.p, p.k, p.trainSecondLayer);
   return { ...p, tMin, teacherActivation: p.teacherActivation ?? p.activation };
 }

@@ -45,6 +45,8 @@ export interface CommitteeSolution {
     riskSE: number[];
     riskQ10: number[];
     riskQ90: number[];
+    /** Per replicate (rows: the replicates that entered the mean, in seed order). */
+    riskBySeed: number[][];
     /** Actual save times ν_s γ/(pd) (the ODE is evaluated at these). */
     times: number[];
     steps: number[];
@@ -110,12 +112,16 @@ export function committeeMemoryBytes(p: CommitteeProblem, simulate: boolean): nu
   return ode + sgd + summary;
 }
 
-export async function solveCommittee(input: CommitteeProblemInput, opts: CommitteeSolveOptions = {}): Promise<CommitteeSolution> {
-  const start = performance.now();
+/** Validate a committee problem for the ODE alone or with the SGD (simulate): schema, custom
+ *  activations, the SGD step budget and the memory estimate; throws before anything is allocated. */
+export function validateCommitteeProblem(
+  input: CommitteeProblemInput,
+  simulate: boolean,
+  customActivation?: CommitteeSolveOptions['customActivation'],
+): { problem: CommitteeProblem; memoryBytes: number } {
   const p = committeeProblem(input);
-  const simulate = !!opts.simulate;
   const custom = p.activation === 'custom' || p.teacherActivation === 'custom';
-  if (custom && !opts.customActivation)
+  if (custom && !customActivation)
     throw new ParameterError('activation', 'custom', 'a function passed as options.customActivation (library only)');
   if (custom && (simulate || p.model === 'meanfield' || p.activation !== p.teacherActivation))
     throw new ParameterError('activation', 'custom', 'the full ODE only, with the same custom σ for student and teacher (SGD and mean-field need a built-in activation)');
@@ -124,11 +130,16 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
     if (steps > p.maxSgdSteps)
       throw new ParameterError('tMax', p.tMax, `a horizon needing ≤ maxSgdSteps = ${p.maxSgdSteps.toExponential(2)} SGD steps (this one needs ${steps.toExponential(2)} = t·p·d/γ × seeds)`);
   }
-  const est = committeeMemoryBytes(p, simulate);
-  if (est > p.budgetBytes) throw new MemoryBudgetError(est, p.budgetBytes);
-  if (simulate || !p.init) {
-    if (p.k > p.dim) throw new MemoryBudgetError(0, 0); // unreachable after validation; kept for types
-  }
+  const memoryBytes = committeeMemoryBytes(p, simulate);
+  if (memoryBytes > p.budgetBytes) throw new MemoryBudgetError(memoryBytes, p.budgetBytes);
+  return { problem: p, memoryBytes };
+}
+
+export async function solveCommittee(input: CommitteeProblemInput, opts: CommitteeSolveOptions = {}): Promise<CommitteeSolution> {
+  const start = performance.now();
+  const simulate = !!opts.simulate;
+  const { problem: p, memoryBytes: est } = validateCommitteeProblem(input, simulate, opts.customActivation);
+  const custom = p.activation === 'custom' || p.teacherActivation === 'custom';
   const useThreads = p.threads > 1 && typeof process !== 'undefined';
   const rt = opts.runtime ?? (await loadWasm({ shared: useThreads, budgetBytes: p.budgetBytes }));
   const ownPool = !opts.executor && useThreads && rt.shared;
@@ -288,6 +299,14 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         used,
         rows,
       );
+      const riskBySeed = used.map((r) =>
+        Array.from({ length: rows }, (_, s) => {
+          const m = rt.arena.mark();
+          const v = riskOf(r.states.subarray(s * L, (s + 1) * L));
+          rt.arena.reset(m);
+          return v;
+        }),
+      );
       rt.arena.reset(mark);
       const ok = rows > 0 ? used : [];
       const lastRow = (r: SgdReplicate) => r.states.subarray((rows - 1) * L, rows * L);
@@ -299,6 +318,7 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         riskSE: riskSE.slice(0, rows),
         riskQ10: Array.from(summary.q10.slice(0, rows)),
         riskQ90: Array.from(summary.q90.slice(0, rows)),
+        riskBySeed,
         times: Array.from(sgd.times.slice(0, rows)),
         steps: Array.from(sgd.steps.slice(0, rows)),
         Q: matrix(meanLast, 0, p.p, p.p),

@@ -49,3 +49,10 @@ export function parseOrThrow<T>(schema: z.ZodType<T>, input: unknown, prefix = '
   const allowed = issue.code === 'unrecognized_keys' ? `known keys only (${issue.message})` : issue.message;
   throw new ParameterError(name, value, allowed);
 }
+
+/** A parameter that the chosen command or mode does not use: refused with the reason, never dropped. */
+export function unusedParameter(parameter: string, value: unknown, why: string): ParameterError {
+  const e = new ParameterError(parameter, value, why);
+  e.message = `${parameter} = ${show(value)} is not used here: ${why}`;
+  return e;
+}

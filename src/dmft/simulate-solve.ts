@@ -6,7 +6,7 @@ import { z } from 'zod';
 import { intAtLeast, parseOrThrow, positive } from '../core/validate.js';
 import type { SolveOptions } from '../core/contract.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
-import { DEFAULT_BUDGET_BYTES, loadWasm } from '../wasm/runtime.js';
+import { DEFAULT_BUDGET_BYTES, loadWasm, type WasmRuntime } from '../wasm/runtime.js';
 import { hardwareThreads, InlineExecutor, WorkerPool, type Executor } from '../wasm/exec.js';
 import { runSimulation, simulateMemoryBytes, simulateOptions, type SimReplicate, type SimResult, type SimulateInput, type SimulateOptions } from './simulate.js';
 
@@ -38,9 +38,16 @@ export async function planSimulation(input: SimulationProblemInput): Promise<Sim
   return { options, width, budgetBytes: budget, memoryBytes };
 }
 
+/** A simulation's result with the Wasm build it ran on (for the manifest). */
+export type SimulationResult = SimResult & { wasm: ReturnType<WasmRuntime['features']> };
+
 /** Run the network (§11.1) or the Gaussian-process model (§11.2), by `model`. */
-export async function simulateDmft(input: SimulationProblemInput, opts: SolveOptions<SimReplicate> = {}): Promise<SimResult> {
-  const plan = await planSimulation(input);
+export async function simulateDmft(input: SimulationProblemInput, opts: SolveOptions<SimReplicate> = {}): Promise<SimulationResult> {
+  return runPlannedSimulation(await planSimulation(input), opts);
+}
+
+/** Run a validated plan (see planSimulation). */
+export async function runPlannedSimulation(plan: SimulationPlan, opts: SolveOptions<SimReplicate> = {}): Promise<SimulationResult> {
   const useThreads = plan.width > 1 && !opts.runtime && !opts.executor;
   const rt = opts.runtime ?? (await loadWasm({ shared: useThreads, budgetBytes: plan.budgetBytes }));
   const ownPool = useThreads && rt.shared;
@@ -51,7 +58,7 @@ export async function simulateDmft(input: SimulationProblemInput, opts: SolveOpt
       onProgress: (e) => opts.onProgress?.({ phase: `seed ${e.replicate + 1}/${plan.options.seeds}`, fraction: e.fraction }),
     });
     for (const r of res.replicates) opts.onPartial?.(r);
-    return res;
+    return { ...res, wasm: rt.features() };
   } finally {
     if (ownPool) await exec.close();
   }

@@ -1,6 +1,6 @@
 // The output bundle of each engine's Solution (arrays, curves.csv columns, manifest), shared by the
 // CLI's --out (written to a folder) and the browser explorer (downloads). Browser-safe: no Node imports.
-import type { OutputBundle } from './index.js';
+import type { NdArray, OutputBundle } from './index.js';
 import type { WasmRecord } from './manifest.js';
 import { RNG_SCHEME } from '../rng/index.js';
 import { VERSION } from '../version.js';
@@ -10,18 +10,32 @@ import type { DmftSolution } from '../dmft/solve.js';
 import { DSIM_RNG_SCHEME, type SimResult } from '../dmft/simulate.js';
 
 /** t and every curve of a kernel run (arrays aligned to t). */
-export function kernelArrays(sol: KernelSolution): Record<string, Float64Array> {
+export function kernelArrays(sol: Pick<KernelSolution, 't'> & { curves: Partial<KernelSolution['curves']> }): Record<string, Float64Array> {
   const arrays: Record<string, Float64Array> = { t: Float64Array.from(sol.t) };
   for (const [name, v] of Object.entries(sol.curves)) if (Array.isArray(v)) arrays[name] = Float64Array.from(v);
   return arrays;
 }
 
-/** Kernel run: curves + spectrum eigenvalues; manifest with stages, t = ∞ values and per-seed timings. */
+/** Rows of equal length as a (rows, cols) array. */
+export function matrixArray(rows: ArrayLike<number>[], cols: number): NdArray {
+  const data = new Float64Array(rows.length * cols);
+  rows.forEach((r, i) => data.set(Array.from(r).slice(0, cols), i * cols));
+  return { data, shape: [rows.length, cols] };
+}
+
+/** Kernel run: curves, per-seed curves and spectrum eigenvalues; manifest with stages, t = ∞ values
+ *  and per-seed timings. */
 export function kernelBundle(sol: KernelSolution, command: readonly string[]): OutputBundle {
   const arrays = kernelArrays(sol);
   const { totalMs, replicates } = sol.timings;
+  const T = sol.t.length;
   return {
-    arrays: { ...arrays, spectrum_eigenvalues: Float64Array.from(sol.spectrum.eigenvalues) },
+    arrays: {
+      ...arrays,
+      trainBySeed: matrixArray(sol.bySeed.trainBySeed, T),
+      testBySeed: matrixArray(sol.bySeed.testBySeed, T),
+      spectrumEigenvalues: Float64Array.from(sol.spectrum.eigenvalues),
+    },
     csv: { columns: arrays },
     manifest: {
       version: VERSION,
@@ -37,18 +51,27 @@ export function kernelBundle(sol: KernelSolution, command: readonly string[]): O
   };
 }
 
-/** Committee run: risk curves (ODE, SGD mean/s.e./quantiles) and the initial/final overlaps. */
+/** Committee run: t-aligned curves under their JSON names (`risk` = the ODE for `ode`, the SGD mean
+ *  for `sgd`, which adds riskSE, riskQ10, riskQ90, ode and riskBySeed), final and initial overlaps. */
 export function committeeBundle(sol: CommitteeSolution, command: readonly string[]): OutputBundle {
-  const columns: Record<string, Float64Array> = { t: Float64Array.from(sol.t), odeRisk: Float64Array.from(sol.odeRisk) };
+  const f = (v: ArrayLike<number>) => Float64Array.from(v);
+  const columns: Record<string, Float64Array> = { t: f(sol.t) };
   if (sol.sgd) {
-    columns.sgdRisk = Float64Array.from(sol.sgd.risk);
-    columns.sgdRiskSE = Float64Array.from(sol.sgd.riskSE);
-    columns.sgdRiskQ10 = Float64Array.from(sol.sgd.riskQ10);
-    columns.sgdRiskQ90 = Float64Array.from(sol.sgd.riskQ90);
-  }
-  const mat = (m: number[][]) => ({ data: Float64Array.from(m.flat()), shape: [m.length, m[0]?.length ?? 0] });
+    Object.assign(columns, { risk: f(sol.sgd.risk), riskSE: f(sol.sgd.riskSE), riskQ10: f(sol.sgd.riskQ10), riskQ90: f(sol.sgd.riskQ90), ode: f(sol.odeRisk), steps: f(sol.sgd.steps) });
+  } else columns.risk = f(sol.odeRisk);
+  const mat = (m: number[][]): NdArray => ({ data: Float64Array.from(m.flat()), shape: [m.length, m[0]?.length ?? 0] });
+  const overlaps: Record<string, NdArray> = sol.sgd
+    ? { Q: mat(sol.sgd.Q), M: mat(sol.sgd.M), odeQ: mat(sol.Q), odeM: mat(sol.M) }
+    : { Q: mat(sol.Q), M: mat(sol.M) };
   return {
-    arrays: { ...columns, Q_final: mat(sol.Q), M_final: mat(sol.M), Q_initial: mat(sol.initial.Q), M_initial: mat(sol.initial.M), P: mat(sol.initial.P) },
+    arrays: {
+      ...columns,
+      ...(sol.sgd ? { riskBySeed: matrixArray(sol.sgd.riskBySeed, sol.t.length) } : ({} as Record<string, NdArray>)),
+      ...overlaps,
+      initialQ: mat(sol.initial.Q),
+      initialM: mat(sol.initial.M),
+      P: mat(sol.initial.P),
+    },
     csv: { columns },
     manifest: {
       version: VERSION,
@@ -93,7 +116,19 @@ export function dmftVsSimulation(sol: DmftSolution, t: ArrayLike<number>, test: 
   return { supAbsTestError: supAbs, at, meanZ: nz ? z / nz : null };
 }
 
-/** SymmDMFT run (+ the network beside it, on its own grid, as sim_* arrays). `simulation` is the
+/** The network beside a theory under the vocabulary's sim<Name> arrays (its own grid simT). */
+export function simulationArrays(sim: SimResult): Record<string, Float64Array | NdArray> {
+  const s = sim.summary;
+  const L = sim.t.length;
+  return {
+    simT: sim.t, simTrainError: s.trainError, simTrainErrorSE: s.trainErrorSE, simTestError: s.testError, simTestErrorSE: s.testErrorSE,
+    simA: s.a, simASE: s.aSE, simV: s.v, simVSE: s.vSE, simCo: s.Co, simCoSE: s.CoSE,
+    simTrainErrorBySeed: matrixArray(sim.replicates.map((r) => r.trainError), L),
+    simTestErrorBySeed: matrixArray(sim.replicates.map((r) => r.testError), L),
+  };
+}
+
+/** SymmDMFT run (+ the network beside it, on its own grid, as sim<Name> arrays). `simulation` is the
  *  manifest record of the simulation (defaults to status, options, rng and the agreement figure). */
 export function dmftBundle(
   sol: DmftSolution, command: readonly string[], wasm: WasmRecord, sim?: SimResult, simulation?: Record<string, unknown>,
@@ -101,17 +136,10 @@ export function dmftBundle(
   const names = ['trainError', 'testError', 'a', 'gamma', 'v', 'Co', 'mCo', 'Cd0', 'nu', 'gap', 'tm', 'tOverM'] as const;
   const columns: Record<string, Float64Array> = { t: Float64Array.from(sol.t) };
   for (const k of names) columns[k] = Float64Array.from(sol[k]);
-  const simArrays: Record<string, Float64Array> = {};
   const s = sim?.summary;
-  if (sim && s) {
-    Object.assign(simArrays, {
-      sim_t: sim.t, sim_trainError: s.trainError, sim_trainErrorSE: s.trainErrorSE,
-      sim_testError: s.testError, sim_testErrorSE: s.testErrorSE, sim_a: s.a, sim_aSE: s.aSE, sim_v: s.v,
-    });
-    simulation ??= { status: sim.status, message: sim.message ?? null, options: sim.options, rng: sim.rng, agreement: dmftVsSimulation(sol, sim.t, s.testError, s.testErrorSE) };
-  }
+  if (sim && s) simulation ??= { status: sim.status, message: sim.message ?? null, options: sim.options, rng: sim.rng, agreement: dmftVsSimulation(sol, sim.t, s.testError, s.testErrorSE) };
   return {
-    arrays: { ...columns, ...simArrays },
+    arrays: { ...columns, ...(sim ? simulationArrays(sim) : {}) },
     csv: { columns },
     manifest: {
       version: VERSION,

@@ -2,6 +2,7 @@
 // downloads); writeOutputs / writeBytes are Node helpers (node:fs is imported lazily, so importing
 // this module in a browser is fine as long as they are not called).
 import { encodeCsv, type CsvColumns } from './csv.js';
+import { describeArray, type ArrayDoc } from '../core/vocabulary.js';
 import { buildManifest, encodeManifest, fileEntry, type Manifest, type ManifestFile, type ManifestInput } from './manifest.js';
 import { encodeNpy, type NdArray, type NpyTypedArray } from './npy.js';
 import { checkArrayName, encodeNpz, NPZ_MAX_BYTES } from './npz.js';
@@ -32,6 +33,8 @@ export interface OutputBundle {
   npz?: boolean;
   /** Further files by name (figure.vl.json, figure.svg, figure.png, …), listed in the manifest. */
   extra?: Record<string, Uint8Array | undefined>;
+  /** Definitions of arrays outside the shared vocabulary (e.g. a reproduction's own curves). */
+  arrayDocs?: Record<string, ArrayDoc>;
 }
 
 export interface EncodedOutputs {
@@ -61,7 +64,13 @@ export async function encodeOutputs(bundle: OutputBundle): Promise<EncodedOutput
   if (bundle.manifest) {
     const entries: ManifestFile[] = [];
     for (const [name, bytes] of files) entries.push(await fileEntry(name, bytes));
-    manifest = buildManifest({ ...bundle.manifest, files: entries });
+    const docs: Record<string, { definition: string; unit: string; shape: number[] }> = {};
+    for (const n of names) {
+      const a = arrays[n];
+      const doc = bundle.arrayDocs?.[n] ?? describeArray(n) ?? { definition: 'see the figure and the manifest stats', unit: '' };
+      docs[n] = { ...doc, shape: ArrayBuffer.isView(a) ? [(a as NpyTypedArray).length] : [...((a as NdArray).shape ?? [(a as NdArray).data.length])] };
+    }
+    manifest = buildManifest({ ...bundle.manifest, arrays: names.length ? docs : undefined, files: entries });
     files.set(OUTPUT_FILES.manifest, encodeManifest(manifest));
   }
   return { files, manifest, skipped };

@@ -34,6 +34,8 @@ export interface ManifestInput {
   wasm: WasmRecord;
   status: string;
   stats?: Record<string, unknown>;
+  /** Per array: its definition, unit and shape (the output vocabulary, src/core/vocabulary.ts). */
+  arrays?: Record<string, { definition: string; unit: string; shape: number[] }>;
   files?: readonly ManifestFile[];
   /** Wall times etc. (non-deterministic). */
   timings?: Record<string, number>;
@@ -51,6 +53,7 @@ export const MANIFEST_KEY_ORDER = [
   'wasm',
   'problem',
   'stats',
+  'arrays',
   'files',
   'timings',
   'createdAt',
@@ -121,6 +124,7 @@ export function buildManifest(input: ManifestInput): Manifest {
     wasm: input.wasm,
     problem: input.problem,
     stats: input.stats,
+    arrays: input.arrays,
     files,
     timings: input.timings,
     createdAt: createdAt instanceof Date ? createdAt.toISOString() : createdAt,

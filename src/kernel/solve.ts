@@ -9,6 +9,7 @@ import { kernelProblem, type KernelProblem, type KernelProblemInput } from './pr
 import { concurrency, estimateMemory, resolveMethod } from './memory.js';
 import { allocateReplicate, runReplicate, type ReplicateResult } from './empirical.js';
 import { buildSetup, type KernelSetup } from './setup.js';
+import { theoryCurves } from './theory-curves.js';
 import { allFinite, TERMINATED_MESSAGE, type ProgressEvent, type SolveOptions as ContractOptions, type Status } from '../core/contract.js';
 
 export type { ProgressEvent };
@@ -32,11 +33,18 @@ export interface KernelCurves {
   oracleGd?: number[];
 }
 
+/** Per-seed curves (rows = finished seeds in seed order), the rows behind the means `train`, `test`. */
+export interface KernelBySeed {
+  trainBySeed: number[][];
+  testBySeed: number[][];
+}
+
 export interface KernelSolution {
   status: Status;
   message?: string;
   t: number[];
   curves: KernelCurves;
+  bySeed: KernelBySeed;
   /** Values at t = ∞ (ridgeless interpolant; oracle: approximation error). */
   atInfinity: { train: number; test: number | null; oracle: number };
   stages: { ell: number; t1: number; t2: number; kappa: number };
@@ -183,20 +191,15 @@ function assemble(
       : Array.from(reps[0].testMCSE!)
     : undefined;
   const gd = reps.length > 0 && reps.every((r) => r.gdTrain);
-  const th = setup.theory;
   const addShift = (v: number[]) => v.map((x) => x + shift);
   const curves: KernelCurves = {
-    oracle: addShift(th.oracle),
+    ...theoryCurves(p, setup),
     train: train.mean,
     test: addShift(test.mean),
     trainSE: train.se,
     testSE: reps.length > 1 ? test.se : exact ? new Array(T).fill(0) : (mcSE ?? new Array(T).fill(0)),
     testMC: mc ? addShift(mc.mean) : undefined,
     testMCSE: mcSE,
-    theoryTrain: th.blockTrain,
-    theoryTest: addShift(th.blockTest),
-    eigenlearningTrain: th.eigenlearningTrain,
-    eigenlearningTest: addShift(th.eigenlearningTest),
     gdTrain: gd ? meanSE(reps.map((r) => r.gdTrain!), T).mean : undefined,
     gdTest: gd && reps.every((r) => r.gdTest) ? addShift(meanSE(reps.map((r) => r.gdTest!), T).mean) : undefined,
   };
@@ -209,6 +212,10 @@ function assemble(
     status = 'NotConverged';
     message = 'no seed finished';
   }
+  const bySeed: KernelBySeed = {
+    trainBySeed: reps.map((r) => Array.from(r.train.subarray(0, T))),
+    testBySeed: testRows.map((r) => Array.from(r.subarray(0, T), (x) => x + shift)),
+  };
   const finite = Object.values(curves).every((v) => v === undefined || allFinite(v));
   if (status === 'Success' && !finite) {
     // Never a non-finite value under Success (e.g. a GD step beyond 2n/λ_max overflows the GD curves).
@@ -221,10 +228,11 @@ function assemble(
     message,
     t,
     curves,
+    bySeed,
     atInfinity: {
       train: avg((r) => r.atInfinity.train),
       test: Number.isFinite(testInf) ? testInf + shift : null,
-      oracle: th.oracleInfinity + shift,
+      oracle: setup.theory.oracleInfinity + shift,
     },
     stages: setup.stages,
     spectrum: setup.spectrumSummary,

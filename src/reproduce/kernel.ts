@@ -126,16 +126,16 @@ async function threeStages(ctx: ReproduceContext): Promise<ReproduceResult> {
   const arrays = {
     t: f64(t),
     train: f64(c.train),
-    train_se: f64(c.trainSE),
+    trainSE: f64(c.trainSE),
     test: f64(c.test),
-    test_se: f64(c.testSE),
-    test_mc: f64(c.testMC!),
-    test_mc_se: f64(c.testMCSE!),
+    testSE: f64(c.testSE),
+    testMC: f64(c.testMC!),
+    testMCSE: f64(c.testMCSE!),
     oracle: f64(c.oracle),
-    t3_train: f64(c.theoryTrain),
-    t3_test: f64(c.theoryTest),
-    t4_train: f64(c.eigenlearningTrain),
-    t4_test: f64(c.eigenlearningTest),
+    theoryTrain: f64(c.theoryTrain),
+    theoryTest: f64(c.theoryTest),
+    eigenlearningTrain: f64(c.eigenlearningTrain),
+    eigenlearningTest: f64(c.eigenlearningTest),
   };
   return {
     figure: {
@@ -243,13 +243,8 @@ async function twoKernels(ctx: ReproduceContext): Promise<ReproduceResult> {
   const arrays: Record<string, Float64Array> = { t: f64(t) };
   sols.forEach((s, i) => {
     const k = 'ABC'[i];
-    arrays[`train_${k}`] = f64(s.curves.train);
-    arrays[`train_se_${k}`] = f64(s.curves.trainSE);
-    arrays[`test_${k}`] = f64(s.curves.test);
-    arrays[`test_se_${k}`] = f64(s.curves.testSE);
-    arrays[`oracle_${k}`] = f64(s.curves.oracle);
-    arrays[`t3_train_${k}`] = f64(s.curves.theoryTrain);
-    arrays[`t3_test_${k}`] = f64(s.curves.theoryTest);
+    // Vocabulary names with the kernel's letter: trainKernelA, testSEKernelB, theoryTestKernelC, …
+    for (const name of ['train', 'trainSE', 'test', 'testSE', 'oracle', 'theoryTrain', 'theoryTest'] as const) arrays[`${name}Kernel${k}`] = f64(s.curves[name]);
   });
   return {
     figure: {

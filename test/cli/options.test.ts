@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { camel, kernelRunFlags, normaliseConfig, parseValue } from '../../src/cli/options.js';
+import { camel, normaliseParams as normaliseConfig, parseFieldValue as parseValue } from '../../src/core/engine.js';
+import { kernelFields as kernelRunFlags } from '../../src/kernel/engine.js';
 
 describe('CLI option parsing', () => {
   it('parses numbers, lists and special values without throwing', () => {
@@ -11,7 +12,7 @@ describe('CLI option parsing', () => {
     expect(parseValue('numbers', '0,0.3333333, 0.5')).toEqual([0, 0.3333333, 0.5]);
     expect(parseValue('numberOrAuto', 'auto')).toBe('auto');
     expect(parseValue('numberOrAuto', 'none')).toBe(null);
-    expect(parseValue('bool', 'true')).toBe(true);
+    expect(parseValue('switch', 'true')).toBe(true);
   });
 
   it('config keys may be flag names or problem fields', () => {

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { checkOutDir, main } from '../../src/cli/main.js';
+import { checkOutDir } from '../../src/cli/common.js';
+import { main } from '../../src/cli/main.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';

@@ -68,7 +68,7 @@ describe('learndyn committee ode / sgd: contract', () => {
     const args = ['committee', 'sgd', '--dim', '100', '--seeds', '2', ...same, '--t-max', '5', '--t-count', '11', '--no-progress'];
     expect((await run([...args, '--out', out1])).code).toBe(0);
     expect((await run([...args, '--out', out2])).code).toBe(0);
-    for (const f of ['manifest.json', 'curves.csv', 'sgdRisk.npy', 'odeRisk.npy', 'Q_final.npy', 'arrays.npz']) expect(existsSync(join(out1, f)), f).toBe(true);
+    for (const f of ['manifest.json', 'curves.csv', 'risk.npy', 'ode.npy', 'riskBySeed.npy', 'Q.npy', 'arrays.npz']) expect(existsSync(join(out1, f)), f).toBe(true);
     expect(readFileSync(join(out1, 'curves.csv'))).toEqual(readFileSync(join(out2, 'curves.csv')));
     const man = JSON.parse(readFileSync(join(out1, 'manifest.json'), 'utf8'));
     expect(man.problem.p).toBe(6);

@@ -3,7 +3,6 @@
 // workers, chunking), t = 0 values, Gaussian-model GD vs a direct TS run from the same seed,
 // pure-noise train error decreasing, blow-up (Unstable, partial records), memory refusal, CLI.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Command, CommanderError } from 'commander';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,7 +20,7 @@ import {
   simulateOptions,
   type SimResult,
 } from '../../src/dmft/simulate.js';
-import { registerDmftSimulate } from '../../src/cli/dmft-simulate.js';
+import { main } from '../../src/cli/main.js';
 
 let rt: WasmRuntime;
 let sca: WasmRuntime;
@@ -630,20 +629,7 @@ describe('dmft simulate: Gaussian-process model', () => {
 async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
   let err = '';
-  let code = 0;
-  const program = new Command('learndyn').exitOverride().configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  const dmft = program.command('dmft');
-  registerDmftSimulate(dmft, { io: { out: (s) => (out += s), err: (s) => (err += s) }, argv: args, setCode: (c) => (code = c) });
-  try {
-    await program.parseAsync(args, { from: 'user' });
-  } catch (e) {
-    if (e instanceof CommanderError) return { code: 2, out, err };
-    if (e instanceof ParameterError || e instanceof MemoryBudgetError) {
-      err += `learndyn: ${e.message}\n`;
-      return { code: 2, out, err };
-    }
-    throw e;
-  }
+  const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
 

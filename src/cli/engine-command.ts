@@ -1,0 +1,90 @@
+// Every computing command of every engine goes through here: flags from the descriptor's fields, a
+// config file (flags win), validation before any allocation, progress, SIGINT/SIGTERM → the solve's
+// AbortSignal (what was finished is written with status 'Terminated', exit 130; a second signal exits
+// at once), --out (data, figure, manifest), --json or text, the exit code from the status.
+import type { Command } from 'commander';
+import { prepareCommand, type EngineCommand, type EngineDescriptor, type Solved } from '../core/engine.js';
+import { exitCode, type SolveOptions } from '../core/contract.js';
+import { addFieldOptions, collectFlags, readConfig, toJSON, type CliContext } from './common.js';
+import { progressSink } from './progress.js';
+import { writeRunOutputs } from './output.js';
+
+/** Options every computing command has besides its fields. */
+export function addRunOptions(c: Command, configRequired: boolean): Command {
+  if (configRequired) c.requiredOption('--config <file>', 'JSON file with the problem');
+  else c.option('--config <file>', 'JSON file with the same parameters (flags override it)');
+  return c
+    .option('--json', 'print the result as JSON on stdout (arrays aligned to "t")')
+    .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
+    .option('--png', 'with --out: also write figure.png')
+    .option('--no-progress', 'no progress output on stderr');
+}
+
+/** An AbortController fired by SIGINT/SIGTERM while `run` is in flight; a second signal exits at once. */
+export async function withInterrupt<T>(run: (signal: AbortSignal) => Promise<T>, onFirst?: () => void): Promise<T> {
+  const ctl = new AbortController();
+  const handler = () => {
+    if (ctl.signal.aborted) process.exit(130);
+    onFirst?.();
+    ctl.abort();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  try {
+    return await run(ctl.signal);
+  } finally {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  }
+}
+
+/** Resolve a command's parameters: config file, then flags (flags win). */
+export function commandParams(cmd: EngineCommand, opts: Record<string, unknown>, configPath = opts.config as string | undefined): Record<string, unknown> {
+  return { ...readConfig(configPath, cmd.fields), ...collectFlags(opts, cmd.fields) };
+}
+
+/** Run a command as the CLI does, from already-resolved parameters; returns the exit code. */
+export async function runEngineCommand(
+  engine: EngineDescriptor,
+  cmd: EngineCommand,
+  params: Record<string, unknown>,
+  opts: Record<string, unknown>,
+  ctx: CliContext,
+): Promise<number> {
+  const { io } = ctx;
+  const label = `${engine.name} ${cmd.name}`;
+  const prepared = await prepareCommand(engine, cmd, params); // bad input: exit 2 before any allocation
+  const sink = progressSink(opts.progress !== false, label);
+  let sol: Solved;
+  try {
+    sol = await withInterrupt(
+      (signal) => cmd.solve(prepared, { signal, onProgress: (e) => sink.update(e.fraction, e.phase) } satisfies SolveOptions),
+      () => io.err(`\n${label}: interrupted, keeping what is finished (a second Ctrl-C exits at once)\n`),
+    );
+  } finally {
+    sink.stop();
+  }
+  if (opts.out) {
+    const files = await writeRunOutputs(String(opts.out), await cmd.bundle(sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png });
+    io.err(`wrote ${files.length} files to ${opts.out}\n`);
+  }
+  io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');
+  if (sol.status !== 'Success') io.err(`status ${sol.status}: ${sol.message ?? ''}\n`);
+  return exitCode(sol.status);
+}
+
+/** Register `<engine> <command>` for every command of every engine. */
+export function registerEngines(program: Command, engines: readonly EngineDescriptor[], ctx: CliContext): Map<string, Command> {
+  const parents = new Map<string, Command>();
+  for (const engine of engines) {
+    const parent = program.command(engine.name).description(engine.description);
+    parents.set(engine.name, parent);
+    for (const cmd of engine.commands) {
+      const c = addRunOptions(addFieldOptions(parent.command(cmd.name).description(cmd.description), cmd.fields), cmd.fields.length === 0);
+      c.action(async (opts: Record<string, unknown>) => {
+        ctx.setCode(await runEngineCommand(engine, cmd, commandParams(cmd, opts), opts, ctx));
+      });
+    }
+  }
+  return parents;
+}
