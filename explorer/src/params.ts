@@ -8,6 +8,10 @@ import { committeeProblem, committeeProblemSchema } from '../../src/committee/pr
 import { dmftProblem, dmftProblemSchema } from '../../src/dmft/problem.js';
 import { simulateOptions, simulateSchema } from '../../src/dmft/simulate.js';
 import { MemoryBudgetError } from '../../src/wasm/arena.js';
+import type { Field, Widget } from '../../src/core/engine.js';
+import { kernelRun } from '../../src/kernel/engine.js';
+import { committeeFields } from '../../src/committee/engine.js';
+import { dmftRun } from '../../src/dmft/engine.js';
 
 export type Engine = 'kernel' | 'committee' | 'dmft';
 export const ENGINES: Engine[] = ['kernel', 'committee', 'dmft'];
@@ -16,7 +20,7 @@ export const ENGINE_TITLES: Record<Engine, string> = { kernel: 'Kernel', committ
 /** Wasm memory budget of explorer runs (browsers refuse multi-GiB memories more readily than Node). */
 export const EXPLORER_BUDGET = 1024 ** 3;
 
-export type FieldKind = 'int' | 'number' | 'numbers' | 'select' | 'bool' | 'text';
+export type FieldKind = Widget['control'];
 
 export interface FieldSpec {
   key: string;
@@ -38,55 +42,34 @@ export interface FieldSpec {
   when?: { key: string; value: string };
 }
 
+/** Problem fields that are not a problem parameter of the theory: the network beside the DMFT and
+ *  the figure clock. */
+const EXTRA_KEYS = new Set(['timeAxis', 'simulateDim', 'simulateSeeds', 'simulateSeed']);
+
+/** The explorer's form of an engine command: the descriptor fields that carry a widget. */
+function formFields(fields: Field[]): FieldSpec[] {
+  return fields
+    .filter((f): f is Field & { widget: Widget } => f.widget !== undefined)
+    .map(({ key, widget: w, help }) => ({
+      key,
+      label: w.label,
+      kind: w.control,
+      def: w.def,
+      options: w.options,
+      slider: w.slider,
+      help: w.help ?? help,
+      group: w.group,
+      optional: w.optional,
+      extra: EXTRA_KEYS.has(key) || undefined,
+      when: w.when,
+    }));
+}
+
+/** Explorer fields, generated from the engine descriptors (flags, help and widgets: one definition). */
 export const FIELDS: Record<Engine, FieldSpec[]> = {
-  kernel: [
-    { key: 'kernel', label: 'kernel h(s)', kind: 'text', def: 'exp', options: ['exp', 'exp:0.5', 'relu-ntk', 'arccos0', 'arccos1', 'poly:0,1,0.5,0.25'], group: 'model', help: "built-in name: exp, exp:τ, relu-ntk, arccos0, arccos1, poly:a0,a1,…" },
-    { key: 'domain', label: 'domain', kind: 'select', def: 'sphere', options: ['sphere', 'hypercube'], group: 'model' },
-    { key: 'dim', label: 'dimension d', kind: 'int', def: '30', slider: { min: 2, max: 200, step: 1 }, group: 'model' },
-    { key: 'samples', label: 'samples n', kind: 'int', def: '300', slider: { min: 10, max: 3000, step: 10 }, group: 'model' },
-    { key: 'energies', label: 'energies c_k²', kind: 'numbers', def: '0, 0.333, 0.333, 0.333', group: 'model', help: 'target energy per degree k = 0, 1, 2, …' },
-    { key: 'noiseSd', label: 'noise sd', kind: 'number', def: '0.5', slider: { min: 0, max: 2, step: 0.05 }, group: 'model' },
-    { key: 'tMin', label: 't min', kind: 'number', def: '1', group: 'time' },
-    { key: 'tMax', label: 't max', kind: 'number', def: '1e8', slider: { min: 1, max: 12, step: 0.5, log: true }, group: 'time' },
-    { key: 'tCount', label: 'time points', kind: 'int', def: '71', group: 'time' },
-    { key: 'seeds', label: 'seeds', kind: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' },
-    { key: 'seed', label: 'base seed', kind: 'int', def: '0', group: 'sim' },
-    { key: 'testPoints', label: 'MC test points', kind: 'int', def: '2000', group: 'sim' },
-  ],
-  committee: [
-    { key: 'p', label: 'student width p', kind: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'model' },
-    { key: 'k', label: 'teacher width k', kind: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'model' },
-    { key: 'activation', label: 'activation σ', kind: 'select', def: 'erf', options: ['erf', 'relu', 'linear', 'quadratic'], group: 'model' },
-    { key: 'lr', label: 'learning rate γ', kind: 'number', def: '1', slider: { min: -2, max: 1, step: 0.05, log: true }, group: 'model' },
-    { key: 'noise', label: 'label noise Δ', kind: 'number', def: '0.001', slider: { min: -5, max: 0, step: 0.1, log: true }, group: 'model' },
-    { key: 'variance', label: 'variance term', kind: 'select', def: 'full', options: ['full', 'noise', 'none'], group: 'model' },
-    { key: 'model', label: 'ODE model', kind: 'select', def: 'full', options: ['full', 'meanfield'], group: 'model' },
-    { key: 'trainSecondLayer', label: 'train second layer', kind: 'bool', def: 'false', group: 'model' },
-    { key: 'dim', label: 'input dimension d', kind: 'int', def: '500', slider: { min: 10, max: 5000, step: 10 }, group: 'model' },
-    { key: 'tMin', label: 't min', kind: 'number', def: '0.1', group: 'time' },
-    { key: 'tMax', label: 't max', kind: 'number', def: '300', slider: { min: 0, max: 5, step: 0.1, log: true }, group: 'time' },
-    { key: 'tCount', label: 'time points', kind: 'int', def: '60', group: 'time' },
-    { key: 'seeds', label: 'SGD seeds', kind: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' },
-    { key: 'seed', label: 'base seed', kind: 'int', def: '0', group: 'sim' },
-  ],
-  dmft: [
-    { key: 'm', label: 'width m', kind: 'int', def: '16', slider: { min: 1, max: 256, step: 1 }, group: 'model' },
-    { key: 'alpha', label: 'α = n/(md)', kind: 'number', def: '0.3', slider: { min: 0.01, max: 4, step: 0.01 }, group: 'model' },
-    { key: 'tau', label: 'noise τ', kind: 'number', def: '0.6', slider: { min: 0, max: 2, step: 0.05 }, group: 'model' },
-    { key: 'h', label: 'h(q) coefficients', kind: 'numbers', def: '0, 0.9, 0, 0.1666666667', group: 'model', help: 'h(q) = Σ c_k q^k; c_0 = 0 for the network simulation' },
-    { key: 'phiHat', label: 'teacher φ̂', kind: 'select', def: 'same', options: ['same', 'none'], group: 'model' },
-    { key: 'init', label: 'init', kind: 'select', def: 'mean-field', options: ['mean-field', 'lazy'], group: 'model' },
-    { key: 'a0', label: 'a(0)', kind: 'number', def: '1', optional: true, group: 'model', help: 'mean-field init (empty: 1)', when: { key: 'init', value: 'mean-field' } },
-    { key: 'gamma0', label: 'γ₀', kind: 'number', def: '1', optional: true, group: 'model', help: 'lazy init: a(0) = γ₀√m', when: { key: 'init', value: 'lazy' } },
-    { key: 'frozenA', label: 'freeze second layer', kind: 'bool', def: 'false', group: 'model' },
-    { key: 'scheme', label: 'scheme', kind: 'select', def: 'explicit', options: ['explicit', 'semi-implicit'], group: 'time' },
-    { key: 'eta', label: 'grid step η', kind: 'number', def: '0.05', group: 'time', help: 'cost ∝ (t max/η)³' },
-    { key: 'tMax', label: 't max', kind: 'number', def: '20', slider: { min: 1, max: 60, step: 1 }, group: 'time' },
-    { key: 'timeAxis', label: 'figure clock', kind: 'select', def: 't', options: ['t', 'tm', 't/m'], group: 'time', extra: true, help: 't·m: lazy scale, t/m: overfitting scale' },
-    { key: 'simDim', label: 'network dimension d', kind: 'int', def: '200', slider: { min: 10, max: 2000, step: 10 }, group: 'sim', extra: true },
-    { key: 'simSeeds', label: 'network seeds', kind: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim', extra: true },
-    { key: 'simSeed', label: 'base seed', kind: 'int', def: '0', group: 'sim', extra: true },
-  ],
+  kernel: formFields(kernelRun.fields),
+  committee: formFields(committeeFields),
+  dmft: formFields(dmftRun.fields),
 };
 
 /** Is a field in use with the current values (see FieldSpec.when)? */
@@ -123,9 +106,9 @@ function fieldSchema(engine: Engine, key: string): z.ZodType | undefined {
   const shape = (s: unknown) => (s as { shape: Record<string, z.ZodType> }).shape;
   if (engine === 'kernel') return shape(kernelProblemSchema)[key];
   if (engine === 'committee') return shape(committeeProblemSchema)[key];
-  if (key === 'simDim') return shape(simulateSchema).dim;
-  if (key === 'simSeeds') return shape(simulateSchema).seeds;
-  if (key === 'simSeed') return shape(simulateSchema).seed;
+  if (key === 'simulateDim') return shape(simulateSchema).dim;
+  if (key === 'simulateSeeds') return shape(simulateSchema).seeds;
+  if (key === 'simulateSeed') return shape(simulateSchema).seed;
   return shape(dmftProblemSchema)[key];
 }
 
@@ -160,7 +143,7 @@ export function buildParams(engine: Engine, values: FormValues): EngineParams {
     optimizer: 'sgd',
     m: problem.m,
     alpha: problem.alpha,
-    dim: extra.simDim,
+    dim: extra.simulateDim,
     tau: problem.tau,
     h: problem.h,
     phiHat: problem.phiHat,
@@ -169,8 +152,8 @@ export function buildParams(engine: Engine, values: FormValues): EngineParams {
     tMax: problem.tMax,
     saveCount: 61,
     grid: 'log',
-    seeds: extra.simSeeds,
-    seed: extra.simSeed,
+    seeds: extra.simulateSeeds,
+    seed: extra.simulateSeed,
   };
   return { problem, network, timeAxis: (extra.timeAxis as EngineParams['timeAxis']) ?? 't' };
 }
@@ -185,12 +168,12 @@ export interface Validation {
   ok: boolean;
 }
 
-/** Field of a ParameterError's parameter name ('h[2]' → 'h', 'init.Q' → init, 'dim' of the network → simDim). */
+/** Field of a ParameterError's parameter name ('h[2]' → 'h', 'init.Q' → init, 'dim' of the network → simulateDim). */
 export function fieldOf(engine: Engine, parameter: string, network = false): string | undefined {
   const base = parameter.split(/[.[]/)[0];
   const keys = FIELDS[engine].map((f) => f.key);
   if (network) {
-    const map: Record<string, string> = { dim: 'simDim', seeds: 'simSeeds', seed: 'simSeed' };
+    const map: Record<string, string> = { dim: 'simulateDim', seeds: 'simulateSeeds', seed: 'simulateSeed' };
     if (map[base]) return map[base];
   }
   if (engine === 'dmft' && base === 'alphaBar') return 'alpha';

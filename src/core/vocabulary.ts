@@ -41,7 +41,7 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
   trainError: { definition: 'train error e_tr = ½(1/n)Σ(y − f̂)² incl. label noise (D25; simulation: mean over seeds)', unit: 'squared output units' },
   testError: { definition: 'test error e_ts = ½E[(y − f̂)²] incl. label noise τ²/2 (D25; simulation: exact population formula D4, mean over seeds)', unit: 'squared output units' },
   excessTestError: { definition: 'excess test error e_ts − τ²/2', unit: 'squared output units' },
-  a: { definition: 'second-layer weight a(t) (simulation: mean over neurons and seeds)', unit: 'dimensionless' },
+  a: { definition: 'second-layer weight: DMFT a(t) (simulation: mean over neurons and seeds); committee: the final a_i (p entries)', unit: 'dimensionless' },
   gamma: { definition: 'γ = a/√m', unit: 'dimensionless' },
   v: { definition: 'alignment v(t) = ⟨w_i, u⟩ with the teacher direction', unit: 'dimensionless' },
   Co: { definition: 'equal-time overlap C_o(t,t) = ⟨w_i, w_j⟩ (i ≠ j)', unit: 'dimensionless' },
@@ -62,6 +62,7 @@ export function describeArray(name: string): ArrayDoc | undefined {
   const derived: [RegExp, (base: ArrayDoc, m: RegExpExecArray) => ArrayDoc][] = [
     [/^(.+)Kernel([A-Z])$/, (b, m) => ({ definition: `kernel ${m[2]} of the comparison: ${b.definition}`, unit: b.unit })],
     [/^(.+)BySeed$/, (b) => ({ definition: `per seed, shape (seeds, len(t)): ${b.definition.replace(/,? mean over (seeds|replicates)/, '')}`, unit: b.unit })],
+    [/^(.+)ByNeuron$/, (b) => ({ definition: `per neuron, shape (m, len(t)): ${b.definition}`, unit: b.unit })],
     [/^(.+)SE$/, (b) => ({ definition: `standard error over seeds (sd/√seeds) of: ${b.definition}`, unit: b.unit })],
   ];
   for (const [re, f] of derived) {

@@ -364,6 +364,12 @@ function generalArrays(g: GeneralDmftSolution): Record<string, Float64Array | Nd
   return { t: Float64Array.from(g.t), trainError: Float64Array.from(g.trainError), testError: Float64Array.from(g.testError), aByNeuron: matrixArray(g.a, T), vByNeuron: matrixArray(g.v, T) };
 }
 
+/** The general DMFT's JSON: per-neuron a_i(t), v_i(t) under their vocabulary names (C_A stays in the library). */
+function generalJSON(g: GeneralDmftSolution): Record<string, unknown> {
+  const { a, v, CA: _ca, ...rest } = g;
+  return { ...rest, aByNeuron: a, vByNeuron: v };
+}
+
 export const dmftGeneral = command({
   name: 'general',
   description: 'full non-symmetric DMFT for small m (dmft.md §4, Figs 6–7 settings), parameters from a config {m, alphaBar, tau, h, phiHat, a0: [...], C0?, v0?, eta, tMax}',
@@ -376,8 +382,8 @@ export const dmftGeneral = command({
     return params as GeneralDmftInput;
   },
   solve: async (p, options) => solveGeneralDmft(p, { signal: options.signal }),
-  json: (g) => ({ ...g, CA: undefined }),
-  text: (g) => JSON.stringify({ ...g, CA: undefined }, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2),
+  json: generalJSON,
+  text: (g) => JSON.stringify(generalJSON(g), (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? null : v), 2),
   bundle: (g, argv) => {
     const arrays = generalArrays(g);
     const columns = { t: arrays.t as Float64Array, trainError: arrays.trainError as Float64Array, testError: arrays.testError as Float64Array };
@@ -385,10 +391,6 @@ export const dmftGeneral = command({
       arrays,
       csv: { columns },
       manifest: { version: VERSION, command: argv, problem: g.problem, seed: null, rngScheme: 'none', wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false }, status: g.status, stats: { message: g.message ?? null } },
-      arrayDocs: {
-        aByNeuron: { definition: 'a_i(t) per neuron, shape (m, len(t))', unit: 'dimensionless' },
-        vByNeuron: { definition: 'v_i(t) per neuron, shape (m, len(t))', unit: 'dimensionless' },
-      },
     };
   },
   figure: (g) => ({

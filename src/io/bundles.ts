@@ -62,7 +62,7 @@ export function committeeBundle(sol: CommitteeSolution, command: readonly string
   const mat = (m: number[][]): NdArray => ({ data: Float64Array.from(m.flat()), shape: [m.length, m[0]?.length ?? 0] });
   const overlaps: Record<string, NdArray> = sol.sgd
     ? { Q: mat(sol.sgd.Q), M: mat(sol.sgd.M), odeQ: mat(sol.Q), odeM: mat(sol.M) }
-    : { Q: mat(sol.Q), M: mat(sol.M) };
+    : { Q: mat(sol.Q), M: mat(sol.M), ...(sol.a ? { a: { data: Float64Array.from(sol.a), shape: [sol.a.length] } } : {}) };
   return {
     arrays: {
       ...columns,

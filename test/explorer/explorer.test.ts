@@ -232,8 +232,8 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
 
   it('runs the DMFT beside a small network: numbers equal Node', async (ctx) => {
     need(ctx);
-    await setField('dmft', 'simDim', '100');
-    await setField('dmft', 'simSeeds', '2');
+    await setField('dmft', 'simulateDim', '100');
+    await setField('dmft', 'simulateSeeds', '2');
     await expect.poll(() => byId('dmft', 'run').isEnabled()).toBe(true);
     await byId('dmft', 'run').click();
     await expect.poll(() => byId('dmft', 'run-status').textContent(), { timeout: 30_000 }).toBe('Success');
