@@ -27,11 +27,6 @@ function params(): Float64Array {
   return pr;
 }
 
-interface Replicate {
-  call: (n: number) => number;
-  ptrs: number[];
-}
-
 /** Allocate and initialise one replicate on a runtime; returns the sgd_run argument list. */
 function setup(rt: WasmRuntime, d: number, stream: number): number[] {
   const A = rt.arena;

@@ -9,7 +9,7 @@ import { ParameterError } from '../../src/core/validate.js';
 import { MemoryBudgetError } from '../../src/wasm/arena.js';
 import type { KernelProblemInput } from '../../src/kernel/problem.js';
 import { kernelTheory, type KernelTheory } from '../../src/kernel/theory-curves.js';
-import { solveKernel, type KernelSolution } from '../../src/kernel/solve.js';
+import { solveKernel } from '../../src/kernel/solve.js';
 import { solveCommittee, type CommitteeSolution } from '../../src/committee/solve.js';
 import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
 import { simulateNetwork, simulateOptions, type SimResult } from '../../src/dmft/simulate.js';

@@ -52,6 +52,11 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
   tm: { definition: 'lazy clock t·m', unit: 'time' },
   tOverM: { definition: 'overfitting clock t/m', unit: 'time' },
   count: { definition: 'replicates with a finite value at each save', unit: 'replicates' },
+  error: { definition: 'error e = ½[τ² + ‖φ‖² − 2aφ̂(v) + a²h(v²)] of the mean-field ODE D38 (train = test)', unit: 'squared output units' },
+  alpha: { definition: 'α = n/(md) of each point of a scan', unit: 'dimensionless' },
+  alphaBar: { definition: 'ᾱ = n/d of each point of a scan', unit: 'dimensionless' },
+  tRel: { definition: 'relaxation time t_rel (e_tr < ε τ′²) of each point of a scan', unit: 'time' },
+  tRelOverM: { definition: 't_rel/m of each point of a scan (fixed-ᾱ system)', unit: 'time' },
 };
 
 /** Definition and unit of an array name of the vocabulary (derived names resolved). */
@@ -69,6 +74,13 @@ export function describeArray(name: string): ArrayDoc | undefined {
     const m = re.exec(name);
     const base = m && describeArray(m[1]);
     if (base) return f(base, m!);
+  }
+  // A vocabulary name followed by a qualifier (a reproduction's variant): riskRun0, trainErrorM16Short, tGdSetting1.
+  for (let cut = name.length - 1; cut > 0; cut--) {
+    if (!/[A-Z0-9]/.test(name[cut])) continue;
+    const base = name.slice(0, cut);
+    const doc = VOCABULARY[base] ?? (base === 't' || base === 'tm' ? describeArray(base) : undefined) ?? (/(SE|BySeed)$/.test(base) ? describeArray(base) : undefined);
+    if (doc) return { definition: `${name.slice(cut)}: ${doc.definition}`, unit: doc.unit };
   }
   const sim = /^sim([A-Z].*)$/.exec(name);
   if (sim) {

@@ -152,7 +152,7 @@ export interface TwoTimeResult {
 }
 
 /** Bytes of the two-time arrays for N steps. */
-export function twoTimeBytes(mode: 0 | 1, N: number): number {
+export function twoTimeBytes(N: number): number {
   const L = N + 1;
   return 8 * (4 * L * L + workLength(N) + 4 * L + 16);
 }
@@ -355,7 +355,7 @@ export function parseReducedProblem(input: unknown): ReducedProblem {
   if (p.kind === 'lazy2' || p.kind === 'pspin' || p.kind === 'fixed-alpha-bar') {
     const N = Math.ceil(p.tMax / p.eta - 1e-9);
     if (N > p.maxSteps) throw new ParameterError('tMax/eta', N, `at most maxSteps = ${p.maxSteps} steps`);
-    const bytes = p.kind === 'fixed-alpha-bar' ? 8 * 6 * (N + 1) ** 2 : twoTimeBytes(p.kind === 'lazy2' ? 0 : 1, N);
+    const bytes = p.kind === 'fixed-alpha-bar' ? 8 * 6 * (N + 1) ** 2 : twoTimeBytes(N);
     if (bytes > p.budgetBytes)
       throw new ParameterError('tMax/eta', N, `a step count whose two-time arrays fit budgetBytes = ${p.budgetBytes} (need ${bytes})`);
   }

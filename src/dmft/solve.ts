@@ -2,7 +2,6 @@
 // status 'Success' | 'Unstable' (runtime invariants, §10.4), partial curves kept up to the last good row.
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
-import type { WasmRuntime } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport } from './symm.js';
 
@@ -91,7 +90,6 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   const sm = Math.sqrt(p.m);
   const t = idx.map((k) => k * p.eta);
   const h1p = series(p.h, 1)[1];
-  void phiCoeffs;
   return {
     status: raw.status,
     message: raw.message,

@@ -2,7 +2,7 @@
 // Conventions (kernel.md §2): GF on ½-loss, time t shared between worlds (K17 uses K/n), f_0 = 0,
 // reported errors are plain MSEs, test error is the excess risk unless `noisyRisk`.
 import { z } from 'zod';
-import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
+import { intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { DEFAULT_BUDGET_BYTES } from '../wasm/runtime.js';
 
 export const MAX_DEGREE = 12;
@@ -58,7 +58,6 @@ export function kernelProblem(input: KernelProblemInput): KernelProblem {
     throw new ParameterError('dim', p.dim, 'an integer ≤ 2000 on the hypercube (Krawtchouk sums)');
   if (p.energies.every((e) => e === 0) && p.noiseSd === 0)
     throw new ParameterError('energies', p.energies, 'at least one positive energy or a positive noise');
-  void finite;
   return p;
 }
 

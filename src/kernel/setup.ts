@@ -1,7 +1,7 @@
 // Everything a run derives from its Problem before touching Wasm memory: the kernel, its
 // spectrum, the concrete target, the theory curves (T1, T3, T4), the stage boundaries and report.
 // Theory and simulation read the same object, so they cannot disagree on a convention.
-import { ParameterError, show } from '../core/validate.js';
+import { ParameterError } from '../core/validate.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { KernelSpecError, kernelMapTerms, parseKernel, toKernelSpec, type KernelSpec, type KernelMapTerm } from './kernels.js';
 import { krawtchouk, spectrum as computeSpectrum, truncatedSpectrum, type Spectrum } from './spectrum.js';
@@ -166,4 +166,3 @@ export function spectrumTable(params: Record<string, unknown>) {
   };
 }
 
-void show;

@@ -104,10 +104,10 @@ async function plateau(ctx: ReproduceContext): Promise<ReproduceResult> {
   });
   const arrays: Record<string, Float64Array> = {};
   sols.forEach((s, i) => {
-    arrays[`t_${i}`] = f64(s.t);
-    arrays[`ode_${i}`] = f64(s.odeRisk);
-    arrays[`sgd_${i}`] = f64(s.sgd!.risk);
-    arrays[`sgd_se_${i}`] = f64(s.sgd!.riskSE);
+    arrays[`tRun${i}`] = f64(s.t);
+    arrays[`odeRun${i}`] = f64(s.odeRisk);
+    arrays[`riskRun${i}`] = f64(s.sgd!.risk);
+    arrays[`riskSERun${i}`] = f64(s.sgd!.riskSE);
   });
   return {
     figure: { title: `Saad–Solla plateau: erf, p = ${p}, k = ${k}, γ = ${base.lr}${base.trainSecondLayer ? ', second layer trained' : ''}`, width: 380, height: 280, panels },
@@ -177,8 +177,8 @@ async function dimensionIndependence(ctx: ReproduceContext): Promise<ReproduceRe
   sols.forEach((s, i) => series.push({ name: `SGD d = ${dims[i]}`, x: s.sgd!.times, y: s.sgd!.risk, se: common.seeds! > 1 ? s.sgd!.riskSE : undefined, mark: 'points', color: TAB10[i] }));
   const arrays: Record<string, Float64Array> = { t: f64(ref50.t), ode: f64(ref50.odeRisk) };
   sols.forEach((s, i) => {
-    arrays[`sgd_d${dims[i]}`] = f64(s.sgd!.risk);
-    arrays[`sgd_se_d${dims[i]}`] = f64(s.sgd!.riskSE);
+    arrays[`riskD${dims[i]}`] = f64(s.sgd!.risk);
+    arrays[`riskSED${dims[i]}`] = f64(s.sgd!.riskSE);
   });
   return {
     figure: {
@@ -259,9 +259,9 @@ async function noisePlateaus(ctx: ReproduceContext): Promise<ReproduceResult> {
   ]);
   const arrays: Record<string, Float64Array> = { t: f64(sols[0].t) };
   sols.forEach((s, i) => {
-    arrays[`ode_${i}`] = f64(s.odeRisk);
-    arrays[`sgd_${i}`] = f64(s.sgd!.risk);
-    arrays[`sgd_se_${i}`] = f64(s.sgd!.riskSE);
+    arrays[`odeRun${i}`] = f64(s.odeRisk);
+    arrays[`riskRun${i}`] = f64(s.sgd!.risk);
+    arrays[`riskSERun${i}`] = f64(s.sgd!.riskSE);
   });
   return {
     figure: {
@@ -362,13 +362,13 @@ async function meanField(ctx: ReproduceContext): Promise<ReproduceResult> {
   series.push({ name: `full GF committee ODE, p = ${ps[0]}`, x: f0.t, y: f0.odeRisk, mark: 'line', dash: 'dotted', color: '#000000' });
   const arrays: Record<string, Float64Array> = {};
   sols.forEach((s, i) => {
-    arrays[`t_p${ps[i]}`] = f64(s.t);
-    arrays[`sgd_p${ps[i]}`] = f64(s.sgd!.risk);
-    arrays[`mf_p${ps[i]}`] = f64(s.odeRisk);
+    arrays[`tP${ps[i]}`] = f64(s.t);
+    arrays[`riskP${ps[i]}`] = f64(s.sgd!.risk);
+    arrays[`odeP${ps[i]}`] = f64(s.odeRisk);
   });
-  arrays.t_full = f64(f0.t);
-  arrays.full_ode = f64(f0.odeRisk);
-  arrays.highd_mf = f64(hi0.odeRisk);
+  arrays.tFull = f64(f0.t);
+  arrays.odeFull = f64(f0.odeRisk);
+  arrays.odeHighD = f64(hi0.odeRisk);
   return {
     figure: {
       title: `Low-d mean field: σ = x², k = 2, d = 5, γ = 1, Δ = 0`,

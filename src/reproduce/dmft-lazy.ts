@@ -100,24 +100,24 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
   short.forEach((s, k) => {
     pA.push(line(`m = ${s.problem.m}`, s.tm, s.mCo, { log: false, color: M_COLORS[k] }));
     pB.push(line(`m = ${s.problem.m}`, s.tm, s.trainError, { log: false, color: M_COLORS[k] }));
-    arrays[`short_m${s.problem.m}_tm`] = f64(s.tm);
-    arrays[`short_m${s.problem.m}_train`] = f64(s.trainError);
-    arrays[`short_m${s.problem.m}_mCo`] = f64(s.mCo);
+    arrays[`tmM${s.problem.m}Short`] = f64(s.tm);
+    arrays[`trainErrorM${s.problem.m}Short`] = f64(s.trainError);
+    arrays[`mCoM${s.problem.m}Short`] = f64(s.mCo);
   });
   pA.push(line('D33: e^{−0.3t·m} − 1', thGrid, thGrid.map(D33c), { log: false, color: BLACK, dash: 'dashed' }));
   pB.push(line('D33: 0.75 + 0.15e^{−0.3t·m}', thGrid, thGrid.map(D33e), { log: false, color: BLACK, dash: 'dashed' }));
   long.forEach((s, k) => {
     pC.push(line(`m = ${s.problem.m}`, s.t, s.Cd0, { log: false, color: M_COLORS[k] }));
     pD.push(line(`m = ${s.problem.m}`, s.t, s.trainError, { log: false, color: M_COLORS[k] }));
-    arrays[`long_m${s.problem.m}_t`] = f64(s.t);
-    arrays[`long_m${s.problem.m}_train`] = f64(s.trainError);
-    arrays[`long_m${s.problem.m}_Cd0`] = f64(s.Cd0);
+    arrays[`tM${s.problem.m}Long`] = f64(s.t);
+    arrays[`trainErrorM${s.problem.m}Long`] = f64(s.trainError);
+    arrays[`Cd0M${s.problem.m}Long`] = f64(s.Cd0);
   });
   pC.push(line('lz2 (D36), m → ∞', lz.t, lz.C0!, { log: false, color: BLACK, dash: 'dashed' }));
   pD.push(line('lz2 (D36), m → ∞', lz.t, lz.trainError, { log: false, color: BLACK, dash: 'dashed' }));
-  arrays.lz2_t = f64(lz.t);
-  arrays.lz2_train = f64(lz.trainError);
-  arrays.lz2_Cd0 = f64(lz.C0!);
+  arrays.tLz2 = f64(lz.t);
+  arrays.trainErrorLz2 = f64(lz.trainError);
+  arrays.Cd0Lz2 = f64(lz.C0!);
   const panels: Panel[] = [
     { title: 'simplex formation (Fig 8)', xTitle: 't·m', yTitle: 'm·C_o(t,t)', xScale: 'linear', yScale: 'linear', series: pA, legend: 'top-right' },
     { title: 'train error, t = O(1/m) (Fig 9 inset)', xTitle: 't·m', yTitle: 'train error', xScale: 'linear', yScale: 'linear', series: pB, legend: 'top-right' },
@@ -220,7 +220,7 @@ async function fig3(ctx: { quick: boolean; progress: (f: number, p?: string) => 
     const c = M_COLORS[k];
     left.push(line(`train, m = ${s.problem.m}`, s.tm, s.trainError, { log: false, color: c }));
     left.push(line(`test, m = ${s.problem.m}`, s.tm, s.testError, { log: false, color: c, dash: 'dashed' }));
-    for (const [f, y] of [['tm', s.tm], ['train', s.trainError], ['test', s.testError], ['v', s.v]] as const) arrays[`short_m${s.problem.m}_${f}`] = f64(y);
+    for (const [f, y] of [['tm', s.tm], ['trainError', s.trainError], ['testError', s.testError], ['v', s.v]] as const) arrays[`${f}M${s.problem.m}Short`] = f64(y);
   });
   const thGrid = Array.from({ length: 201 }, (_, i) => (i * thatMax) / 200);
   left.push(line('m → ∞ (D35), train = test', thGrid, thGrid.map(D35), { log: false, color: BLACK }));
@@ -228,13 +228,13 @@ async function fig3(ctx: { quick: boolean; progress: (f: number, p?: string) => 
     const c = M_COLORS[k];
     right.push(line(`train, m = ${s.problem.m}`, s.t, s.trainError, { color: c }));
     right.push(line(`test, m = ${s.problem.m}`, s.t, s.testError, { color: c, dash: 'dashed' }));
-    for (const [f, y] of [['t', s.t], ['train', s.trainError], ['test', s.testError], ['a', s.a], ['v', s.v]] as const) arrays[`long_m${s.problem.m}_${f}`] = f64(y);
+    for (const [f, y] of [['t', s.t], ['trainError', s.trainError], ['testError', s.testError], ['a', s.a], ['v', s.v]] as const) arrays[`${f}M${s.problem.m}Long`] = f64(y);
   });
   right.push(line('m → ∞ train (lz2)', lz.t, lz.trainError, { color: BLACK }));
   right.push(line('m → ∞ test (D34)', lz.t, lz.testError!, { color: BLACK, dash: 'dashed' }));
-  arrays.lz2_t = f64(lz.t);
-  arrays.lz2_train = f64(lz.trainError);
-  arrays.lz2_test = f64(lz.testError!);
+  arrays.tLz2 = f64(lz.t);
+  arrays.trainErrorLz2 = f64(lz.trainError);
+  arrays.testErrorLz2 = f64(lz.testError!);
   return {
     figure: {
       title: 'Fig 3: lazy init, single index (h = φ̂ = 0.9z + z²/2, τ = 0.3, α = 0.3, γ₀ = 1); solid train, dashed test',

@@ -51,8 +51,9 @@ function simSeries(label: string, sim: SimResult, field: 'trainError' | 'testErr
 }
 
 function simArrays(arrays: ReproduceResult['arrays'], key: string, sim: SimResult): void {
-  arrays[`${key}_t`] = f64(sim.t);
-  for (const f of ['trainError', 'trainErrorSE', 'testError', 'testErrorSE', 'a', 'aSE', 'v', 'Co'] as const) arrays[`${key}_${f}`] = f64(sim.summary[f]);
+  // Vocabulary names with the simulation's qualifier: tNetD100, testErrorSENetD100, …
+  arrays[`t${key}`] = f64(sim.t);
+  for (const f of ['trainError', 'trainErrorSE', 'testError', 'testErrorSE', 'a', 'aSE', 'v', 'Co'] as const) arrays[`${f}${key}`] = f64(sim.summary[f]);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -100,17 +101,17 @@ async function fig2(ctx: Ctx): Promise<ReproduceResult> {
   sims.forEach((s, k) => {
     left.push(line(`m = ${s.problem.m}`, s.t, s.a, { color: M_COLORS[k] }));
     right.push(line(`m = ${s.problem.m}`, s.t, s.trainError, { color: M_COLORS[k] }));
-    for (const [f, y] of [['t', s.t], ['a', s.a], ['train', s.trainError], ['test', s.testError], ['mCo', s.mCo]] as const) arrays[`dmft_m${s.problem.m}_${f}`] = f64(y);
+    for (const [f, y] of [['t', s.t], ['a', s.a], ['trainError', s.trainError], ['testError', s.testError], ['mCo', s.mCo]] as const) arrays[`${f}M${s.problem.m}`] = f64(y);
   });
   net.forEach((r, k) => {
     const c = M_COLORS[ms.indexOf(simMs[k])];
     left.push(simSeries(`SGD m = ${simMs[k]} (d = ${dim})`, r, 'a', c));
     right.push(simSeries(`SGD m = ${simMs[k]} (d = ${dim})`, r, 'trainError', c));
-    simArrays(arrays, `sgd_m${simMs[k]}`, r);
+    simArrays(arrays, `SgdM${simMs[k]}`, r);
   });
-  arrays[`dmft_m${mBig}_t`] = f64(big.t);
-  arrays[`dmft_m${mBig}_mCo`] = f64(big.mCo);
-  arrays[`dmft_m${mBig}_train`] = f64(big.trainError);
+  arrays[`tM${mBig}`] = f64(big.t);
+  arrays[`mCoM${mBig}`] = f64(big.mCo);
+  arrays[`trainErrorM${mBig}`] = f64(big.trainError);
   return {
     figure: {
       title: 'Fig 2: pure noise, mean-field init a(0) = 1 (h = 0.9z + z³/6, α = 0.4, τ = 0.6); lines DMFT, points SGD',
@@ -185,7 +186,7 @@ async function fig4(ctx: Ctx): Promise<ReproduceResult> {
     left.push(line(`m = ${s.problem.m}`, s.t, s.a, { color: c }));
     right.push(line(`m = ${s.problem.m}`, s.t, s.trainError, { color: c }));
     test.push(line(`m = ${s.problem.m}`, s.t, s.testError, { color: c, dash: 'dashed' }));
-    for (const [f, y] of [['t', s.t], ['a', s.a], ['v', s.v], ['train', s.trainError], ['test', s.testError]] as const) arrays[`dmft_m${s.problem.m}_${f}`] = f64(y);
+    for (const [f, y] of [['t', s.t], ['a', s.a], ['v', s.v], ['trainError', s.trainError], ['testError', s.testError]] as const) arrays[`${f}M${s.problem.m}`] = f64(y);
   });
   const odeIdx = ode.t.map((t, i) => (t <= tEnd ? i : -1)).filter((i) => i >= 0);
   const ot = odeIdx.map((i) => ode.t[i]);
@@ -193,16 +194,16 @@ async function fig4(ctx: Ctx): Promise<ReproduceResult> {
   right.push(line('m → ∞ (ODE D38)', ot, odeIdx.map((i) => ode.error[i]), { color: BLACK }));
   test.push(line('m → ∞ (ODE D38)', ot, odeIdx.map((i) => ode.error[i]), { color: BLACK }));
   test.push(line('Bayes τ²/2', [ot[1], tEnd], [(tau * tau) / 2, (tau * tau) / 2], { color: '#7f7f7f', dash: 'dotted' }));
-  arrays.ode_t = f64(ode.t);
-  arrays.ode_a = f64(ode.a);
-  arrays.ode_v = f64(ode.v);
-  arrays.ode_error = f64(ode.error);
+  arrays.tMeanFieldOde = f64(ode.t);
+  arrays.aMeanFieldOde = f64(ode.a);
+  arrays.vMeanFieldOde = f64(ode.v);
+  arrays.errorMeanFieldOde = f64(ode.error);
   net.forEach((r, k) => {
     const c = M_COLORS[ms.indexOf(simMs[k])];
     left.push(simSeries(`SGD m = ${simMs[k]}`, r, 'a', c));
     right.push(simSeries(`SGD m = ${simMs[k]}`, r, 'trainError', c));
     test.push(simSeries(`SGD m = ${simMs[k]}`, r, 'testError', c));
-    simArrays(arrays, `sgd_m${simMs[k]}`, r);
+    simArrays(arrays, `SgdM${simMs[k]}`, r);
   });
   return {
     figure: {
@@ -274,13 +275,13 @@ async function fig5(ctx: Ctx): Promise<ReproduceResult> {
     pA.push(line(`m = ${s.problem.m}`, s.tOverM, s.gamma, { log: false, color: c }));
     pB.push(line(`m = ${s.problem.m}`, s.tOverM, s.v, { log: false, color: c }));
     pC.push(line(`m = ${s.problem.m}`, s.gamma, s.gap, { log: false, color: c, n: 600 }));
-    for (const [f, y] of [['t', s.t], ['gamma', s.gamma], ['v', s.v], ['train', s.trainError], ['test', s.testError], ['gap', s.gap]] as const) arrays[`dmft_m${s.problem.m}_${f}`] = f64(y);
+    for (const [f, y] of [['t', s.t], ['gamma', s.gamma], ['v', s.v], ['trainError', s.trainError], ['testError', s.testError], ['gap', s.gap]] as const) arrays[`${f}M${s.problem.m}`] = f64(y);
   });
   const fr = frozen.filter((f) => f.status === 'Success');
   pC.push({ name: 'lazy, frozen γ (lz2, m → ∞)', x: fr.map((f) => f.g), y: fr.map((f) => f.test - f.train), mark: 'line', dash: 'dashed', color: BLACK });
-  arrays.frozen_gamma = f64(fr.map((f) => f.g));
-  arrays.frozen_gap = f64(fr.map((f) => f.test - f.train));
-  arrays.frozen_train = f64(fr.map((f) => f.train));
+  arrays.gammaFrozen = f64(fr.map((f) => f.g));
+  arrays.gapFrozen = f64(fr.map((f) => f.test - f.train));
+  arrays.trainErrorFrozen = f64(fr.map((f) => f.train));
   return {
     figure: {
       title: 'Fig 5: overfitting on t = Θ(m) (h = φ̂ = 0.9z + z³/6, τ = 0.6, α = 0.3, a(0) = 1)',

@@ -97,14 +97,14 @@ async function gdComparison(ctx: Ctx): Promise<ReproduceResult> {
     pe.push(line('DMFT test, η = 0.1', s.t, s.testError, { log: false, color: M_COLORS[3], dash: 'dotted' }));
     pe.push({ name: `GD train (η_GD = ${eta})`, x: Array.from(sim.t), y: Array.from(sim.summary.trainError), se: Array.from(sim.summary.trainErrorSE), mark: 'points', color: M_COLORS[0] });
     pe.push({ name: 'GD test (D4)', x: Array.from(sim.t), y: Array.from(sim.summary.testError), se: Array.from(sim.summary.testErrorSE), mark: 'points', color: M_COLORS[3] });
-    const key = `setting${k + 1}`;
-    arrays[`${key}_dmft_t`] = f64(s.t);
-    s.a.forEach((ai, i) => (arrays[`${key}_dmft_a${i + 1}`] = f64(ai)));
-    arrays[`${key}_dmft_train`] = f64(s.trainError);
-    arrays[`${key}_dmft_test`] = f64(s.testError);
-    arrays[`${key}_dmft_meanCo`] = f64(co);
-    arrays[`${key}_gd_t`] = f64(sim.t);
-    for (const f of ['trainError', 'trainErrorSE', 'testError', 'testErrorSE', 'a', 'aSE', 'Co', 'CoSE'] as const) arrays[`${key}_gd_${f}`] = f64(sim.summary[f]);
+    const key = `Setting${k + 1}`;
+    arrays[`tDmft${key}`] = f64(s.t);
+    s.a.forEach((ai, i) => (arrays[`aDmft${key}Neuron${i + 1}`] = f64(ai)));
+    arrays[`trainErrorDmft${key}`] = f64(s.trainError);
+    arrays[`testErrorDmft${key}`] = f64(s.testError);
+    arrays[`CoDmft${key}`] = f64(co);
+    arrays[`tGd${key}`] = f64(sim.t);
+    for (const f of ['trainError', 'trainErrorSE', 'testError', 'testErrorSE', 'a', 'aSE', 'Co', 'CoSE'] as const) arrays[`${f}Gd${key}`] = f64(sim.summary[f]);
     return [
       { title: `${st.name}: second layer and overlaps`, xTitle: 't', yTitle: 'a_i(t), C_ij(t,t)', xScale: 'linear' as const, yScale: 'linear' as const, series: pa, legend: 'right' as const },
       { title: `${st.name}: errors`, xTitle: 't', yTitle: 'error', xScale: 'linear' as const, yScale: 'linear' as const, series: pe, legend: 'right' as const },
@@ -178,18 +178,18 @@ async function threshold(ctx: Ctx): Promise<ReproduceResult> {
     pM.push({ name: `γ₀ = ${g0s[k].toFixed(2)} (α* = ${s.fit!.xStar.toFixed(3)})`, x: xs, y: s.tRel, mark: 'points', color: M_COLORS[k] });
     const gx = [Math.min(...xs) * 0.8, Math.max(...xs) * 1.2];
     pM.push({ name: `fit ν = ${s.fit!.nu.toFixed(2)}, γ₀ = ${g0s[k].toFixed(2)}`, x: gx, y: gx.map((x) => s.fit!.c * x ** -s.fit!.nu), mark: 'line', dash: 'dashed', color: M_COLORS[k] });
-    arrays[`lz2_g${k}_alpha`] = f64(s.grid);
-    arrays[`lz2_g${k}_tRel`] = f64(s.tRel);
+    arrays[`alphaLz2G${k}`] = f64(s.grid);
+    arrays[`tRelLz2G${k}`] = f64(s.tRel);
   });
   const axs = ab.grid.map((a) => fit.xStar - a);
   pR.push({ name: `t_rel/m (m → ∞, fixed ᾱ)`, x: axs, y: ab.tRel, mark: 'points', color: M_COLORS[0] });
   const gx = [Math.min(...axs) * 0.8, Math.max(...axs) * 1.2];
   pR.push({ name: `fit: ᾱ* = ${fit.xStar.toFixed(3)}, ν = ${fit.nu.toFixed(2)}`, x: gx, y: gx.map((x) => fit.c * x ** -fit.nu), mark: 'line', dash: 'dashed', color: BLACK });
-  arrays.fixedAlphaBar_grid = f64(ab.grid);
-  arrays.fixedAlphaBar_tRelOverM = f64(ab.tRel);
+  arrays.alphaBarFixedAlphaBar = f64(ab.grid);
+  arrays.tRelOverMFixedAlphaBar = f64(ab.tRel);
   curves.forEach((c, k) => {
-    arrays[`curve${k}_t`] = f64(c.t);
-    arrays[`curve${k}_train`] = f64(c.trainError);
+    arrays[`tCurve${k}`] = f64(c.t);
+    arrays[`trainErrorCurve${k}`] = f64(c.trainError);
   });
   return {
     figure: {

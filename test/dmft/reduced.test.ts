@@ -370,8 +370,9 @@ describe('interpolation threshold (§8c end)', () => {
     expect(r.fit).toBeDefined();
     expect(r.fit!.xStar).toBeGreaterThan(0.4);
     expect(r.fit!.xStar).toBeLessThan(0.7);
-    expect(r.fit!.nu).toBeGreaterThan(0.8);
-    expect(r.fit!.nu).toBeLessThan(4);
+    // ν ≈ 2 near the threshold (dmft.md V8: 2.05 on the fixed-ᾱ system); this coarse grid (η = 0.2,
+    // α ≤ 0.4) measures 2.18.
+    expect(Math.abs(r.fit!.nu - 2)).toBeLessThan(0.35);
   });
 });
 

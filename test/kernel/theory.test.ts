@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { spectrum, truncatedSpectrum, kappaAbove, multiplicity } from '../../src/kernel/spectrum.js';
+import { spectrum, truncatedSpectrum, kappaAbove } from '../../src/kernel/spectrum.js';
 import {
   blockApproximation,
   eigenlearning,
@@ -231,9 +231,10 @@ describe('T4 eigenlearning (K25)', () => {
     const t = 300;
     const or = oracleRisk(sp, E3, [t])[0];
     const big = { n: 1e9, noiseVar: 0 };
+    // T4 uses the ridge filter ξ/(ξ + 1/t) for the flow's 1 − e^{−ξt}: it stays O(0.02) off T1 even as
+    // n → ∞ (measured 0.0201); T3 reduces to T1 exactly (measured gap 7.6e-12 at n = 1e9).
     expect(Math.abs(eigenlearning(sp, E3, [t], big).excess[0] - or)).toBeLessThan(0.05);
-    expect(Math.abs(blockApproximation(sp, E3, [t], big).test[0] - or)).toBeLessThan(0.05);
-    expect(multiplicity(100, 3)).toBeGreaterThan(0);
+    expect(Math.abs(blockApproximation(sp, E3, [t], big).test[0] - or)).toBeLessThan(1e-9);
   });
 });
 

@@ -32,6 +32,8 @@ describe('dmft reproductions (quick variants)', () => {
       }
       for (const f of ['figure.svg', 'figure.vl.json', 'manifest.json', 'arrays.npz', 'checks.json']) expect(existsSync(join(dir, f)), f).toBe(true);
       const man = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      // Every array is named in the output vocabulary (a definition, not the fallback).
+      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>)) expect(doc.definition, name).not.toMatch(/see the figure/);
       expect(man.status).toBe('Success');
       expect(man.problem.reproduce).toBe(entry.id);
       expect(man.problem.quick).toBe(true);
