@@ -60,7 +60,7 @@ export interface CommitteeSolution {
   sgdPlateaus?: PlateauReport;
   regime: RegimeReport;
   stats: {
-    ode: OdeResult['stats'] & { method: string };
+    ode: OdeResult['stats'] & { method: string; /** Largest |t_row − t_requested| of the ODE rows (fixed steps; 0 for DOPRI5's dense output). */ timeOffset: number };
     memoryEstimateBytes: number;
     wasm: ReturnType<WasmRuntime['features']>;
     rng?: SgdResult['rng'];
@@ -258,7 +258,12 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
     const last = main && main.rows > 0 ? main.states.subarray((main.rows - 1) * n, main.rows * n) : model === MODEL.meanfield ? meanfieldState(y0, p) : y0;
     const finalQM = model === MODEL.meanfield ? meanfieldToQM(last, p) : { Q: matrix(last, 0, p.p, p.p), M: matrix(last, p.p * p.p, p.p, p.k) };
     const init0 = y0;
-    const t = Array.from(odeTimes.slice(0, rows));
+    // Fixed-step integrators save the state of the step nearest each requested time: without the SGD,
+    // t holds those actual times; beside the SGD, t is the SGD's save times and stats.ode says how far
+    // the ODE rows sit from them (≤ dt/2).
+    const fixedStep = p.method !== 'dopri5' && main !== undefined;
+    const t = fixedStep && !simulate ? Array.from(main.t.subarray(0, rows)) : Array.from(odeTimes.slice(0, rows));
+    const odeTimeOffset = fixedStep ? Math.max(0, ...Array.from(main.t.subarray(0, rows), (x, i) => Math.abs(x - odeTimes[i]))) : 0;
     const sol: CommitteeSolution = {
       status,
       message,
@@ -277,7 +282,7 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       plateaus: detectPlateaus(t, odeRisk),
       regime: classifyRegime(p.p, p.dim, p.lr),
       stats: {
-        ode: { ...(main?.stats ?? EMPTY_ODE_STATS), method: p.method },
+        ode: { ...(main?.stats ?? EMPTY_ODE_STATS), method: p.method, timeOffset: odeTimeOffset },
         memoryEstimateBytes: est,
         wasm: rt.features(),
         rng: sgd?.rng,

@@ -2,6 +2,8 @@
 // initial state; the expected behaviour comes from the spec, never from the code under test.
 import { describe, expect, it } from 'vitest';
 import { solveCommittee } from '../../src/committee/solve.js';
+import { committeeProblem } from '../../src/committee/problem.js';
+import { logspace } from '../../src/kernel/problem.js';
 
 describe('(f) ODE vs SGD agreement, and the spread shrinking like √(γ/(pd))', () => {
   it('erf, p = k = 2, γ = 1, Δ = 1e-2, 12 seeds, d ∈ {250, 1000, 4000}', async () => {
@@ -96,4 +98,32 @@ describe('general activation given as a function (library)', () => {
     await expect(solveCommittee({ ...prob, activation: 'custom' })).rejects.toThrow(/customActivation/);
     await expect(solveCommittee({ ...prob, activation: 'custom', dim: 10 }, { simulate: true, customActivation: { sigma: Math.tanh } })).rejects.toThrow(/built-in activation/);
   }, 120_000);
+});
+
+describe('fixed-step integrators and init-file second layers (issue "One engine contract", item 8)', () => {
+  it('euler/rk4 report the times their states belong to, not the requested ones', async () => {
+    const input = { p: 2, k: 2, lr: 0.5, dim: 100, tMin: 0.0137, tMax: 3.3, tCount: 7, method: 'euler' as const, dt: 0.05 };
+    const sol = await solveCommittee(input);
+    const requested = logspace(0.0137, 3.3, 7);
+    for (let i = 0; i < sol.t.length; i++) {
+      // Every reported time is a whole number of steps and the nearest one to the request.
+      expect(Math.abs(sol.t[i] / 0.05 - Math.round(sol.t[i] / 0.05))).toBeLessThan(1e-9);
+      expect(Math.abs(sol.t[i] - requested[i])).toBeLessThanOrEqual(0.025 + 1e-12);
+    }
+    expect(sol.t.some((x, i) => Math.abs(x - requested[i]) > 1e-6)).toBe(true);
+    expect(sol.stats.ode.timeOffset).toBeGreaterThan(0);
+    expect(sol.stats.ode.timeOffset).toBeLessThanOrEqual(0.025 + 1e-12);
+    const dopri = await solveCommittee({ ...input, method: 'dopri5' });
+    expect(dopri.t).toEqual(Array.from(requested));
+    expect(dopri.stats.ode.timeOffset).toBe(0);
+  });
+
+  it("an init file's a is refused without --train-second-layer (the fixed a is 1), accepted when all ones or trained", () => {
+    const init = { Q: [[1, 0], [0, 1]], M: [[0.1, 0], [0, 0.1]] };
+    const base = { p: 2, k: 2, lr: 0.5, dim: 100 };
+    expect(() => committeeProblem({ ...base, init: { ...init, a: [0.5, 0.5] } })).toThrow(/init\.a .* is not used here: the second layer is fixed at a_i = 1/);
+    expect(() => committeeProblem({ ...base, init: { ...init, a: [1, 1] } })).not.toThrow();
+    expect(() => committeeProblem({ ...base, trainSecondLayer: true, init: { ...init, a: [0.5, 0.5] } })).not.toThrow();
+    expect(() => committeeProblem({ ...base, model: 'meanfield', trainSecondLayer: true })).toThrow(/train-second-layer .* not used here/);
+  });
 });
