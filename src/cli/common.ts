@@ -28,7 +28,7 @@ export function checkOutDir(dir: string): void {
   if (dir.trim() === '') throw bad('empty path');
   let p = resolve(dir);
   for (;;) {
-    let st;
+    let st: ReturnType<typeof statSync>;
     try {
       st = statSync(p);
     } catch {

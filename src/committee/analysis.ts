@@ -67,8 +67,8 @@ export function detectPlateaus(
     } else if (decades >= minDecades && fellBefore) {
       let e = j + 1;
       while (e < m && lr[e] > meanLog - Math.LN2) e++;
-      const escape = e < m ? Math.exp(lt[e]) : Infinity;
-      plateaus.push({ onset: Math.exp(lt[i]), height, escape, decades: Number.isFinite(escape) ? (Math.log(escape) - lt[i]) / Math.LN10 : decades });
+      const escapeAt = e < m ? Math.exp(lt[e]) : Infinity;
+      plateaus.push({ onset: Math.exp(lt[i]), height, escape: escapeAt, decades: Number.isFinite(escapeAt) ? (Math.log(escapeAt) - lt[i]) / Math.LN10 : decades });
     }
     i = j + 1;
   }

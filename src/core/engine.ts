@@ -74,7 +74,7 @@ export interface EngineCommand<P = unknown, S extends Solved = Solved> {
 export interface EngineDescriptor {
   name: string;
   description: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- commands of one engine differ in P and S
+  // biome-ignore lint/suspicious/noExplicitAny: commands of one engine differ in P and S (type-erased here)
   commands: EngineCommand<any, any>[];
 }
 

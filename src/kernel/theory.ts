@@ -331,7 +331,7 @@ export function solveEigenlearningKappa(sp: Spectrum, n: number, delta: number, 
   };
   let total = 0;
   for (let k = 0; k <= sp.truncationDegree; k++) if (sp.eigenvalues[k] > 0) total += sp.mass[k];
-  let hi = (total + delta) / n;
+  const hi = (total + delta) / n;
   if (!(hi > 0)) return { kappa: 0, converged: false };
   let lo: number;
   if (delta > 0) lo = Math.min(delta / n, hi);

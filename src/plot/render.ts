@@ -35,8 +35,7 @@ if (textMetrics && textMetrics.width === textMetrics.estimateWidth) textMetrics.
 
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(vlSpec: Record<string, unknown>): Promise<string> {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const vg = compile(vlSpec as any, { logger: logger(ErrorLevel) }).spec;
+  const vg = compile(vlSpec as never, { logger: logger(ErrorLevel) }).spec;
   const view = new View(parse(vg), { renderer: 'none', logLevel: ErrorLevel });
   try {
     // Vega numbers clip paths with a process-wide counter; renumber them from 1 in order of

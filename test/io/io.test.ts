@@ -156,7 +156,7 @@ describe('.npz', () => {
     // STORED: the archive is not smaller than its payload
     const payload = CASES.reduce((s, c) => s + c.data.byteLength, 0);
     expect(a.length).toBeGreaterThan(payload);
-    expect(decodeNpz(encodeNpz(arrays, { level: 6 }))['f8_2d'].shape).toEqual([3, 4]);
+    expect(decodeNpz(encodeNpz(arrays, { level: 6 })).f8_2d.shape).toEqual([3, 4]);
     expect(() => encodeNpz({ 'bad/name': new Float64Array(1) })).toThrow(RangeError);
   });
 
