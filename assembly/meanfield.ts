@@ -26,8 +26,8 @@
 // Λ_g = (1+Q̄_ii)(1+Q̄_jj) − C(z_g)², symmetric in (i, j): cost p²/2 · nGJ square roots per RHS.
 // √(q_i q_j) uses max(q, 0) (a q driven slightly negative by a step stays finite).
 import {
-  PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_DIM, PAR_GJ_NODES, PAR_HEADER, ACT_QUADRATIC,
-} from "./committee_layout";
+  PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_DIM, PAR_GJ_NODES, PAR_HEADER, ACT_QUADRATIC, meanfieldWorkF64,
+} from "./gen/committee_layout";
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -36,7 +36,7 @@ const TWO_PI: f64 = 2.0 / Math.PI;
 
 /** Workspace (f64 entries) of meanfield_rhs / meanfield_risk. */
 export function meanfield_work_f64(p: i32, k: i32): i32 {
-  return p * k + 2 * p + 4 * k * k + 8;
+  return meanfieldWorkF64(p, k);
 }
 
 /** Offsets (f64 entries) of the params tail. */

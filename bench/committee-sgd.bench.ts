@@ -33,7 +33,8 @@ interface Replicate {
 }
 
 /** Allocate and initialise one replicate on a runtime; returns the sgd_run argument list. */
-function setup(rt: WasmRuntime, d: number, stream: number): number[] {
+/** sgd_run's arguments up to (not including) nsteps. */
+function setup(rt: WasmRuntime, d: number, stream: number): [number, number, number, number, number, number, number] {
   const A = rt.arena;
   const ex = rt.exports;
   const st = A.alloc(32);
@@ -97,7 +98,7 @@ for (const d of [1000, 10000]) {
       const args = setup(shr, d, r);
       const work = shr.arena.allocF64(sgdWorkLen(P, K, d));
       shr.arena.f64(work, ZIG_TABLE_LEN).set(zigguratTables());
-      return [...args, nW, work];
+      return [...args, nW, work] as const;
     });
     rows.push({
       name: 'Wasm SIMD, 2 workers × 1 replicate (aggregate)',

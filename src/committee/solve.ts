@@ -256,7 +256,7 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       problem: p,
     };
     if (simulate && sgd) {
-      const riskOf = (y: Float64Array) => rt.exports.committee_risk(rt.arena.copyIn(params), rt.arena.copyIn(y), rt.arena.allocF64(rt.exports.committee_work_f64(p.p, p.k) + 64));
+      const riskOf = (y: Float64Array) => rt.exports.committee_risk(rt.arena.copyIn(params), rt.arena.copyIn(y));
       const mark = rt.arena.mark();
       const summary = summarizeSgd(sgd, (y) => {
         const m = rt.arena.mark();

@@ -519,7 +519,7 @@ export function runFixedAlphaBar(
   const mark = ar.mark();
   try {
     const sq = L * L;
-    const ptrs = Array.from({ length: 6 }, () => ar.allocF64(sq));
+    const ptrs = [ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq)] as const;
     for (const q of ptrs) ar.f64(q, sq).fill(0);
     const pw = ar.allocF64(16 * L), po = ar.allocF64(5 * L), ph = ar.copyIn(hc);
     const r = chunked(L, stopBelow, (n0, n1) => rt.exports.dmft_fixed_abar_rows(N, eta, alphaBar, tau2, ph, hc.length, ...ptrs, pw, po, n0, n1), (n) => ar.f64(po, 5 * L)[5 * n]);

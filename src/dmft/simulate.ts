@@ -25,6 +25,7 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { RNG_SCHEME, seedHalves, toSeed } from '../ref/rng.js';
 import { DSIM_MAX_DEGREE, paramsBlock, DSIM_PAR_LEN } from '../ref/dmft_sim.js';
+import { dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
 export type SimStatus = 'Success' | 'Unstable' | 'Terminated';
@@ -198,16 +199,11 @@ function dataLen(o: SimulateOptions): number[] {
   return degreesPresent(o.h).map((k) => n * d ** k);
 }
 
+/** One work buffer serves the run/train-error kernels and dsim_population (sizes: codegen/contract.mjs). */
 function workLen(o: SimulateOptions): number {
   const { m, dim: d, n, batch: B } = o;
-  if (o.model === 'network') {
-    const full = B >= n;
-    const b = full ? n : B;
-    let len = 2 * b * m + m * d + b + m + 8;
-    if (!full) len += b * d;
-    return Math.max(len, Math.min(n, 256) * m, m * m + m + 2);
-  }
-  return Math.max(n + 2 * m + 4 * m * d + d * m + 2 * d * d * m + m * d + 16, m * m + m + 2);
+  const run = o.model === 'network' ? dsimNetWorkLen(m, d, n, B) : dsimGaussWorkLen(m, d, n);
+  return Math.max(run, dsimPopulationWorkLen(m));
 }
 
 /** Wasm bytes a simulation allocates with `slots` concurrent replicates (upper bound). */

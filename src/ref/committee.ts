@@ -475,8 +475,3 @@ export function rhs(params: ArrayLike<number>, y: ArrayLike<number>, dy: Float64
     }
 }
 
-/** Workspace length (f64) of the Wasm kernels committee_rhs (mirror of committee_work_f64). */
-export function workLength(p: number, k: number): number {
-  const n = p + k;
-  return n * n + 7 * n + 16 + p * n + 2 * p + p * p + 168 + 8;
-}

@@ -1,10 +1,8 @@
 // Plain-TS twin of assembly/dmft_reduced.ts (dmft.md §8c D36 "lz2", §8e D37 CHSCK): same arrays, same loop
 // structure, plain left-to-right sums. Formulas and layout: see the header of assembly/dmft_reduced.ts.
 
-/** Work length (f64 entries) for N steps. */
-export function workLength(N: number): number {
-  return 9 * (N + 1);
-}
+/** Work length (f64 entries) for N steps: codegen/contract.mjs → src/gen/dmft_layout.ts. */
+export { dmftReducedWorkF64 as workLength } from '../gen/dmft_layout.js';
 
 function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
   let s = 0;

@@ -4,10 +4,9 @@
 // differently, so the twins agree to rounding (not bitwise). Also the reference (no-Wasm) engine.
 import type { RefStream } from './rng.js';
 
-export const DSIM_PAR_LEN = 28;
-export const PAR = { M: 0, D: 1, N: 2, K: 3, LR: 4, B: 5, TRAIN_A: 6, PROJECT: 7, TAU: 8, SIGNAL: 9, B0: 10, C0: 19 } as const;
-export const DSIM_MAX_DEGREE = 8;
-const CHUNK = 256;
+// Params block layout and sizes: codegen/contract.mjs → src/gen/dmft_layout.ts.
+import { DSIM_PAR as PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE, DSIM_CHUNK as CHUNK } from '../gen/dmft_layout.js';
+export { PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE };
 
 export interface SimParams {
   m: number;

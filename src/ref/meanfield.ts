@@ -99,9 +99,7 @@ export function meanfieldParams(spec: MeanfieldSpec): Float64Array {
   return out;
 }
 
-export function meanfieldWorkF64(p: number, k: number): number {
-  return p * k + 2 * p + 4 * k * k + 8;
-}
+export { meanfieldWorkF64 } from '../gen/committee_layout.js';
 
 function prepare(params: Float64Array, y: ArrayLike<number>, p: number, k: number) {
   const o = PAR.HEADER + k * k + k;

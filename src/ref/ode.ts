@@ -6,16 +6,17 @@
 //     [0] h  [1] accepted  [2] rejected  [3] RHS evaluations  [4] t reached  [5] FSAL/dense valid
 //     [6] t_old  [7] facold  [8] rows written by this call  [9] last error norm  [16 + i] Euler/RK4 row times
 //   work (Float64Array, ≥ 14 n): DOPRI5 [k1..k7 | ynew | ystage | r1..r5]; Euler/RK4 use the first 6 n.
-// Status: 0 OK, 1 MAX_STEPS, 2 STEP_TOO_SMALL, 3 NON_FINITE (ODE_STATUS in src/committee/layout.ts).
+// Status: 0 OK, 1 MAX_STEPS, 2 STEP_TOO_SMALL, 3 NON_FINITE. Layout, codes and the tableau: codegen/contract.mjs.
+import { ODE_STATS_LEN, ODE_ST as ST, ODE_STATUS } from '../gen/committee_layout.js';
+import * as DP from '../gen/dopri5.js';
 
 /** Right-hand side dy = f(t, y); must not keep references to y or dy. */
 export type Rhs = (t: number, y: Float64Array, dy: Float64Array) => void;
 /** Optional structure fix applied to the state after each accepted step and to every saved row. */
 export type Post = (y: Float64Array) => void;
 
-export const ODE_STATS_LEN = 16;
-export const ST = { h: 0, accepted: 1, rejected: 2, nfev: 3, t: 4, fsal: 5, told: 6, facold: 7, rows: 8, err: 9 } as const;
-const OK = 0, MAX_STEPS = 1, STEP_TOO_SMALL = 2, NON_FINITE = 3;
+export { ODE_STATS_LEN, ST };
+const { ok: OK, maxSteps: MAX_STEPS, stepTooSmall: STEP_TOO_SMALL, nonFinite: NON_FINITE } = ODE_STATUS;
 
 const bad = (x: number) => x - x !== 0;
 
@@ -124,17 +125,10 @@ export interface Dopri5Options {
   post?: Post;
 }
 
-const C2 = 0.2, C3 = 0.3, C4 = 0.8, C5 = 8 / 9;
-const A21 = 0.2;
-const A31 = 3 / 40, A32 = 9 / 40;
-const A41 = 44 / 45, A42 = -56 / 15, A43 = 32 / 9;
-const A51 = 19372 / 6561, A52 = -25360 / 2187, A53 = 64448 / 6561, A54 = -212 / 729;
-const A61 = 9017 / 3168, A62 = -355 / 33, A63 = 46732 / 5247, A64 = 49 / 176, A65 = -5103 / 18656;
-const A71 = 35 / 384, A73 = 500 / 1113, A74 = 125 / 192, A75 = -2187 / 6784, A76 = 11 / 84;
-const E1 = 71 / 57600, E3 = -71 / 16695, E4 = 71 / 1920, E5 = -17253 / 339200, E6 = 22 / 525, E7 = -1 / 40;
-const D1 = -12715105075 / 11282082432, D3 = 87487479700 / 32700410799, D4 = -10690763975 / 1880347072;
-const D5 = 701980252875 / 199316789632, D6 = -1453857185 / 822651844, D7 = 69997945 / 29380423;
-const SAFE = 0.9, FAC_MIN = 0.2, FAC_MAX = 10, BETA = 0.04;
+const {
+  C2, C3, C4, C5, A21, A31, A32, A41, A42, A43, A51, A52, A53, A54, A61, A62, A63, A64, A65,
+  A71, A73, A74, A75, A76, E1, E3, E4, E5, E6, E7, D1, D3, D4, D5, D6, D7, SAFE, FAC_MIN, FAC_MAX, BETA,
+} = DP;
 
 function denseRow(work: Float64Array, n: number, theta: number, dst: Float64Array, off: number): void {
   const r = 9 * n;
@@ -319,8 +313,10 @@ export const quadraticTestRhs: Rhs = (_t, y, dy) => {
 };
 
 // ---- raw-pointer twins (for the TS runtime behind the raw-export interface, src/wasm/ts-kernels.ts) --------
-import { rhs as committeeRhs, risk as committeeRisk, workLength as committeeWorkLength } from './committee.js';
+import { rhs as committeeRhs, risk as committeeRisk } from './committee.js';
+import { odeWorkF64 } from '../gen/committee_layout.js';
 import { meanfieldRhs, meanfieldRisk, meanfieldWorkF64 } from './meanfield.js';
+import type { KernelExports } from '../wasm/exports.gen.js';
 
 const HEADER = 16;
 
@@ -346,7 +342,7 @@ export function modelRhs(model: number, params: Float64Array): Rhs {
 
 /** The ode_* / meanfield_* raw exports implemented by the TS twins over a byte-addressed memory (pointers are byte
  *  offsets into mem.buffer, as in the Wasm module). Spread into tsKernels() to run the ODE engine without Wasm. */
-export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Record<string, (...a: number[]) => number | void> {
+export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Pick<KernelExports, 'ode_work_f64' | 'ode_euler' | 'ode_rk4' | 'ode_dopri5' | 'meanfield_work_f64' | 'meanfield_rhs' | 'meanfield_risk'> {
   const f64 = (p: number, n: number) => new Float64Array(mem.buffer, p, n);
   const paramsOf = (model: number, p: number) => f64(p, paramsLen(model, f64(p, HEADER)));
   const postOf = (model: number, params: Float64Array) => (model === 0 ? symmetriseQ(params[0]) : undefined);
@@ -357,7 +353,7 @@ export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Record<string, (...a:
       f64(pst, ODE_STATS_LEN + ns), postOf(model, params));
   };
   return {
-    ode_work_f64: (model, n, p, k) => 14 * n + (model === 1 ? meanfieldWorkF64(p, k) : model === 0 ? committeeWorkLength(p, k) : 0),
+    ode_work_f64: (model, n, p, k) => odeWorkF64(model, n, p, k),
     ode_euler: fixed(0),
     ode_rk4: fixed(1),
     ode_dopri5: (model, pp, py, n, t0, pt, ns, pout, rtol, atol, hmax, hmin, maxSteps, pw, pst) => {
@@ -366,11 +362,11 @@ export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Record<string, (...a:
         { rtol, atol, hmax, hmin, maxSteps, post: postOf(model, params) }, f64(pw, 14 * n), f64(pst, ODE_STATS_LEN));
     },
     meanfield_work_f64: (p, k) => meanfieldWorkF64(p, k),
-    meanfield_rhs: (pp, py, pdy) => {
+    meanfield_rhs: (pp, py, pdy, _work) => {
       const params = paramsOf(1, pp), n = params[0] * params[1] + params[0];
       meanfieldRhs(params, f64(py, n), f64(pdy, n));
     },
-    meanfield_risk: (pp, py) => {
+    meanfield_risk: (pp, py, _work) => {
       const params = paramsOf(1, pp);
       return meanfieldRisk(params, f64(py, params[0] * params[1] + params[0]));
     },

@@ -4,19 +4,12 @@
 // stream scheme SGD_RNG_SCHEME; this file also generates the ziggurat tables the kernels read.
 import { PAR } from '../committee/layout.js';
 import { RefStream, Xoshiro256ppBig, logPos } from './rng.js';
+import type { KernelExports } from '../wasm/exports.gen.js';
 
 export const SGD_RNG_SCHEME = 'learndyn-sgd-ziggurat256/v1';
-export const ZIG_N = 256;
-const ZX_OFF = 0;
-const ZF_OFF = 257;
-export const ZIG_TABLE_LEN = 514;
-const XBUF_OFF = 516;
-const xLen = (d: number) => (d + 2) & ~1;
-
-/** f64 slots of the sgd_run work buffer (same as the Wasm sgd_work_len). */
-export function sgdWorkLen(p: number, k: number, d: number): number {
-  return XBUF_OFF + xLen(d) + 2 * p + k + 8;
-}
+// Work layout (ZIG_N, table offsets, sgdWorkLen): codegen/contract.mjs → src/gen/sgd_layout.ts.
+import { ZIG_N, ZX_OFF, ZF_OFF, ZIG_TABLE_LEN, XBUF_OFF, sgdXLen as xLen, sgdWorkLen } from '../gen/sgd_layout.js';
+export { ZIG_N, ZIG_TABLE_LEN, sgdWorkLen };
 
 // ---------------------------------------------------------------- ziggurat tables (host data)
 const fz = (x: number) => Math.exp(-0.5 * x * x);
@@ -400,7 +393,8 @@ export function overlaps(
 
 /** Raw-export twins of the sgd kernels over a byte-addressed buffer (for the pure-TS runtime:
  *  src/wasm/ts-kernels.ts can spread these into its table). */
-export function sgdTwins(buffer: () => ArrayBuffer): Record<string, (...args: number[]) => number | void> {
+export function sgdTwins(buffer: () => ArrayBuffer): Pick<KernelExports, 'rng_long_jump' | 'rng_seed_streams' | 'sgd_exp_neg' | 'sgd_act' |
+  'teacher_orthonormal' | 'student_gaussian' | 'sgd_zig_fill' | 'sgd_run' | 'overlaps_f64'> {
   const f64 = (ptr: number, n: number) => new Float64Array(buffer(), ptr, n);
   const u32 = (ptr: number) => new Uint32Array(buffer(), ptr, 8);
   const refAt = (ptr: number) => RefStream.fromWords(u32(ptr));
@@ -417,11 +411,9 @@ export function sgdTwins(buffer: () => ArrayBuffer): Record<string, (...args: nu
       const seed = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
       for (let i = 0; i < count; i++) saveBig(states + 32 * i, RefStream.fromSeed(seed, first + i).state());
     },
-    sgd_work_len: (p, k, d) => sgdWorkLen(p, k, d),
-    sgd_zig_layers: () => ZIG_N,
     sgd_exp_neg: (x) => expNeg(x),
     sgd_act: (code, x) => actVal(code, x),
-    teacher_orthonormal: (state, Ws, k, d) => {
+    teacher_orthonormal: (state, Ws, k, d, _work) => {
       const r = refAt(state);
       const bad = teacherOrthonormal(r, f64(Ws, k * d), k, d);
       saveRef(state, r);

@@ -3,12 +3,12 @@
 // Why no @assemblyscript/loader: deprecated since AS 0.20, and its copy-in bindings cost 8x (engineering.md §3).
 import { Arena } from './arena.js';
 import { HostMemory, tsKernels } from './ts-kernels.js';
+import type { KernelExports } from './exports.gen.js';
+
+export type { KernelExports, KernelName } from './exports.gen.js';
 
 /** Wasm builds, plus 'ts': the plain-TS twins behind the same interface (no WebAssembly needed). */
 export type Variant = 'release' | 'threads' | 'scalar' | 'debug' | 'ts';
-
-/** Raw exports of the learndyn module: every kernel takes numbers (pointers as usize, counts as i32). */
-export type KernelExports = Record<string, (...args: number[]) => number>;
 
 export interface WasmRuntime {
   readonly variant: Variant;
@@ -121,9 +121,10 @@ export function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
 /** Instantiate a compiled module on a given memory (main thread or a worker). */
 export function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   const inst = new WebAssembly.Instance(mod, imports(memory));
-  const ex = inst.exports as unknown as KernelExports;
-  if (typeof ex._initialize === 'function') ex._initialize();
-  return ex;
+  const start = inst.exports._initialize;
+  if (typeof start === 'function') start();
+  // The interface is generated from the AS sources; test/wasm/boundary.test.ts checks it against the module.
+  return inst.exports as unknown as KernelExports;
 }
 
 export async function loadWasm(opts: LoadOptions = {}): Promise<WasmRuntime> {
