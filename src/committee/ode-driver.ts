@@ -2,9 +2,9 @@
 // grid (progress, PSD checks, resumable DOPRI5 state), risk of every saved state by the same closed
 // form the SGD uses (committee.md §3.3), statuses instead of NaN curves.
 import type { WasmRuntime } from '../wasm/runtime.js';
-import { eigh } from '../ref/eigh.js';
+import { minEigenvalue } from '../numerics/symeig.js';
 import { MODEL, ODE_STATUS } from './layout.js';
-import { dopri5, euler, newStats, rk4, symmetriseQ, type Rhs } from '../ref/ode.js';
+import { dopri5, euler, newStats, rk4, symmetriseQ, type Rhs } from '../numerics/ode.js';
 
 export type OdeStatus = 'Success' | 'Unstable' | 'NotConverged';
 
@@ -37,7 +37,7 @@ const CHUNK = 16;
 /** Smallest eigenvalue of the leading p×p block (Q) of a state row. */
 export function minEigenQ(row: Float64Array, p: number): number {
   const Q = row.slice(0, p * p);
-  return Math.min(...eigh(Q, p).values);
+  return minEigenvalue(Q, p);
 }
 
 const PSD_TOL = 1e-8;

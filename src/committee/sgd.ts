@@ -25,8 +25,9 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 import { WorkerPool, type Executor } from '../wasm/exec.js';
 import { gemmPtr } from '../linalg/index.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
-import { seedHalves, toSeed, RNG_SCHEME } from '../ref/rng.js';
-import { SGD_RNG_SCHEME, sgdWorkLen, zigguratTables, ZIG_TABLE_LEN } from '../ref/sgd.js';
+import { seedHalves, toSeed, RNG_SCHEME } from '../numerics/rng.js';
+import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
+import { sgdWorkLen, ZIG_TABLE_LEN } from '../gen/sgd_layout.js';
 import { ACT_CODE, PAR, paramsLength, stateLength, type Activation } from './layout.js';
 
 export type SgdStatus = 'Success' | 'Unstable' | 'Terminated';

@@ -14,7 +14,7 @@ import { ParameterError } from '../core/validate.js';
 import { runSgd, sgdMemoryBytes, summarizeSgd, type SgdResult } from './sgd.js';
 import { weightsFromOverlaps } from './init.js';
 import { agreement, classifyRegime, detectPlateaus, type Agreement, type PlateauReport, type RegimeReport } from './analysis.js';
-import { meanfieldParams } from '../ref/meanfield.js';
+import { meanfieldParams } from './meanfield-params.js';
 
 export interface CommitteeSolveOptions {
   runtime?: WasmRuntime;

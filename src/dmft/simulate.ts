@@ -23,9 +23,9 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 import { WorkerPool, type Executor } from '../wasm/exec.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
-import { RNG_SCHEME, seedHalves, toSeed } from '../ref/rng.js';
-import { DSIM_MAX_DEGREE, paramsBlock, DSIM_PAR_LEN } from '../ref/dmft_sim.js';
-import { dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
+import { RNG_SCHEME, seedHalves, toSeed } from '../numerics/rng.js';
+import { paramsBlock } from './sim-params.js';
+import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
 export type SimStatus = 'Success' | 'Unstable' | 'Terminated';

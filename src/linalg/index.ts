@@ -4,7 +4,9 @@
 // Layouts are row-major f64 throughout; see assembly/blas.ts, assembly/eigh.ts, assembly/kernel.ts.
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
-import { KMAP_KIND, type KmapKind } from '../ref/kmap.js';
+import { KMAP_KIND } from '../gen/kernel_layout.js';
+
+export type KmapKind = keyof typeof KMAP_KIND;
 
 type Arr = ArrayLike<number>;
 

@@ -158,8 +158,9 @@ export async function loadWasm(opts: LoadOptions = {}): Promise<WasmRuntime> {
   };
 }
 
-/** The pure-TS fallback runtime (feature detection found no WebAssembly, or asked for explicitly). */
-function tsRuntime(budget: number): WasmRuntime {
+/** The pure-TS fallback runtime (feature detection found no WebAssembly, or asked for explicitly). Synchronous:
+ *  synchronous solvers use it as their no-Wasm engine. */
+export function tsRuntime(budget = DEFAULT_BUDGET_BYTES): WasmRuntime {
   const memory = new HostMemory(16) as unknown as WebAssembly.Memory;
   const exports = tsKernels(memory as unknown as HostMemory);
   const arena = new Arena(memory, exports.heap_base(), budget);

@@ -5,11 +5,11 @@
 import { axpy, dot, gemm, gemmNt, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
 import { eigh, lanczos, tridiagSolve } from '../ref/eigh.js';
 import { kfun, kmap } from '../ref/kmap.js';
-import { RefStream, logPos } from '../ref/rng.js';
+import { RefStream, logPos } from '../numerics/rng.js';
 import { asin, erf, erfc, phi1 } from '../ref/special.js';
 import { I2, J2, I3, rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported } from '../ref/committee.js';
 import { dmftSymmInit, dmftSymmRun } from '../ref/dmft.js';
-import { reducedRows } from '../ref/dmft_reduced.js';
+import { fixedAlphaBarRows, reducedRows } from '../ref/dmft_reduced.js';
 import { dsigma, hval, sigma } from '../ref/dmft_sim.js';
 import { rawOdeTwins } from '../ref/ode.js';
 import { sgdTwins } from '../ref/sgd.js';
@@ -41,7 +41,6 @@ export const TWINLESS = {
   eigh_reduce_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   tql_cols_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   committee_I4: 'takes a Gauss–Hermite scratch pointer; its twin I4 is tested directly',
-  dmft_fixed_abar_rows: 'resumable row kernel; its TS twin fixedAlphaBarRun runs a whole solve (src/dmft/reduced.ts)',
   dsim_population: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
   dsim_net_run: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
   dsim_net_train_error: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
@@ -163,6 +162,11 @@ export function tsKernels(mem: HostMemory): KernelExports {
       const sqA = mode === 0 ? sq : 1;
       return reducedRows(mode, N, eta, g2, alpha, tau2, f64(hc, nc), f64(C, sq), f64(R, sq), f64(CA, sqA), f64(RA, sqA),
         f64(work, dmftReducedWorkF64(N)), f64(out, 4 * (N + 1)), n0, n1);
+    },
+    dmft_fixed_abar_rows: (N, eta, alphaBar, tau2, hc, nc, Cd, Co, CA, Rd, Ro, RA, _work, out, n0, n1) => {
+      const sq = (N + 1) * (N + 1);
+      return fixedAlphaBarRows(N, eta, alphaBar, tau2, f64(hc, nc), f64(Cd, sq), f64(Co, sq), f64(CA, sq), f64(Rd, sq), f64(Ro, sq),
+        f64(RA, sq), f64(out, 5 * (N + 1)), n0, n1);
     },
     dsim_sigma: (P, x) => sigma(dsimPar(P), x),
     dsim_dsigma: (P, x) => dsigma(dsimPar(P), x),

@@ -4,8 +4,10 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import { MODEL } from '../../src/committee/layout.js';
-import { gaussJacobiXi, meanfieldParams, meanfieldRhs, meanfieldRisk, type MeanfieldSpec } from '../../src/ref/meanfield.js';
-import * as O from '../../src/ref/ode.js';
+import { meanfieldRhs, meanfieldRisk } from '../../src/ref/meanfield.js';
+import { meanfieldParams, type MeanfieldSpec } from '../../src/committee/meanfield-params.js';
+import { gaussJacobiXi } from '../../src/numerics/quadrature.js';
+import * as O from '../../src/numerics/ode.js';
 import { wasmOde } from './ode-helpers.js';
 import { risk as committeeRisk } from '../../src/ref/committee.js';
 
