@@ -7,7 +7,7 @@
 // Run: node --import tsx bench/committee-ode.bench.ts [--quick]
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { rhs as rhsTs, risk as riskTs } from '../src/ref/committee.js';
-import * as O from '../src/ref/ode.js';
+import * as O from '../src/numerics/ode.js';
 
 const quick = process.argv.includes('--quick');
 const MODEL_COMMITTEE = 0;

@@ -6,7 +6,7 @@
 import { Bench } from 'tinybench';
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { WorkerPool } from '../src/wasm/exec.js';
-import { RefStream, seedHalves } from '../src/ref/rng.js';
+import { RefStream, seedHalves } from '../src/numerics/rng.js';
 import { ZigStream, sgdRun, sgdWorkLen, studentGaussian, teacherOrthonormal, zigguratTables, ZIG_TABLE_LEN } from '../src/ref/sgd.js';
 import { PAR, paramsLength } from '../src/committee/layout.js';
 
