@@ -26,7 +26,7 @@
 // Λ_g = (1+Q̄_ii)(1+Q̄_jj) − C(z_g)², symmetric in (i, j): cost p²/2 · nGJ square roots per RHS.
 // √(q_i q_j) uses max(q, 0) (a q driven slightly negative by a step stays finite).
 import {
-  PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_DIM, PAR_GJ_NODES, PAR_HEADER, ACT_QUADRATIC, meanfieldWorkF64,
+  PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_DIM, PAR_GJ_NODES, PAR_HEADER, ACT_QUADRATIC, meanfieldWorkF64, meanfieldPinvOffset, meanfieldZOffset,
 } from "./gen/committee_layout";
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -40,8 +40,8 @@ export function meanfield_work_f64(p: i32, k: i32): i32 {
 }
 
 /** Offsets (f64 entries) of the params tail. */
-@inline function offPinv(k: i32): i32 { return PAR_HEADER + k * k + k; }
-@inline function offZ(k: i32): i32 { return PAR_HEADER + 2 * k * k + k; }
+@inline function offPinv(k: i32): i32 { return meanfieldPinvOffset(k); }
+@inline function offZ(k: i32): i32 { return meanfieldZOffset(k); }
 
 /** T = M P⁻¹ (p×k), A_ii = (M P⁻¹ Mᵀ)_ii, Qd_i = A_ii + q_i. */
 function prepare(params: usize, y: usize, p: i32, k: i32, T: usize, Aii: usize, Qd: usize): void {

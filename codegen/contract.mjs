@@ -56,6 +56,9 @@ export const groups = {
     ],
     functions: [
       { name: 'paramsLength', params: ['k'], doc: 'f64 length of the committee params block.', body: 'return @PAR.HEADER + k * k + k;' },
+      { name: 'meanfieldPinvOffset', params: ['k'], doc: 'Mean-field params block: offset of P⁻¹ (k×k), after the header, P and a*.', body: 'return @PAR.HEADER + k * k + k;' },
+      { name: 'meanfieldZOffset', params: ['k'], doc: 'Mean-field params block: offset of the Gauss–Jacobi nodes z (GJ_NODES), followed by the weights w (GJ_NODES).', body: 'return @PAR.HEADER + 2 * k * k + k;' },
+      { name: 'meanfieldParamsLength', params: ['k', 'ng'], doc: 'f64 length of the mean-field params block with ng Gauss–Jacobi nodes.', body: 'return meanfieldZOffset(k) + 2 * ng;' },
       { name: 'committeeWorkF64', params: ['p', 'k'], doc: 'f64 work of committee_rhs / committee_risk: Ω (N²) | w, 1+Ω_cc, s, A·r, B·r, r (6N) | scratch (N + 16) | g (p·N) | μ, ν (2p) | H (p²) | relu cache | pad; N = p + k.', body: 'const n = p + k;\nreturn n * n + 7 * n + 16 + p * n + 2 * p + p * p + RELU_SLOTS + 8;' },
       { name: 'meanfieldWorkF64', params: ['p', 'k'], doc: 'f64 work of meanfield_rhs / meanfield_risk.', body: 'return p * k + 2 * p + 4 * k * k + 8;' },
       { name: 'odeWorkF64', params: ['model', 'n', 'p', 'k'], doc: 'f64 work of the integrators: 14 state vectors (DOPRI5 stages, ynew, ystage, 5 dense rows), then the model\'s work.', body: 'let mw = 0;\nif (model == @MODEL.meanfield) mw = meanfieldWorkF64(p, k);\nelse if (model == @MODEL.committee) mw = committeeWorkF64(p, k);\nreturn 14 * n + mw;' },

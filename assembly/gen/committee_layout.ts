@@ -63,6 +63,21 @@ export function paramsLength(k: i32): i32 {
   return PAR_HEADER + k * k + k;
 }
 
+/** Mean-field params block: offset of P⁻¹ (k×k), after the header, P and a*. */
+export function meanfieldPinvOffset(k: i32): i32 {
+  return PAR_HEADER + k * k + k;
+}
+
+/** Mean-field params block: offset of the Gauss–Jacobi nodes z (GJ_NODES), followed by the weights w (GJ_NODES). */
+export function meanfieldZOffset(k: i32): i32 {
+  return PAR_HEADER + 2 * k * k + k;
+}
+
+/** f64 length of the mean-field params block with ng Gauss–Jacobi nodes. */
+export function meanfieldParamsLength(k: i32, ng: i32): i32 {
+  return meanfieldZOffset(k) + 2 * ng;
+}
+
 /** f64 work of committee_rhs / committee_risk: Ω (N²) | w, 1+Ω_cc, s, A·r, B·r, r (6N) | scratch (N + 16) | g (p·N) | μ, ν (2p) | H (p²) | relu cache | pad; N = p + k. */
 export function committeeWorkF64(p: i32, k: i32): i32 {
   const n = p + k;

@@ -3,7 +3,7 @@
 // this module re-exports them with the host-only helpers.
 export {
   PAR, VAR_CODE, ACT_CODE, MODEL, ODE_STATUS, ODE_ST, ODE_STATS_LEN,
-  paramsLength, committeeWorkF64, meanfieldWorkF64, odeWorkF64,
+  paramsLength, meanfieldPinvOffset, meanfieldZOffset, meanfieldParamsLength, committeeWorkF64, meanfieldWorkF64, odeWorkF64,
 } from '../gen/committee_layout.js';
 import { VAR_CODE, ACT_CODE } from '../gen/committee_layout.js';
 

@@ -1,6 +1,6 @@
 // The params block of the mean-field model (committee.md §5) for the Wasm kernel and its twin: the committee
 // header, P, a*, then P⁻¹ and the Gauss–Jacobi nodes/weights of the law of Ξ_jl (layout: assembly/meanfield.ts).
-import { PAR, VAR_CODE, ACT_CODE, type VarTerms } from './layout.js';
+import { PAR, VAR_CODE, ACT_CODE, meanfieldParamsLength, meanfieldPinvOffset, meanfieldZOffset, type VarTerms } from './layout.js';
 import { invert } from '../numerics/dense.js';
 import { gaussJacobiXi } from '../numerics/quadrature.js';
 
@@ -30,7 +30,7 @@ export function meanfieldParams(spec: MeanfieldSpec): Float64Array {
   const erf = spec.activation === 'erf';
   const gj = erf && d > 0 ? gaussJacobiXi(d, k, spec.nodes ?? 24) : { z: new Float64Array(0), w: new Float64Array(0) };
   const ng = gj.z.length;
-  const out = new Float64Array(PAR.HEADER + 2 * k * k + k + 2 * ng);
+  const out = new Float64Array(meanfieldParamsLength(k, ng));
   out[PAR.P] = p;
   out[PAR.K] = k;
   out[PAR.GAMMA_OVER_P] = spec.gammaOverP ?? 0;
@@ -42,8 +42,8 @@ export function meanfieldParams(spec: MeanfieldSpec): Float64Array {
   out[PAR.GJ_NODES] = ng;
   out.set(Array.from(P), PAR.HEADER);
   out.set(Array.from(aStar), PAR.HEADER + k * k);
-  out.set(invert(P, k), PAR.HEADER + k * k + k);
-  out.set(gj.z, PAR.HEADER + 2 * k * k + k);
-  out.set(gj.w, PAR.HEADER + 2 * k * k + k + ng);
+  out.set(invert(P, k), meanfieldPinvOffset(k));
+  out.set(gj.z, meanfieldZOffset(k));
+  out.set(gj.w, meanfieldZOffset(k) + ng);
   return out;
 }

@@ -75,6 +75,21 @@ export function paramsLength(k: number): number {
   return PAR.HEADER + k * k + k;
 }
 
+/** Mean-field params block: offset of P⁻¹ (k×k), after the header, P and a*. */
+export function meanfieldPinvOffset(k: number): number {
+  return PAR.HEADER + k * k + k;
+}
+
+/** Mean-field params block: offset of the Gauss–Jacobi nodes z (GJ_NODES), followed by the weights w (GJ_NODES). */
+export function meanfieldZOffset(k: number): number {
+  return PAR.HEADER + 2 * k * k + k;
+}
+
+/** f64 length of the mean-field params block with ng Gauss–Jacobi nodes. */
+export function meanfieldParamsLength(k: number, ng: number): number {
+  return meanfieldZOffset(k) + 2 * ng;
+}
+
 /** f64 work of committee_rhs / committee_risk: Ω (N²) | w, 1+Ω_cc, s, A·r, B·r, r (6N) | scratch (N + 16) | g (p·N) | μ, ν (2p) | H (p²) | relu cache | pad; N = p + k. */
 export function committeeWorkF64(p: number, k: number): number {
   const n = p + k;

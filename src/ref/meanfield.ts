@@ -1,7 +1,7 @@
 // Plain-TS twin of assembly/meanfield.ts (committee.md §5): mean-field (M, q) ODE for σ = σ* ∈ {erf(x/√2), x²}.
 // The params block it reads is built by src/committee/meanfield-params.ts. Formulas and layout: see the header
 // of assembly/meanfield.ts.
-import { ACT_CODE, PAR } from '../committee/layout.js';
+import { ACT_CODE, PAR, meanfieldPinvOffset, meanfieldZOffset } from '../committee/layout.js';
 
 const TWO_PI = 2 / Math.PI;
 const clip1 = (x: number) => (x > 1 ? 1 : x < -1 ? -1 : x);
@@ -70,7 +70,7 @@ export function meanfieldRhs(params: Float64Array, y: ArrayLike<number>, dy: Flo
     return;
   }
   const ng = d === 0 ? 0 : params[PAR.GJ_NODES];
-  const zo = PAR.HEADER + 2 * k * k + k;
+  const zo = meanfieldZOffset(k);
   const Z = params.subarray(zo, zo + ng), W = params.subarray(zo + ng, zo + 2 * ng);
   for (let i = 0; i < p; i++) {
     const a1 = 1 + Qd[i], qi = q(i);
@@ -131,7 +131,7 @@ export function meanfieldRisk(params: Float64Array, y: ArrayLike<number>): numbe
   const d = params[PAR.DIM];
   const P = params.subarray(PAR.HEADER, PAR.HEADER + k * k);
   const aStar = params.subarray(PAR.HEADER + k * k, PAR.HEADER + k * k + k);
-  const Pinv = params.subarray(PAR.HEADER + k * k + k, PAR.HEADER + 2 * k * k + k);
+  const Pinv = params.subarray(meanfieldPinvOffset(k), meanfieldZOffset(k));
   const q = (i: number) => y[p * k + i];
   const { T, Aii, Qd } = prepare(params, y, p, k);
   if (params[PAR.ACT] === ACT_CODE.quadratic) {
@@ -166,7 +166,7 @@ export function meanfieldRisk(params: Float64Array, y: ArrayLike<number>): numbe
     return eps;
   }
   const ng = d === 0 ? 0 : params[PAR.GJ_NODES];
-  const zo = PAR.HEADER + 2 * k * k + k;
+  const zo = meanfieldZOffset(k);
   const Z = params.subarray(zo, zo + ng), W = params.subarray(zo + ng, zo + 2 * ng);
   let ss = 0, st = 0, tt = 0;
   for (let r = 0; r < k; r++)

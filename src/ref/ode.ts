@@ -2,28 +2,28 @@
 // interface (src/wasm/ts-kernels.ts). The integrators themselves are host numerics: src/numerics/ode.ts.
 import { ODE_STATS_LEN, dopri5, fixedDriver, linearRhs, quadraticTestRhs, symmetriseQ, type Rhs } from '../numerics/ode.js';
 import { rhs as committeeRhs, risk as committeeRisk } from './committee.js';
-import { odeWorkF64 } from '../gen/committee_layout.js';
+import { MODEL, PAR, meanfieldParamsLength, odeWorkF64, paramsLength } from '../gen/committee_layout.js';
 import { meanfieldRhs, meanfieldRisk, meanfieldWorkF64 } from './meanfield.js';
 import type { KernelExports } from '../wasm/exports.gen.js';
 
-const HEADER = 16;
+const HEADER = PAR.HEADER;
 
 /** Length (f64) of a params block of the given model, read from its header. */
 function paramsLen(model: number, h: Float64Array): number {
-  const p = h[0], k = h[1];
-  if (model === 0) return HEADER + k * k + k;
-  if (model === 1) return HEADER + 2 * k * k + k + 2 * h[10];
-  if (model === 2) return HEADER + p * p;
+  const p = h[PAR.P], k = h[PAR.K];
+  if (model === MODEL.committee) return paramsLength(k);
+  if (model === MODEL.meanfield) return meanfieldParamsLength(k, h[PAR.GJ_NODES]);
+  if (model === MODEL.linearTest) return HEADER + p * p; // params[0] = n, A (n×n) after the header
   return HEADER;
 }
 
 /** RHS callback of a model code over a params copy (0 committee, 1 mean-field, 2 linear test, 3 quadratic test). */
 export function modelRhs(model: number, params: Float64Array): Rhs {
   switch (model) {
-    case 0: return (_t, y, dy) => committeeRhs(params, y, dy);
-    case 1: return (_t, y, dy) => meanfieldRhs(params, y, dy);
-    case 2: return linearRhs(params.subarray(HEADER), params[0]);
-    case 3: return quadraticTestRhs;
+    case MODEL.committee: return (_t, y, dy) => committeeRhs(params, y, dy);
+    case MODEL.meanfield: return (_t, y, dy) => meanfieldRhs(params, y, dy);
+    case MODEL.linearTest: return linearRhs(params.subarray(HEADER), params[0]);
+    case MODEL.quadraticTest: return quadraticTestRhs;
     default: return (_t, _y, dy) => dy.fill(NaN);
   }
 }
@@ -33,7 +33,7 @@ export function modelRhs(model: number, params: Float64Array): Rhs {
 export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Pick<KernelExports, 'ode_work_f64' | 'ode_euler' | 'ode_rk4' | 'ode_dopri5' | 'meanfield_work_f64' | 'meanfield_rhs' | 'meanfield_risk'> {
   const f64 = (p: number, n: number) => new Float64Array(mem.buffer, p, n);
   const paramsOf = (model: number, p: number) => f64(p, paramsLen(model, f64(p, HEADER)));
-  const postOf = (model: number, params: Float64Array) => (model === 0 ? symmetriseQ(params[0]) : undefined);
+  const postOf = (model: number, params: Float64Array) => (model === MODEL.committee ? symmetriseQ(params[PAR.P]) : undefined);
   const fixed = (method: 0 | 1) => (model: number, pp: number, py: number, n: number, t0: number, dt: number, pt: number,
     ns: number, pout: number, pw: number, pst: number) => {
     const params = paramsOf(model, pp);

@@ -9,7 +9,7 @@ import { wasmOde } from './ode-helpers.js';
 import { meanfieldParams } from '../../src/committee/meanfield-params.js';
 import { rhs as committeeRhsTs, risk as committeeRiskTs } from '../../src/ref/committee.js';
 
-const MODEL_QUADRATIC_TEST = 3;
+const MODEL_QUADRATIC_TEST = MODEL.quadraticTest;
 
 /** Deterministic uniform(−1, 1) stream. */
 function rng(seed: number): () => number {
