@@ -1,7 +1,7 @@
 // Raw-pointer twins of assembly/ode.ts and the model RHS kernels, for the TS runtime behind the raw-export
 // interface (src/wasm/ts-kernels.ts). The integrators themselves are host numerics: src/numerics/ode.ts.
 import { ODE_STATS_LEN, dopri5, fixedDriver, linearRhs, quadraticTestRhs, symmetriseQ, type Rhs } from '../numerics/ode.js';
-import { rhs as committeeRhs, risk as committeeRisk } from './committee.js';
+import { rhs as committeeRhs } from './committee.js';
 import { MODEL, PAR, meanfieldParamsLength, odeWorkF64, paramsLength } from '../gen/committee_layout.js';
 import { meanfieldRhs, meanfieldRisk, meanfieldWorkF64 } from './meanfield.js';
 import type { KernelExports } from '../wasm/exports.gen.js';

@@ -7,7 +7,7 @@ import { RefStream, Xoshiro256ppBig, logPos } from '../numerics/rng.js';
 import type { KernelExports } from '../wasm/exports.gen.js';
 
 // Work layout (ZIG_N, table offsets, sgdWorkLen): codegen/contract.mjs → src/gen/sgd_layout.ts.
-import { ZIG_N, ZX_OFF, ZF_OFF, ZIG_TABLE_LEN, XBUF_OFF, sgdXLen as xLen, sgdWorkLen } from '../gen/sgd_layout.js';
+import { ZIG_N, ZX_OFF, ZF_OFF, ZIG_TABLE_LEN, XBUF_OFF, sgdWorkLen } from '../gen/sgd_layout.js';
 import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
 export { ZIG_N, ZIG_TABLE_LEN, sgdWorkLen, SGD_RNG_SCHEME, zigguratTables };
 

@@ -37,7 +37,7 @@ export const TWINLESS = {
   tridiag_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   apply_q_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   tql_first_f64: 'building block of the Wasm eigensolver; its twin tqlFirst is tested directly',
-  tql_rows_f64: 'building block of the Wasm eigensolver (unused by src/; see the merge note in the boundary test)',
+  tql_rows_f64: 'used nowhere; kept only because assembly/eigh.ts is being changed on another branch (delete at merge if still unused)',
   eigh_reduce_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   tql_cols_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   committee_I4: 'takes a Gauss–Hermite scratch pointer; its twin I4 is tested directly',
