@@ -1,7 +1,7 @@
 // Committee-machine ODE kernels (committee.md §3–§4): Gaussian integrals I2, J2, I3, I4 in closed form
 // and the right-hand side of the Saad–Solla ODEs S10–S12 via the linear decomposition S14.
 //
-// Layout (committee_layout.ts): params = [16 header slots | P (k×k) | a* (k)];
+// Layout (gen/committee_layout.ts): params = [16 header slots | P (k×k) | a* (k)];
 // state y = [Q (p×p, full) | M (p×k) | a (p) if trained]. Fields: c = 0..p−1 students (λ_c), c = p..p+k−1
 // teachers (λ*_{c−p}); Ω (N×N, N = p + k) is their covariance [[Q, M], [Mᵀ, P]].
 // E* = Σ_c w_c σ_c(field_c), w_c = −a_c/p (students, σ), +a*_r/k (teachers, σ*).

@@ -1,7 +1,7 @@
 // Mean-field (large-p) reduced ODE of the committee machine (committee.md §5, S25–S27), state y = [M (p×k), q (p)],
 // q_i = Q^⊥_ii. Students have fixed a_i = 1; activations σ = σ* ∈ {erf(x/√2) (code 0), x² (code 2)}.
 //
-// Params (f64): the committee header (committee_layout.ts) with
+// Params (f64): the committee header (gen/committee_layout.ts) with
 //   [0] p  [1] k  [2] γ/p  [3] Δ  [4] varTerms  [5] activation  [9] d (0 → d = ∞: high-d mean field, Ξ = I)
 //   [10] nGJ (Ξ-average nodes)
 // then P (k×k), a* (k), and the mean-field tail (filled by the host, src/ref/meanfield.ts meanfieldParams):

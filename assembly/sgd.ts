@@ -384,7 +384,7 @@ export function sgd_zig_fill(state: usize, work: usize, out: usize, n: i32): voi
 
 /** Run `nsteps` one-pass SGD steps (committee.md §8.5, S5–S7) in place on W (p×d), and on a (p)
  *  if the params block says the second layer is trained. p, k, γ/p, Δ, activations and the train
- *  flag come from the params block (committee_layout.ts); a* is at `astar` (k entries, normally
+ *  flag come from the params block (gen/committee_layout.ts); a* is at `astar` (k entries, normally
  *  params + 8·(16 + k²)). `a` must hold p entries even when not trained (normally 1).
  *  Per step, with x = the d ziggurat normals and ξ the (d+1)-th:
  *    λ = Wx/√d, λ* = W*x/√d  (dots in the fixed order, then × 1/√d)
@@ -473,7 +473,7 @@ export function sgd_run(
   return 0;
 }
 
-/** Committee state of the weights (layout: committee_layout.ts): out = [Q (p×p) = WWᵀ/d,
+/** Committee state of the weights (layout: gen/committee_layout.ts): out = [Q (p×p) = WWᵀ/d,
  *  M (p×k) = WW*ᵀ/d, a (p) if trainA != 0]. Dots in the fixed order, then ÷ d; Q is computed for
  *  j ≥ i and mirrored (exactly symmetric). */
 export function overlaps_f64(W: usize, Wstar: usize, a: usize, p: i32, k: i32, d: i32, trainA: i32, out: usize): void {

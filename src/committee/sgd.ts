@@ -8,7 +8,7 @@
 // recorded after ν_s = round(t_s · p · d / γ) = round(t_s · d / (γ/p)) steps; the result reports
 // the actual times ν_s γ/(pd) next to the requested ones.
 //
-// SEEDING SCHEME "learndyn-sgd-ziggurat256/v1" over RNG_SCHEME (src/ref/rng.ts) for a user seed s:
+// SEEDING SCHEME "learndyn-sgd-ziggurat256/v1" over RNG_SCHEME (src/numerics/rng.ts) for a user seed s:
 //   teacher  : the state of (s, stream 0) advanced by one xoshiro long_jump (2^192 steps: disjoint
 //              from every replicate stream), then teacher_orthonormal (k·d polar normals, MGS ×2,
 //              rows × √d). ONE teacher per run, shared by all replicates: the paper runs one SGD

@@ -70,7 +70,7 @@ export interface CommitteeSolution {
 const matrix = (v: ArrayLike<number>, off: number, rows: number, cols: number) =>
   Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => v[off + i * cols + j]));
 
-/** Params block of the layout (committee_layout.ts) for a problem and its teacher (P, a*). */
+/** Params block of the layout (src/committee/layout.ts) for a problem and its teacher (P, a*). */
 export function buildParams(p: CommitteeProblem, P: ArrayLike<number>, aStar: ArrayLike<number>): Float64Array {
   const out = new Float64Array(paramsLength(p.k));
   out[PAR.P] = p.p;

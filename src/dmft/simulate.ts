@@ -9,7 +9,7 @@
 // TIME (§3). Network: one step with learning rate lr on the (1/2|S|)-normalised batch loss
 // advances t by Δt = lr·d/n. Gaussian model: the step carries the n/d factor, Δt = η_GD = lr.
 //
-// SEEDING SCHEME "learndyn-dmft-sim/v1" over RNG_SCHEME (src/ref/rng.ts), user seed s, replicate r:
+// SEEDING SCHEME "learndyn-dmft-sim/v1" over RNG_SCHEME (src/numerics/rng.ts), user seed s, replicate r:
 //   data stream  = stream r of s, polar normals (rng_fill_normal) drawn in this order:
 //                  u (d; normalised), W0 (m·d; rows normalised), then the network's X (n·d) or the
 //                  Gaussian model's J^{(1)} (n·d), J^{(2)} (n·d²), J^{(3)} (n·d³) for the degrees

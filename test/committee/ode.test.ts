@@ -1,4 +1,4 @@
-// Integrators (assembly/ode.ts, src/ref/ode.ts): observed orders, dense output, resumable chunks, failure
+// Integrators (assembly/ode.ts, src/numerics/ode.ts): observed orders, dense output, resumable chunks, failure
 // statuses, Wasm vs TS twin; committee-model checks (committee.md §9 (d), (e), §8.3) once committee_rhs exists.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
