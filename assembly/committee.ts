@@ -1,7 +1,7 @@
 // Committee-machine ODE kernels (committee.md §3–§4): Gaussian integrals I2, J2, I3, I4 in closed form
 // and the right-hand side of the Saad–Solla ODEs S10–S12 via the linear decomposition S14.
 //
-// Layout (committee_layout.ts): params = [16 header slots | P (k×k) | a* (k)];
+// Layout (gen/committee_layout.ts): params = [16 header slots | P (k×k) | a* (k)];
 // state y = [Q (p×p, full) | M (p×k) | a (p) if trained]. Fields: c = 0..p−1 students (λ_c), c = p..p+k−1
 // teachers (λ*_{c−p}); Ω (N×N, N = p + k) is their covariance [[Q, M], [Mᵀ, P]].
 // E* = Σ_c w_c σ_c(field_c), w_c = −a_c/p (students, σ), +a*_r/k (teachers, σ*).
@@ -30,8 +30,8 @@
 // weights: Σ_c w_c I3(j,l,c) = 2(Ω_jl tr SΩ + 2(ΩSΩ)_jl), S23 for the variance).
 import {
   PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_TACT, PAR_TRAIN_A, PAR_GH_NODES, PAR_HEADER,
-  VAR_NONE, VAR_NOISE, VAR_FULL, ACT_ERF, ACT_LINEAR, ACT_QUADRATIC, ACT_RELU,
-} from "./committee_layout";
+  VAR_NONE, VAR_NOISE, VAR_FULL, ACT_ERF, ACT_LINEAR, ACT_QUADRATIC, ACT_RELU, RELU_SLOTS, committeeWorkF64,
+} from "./gen/committee_layout";
 import { asin } from "./special";
 import { asin_v } from "./committee_simd";
 
@@ -48,7 +48,7 @@ const GH_SLOTS: i32 = 2 + 2 * GH_MAX;
 const GL_N: i32 = 24;
 const GL_OFF: i32 = GH_SLOTS;
 const LV_OFF: i32 = GL_OFF + 2 + 2 * GL_N;
-const RELU_SLOTS: i32 = LV_OFF + 48 + 4;
+// LV_OFF + 48 + 4 = RELU_SLOTS (gen/committee_layout.ts), the region committeeWorkF64 reserves.
 const GL_MARKER: f64 = 5.5e6;
 const TINY: f64 = 1e-13;
 
@@ -417,9 +417,7 @@ function reluI4Exact(cin: usize, sw: usize): f64 {
 
 /** Workspace (f64 count) for committee_rhs / committee_risk. */
 export function committee_work_f64(p: i32, k: i32): i32 {
-  const n = p + k;
-  // Ω (N²) | w, 1+Ω_cc, s, A·r, B·r, r (6N) | scratch (N + 16) | g (p·N) | μ, ν (2p) | H (p²) | GH cache | pad
-  return n * n + 7 * n + 16 + p * n + 2 * p + p * p + RELU_SLOTS + 8;
+  return committeeWorkF64(p, k);
 }
 
 /** 0 ok, 1 unsupported activation pair (rhs), 2 bad code, 3 bad sizes. */

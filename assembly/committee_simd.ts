@@ -1,5 +1,5 @@
 // SIMD helpers of the committee kernels (not re-exported: the scalar build never references them).
-import { PIO2_HI, PIO2_LO, PS0, PS1, PS2, PS3, PS4, PS5, QS1, QS2, QS3, QS4 } from "./special";
+import { PIO2_HI, PIO2_LO, PS0, PS1, PS2, PS3, PS4, PS5, QS1, QS2, QS3, QS4 } from "./special_consts";
 
 /** Two-lane arcsin (same rational as special.asin, both branches selected, no hi/lo split: <= ~2 ulp).
  *  The argument must lie in [−1, 1] (clip first). */

@@ -1,6 +1,6 @@
 // SymmDMFT (dmft.md §5) on the reference grid of §6 (steps 1–8 with the [P-corr] corrections (i)–(iii)),
 // explicit Euler or the semi-implicit (IMEX) variant of §10.3 option 2. One exported call advances many
-// rows; the host owns every byte (layout below, mirrored in src/dmft/symm.ts). Storage: all six two-time arrays
+// rows; the host owns every byte (layout below, from codegen/contract.mjs: assembly/gen/dmft_layout.ts). Storage: all six two-time arrays
 // C_d, C_o, C_A (symmetric) and R_d, R_o, R_A (causal) are lower triangles, row-major, row n at offset
 // n(n+1)/2 with n+1 entries (diagonal stored: R_x[n][n] = 0, R_A[n][n] = 1/η). The symmetric products
 // Σ_s C[l][s]·M[s] are symv sweeps reading each stored entry once: half the traffic of §10.2's full squares.
@@ -10,8 +10,11 @@
 //  0 S  1 m  2 K=ᾱ/m  3 τ²  4 ‖φ‖²  5 η  6 frozen a  7 spherical  8 imex  9 nh  10 nφ  11 h coeffs  12 φ̂ coeffs
 //  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 ν  22 e_tr  23 e_ts  24 φ̂(v_l)  25 work (16·S)
 import { dot_f64 } from "./blas";
-
-export const DMFT_PAR_LEN: i32 = 26;
+import {
+  DMFT_S, DMFT_M, DMFT_K, DMFT_TAU2, DMFT_PHI2, DMFT_ETA, DMFT_FROZEN, DMFT_SPHERICAL, DMFT_IMEX, DMFT_NH, DMFT_NPH,
+  DMFT_HC, DMFT_PHC, DMFT_CD, DMFT_CO, DMFT_CA, DMFT_RD, DMFT_RO, DMFT_RA, DMFT_A, DMFT_V, DMFT_NU, DMFT_ETR, DMFT_ETS,
+  DMFT_PHV, DMFT_WORK,
+} from "./gen/dmft_layout";
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -155,22 +158,21 @@ function dot4axpy22(xd: usize, xo: usize, md: usize, mo: usize, yd: usize, yo: u
 }
 
 /** Work length in f64 per unit S (the host allocates 14·S). */
-export function dmft_symm_work_rows(): i32 { return 16; }
 
 /** One step n of §6: rows n of Σ, R_A, C_A, observables at t_n, ν_n, then a, v, C, R at n+1.
  *  All six two-time arrays are lower triangles; the symmetric C·M products are symv sweeps that read each
  *  stored entry once (a dot into entry r and an axpy into entries l < r per row r).
  *  Returns 1 if everything it wrote is finite, 0 otherwise. */
 function step(par: usize, n: i32): i32 {
-  const S = <i32>P(par, 0);
-  const m = P(par, 1), K = P(par, 2), tau2 = P(par, 3), phi2 = P(par, 4), eta = P(par, 5);
-  const frozen = P(par, 6) != 0, spherical = P(par, 7) != 0, imex = P(par, 8) != 0;
-  const nh = <i32>P(par, 9), nph = <i32>P(par, 10);
-  const hc = PP(par, 11), phc = PP(par, 12);
-  const Cd = PP(par, 13), Co = PP(par, 14), CA = PP(par, 15);
-  const Rd = PP(par, 16), Ro = PP(par, 17), RA = PP(par, 18);
-  const A = PP(par, 19), V = PP(par, 20), NU = PP(par, 21), ETR = PP(par, 22), ETS = PP(par, 23), PHV = PP(par, 24);
-  const W = PP(par, 25);
+  const S = <i32>P(par, DMFT_S);
+  const m = P(par, DMFT_M), K = P(par, DMFT_K), tau2 = P(par, DMFT_TAU2), phi2 = P(par, DMFT_PHI2), eta = P(par, DMFT_ETA);
+  const frozen = P(par, DMFT_FROZEN) != 0, spherical = P(par, DMFT_SPHERICAL) != 0, imex = P(par, DMFT_IMEX) != 0;
+  const nh = <i32>P(par, DMFT_NH), nph = <i32>P(par, DMFT_NPH);
+  const hc = PP(par, DMFT_HC), phc = PP(par, DMFT_PHC);
+  const Cd = PP(par, DMFT_CD), Co = PP(par, DMFT_CO), CA = PP(par, DMFT_CA);
+  const Rd = PP(par, DMFT_RD), Ro = PP(par, DMFT_RO), RA = PP(par, DMFT_RA);
+  const A = PP(par, DMFT_A), V = PP(par, DMFT_V), NU = PP(par, DMFT_NU), ETR = PP(par, DMFT_ETR), ETS = PP(par, DMFT_ETS), PHV = PP(par, DMFT_PHV);
+  const W = PP(par, DMFT_WORK);
   const S8 = <usize>S << 3;
   const SigC = W, SigR = W + S8, Hd = W + 2 * S8, Ho = W + 3 * S8, H1d = W + 4 * S8, H1o = W + 5 * S8;
   const H2d = W + 6 * S8, H2o = W + 7 * S8, MRd = W + 8 * S8, MRo = W + 9 * S8, MCd = W + 10 * S8, MCo = W + 11 * S8;
@@ -364,15 +366,15 @@ function step(par: usize, n: i32): i32 {
 
 /** Initial row: a_0, v_0 = 0, C_d[0][0] = 1, C_o[0][0] = 0, R[0][0] = 0, φ̂(v_0). */
 export function dmft_symm_init(par: usize, a0: f64): void {
-  const A = PP(par, 19), V = PP(par, 20), PHV = PP(par, 24);
+  const A = PP(par, DMFT_A), V = PP(par, DMFT_V), PHV = PP(par, DMFT_PHV);
   st(A, 0, a0);
   st(V, 0, 0.0);
-  series(PP(par, 12), <i32>P(par, 10), 0.0);
+  series(PP(par, DMFT_PHC), <i32>P(par, DMFT_NPH), 0.0);
   st(PHV, 0, g0);
-  st(PP(par, 13), 0, 1.0);
-  st(PP(par, 14), 0, 0.0);
-  st(PP(par, 16), 0, 0.0);
-  st(PP(par, 17), 0, 0.0);
+  st(PP(par, DMFT_CD), 0, 1.0);
+  st(PP(par, DMFT_CO), 0, 0.0);
+  st(PP(par, DMFT_RD), 0, 0.0);
+  st(PP(par, DMFT_RO), 0, 0.0);
 }
 
 /** Advance steps n0..n1−1 (step n writes the observables of row n and the state of row n+1).

@@ -20,6 +20,7 @@
 //   [e_tr (mode 0; 0 in mode 1), ν_n, E_n (mode 1) or I_n = η Σ_s R_A[n][s] (mode 0), C[n][0]].
 // dmft_reduced_rows processes rows n0..n1−1 (row N: observables only). Returns n1, or the first row whose
 // observables are not finite (the state past it is garbage).
+// work sizes: dmftReducedWorkF64 / dmftFixedAbarWorkF64 in assembly/gen/dmft_layout.ts (codegen/contract.mjs).
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -70,10 +71,6 @@ function volterraRow(RA: usize, RAn: usize, SC: usize, SR: usize, P: usize, n: i
 }
 
 /** Work length (f64 entries) of dmft_reduced_rows for N steps. */
-export function dmft_reduced_work_f64(N: i32): i32 {
-  return 9 * (N + 1);
-}
-
 export function dmft_reduced_rows(
   mode: i32, N: i32, eta: f64, g2: f64, alpha: f64, tau2: f64,
   hc: usize, nc: i32, C: usize, R: usize, CA: usize, RA: usize, work: usize, out: usize, n0: i32, n1: i32,
@@ -176,10 +173,6 @@ export function dmft_reduced_rows(
 // fixedAlphaBarRun (src/ref/dmft_reduced.ts, the TS twin). Six (N+1)² arrays Cd, Co, CA (full mirrored squares),
 // Rd, Ro, RA (lower triangles); work: 16(N+1) f64; out: 5 f64 per row [e_tr, e_ts, ν̃, C̃_d(t,0), C̃_o(t,t)].
 // Rows n0..n1−1; returns n1 or the first row with non-finite observables.
-
-export function dmft_fixed_abar_work_f64(N: i32): i32 {
-  return 16 * (N + 1);
-}
 
 export function dmft_fixed_abar_rows(
   N: i32, eta: f64, alphaBar: f64, tau2: f64, hc: usize, nc: i32,

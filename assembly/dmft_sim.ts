@@ -13,13 +13,12 @@
 import { gemm_f64, gemm_nt_f64, dot_f64, axpy_f64 } from "./blas";
 import { rng_next_u64 } from "./rng";
 
-export const DSIM_PAR_LEN: i32 = 28;
-const P_M = 0, P_D = 1, P_N = 2, P_K = 3, P_LR = 4, P_B = 5, P_TRAINA = 6, P_PROJ = 7;
-const P_TAU = 8, P_SIGNAL = 9, P_B0 = 10, P_C0 = 19;
-/** Largest supported Hermite degree of σ (network) ; the Gaussian model supports k ≤ 3. */
-export const DSIM_MAX_DEGREE: i32 = 8;
-/** Rows per chunk of the full-training-set forward pass in dsim_net_train_error. */
-const CHUNK: i32 = 256;
+// Params slots P_*, DSIM_PAR_LEN, DSIM_MAX_DEGREE (largest Hermite degree of σ; the Gaussian model supports
+// k ≤ 3), the chunk of dsim_net_train_error and the work sizes: assembly/gen/dmft_layout.ts (codegen/contract.mjs).
+import {
+  P_M, P_D, P_N, P_K, P_LR, P_B, P_TRAINA, P_PROJ, P_TAU, P_SIGNAL, P_B0, P_C0,
+  DSIM_CHUNK as CHUNK, dsimNetWorkLen, dsimGaussWorkLen,
+} from "./gen/dmft_layout";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -27,8 +26,6 @@ const CHUNK: i32 = 256;
 @inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
-export function dsim_par_len(): i32 { return DSIM_PAR_LEN; }
-export function dsim_max_degree(): i32 { return DSIM_MAX_DEGREE; }
 
 // ---------------------------------------------------------------- σ and h
 
@@ -92,8 +89,7 @@ export function dsim_h(P: usize, q: f64): f64 {
 
 // ---------------------------------------------------------------- population risk (D4)
 
-/** f64 slots of the `work` buffer of dsim_population: m·m (WWᵀ) + m. */
-export function dsim_population_work_len(m: i32): i32 { return m * m + m + 2; }
+// work of dsim_population: dsimPopulationWorkLen(m) f64 (m·m for WWᵀ, then m + 2), assembly/gen/dmft_layout.ts.
 
 /** out[0] = e_ts from D4 (½(τ² + ‖φ‖²) − (1/m)Σ a_i φ̂(⟨u,w_i⟩) + (1/2m²)Σ a_i a_j h(⟨w_i,w_j⟩)),
  *  out[1] = mean a_i, out[2] = v = mean ⟨u, w_i⟩, out[3] = C_o = mean_{i≠j} ⟨w_i, w_j⟩ (0 if m = 1).
@@ -133,12 +129,7 @@ export function dsim_population(P: usize, W: usize, a: usize, u: usize, work: us
  *  full batch): Z (B×m), Dᵀ (m×B), G (m×d), X batch (B×d, mini-batch only), y batch (B), grad a (m),
  *  plus the chunked forward pass of the train error (CHUNK×m). */
 export function dsim_net_work_len(m: i32, d: i32, n: i32, B: i32): i32 {
-  const full = B >= n;
-  const b = full ? n : B;
-  let len = 2 * b * m + m * d + b + m + 8;
-  if (!full) len += b * d;
-  const c = (n < CHUNK ? n : CHUNK) * m;
-  return len > c ? len : c;
+  return dsimNetWorkLen(m, d, n, B);
 }
 
 /** Uniform in [0,1) from the top 53 bits of the next xoshiro256++ output. */
@@ -281,9 +272,7 @@ export function dsim_net_train_error(P: usize, X: usize, y: usize, W: usize, a: 
 
 /** f64 slots of the `work` buffer of the Gaussian-model kernels. */
 export function dsim_gauss_work_len(m: i32, d: i32, n: i32): i32 {
-  // r (n), F (m), grad a (m), G (m×d), per-sample feature gradients E (m×d),
-  // T2 (d×m), S2 (m×d), T3 (d²×m), Q3 (m×d²), G3 (m×d)
-  return n + 2 * m + 4 * m * d + d * m + 2 * d * d * m + m * d + 16;
+  return dsimGaussWorkLen(m, d, n);
 }
 
 /** For sample μ: F[i] = Σ_k s_k ⟨J^{(k)}_μ, w_i^{⊗k}⟩ and, if E ≠ 0, E[i,:] = ∇_{w_i} F[i]. */

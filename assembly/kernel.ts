@@ -4,12 +4,7 @@
 const PI: f64 = 3.141592653589793;
 const INV_PI: f64 = 0.3183098861837907;
 
-const KMAP_EXP: i32 = 0;
-const KMAP_POLY: i32 = 1;
-const KMAP_ARCCOS0: i32 = 2;
-const KMAP_ARCCOS1: i32 = 3;
-const KMAP_RELU_NTK: i32 = 4;
-const KMAP_GEGENBAUER: i32 = 5;
+import { KMAP_EXP, KMAP_POLY, KMAP_ARCCOS0, KMAP_ARCCOS1, KMAP_RELU_NTK, KMAP_GEGENBAUER } from "./gen/kernel_layout";
 
 @inline function clamp1(s: f64): f64 {
   return s > 1.0 ? 1.0 : s < -1.0 ? -1.0 : s;

@@ -1,7 +1,7 @@
 // Mean-field (large-p) reduced ODE of the committee machine (committee.md §5, S25–S27), state y = [M (p×k), q (p)],
 // q_i = Q^⊥_ii. Students have fixed a_i = 1; activations σ = σ* ∈ {erf(x/√2) (code 0), x² (code 2)}.
 //
-// Params (f64): the committee header (committee_layout.ts) with
+// Params (f64): the committee header (gen/committee_layout.ts) with
 //   [0] p  [1] k  [2] γ/p  [3] Δ  [4] varTerms  [5] activation  [9] d (0 → d = ∞: high-d mean field, Ξ = I)
 //   [10] nGJ (Ξ-average nodes)
 // then P (k×k), a* (k), and the mean-field tail (filled by the host, src/ref/meanfield.ts meanfieldParams):
@@ -26,8 +26,8 @@
 // Λ_g = (1+Q̄_ii)(1+Q̄_jj) − C(z_g)², symmetric in (i, j): cost p²/2 · nGJ square roots per RHS.
 // √(q_i q_j) uses max(q, 0) (a q driven slightly negative by a step stays finite).
 import {
-  PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_DIM, PAR_GJ_NODES, PAR_HEADER, ACT_QUADRATIC,
-} from "./committee_layout";
+  PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_VAR, PAR_ACT, PAR_DIM, PAR_GJ_NODES, PAR_HEADER, ACT_QUADRATIC, meanfieldWorkF64, meanfieldPinvOffset, meanfieldZOffset,
+} from "./gen/committee_layout";
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -36,12 +36,12 @@ const TWO_PI: f64 = 2.0 / Math.PI;
 
 /** Workspace (f64 entries) of meanfield_rhs / meanfield_risk. */
 export function meanfield_work_f64(p: i32, k: i32): i32 {
-  return p * k + 2 * p + 4 * k * k + 8;
+  return meanfieldWorkF64(p, k);
 }
 
 /** Offsets (f64 entries) of the params tail. */
-@inline function offPinv(k: i32): i32 { return PAR_HEADER + k * k + k; }
-@inline function offZ(k: i32): i32 { return PAR_HEADER + 2 * k * k + k; }
+@inline function offPinv(k: i32): i32 { return meanfieldPinvOffset(k); }
+@inline function offZ(k: i32): i32 { return meanfieldZOffset(k); }
 
 /** T = M P⁻¹ (p×k), A_ii = (M P⁻¹ Mᵀ)_ii, Qd_i = A_ii + q_i. */
 function prepare(params: usize, y: usize, p: i32, k: i32, T: usize, Aii: usize, Qd: usize): void {

@@ -2,8 +2,8 @@
 // and adaptive Dormand–Prince 5(4) with FSAL and dense output. Generic over a model code; the whole loop runs
 // inside one exported call (engineering.md §4). Kernels never allocate: y, out, work, stats are host-owned.
 //
-// Model codes (committee_layout.ts): 0 committee (committee_rhs), 1 mean-field (meanfield_rhs), 2 linear test
-// dy = A y (params[0] = n, A row-major at params[PAR_HEADER..]); plus 3 = MODEL_QUADRATIC_TEST (this file):
+// Model codes (gen/committee_layout.ts): 0 committee (committee_rhs), 1 mean-field (meanfield_rhs), 2 linear test
+// dy = A y (params[0] = n, A row-major at params[PAR_HEADER..]); 3 = MODEL_QUADRATIC_TEST (this file):
 // dy_i = y_i² (params[0] = n), the blow-up model of the tests (y(t) = y0/(1 − y0 t)).
 //
 // ---- stats (f64, length ODE_STATS_LEN = 16; fixed-step methods need 16 + nsave) --------------------------
@@ -36,25 +36,16 @@
 // Committee model: Q (leading p×p block of y) is re-symmetrised Q ← (Q + Qᵀ)/2 after every accepted step and in
 // every saved row (committee.md §8.4).
 import {
-  MODEL_COMMITTEE, MODEL_MEANFIELD, MODEL_LINEAR_TEST, PAR_HEADER, PAR_P,
-  ODE_OK, ODE_MAX_STEPS, ODE_STEP_TOO_SMALL, ODE_NON_FINITE,
-} from "./committee_layout";
-import { meanfield_rhs, meanfield_work_f64 } from "./meanfield";
-import { committee_rhs, committee_work_f64 } from "./committee";
-
-export const MODEL_QUADRATIC_TEST: i32 = 3;
-export const ODE_STATS_LEN: i32 = 16;
-
-const ST_H: i32 = 0;
-const ST_ACC: i32 = 1;
-const ST_REJ: i32 = 2;
-const ST_NFEV: i32 = 3;
-const ST_T: i32 = 4;
-const ST_FSAL: i32 = 5;
-const ST_TOLD: i32 = 6;
-const ST_FACOLD: i32 = 7;
-const ST_ROWS: i32 = 8;
-const ST_ERR: i32 = 9;
+  MODEL_COMMITTEE, MODEL_MEANFIELD, MODEL_LINEAR_TEST, MODEL_QUADRATIC_TEST, PAR_HEADER, PAR_P,
+  ODE_OK, ODE_MAX_STEPS, ODE_STEP_TOO_SMALL, ODE_NON_FINITE, ODE_STATS_LEN,
+  ST_H, ST_ACC, ST_REJ, ST_NFEV, ST_T, ST_FSAL, ST_TOLD, ST_FACOLD, ST_ROWS, ST_ERR, odeWorkF64,
+} from "./gen/committee_layout";
+import {
+  C2, C3, C4, C5, A21, A31, A32, A41, A42, A43, A51, A52, A53, A54, A61, A62, A63, A64, A65,
+  A71, A73, A74, A75, A76, E1, E3, E4, E5, E6, E7, D1, D3, D4, D5, D6, D7, SAFE, FAC_MIN, FAC_MAX, BETA,
+} from "./gen/dopri5";
+import { meanfield_rhs } from "./meanfield";
+import { committee_rhs } from "./committee";
 
 @inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -113,10 +104,7 @@ function post(model: i32, params: usize, y: usize): void {
 /** Workspace (f64 entries) for every integrator on this model: 14 n + the model's own workspace.
  *  n = state length; p, k as in the layout (used by the model workspace). */
 export function ode_work_f64(model: i32, n: i32, p: i32, k: i32): i32 {
-  let mw = 0;
-  if (model == MODEL_MEANFIELD) mw = meanfield_work_f64(p, k);
-  else if (model == MODEL_COMMITTEE) mw = committee_work_f64(p, k);
-  return 14 * n + mw;
+  return odeWorkF64(model, n, p, k);
 }
 
 @inline function modelWork(work: usize, n: i32): usize { return work + (<usize>(14 * n) << 3); }
@@ -204,19 +192,7 @@ export function ode_rk4(model: i32, params: usize, y: usize, n: i32, t0: f64, dt
 
 // ------------------------------------------------------------------------------------------------ DOPRI5
 
-const C2 = 0.2, C3 = 0.3, C4 = 0.8, C5 = 8.0 / 9.0;
-const A21 = 0.2;
-const A31 = 3.0 / 40.0, A32 = 9.0 / 40.0;
-const A41 = 44.0 / 45.0, A42 = -56.0 / 15.0, A43 = 32.0 / 9.0;
-const A51 = 19372.0 / 6561.0, A52 = -25360.0 / 2187.0, A53 = 64448.0 / 6561.0, A54 = -212.0 / 729.0;
-const A61 = 9017.0 / 3168.0, A62 = -355.0 / 33.0, A63 = 46732.0 / 5247.0, A64 = 49.0 / 176.0, A65 = -5103.0 / 18656.0;
-const A71 = 35.0 / 384.0, A73 = 500.0 / 1113.0, A74 = 125.0 / 192.0, A75 = -2187.0 / 6784.0, A76 = 11.0 / 84.0;
-const E1 = 71.0 / 57600.0, E3 = -71.0 / 16695.0, E4 = 71.0 / 1920.0, E5 = -17253.0 / 339200.0, E6 = 22.0 / 525.0, E7 = -1.0 / 40.0;
-// continuous extension (Dormand–Prince / Shampine dense output, 4th order)
-const D1 = -12715105075.0 / 11282082432.0, D3 = 87487479700.0 / 32700410799.0, D4 = -10690763975.0 / 1880347072.0;
-const D5 = 701980252875.0 / 199316789632.0, D6 = -1453857185.0 / 822651844.0, D7 = 69997945.0 / 29380423.0;
-
-const SAFE = 0.9, FAC_MIN = 0.2, FAC_MAX = 10.0, BETA = 0.04;
+// Tableau, error weights, dense-output weights and controller constants: assembly/gen/dopri5.ts (codegen/contract.mjs).
 
 /** Dense output row: y(t_old + θh) = r1 + θ(r2 + (1−θ)(r3 + θ(r4 + (1−θ) r5))). */
 function dense_row(work: usize, n: i32, theta: f64, dst: usize): void {

@@ -3,7 +3,7 @@
 //
 // STATE: 4 x u64 (32 bytes, little-endian words s0..s3) at a host pointer, one per stream.
 //
-// SEEDING SCHEME "learndyn-xoshiro256pp-splitmix64-jump/v1" (bit-exact twin: src/ref/rng.ts):
+// SEEDING SCHEME "learndyn-xoshiro256pp-splitmix64-jump/v1" (bit-exact twin: src/numerics/rng.ts):
 //   seed   = u64 (passed as two u32 halves seed_lo, seed_hi so plain JS numbers work)
 //   s0..s3 = the first four outputs of SplitMix64 started at x = seed
 //            (x += 0x9E3779B97F4A7C15; z = x; z = (z^(z>>30))*0xBF58476D1CE4E5B9;
@@ -25,7 +25,7 @@
 
 const GOLDEN: u64 = 0x9E3779B97F4A7C15;
 
-// ---- log for positive normal doubles, bit-identical to src/ref/rng.ts logPos ----
+// ---- log for positive normal doubles, bit-identical to src/numerics/rng.ts logPos ----
 // x = 2^k m, m in (sqrt2/2, sqrt2]; f = m-1 (exact); s = f/(2+f); log(1+f) = f - hfsq + s*(hfsq+R),
 // R = sum_{j=1..10} 2 z^j/(2j+1), z = s^2 (Taylor series of 2 atanh(s); |s| <= 0.1716 so the
 // truncation error is < 1e-18 relative). k*LN2_HI is exact (LN2_HI has 21 significant bits).

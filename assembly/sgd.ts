@@ -25,24 +25,11 @@ import { rng_fill_normal, rng_log } from "./rng";
 import {
   PAR_P, PAR_K, PAR_GAMMA_OVER_P, PAR_NOISE, PAR_ACT, PAR_TACT, PAR_TRAIN_A,
   ACT_ERF, ACT_LINEAR, ACT_QUADRATIC,
-} from "./committee_layout";
+} from "./gen/committee_layout";
+import { ZIG_N, ZX_OFF, ZF_OFF, XBUF_OFF, sgdXLen } from "./gen/sgd_layout";
 
 // ---------------------------------------------------------------- layout of `work` (f64 slots)
-export const ZIG_N: i32 = 256;
-/** Ziggurat tables: X at work[0..257), F at work[257..514). */
-const ZX_OFF: i32 = 0;
-const ZF_OFF: i32 = 257;
-/** x buffer (d + 1 entries: x then ξ) starts here (16-byte aligned when work is). */
-const XBUF_OFF: i32 = 516;
-
-@inline function x_len(d: i32): i32 { return (d + 2) & ~1; }
-
-/** f64 slots of the `work` buffer of sgd_run: tables (516), x and ξ (d + 1, padded to even),
- *  λ (p), λ* (k), per-row coefficients (p), padding. */
-export function sgd_work_len(p: i32, k: i32, d: i32): i32 {
-  return XBUF_OFF + x_len(d) + 2 * p + k + 8;
-}
-export function sgd_zig_layers(): i32 { return ZIG_N; }
+// ZIG_N, ZX_OFF, ZF_OFF, XBUF_OFF, sgdXLen and sgdWorkLen: assembly/gen/sgd_layout.ts (codegen/contract.mjs).
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -397,7 +384,7 @@ export function sgd_zig_fill(state: usize, work: usize, out: usize, n: i32): voi
 
 /** Run `nsteps` one-pass SGD steps (committee.md §8.5, S5–S7) in place on W (p×d), and on a (p)
  *  if the params block says the second layer is trained. p, k, γ/p, Δ, activations and the train
- *  flag come from the params block (committee_layout.ts); a* is at `astar` (k entries, normally
+ *  flag come from the params block (gen/committee_layout.ts); a* is at `astar` (k entries, normally
  *  params + 8·(16 + k²)). `a` must hold p entries even when not trained (normally 1).
  *  Per step, with x = the d ziggurat normals and ξ the (d+1)-th:
  *    λ = Wx/√d, λ* = W*x/√d  (dots in the fixed order, then × 1/√d)
@@ -426,7 +413,7 @@ export function sgd_run(
   const invK = 1.0 / <f64>k;
   const gpd = gamma / (<f64>p * fd);
   const x = work + (<usize>XBUF_OFF << 3);
-  const lam = x + (<usize>x_len(d) << 3);
+  const lam = x + (<usize>sgdXLen(d) << 3);
   const lamS = lam + (<usize>p << 3);
   const coef = lamS + (<usize>k << 3);
   for (let step = 0; step < nsteps; step++) {
@@ -486,7 +473,7 @@ export function sgd_run(
   return 0;
 }
 
-/** Committee state of the weights (layout: committee_layout.ts): out = [Q (p×p) = WWᵀ/d,
+/** Committee state of the weights (layout: gen/committee_layout.ts): out = [Q (p×p) = WWᵀ/d,
  *  M (p×k) = WW*ᵀ/d, a (p) if trainA != 0]. Dots in the fixed order, then ÷ d; Q is computed for
  *  j ≥ i and mirrored (exactly symmetric). */
 export function overlaps_f64(W: usize, Wstar: usize, a: usize, p: i32, k: i32, d: i32, trainA: i32, out: usize): void {

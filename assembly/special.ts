@@ -12,20 +12,9 @@
 //   backwards with a depth chosen per range (tested to 1e-17 truncation). erfc below 1 is 1 − erf
 //   (erf/erfc <= 5.4 there, so relative error stays ~1e-15). Relative accuracy ~1e-16 for erf.
 // phi1(x) = expm1(x)/x with its Taylor series for |x| < 1e-3.
+import { PIO2_HI, PIO2_LO, PS0, PS1, PS2, PS3, PS4, PS5, QS1, QS2, QS3, QS4 } from "./special_consts";
 
-export const PIO2_HI: f64 = 1.57079632679489655800e+00;
-export const PIO2_LO: f64 = 6.12323399573676603587e-17;
 const PIO4_HI: f64 = 7.85398163397448278999e-01;
-export const PS0: f64 = 1.66666666666666657415e-01;
-export const PS1: f64 = -3.25565818622400915405e-01;
-export const PS2: f64 = 2.01212532134862925881e-01;
-export const PS3: f64 = -4.00555345006794114027e-02;
-export const PS4: f64 = 7.91534994289814532176e-04;
-export const PS5: f64 = 3.47933107596021167570e-05;
-export const QS1: f64 = -2.40339491173441421878e+00;
-export const QS2: f64 = 2.02094576023350569471e+00;
-export const QS3: f64 = -6.88283971605453293030e-01;
-export const QS4: f64 = 7.70381505559019352791e-02;
 
 @inline function asinR(z: f64): f64 {
   const p = z * (PS0 + z * (PS1 + z * (PS2 + z * (PS3 + z * (PS4 + z * PS5)))));

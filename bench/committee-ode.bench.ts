@@ -1,13 +1,13 @@
 // Committee ODE integration cost (committee.md §8.2–§8.3): erf, fixed second layer, varTerms 'full'
 // (S10, S11 with I4), γ/p = 0.1, Δ = 1e-3, Gaussian W0 at d = 100, orthonormal teacher (P = I).
 //   1. p = k = 4 to t = 1e4: DOPRI5 (rtol 1e-8, atol 1e-10) and Euler dt = 0.01 (1e6 steps), Wasm SIMD / scalar /
-//      TS twin (src/ref/ode.ts over src/ref/committee.ts; the TS Euler is timed on 1e5 steps and scaled).
+//      TS twin (src/numerics/ode.ts over src/ref/committee.ts; the TS Euler is timed on 1e5 steps and scaled).
 //   2. p = k = 4, 8, 16: per-step cost of Euler (1 RHS) and of one DOPRI5 step (6 RHS).
 // Native reference: C++ Euler dt = 0.01 to t = 1e4 at K = M = 4 (sgoldt/nn2pp) takes 10.5 s (10.5 µs/step).
 // Run: node --import tsx bench/committee-ode.bench.ts [--quick]
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { rhs as rhsTs, risk as riskTs } from '../src/ref/committee.js';
-import * as O from '../src/ref/ode.js';
+import * as O from '../src/numerics/ode.js';
 
 const quick = process.argv.includes('--quick');
 const MODEL_COMMITTEE = 0;

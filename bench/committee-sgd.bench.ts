@@ -6,7 +6,7 @@
 import { Bench } from 'tinybench';
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { WorkerPool } from '../src/wasm/exec.js';
-import { RefStream, seedHalves } from '../src/ref/rng.js';
+import { RefStream, seedHalves } from '../src/numerics/rng.js';
 import { ZigStream, sgdRun, sgdWorkLen, studentGaussian, teacherOrthonormal, zigguratTables, ZIG_TABLE_LEN } from '../src/ref/sgd.js';
 import { PAR, paramsLength } from '../src/committee/layout.js';
 
@@ -28,7 +28,8 @@ function params(): Float64Array {
 }
 
 /** Allocate and initialise one replicate on a runtime; returns the sgd_run argument list. */
-function setup(rt: WasmRuntime, d: number, stream: number): number[] {
+/** sgd_run's arguments up to (not including) nsteps. */
+function setup(rt: WasmRuntime, d: number, stream: number): [number, number, number, number, number, number, number] {
   const A = rt.arena;
   const ex = rt.exports;
   const st = A.alloc(32);
@@ -92,7 +93,7 @@ for (const d of [1000, 10000]) {
       const args = setup(shr, d, r);
       const work = shr.arena.allocF64(sgdWorkLen(P, K, d));
       shr.arena.f64(work, ZIG_TABLE_LEN).set(zigguratTables());
-      return [...args, nW, work];
+      return [...args, nW, work] as const;
     });
     rows.push({
       name: 'Wasm SIMD, 2 workers × 1 replicate (aggregate)',

@@ -5,7 +5,7 @@
 // Run: node --import tsx bench/dmft-sim.bench.ts
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { WorkerPool } from '../src/wasm/exec.js';
-import { RefStream, seedHalves } from '../src/ref/rng.js';
+import { RefStream, seedHalves } from '../src/numerics/rng.js';
 import * as twin from '../src/ref/dmft_sim.js';
 
 const m = 64, d = 200, alpha = 0.3;

@@ -4,7 +4,7 @@
 import { spawnSync } from 'node:child_process';
 import { Bench } from 'tinybench';
 import { loadWasm } from '../src/wasm/runtime.js';
-import { RefStream, Xoshiro256ppBig, logPos, seedState } from '../src/ref/rng.js';
+import { RefStream, Xoshiro256ppBig, logPos, seedState } from '../src/numerics/rng.js';
 import { createStreams } from '../src/rng/index.js';
 
 const N = Number(process.argv[2] ?? 1e6);

@@ -4,9 +4,9 @@
 //   W* = C_P U*·√d (C_P C_Pᵀ = P),  W0 = M P⁻¹ W* + L U⊥·√d (L Lᵀ = Q⊥ = Q − M P⁻¹ Mᵀ),
 // with U*, U⊥ orthonormal rows drawn from a seeded Gaussian and orthonormalised together.
 import { ParameterError } from '../core/validate.js';
-import { eigh } from '../ref/eigh.js';
-import { RefStream } from '../ref/rng.js';
-import { invert } from '../ref/meanfield.js';
+import { symEig } from '../numerics/symeig.js';
+import { RefStream } from '../numerics/rng.js';
+import { invert } from '../numerics/dense.js';
 
 export interface Overlaps {
   Q: number[][];
@@ -67,7 +67,7 @@ export function weightsFromOverlaps(ov: Overlaps, d: number, seed: number, strea
       for (let r = 0; r < k; r++) s += MPinv[i][r] * ov.M[j][r];
       Qperp[i * p + j] = ov.Q[i][j] - s;
     }
-  const { values, vectors } = eigh(Qperp, p);
+  const { values, vectors } = symEig(Qperp, p);
   const scale = Math.max(1e-300, ...values.map(Math.abs));
   const keep = Array.from(values.keys()).filter((i) => values[i] > 1e-12 * scale);
   const r = keep.length;

@@ -8,7 +8,7 @@
 // x ~ N(0, I) on the tensor rule. Smooth σ converge spectrally in the node count; kinks (relu) slowly.
 // Also: Monte-Carlo helpers (seeded) used by the tests.
 import { PAR, VAR_CODE } from './layout.js';
-import { gaussHermite } from '../ref/committee.js';
+import { gaussHermite } from '../numerics/quadrature.js';
 
 export type Fn = (x: number) => number;
 

@@ -2,10 +2,10 @@
 // grid (progress, PSD checks, resumable DOPRI5 state), risk of every saved state by the same closed
 // form the SGD uses (committee.md §3.3), statuses instead of NaN curves.
 import type { WasmRuntime } from '../wasm/runtime.js';
-import { eigh } from '../ref/eigh.js';
-import { MODEL, ODE_STATUS } from './layout.js';
+import { minEigenvalue } from '../numerics/symeig.js';
+import { MODEL, ODE_STATS_LEN, ODE_STATUS } from './layout.js';
 import type { Status } from '../core/contract.js';
-import { dopri5, euler, newStats, rk4, symmetriseQ, type Rhs } from '../ref/ode.js';
+import { dopri5, euler, newStats, rk4, symmetriseQ, type Rhs } from '../numerics/ode.js';
 
 /** An integration is never 'Terminated' (one Wasm call): the contract's Status minus that. */
 export type OdeStatus = Exclude<Status, 'Terminated'>;
@@ -33,13 +33,12 @@ export interface OdeResult {
   stats: { accepted: number; rejected: number; rhsEvals: number; lastStep: number };
 }
 
-const STATS_LEN = 16;
 const CHUNK = 16;
 
 /** Smallest eigenvalue of the leading p×p block (Q) of a state row. */
 export function minEigenQ(row: Float64Array, p: number): number {
   const Q = row.slice(0, p * p);
-  return Math.min(...eigh(Q, p).values);
+  return minEigenvalue(Q, p);
 }
 
 const PSD_TOL = 1e-8;
@@ -84,10 +83,10 @@ export function integrateOverlaps(
     const ts = a.copyIn(tsave);
     const out = a.allocF64(nsave * n);
     const work = a.allocF64(E.ode_work_f64(model, n, p, k) + 64);
-    const stats = a.allocF64(STATS_LEN + nsave);
+    const stats = a.allocF64(ODE_STATS_LEN + nsave);
     const riskWork = a.allocF64((model === MODEL.committee ? E.committee_work_f64(p, k) : E.meanfield_work_f64(p, k)) + 64);
     const riskFn = model === MODEL.committee ? E.committee_risk : E.meanfield_risk;
-    a.f64(stats, STATS_LEN + nsave).fill(0);
+    a.f64(stats, ODE_STATS_LEN + nsave).fill(0);
     const times = new Float64Array(nsave);
     const risk = new Float64Array(nsave);
     const hmax = opts.hmax ?? tsave[nsave - 1] / 50;
@@ -108,12 +107,12 @@ export function integrateOverlaps(
         const fn = opts.method === 'euler' ? E.ode_euler : E.ode_rk4;
         code = fn(model, parP, y, n, t0, opts.dt, ts + rows * 8, cnt, out + rows * n * 8, work, stats);
       }
-      const st = a.f64(stats, STATS_LEN + cnt);
+      const st = a.f64(stats, ODE_STATS_LEN + cnt);
       const got = st[8];
       const base = rows;
       for (let i = 0; i < got && status === 'Success'; i++) {
         const r = base + i;
-        times[r] = opts.method === 'dopri5' ? tsave[r] : st[STATS_LEN + i];
+        times[r] = opts.method === 'dopri5' ? tsave[r] : st[ODE_STATS_LEN + i];
         const bad = rowProblem(a.f64(out + r * n * 8, n), p, model === MODEL.committee, times[r]);
         if (bad) ({ status, message } = bad);
         else {
@@ -174,7 +173,7 @@ export function integrateWith(
   let message: string | undefined;
   let rows = 0;
   for (let r = 0; r < got && status === 'Success'; r++) {
-    times[r] = dstats ? dstats[STATS_LEN + r] : tsave[r];
+    times[r] = dstats ? dstats[ODE_STATS_LEN + r] : tsave[r];
     const row = out.subarray(r * n, (r + 1) * n);
     const bad = rowProblem(row, p, true, times[r]);
     if (bad) ({ status, message } = bad);

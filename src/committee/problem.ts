@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import { intAtLeast, nonNegative, parseOrThrow, ParameterError, positive, unusedParameter } from '../core/validate.js';
 import { DEFAULT_BUDGET_BYTES } from '../wasm/runtime.js';
-import { eigh } from '../ref/eigh.js';
+import { minEigenvalue } from '../numerics/symeig.js';
 
 /** Built-in activations, or 'custom': a TS function passed to solveCommittee (library only, ODE only). */
 const activation = z.enum(['erf', 'linear', 'quadratic', 'relu', 'custom'], { error: "'erf', 'linear', 'quadratic', 'relu' (or 'custom' from the library)" });
@@ -63,7 +63,7 @@ function minEigen(rows: number[][]): number {
   const n = rows.length;
   const flat = new Float64Array(n * n);
   rows.forEach((r, i) => r.forEach((v, j) => (flat[i * n + j] = v)));
-  return n ? Math.min(...eigh(flat, n).values) : 0;
+  return minEigenvalue(flat, n);
 }
 
 function checkShape(name: string, m: number[][], rows: number, cols: number): void {

@@ -8,7 +8,7 @@
 // recorded after ν_s = round(t_s · p · d / γ) = round(t_s · d / (γ/p)) steps; the result reports
 // the actual times ν_s γ/(pd) next to the requested ones.
 //
-// SEEDING SCHEME "learndyn-sgd-ziggurat256/v1" over RNG_SCHEME (src/ref/rng.ts) for a user seed s:
+// SEEDING SCHEME "learndyn-sgd-ziggurat256/v1" over RNG_SCHEME (src/numerics/rng.ts) for a user seed s:
 //   teacher  : the state of (s, stream 0) advanced by one xoshiro long_jump (2^192 steps: disjoint
 //              from every replicate stream), then teacher_orthonormal (k·d polar normals, MGS ×2,
 //              rows × √d). ONE teacher per run, shared by all replicates: the paper runs one SGD
@@ -23,9 +23,11 @@
 //   (all bit-identical, see assembly/sgd.ts).
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { WorkerPool, type Executor } from '../wasm/exec.js';
+import { gemmPtr } from '../linalg/index.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
-import { seedHalves, toSeed, RNG_SCHEME } from '../ref/rng.js';
-import { SGD_RNG_SCHEME, sgdWorkLen, zigguratTables, ZIG_TABLE_LEN } from '../ref/sgd.js';
+import { seedHalves, toSeed, RNG_SCHEME } from '../numerics/rng.js';
+import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
+import { sgdWorkLen, ZIG_TABLE_LEN } from '../gen/sgd_layout.js';
 import { ACT_CODE, PAR, paramsLength, stateLength, type Activation } from './layout.js';
 
 import type { Status } from '../core/contract.js';
@@ -247,7 +249,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
       ex.rng_seed_streams(st[r], lo, hi, r, 1);
       if (!opts.init || opts.init === 'gaussian') ex.student_gaussian(st[r], W[r], p, d);
       else if (isExplicit(opts.init)) A.f64(W[r], p * d).set(opts.init.W);
-      else ex.gemm_f64(Mptr, Wstar, W[r], p, k, d, 1, 0);
+      else gemmPtr(rt, Mptr, Wstar, W[r], p, k, d, 1, 0);
       A.f64(av[r], p).set(a0);
       A.f64(work[r], ZIG_TABLE_LEN).set(tables);
       ex.overlaps_f64(W[r], Wstar, av[r], p, k, d, trainA ? 1 : 0, out[r]);

@@ -15,7 +15,7 @@ import { ParameterError } from '../core/validate.js';
 import { runSgd, sgdMemoryBytes, summarizeSgd, type SgdReplicate, type SgdResult } from './sgd.js';
 import { weightsFromOverlaps } from './init.js';
 import { agreement, classifyRegime, detectPlateaus, type Agreement, type PlateauReport, type RegimeReport } from './analysis.js';
-import { meanfieldParams } from '../ref/meanfield.js';
+import { meanfieldParams } from './meanfield-params.js';
 
 /** The engine contract's options (runtime, executor, signal, progress; onPartial receives each SGD
  *  replicate as it finishes), plus what only this engine takes. */
@@ -72,7 +72,7 @@ export interface CommitteeSolution {
 const matrix = (v: ArrayLike<number>, off: number, rows: number, cols: number) =>
   Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => v[off + i * cols + j]));
 
-/** Params block of the layout (committee_layout.ts) for a problem and its teacher (P, a*). */
+/** Params block of the layout (src/committee/layout.ts) for a problem and its teacher (P, a*). */
 export function buildParams(p: CommitteeProblem, P: ArrayLike<number>, aStar: ArrayLike<number>): Float64Array {
   const out = new Float64Array(paramsLength(p.k));
   out[PAR.P] = p.p;
@@ -291,7 +291,7 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
       problem: p,
     };
     if (simulate && sgd) {
-      const riskOf = (y: Float64Array) => rt.exports.committee_risk(rt.arena.copyIn(params), rt.arena.copyIn(y), rt.arena.allocF64(rt.exports.committee_work_f64(p.p, p.k) + 64));
+      const riskOf = (y: Float64Array) => rt.exports.committee_risk(rt.arena.copyIn(params), rt.arena.copyIn(y));
       const mark = rt.arena.mark();
       const summary = summarizeSgd(
         sgd,

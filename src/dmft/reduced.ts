@@ -6,7 +6,7 @@
 //                 m·C_o(t,t), m·C_o(t,0) [D] with the plateau (τ² − ρ₀)/ρ₀ of §8e;
 //   'pspin'       the zero-temperature CHSCK system D37 with covariance ξ = h̃ (mf2 clock of §8e);
 //   'fixed-alpha-bar' fixed ᾱ, a = 1 frozen, pure noise, m → ∞ on t = Θ(m), clock t̃ = t/m (§8g): the spec's
-//                 ansatz applied to D15–D24 [D] (equations in src/ref/dmft_reduced.ts fixedAlphaBarRun, the TS twin of
+//                 ansatz applied to D15–D24 [D] (equations in src/ref/dmft_reduced.ts fixedAlphaBarRows, the TS twin of
 //                 the Wasm kernel dmft_fixed_abar_rows),
 //                 checked against finite-m SymmDMFT (gap ∝ 1/m).
 // Two-time systems run on the Wasm kernel dmft_reduced_rows when a runtime is passed, else on its TS twin.
@@ -14,7 +14,8 @@ import { z } from 'zod';
 import { TERMINATED_MESSAGE, type SolveOptions, type Status } from '../core/contract.js';
 import { finite, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
-import { fixedAlphaBarRun, reducedRows, workLength } from '../ref/dmft_reduced.js';
+import { dmftReducedWorkF64 as workLength } from '../gen/dmft_layout.js';
+import { tsRuntime } from '../wasm/runtime.js';
 import { meanFieldOde } from './mean-field-ode.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -168,8 +169,10 @@ export function runTwoTime(p: TwoTimeParams, rt?: WasmRuntime): TwoTimeResult {
   let stopped = false;
   let out: Float64Array;
   let state: TwoTimeResult['state'];
-  if (rt) {
-    const ar = rt.arena;
+  {
+    // No runtime: the TS twin of dmft_reduced_rows behind the same exports (the synchronous 'ts' runtime).
+    const r = rt ?? tsRuntime();
+    const ar = r.arena;
     const mark = ar.mark();
     try {
       const sq = L * L;
@@ -183,7 +186,7 @@ export function runTwoTime(p: TwoTimeParams, rt?: WasmRuntime): TwoTimeResult {
         ar.f64(pCA, sq).fill(0);
         ar.f64(pRA, sq).fill(0);
       }
-      rows = chunked(L, p.stopBelow, (n0, n1) => rt.exports.dmft_reduced_rows(mode, N, eta, g2, alpha, tau2, ph, hc.length, pC, pR, pCA, pRA, pw, po, n0, n1), (n) => ar.f64(po, 4 * L)[4 * n]);
+      rows = chunked(L, p.stopBelow, (n0, n1) => r.exports.dmft_reduced_rows(mode, N, eta, g2, alpha, tau2, ph, hc.length, pC, pR, pCA, pRA, pw, po, n0, n1), (n) => ar.f64(po, 4 * L)[4 * n]);
       stopped = rows.stopped;
       out = ar.copyOut(po, 4 * L);
       if (p.keepState)
@@ -195,15 +198,6 @@ export function runTwoTime(p: TwoTimeParams, rt?: WasmRuntime): TwoTimeResult {
     } finally {
       ar.reset(mark);
     }
-  } else {
-    const sq = L * L;
-    const C = new Float64Array(sq), R = new Float64Array(sq);
-    const CA = new Float64Array(mode === 0 ? sq : 1), RA = new Float64Array(mode === 0 ? sq : 1);
-    out = new Float64Array(4 * L);
-    const w = new Float64Array(workLength(N)), o = out;
-    rows = chunked(L, p.stopBelow, (n0, n1) => reducedRows(mode, N, eta, g2, alpha, tau2, hc, C, R, CA, RA, w, o, n0, n1), (n) => o[4 * n]);
-    stopped = rows.stopped;
-    if (p.keepState) state = { C, R, ...(mode === 0 ? { CA, RA } : {}) };
   }
   const wallMs = performance.now() - t0;
   const etr = new Float64Array(L), nu = new Float64Array(L), third = new Float64Array(L), C0 = new Float64Array(L);
@@ -516,20 +510,17 @@ export function runFixedAlphaBar(
 ): { rows: number; stopped: boolean; out: Float64Array } {
   const L = N + 1;
   const hc = Float64Array.from(h);
-  if (!rt) {
-    const out = new Float64Array(5 * L);
-    const rows = fixedAlphaBarRun(N, eta, alphaBar, tau2, hc, out, stopBelow);
-    return { rows, stopped: rows < L && Number.isFinite(out[5 * (rows - 1)]) && stopBelow !== undefined && out[5 * (rows - 1)] < stopBelow, out };
-  }
-  const ar = rt.arena;
+  // No runtime: the TS twin of dmft_fixed_abar_rows behind the same exports (the synchronous 'ts' runtime).
+  const r = rt ?? tsRuntime();
+  const ar = r.arena;
   const mark = ar.mark();
   try {
     const sq = L * L;
-    const ptrs = Array.from({ length: 6 }, () => ar.allocF64(sq));
+    const ptrs = [ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq)] as const;
     for (const q of ptrs) ar.f64(q, sq).fill(0);
     const pw = ar.allocF64(16 * L), po = ar.allocF64(5 * L), ph = ar.copyIn(hc);
-    const r = chunked(L, stopBelow, (n0, n1) => rt.exports.dmft_fixed_abar_rows(N, eta, alphaBar, tau2, ph, hc.length, ...ptrs, pw, po, n0, n1), (n) => ar.f64(po, 5 * L)[5 * n]);
-    return { rows: r.rows, stopped: r.stopped, out: ar.copyOut(po, 5 * L) };
+    const c = chunked(L, stopBelow, (n0, n1) => r.exports.dmft_fixed_abar_rows(N, eta, alphaBar, tau2, ph, hc.length, ...ptrs, pw, po, n0, n1), (n) => ar.f64(po, 5 * L)[5 * n]);
+    return { rows: c.rows, stopped: c.stopped, out: ar.copyOut(po, 5 * L) };
   } finally {
     ar.reset(mark);
   }

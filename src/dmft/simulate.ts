@@ -9,7 +9,7 @@
 // TIME (§3). Network: one step with learning rate lr on the (1/2|S|)-normalised batch loss
 // advances t by Δt = lr·d/n. Gaussian model: the step carries the n/d factor, Δt = η_GD = lr.
 //
-// SEEDING SCHEME "learndyn-dmft-sim/v1" over RNG_SCHEME (src/ref/rng.ts), user seed s, replicate r:
+// SEEDING SCHEME "learndyn-dmft-sim/v1" over RNG_SCHEME (src/numerics/rng.ts), user seed s, replicate r:
 //   data stream  = stream r of s, polar normals (rng_fill_normal) drawn in this order:
 //                  u (d; normalised), W0 (m·d; rows normalised), then the network's X (n·d) or the
 //                  Gaussian model's J^{(1)} (n·d), J^{(2)} (n·d²), J^{(3)} (n·d³) for the degrees
@@ -23,8 +23,9 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 import { WorkerPool, type Executor } from '../wasm/exec.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
-import { RNG_SCHEME, seedHalves, toSeed } from '../ref/rng.js';
-import { DSIM_MAX_DEGREE, paramsBlock, DSIM_PAR_LEN } from '../ref/dmft_sim.js';
+import { RNG_SCHEME, seedHalves, toSeed } from '../numerics/rng.js';
+import { paramsBlock } from './sim-params.js';
+import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
 /** A simulation has no tolerance: the engine contract's Status minus 'NotConverged'. */
@@ -199,16 +200,11 @@ function dataLen(o: SimulateOptions): number[] {
   return degreesPresent(o.h).map((k) => n * d ** k);
 }
 
+/** One work buffer serves the run/train-error kernels and dsim_population (sizes: codegen/contract.mjs). */
 function workLen(o: SimulateOptions): number {
   const { m, dim: d, n, batch: B } = o;
-  if (o.model === 'network') {
-    const full = B >= n;
-    const b = full ? n : B;
-    let len = 2 * b * m + m * d + b + m + 8;
-    if (!full) len += b * d;
-    return Math.max(len, Math.min(n, 256) * m, m * m + m + 2);
-  }
-  return Math.max(n + 2 * m + 4 * m * d + d * m + 2 * d * d * m + m * d + 16, m * m + m + 2);
+  const run = o.model === 'network' ? dsimNetWorkLen(m, d, n, B) : dsimGaussWorkLen(m, d, n);
+  return Math.max(run, dsimPopulationWorkLen(m));
 }
 
 /** Wasm bytes a simulation allocates with `slots` concurrent replicates (upper bound). */

@@ -3,7 +3,7 @@
 // invariants of §10.4 / V5 on every row and stops at the first violation, keeping the rows before it.
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { loadWasm } from '../wasm/runtime.js';
-import { dmftSymmInit, dmftSymmRun, PAR, PAR_LEN, WORK_ROWS } from '../ref/dmft.js';
+import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
 import { dmftMemoryBytes, phiCoeffs, strideFor, type DmftProblem } from './problem.js';
 
 import { TERMINATED_MESSAGE, type Status } from '../core/contract.js';
@@ -58,8 +58,10 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
   const S = strideFor(N);
   const memoryBytes = dmftMemoryBytes(N, p.h.length + phiCoeffs(p).length);
   const engine = opts.engine ?? 'wasm';
-  const rt = opts.runtime ?? (await loadWasm({ variant: engine === 'ts' ? 'ts' : 'auto', budgetBytes: Math.max(p.budgetBytes, memoryBytes + (1 << 20)) }));
-  const useTs = engine === 'ts' || typeof rt.exports.dmft_symm_run !== 'function';
+  // engine 'ts': the TS twins behind the same exports (the 'ts' runtime), also when a Wasm runtime was passed
+  const given = opts.runtime && (engine !== 'ts' || opts.runtime.variant === 'ts') ? opts.runtime : undefined;
+  const rt = given ?? (await loadWasm({ variant: engine === 'ts' ? 'ts' : 'auto', budgetBytes: Math.max(p.budgetBytes, memoryBytes + (1 << 20)) }));
+  const useTs = rt.variant === 'ts';
   const ar = rt.arena;
   const mark = ar.mark();
   try {
@@ -89,9 +91,8 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     pv[PAR.PHC] = ph;
     Object.assign(pv, { [PAR.CD]: Cd, [PAR.CO]: Co, [PAR.CA]: CA, [PAR.RD]: Rd, [PAR.RO]: Ro, [PAR.RA]: RA });
     Object.assign(pv, { [PAR.A]: A, [PAR.V]: V, [PAR.NU]: NU, [PAR.ETR]: ETR, [PAR.ETS]: ETS, [PAR.PHV]: PHV, [PAR.WORK]: W });
-    const heap = () => new Float64Array(rt.memory.buffer);
-    const init = useTs ? (a0: number) => dmftSymmInit(heap(), par, a0) : (a0: number) => rt.exports.dmft_symm_init(par, a0);
-    const run = useTs ? (n0: number, n1: number) => dmftSymmRun(heap(), par, n0, n1) : (n0: number, n1: number) => rt.exports.dmft_symm_run(par, n0, n1);
+    const init = (a0: number) => rt.exports.dmft_symm_init(par, a0);
+    const run = (n0: number, n1: number) => rt.exports.dmft_symm_run(par, n0, n1);
     init(p.a0);
 
     const out = {
@@ -120,7 +121,7 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
       const ret = run(n, n1);
       const last = Math.min(ret, n1);
       // Copy and check rows n..last−1 (observables of row k are written by step k).
-      const mem = heap();
+      const mem = new Float64Array(rt.memory.buffer);
       const [a, v, nu, etr, ets] = [A, V, NU, ETR, ETS].map((q) => mem.subarray(q / 8, q / 8 + N + 2));
       let bad: { row: number; what: string } | undefined;
       for (let k = n; k < last && !bad; k++) {

@@ -9,7 +9,10 @@ import { flowFilter, flowResidual, gdFilter, gdResidual, maxStableLr } from './f
 import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
-import { eighParallelWorkF64, eighPtrParallel, gramStrips } from '../linalg/index.js';
+import {
+  eighOn, eighParallelWorkF64, eighPtr, eighPtrParallel, gemmNtOn, gemmOn, gemmPtr, gemvPtr, gramStrips, gramSymRowsOn, lanczosStepsOn,
+  mirrorLowerRowsOn, tridiagSolvePtr,
+} from '../linalg/index.js';
 
 import type { Status } from '../core/contract.js';
 
@@ -189,8 +192,8 @@ export async function runReplicate(
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
   t0 = now();
   const strips = stripBounds(n, ex.width);
-  await Promise.all(strips.map(([r0, r1]) => ex.call('gram_sym_f64', buf.X, n, d, buf.G, 1 / d, r0, r1)));
-  await Promise.all(strips.map(([r0, r1]) => ex.call('mirror_lower_f64', buf.G, n, r0, r1)));
+  await Promise.all(strips.map(([r0, r1]) => gramSymRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1)));
+  await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.G, n, r0, r1)));
   {
     const G = a.f64(buf.G, n * n);
     for (let i = 0; i < n; i++) G[i * n + i] = 1;
@@ -221,14 +224,14 @@ export async function runReplicate(
     const info =
       ex.width > 1 && Math.min(p.seeds, p.threads) === 1
         ? await eighPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work, Math.min(ex.width, 2))
-        : await ex.call('eigh_f64', buf.K, n, buf.lam, buf.work);
+        : await eighOn(ex, buf.K, n, buf.lam, buf.work);
     if (info !== 0) {
       status = 'NotConverged';
       message = `eigensolver did not converge (info ${info})`;
     }
     lam = a.f64(buf.lam, n).slice();
     // ỹ = Vᵀy (eigenvectors are the columns of V stored in K).
-    E.gemm_f64(buf.y, buf.K, buf.ytil, 1, n, n, 1, 0);
+    gemmPtr(rt, buf.y, buf.K, buf.ytil, 1, n, n, 1, 0);
   } else {
     const r = await lanczosDecompose(rt, ex, p, buf, (f) => onProgress(0.1 + 0.6 * f));
     lam = r.theta;
@@ -318,13 +321,13 @@ export async function runReplicate(
     }
   }
   if (method === 'eigh') {
-    await ex.call('gemm_f64', buf.K, buf.F, buf.A, n, n, C, 1, 0);
+    await gemmOn(ex, buf.K, buf.F, buf.A, n, n, C, 1, 0);
   } else {
     // V = Qᵀ S (Q rows are the Lanczos vectors, m × n): A = Qᵀ (S F), formed as Aᵀ = (S F)ᵀ Q.
     const SF = buf.K;
-    await ex.call('gemm_f64', buf.S!, buf.F, SF, m, m, C, 1, 0);
+    await gemmOn(ex, buf.S!, buf.F, SF, m, m, C, 1, 0);
     transposeInPlaceTo(a.f64(SF, m * C), m, C, a.f64(buf.F, m * C));
-    await ex.call('gemm_f64', buf.F, buf.Q!, SF, C, m, n, 1, 0);
+    await gemmOn(ex, buf.F, buf.Q!, SF, C, m, n, 1, 0);
     transposeInPlaceTo(a.f64(SF, C * n), C, n, a.f64(buf.A, n * C));
   }
   timings.coefficients = now() - t0;
@@ -336,7 +339,7 @@ export async function runReplicate(
     t0 = now();
     await Promise.all(
       stripBounds(n, ex.width, false).map(([r0, r1]) =>
-        ex.call('gemm_f64', buf.G + r0 * n * 8, buf.A, buf.F + r0 * C * 8, r1 - r0, n, C, 1, 0),
+        gemmOn(ex, buf.G + r0 * n * 8, buf.A, buf.F + r0 * C * 8, r1 - r0, n, C, 1, 0),
       ),
     );
     const A = a.f64(buf.A, n * C);
@@ -367,9 +370,9 @@ export async function runReplicate(
       const ct = Math.min(MC_CHUNK, p.testPoints - done);
       if (p.domain === 'sphere') E.sample_sphere_rows(buf.state, buf.mcX!, ct, d);
       else E.sample_hypercube_rows(buf.state, buf.mcX!, ct, d);
-      await ex.call('gemm_nt_f64', buf.mcX!, buf.X, buf.mcS!, ct, d, n, 1 / d, 0);
+      await gemmNtOn(ex, buf.mcX!, buf.X, buf.mcS!, ct, d, n, 1 / d, 0);
       await applyKernel(ex, setup.kernelTerms, buf.mcS!, buf.mcK!, ct * n, coefPtrs);
-      await ex.call('gemm_f64', buf.mcK!, buf.A, buf.mcP!, ct, n, C, 1, 0);
+      await gemmOn(ex, buf.mcK!, buf.A, buf.mcP!, ct, n, C, 1, 0);
       const ft = setup.targetAt(a.f64(buf.mcX!, ct * d), ct).value;
       const P = a.f64(buf.mcP!, ct * C);
       for (let j = 0; j < ct; j++) {
@@ -441,7 +444,6 @@ async function lanczosDecompose(
   onProgress: (f: number) => void,
 ): Promise<{ theta: Float64Array; steps: number; residual: number; converged: boolean }> {
   const a = rt.arena;
-  const E = rt.exports;
   const n = p.samples;
   const cap = lanczosCap(p);
   const { alpha, beta, z, av, rv, theta, solveWork } = buf.lz!;
@@ -458,16 +460,16 @@ async function lanczosDecompose(
   const chunk = 32;
   while (steps < cap) {
     const want = Math.min(cap, steps + chunk);
-    const got = await ex.call('lanczos_f64', buf.K, n, buf.Q!, alpha, beta, steps, want, buf.work);
+    const got = await lanczosStepsOn(ex, buf.K, n, buf.Q!, alpha, beta, steps, want, buf.work);
     const early = got < want - steps;
     steps += got;
     // a_∞ ≈ ‖y‖ Qᵀ T⁻¹ e₀ → residual ‖y − K a‖/‖y‖.
     const zv = a.f64(z, steps);
     zv.fill(0);
     zv[0] = 1;
-    E.tridiag_solve_f64(alpha, beta, steps, 0, z, solveWork); // T z = e₀
-    E.gemv_f64(buf.Q!, z, av, steps, n, ynorm, 0, 1);
-    E.gemv_f64(buf.K, av, rv, n, n, 1, 0, 0);
+    tridiagSolvePtr(rt, alpha, beta, steps, 0, z, solveWork); // T z = e₀
+    gemvPtr(rt, buf.Q!, z, av, steps, n, ynorm, 0, true);
+    gemvPtr(rt, buf.K, av, rv, n, n, 1, 0, false);
     const r = a.f64(rv, n);
     let rr = 0;
     for (let i = 0; i < n; i++) rr += (y[i] - r[i]) ** 2;
@@ -485,7 +487,7 @@ async function lanczosDecompose(
     S[i * m + i] = al[i];
     if (i + 1 < m) S[i * m + i + 1] = S[(i + 1) * m + i] = be[i];
   }
-  const info = E.eigh_f64(buf.S!, m, theta, buf.work);
+  const info = eighPtr(rt, buf.S!, m, theta, buf.work);
   const th = a.f64(theta, m).slice();
   const yt = a.f64(buf.ytil, m);
   const S0 = a.f64(buf.S!, m);

@@ -4,7 +4,9 @@
 // Layouts are row-major f64 throughout; see assembly/blas.ts, assembly/eigh.ts, assembly/kernel.ts.
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
-import { KMAP_KIND, type KmapKind } from '../ref/kmap.js';
+import { KMAP_KIND } from '../gen/kernel_layout.js';
+
+export type KmapKind = keyof typeof KMAP_KIND;
 
 type Arr = ArrayLike<number>;
 
@@ -315,4 +317,58 @@ export function lanczos(
       norm,
     };
   });
+}
+
+// ------------------------------------------------------------------ resident kernels on an executor
+// The engines' only way to BLAS and the eigensolvers: pointer-level calls over buffers the caller owns,
+// run on an Executor (the runtime's own instance, or a worker of a pool sharing its memory). Row-major f64.
+
+/** Rows [r0, r1) of G = scale·X Xᵀ's lower triangle; X: n×d, G: n×n. Strips of a whole G may run concurrently. */
+export function gramSymRowsOn(ex: Executor, xPtr: number, n: number, d: number, gPtr: number, scale: number, r0: number, r1: number): Promise<void> {
+  return ex.call('gram_sym_f64', xPtr, n, d, gPtr, scale, r0, r1);
+}
+
+/** Rows [r0, r1) of the upper triangle of G copied from its lower triangle (after all gramSymRowsOn strips). */
+export function mirrorLowerRowsOn(ex: Executor, gPtr: number, n: number, r0: number, r1: number): Promise<void> {
+  return ex.call('mirror_lower_f64', gPtr, n, r0, r1);
+}
+
+/** C = α A B + β C; A: m×k, B: k×n, C: m×n (pointers may address row blocks of larger matrices with the same ld). */
+export function gemmOn(ex: Executor, aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number, alpha = 1, beta = 0): Promise<void> {
+  return ex.call('gemm_f64', aPtr, bPtr, cPtr, m, k, n, alpha, beta);
+}
+
+/** C = α A Bᵀ + β C; A: m×k, B: n×k, C: m×n. */
+export function gemmNtOn(ex: Executor, aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number, alpha = 1, beta = 0): Promise<void> {
+  return ex.call('gemm_nt_f64', aPtr, bPtr, cPtr, m, k, n, alpha, beta);
+}
+
+/** Symmetric eigendecomposition in place (eigenvectors as columns of A, eigenvalues ascending into W);
+ *  workPtr ≥ eighWorkF64(n) f64. Returns 0, or the QL iteration that did not converge. */
+export function eighOn(ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
+  return ex.call('eigh_f64', aPtr, n, wPtr, workPtr);
+}
+
+/** Lanczos steps j0..j1−1 on K (n×n) with full reorthogonalisation; Q holds the basis rows, alpha/beta the
+ *  tridiagonal. Returns the number of steps done (fewer on breakdown). workPtr ≥ n + j1 f64. */
+export function lanczosStepsOn(
+  ex: Executor, kPtr: number, n: number, qPtr: number, alphaPtr: number, betaPtr: number, j0: number, j1: number, workPtr: number,
+): Promise<number> {
+  return ex.call('lanczos_f64', kPtr, n, qPtr, alphaPtr, betaPtr, j0, j1, workPtr);
+}
+
+/** Resident: y = α op(A) x + β y with op(A) = A (m×n) or Aᵀ. */
+export function gemvPtr(rt: WasmRuntime, aPtr: number, xPtr: number, yPtr: number, m: number, n: number, alpha = 1, beta = 0, trans = false): void {
+  rt.exports.gemv_f64(aPtr, xPtr, yPtr, m, n, alpha, beta, trans ? 1 : 0);
+}
+
+/** Resident: solve (T − shift I) x = b in place for the symmetric tridiagonal T (diag, off); returns 0, or k + 1
+ *  if pivot k vanished. workPtr ≥ 2n f64. */
+export function tridiagSolvePtr(rt: WasmRuntime, diagPtr: number, offPtr: number, n: number, shift: number, bPtr: number, workPtr: number): number {
+  return rt.exports.tridiag_solve_f64(diagPtr, offPtr, n, shift, bPtr, workPtr);
+}
+
+/** Resident, synchronous gemm on the runtime's own instance (small products between executor phases). */
+export function gemmPtr(rt: WasmRuntime, aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number, alpha = 1, beta = 0): void {
+  rt.exports.gemm_f64(aPtr, bPtr, cPtr, m, k, n, alpha, beta);
 }

@@ -6,6 +6,7 @@
 // exact by Stein + Plackett (reluI4Exact) unless params GH_NODES > 0 asks for tensor Gauss–Hermite.
 import { ACT_CODE, PAR, VAR_CODE } from '../committee/layout.js';
 import { asinClip } from './special.js';
+import { gaussHermite, type GaussRule } from '../numerics/quadrature.js';
 
 const TWO_OVER_PI = 2 / Math.PI;
 const FOUR_OVER_PI2 = 4 / (Math.PI * Math.PI);
@@ -91,66 +92,6 @@ export function reluI4Quadrature(C: ArrayLike<number>, ghN = 8): number {
 
 // ------------------------------------------------------------------ Gauss–Hermite for N(0, 1)
 
-export interface GaussRule {
-  x: Float64Array;
-  w: Float64Array;
-}
-const ghCache = new Map<number, GaussRule>();
-
-function hermiteOrtho(n: number, x: number): number {
-  let pm = 0, pc = 1;
-  for (let m = 0; m < n; m++) {
-    const pn = (x * pc - Math.sqrt(m) * pm) / Math.sqrt(m + 1);
-    pm = pc;
-    pc = pn;
-  }
-  return pc;
-}
-
-/** n-point Gauss rule for E over N(0,1) (Σ w = 1): nodes by sign-change scan + bisection of the
- *  orthonormal Hermite p_n, weights by the Christoffel sum 1/Σ_{m<n} p_m(x)². Same as the AS kernel. */
-export function gaussHermite(nIn: number): GaussRule {
-  const n = Math.min(Math.max(Math.round(nIn) || 8, 2), 64);
-  const hit = ghCache.get(n);
-  if (hit) return hit;
-  const x = new Float64Array(n), w = new Float64Array(n);
-  const lim = Math.sqrt(4 * n + 2) + 0.5;
-  const h = 0.005;
-  let x0 = -lim, f0 = hermiteOrtho(n, x0), found = 0;
-  while (x0 < lim && found < n) {
-    const x1 = x0 + h;
-    const f1 = hermiteOrtho(n, x1);
-    if (f0 === 0 || f0 < 0 !== f1 < 0) {
-      let a = x0, b = x1, fa = f0;
-      for (let it = 0; it < 200; it++) {
-        const m = 0.5 * (a + b);
-        if (m <= a || m >= b) break;
-        const fm = hermiteOrtho(n, m);
-        if (fm < 0 === fa < 0) { a = m; fa = fm; } else b = m;
-      }
-      const r = 0.5 * (a + b);
-      let pm = 0, pc = 1, s = 1;
-      for (let m = 0; m < n - 1; m++) {
-        const pn = (r * pc - Math.sqrt(m) * pm) / Math.sqrt(m + 1);
-        pm = pc; pc = pn; s += pn * pn;
-      }
-      x[found] = r;
-      w[found] = 1 / s;
-      found++;
-    }
-    x0 = x1;
-    f0 = f1;
-  }
-  for (let i = 0; i < n >> 1; i++) {
-    const a = 0.5 * (x[n - 1 - i] - x[i]);
-    const ww = 0.5 * (w[i] + w[n - 1 - i]);
-    x[i] = -a; x[n - 1 - i] = a; w[i] = ww; w[n - 1 - i] = ww;
-  }
-  if (n & 1) x[n >> 1] = 0;
-  const rule = { x, w };
-  ghCache.set(n, rule);
-  return rule;
-}
 
 /** Lower Cholesky (row-major 4×4) with zero columns at zero pivots. */
 export function chol4(C: ArrayLike<number>): Float64Array {
@@ -475,8 +416,3 @@ export function rhs(params: ArrayLike<number>, y: ArrayLike<number>, dy: Float64
     }
 }
 
-/** Workspace length (f64) of the Wasm kernels committee_rhs (mirror of committee_work_f64). */
-export function workLength(p: number, k: number): number {
-  const n = p + k;
-  return n * n + 7 * n + 16 + p * n + 2 * p + p * p + 168 + 8;
-}

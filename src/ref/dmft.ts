@@ -2,13 +2,9 @@
 // order of operations as the scalar (non-SIMD) build. H is a Float64Array over the whole memory; the
 // parameter block holds byte pointers (as in Wasm), converted here to element indices.
 
-/** Parameter block layout (f64 slots), shared with assembly/dmft.ts. */
-export const PAR = {
-  S: 0, M: 1, K: 2, TAU2: 3, PHI2: 4, ETA: 5, FROZEN: 6, SPHERICAL: 7, IMEX: 8, NH: 9, NPH: 10, HC: 11, PHC: 12,
-  CD: 13, CO: 14, CA: 15, RD: 16, RO: 17, RA: 18, A: 19, V: 20, NU: 21, ETR: 22, ETS: 23, PHV: 24, WORK: 25,
-} as const;
-export const PAR_LEN = 26;
-export const WORK_ROWS = 16;
+/** Parameter block layout (f64 slots) and work rows: codegen/contract.mjs → src/gen/dmft_layout.ts. */
+import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
+export { PAR, PAR_LEN, WORK_ROWS };
 
 const ld = (H: Float64Array, p: number, i: number): number => H[p + i];
 const st = (H: Float64Array, p: number, i: number, v: number): void => {

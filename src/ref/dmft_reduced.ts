@@ -1,10 +1,8 @@
 // Plain-TS twin of assembly/dmft_reduced.ts (dmft.md §8c D36 "lz2", §8e D37 CHSCK): same arrays, same loop
 // structure, plain left-to-right sums. Formulas and layout: see the header of assembly/dmft_reduced.ts.
 
-/** Work length (f64 entries) for N steps. */
-export function workLength(N: number): number {
-  return 9 * (N + 1);
-}
+/** Work length (f64 entries) for N steps: codegen/contract.mjs → src/gen/dmft_layout.ts. */
+export { dmftReducedWorkF64 as workLength } from '../gen/dmft_layout.js';
 
 function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
   let s = 0;
@@ -140,6 +138,27 @@ export function fixedAlphaBarRun(
   const sq = L * L;
   const Cd = new Float64Array(sq), Co = new Float64Array(sq), CA = new Float64Array(sq);
   const Rd = new Float64Array(sq), Ro = new Float64Array(sq), RA = new Float64Array(sq);
+  for (let n0 = 0; n0 < L; n0 += 32) {
+    const n1 = Math.min(L, n0 + 32);
+    const r = fixedAlphaBarRows(N, eta, alphaBar, tau2, h, Cd, Co, CA, Rd, Ro, RA, out, n0, n1);
+    if (r < n1) return r;
+    // early stop (host option): finish the 32-row chunk in which e_tr < stopBelow, as the chunked Wasm driver does
+    if (stopBelow !== undefined && n1 < L && n1 % 32 === 0) {
+      for (let q = n1 - 32; q < n1; q++) if (out[5 * q] < stopBelow) return n1;
+    }
+  }
+  return N + 1;
+}
+
+/** Rows n0..n1−1 of fixedAlphaBarRun on caller-owned two-time arrays ((N+1)² each, zero at the start), the
+ *  resumable twin of dmft_fixed_abar_rows (same arguments as arrays). Returns n1, or the first row whose
+ *  observables are not finite. */
+export function fixedAlphaBarRows(
+  N: number, eta: number, alphaBar: number, tau2: number, h: Float64Array,
+  Cd: Float64Array, Co: Float64Array, CA: Float64Array, Rd: Float64Array, Ro: Float64Array, RA: Float64Array,
+  out: Float64Array, n0: number, n1: number,
+): number {
+  const L = N + 1;
   const SC = new Float64Array(L), SR = new Float64Array(L), P = new Float64Array(L);
   const MRd = new Float64Array(L), MRo = new Float64Array(L), MCd = new Float64Array(L), MCo = new Float64Array(L);
   const dRd = new Float64Array(L), dRo = new Float64Array(L);
@@ -152,9 +171,9 @@ export function fixedAlphaBarRun(
     }
     return [p, d1, 2 * d2];
   };
-  Cd[0] = 1;
+  if (n0 === 0) Cd[0] = 1;
   const hd1 = new Float64Array(L), hd2 = new Float64Array(L), ho0 = new Float64Array(L), ho1 = new Float64Array(L), ho2 = new Float64Array(L);
-  for (let n = 0; n <= N; n++) {
+  for (let n = n0; n < n1; n++) {
     const r = n * L;
     for (let s = 0; s <= n; s++) {
       const [, a1, a2] = ev(Cd[r + s]);
@@ -203,10 +222,6 @@ export function fixedAlphaBarRun(
     out[5 * n + 4] = Co[r + n];
     if (!Number.isFinite(etr) || !Number.isFinite(nu) || !Number.isFinite(Co[r + n])) return n;
     if (n === N) break;
-    // early stop (host option): finish the 32-row chunk in which e_tr < stopBelow, as the chunked Wasm driver does
-    if (stopBelow !== undefined && (n + 1) % 32 === 0) {
-      for (let q = n - 31; q <= n; q++) if (out[5 * q] < stopBelow) return n + 1;
-    }
     const r1 = r + L;
     let dCoN = 0;
     for (let l = 0; l <= n; l++) {
@@ -251,5 +266,5 @@ export function fixedAlphaBarRun(
     Rd[r1 + n] = 1;
     Ro[r1 + n] = 0;
   }
-  return N + 1;
+  return n1;
 }

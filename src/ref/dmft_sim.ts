@@ -2,50 +2,14 @@
 // mini-batch SGD and GD on the Gaussian-process model, in plain loops on Float64Arrays. Same
 // algorithm and operation order per sample; sums inside the Wasm matrix products are ordered
 // differently, so the twins agree to rounding (not bitwise). Also the reference (no-Wasm) engine.
-import type { RefStream } from './rng.js';
+import type { RefStream } from '../numerics/rng.js';
 
-export const DSIM_PAR_LEN = 28;
-export const PAR = { M: 0, D: 1, N: 2, K: 3, LR: 4, B: 5, TRAIN_A: 6, PROJECT: 7, TAU: 8, SIGNAL: 9, B0: 10, C0: 19 } as const;
-export const DSIM_MAX_DEGREE = 8;
-const CHUNK = 256;
+// Params block layout and sizes: codegen/contract.mjs → src/gen/dmft_layout.ts.
+import { DSIM_PAR as PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE, DSIM_CHUNK as CHUNK } from '../gen/dmft_layout.js';
+export { PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE };
 
-export interface SimParams {
-  m: number;
-  d: number;
-  n: number;
-  /** h(q) = Σ c_k q^k, c[k] for k = 0..K. */
-  h: ArrayLike<number>;
-  lr: number;
-  batch: number;
-  trainA: boolean;
-  project: boolean;
-  tau: number;
-  signal: boolean;
-}
-
-/** The params block P of the kernels (layout in assembly/dmft_sim.ts). */
-export function paramsBlock(p: SimParams): Float64Array {
-  const P = new Float64Array(DSIM_PAR_LEN);
-  const K = p.h.length - 1;
-  if (K > DSIM_MAX_DEGREE) throw new RangeError(`degree ${K} > ${DSIM_MAX_DEGREE}`);
-  P[PAR.M] = p.m;
-  P[PAR.D] = p.d;
-  P[PAR.N] = p.n;
-  P[PAR.K] = K;
-  P[PAR.LR] = p.lr;
-  P[PAR.B] = p.batch;
-  P[PAR.TRAIN_A] = p.trainA ? 1 : 0;
-  P[PAR.PROJECT] = p.project ? 1 : 0;
-  P[PAR.TAU] = p.tau;
-  P[PAR.SIGNAL] = p.signal ? 1 : 0;
-  let fact = 1;
-  for (let k = 0; k <= K; k++) {
-    if (k > 0) fact *= k;
-    P[PAR.B0 + k] = Math.sqrt(p.h[k]) / Math.sqrt(fact);
-    P[PAR.C0 + k] = p.h[k];
-  }
-  return P;
-}
+// The params block builder is host code shared with the engine: src/dmft/sim-params.ts.
+export { paramsBlock, type SimParams } from '../dmft/sim-params.js';
 
 export function sigma(P: Float64Array, x: number): number {
   const K = P[PAR.K];

@@ -1,13 +1,7 @@
 // Plain-TS twin of assembly/kernel.ts: inner-product kernel maps h(s), s clamped to [-1, 1].
 
-export const KMAP_KIND = {
-  exp: 0,
-  poly: 1,
-  arccos0: 2,
-  arccos1: 3,
-  reluNtk: 4,
-  gegenbauer: 5,
-} as const;
+import { KMAP_KIND } from '../gen/kernel_layout.js';
+export { KMAP_KIND };
 export type KmapKind = keyof typeof KMAP_KIND;
 
 const clamp1 = (s: number) => (s > 1 ? 1 : s < -1 ? -1 : s);

@@ -1,107 +1,16 @@
-// Plain-TS twin of assembly/meanfield.ts (committee.md §5): mean-field (M, q) ODE for σ = σ* ∈ {erf(x/√2), x²},
-// plus the host-side pieces the kernel needs: the params tail (P⁻¹, Gauss–Jacobi nodes/weights of the law of
-// Ξ_jl) built by meanfieldParams. Formulas and layout: see the header of assembly/meanfield.ts.
-import { PAR, VAR_CODE, ACT_CODE, type VarTerms } from '../committee/layout.js';
-import { tqlFirst } from './eigh.js';
+// Plain-TS twin of assembly/meanfield.ts (committee.md §5): mean-field (M, q) ODE for σ = σ* ∈ {erf(x/√2), x²}.
+// The params block it reads is built by src/committee/meanfield-params.ts. Formulas and layout: see the header
+// of assembly/meanfield.ts.
+import { ACT_CODE, PAR, meanfieldPinvOffset, meanfieldZOffset } from '../committee/layout.js';
 
 const TWO_PI = 2 / Math.PI;
 const clip1 = (x: number) => (x > 1 ? 1 : x < -1 ? -1 : x);
 
-/** Nodes/weights (Σ w = 1) for E over z = ⟨g, g'⟩, g, g' i.i.d. uniform on S^{m−1}, m = d − k: density
- *  ∝ (1 − z²)^{(m−3)/2}. Gauss–Jacobi with α = β = a = (m−3)/2 by Golub–Welsch: symmetric Jacobi matrix with zero
- *  diagonal and off-diagonals √β_j, β_1 = 1/(3+2a), β_j = j(j+2a)/((2j+2a+1)(2j+2a−1)) (j ≥ 2); nodes = its
- *  eigenvalues, weights = squared first components of its eigenvectors. m = 1: z = ±1 (½ each); m ≤ 0: z = 0. */
-export function gaussJacobiXi(d: number, k: number, n: number): { z: Float64Array; w: Float64Array } {
-  const m = d - k;
-  if (m <= 0 || n <= 0) return { z: Float64Array.of(0), w: Float64Array.of(1) };
-  if (m === 1) return { z: Float64Array.of(-1, 1), w: Float64Array.of(0.5, 0.5) };
-  const a = (m - 3) / 2;
-  const diag = new Float64Array(n), off = new Float64Array(n), z0 = new Float64Array(n);
-  for (let j = 1; j < n; j++) {
-    const b = j === 1 ? 1 / (3 + 2 * a) : (j * (j + 2 * a)) / ((2 * j + 2 * a + 1) * (2 * j + 2 * a - 1));
-    off[j - 1] = Math.sqrt(b);
-  }
-  z0[0] = 1;
-  const st = tqlFirst(diag, off, n, z0);
-  if (st !== 0) throw new Error('Gauss–Jacobi: QL did not converge');
-  const w = new Float64Array(n);
-  let sw = 0;
-  for (let i = 0; i < n; i++) sw += (w[i] = z0[i] * z0[i]);
-  for (let i = 0; i < n; i++) w[i] /= sw;
-  return { z: diag, w };
-}
 
-export interface MeanfieldSpec {
-  p: number;
-  k: number;
-  activation: 'erf' | 'quadratic';
-  /** Teacher overlap P (k×k row-major); default I. */
-  P?: ArrayLike<number>;
-  /** Teacher second layer; default 1 (required 1 for quadratic). */
-  aStar?: ArrayLike<number>;
-  gammaOverP?: number;
-  noise?: number;
-  varTerms?: VarTerms;
-  /** Input dimension d; 0 or Infinity → high-d mean field (no Ξ average). */
-  d?: number;
-  /** Gauss–Jacobi nodes for the erf Ξ average (default 24). */
-  nodes?: number;
-}
 
-/** Inverse of a k×k row-major matrix (Gauss–Jordan, partial pivoting). */
-export function invert(P: ArrayLike<number>, k: number): Float64Array {
-  const A = Float64Array.from(P), X = new Float64Array(k * k);
-  for (let i = 0; i < k; i++) X[i * k + i] = 1;
-  for (let c = 0; c < k; c++) {
-    let piv = c;
-    for (let r = c + 1; r < k; r++) if (Math.abs(A[r * k + c]) > Math.abs(A[piv * k + c])) piv = r;
-    if (A[piv * k + c] === 0) throw new Error('P is singular');
-    for (let j = 0; j < k; j++) {
-      [A[c * k + j], A[piv * k + j]] = [A[piv * k + j], A[c * k + j]];
-      [X[c * k + j], X[piv * k + j]] = [X[piv * k + j], X[c * k + j]];
-    }
-    const inv = 1 / A[c * k + c];
-    for (let j = 0; j < k; j++) { A[c * k + j] *= inv; X[c * k + j] *= inv; }
-    for (let r = 0; r < k; r++) {
-      if (r === c) continue;
-      const f = A[r * k + c];
-      if (f === 0) continue;
-      for (let j = 0; j < k; j++) { A[r * k + j] -= f * A[c * k + j]; X[r * k + j] -= f * X[c * k + j]; }
-    }
-  }
-  return X;
-}
 
-/** Params block for MODEL_MEANFIELD: header, P, a*, then P⁻¹, z (nGJ), w (nGJ). */
-export function meanfieldParams(spec: MeanfieldSpec): Float64Array {
-  const { p, k } = spec;
-  const P = spec.P ?? Float64Array.from({ length: k * k }, (_, i) => (i % (k + 1) === 0 ? 1 : 0));
-  const aStar = spec.aStar ?? new Float64Array(k).fill(1);
-  const d = spec.d === undefined || !Number.isFinite(spec.d) ? 0 : spec.d;
-  const erf = spec.activation === 'erf';
-  const gj = erf && d > 0 ? gaussJacobiXi(d, k, spec.nodes ?? 24) : { z: new Float64Array(0), w: new Float64Array(0) };
-  const ng = gj.z.length;
-  const out = new Float64Array(PAR.HEADER + 2 * k * k + k + 2 * ng);
-  out[PAR.P] = p;
-  out[PAR.K] = k;
-  out[PAR.GAMMA_OVER_P] = spec.gammaOverP ?? 0;
-  out[PAR.NOISE] = spec.noise ?? 0;
-  out[PAR.VAR] = VAR_CODE[spec.varTerms ?? 'none'];
-  out[PAR.ACT] = ACT_CODE[spec.activation];
-  out[PAR.TACT] = ACT_CODE[spec.activation];
-  out[PAR.DIM] = d;
-  out[PAR.GJ_NODES] = ng;
-  out.set(Array.from(P), PAR.HEADER);
-  out.set(Array.from(aStar), PAR.HEADER + k * k);
-  out.set(invert(P, k), PAR.HEADER + k * k + k);
-  out.set(gj.z, PAR.HEADER + 2 * k * k + k);
-  out.set(gj.w, PAR.HEADER + 2 * k * k + k + ng);
-  return out;
-}
 
-export function meanfieldWorkF64(p: number, k: number): number {
-  return p * k + 2 * p + 4 * k * k + 8;
-}
+export { meanfieldWorkF64 } from '../gen/committee_layout.js';
 
 function prepare(params: Float64Array, y: ArrayLike<number>, p: number, k: number) {
   const o = PAR.HEADER + k * k + k;
@@ -161,7 +70,7 @@ export function meanfieldRhs(params: Float64Array, y: ArrayLike<number>, dy: Flo
     return;
   }
   const ng = d === 0 ? 0 : params[PAR.GJ_NODES];
-  const zo = PAR.HEADER + 2 * k * k + k;
+  const zo = meanfieldZOffset(k);
   const Z = params.subarray(zo, zo + ng), W = params.subarray(zo + ng, zo + 2 * ng);
   for (let i = 0; i < p; i++) {
     const a1 = 1 + Qd[i], qi = q(i);
@@ -222,7 +131,7 @@ export function meanfieldRisk(params: Float64Array, y: ArrayLike<number>): numbe
   const d = params[PAR.DIM];
   const P = params.subarray(PAR.HEADER, PAR.HEADER + k * k);
   const aStar = params.subarray(PAR.HEADER + k * k, PAR.HEADER + k * k + k);
-  const Pinv = params.subarray(PAR.HEADER + k * k + k, PAR.HEADER + 2 * k * k + k);
+  const Pinv = params.subarray(meanfieldPinvOffset(k), meanfieldZOffset(k));
   const q = (i: number) => y[p * k + i];
   const { T, Aii, Qd } = prepare(params, y, p, k);
   if (params[PAR.ACT] === ACT_CODE.quadratic) {
@@ -257,7 +166,7 @@ export function meanfieldRisk(params: Float64Array, y: ArrayLike<number>): numbe
     return eps;
   }
   const ng = d === 0 ? 0 : params[PAR.GJ_NODES];
-  const zo = PAR.HEADER + 2 * k * k + k;
+  const zo = meanfieldZOffset(k);
   const Z = params.subarray(zo, zo + ng), W = params.subarray(zo + ng, zo + 2 * ng);
   let ss = 0, st = 0, tt = 0;
   for (let r = 0; r < k; r++)

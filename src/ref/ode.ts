@@ -1,355 +1,39 @@
-// Plain-TS twins of assembly/ode.ts: explicit Euler, RK4, Dormand–Prince 5(4) (FSAL, PI control, dense output)
-// over a JS right-hand side, with the same stats/work layout and status codes as the Wasm kernels (see the header
-// of assembly/ode.ts). Arithmetic is done in the same order, so Wasm and TS agree to rounding.
-//
-//   stats (Float64Array, ≥ ODE_STATS_LEN; fixed-step methods ≥ ODE_STATS_LEN + nsave):
-//     [0] h  [1] accepted  [2] rejected  [3] RHS evaluations  [4] t reached  [5] FSAL/dense valid
-//     [6] t_old  [7] facold  [8] rows written by this call  [9] last error norm  [16 + i] Euler/RK4 row times
-//   work (Float64Array, ≥ 14 n): DOPRI5 [k1..k7 | ynew | ystage | r1..r5]; Euler/RK4 use the first 6 n.
-// Status: 0 OK, 1 MAX_STEPS, 2 STEP_TOO_SMALL, 3 NON_FINITE (ODE_STATUS in src/committee/layout.ts).
-
-/** Right-hand side dy = f(t, y); must not keep references to y or dy. */
-export type Rhs = (t: number, y: Float64Array, dy: Float64Array) => void;
-/** Optional structure fix applied to the state after each accepted step and to every saved row. */
-export type Post = (y: Float64Array) => void;
-
-export const ODE_STATS_LEN = 16;
-export const ST = { h: 0, accepted: 1, rejected: 2, nfev: 3, t: 4, fsal: 5, told: 6, facold: 7, rows: 8, err: 9 } as const;
-const OK = 0, MAX_STEPS = 1, STEP_TOO_SMALL = 2, NON_FINITE = 3;
-
-const bad = (x: number) => x - x !== 0;
-
-/** Fresh stats block (length 16 + extra). */
-export function newStats(extra = 0): Float64Array {
-  return new Float64Array(ODE_STATS_LEN + extra);
-}
-export function odeWork(n: number): Float64Array {
-  return new Float64Array(14 * n);
-}
-
-/** Committee-state symmetriser Q ← (Q + Qᵀ)/2 on the leading p×p block. */
-export function symmetriseQ(p: number): Post {
-  return (y) => {
-    for (let i = 0; i < p; i++)
-      for (let j = i + 1; j < p; j++) {
-        const m = 0.5 * (y[i * p + j] + y[j * p + i]);
-        y[i * p + j] = m;
-        y[j * p + i] = m;
-      }
-  };
-}
-
-function fixedStep(method: 0 | 1, f: Rhs, t: number, y: Float64Array, n: number, dt: number, work: Float64Array,
-  stats: Float64Array, post?: Post): boolean {
-  const ynew = work.subarray(4 * n, 5 * n);
-  if (method === 0) {
-    const k = work.subarray(0, n);
-    f(t, y, k);
-    stats[ST.nfev] += 1;
-    for (let i = 0; i < n; i++) {
-      const v = y[i] + dt * k[i];
-      if (bad(v)) return false;
-      ynew[i] = v;
-    }
-  } else {
-    const k1 = work.subarray(0, n), k2 = work.subarray(n, 2 * n), k3 = work.subarray(2 * n, 3 * n);
-    const k4 = work.subarray(3 * n, 4 * n), ys = work.subarray(5 * n, 6 * n);
-    const h2 = 0.5 * dt;
-    f(t, y, k1);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h2 * k1[i];
-    f(t + h2, ys, k2);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h2 * k2[i];
-    f(t + h2, ys, k3);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + dt * k3[i];
-    f(t + dt, ys, k4);
-    stats[ST.nfev] += 4;
-    const h6 = dt / 6;
-    for (let i = 0; i < n; i++) {
-      const v = y[i] + h6 * (k1[i] + 2 * (k2[i] + k3[i]) + k4[i]);
-      if (bad(v)) return false;
-      ynew[i] = v;
-    }
-  }
-  y.set(ynew);
-  post?.(y);
-  return true;
-}
-
-function fixedDriver(method: 0 | 1, f: Rhs, y: Float64Array, t0: number, dt: number, tsave: ArrayLike<number>,
-  out: Float64Array, work: Float64Array, stats: Float64Array, post?: Post): number {
-  const n = y.length, nsave = tsave.length;
-  stats[ST.h] = dt;
-  stats[ST.rows] = 0;
-  stats[ST.fsal] = 0;
-  let m = 0;
-  for (let s = 0; s < nsave; s++) {
-    let target = Math.round((tsave[s] - t0) / dt);
-    if (target < m) target = m;
-    while (m < target) {
-      if (!fixedStep(method, f, t0 + m * dt, y, n, dt, work, stats, post)) {
-        stats[ST.t] = t0 + m * dt;
-        return NON_FINITE;
-      }
-      m++;
-      stats[ST.accepted] += 1;
-    }
-    out.set(y, s * n);
-    stats[ODE_STATS_LEN + s] = t0 + m * dt;
-    stats[ST.rows] = s + 1;
-  }
-  stats[ST.t] = t0 + m * dt;
-  return OK;
-}
-
-/** Explicit Euler (twin of ode_euler). Row i of out = state after round((tsave[i] − t0)/dt) steps (monotone);
- *  stats[16 + i] = its actual time. */
-export function euler(f: Rhs, y: Float64Array, t0: number, dt: number, tsave: ArrayLike<number>, out: Float64Array,
-  work: Float64Array = odeWork(y.length), stats: Float64Array = newStats(tsave.length), post?: Post): number {
-  return fixedDriver(0, f, y, t0, dt, tsave, out, work, stats, post);
-}
-
-/** Classical RK4 (twin of ode_rk4), same contract as euler. */
-export function rk4(f: Rhs, y: Float64Array, t0: number, dt: number, tsave: ArrayLike<number>, out: Float64Array,
-  work: Float64Array = odeWork(y.length), stats: Float64Array = newStats(tsave.length), post?: Post): number {
-  return fixedDriver(1, f, y, t0, dt, tsave, out, work, stats, post);
-}
-
-export interface Dopri5Options {
-  rtol?: number;
-  atol?: number;
-  /** ≤ 0 or undefined: no cap. */
-  hmax?: number;
-  hmin?: number;
-  maxSteps?: number;
-  post?: Post;
-}
-
-const C2 = 0.2, C3 = 0.3, C4 = 0.8, C5 = 8 / 9;
-const A21 = 0.2;
-const A31 = 3 / 40, A32 = 9 / 40;
-const A41 = 44 / 45, A42 = -56 / 15, A43 = 32 / 9;
-const A51 = 19372 / 6561, A52 = -25360 / 2187, A53 = 64448 / 6561, A54 = -212 / 729;
-const A61 = 9017 / 3168, A62 = -355 / 33, A63 = 46732 / 5247, A64 = 49 / 176, A65 = -5103 / 18656;
-const A71 = 35 / 384, A73 = 500 / 1113, A74 = 125 / 192, A75 = -2187 / 6784, A76 = 11 / 84;
-const E1 = 71 / 57600, E3 = -71 / 16695, E4 = 71 / 1920, E5 = -17253 / 339200, E6 = 22 / 525, E7 = -1 / 40;
-const D1 = -12715105075 / 11282082432, D3 = 87487479700 / 32700410799, D4 = -10690763975 / 1880347072;
-const D5 = 701980252875 / 199316789632, D6 = -1453857185 / 822651844, D7 = 69997945 / 29380423;
-const SAFE = 0.9, FAC_MIN = 0.2, FAC_MAX = 10, BETA = 0.04;
-
-function denseRow(work: Float64Array, n: number, theta: number, dst: Float64Array, off: number): void {
-  const r = 9 * n;
-  const t1 = 1 - theta;
-  for (let i = 0; i < n; i++) {
-    const o = r + i;
-    dst[off + i] = work[o] + theta * (work[o + n] + t1 * (work[o + 2 * n] + theta * (work[o + 3 * n] + t1 * work[o + 4 * n])));
-  }
-}
-
-function hinit(f: Rhs, t: number, y: Float64Array, n: number, rtol: number, atol: number, hmax: number,
-  work: Float64Array, stats: Float64Array): number {
-  const k1 = work.subarray(0, n), k2 = work.subarray(n, 2 * n), ys = work.subarray(8 * n, 9 * n);
-  let dnf = 0, dny = 0;
-  for (let i = 0; i < n; i++) {
-    const sk = atol + rtol * Math.abs(y[i]);
-    const a = k1[i] / sk, b = y[i] / sk;
-    dnf += a * a;
-    dny += b * b;
-  }
-  let h = dnf <= 1e-10 || dny <= 1e-10 ? 1e-6 : Math.sqrt(dny / dnf) * 0.01;
-  if (h > hmax) h = hmax;
-  for (let i = 0; i < n; i++) ys[i] = y[i] + h * k1[i];
-  f(t + h, ys, k2);
-  stats[ST.nfev] += 1;
-  let der2 = 0;
-  for (let i = 0; i < n; i++) {
-    const sk = atol + rtol * Math.abs(y[i]);
-    const a = (k2[i] - k1[i]) / sk;
-    der2 += a * a;
-  }
-  der2 = Math.sqrt(der2 / n) / h;
-  const der12 = Math.max(Math.abs(der2), Math.sqrt(dnf / n));
-  const h1 = der12 <= 1e-15 ? Math.max(1e-6, Math.abs(h) * 1e-3) : Math.pow(0.01 / der12, 0.2);
-  h = Math.min(100 * Math.abs(h), h1);
-  if (h > hmax) h = hmax;
-  if (!(h > 0) || bad(h)) h = 1e-6;
-  return h;
-}
-
-/** Dormand–Prince 5(4) (twin of ode_dopri5). Resumable: call again with t0 = stats[4] and the same y/work/stats.
- *  Returns the status code; stats[8] = rows of out written by this call. */
-export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<number>, out: Float64Array,
-  opts: Dopri5Options = {}, work: Float64Array = odeWork(y.length), stats: Float64Array = newStats()): number {
-  const n = y.length, nsave = tsave.length;
-  const rtol = opts.rtol ?? 1e-8, atol = opts.atol ?? 1e-10;
-  const hmax = opts.hmax && opts.hmax > 0 ? opts.hmax : Infinity;
-  const hmin = opts.hmin ?? 0, maxSteps = opts.maxSteps ?? 1e8;
-  const post = opts.post;
-  const k1 = work.subarray(0, n), k2 = work.subarray(n, 2 * n), k3 = work.subarray(2 * n, 3 * n);
-  const k4 = work.subarray(3 * n, 4 * n), k5 = work.subarray(4 * n, 5 * n), k6 = work.subarray(5 * n, 6 * n);
-  const k7 = work.subarray(6 * n, 7 * n), ynew = work.subarray(7 * n, 8 * n), ys = work.subarray(8 * n, 9 * n);
-  const R = 9 * n;
-  stats[ST.rows] = 0;
-  let t = t0;
-  stats[ST.t] = t;
-  const valid = stats[ST.fsal] === 1;
-  let s = 0;
-  const saveRow = (s: number) => post?.(out.subarray(s * n, (s + 1) * n));
-  while (s < nsave) {
-    const ts = tsave[s];
-    if (ts === t) { out.set(y, s * n); saveRow(s); }
-    else if (valid && ts < t) {
-      const told = stats[ST.told];
-      denseRow(work, n, (ts - told) / (t - told), out, s * n);
-      saveRow(s);
-    } else break;
-    s++;
-    stats[ST.rows] = s;
-  }
-  if (s >= nsave) return OK;
-  if (!valid) {
-    f(t, y, k1);
-    stats[ST.nfev] += 1;
-    for (let i = 0; i < n; i++) if (bad(k1[i]) || bad(y[i])) return NON_FINITE;
-    stats[ST.facold] = 1e-4;
-  }
-  let h = stats[ST.h];
-  if (!(h > 0)) h = hinit(f, t, y, n, rtol, atol, hmax, work, stats);
-  if (h > hmax) h = hmax;
-  let facold = stats[ST.facold];
-  let lastRejected = false;
-  let steps = 0;
-  const expo1 = 0.2 - BETA * 0.75;
-  while (s < nsave) {
-    if (steps >= maxSteps) { stats[ST.h] = h; stats[ST.facold] = facold; return MAX_STEPS; }
-    if (h < hmin) { stats[ST.h] = h; stats[ST.facold] = facold; return STEP_TOO_SMALL; }
-    steps++;
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h * A21 * k1[i];
-    f(t + C2 * h, ys, k2);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h * (A31 * k1[i] + A32 * k2[i]);
-    f(t + C3 * h, ys, k3);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h * (A41 * k1[i] + A42 * k2[i] + A43 * k3[i]);
-    f(t + C4 * h, ys, k4);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h * (A51 * k1[i] + A52 * k2[i] + A53 * k3[i] + A54 * k4[i]);
-    f(t + C5 * h, ys, k5);
-    for (let i = 0; i < n; i++) ys[i] = y[i] + h * (A61 * k1[i] + A62 * k2[i] + A63 * k3[i] + A64 * k4[i] + A65 * k5[i]);
-    f(t + h, ys, k6);
-    for (let i = 0; i < n; i++) ynew[i] = y[i] + h * (A71 * k1[i] + A73 * k3[i] + A74 * k4[i] + A75 * k5[i] + A76 * k6[i]);
-    f(t + h, ynew, k7);
-    stats[ST.nfev] += 6;
-    let err = 0;
-    let nonFinite = false;
-    for (let i = 0; i < n; i++) {
-      const yi = y[i], yn = ynew[i];
-      const e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
-      if (bad(yn) || bad(e) || bad(k7[i])) nonFinite = true;
-      const sk = atol + rtol * Math.max(Math.abs(yi), Math.abs(yn));
-      const q = e / sk;
-      err += q * q;
-    }
-    if (nonFinite) {
-      stats[ST.h] = h;
-      stats[ST.fsal] = 0;
-      return NON_FINITE;
-    }
-    err = Math.sqrt(err / n);
-    const fac11 = Math.pow(err, expo1);
-    if (err <= 1) {
-      let fac = fac11 / Math.pow(facold, BETA);
-      fac = Math.max(1 / FAC_MAX, Math.min(1 / FAC_MIN, fac / SAFE));
-      let hnew = h / fac;
-      if (hnew > hmax) hnew = hmax;
-      if (lastRejected && hnew > h) hnew = h;
-      facold = Math.max(err, 1e-4);
-      for (let i = 0; i < n; i++) {
-        const yi = y[i], yn = ynew[i];
-        const ydiff = yn - yi, bspl = h * k1[i] - ydiff;
-        work[R + i] = yi;
-        work[R + n + i] = ydiff;
-        work[R + 2 * n + i] = bspl;
-        work[R + 3 * n + i] = ydiff - h * k7[i] - bspl;
-        work[R + 4 * n + i] = h * (D1 * k1[i] + D3 * k3[i] + D4 * k4[i] + D5 * k5[i] + D6 * k6[i] + D7 * k7[i]);
-      }
-      k1.set(k7);
-      y.set(ynew);
-      post?.(y);
-      const told = t;
-      t = t + h;
-      stats[ST.accepted] += 1;
-      stats[ST.t] = t;
-      stats[ST.told] = told;
-      stats[ST.fsal] = 1;
-      stats[ST.err] = err;
-      while (s < nsave && tsave[s] <= t) {
-        const ts = tsave[s];
-        if (ts === t) out.set(y, s * n);
-        else denseRow(work, n, (ts - told) / h, out, s * n);
-        saveRow(s);
-        s++;
-        stats[ST.rows] = s;
-      }
-      h = hnew;
-      lastRejected = false;
-    } else {
-      h = h / Math.min(1 / FAC_MIN, fac11 / SAFE);
-      lastRejected = true;
-      stats[ST.rejected] += 1;
-    }
-  }
-  stats[ST.h] = h;
-  stats[ST.facold] = facold;
-  return OK;
-}
-
-/** TS twins of the test models of assembly/ode.ts: linear dy = A y (A row-major n×n), quadratic dy_i = y_i². */
-export function linearRhs(A: ArrayLike<number>, n: number): Rhs {
-  return (_t, y, dy) => {
-    for (let i = 0; i < n; i++) {
-      let s0 = 0, s1 = 0, j = 0;
-      for (; j + 1 < n; j += 2) {
-        s0 += A[i * n + j] * y[j];
-        s1 += A[i * n + j + 1] * y[j + 1];
-      }
-      if (j < n) s0 += A[i * n + j] * y[j];
-      dy[i] = s0 + s1;
-    }
-  };
-}
-export const quadraticTestRhs: Rhs = (_t, y, dy) => {
-  for (let i = 0; i < y.length; i++) dy[i] = y[i] * y[i];
-};
-
-// ---- raw-pointer twins (for the TS runtime behind the raw-export interface, src/wasm/ts-kernels.ts) --------
-import { rhs as committeeRhs, risk as committeeRisk, workLength as committeeWorkLength } from './committee.js';
+// Raw-pointer twins of assembly/ode.ts and the model RHS kernels, for the TS runtime behind the raw-export
+// interface (src/wasm/ts-kernels.ts). The integrators themselves are host numerics: src/numerics/ode.ts.
+import { ODE_STATS_LEN, dopri5, fixedDriver, linearRhs, quadraticTestRhs, symmetriseQ, type Rhs } from '../numerics/ode.js';
+import { rhs as committeeRhs } from './committee.js';
+import { MODEL, PAR, meanfieldParamsLength, odeWorkF64, paramsLength } from '../gen/committee_layout.js';
 import { meanfieldRhs, meanfieldRisk, meanfieldWorkF64 } from './meanfield.js';
+import type { KernelExports } from '../wasm/exports.gen.js';
 
-const HEADER = 16;
+const HEADER = PAR.HEADER;
 
 /** Length (f64) of a params block of the given model, read from its header. */
 function paramsLen(model: number, h: Float64Array): number {
-  const p = h[0], k = h[1];
-  if (model === 0) return HEADER + k * k + k;
-  if (model === 1) return HEADER + 2 * k * k + k + 2 * h[10];
-  if (model === 2) return HEADER + p * p;
+  const p = h[PAR.P], k = h[PAR.K];
+  if (model === MODEL.committee) return paramsLength(k);
+  if (model === MODEL.meanfield) return meanfieldParamsLength(k, h[PAR.GJ_NODES]);
+  if (model === MODEL.linearTest) return HEADER + p * p; // params[0] = n, A (n×n) after the header
   return HEADER;
 }
 
 /** RHS callback of a model code over a params copy (0 committee, 1 mean-field, 2 linear test, 3 quadratic test). */
 export function modelRhs(model: number, params: Float64Array): Rhs {
   switch (model) {
-    case 0: return (_t, y, dy) => committeeRhs(params, y, dy);
-    case 1: return (_t, y, dy) => meanfieldRhs(params, y, dy);
-    case 2: return linearRhs(params.subarray(HEADER), params[0]);
-    case 3: return quadraticTestRhs;
+    case MODEL.committee: return (_t, y, dy) => committeeRhs(params, y, dy);
+    case MODEL.meanfield: return (_t, y, dy) => meanfieldRhs(params, y, dy);
+    case MODEL.linearTest: return linearRhs(params.subarray(HEADER), params[0]);
+    case MODEL.quadraticTest: return quadraticTestRhs;
     default: return (_t, _y, dy) => dy.fill(NaN);
   }
 }
 
 /** The ode_* / meanfield_* raw exports implemented by the TS twins over a byte-addressed memory (pointers are byte
  *  offsets into mem.buffer, as in the Wasm module). Spread into tsKernels() to run the ODE engine without Wasm. */
-export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Record<string, (...a: number[]) => number | void> {
+export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Pick<KernelExports, 'ode_work_f64' | 'ode_euler' | 'ode_rk4' | 'ode_dopri5' | 'meanfield_work_f64' | 'meanfield_rhs' | 'meanfield_risk'> {
   const f64 = (p: number, n: number) => new Float64Array(mem.buffer, p, n);
   const paramsOf = (model: number, p: number) => f64(p, paramsLen(model, f64(p, HEADER)));
-  const postOf = (model: number, params: Float64Array) => (model === 0 ? symmetriseQ(params[0]) : undefined);
+  const postOf = (model: number, params: Float64Array) => (model === MODEL.committee ? symmetriseQ(params[PAR.P]) : undefined);
   const fixed = (method: 0 | 1) => (model: number, pp: number, py: number, n: number, t0: number, dt: number, pt: number,
     ns: number, pout: number, pw: number, pst: number) => {
     const params = paramsOf(model, pp);
@@ -357,7 +41,7 @@ export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Record<string, (...a:
       f64(pst, ODE_STATS_LEN + ns), postOf(model, params));
   };
   return {
-    ode_work_f64: (model, n, p, k) => 14 * n + (model === 1 ? meanfieldWorkF64(p, k) : model === 0 ? committeeWorkLength(p, k) : 0),
+    ode_work_f64: (model, n, p, k) => odeWorkF64(model, n, p, k),
     ode_euler: fixed(0),
     ode_rk4: fixed(1),
     ode_dopri5: (model, pp, py, n, t0, pt, ns, pout, rtol, atol, hmax, hmin, maxSteps, pw, pst) => {
@@ -366,11 +50,11 @@ export function rawOdeTwins(mem: { buffer: ArrayBuffer }): Record<string, (...a:
         { rtol, atol, hmax, hmin, maxSteps, post: postOf(model, params) }, f64(pw, 14 * n), f64(pst, ODE_STATS_LEN));
     },
     meanfield_work_f64: (p, k) => meanfieldWorkF64(p, k),
-    meanfield_rhs: (pp, py, pdy) => {
+    meanfield_rhs: (pp, py, pdy, _work) => {
       const params = paramsOf(1, pp), n = params[0] * params[1] + params[0];
       meanfieldRhs(params, f64(py, n), f64(pdy, n));
     },
-    meanfield_risk: (pp, py) => {
+    meanfield_risk: (pp, py, _work) => {
       const params = paramsOf(1, pp);
       return meanfieldRisk(params, f64(py, params[0] * params[1] + params[0]));
     },

@@ -1,72 +1,15 @@
 // Pure-TS twin of assembly/sgd.ts (committee.md §8.5, S1–S7): one-pass SGD of a committee student,
 // bit-identical to both Wasm builds (same operations in the same order: own exp, own erf, the rng's
 // own log, dots in the fixed 4-way interleaved order). Read the header of assembly/sgd.ts for the
-// stream scheme SGD_RNG_SCHEME; this file also generates the ziggurat tables the kernels read.
+// stream scheme SGD_RNG_SCHEME; the ziggurat tables both read are built by src/numerics/ziggurat.ts.
 import { PAR } from '../committee/layout.js';
-import { RefStream, Xoshiro256ppBig, logPos } from './rng.js';
+import { RefStream, Xoshiro256ppBig, logPos } from '../numerics/rng.js';
+import type { KernelExports } from '../wasm/exports.gen.js';
 
-export const SGD_RNG_SCHEME = 'learndyn-sgd-ziggurat256/v1';
-export const ZIG_N = 256;
-const ZX_OFF = 0;
-const ZF_OFF = 257;
-export const ZIG_TABLE_LEN = 514;
-const XBUF_OFF = 516;
-const xLen = (d: number) => (d + 2) & ~1;
-
-/** f64 slots of the sgd_run work buffer (same as the Wasm sgd_work_len). */
-export function sgdWorkLen(p: number, k: number, d: number): number {
-  return XBUF_OFF + xLen(d) + 2 * p + k + 8;
-}
-
-// ---------------------------------------------------------------- ziggurat tables (host data)
-const fz = (x: number) => Math.exp(-0.5 * x * x);
-
-/** ∫_r^∞ e^{−x²/2} dx by composite Simpson on [r, r + 14] (error far below 1e-18). */
-function gaussTail(r: number): number {
-  const n = 40000;
-  const h = 14 / n;
-  let s = fz(r) + fz(r + 14);
-  for (let i = 1; i < n; i++) s += (i & 1 ? 4 : 2) * fz(r + i * h);
-  return (s * h) / 3;
-}
-
-function zigChain(r: number, N: number): { x: number[]; v: number; residual: number } {
-  const v = r * fz(r) + gaussTail(r);
-  const x = [v / fz(r), r];
-  for (let i = 1; i <= N - 2; i++) {
-    const arg = v / x[i] + fz(x[i]);
-    if (!(arg < 1)) return { x, v, residual: -1 }; // reached the top too early: r too small
-    x.push(Math.sqrt(-2 * Math.log(arg)));
-  }
-  const top = x[N - 1];
-  return { x, v, residual: top * (1 - fz(top)) - v };
-}
-
-let tablesCache: Float64Array | undefined;
-/** The 514 table slots the kernels read: X[0..256] (X[0] = v/f(r), X[1] = r, …, X[256] = 0), then
- *  F[i] = e^{−X[i]²/2} (F[256] = 1). r is solved by bisection so that the top layer closes
- *  (r ≈ 3.6541528853610088 for 256 layers). Computed once on the host; both Wasm and TS read
- *  these exact bits. */
-export function zigguratTables(): Float64Array {
-  if (tablesCache) return tablesCache.slice();
-  let lo = 3.0;
-  let hi = 4.5;
-  for (let it = 0; it < 200; it++) {
-    const mid = 0.5 * (lo + hi);
-    if (mid === lo || mid === hi) break;
-    const { residual } = zigChain(mid, ZIG_N);
-    if (residual > 0) hi = mid;
-    else lo = mid;
-  }
-  // the chain at hi closes (residual ≥ 0 side, all layers valid)
-  const { x } = zigChain(hi, ZIG_N);
-  const t = new Float64Array(ZIG_TABLE_LEN);
-  for (let i = 0; i < ZIG_N; i++) t[ZX_OFF + i] = x[i];
-  t[ZX_OFF + ZIG_N] = 0;
-  for (let i = 0; i <= ZIG_N; i++) t[ZF_OFF + i] = i === ZIG_N ? 1 : fz(t[ZX_OFF + i]);
-  tablesCache = t;
-  return t.slice();
-}
+// Work layout (ZIG_N, table offsets, sgdWorkLen): codegen/contract.mjs → src/gen/sgd_layout.ts.
+import { ZIG_N, ZX_OFF, ZF_OFF, ZIG_TABLE_LEN, XBUF_OFF, sgdWorkLen } from '../gen/sgd_layout.js';
+import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
+export { ZIG_N, ZIG_TABLE_LEN, sgdWorkLen, SGD_RNG_SCHEME, zigguratTables };
 
 // ---------------------------------------------------------------- exp / erf / activations
 const INV_LN2 = 1.4426950408889634;
@@ -400,7 +343,8 @@ export function overlaps(
 
 /** Raw-export twins of the sgd kernels over a byte-addressed buffer (for the pure-TS runtime:
  *  src/wasm/ts-kernels.ts can spread these into its table). */
-export function sgdTwins(buffer: () => ArrayBuffer): Record<string, (...args: number[]) => number | void> {
+export function sgdTwins(buffer: () => ArrayBuffer): Pick<KernelExports, 'rng_long_jump' | 'rng_seed_streams' | 'sgd_exp_neg' | 'sgd_act' |
+  'teacher_orthonormal' | 'student_gaussian' | 'sgd_zig_fill' | 'sgd_run' | 'overlaps_f64'> {
   const f64 = (ptr: number, n: number) => new Float64Array(buffer(), ptr, n);
   const u32 = (ptr: number) => new Uint32Array(buffer(), ptr, 8);
   const refAt = (ptr: number) => RefStream.fromWords(u32(ptr));
@@ -417,11 +361,9 @@ export function sgdTwins(buffer: () => ArrayBuffer): Record<string, (...args: nu
       const seed = (BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0);
       for (let i = 0; i < count; i++) saveBig(states + 32 * i, RefStream.fromSeed(seed, first + i).state());
     },
-    sgd_work_len: (p, k, d) => sgdWorkLen(p, k, d),
-    sgd_zig_layers: () => ZIG_N,
     sgd_exp_neg: (x) => expNeg(x),
     sgd_act: (code, x) => actVal(code, x),
-    teacher_orthonormal: (state, Ws, k, d) => {
+    teacher_orthonormal: (state, Ws, k, d, _work) => {
       const r = refAt(state);
       const bad = teacherOrthonormal(r, f64(Ws, k * d), k, d);
       saveRef(state, r);

@@ -1,7 +1,7 @@
 // Closed forms and small numerical tools for the committee reproductions (committee.md §4, §7):
 // the symmetric fixed point S29, the finite-difference Jacobian of the GF-ODE there, the S21 noise
 // floor, and the σ = x² risk S22 with the Ξ correction S27 — written here from the spec's formulas.
-import { inverseIteration } from '../ref/dense.js';
+import { inverseIteration } from '../reference/dense.js';
 import { PAR, paramsLength, stateLength, ACT_CODE } from '../committee/layout.js';
 import * as ref from '../ref/committee.js';
 

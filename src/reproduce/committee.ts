@@ -8,7 +8,8 @@ import { TAB10 } from '../plot/figure.js';
 import { solveCommittee, type CommitteeSolution } from '../committee/solve.js';
 import type { CommitteeProblemInput } from '../committee/problem.js';
 import * as ref from '../ref/committee.js';
-import { meanfieldParams, meanfieldRisk } from '../ref/meanfield.js';
+import { meanfieldRisk } from '../ref/meanfield.js';
+import { meanfieldParams } from '../committee/meanfield-params.js';
 import {
   epsPlateau,
   epsPlateauUnnormalised,

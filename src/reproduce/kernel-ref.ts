@@ -2,8 +2,8 @@
 // kernel's spectrum by its own ₀F₁ series (K12), multiplicities by K5, and a ridgeless Cholesky solve of
 // one replicate's data with the exact L² error K22 — none of it goes through the engine's spectrum
 // code or its eigendecomposition.
-import { choleskySolve } from '../ref/dense.js';
-import { RefStream } from '../ref/rng.js';
+import { choleskySolve } from '../reference/dense.js';
+import { RefStream } from '../numerics/rng.js';
 import { kernelProblem, type KernelProblemInput } from '../kernel/problem.js';
 import { buildSetup } from '../kernel/setup.js';
 import { evalKernel } from '../kernel/kernels.js';

@@ -1,11 +1,11 @@
 // Host helpers over the Wasm rng kernels (assembly/rng.ts). Thin: allocate in the runtime's arena,
 // call the kernel, return pointers. Views are built fresh by the caller (rt.arena.f64(ptr, len)).
-// Seeding scheme: RNG_SCHEME (src/ref/rng.ts): state(seed, stream) = 4 SplitMix64(seed) outputs,
+// Seeding scheme: RNG_SCHEME (src/numerics/rng.ts): state(seed, stream) = 4 SplitMix64(seed) outputs,
 // then `stream` xoshiro256 jump()s. One stream per replicate/purpose; streams never overlap.
 import type { WasmRuntime } from '../wasm/runtime.js';
-import { RNG_SCHEME, seedHalves, toSeed } from '../ref/rng.js';
+import { RNG_SCHEME, seedHalves, toSeed } from '../numerics/rng.js';
 
-export { RNG_SCHEME, RefStream, seedState, toSeed, seedHalves } from '../ref/rng.js';
+export { RNG_SCHEME, RefStream, seedState, toSeed, seedHalves } from '../numerics/rng.js';
 
 /** Bytes of one xoshiro256++ state. */
 export const STATE_BYTES = 32;

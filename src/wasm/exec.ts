@@ -2,31 +2,40 @@
 // instance or spread over a worker pool sharing one memory (independent seeds in parallel, Gram
 // strips split across workers). Calls are coarse (≥ ms), so postMessage latency (~50 µs) is noise.
 import type { WasmRuntime } from './runtime.js';
+import type { KernelExports, KernelName } from './exports.gen.js';
+
+/** Arguments and result of export K, as declared by the generated interface (src/wasm/exports.gen.ts). */
+export type KernelArgs<K extends KernelName> = Parameters<KernelExports[K]>;
+export type KernelResult<K extends KernelName> = ReturnType<KernelExports[K]>;
 
 export interface Executor {
   /** Number of calls that can run at once. */
   readonly width: number;
-  call(fn: string, ...args: number[]): Promise<number>;
+  /** Run export `fn`: the name, the argument count and types are checked against the module's interface. */
+  call<K extends KernelName>(fn: K, ...args: KernelArgs<K>): Promise<KernelResult<K>>;
   close(): Promise<void>;
 }
+
+type AnyKernel = (...args: unknown[]) => unknown;
 
 /** Runs every call synchronously on the runtime's own instance. */
 export class InlineExecutor implements Executor {
   readonly width = 1;
   constructor(private readonly rt: WasmRuntime) {}
-  async call(fn: string, ...args: number[]): Promise<number> {
-    const f = this.rt.exports[fn];
-    if (typeof f !== 'function') throw new Error(`no kernel named ${fn}`);
-    return f(...args);
+  async call<K extends KernelName>(fn: K, ...args: KernelArgs<K>): Promise<KernelResult<K>> {
+    const f = this.rt.exports[fn] as AnyKernel | undefined;
+    // Only the 'ts' runtime lacks exports (the twinless ones, listed in src/wasm/ts-kernels.ts).
+    if (typeof f !== 'function') throw new Error(`no kernel named ${fn} in the ${this.rt.variant} runtime`);
+    return f(...args) as KernelResult<K>;
   }
   async close(): Promise<void> {}
 }
 
 interface Job {
   id: number;
-  fn: string;
-  args: number[];
-  resolve: (v: number) => void;
+  fn: KernelName;
+  args: readonly unknown[];
+  resolve: (v: unknown) => void;
   reject: (e: Error) => void;
 }
 
@@ -42,13 +51,13 @@ export class WorkerPool implements Executor {
   ) {
     this.idle = [...workers];
     for (const w of workers) {
-      w.on('message', (msg: { id: number; result?: number; error?: string }) => {
+      w.on('message', (msg: { id: number; result?: number | bigint; error?: string }) => {
         const job = this.busy.get(w);
         this.busy.delete(w);
         this.idle.push(w);
         if (job) {
           if (msg.error) job.reject(new Error(msg.error));
-          else job.resolve(msg.result ?? 0);
+          else job.resolve(msg.result);
         }
         this.pump();
       });
@@ -74,9 +83,9 @@ export class WorkerPool implements Executor {
     return new WorkerPool(workers);
   }
 
-  call(fn: string, ...args: number[]): Promise<number> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ id: this.nextId++, fn, args, resolve, reject });
+  call<K extends KernelName>(fn: K, ...args: KernelArgs<K>): Promise<KernelResult<K>> {
+    return new Promise<KernelResult<K>>((resolve, reject) => {
+      this.queue.push({ id: this.nextId++, fn, args, resolve: resolve as (v: unknown) => void, reject });
       this.pump();
     });
   }

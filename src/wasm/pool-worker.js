@@ -23,8 +23,8 @@ parentPort.on('message', (msg) => {
   try {
     const f = ex[fn];
     if (typeof f !== 'function') throw new Error(`no kernel named ${fn}`);
-    const result = f(...args);
-    parentPort.postMessage({ id, result: typeof result === 'bigint' ? Number(result) : result ?? 0 });
+    // The result as the export returns it (number, bigint for u64, undefined for void), as InlineExecutor does.
+    parentPort.postMessage({ id, result: f(...args) });
   } catch (e) {
     parentPort.postMessage({ id, error: String(e && e.stack ? e.stack : e) });
   }

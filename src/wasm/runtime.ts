@@ -3,12 +3,12 @@
 // Why no @assemblyscript/loader: deprecated since AS 0.20, and its copy-in bindings cost 8x (engineering.md §3).
 import { Arena } from './arena.js';
 import { HostMemory, tsKernels } from './ts-kernels.js';
+import type { KernelExports } from './exports.gen.js';
+
+export type { KernelExports, KernelName } from './exports.gen.js';
 
 /** Wasm builds, plus 'ts': the plain-TS twins behind the same interface (no WebAssembly needed). */
 export type Variant = 'release' | 'threads' | 'scalar' | 'debug' | 'ts';
-
-/** Raw exports of the learndyn module: every kernel takes numbers (pointers as usize, counts as i32). */
-export type KernelExports = Record<string, (...args: number[]) => number>;
 
 export interface WasmRuntime {
   readonly variant: Variant;
@@ -121,9 +121,10 @@ export function imports(memory: WebAssembly.Memory): WebAssembly.Imports {
 /** Instantiate a compiled module on a given memory (main thread or a worker). */
 export function instantiate(mod: WebAssembly.Module, memory: WebAssembly.Memory): KernelExports {
   const inst = new WebAssembly.Instance(mod, imports(memory));
-  const ex = inst.exports as unknown as KernelExports;
-  if (typeof ex._initialize === 'function') ex._initialize();
-  return ex;
+  const start = inst.exports._initialize;
+  if (typeof start === 'function') start();
+  // The interface is generated from the AS sources; test/wasm/boundary.test.ts checks it against the module.
+  return inst.exports as unknown as KernelExports;
 }
 
 export async function loadWasm(opts: LoadOptions = {}): Promise<WasmRuntime> {
@@ -157,8 +158,9 @@ export async function loadWasm(opts: LoadOptions = {}): Promise<WasmRuntime> {
   };
 }
 
-/** The pure-TS fallback runtime (feature detection found no WebAssembly, or asked for explicitly). */
-function tsRuntime(budget: number): WasmRuntime {
+/** The pure-TS fallback runtime (feature detection found no WebAssembly, or asked for explicitly). Synchronous:
+ *  synchronous solvers use it as their no-Wasm engine. */
+export function tsRuntime(budget = DEFAULT_BUDGET_BYTES): WasmRuntime {
   const memory = new HostMemory(16) as unknown as WebAssembly.Memory;
   const exports = tsKernels(memory as unknown as HostMemory);
   const arena = new Arena(memory, exports.heap_base(), budget);

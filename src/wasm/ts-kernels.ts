@@ -1,17 +1,68 @@
 // The last fallback: the plain-TS twins behind the same raw-export interface, over an
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
-import { gemm, gemmNt, gemv, gramSymLower } from '../ref/blas.js';
+// This is the only production module that imports src/ref (test/wasm/boundary.test.ts checks it).
+import { axpy, dot, gemm, gemmNt, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
 import { eigh, lanczos, tridiagSolve } from '../ref/eigh.js';
-import { kmap } from '../ref/kmap.js';
-import { RefStream } from '../ref/rng.js';
-import { rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported, workLength as committeeWorkLength } from '../ref/committee.js';
+import { kfun, kmap } from '../ref/kmap.js';
+import { RefStream, logPos } from '../numerics/rng.js';
+import { asin, erf, erfc, phi1 } from '../ref/special.js';
+import { I2, J2, I3, rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported } from '../ref/committee.js';
+import { dmftSymmInit, dmftSymmRun } from '../ref/dmft.js';
+import { fixedAlphaBarRows, reducedRows } from '../ref/dmft_reduced.js';
+import { dsigma, hval, sigma } from '../ref/dmft_sim.js';
 import { rawOdeTwins } from '../ref/ode.js';
 import { sgdTwins } from '../ref/sgd.js';
-import { PAR, paramsLength, stateLength } from '../committee/layout.js';
-import type { KernelExports } from './runtime.js';
+import { PAR, committeeWorkF64, paramsLength, stateLength } from '../committee/layout.js';
+import { DSIM_PAR_LEN, dmftReducedWorkF64, dsimGaussWorkLen, dsimNetWorkLen } from '../gen/dmft_layout.js';
+import type { KernelExports, KernelName } from './exports.gen.js';
 
 const PAGE = 65536;
+
+/** Exports without a TS twin, and why. The 'ts' runtime lacks exactly these (calling one through an executor
+ *  rejects with "no kernel named …"); every other export must have a twin with the same parameters. */
+export const TWINLESS = {
+  rng_next_u64: 'test probe of one raw draw; RefStream.nextU64 is tested against it directly',
+  rng_jump: 'test probe; RefStream/Xoshiro256ppBig.jump is tested against it directly',
+  rng_fill_u64: 'test probe of raw draws; RefStream is tested against it directly',
+  rng_fill_uniform: 'only src/rng uniform(), not called by any engine',
+  fill_normal_scaled: 'only src/rng normalScaled(), not called by any engine',
+  copy_f64: 'level-1 BLAS test probe; engines never call it',
+  rot_f64: 'building block of the Wasm eigensolver; the twins twin eigh_f64 as a whole',
+  gram_f64: 'unblocked Gram test probe; engines use gram_sym_f64 (twinned)',
+  gemm_nt_rows_f64: 'row-strip variant of gemm_nt_f64 for worker pools, which need Wasm',
+  gemm_ws_size_f64: 'packed-panel gemm variant; src/linalg falls back to gemm_f64 (twinned) without it',
+  gemm_ws_f64: 'packed-panel gemm variant; src/linalg falls back to gemm_f64 (twinned) without it',
+  transpose_sq_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
+  tridiag_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
+  apply_q_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
+  tql_first_f64: 'building block of the Wasm eigensolver; its twin tqlFirst is tested directly',
+  tql_rows_f64: 'used nowhere; kept only because assembly/eigh.ts is being changed on another branch (delete at merge if still unused)',
+  eigh_reduce_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
+  tql_cols_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
+  committee_I4: 'takes a Gauss–Hermite scratch pointer; its twin I4 is tested directly',
+  dsim_population: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+  dsim_net_run: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+  dsim_net_train_error: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+  dsim_gauss_train_error: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+  dsim_gauss_run: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+  dsim_normalize_rows: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+  dsim_net_labels: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
+} as const satisfies Partial<Record<KernelName, string>>;
+export type TwinlessName = keyof typeof TWINLESS;
+
+/** What the twins must provide: every other export, with its exact parameter list. */
+export type TwinExports = Omit<KernelExports, TwinlessName>;
+
+type Arity<F> = F extends (...args: infer A) => unknown ? A['length'] : never;
+/** TS accepts a function with fewer parameters where more are declared; a twin must not silently drop one. */
+type ExactArity<T> = {
+  [K in keyof T]: K extends KernelName ? (Arity<T[K]> extends Arity<KernelExports[K]> ? (Arity<KernelExports[K]> extends Arity<T[K]> ? T[K] : never) : never) : never;
+};
+/** Identity with two compile-time checks: the twins cover TwinExports with matching types, and exact arities. */
+export function exactTwins<T extends TwinExports>(twins: T & ExactArity<T>): T {
+  return twins;
+}
 
 /** Minimal stand-in for WebAssembly.Memory: `buffer` is replaced (old views detach) on growth. */
 export class HostMemory {
@@ -45,54 +96,83 @@ export function tsKernels(mem: HostMemory): KernelExports {
     f(s);
     save(p, s);
   };
-  const twins: Record<string, (...args: number[]) => number | void> = {
+  // Committee engine: RHS/risk over the params block and state layout.
+  const params = (pp: number) => f64(pp, paramsLength(f64(pp, PAR.HEADER)[PAR.K]));
+  const state = (pp: number, py: number) => {
+    const h = f64(pp, PAR.HEADER);
+    return f64(py, stateLength(h[PAR.P], h[PAR.K], h[PAR.TRAIN_A] !== 0));
+  };
+  const dsimPar = (P: number) => f64(P, DSIM_PAR_LEN);
+  const twins = exactTwins({
     heap_base: () => 1024,
     simd_enabled: () => 0,
     sum_f64: (p, n) => f64(p, n).reduce((a, b) => a + b, 0),
+    rng_log: (x) => logPos(x),
     rng_seed: (p, lo, hi, streamIdx) => save(p, RefStream.fromSeed((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), streamIdx)),
     rng_fill_normal: (p, out, n) => withStream(p, (s) => s.fillNormal(f64(out, n), n)),
     sample_sphere_rows: (p, X, n, d) => withStream(p, (s) => s.sampleSphereRows(f64(X, n * d), n, d)),
     sample_hypercube_rows: (p, X, n, d) => withStream(p, (s) => s.sampleHypercubeRows(f64(X, n * d), n, d)),
-    gram_sym_f64: (X, n, d, G, scale, r0, r1) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), scale, r0, r1),
+    dot_f64: (x, y, n) => dot(f64(x, n), f64(y, n), n),
+    axpy_f64: (n, a, x, y) => axpy(n, a, f64(x, n), f64(y, n)),
+    scale_f64: (n, a, x) => scale(n, a, f64(x, n)),
+    nrm2_f64: (x, n) => nrm2(f64(x, n), n),
+    gram_sym_f64: (X, n, d, G, s, r0, r1) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), s, r0, r1),
     mirror_lower_f64: (G, n, r0, r1) => {
       const g = f64(G, n * n);
       for (let i = r0; i < r1; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
     },
+    kfun_f64: (s0, kind, p0, coef, ncoef) => kfun(s0, kind, p0, f64(coef, ncoef)),
     kmap_f64: (src, dst, count, kind, p0, coef, ncoef, weight, acc) =>
       void kmap(f64(src, count), f64(dst, count), kind, p0, f64(coef, ncoef), weight, acc !== 0, count),
     gemm_f64: (A, B, C, m, k, n, alpha, beta) => gemm(f64(A, m * k), f64(B, k * n), f64(C, m * n), m, k, n, alpha, beta),
     gemm_nt_f64: (A, B, C, m, k, n, alpha, beta) => gemmNt(f64(A, m * k), f64(B, n * k), f64(C, m * n), m, k, n, alpha, beta),
     gemv_f64: (A, x, y, m, n, alpha, beta, trans) =>
       gemv(f64(A, m * n), f64(x, trans ? m : n), f64(y, trans ? n : m), m, n, alpha, beta, trans),
-    eigh_f64: (A, n, W) => {
+    // The twins allocate their own scratch: the `work` pointers of the Wasm kernels are not needed.
+    eigh_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(A, n * n).set(r.vectors);
       f64(W, n).set(r.values);
       return r.status;
     },
-    tridiag_solve_f64: (diag, off, n, shift, b) => tridiagSolve(f64(diag, n), f64(off, n), n, shift, f64(b, n)),
-    lanczos_f64: (K, n, Q, alpha, beta, j0, j1) =>
+    tridiag_solve_f64: (diag, off, n, shift, b, _work) => tridiagSolve(f64(diag, n), f64(off, n), n, shift, f64(b, n)),
+    lanczos_f64: (K, n, Q, alpha, beta, j0, j1, _work) =>
       lanczos(f64(K, n * n), n, f64(Q, Math.min(j1 + 1, n) * n), f64(alpha, j1), f64(beta, j1), j0, j1),
-  };
-  // Committee engine: RHS/risk over the params block and state layout, the integrators, the SGD.
-  const params = (pp: number) => {
-    const h = f64(pp, PAR.HEADER);
-    return f64(pp, paramsLength(h[PAR.K]));
-  };
-  const state = (pp: number, py: number) => {
-    const h = f64(pp, PAR.HEADER);
-    return f64(py, stateLength(h[PAR.P], h[PAR.K], h[PAR.TRAIN_A] !== 0));
-  };
-  Object.assign(twins, {
-    committee_rhs: (pp: number, py: number, pdy: number) => {
+    special_asin: (x) => asin(x),
+    special_erf: (x) => erf(x),
+    special_erfc: (x) => erfc(x),
+    special_phi1: (x) => phi1(x),
+    committee_I2: (a, b, c11, c12, c22) => I2(a, b, c11, c12, c22),
+    committee_J2: (a, c11, c12, c22) => J2(a, c11, c12, c22),
+    committee_I3: (a, c11, c12, c13, c22, c23, c33) => I3(a, c11, c12, c13, c22, c23, c33),
+    committee_work_f64: (p, k) => committeeWorkF64(p, k),
+    committee_supported: (pp) => committeeSupported(params(pp)),
+    committee_rhs: (pp, py, pdy, _work) => {
       const y = state(pp, py);
       committeeRhs(params(pp), y, f64(pdy, y.length));
     },
-    committee_risk: (pp: number, py: number) => committeeRisk(params(pp), state(pp, py)),
-    committee_supported: (pp: number) => committeeSupported(params(pp)),
-    committee_work_f64: (p: number, k: number) => committeeWorkLength(p, k),
+    committee_risk: (pp, py) => committeeRisk(params(pp), state(pp, py)),
     ...rawOdeTwins(mem),
     ...sgdTwins(() => mem.buffer),
+    // DMFT: the SymmDMFT twin reads the same parameter block (byte pointers) over the whole memory.
+    dmft_symm_init: (par, a0) => dmftSymmInit(new Float64Array(mem.buffer), par, a0),
+    dmft_symm_run: (par, n0, n1) => dmftSymmRun(new Float64Array(mem.buffer), par, n0, n1),
+    dmft_reduced_rows: (mode, N, eta, g2, alpha, tau2, hc, nc, C, R, CA, RA, work, out, n0, n1) => {
+      const sq = (N + 1) * (N + 1);
+      const sqA = mode === 0 ? sq : 1;
+      return reducedRows(mode, N, eta, g2, alpha, tau2, f64(hc, nc), f64(C, sq), f64(R, sq), f64(CA, sqA), f64(RA, sqA),
+        f64(work, dmftReducedWorkF64(N)), f64(out, 4 * (N + 1)), n0, n1);
+    },
+    dmft_fixed_abar_rows: (N, eta, alphaBar, tau2, hc, nc, Cd, Co, CA, Rd, Ro, RA, _work, out, n0, n1) => {
+      const sq = (N + 1) * (N + 1);
+      return fixedAlphaBarRows(N, eta, alphaBar, tau2, f64(hc, nc), f64(Cd, sq), f64(Co, sq), f64(CA, sq), f64(Rd, sq), f64(Ro, sq),
+        f64(RA, sq), f64(out, 5 * (N + 1)), n0, n1);
+    },
+    dsim_sigma: (P, x) => sigma(dsimPar(P), x),
+    dsim_dsigma: (P, x) => dsigma(dsimPar(P), x),
+    dsim_h: (P, q) => hval(dsimPar(P), q),
+    dsim_net_work_len: (m, d, n, B) => dsimNetWorkLen(m, d, n, B),
+    dsim_gauss_work_len: (m, d, n) => dsimGaussWorkLen(m, d, n),
   });
-  return twins as KernelExports;
+  return twins as TwinExports as KernelExports;
 }

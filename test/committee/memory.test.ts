@@ -1,25 +1,13 @@
 // The committee memory estimate (checked against the budget before anything is allocated) must
-// cover what a run really allocates, and must not refuse feasible runs: the TS mirrors of the
-// kernels' work sizes equal the Wasm exports, and the estimate bounds the arena high-water mark.
+// cover what a run really allocates, and must not refuse feasible runs: the estimate bounds the arena
+// high-water mark. (The work sizes themselves come from one definition, codegen/contract.mjs, used by
+// both languages: test/wasm/contract.test.ts; the kernels stay inside them: test/committee/rhs.test.ts.)
 import { describe, expect, it } from 'vitest';
 import { loadWasm } from '../../src/wasm/runtime.js';
-import { MODEL, committeeWorkF64, meanfieldWorkF64, odeWorkF64, meanfieldStateLength, stateLength } from '../../src/committee/layout.js';
 import { committeeMemoryBytes, solveCommittee } from '../../src/committee/solve.js';
 import { committeeProblem } from '../../src/committee/problem.js';
 
 describe('committee memory estimate', () => {
-  it('TS mirrors of the work sizes equal the Wasm exports', async () => {
-    const rt = await loadWasm();
-    const E = rt.exports;
-    for (const [p, k] of [[1, 1], [3, 2], [8, 4], [100, 2], [2000, 5]]) {
-      expect(committeeWorkF64(p, k)).toBe(E.committee_work_f64(p, k));
-      expect(meanfieldWorkF64(p, k)).toBe(E.meanfield_work_f64(p, k));
-      const n = stateLength(p, k, false), m = meanfieldStateLength(p, k);
-      expect(odeWorkF64(MODEL.committee, n, p, k)).toBe(E.ode_work_f64(MODEL.committee, n, p, k));
-      expect(odeWorkF64(MODEL.meanfield, m, p, k)).toBe(E.ode_work_f64(MODEL.meanfield, m, p, k));
-    }
-  });
-
   it('bounds the arena high-water mark of real runs (full ODE, mean-field SGD)', async () => {
     for (const input of [
       { p: 12, k: 3, lr: 0.5, dim: 50, tMax: 5, tCount: 31, seeds: 1 },

@@ -1,6 +1,6 @@
 // Shared by the committee ODE tests: one Wasm integrator call on arena buffers.
 import type { WasmRuntime } from '../../src/wasm/runtime.js';
-import * as O from '../../src/ref/ode.js';
+import * as O from '../../src/numerics/ode.js';
 
 /** Wasm driver: runs one integrator call on arena buffers; returns y, out, stats and status. */
 export interface WasmRun { status: number; y: Float64Array; out: Float64Array; stats: Float64Array }

@@ -1,14 +1,15 @@
-// Integrators (assembly/ode.ts, src/ref/ode.ts): observed orders, dense output, resumable chunks, failure
+// Integrators (assembly/ode.ts, src/numerics/ode.ts): observed orders, dense output, resumable chunks, failure
 // statuses, Wasm vs TS twin; committee-model checks (committee.md §9 (d), (e), §8.3) once committee_rhs exists.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import { MODEL, ODE_STATUS, PAR } from '../../src/committee/layout.js';
-import * as O from '../../src/ref/ode.js';
+import * as O from '../../src/numerics/ode.js';
+import { rawOdeTwins } from '../../src/ref/ode.js';
 import { wasmOde } from './ode-helpers.js';
-import { meanfieldParams } from '../../src/ref/meanfield.js';
+import { meanfieldParams } from '../../src/committee/meanfield-params.js';
 import { rhs as committeeRhsTs, risk as committeeRiskTs } from '../../src/ref/committee.js';
 
-const MODEL_QUADRATIC_TEST = 3;
+const MODEL_QUADRATIC_TEST = MODEL.quadraticTest;
 
 /** Deterministic uniform(−1, 1) stream. */
 function rng(seed: number): () => number {
@@ -395,7 +396,7 @@ describe('committee model', () => {
 
   it('raw-pointer TS twins (rawOdeTwins) reproduce the Wasm exports on the same memory (committee, mean-field, linear)', () => {
     const p = 3, k = 2;
-    const twins = O.rawOdeTwins(rt.memory);
+    const twins = rawOdeTwins(rt.memory);
     const cases: [number, Float64Array, Float64Array][] = [
       [MODEL.committee, committeeParams(p, k, { gp: 0.2, delta: 1e-2, varTerms: 2 }), gaussianInit(p, k, 10, 5)],
       [MODEL.linearTest, P5, Float64Array.from(y0)],

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import { InlineExecutor, WorkerPool } from '../../src/wasm/exec.js';
-import { RefStream, seedHalves } from '../../src/ref/rng.js';
+import { RefStream, seedHalves } from '../../src/numerics/rng.js';
 import {
   ZigStream,
   actVal,

@@ -10,7 +10,7 @@ import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import { InlineExecutor, WorkerPool } from '../../src/wasm/exec.js';
 import { MemoryBudgetError } from '../../src/wasm/arena.js';
 import { ParameterError } from '../../src/core/validate.js';
-import { RefStream } from '../../src/ref/rng.js';
+import { RefStream } from '../../src/numerics/rng.js';
 import * as twin from '../../src/ref/dmft_sim.js';
 import {
   saveGrid,

@@ -3,12 +3,12 @@
 // built in plain TS, and the reference solutions come from Cholesky solves, RK4 integration of K17
 // and explicit GD iterations — none of which uses the engine's eigendecomposition.
 import { regenerateKernelData, type KernelData } from '../../src/reproduce/kernel-ref.js';
-import { choleskySolve } from '../../src/ref/dense.js';
+import { choleskySolve } from '../../src/reference/dense.js';
 import { describe, expect, it } from 'vitest';
 import { solveKernel } from '../../src/kernel/solve.js';
 import { kernelProblem, type KernelProblemInput } from '../../src/kernel/problem.js';
 import { buildSetup } from '../../src/kernel/setup.js';
-import { RefStream } from '../../src/ref/rng.js';
+import { RefStream } from '../../src/numerics/rng.js';
 
 type Data = KernelData;
 const regenerate = regenerateKernelData;

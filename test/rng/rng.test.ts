@@ -9,7 +9,7 @@ import {
   seedHalves,
   seedState,
   splitmix64,
-} from '../../src/ref/rng.js';
+} from '../../src/numerics/rng.js';
 import { createStreams, readState, sampleHypercube, sampleSphere, streamPtr } from '../../src/rng/index.js';
 
 // Known answers computed independently by test/rng/fixtures/gen_kat.py (Python big ints, from the

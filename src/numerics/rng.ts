@@ -1,5 +1,7 @@
-// Pure-TS twin of assembly/rng.ts (engineering.md §2, §7): bit-exact xoshiro256++ / SplitMix64
-// streams, uniforms, polar-method normals, sphere and hypercube rows.
+// The RNG scheme of learndyn in plain TS (engineering.md §2, §7), bit-exact with assembly/rng.ts:
+// xoshiro256++ / SplitMix64 streams, uniforms, polar-method normals, sphere and hypercube rows. Host
+// numerics: production code seeds with it and draws initial weights from it (committee init), and it is
+// also the twin of the Wasm generator (src/wasm/ts-kernels.ts, test/rng).
 //  - `Xoshiro256ppBig` / `splitmix64`: BigInt, a direct transcription of the published algorithms
 //    (the readable reference; slow).
 //  - `RefStream`: the same generator on u32 pairs held in plain Numbers (fast; the no-Wasm

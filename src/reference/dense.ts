@@ -1,5 +1,5 @@
 // Small dense reference solvers in plain TS (row-major Float64Array or number[][]), used as
-// independent checks: no Wasm, no eigendecomposition.
+// independent checks by tests and `reproduce` only: no Wasm, no eigendecomposition.
 
 /** Solve A x = rhs for symmetric positive definite A (n×n) by Cholesky A = L Lᵀ. */
 export function choleskySolve(A: Float64Array, rhs: ArrayLike<number>, n: number): Float64Array {
