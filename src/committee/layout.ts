@@ -5,7 +5,7 @@ export {
   PAR, VAR_CODE, ACT_CODE, MODEL, ODE_STATUS, ODE_ST, ODE_STATS_LEN,
   paramsLength, meanfieldPinvOffset, meanfieldZOffset, meanfieldParamsLength, committeeWorkF64, meanfieldWorkF64, odeWorkF64,
 } from '../gen/committee_layout.js';
-import { VAR_CODE, ACT_CODE } from '../gen/committee_layout.js';
+import type { VAR_CODE, ACT_CODE } from '../gen/committee_layout.js';
 
 export type VarTerms = keyof typeof VAR_CODE;
 export type Activation = keyof typeof ACT_CODE;

@@ -13,7 +13,7 @@ const FOUR_OVER_PI2 = 4 / (Math.PI * Math.PI);
 const INV_TWO_PI = 1 / (2 * Math.PI);
 const SQRT_TWO_OVER_PI = Math.sqrt(2 / Math.PI);
 const INV_SQRT_TWO_PI = 1 / Math.sqrt(2 * Math.PI);
-const { erf: ERF, linear: LIN, quadratic: QUAD, relu: RELU } = ACT_CODE;
+const { erf: ERF, linear: LIN, quadratic: QUAD } = ACT_CODE;
 
 /** I2 = E[σ_A(z1) σ_B(z2)] (full expectation, S16/S20/S24 and mixed closed forms). */
 export function I2(actA: number, actB: number, c11: number, c12: number, c22: number): number {

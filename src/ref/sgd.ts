@@ -38,7 +38,7 @@ const TWO_M1000 = pow2(-1000);
 
 /** e^x for x ≤ 0, operation-for-operation the Wasm exp_neg. */
 export function expNeg(x: number): number {
-  if (!(x > -745.2)) return x !== x ? x : 0.0;
+  if (!(x > -745.2)) return Number.isNaN(x) ? x : 0.0;
   const kf = Math.floor(x * INV_LN2 + 0.5);
   const r = x - kf * LN2_HI - kf * LN2_LO;
   const q = 1.0 + r * (1.0 + r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * (E6 + r * (E7 + r * (E8 + r * (E9 + r * (E10 + r * (E11 + r * (E12 + r * E13))))))))))));
@@ -56,7 +56,7 @@ const ERF_R = Float64Array.from({ length: 400 }, (_, i) => 1 / (2 * (i + 1) + 1)
 /** erf(λ/√2) given e = expNeg(−0.5·λ·λ) (the Wasm erf_half). */
 export function erfHalf(lam: number, e: number): number {
   const al = Math.abs(lam);
-  if (!(al < 8.5)) return lam !== lam ? lam : lam > 0 ? 1.0 : -1.0;
+  if (!(al < 8.5)) return Number.isNaN(lam) ? lam : lam > 0 ? 1.0 : -1.0;
   const l2 = lam * lam;
   let term = al * INV_SQRT2;
   let sum = term;
@@ -182,7 +182,7 @@ export class ZigStream {
       st[0] = s0l; st[1] = s0h; st[2] = s1l; st[3] = s1h; st[4] = s2l; st[5] = s2h; st[6] = s3l; st[7] = s3h;
       const v = this.slow(tables, layer, z, neg);
       s0l = st[0]; s0h = st[1]; s1l = st[2]; s1h = st[3]; s2l = st[4]; s2h = st[5]; s3l = st[6]; s3h = st[7];
-      if (v === v) {
+      if (!Number.isNaN(v)) {
         out[o + i] = v;
         i++;
       }

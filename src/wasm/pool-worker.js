@@ -26,6 +26,6 @@ parentPort.on('message', (msg) => {
     // The result as the export returns it (number, bigint for u64, undefined for void), as InlineExecutor does.
     parentPort.postMessage({ id, result: f(...args) });
   } catch (e) {
-    parentPort.postMessage({ id, error: String(e && e.stack ? e.stack : e) });
+    parentPort.postMessage({ id, error: String(e?.stack ? e.stack : e) });
   }
 });
