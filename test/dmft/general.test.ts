@@ -70,7 +70,8 @@ describe('learndyn dmft general', () => {
     expect(code).toBe(0);
     const j = JSON.parse(out);
     expect(j.t).toHaveLength(21);
-    expect(j.a).toHaveLength(4);
+    expect(j.aByNeuron).toHaveLength(4); // per-neuron a_i(t) under its vocabulary name
+    expect(j.aByNeuron[0]).toHaveLength(21);
   });
 });
 
