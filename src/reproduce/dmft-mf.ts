@@ -56,13 +56,14 @@ function simArrays(arrays: ReproduceResult['arrays'], key: string, sim: SimResul
   for (const f of ['trainError', 'trainErrorSE', 'testError', 'testErrorSE', 'a', 'aSE', 'v', 'Co'] as const) arrays[`${key}_${f}`] = f64(sim.summary[f]);
 }
 
+type Field = 'testError' | 'trainError' | 'a';
+
 /** Issue 14. SymmDMFT is the exact n, d → ∞ theory of the Gaussian-process model (dmft.md §2.7,
  *  §11.2), which shares the network's population risk D4 and covariances D5 but not its non-Gaussian
  *  dynamics. Beside the network points: GD on that model (with the teacher built from the same
  *  tensors when φ̂ = h; cost n·d³ per sample for cubic h, so small d and t ≤ 20) against an explicit
  *  η = 0.05 DMFT run. This separates a DMFT error (the Gaussian model would leave the DMFT too) from
  *  the network's non-Gaussian gap (measured, and checked to exceed 4 s.e. at t = 20). */
-type Field = 'testError' | 'trainError' | 'a';
 async function gaussianBeside(
   ctx: Ctx,
   o: { m: number; alpha: number; tau: number; h: number[]; phiHat: 'same' | 'none'; a0: number; field: Field; gapField: Field },
