@@ -376,7 +376,7 @@ async function fig5(ctx: Ctx): Promise<ReproduceResult> {
 }
 
 export const meanFieldEntries: ReproduceEntry[] = [
-  { id: 'dmft-fig2', engine: 'dmft', title: 'Fig 2: pure noise, mean-field init — a(t) and train error for several m, SGD points', source: 'dmft.md §13 Fig 2, §8e, §12 V5/V6/V9', fullTime: '4 min (measured 226 s on 2 cores)', run: fig2 },
-  { id: 'dmft-fig4', engine: 'dmft', title: 'Fig 4: single index, mean-field init — a(t), train/test vs the ODE D38, SGD points', source: 'dmft.md §13 Fig 4, §8f, §12 V3/V9/V10', fullTime: '2 min (measured 82–135 s on 2 cores)', run: fig4 },
+  { id: 'dmft-fig2', engine: 'dmft', title: 'Fig 2: pure noise, mean-field init — a(t) and train error for several m, SGD points', source: 'dmft.md §13 Fig 2, §8e, §12 V5/V6/V9', fullTime: '6 min (226 s measured before the Gaussian-model points were added; 1060 s with them on a heavily loaded 2-core machine)', run: fig2 },
+  { id: 'dmft-fig4', engine: 'dmft', title: 'Fig 4: single index, mean-field init — a(t), train/test vs the ODE D38, SGD points', source: 'dmft.md §13 Fig 4, §8f, §12 V3/V9/V10', fullTime: '4 min (82–135 s measured before the Gaussian-model points were added; 517 s with them on a heavily loaded 2-core machine)', run: fig4 },
   { id: 'dmft-fig5', engine: 'dmft', title: 'Fig 5: collapse a/√m and v on t/m, e_ts − e_tr vs a/√m (semi-implicit, larger m)', source: 'dmft.md §13 Fig 5 (appendix analogues), §8f, §10.3', fullTime: '3 min (measured 169 s on 2 cores)', run: fig5 },
 ];
