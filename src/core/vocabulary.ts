@@ -56,6 +56,9 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
   alpha: { definition: 'α = n/(md) of each point of a scan', unit: 'dimensionless' },
   alphaBar: { definition: 'ᾱ = n/d of each point of a scan', unit: 'dimensionless' },
   tRel: { definition: 'relaxation time t_rel (e_tr < ε τ′²) of each point of a scan', unit: 'time' },
+  dim: { definition: 'input dimension d of each point of a scan', unit: 'dimensionless' },
+  m: { definition: 'width m of each point of a scan', unit: 'neurons' },
+  supGap: { definition: 'sup over the saved times of |network test error − DMFT test error| (network: mean over seeds)', unit: 'squared output units' },
   tRelOverM: { definition: 't_rel/m of each point of a scan (fixed-ᾱ system)', unit: 'time' },
 };
 

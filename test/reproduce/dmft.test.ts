@@ -7,10 +7,10 @@ import { join } from 'node:path';
 import { dmftEntries } from '../../src/reproduce/dmft.js';
 import { runReproduction } from '../../src/reproduce/index.js';
 
-const IDS = ['dmft-fig2', 'dmft-fig3', 'dmft-fig4', 'dmft-fig5', 'dmft-lazy-closed-forms', 'dmft-gd-comparison', 'dmft-interpolation-threshold'];
+const IDS = ['dmft-fig2', 'dmft-fig3', 'dmft-fig4', 'dmft-fig5', 'dmft-lazy-closed-forms', 'dmft-gd-comparison', 'dmft-interpolation-threshold', 'dmft-finite-d'];
 
 describe('dmft reproductions (quick variants)', () => {
-  it('registers the seven entries with the expected ids', () => {
+  it('registers the eight entries with the expected ids', () => {
     expect(dmftEntries.map((e) => e.id)).toEqual(IDS);
     for (const e of dmftEntries) {
       expect(e.engine).toBe('dmft');
