@@ -7,6 +7,8 @@
 // 8 vector accumulators) with L2 row blocking: i-blocks of (262144/(8k)) & ~3 rows stay L2-resident
 // while the j rows stream through L1.
 
+import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
+
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 @inline function rowp(p: usize, row: i32, ld: i32): usize { return p + ((<usize>row * <usize>ld) << 3); }
@@ -250,6 +252,16 @@ export function gram_sym_f64(X: usize, n: i32, d: i32, G: usize, scale: f64, row
   nt_driver(X, d, X, d, G, n, d, r0, r1, 0, r1, scale, 0, true);
 }
 
+/** gram_sym_f64 on the packed kernel (assembly/gemm.ts): rows [row0, row1) of the lower triangle of
+ *  G = scale·X Xᵀ. work ≥ gemm_pk_ws_f64() f64, private per worker. Any row split gives bitwise the
+ *  one-call result (see gemm.ts). Entries above the diagonal are not written. */
+export function gram_pk_f64(X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32, work: usize): void {
+  const r0 = max(row0, 0);
+  const r1 = min(row1, n);
+  // local row i − r0 against global column j: j ≤ i ⇔ j − (i − r0) ≤ r0
+  if (r1 > r0) gemm_pk_f64(0, 1, r1 - r0, r1, d, scale, X + ((<usize>r0 * <usize>d) << 3), d, X, d, 0, G + ((<usize>r0 * <usize>n) << 3), n, 1, r0, work);
+}
+
 /** Copy the lower triangle to the upper one for upper rows i in [row0, row1): G[i][j] = G[j][i], j > i.
  *  Blocked 32×32 so the strided reads stay in cache. Run after every strip of gram_sym_f64 is done. */
 export function mirror_lower_f64(G: usize, n: i32, row0: i32, row1: i32): void {
@@ -383,14 +395,22 @@ function gemm_block(
 }
 
 /** f64 workspace entries gemm_ws_f64 needs: one packed k-block × n-block panel of B. */
-const GEMM_WS_F64: i32 = 256 * 128;
-export function gemm_ws_size_f64(): i32 { return GEMM_WS_F64; }
+export function gemm_ws_size_f64(): i32 { return gemm_pk_ws_f64(); }
 
-/** C = α A B + β C like gemm_f64, but each B block (256 × 128) is first packed into work
- *  (≥ gemm_ws_size_f64() = 32768 f64 = 256 KiB, 16-byte aligned) as contiguous 8-column panels.
- *  Use it when n·8 bytes is a multiple of 4 KiB (n = 512, 1024, …): unpacked, the B rows then map
- *  to one cache set and gemm_f64 drops to ~60 %. */
+/** C = α A B + β C like gemm_f64, on the packed kernel gemm_pk_f64 (work ≥ gemm_ws_size_f64() f64,
+ *  16-byte aligned). work = 0 falls back to gemm_f64. */
 export function gemm_ws_f64(
+  A: usize, B: usize, C: usize, m: i32, k: i32, n: i32, alpha: f64, beta: f64, work: usize,
+): void {
+  if (work == 0) {
+    gemm_f64(A, B, C, m, k, n, alpha, beta);
+    return;
+  }
+  gemm_pk_f64(0, 0, m, n, k, alpha, A, k, B, n, beta, C, n, 0, 0, work);
+}
+
+/** Retired unpacked-panel variant of gemm_ws_f64 (kept for the bench comparison only). */
+export function gemm_ws_old_f64(
   A: usize, B: usize, C: usize, m: i32, k: i32, n: i32, alpha: f64, beta: f64, work: usize,
 ): void {
   if (!ASC_FEATURE_SIMD || work == 0) {

@@ -2,6 +2,7 @@
 export * from "./probe";
 export * from "./rng";
 export * from "./blas";
+export * from "./gemm";
 export * from "./eigh";
 export * from "./special";
 export * from "./kernel";

@@ -4,12 +4,12 @@
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
 import type { KernelProblem } from './problem.js';
-import { MC_CHUNK, filterColumns, lanczosCap } from './memory.js';
+import { EIGH_WORK, GRAM_PARTS, MC_CHUNK, filterColumns, lanczosCap } from './memory.js';
 import { flowFilter, flowResidual, gdFilter, gdResidual, maxStableLr } from './filters.js';
 import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
-import { eighParallelWorkF64, eighPtrParallel, gramStrips } from '../linalg/index.js';
+import { GEMM_WS_F64, eighPtrParallel, gramStrips } from '../linalg/index.js';
 
 export type Status = 'Success' | 'Unstable' | 'NotConverged';
 
@@ -69,7 +69,7 @@ interface Buffers {
 }
 
 /** Eigensolver/Lanczos workspace (f64): the 2-worker eigh needs 7n, Lanczos n + cap ≤ 2n. */
-export const EIGH_WORK = (n: number) => Math.max(8 * n, eighParallelWorkF64(n, 2)) + 64;
+export { EIGH_WORK };
 
 /** Every buffer a replicate touches, allocated up front: replicates run concurrently on a LIFO
  *  arena, and memory never grows while a replicate computes. */
@@ -179,9 +179,10 @@ export async function runReplicate(
   // 2. Gram G = XXᵀ/d (strips over the executor's workers), diag set to exactly 1 (§11.1),
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
   t0 = now();
-  const strips = stripBounds(n, ex.width);
-  await Promise.all(strips.map(([r0, r1]) => ex.call('gram_sym_f64', buf.X, n, d, buf.G, 1 / d, r0, r1)));
-  await Promise.all(strips.map(([r0, r1]) => ex.call('mirror_lower_f64', buf.G, n, r0, r1)));
+  //    Lower triangle only (packed GEMM, one workspace per strip inside buf.work, free until step 3),
+  //    the maps on the lower triangle, then both matrices mirrored: half the map evaluations.
+  const strips = stripBounds(n, Math.min(ex.width, GRAM_PARTS));
+  await Promise.all(strips.map(([r0, r1], k) => ex.call('gram_pk_f64', buf.X, n, d, buf.G, 1 / d, r0, r1, buf.work + 8 * k * GEMM_WS_F64)));
   {
     const G = a.f64(buf.G, n * n);
     for (let i = 0; i < n; i++) G[i * n + i] = 1;
@@ -189,7 +190,16 @@ export async function runReplicate(
   const coefPtrs = buf.coefs;
   timings.gram = now() - t0;
   t0 = now();
-  await applyKernel(ex, setup.kernelTerms, buf.G, buf.K, n * n, coefPtrs);
+  await Promise.all(
+    strips.map(async ([r0, r1]) => {
+      for (let i = 0; i < setup.kernelTerms.length; i++) {
+        const t = setup.kernelTerms[i];
+        await ex.call('kmap_lower_f64', buf.G, buf.K, n, r0, r1, t.kind, t.p0, coefPtrs[i], t.coef.length, t.weight, i === 0 ? 0 : 1);
+      }
+    }),
+  );
+  await Promise.all(strips.map(([r0, r1]) => ex.call('mirror_lower_f64', buf.K, n, r0, r1)));
+  await Promise.all(strips.map(([r0, r1]) => ex.call('mirror_lower_f64', buf.G, n, r0, r1)));
   if (p.exactTest) {
     if (setup.mTerm) {
       await applyKernel(ex, [setup.mTerm], buf.G, buf.G, n * n, [buf.mCoef]);

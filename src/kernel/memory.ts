@@ -1,7 +1,13 @@
 // Memory estimate of an Empirical World run, checked against the budget before any allocation.
 import type { KernelProblem } from './problem.js';
+import { GEMM_WS_F64, eighParallelWorkF64 } from '../linalg/index.js';
 
 export const MC_CHUNK = 256;
+/** Gram strips run concurrently, each with its own GEMM workspace inside the eigensolver workspace. */
+export const GRAM_PARTS = 2;
+/** Eigensolver/Lanczos workspace (f64): the 2-worker eigh, Lanczos (n + cap ≤ 2n), the Gram's GEMM
+ *  workspaces. */
+export const EIGH_WORK = (n: number) => Math.max(8 * n, eighParallelWorkF64(n, 2), GRAM_PARTS * GEMM_WS_F64) + 64;
 
 export interface MemoryEstimate {
   bytes: number;
@@ -41,7 +47,7 @@ export function estimateMemory(p: KernelProblem): MemoryEstimate {
   per += 4 * n * f8 + 4096; // y, noise, b, coefficients of y; kernel-map coefficients
   per += 2 * n * n * f8; // K (eigenvectors in place) and G → M
   per += 2 * n * C * f8; // filters and coefficient block A (reused for M·A)
-  per += 8 * n * f8; // eigensolver workspace
+  per += EIGH_WORK(n) * f8; // eigensolver workspace
   if (method === 'lanczos') per += (m + 1) * n * f8 + m * m * f8 + 7 * m * f8 + 2 * n * f8; // Krylov basis, small eigvecs, scratch
   if (p.testPoints > 0) {
     const ct = Math.min(MC_CHUNK, p.testPoints);

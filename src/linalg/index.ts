@@ -36,10 +36,31 @@ export function gramStrips(n: number, parts: number): number[] {
   return b;
 }
 
-/** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. */
-export function gramPtr(rt: WasmRuntime, xPtr: number, n: number, d: number, gPtr: number, scale = 1): void {
-  rt.exports.gram_sym_f64(xPtr, n, d, gPtr, scale, 0, n);
-  rt.exports.mirror_lower_f64(gPtr, n, 0, n);
+/** f64 workspace of one gemm_pk_f64 call (= the export gemm_pk_ws_f64(); one per concurrent call). */
+export const GEMM_WS_F64 = 96 * 256 + 256 * 512 + 16;
+
+/** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. workPtr: a
+ *  GEMM_WS_F64 workspace (allocated and released here when omitted). */
+export function gramPtr(rt: WasmRuntime, xPtr: number, n: number, d: number, gPtr: number, scale = 1, workPtr = 0): void {
+  const run = (w: number) => {
+    rt.exports.gram_pk_f64(xPtr, n, d, gPtr, scale, 0, n, w);
+    rt.exports.mirror_lower_f64(gPtr, n, 0, n);
+  };
+  if (workPtr) run(workPtr);
+  else scoped(rt, () => run(rt.arena.allocF64(GEMM_WS_F64)));
+}
+
+/** Resident: C = α op(A) op(B) + β C, the one GEMM entry (assembly/gemm.ts gemm_pk_f64): op(A) m×k,
+ *  op(B) k×n, leading dimensions in f64 entries; uplo 0 full, 1 only j − i ≤ doff, 2 only j − i ≥ doff. */
+export function gemmPtr(
+  rt: WasmRuntime, ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number,
+  aPtr: number, lda: number, bPtr: number, ldb: number, beta: number, cPtr: number, ldc: number,
+  opts: { uplo?: 0 | 1 | 2; doff?: number; workPtr?: number } = {},
+): void {
+  const run = (w: number) =>
+    rt.exports.gemm_pk_f64(ta ? 1 : 0, tb ? 1 : 0, m, n, k, alpha, aPtr, lda, bPtr, ldb, beta, cPtr, ldc, opts.uplo ?? 0, opts.doff ?? 0, w);
+  if (opts.workPtr) run(opts.workPtr);
+  else scoped(rt, () => run(rt.arena.allocF64(GEMM_WS_F64)));
 }
 
 /** G = scale·X Xᵀ for X row-major n×d; returns the full symmetric n×n matrix. */
@@ -55,7 +76,7 @@ export function gram(rt: WasmRuntime, X: Arr, n: number, d: number, scale = 1): 
 
 // ------------------------------------------------------------------ BLAS
 
-/** C = α A B + β C (A m×k, B k×n). C is optional (zeros). Uses the packed kernel gemm_ws_f64. */
+/** C = α A B + β C (A m×k, B k×n). C is optional (zeros). Uses the packed kernel gemm_pk_f64. */
 export function gemm(
   rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number,
   opts: { alpha?: number; beta?: number; C?: Arr } = {},
@@ -65,8 +86,7 @@ export function gemm(
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
     const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
-    const w = rt.arena.allocF64(rt.exports.gemm_ws_size_f64());
-    rt.exports.gemm_ws_f64(a, b, c, m, k, n, opts.alpha ?? 1, opts.C ? (opts.beta ?? 0) : 0, w);
+    gemmPtr(rt, false, false, m, n, k, opts.alpha ?? 1, a, k, b, n, opts.C ? (opts.beta ?? 0) : 0, c, n);
     return rt.arena.copyOut(c, m * n);
   });
 }
@@ -81,7 +101,7 @@ export function gemmNt(
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
     const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
-    rt.exports.gemm_nt_f64(a, b, c, m, k, n, opts.alpha ?? 1, opts.C ? (opts.beta ?? 0) : 0);
+    gemmPtr(rt, false, true, m, n, k, opts.alpha ?? 1, a, k, b, k, opts.C ? (opts.beta ?? 0) : 0, c, n);
     return rt.arena.copyOut(c, m * n);
   });
 }

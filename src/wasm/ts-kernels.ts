@@ -1,7 +1,7 @@
 // The last fallback: the plain-TS twins behind the same raw-export interface, over an
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
-import { gemm, gemmNt, gemv, gramSymLower } from '../ref/blas.js';
+import { gemm, gemmNt, gemmPk, gemv, gramSymLower } from '../ref/blas.js';
 import { eigh, lanczos, tridiagSolve } from '../ref/eigh.js';
 import { kmap } from '../ref/kmap.js';
 import { RefStream } from '../ref/rng.js';
@@ -54,9 +54,20 @@ export function tsKernels(mem: HostMemory): KernelExports {
     sample_sphere_rows: (p, X, n, d) => withStream(p, (s) => s.sampleSphereRows(f64(X, n * d), n, d)),
     sample_hypercube_rows: (p, X, n, d) => withStream(p, (s) => s.sampleHypercubeRows(f64(X, n * d), n, d)),
     gram_sym_f64: (X, n, d, G, scale, r0, r1) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), scale, r0, r1),
+    gram_pk_f64: (X, n, d, G, scale, r0, r1) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), scale, Math.max(r0, 0), Math.min(r1, n)),
+    gemm_pk_ws_f64: () => 96 * 256 + 256 * 512 + 16,
+    // whole memory as one f64 view: the twin indexes A/B/C by element offsets (pointers are 8-aligned)
+    gemm_pk_f64: (ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, uplo, doff) => {
+      const all = new Float64Array(mem.buffer);
+      gemmPk(ta, tb, m, n, k, alpha, all, lda, all, ldb, beta, all, ldc, uplo, doff, A / 8, B / 8, C / 8);
+    },
     mirror_lower_f64: (G, n, r0, r1) => {
       const g = f64(G, n * n);
       for (let i = r0; i < r1; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
+    },
+    kmap_lower_f64: (src, dst, n, r0, r1, kind, p0, coef, ncoef, weight, acc) => {
+      for (let i = Math.max(r0, 0); i < Math.min(r1, n); i++)
+        kmap(f64(src + 8 * i * n, i + 1), f64(dst + 8 * i * n, i + 1), kind, p0, f64(coef, ncoef), weight, acc !== 0, i + 1);
     },
     kmap_f64: (src, dst, count, kind, p0, coef, ncoef, weight, acc) =>
       void kmap(f64(src, count), f64(dst, count), kind, p0, f64(coef, ncoef), weight, acc !== 0, count),
