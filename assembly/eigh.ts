@@ -8,6 +8,7 @@
 // (tql2 family) rotates ROWS of Qᵀ (contiguous), and the result is transposed so that the output
 // has eigenvectors in columns.
 import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
+import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -64,9 +65,12 @@ const MAX_ITER: i32 = 60;
  *  acts on indices k+1..n-1, Q = H_0 H_1 ⋯ H_{n-3}, so Q e_0 = e_0. The rest of A is overwritten. */
 export function tridiag_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
   if (n <= 0) return;
-  const tau = work;
-  const p = work + (<usize>n << 3);
-  for (let k = 0; k < n - 2; k++) {
+  tridiag_from(A, n, 0, diag, off, work, work + (<usize>n << 3));
+}
+
+// Unblocked reduction from column k0 on (dsytd2 order); tau (n) and p (≥ n scratch).
+function tridiag_from(A: usize, n: i32, k0: i32, diag: usize, off: usize, tau: usize, p: usize): void {
+  for (let k = k0; k < n - 2; k++) {
     stf(diag, k, load<f64>(at(A, n, k, k)));
     const m = n - k - 1;
     const v = at(A, n, k, k + 1);
@@ -497,4 +501,218 @@ export function lanczos_f64(
     for (let i = 0; i < n; i++) stf(qn, i, ldf(w, i) * rb);
   }
   return j - j0;
+}
+
+// ------------------------------------------------------------------ blocked reduction (issue 12)
+//
+// LAPACK dsytrd/dlatrd ('L', column-major = our row-major upper triangle: "column" j of the
+// symmetric matrix is memory row j, contiguous). Panels of NB reflectors are built with the trailing
+// matrix left as it was at the panel start (S0) and the pending rank-2 corrections applied
+// implicitly: column k ← column k − Σ_{j<k} (v_j w_j[k] + w_j v_j[k]); the symmetric product
+// S0 v (level 2, the memory-bound half of dsytrd) is corrected by Σ v_j (w_j·v) + w_j (v_j·v).
+// After the panel, the trailing block gets the rank-2NB update S ← S − V Wᵀ − W Vᵀ as ONE product
+// [V;W]ᵀ [W;V] on the packed GEMM (upper triangle only: dsyr2k). The output is identical in
+// layout to tridiag_f64 (reflector k in row k, columns k+1.., v[0] = 1 stored; same tau/off
+// conventions), equal to rounding.
+
+/** Panel width and the trailing size below which the unblocked code finishes. */
+const NB: i32 = 32;
+const NX: i32 = 128;
+
+/** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 need for order n. */
+export function eigh_blk_ws_f64(n: i32): i32 {
+  return 3 * n + 5 * NB * n + NB * NB + NB + gemm_pk_ws_f64() + 16;
+}
+
+// workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U 2NB·n |
+// Y 2NB·n | T NB² | z NB | gemm workspace. Every block is a multiple of 2 f64 → 16-byte aligned.
+@inline function wsp(work: usize, n: i32, slot: i32): usize {
+  const nn = <usize>n;
+  const nb = <usize>NB;
+  let o: usize = 0;
+  if (slot >= 1) o += nn * 3; // after tau, off, p → W
+  if (slot >= 2) o += nb * nn; // U
+  if (slot >= 3) o += 2 * nb * nn; // Y
+  if (slot >= 4) o += 2 * nb * nn; // T
+  if (slot >= 5) o += nb * nb; // z
+  if (slot >= 6) o += nb + (nb & 1); // gemm ws
+  // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
+  const base = work + (o << 3);
+  return slot == 0 ? work : (base + 15) & ~(<usize>15);
+}
+
+// One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
+function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize): void {
+  for (let i = 0; i < nb; i++) {
+    const k = k0 + i;
+    const rowk = at(A, n, k, k);
+    const len = n - k;
+    // pending updates of column k (entries k..n−1) from the panel's earlier reflectors
+    for (let j = 0; j < i; j++) {
+      const vj = at(A, n, k0 + j, k);
+      const wj = W + ((<usize>j * <usize>n + <usize>k) << 3);
+      axpy_f64(len, -load<f64>(wj), vj, rowk);
+      axpy_f64(len, -load<f64>(vj), wj, rowk);
+    }
+    stf(diag, k, load<f64>(rowk));
+    const m = n - k - 1;
+    const v = rowk + 8;
+    const alpha = load<f64>(v);
+    const sigma = dot_f64(v + 8, v + 8, m - 1);
+    let t: f64 = 0;
+    let beta = alpha;
+    if (sigma != 0) {
+      let nrm = sqrt(alpha * alpha + sigma);
+      if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(v, m);
+      beta = alpha >= 0 ? -nrm : nrm;
+      t = (beta - alpha) / beta;
+      scale_f64(m - 1, 1.0 / (alpha - beta), v + 8);
+    }
+    store<f64>(v, 1.0);
+    stf(off, k, beta);
+    stf(tau, k, t);
+    const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
+    memory.fill(wk, 0, <usize>m << 3);
+    if (t == 0) continue; // H_k = I: w_k = 0
+    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..)
+    for (let r = 0; r < m; r++) {
+      const row = at(A, n, k + 1 + r, k + 1 + r);
+      const vr = ldf(v, r);
+      const s = dot_axpy(m - r - 1, row + 8, v + (<usize>(r + 1) << 3), wk + (<usize>(r + 1) << 3), vr);
+      stf(wk, r, ldf(wk, r) + load<f64>(row) * vr + s);
+    }
+    // − Σ_j v_j (w_j·v) + w_j (v_j·v): the panel's pending rank-2 terms
+    for (let j = 0; j < i; j++) {
+      const vj = at(A, n, k0 + j, k + 1);
+      const wj = W + ((<usize>j * <usize>n + <usize>(k + 1)) << 3);
+      const a = dot_f64(wj, v, m);
+      const b = dot_f64(vj, v, m);
+      axpy_f64(m, -a, vj, wk);
+      axpy_f64(m, -b, wj, wk);
+    }
+    scale_f64(m, t, wk);
+    const kk = 0.5 * t * dot_f64(wk, v, m);
+    axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
+  }
+}
+
+/** Blocked Householder tridiagonalisation (dsytrd): same contract and output layout as tridiag_f64
+ *  (tau in work[0..n)), work ≥ eigh_blk_ws_f64(n) f64, 16-byte aligned. Small n (≤ 128) runs the
+ *  unblocked code. */
+export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
+  if (n <= 0) return;
+  const tau = work;
+  const p = work + (<usize>(2 * n) << 3);
+  const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3), gw = wsp(work, n, 6);
+  let k0 = 0;
+  while (n - k0 > NX) {
+    latrd_panel(A, n, k0, NB, diag, off, tau, W);
+    const t0 = k0 + NB;
+    const m = n - t0;
+    // U = [V; W], Y = [W; V] over the trailing indices t0..n−1 (each row contiguous, ld m)
+    for (let j = 0; j < NB; j++) {
+      const vj = at(A, n, k0 + j, t0);
+      const wj = W + ((<usize>j * <usize>n + <usize>t0) << 3);
+      const bytes = <usize>m << 3;
+      memory.copy(U + ((<usize>j * <usize>m) << 3), vj, bytes);
+      memory.copy(U + ((<usize>(NB + j) * <usize>m) << 3), wj, bytes);
+      memory.copy(Y + ((<usize>j * <usize>m) << 3), wj, bytes);
+      memory.copy(Y + ((<usize>(NB + j) * <usize>m) << 3), vj, bytes);
+    }
+    // S[r][c] −= Σ_q U[q][r] Y[q][c] on c ≥ r (dsyr2k, upper)
+    gemm_pk_f64(1, 0, m, m, 2 * NB, -1.0, U, m, Y, m, 1.0, at(A, n, t0, t0), n, 2, 0, gw);
+    k0 = t0;
+  }
+  tridiag_from(A, n, k0, diag, off, tau, p);
+}
+
+/** Blocked formation of Qᵀ in place (dorgqr with compact WY, backward over blocks of NB
+ *  reflectors): for block [kb, ke) with V (reflectors, zero-padded to indices kb+1..n−1) and T
+ *  upper triangular (dlarft, H_kb ⋯ H_{ke−1} = I − V T Vᵀ), the columns of Q on indices kb+1.. (memory
+ *  rows of the row-major Qᵀ, the block's own columns set to identity first) are updated by
+ *  Y = V Qmᵀ, Y ← T Y, Qm ← Qm − Yᵀ V: two products on the packed GEMM. Same output as form_qt
+ *  (to rounding). tau: n entries (may live inside work[0..n)); work ≥ eigh_blk_ws_f64(n). */
+export function form_qt_blk_f64(A: usize, n: i32, tau: usize, work: usize): void {
+  if (n <= 0) return;
+  const K = n - 2; // reflectors 0..K−1
+  if (n <= NX) {
+    form_qt(A, n, tau, work + (<usize>(2 * n) << 3));
+    return;
+  }
+  const Vb = wsp(work, n, 2), Yb = wsp(work, n, 3), T = wsp(work, n, 4), z = wsp(work, n, 5), gw = wsp(work, n, 6);
+  // stale matrix entries below the diagonal → 0; rows beyond the last reflector → identity
+  for (let r = 1; r < n; r++) memory.fill(at(A, n, r, 0), 0, <usize>r << 3);
+  for (let c = K + 1; c < n; c++) {
+    memory.fill(at(A, n, c, c), 0, <usize>(n - c) << 3);
+    store<f64>(at(A, n, c, c), 1.0);
+  }
+  const nblocks = (K + NB - 1) / NB;
+  for (let b = nblocks - 1; b >= 0; b--) {
+    const kb = b * NB;
+    const ke = min(kb + NB, K);
+    const nbb = ke - kb;
+    const m = n - kb - 1;
+    // 1. V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
+    for (let j = kb; j < ke; j++) {
+      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+      memory.fill(row, 0, <usize>(j - kb) << 3);
+      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
+    }
+    // 2. T (nbb × nbb upper, ld NB): T_ii = τ_i, T[0:i, i] = T[0:i,0:i] · (−τ_i V[0:i] v_i)
+    for (let i = 0; i < nbb; i++) {
+      const ti = ldf(tau, kb + i);
+      const vi = Vb + ((<usize>i * <usize>m) << 3);
+      for (let j = 0; j < i; j++) {
+        // v_j·v_i: both vanish before index max(i,j)+kb+1 → start at q = i
+        const o = <usize>i << 3;
+        stf(z, j, -ti * dot_f64(Vb + ((<usize>j * <usize>m) << 3) + o, vi + o, m - i));
+      }
+      for (let j = 0; j < i; j++) {
+        let sacc: f64 = 0;
+        for (let l = j; l < i; l++) sacc += load<f64>(T + ((<usize>(j * NB + l)) << 3)) * ldf(z, l);
+        store<f64>(T + ((<usize>(j * NB + i)) << 3), sacc);
+      }
+      store<f64>(T + ((<usize>(i * NB + i)) << 3), ti);
+    }
+    // 3. the block's own columns kb+1..ke start as identity columns
+    for (let c = kb + 1; c <= ke; c++) {
+      memory.fill(at(A, n, c, kb + 1), 0, <usize>m << 3);
+      store<f64>(at(A, n, c, c), 1.0);
+    }
+    const Qm = at(A, n, kb + 1, kb + 1);
+    // 4. Y = V Qmᵀ (nbb × m)
+    gemm_pk_f64(0, 1, nbb, m, m, 1.0, Vb, m, Qm, n, 0.0, Yb, m, 0, 0, gw);
+    // 5. Y ← T Y (upper triangular, in place, rows ascending)
+    for (let i = 0; i < nbb; i++) {
+      const yi = Yb + ((<usize>i * <usize>m) << 3);
+      scale_f64(m, load<f64>(T + ((<usize>(i * NB + i)) << 3)), yi);
+      for (let j = i + 1; j < nbb; j++) {
+        const tij = load<f64>(T + ((<usize>(i * NB + j)) << 3));
+        if (tij != 0) axpy_f64(m, tij, Yb + ((<usize>j * <usize>m) << 3), yi);
+      }
+    }
+    // 6. Qm ← Qm − Yᵀ V
+    gemm_pk_f64(1, 0, m, m, nbb, -1.0, Yb, m, Vb, m, 1.0, Qm, n, 0, 0, gw);
+  }
+  memory.fill(A, 0, <usize>n << 3);
+  store<f64>(A, 1.0);
+}
+
+/** Phase 1 of eigh_blk_f64: blocked reduction + blocked formation of Qᵀ (as eigh_reduce_f64).
+ *  work ≥ eigh_blk_ws_f64(n); on exit work[0..n) is scratch. */
+export function eigh_reduce_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
+  if (n <= 0) return;
+  tridiag_blk_f64(A, n, diag, off, work);
+  form_qt_blk_f64(A, n, work, work);
+}
+
+/** eigh_f64 with the blocked reduction and Qᵀ formation (LAPACK-class level 3), then implicit QL.
+ *  work ≥ eigh_blk_ws_f64(n) f64, 16-byte aligned. */
+export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const off = work + (<usize>n << 3);
+  eigh_reduce_blk_f64(A, n, W, off, work);
+  const st = tql(W, off, n, A, n, n, work + (<usize>(2 * n) << 3));
+  transpose_sq_f64(A, n);
+  return st;
 }

@@ -221,7 +221,7 @@ export async function runReplicate(
     const info =
       ex.width > 1 && Math.min(p.seeds, p.threads) === 1
         ? await eighPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work, Math.min(ex.width, 2))
-        : await ex.call('eigh_f64', buf.K, n, buf.lam, buf.work);
+        : await ex.call('eigh_blk_f64', buf.K, n, buf.lam, buf.work);
     if (info !== 0) {
       status = 'NotConverged';
       message = `eigensolver did not converge (info ${info})`;

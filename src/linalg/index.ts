@@ -158,13 +158,16 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 
 // ------------------------------------------------------------------ eigensolver
 
-/** f64 workspace entries eigh_f64 needs. */
-export const eighWorkF64 = (n: number) => 3 * n;
+/** Panel width of the blocked reduction (assembly/eigh.ts NB). */
+const EIGH_NB = 32;
+/** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
+export const eighWorkF64 = (n: number) => 3 * n + 5 * EIGH_NB * n + EIGH_NB * EIGH_NB + EIGH_NB + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
- *  workPtr ≥ 3n f64. Returns 0 or nonzero if QL did not converge. */
+ *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
+ *  not converge. */
 export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
-  return rt.exports.eigh_f64(aPtr, n, wPtr, workPtr);
+  return rt.exports.eigh_blk_f64(aPtr, n, wPtr, workPtr);
 }
 
 export interface EighResult {
@@ -189,7 +192,7 @@ export function eigh(rt: WasmRuntime, A: Arr, n: number): EighResult {
 }
 
 /** f64 workspace entries eighPtrParallel needs for `parts` column ranges. */
-export const eighParallelWorkF64 = (n: number, parts: number) => 3 * n + (parts - 1) * 4 * n;
+export const eighParallelWorkF64 = (n: number, parts: number) => eighWorkF64(n) + (parts - 1) * 4 * n;
 
 /** Resident, multi-worker eigh: the reduction runs on one worker, then the QL phase is split by
  *  columns over `parts` workers (each replays the same scalar QL recurrence on its own copy of the
@@ -200,8 +203,9 @@ export async function eighPtrParallel(
 ): Promise<number> {
   if (n <= 0) return 0;
   parts = Math.max(1, Math.min(parts, Math.floor(n / 8) || 1));
-  const off = workPtr, scratch = workPtr + 8 * n;
-  await ex.call('eigh_reduce_f64', aPtr, n, wPtr, off, scratch);
+  // blocked reduction on one worker; then work[0..n) and [2n..4n) are free, off sits in [n..2n)
+  const off = workPtr + 8 * n, scratch = workPtr + 16 * n;
+  await ex.call('eigh_reduce_blk_f64', aPtr, n, wPtr, off, workPtr);
   const bounds = [0];
   for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
   bounds.push(n);
@@ -209,7 +213,7 @@ export async function eighPtrParallel(
   // the originals in place, so copying after its job was posted would race with it.
   const args: [number, number, number][] = [[wPtr, off, scratch]];
   for (let p = 1; p < parts; p++) {
-    const base = workPtr + 8 * (3 * n + (p - 1) * 4 * n);
+    const base = workPtr + 8 * (eighWorkF64(n) + (p - 1) * 4 * n);
     rt.arena.f64(base, n).set(rt.arena.f64(wPtr, n));
     rt.arena.f64(base + 8 * n, n).set(rt.arena.f64(off, n));
     args.push([base, base + 8 * n, base + 16 * n]);

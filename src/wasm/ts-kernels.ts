@@ -2,7 +2,7 @@
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
 import { gemm, gemmNt, gemmPk, gemv, gramSymLower } from '../ref/blas.js';
-import { eigh, lanczos, tridiagSolve } from '../ref/eigh.js';
+import { eigh, lanczos, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
 import { kmap } from '../ref/kmap.js';
 import { RefStream } from '../ref/rng.js';
 import { rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported, workLength as committeeWorkLength } from '../ref/committee.js';
@@ -80,6 +80,20 @@ export function tsKernels(mem: HostMemory): KernelExports {
       f64(A, n * n).set(r.vectors);
       f64(W, n).set(r.values);
       return r.status;
+    },
+    // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
+    eigh_blk_ws_f64: (n) => 3 * n + 5 * 32 * n + 32 * 32 + 32 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigh_blk_f64: (A, n, W) => {
+      const r = eigh(f64(A, n * n), n);
+      f64(A, n * n).set(r.vectors);
+      f64(W, n).set(r.values);
+      return r.status;
+    },
+    tridiag_blk_f64: (A, n, diag, off, work) => {
+      const t = tridiagTs(f64(A, n * n), n);
+      f64(diag, n).set(t.diag);
+      f64(off, n).set(t.off);
+      f64(work, n).set(t.tau);
     },
     tridiag_solve_f64: (diag, off, n, shift, b) => tridiagSolve(f64(diag, n), f64(off, n), n, shift, f64(b, n)),
     lanczos_f64: (K, n, Q, alpha, beta, j0, j1) =>
