@@ -626,6 +626,36 @@ export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work:
   tridiag_from(A, n, k0, diag, off, tau, p);
 }
 
+// Compact WY of reflectors [kb, ke) (dlarft, forward, columnwise): V (nbb × m, m = n−kb−1, row j−kb =
+// v_j on indices kb+1..n−1, zeros before index j+1) and T (upper, ld NB) with
+// H_kb ⋯ H_{ke−1} = I − Vᵀ… in column terms I − V T Vᵀ. z: NB scratch.
+function build_vt(A: usize, n: i32, kb: i32, ke: i32, tau: usize, Vb: usize, T: usize, z: usize): void {
+  const nbb = ke - kb;
+  const m = n - kb - 1;
+    // 1. V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
+    for (let j = kb; j < ke; j++) {
+      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+      memory.fill(row, 0, <usize>(j - kb) << 3);
+      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
+    }
+    // 2. T (nbb × nbb upper, ld NB): T_ii = τ_i, T[0:i, i] = T[0:i,0:i] · (−τ_i V[0:i] v_i)
+    for (let i = 0; i < nbb; i++) {
+      const ti = ldf(tau, kb + i);
+      const vi = Vb + ((<usize>i * <usize>m) << 3);
+      for (let j = 0; j < i; j++) {
+        // v_j·v_i: both vanish before index max(i,j)+kb+1 → start at q = i
+        const o = <usize>i << 3;
+        stf(z, j, -ti * dot_f64(Vb + ((<usize>j * <usize>m) << 3) + o, vi + o, m - i));
+      }
+      for (let j = 0; j < i; j++) {
+        let sacc: f64 = 0;
+        for (let l = j; l < i; l++) sacc += load<f64>(T + ((<usize>(j * NB + l)) << 3)) * ldf(z, l);
+        store<f64>(T + ((<usize>(j * NB + i)) << 3), sacc);
+      }
+      store<f64>(T + ((<usize>(i * NB + i)) << 3), ti);
+    }
+}
+
 /** Blocked formation of Qᵀ in place (dorgqr with compact WY, backward over blocks of NB
  *  reflectors): for block [kb, ke) with V (reflectors, zero-padded to indices kb+1..n−1) and T
  *  upper triangular (dlarft, H_kb ⋯ H_{ke−1} = I − V T Vᵀ), the columns of Q on indices kb+1.. (memory
@@ -652,28 +682,7 @@ export function form_qt_blk_f64(A: usize, n: i32, tau: usize, work: usize): void
     const ke = min(kb + NB, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    // 1. V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
-    for (let j = kb; j < ke; j++) {
-      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
-      memory.fill(row, 0, <usize>(j - kb) << 3);
-      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
-    }
-    // 2. T (nbb × nbb upper, ld NB): T_ii = τ_i, T[0:i, i] = T[0:i,0:i] · (−τ_i V[0:i] v_i)
-    for (let i = 0; i < nbb; i++) {
-      const ti = ldf(tau, kb + i);
-      const vi = Vb + ((<usize>i * <usize>m) << 3);
-      for (let j = 0; j < i; j++) {
-        // v_j·v_i: both vanish before index max(i,j)+kb+1 → start at q = i
-        const o = <usize>i << 3;
-        stf(z, j, -ti * dot_f64(Vb + ((<usize>j * <usize>m) << 3) + o, vi + o, m - i));
-      }
-      for (let j = 0; j < i; j++) {
-        let sacc: f64 = 0;
-        for (let l = j; l < i; l++) sacc += load<f64>(T + ((<usize>(j * NB + l)) << 3)) * ldf(z, l);
-        store<f64>(T + ((<usize>(j * NB + i)) << 3), sacc);
-      }
-      store<f64>(T + ((<usize>(i * NB + i)) << 3), ti);
-    }
+    build_vt(A, n, kb, ke, tau, Vb, T, z);
     // 3. the block's own columns kb+1..ke start as identity columns
     for (let c = kb + 1; c <= ke; c++) {
       memory.fill(at(A, n, c, kb + 1), 0, <usize>m << 3);
@@ -714,5 +723,394 @@ export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   eigh_reduce_blk_f64(A, n, W, off, work);
   const st = tql(W, off, n, A, n, n, work + (<usize>(2 * n) << 3));
   transpose_sq_f64(A, n);
+  return st;
+}
+
+// ------------------------------------------------------------------ divide and conquer (issue 12)
+//
+// dstedc-style tridiagonal eigensolver. T is scaled to max|entry| = 1, torn recursively at the
+// middle (T = diag(T1', T2') + β w wᵀ, β = |e|, w = e_last + sign(e)·e_first, T1'/T2' with β
+// subtracted from the touching diagonal entries), leaves of ≤ DC_LEAF rows solved by implicit QL.
+// A merge (dlaed1/2/3 roles): z = [last row of Q1, sign·first row of Q2]/√2, ρ = 2β; deflation of
+// components with ρ|z_j| ≤ tol and of pairs of close poles by a Givens rotation (tol = 8ε·max(|D|, |z|));
+// the secular equation 1/ρ + Σ z_i²/(d_i − λ) = 0 solved per root by a safeguarded fixed-weight
+// (two-pole rational) iteration inside a bisection bracket, with λ kept as origin + τ relative to the
+// nearer pole so the differences d_i − λ are accurate; z recomputed by the Gu–Eisenstat/Löwner
+// formula ẑ_i² = −Π_j (d_i − λ_j) / Π_{j≠i} (d_i − d_j), so the eigenvectors ẑ_i/(d_i − λ_j) of the
+// merged problem are orthogonal to working precision; the merged eigenvectors are two products on
+// the packed GEMM (upper rows against columns of types 1+2, lower rows against types 2+3).
+// Z is row-major with eigenvectors in COLUMNS; every finished block keeps its columns sorted.
+
+const DC_LEAF: i32 = 32;
+
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+
+/** f64 workspace entries stedc_f64 needs for order n (two n×n scratch matrices + vectors). */
+export function stedc_ws_f64(n: i32): i32 {
+  return 2 * n * n + 16 * n + gemm_pk_ws_f64() + 64;
+}
+
+// Workspace pointers of the running stedc call: module globals (per instance, so per worker; no
+// allocation), set by stedc_f64.
+let wQ: usize = 0, wX: usize = 0, wz: usize = 0, wdl: usize = 0, wzl: usize = 0, wzh: usize = 0, wdn: usize = 0;
+let wrow: usize = 0, wes: usize = 0, wet: usize = 0, wrot: usize = 0, widx: usize = 0, wct: usize = 0;
+let wpos: usize = 0, wcol: usize = 0, wdcol: usize = 0, wperm: usize = 0, wgw: usize = 0;
+
+@inline function rotate_cols(B: usize, ld: i32, m: i32, a: i32, b: i32, c: f64, s: f64): void {
+  // (col_a, col_b) ← (c·col_a + s·col_b, c·col_b − s·col_a)
+  for (let r = 0; r < m; r++) {
+    const p = B + ((<usize>r * <usize>ld) << 3);
+    const x = ldf(p, a);
+    const y = ldf(p, b);
+    stf(p, a, c * x + s * y);
+    stf(p, b, c * y - s * x);
+  }
+}
+
+/** Root j (0-based) of 1/ρ + Σ_{i<k} z_i²/(d_i − λ) = 0, d strictly ascending, ρ > 0. Writes
+ *  delta[i] = d_i − λ_j and returns λ_j. zz = Σ z_i². */
+function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, delta: usize): f64 {
+  const rhoinv = 1.0 / rho;
+  const last = j == k - 1;
+  let org: f64;
+  let lo: f64, hi: f64;
+  if (last) {
+    org = ldf(d, j);
+    lo = 0;
+    hi = rho * zz;
+  } else {
+    const dj = ldf(d, j);
+    const dj1 = ldf(d, j + 1);
+    const gap = dj1 - dj;
+    // f at the midpoint decides which pole is nearer
+    const mid = 0.5 * gap;
+    let f = rhoinv;
+    for (let i = 0; i < k; i++) {
+      const zi = ldf(z, i);
+      f += zi * zi / ((ldf(d, i) - dj) - mid);
+    }
+    if (f >= 0) { org = dj; lo = 0; hi = mid; } else { org = dj1; lo = -mid; hi = 0; }
+  }
+  // differences to the origin (exact for neighbouring poles of the same sign)
+  for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
+  let tau = 0.5 * (lo + hi);
+  const ip = last ? j : j; // ψ: poles ≤ j, φ: poles > j
+  for (let it = 0; it < 100; it++) {
+    let psi: f64 = 0, phi: f64 = 0, dpsi: f64 = 0, dphi: f64 = 0, abss: f64 = 0;
+    for (let i = 0; i <= ip; i++) {
+      const di = ldf(delta, i) - tau;
+      const zi = ldf(z, i);
+      const t = zi / di;
+      psi += zi * t;
+      dpsi += t * t;
+      abss += abs(zi * t);
+    }
+    for (let i = ip + 1; i < k; i++) {
+      const di = ldf(delta, i) - tau;
+      const zi = ldf(z, i);
+      const t = zi / di;
+      phi += zi * t;
+      dphi += t * t;
+      abss += abs(zi * t);
+    }
+    const w = rhoinv + psi + phi;
+    const erretm = 8.0 * abss + 2.0 * rhoinv + 3.0 * abs(tau) * (dpsi + dphi);
+    if (abs(w) <= EPS * erretm) break;
+    if (w > 0) hi = tau; else lo = tau;
+    if (hi - lo <= 2.0 * EPS * max(abs(lo), abs(hi))) break;
+    // fixed-weight step from the two nearest poles (one pole for the last root)
+    let tn: f64;
+    const p = ldf(delta, j) - tau;
+    if (last) {
+      const c = w - p * dpsi;
+      tn = c != 0 ? tau + p + (p * p * dpsi) / c : NaN;
+    } else {
+      const q = ldf(delta, j + 1) - tau;
+      const a = (p + q) * w - p * q * (dpsi + dphi);
+      const b = p * q * w;
+      const c = w - p * dpsi - q * dphi;
+      let x: f64;
+      if (c == 0) x = b / a;
+      else {
+        const disc = sqrt(abs(a * a - 4.0 * b * c));
+        x = a <= 0 ? (a - disc) / (2.0 * c) : (2.0 * b) / (a + disc);
+      }
+      tn = tau + x;
+    }
+    if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
+    tau = tn;
+  }
+  for (let i = 0; i < k; i++) stf(delta, i, ldf(delta, i) - tau);
+  return org + tau;
+}
+
+// Merge block [s, s+m) of Z (columns 0..n1 and n1..m eigenvectors of the torn halves, each half
+// sorted) with coupling e (signed); D = d + s in column order. Returns nothing; on exit the block
+// holds the sorted eigenvectors of the merged tridiagonal and D is ascending.
+function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const beta = abs(e);
+  const sg: f64 = e < 0 ? -1.0 : 1.0;
+  const r2 = 0.7071067811865476;
+  const z = wz;
+  let zmax: f64 = 0, dmax: f64 = 0;
+  for (let c = 0; c < m; c++) {
+    const v = c < n1 ? ldf(B + ((<usize>(n1 - 1) * <usize>n) << 3), c) : sg * ldf(B + ((<usize>n1 * <usize>n) << 3), c);
+    stf(z, c, v * r2);
+    zmax = max(zmax, abs(v * r2));
+    dmax = max(dmax, abs(ldf(D, c)));
+    sti(wct, c, c < n1 ? 1 : 3);
+  }
+  const rho = 2.0 * beta;
+  const tol = 8.0 * EPS * max(dmax, zmax);
+  // merge the two ascending runs
+  {
+    let a = 0, b = n1, t = 0;
+    while (t < m) {
+      if (b >= m || (a < n1 && ldf(D, a) <= ldf(D, b))) { sti(widx, t, a); a++; } else { sti(widx, t, b); b++; }
+      t++;
+    }
+  }
+  // deflation
+  let k = 0, nd = 0, pj = -1;
+  const allDeflate = rho * zmax <= tol;
+  for (let t = 0; t < m; t++) {
+    const c = ldi(widx, t);
+    if (allDeflate || rho * abs(ldf(z, c)) <= tol) { sti(wdcol, nd++, c); continue; }
+    if (pj < 0) { pj = c; continue; }
+    const sz = ldf(z, pj);
+    const cz = ldf(z, c);
+    const tau = NativeMath.hypot(cz, sz);
+    const tt = ldf(D, c) - ldf(D, pj);
+    const cc = cz / tau;
+    const ss = -sz / tau;
+    if (abs(tt * cc * ss) <= tol) {
+      stf(z, c, tau);
+      stf(z, pj, 0);
+      rotate_cols(B, n, m, pj, c, cc, ss);
+      if (ldi(wct, pj) != ldi(wct, c)) { sti(wct, pj, 2); sti(wct, c, 2); }
+      const dp = ldf(D, pj), dc = ldf(D, c);
+      stf(D, pj, dp * cc * cc + dc * ss * ss);
+      stf(D, c, dp * ss * ss + dc * cc * cc);
+      sti(wdcol, nd++, pj);
+    } else {
+      sti(wcol, k++, pj);
+    }
+    pj = c;
+  }
+  if (pj >= 0) sti(wcol, k++, pj);
+  // deflated columns ascending in their (possibly rotated) D (nearly sorted: insertion sort)
+  for (let a = 1; a < nd; a++) {
+    const c = ldi(wdcol, a);
+    const v = ldf(D, c);
+    let b = a - 1;
+    while (b >= 0 && ldf(D, ldi(wdcol, b)) > v) { sti(wdcol, b + 1, ldi(wdcol, b)); b--; }
+    sti(wdcol, b + 1, c);
+  }
+  // type order of the non-deflated columns: 1, 2, 3
+  let k1 = 0, k2 = 0;
+  for (let i = 0; i < k; i++) { const t = ldi(wct, ldi(wcol, i)); if (t == 1) k1++; else if (t == 2) k2++; }
+  {
+    let p1 = 0, p2 = k1, p3 = k1 + k2;
+    for (let i = 0; i < k; i++) {
+      const t = ldi(wct, ldi(wcol, i));
+      sti(wpos, i, t == 1 ? p1++ : t == 2 ? p2++ : p3++);
+    }
+  }
+  // gather [Qg | Qd] into Q (m × m, ld m)
+  const Q = wQ;
+  for (let r = 0; r < m; r++) {
+    const src = B + ((<usize>r * <usize>n) << 3);
+    const dst = Q + ((<usize>r * <usize>m) << 3);
+    for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
+    for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
+  }
+  // secular equation on the non-deflated part; X row j = δ_j, then eigenvector j
+  const X = wX;
+  const dl = wdl, zl = wzl, zh = wzh, dn = wdn;
+  let zz: f64 = 0;
+  for (let i = 0; i < k; i++) {
+    const c = ldi(wcol, i);
+    stf(dl, i, ldf(D, c));
+    stf(zl, i, ldf(z, c));
+    zz += ldf(z, c) * ldf(z, c);
+  }
+  for (let j = 0; j < k; j++) stf(dn, j, secular_root(k, dl, zl, rho, zz, j, X + ((<usize>j * <usize>k) << 3)));
+  // Löwner / Gu–Eisenstat: ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated as ratios
+  for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>k) << 3), i));
+  for (let j = 0; j < k; j++) {
+    const xj = X + ((<usize>j * <usize>k) << 3);
+    const dj = ldf(dl, j);
+    for (let i = 0; i < k; i++) {
+      if (i == j) continue;
+      stf(zh, i, ldf(zh, i) * (ldf(xj, i) / (ldf(dl, i) - dj)));
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    const v = sqrt(max(0.0, -ldf(zh, i)));
+    stf(zh, i, ldf(zl, i) >= 0 ? v : -v);
+  }
+  // eigenvector j of D + ρzzᵀ: ẑ_i/δ_j(i), normalised, rows permuted to the type order
+  const row = wrow;
+  for (let j = 0; j < k; j++) {
+    const xj = X + ((<usize>j * <usize>k) << 3);
+    let nrm: f64 = 0;
+    for (let i = 0; i < k; i++) {
+      const v = ldf(zh, i) / ldf(xj, i);
+      stf(row, i, v);
+      nrm += v * v;
+    }
+    const sc = 1.0 / sqrt(nrm);
+    for (let i = 0; i < k; i++) stf(xj, ldi(wpos, i), ldf(row, i) * sc);
+  }
+  // merged eigenvectors: upper rows × types 1+2, lower rows × types 2+3 (op(B) = Xᵀ)
+  if (k > 0) {
+    gemm_pk_f64(0, 1, n1, k, k1 + k2, 1.0, Q, m, X, k, 0.0, B, n, 0, 0, wgw);
+    gemm_pk_f64(0, 1, m - n1, k, k - k1, 1.0, Q + ((<usize>n1 * <usize>m + <usize>k1) << 3), m, X + (<usize>k1 << 3), k, 0.0,
+      B + ((<usize>n1 * <usize>n) << 3), n, 0, 0, wgw);
+  }
+  // deflated columns after them; eigenvalues in the same column order
+  for (let r = 0; r < m; r++) {
+    if (nd > 0) memory.copy(B + ((<usize>r * <usize>n + <usize>k) << 3), Q + ((<usize>r * <usize>m + <usize>k) << 3), <usize>nd << 3);
+  }
+  for (let t = 0; t < nd; t++) stf(row, k + t, ldf(D, ldi(wdcol, t)));
+  for (let j = 0; j < k; j++) stf(row, j, ldf(dn, j));
+  // sort columns: merge the ascending runs [0,k) and [k,m)
+  {
+    let a = 0, b = k, t = 0;
+    while (t < m) {
+      if (b >= m || (a < k && ldf(row, a) <= ldf(row, b))) { sti(wperm, t, a); a++; } else { sti(wperm, t, b); b++; }
+      t++;
+    }
+  }
+  for (let t = 0; t < m; t++) stf(D, t, ldf(row, ldi(wperm, t)));
+  for (let r = 0; r < m; r++) {
+    const p = B + ((<usize>r * <usize>n) << 3);
+    for (let t = 0; t < m; t++) stf(row, t, ldf(p, ldi(wperm, t)));
+    memory.copy(p, row, <usize>m << 3);
+  }
+}
+
+function dc_rec(d: usize, Z: usize, n: i32, s: i32, m: i32): i32 {
+  if (m <= DC_LEAF) {
+    const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+    for (let r = 0; r < m; r++) store<f64>(B + ((<usize>r * <usize>n + <usize>r) << 3), 1.0);
+    for (let i = 0; i < m; i++) stf(wet, i, i + 1 < m ? ldf(wes, s + i) : 0.0);
+    const st = tql(d + (<usize>s << 3), wet, m, B, n, m, wrot);
+    // rows → columns
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        const p = B + ((<usize>i * <usize>n + <usize>j) << 3);
+        const q = B + ((<usize>j * <usize>n + <usize>i) << 3);
+        const t = load<f64>(p);
+        store<f64>(p, load<f64>(q));
+        store<f64>(q, t);
+      }
+    }
+    return st;
+  }
+  const n1 = m >> 1;
+  const e = ldf(wes, s + n1 - 1);
+  const beta = abs(e);
+  stf(d, s + n1 - 1, ldf(d, s + n1 - 1) - beta);
+  stf(d, s + n1, ldf(d, s + n1) - beta);
+  let st = dc_rec(d, Z, n, s, n1);
+  const st2 = dc_rec(d, Z, n, s + n1, m - n1);
+  if (st == 0) st = st2;
+  dc_merge(Z, n, s, m, n1, e, d + (<usize>s << 3));
+  return st;
+}
+
+/** Eigenvalues (ascending, in diag) and eigenvectors of the symmetric tridiagonal (diag, off with
+ *  off[i] = T[i][i+1], off[n−1] ignored) by divide and conquer. Z: n×n row-major, on exit
+ *  eigenvector j in COLUMN j. off is destroyed. work ≥ stedc_ws_f64(n) f64, 16-byte aligned.
+ *  Returns 0, or nonzero if a leaf's QL did not converge (or the input is not finite). */
+export function stedc_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  memory.fill(Z, 0, (<usize>n * <usize>n) << 3);
+  let nrm: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    nrm = max(nrm, abs(ldf(diag, i)));
+    if (i + 1 < n) nrm = max(nrm, abs(ldf(off, i)));
+  }
+  if (!isFinite(nrm)) return n + 1;
+  if (nrm == 0) {
+    for (let i = 0; i < n; i++) store<f64>(Z + ((<usize>i * <usize>n + <usize>i) << 3), 1.0);
+    return 0;
+  }
+  const nn = <usize>n * <usize>n;
+  wQ = work;
+  wX = work + (nn << 3);
+  const v = work + (nn << 4);
+  const nv = (<usize>n + 1) & ~(<usize>1); // one vector slot, even count of f64
+  wz = v; wdl = v + (nv << 3); wzl = v + (nv << 4); wzh = v + 3 * (nv << 3); wdn = v + 4 * (nv << 3);
+  wrow = v + 5 * (nv << 3); wes = v + 6 * (nv << 3); wet = v + 7 * (nv << 3); wrot = v + 8 * (nv << 3); // rot: 2 slots
+  widx = v + 10 * (nv << 3); wct = widx + (<usize>n << 2); // i32 pairs in one f64 slot each
+  wpos = v + 11 * (nv << 3); wcol = wpos + (<usize>n << 2);
+  wdcol = v + 12 * (nv << 3); wperm = wdcol + (<usize>n << 2);
+  wgw = (v + 13 * (nv << 3) + 15) & ~(<usize>15);
+  const inv = 1.0 / nrm;
+  for (let i = 0; i < n; i++) {
+    stf(diag, i, ldf(diag, i) * inv);
+    stf(wes, i, i + 1 < n ? ldf(off, i) * inv : 0.0);
+  }
+  const st = dc_rec(diag, Z, n, 0, n);
+  for (let i = 0; i < n; i++) stf(diag, i, ldf(diag, i) * nrm);
+  return st;
+}
+
+/** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
+ *  the rows of A, tau), Z n×ncols row-major. Blocks of NB reflectors from the last one back, each as
+ *  Y = V Z_sub, Y ← T Y, Z_sub ← Z_sub − Vᵀ Y on the packed GEMM (Z_sub = rows kb+1..n−1).
+ *  work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may live at work[0..n)). */
+export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
+  const K = n - 2;
+  if (K < 1 || ncols <= 0) return;
+  const nw = max(n, ncols);
+  const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), z = wsp(work, nw, 5), gw = wsp(work, nw, 6);
+  const nblocks = (K + NB - 1) / NB;
+  for (let b = nblocks - 1; b >= 0; b--) {
+    const kb = b * NB;
+    const ke = min(kb + NB, K);
+    const nbb = ke - kb;
+    const m = n - kb - 1;
+    build_vt(A, n, kb, ke, tau, Vb, T, z);
+    const Zs = Z + ((<usize>(kb + 1) * <usize>ncols) << 3);
+    gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ncols, 0.0, Yb, ncols, 0, 0, gw);
+    for (let i = 0; i < nbb; i++) {
+      const yi = Yb + ((<usize>i * <usize>ncols) << 3);
+      scale_f64(ncols, load<f64>(T + ((<usize>(i * NB + i)) << 3)), yi);
+      for (let j = i + 1; j < nbb; j++) {
+        const tij = load<f64>(T + ((<usize>(i * NB + j)) << 3));
+        if (tij != 0) axpy_f64(ncols, tij, Yb + ((<usize>j * <usize>ncols) << 3), yi);
+      }
+    }
+    gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ncols, 0, 0, gw);
+  }
+}
+
+/** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))
+ *  + tau/off. */
+export function eigh_dc_ws_f64(n: i32): i32 {
+  return 2 * n + 2 + n * n + max(eigh_blk_ws_f64(n), stedc_ws_f64(n));
+}
+
+/** Symmetric eigendecomposition as dsyevd: blocked reduction (tridiag_blk_f64), divide and conquer
+ *  on T (stedc_f64), blocked back-transformation (ormtr_blk_f64). Same contract as eigh_f64 (A
+ *  overwritten by eigenvectors in columns, W ascending); work ≥ eigh_dc_ws_f64(n) f64, 16-byte
+ *  aligned. Returns 0 or nonzero on failure (non-finite input, a leaf QL not converging). */
+export function eigh_dc_f64(A: usize, n: i32, W: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const tau = work;
+  const off = work + (<usize>n << 3);
+  const nn = <usize>n * <usize>n;
+  const Z = (work + (<usize>(2 * n) << 3) + 15) & ~(<usize>15);
+  const ws = Z + (nn << 3);
+  tridiag_blk_f64(A, n, W, off, ws);
+  memory.copy(tau, ws, <usize>n << 3);
+  const st = stedc_f64(W, off, n, Z, ws);
+  ormtr_blk_f64(A, n, tau, Z, n, ws);
+  memory.copy(A, Z, nn << 3);
   return st;
 }

@@ -170,6 +170,17 @@ export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, 
   return rt.exports.eigh_blk_f64(aPtr, n, wPtr, workPtr);
 }
 
+/** f64 workspace entries stedc_f64 needs (= the export stedc_ws_f64(n)). */
+export const stedcWorkF64 = (n: number) => 2 * n * n + 16 * n + GEMM_WS_F64 + 64;
+/** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 3n². */
+export const eighDcWorkF64 = (n: number) => 2 * n + 2 + n * n + Math.max(eighWorkF64(n), stedcWorkF64(n));
+
+/** Resident divide-and-conquer eigh (dsyevd order: blocked reduction, stedc, blocked
+ *  back-transformation). Same contract as eighPtr; workPtr ≥ eighDcWorkF64(n) f64. */
+export function eighDcPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
+  return rt.exports.eigh_dc_f64(aPtr, n, wPtr, workPtr);
+}
+
 export interface EighResult {
   /** ascending */
   values: Float64Array;
@@ -179,15 +190,31 @@ export interface EighResult {
   status: number;
 }
 
-/** Symmetric eigendecomposition (only the upper triangle of A is read). */
-export function eigh(rt: WasmRuntime, A: Arr, n: number): EighResult {
+/** Symmetric eigendecomposition (only the upper triangle of A is read). method 'dc' (default):
+ *  divide and conquer (≈ 3n² f64 of scratch); 'ql': implicit QL after the blocked reduction. */
+export function eigh(rt: WasmRuntime, A: Arr, n: number, method: 'dc' | 'ql' = 'dc'): EighResult {
   checkLen('eigh A', A, n * n);
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A.length === n * n ? A : Array.prototype.slice.call(A, 0, n * n));
     const w = rt.arena.allocF64(n);
-    const work = rt.arena.allocF64(eighWorkF64(n));
-    const status = eighPtr(rt, a, n, w, work);
+    const work = rt.arena.allocF64(method === 'dc' ? eighDcWorkF64(n) : eighWorkF64(n));
+    const status = method === 'dc' ? eighDcPtr(rt, a, n, w, work) : eighPtr(rt, a, n, w, work);
     return { values: rt.arena.copyOut(w, n), vectors: rt.arena.copyOut(a, n * n), status };
+  });
+}
+
+/** Eigenvalues (ascending) and eigenvectors (columns of the row-major n×n result) of the symmetric
+ *  tridiagonal (diag, off[i] = T[i][i+1]) by divide and conquer. */
+export function stedc(rt: WasmRuntime, diag: Arr, off: Arr): EighResult {
+  const n = diag.length;
+  return scoped(rt, () => {
+    const d = rt.arena.copyIn(diag), e = rt.arena.allocF64(Math.max(n, 1));
+    const ev = rt.arena.f64(e, Math.max(n, 1));
+    ev.fill(0);
+    for (let i = 0; i + 1 < n; i++) ev[i] = off[i];
+    const z = rt.arena.allocF64(n * n), work = rt.arena.allocF64(stedcWorkF64(n));
+    const status = rt.exports.stedc_f64(d, e, n, z, work);
+    return { values: rt.arena.copyOut(d, n), vectors: rt.arena.copyOut(z, n * n), status };
   });
 }
 

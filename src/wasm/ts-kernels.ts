@@ -2,7 +2,7 @@
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
 import { gemm, gemmNt, gemmPk, gemv, gramSymLower } from '../ref/blas.js';
-import { eigh, lanczos, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
+import { applyQ as applyQTs, eigh, lanczos, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
 import { kmap } from '../ref/kmap.js';
 import { RefStream } from '../ref/rng.js';
 import { rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported, workLength as committeeWorkLength } from '../ref/committee.js';
@@ -89,6 +89,27 @@ export function tsKernels(mem: HostMemory): KernelExports {
       f64(W, n).set(r.values);
       return r.status;
     },
+    // divide and conquer: the twins share the contract (QL inside; equal to rounding, not bitwise)
+    stedc_ws_f64: (n) => 2 * n * n + 16 * n + (96 * 256 + 256 * 512 + 16) + 64,
+    stedc_f64: (diag, off, n, Z) => {
+      const d = f64(diag, n), e = f64(off, n), z = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) z[i * n + i] = 1;
+      const st = tqlTs(d, e, n, z, n, n); // rows of z = eigenvectors
+      const out = f64(Z, n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = z[j * n + i];
+      return st;
+    },
+    eigh_dc_ws_f64: (n) => {
+      const blk = 3 * n + 5 * 32 * n + 32 * 32 + 32 + (96 * 256 + 256 * 512 + 16) + 16;
+      return 2 * n + 2 + n * n + Math.max(blk, 2 * n * n + 16 * n + (96 * 256 + 256 * 512 + 16) + 64);
+    },
+    eigh_dc_f64: (A, n, W) => {
+      const r = eigh(f64(A, n * n), n);
+      f64(A, n * n).set(r.vectors);
+      f64(W, n).set(r.values);
+      return r.status;
+    },
+    ormtr_blk_f64: (A, n, tau, Z, ncols) => applyQTs(f64(A, n * n), n, f64(tau, n), f64(Z, n * ncols), ncols, false),
     tridiag_blk_f64: (A, n, diag, off, work) => {
       const t = tridiagTs(f64(A, n * n), n);
       f64(diag, n).set(t.diag);
