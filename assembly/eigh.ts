@@ -742,20 +742,22 @@ export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
 // Z is row-major with eigenvectors in COLUMNS; every finished block keeps its columns sorted.
 
 const DC_LEAF: i32 = 32;
+/** Rows per product panel in a merge (P scratch = DC_PANEL × n). */
+const DC_PANEL: i32 = 64;
 
 @inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
 
-/** f64 workspace entries stedc_f64 needs for order n (two n×n scratch matrices + vectors). */
+/** f64 workspace entries stedc_f64 needs for order n (one n×n scratch matrix + a panel + vectors). */
 export function stedc_ws_f64(n: i32): i32 {
-  return 2 * n * n + 16 * n + gemm_pk_ws_f64() + 64;
+  return n * n + (DC_PANEL + 16) * n + gemm_pk_ws_f64() + 64;
 }
 
 // Workspace pointers of the running stedc call: module globals (per instance, so per worker; no
 // allocation), set by stedc_f64.
-let wQ: usize = 0, wX: usize = 0, wz: usize = 0, wdl: usize = 0, wzl: usize = 0, wzh: usize = 0, wdn: usize = 0;
+let wQ: usize = 0, wz: usize = 0, wdl: usize = 0, wzl: usize = 0, wzh: usize = 0, wdn: usize = 0;
 let wrow: usize = 0, wes: usize = 0, wet: usize = 0, wrot: usize = 0, widx: usize = 0, wct: usize = 0;
-let wpos: usize = 0, wcol: usize = 0, wdcol: usize = 0, wperm: usize = 0, wgw: usize = 0;
+let wpos: usize = 0, wcol: usize = 0, wdcol: usize = 0, wperm: usize = 0, wgw: usize = 0, wP: usize = 0;
 
 @inline function rotate_cols(B: usize, ld: i32, m: i32, a: i32, b: i32, c: f64, s: f64): void {
   // (col_a, col_b) ← (c·col_a + s·col_b, c·col_b − s·col_a)
@@ -926,8 +928,10 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
     for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
     for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
   }
-  // secular equation on the non-deflated part; X row j = δ_j, then eigenvector j
-  const X = wX;
+  // secular equation on the non-deflated part; X row j = δ_j, then eigenvector j. X lives in the
+  // block's own storage (ld n): its columns were all gathered into Q above.
+  const X = B;
+  const ldx = n;
   const dl = wdl, zl = wzl, zh = wzh, dn = wdn;
   let zz: f64 = 0;
   for (let i = 0; i < k; i++) {
@@ -936,11 +940,11 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
     stf(zl, i, ldf(z, c));
     zz += ldf(z, c) * ldf(z, c);
   }
-  for (let j = 0; j < k; j++) stf(dn, j, secular_root(k, dl, zl, rho, zz, j, X + ((<usize>j * <usize>k) << 3)));
+  for (let j = 0; j < k; j++) stf(dn, j, secular_root(k, dl, zl, rho, zz, j, X + ((<usize>j * <usize>ldx) << 3)));
   // Löwner / Gu–Eisenstat: ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated as ratios
-  for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>k) << 3), i));
+  for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>ldx) << 3), i));
   for (let j = 0; j < k; j++) {
-    const xj = X + ((<usize>j * <usize>k) << 3);
+    const xj = X + ((<usize>j * <usize>ldx) << 3);
     const dj = ldf(dl, j);
     for (let i = 0; i < k; i++) {
       if (i == j) continue;
@@ -954,7 +958,7 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
   // eigenvector j of D + ρzzᵀ: ẑ_i/δ_j(i), normalised, rows permuted to the type order
   const row = wrow;
   for (let j = 0; j < k; j++) {
-    const xj = X + ((<usize>j * <usize>k) << 3);
+    const xj = X + ((<usize>j * <usize>ldx) << 3);
     let nrm: f64 = 0;
     for (let i = 0; i < k; i++) {
       const v = ldf(zh, i) / ldf(xj, i);
@@ -964,16 +968,24 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
     const sc = 1.0 / sqrt(nrm);
     for (let i = 0; i < k; i++) stf(xj, ldi(wpos, i), ldf(row, i) * sc);
   }
-  // merged eigenvectors: upper rows × types 1+2, lower rows × types 2+3 (op(B) = Xᵀ)
-  if (k > 0) {
-    gemm_pk_f64(0, 1, n1, k, k1 + k2, 1.0, Q, m, X, k, 0.0, B, n, 0, 0, wgw);
-    gemm_pk_f64(0, 1, m - n1, k, k - k1, 1.0, Q + ((<usize>n1 * <usize>m + <usize>k1) << 3), m, X + (<usize>k1 << 3), k, 0.0,
-      B + ((<usize>n1 * <usize>n) << 3), n, 0, 0, wgw);
+  // merged eigenvectors: upper rows × types 1+2, lower rows × types 2+3 (op(B) = Xᵀ), in panels of
+  // DC_PANEL rows through P and back into Q's (consumed) rows: no third n×n buffer.
+  for (let r0 = 0; r0 < m; r0 += DC_PANEL) {
+    const r1 = min(r0 + DC_PANEL, m);
+    if (k == 0) break;
+    // rows of a panel on both sides of n1 are split into the two products
+    if (r0 < n1) {
+      const e1 = min(r1, n1);
+      gemm_pk_f64(0, 1, e1 - r0, k, k1 + k2, 1.0, Q + ((<usize>r0 * <usize>m) << 3), m, X, ldx, 0.0, wP, k, 0, 0, wgw);
+      for (let r = r0; r < e1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), wP + ((<usize>(r - r0) * <usize>k) << 3), <usize>k << 3);
+    }
+    if (r1 > n1) {
+      const b0 = max(r0, n1);
+      gemm_pk_f64(0, 1, r1 - b0, k, k - k1, 1.0, Q + ((<usize>b0 * <usize>m + <usize>k1) << 3), m, X + (<usize>k1 << 3), ldx, 0.0, wP, k, 0, 0, wgw);
+      for (let r = b0; r < r1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), wP + ((<usize>(r - b0) * <usize>k) << 3), <usize>k << 3);
+    }
   }
-  // deflated columns after them; eigenvalues in the same column order
-  for (let r = 0; r < m; r++) {
-    if (nd > 0) memory.copy(B + ((<usize>r * <usize>n + <usize>k) << 3), Q + ((<usize>r * <usize>m + <usize>k) << 3), <usize>nd << 3);
-  }
+  // eigenvalues in Q's column order: new ones, then the deflated
   for (let t = 0; t < nd; t++) stf(row, k + t, ldf(D, ldi(wdcol, t)));
   for (let j = 0; j < k; j++) stf(row, j, ldf(dn, j));
   // sort columns: merge the ascending runs [0,k) and [k,m)
@@ -987,8 +999,8 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
   for (let t = 0; t < m; t++) stf(D, t, ldf(row, ldi(wperm, t)));
   for (let r = 0; r < m; r++) {
     const p = B + ((<usize>r * <usize>n) << 3);
-    for (let t = 0; t < m; t++) stf(row, t, ldf(p, ldi(wperm, t)));
-    memory.copy(p, row, <usize>m << 3);
+    const q = Q + ((<usize>r * <usize>m) << 3);
+    for (let t = 0; t < m; t++) stf(p, t, ldf(q, ldi(wperm, t)));
   }
 }
 
@@ -1041,8 +1053,8 @@ export function stedc_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize
   }
   const nn = <usize>n * <usize>n;
   wQ = work;
-  wX = work + (nn << 3);
-  const v = work + (nn << 4);
+  wP = work + (nn << 3);
+  const v = wP + ((<usize>DC_PANEL * <usize>n) << 3);
   const nv = (<usize>n + 1) & ~(<usize>1); // one vector slot, even count of f64
   wz = v; wdl = v + (nv << 3); wzl = v + (nv << 4); wzh = v + 3 * (nv << 3); wdn = v + 4 * (nv << 3);
   wrow = v + 5 * (nv << 3); wes = v + 6 * (nv << 3); wet = v + 7 * (nv << 3); wrot = v + 8 * (nv << 3); // rot: 2 slots

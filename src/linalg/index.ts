@@ -171,8 +171,8 @@ export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, 
 }
 
 /** f64 workspace entries stedc_f64 needs (= the export stedc_ws_f64(n)). */
-export const stedcWorkF64 = (n: number) => 2 * n * n + 16 * n + GEMM_WS_F64 + 64;
-/** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 3n². */
+export const stedcWorkF64 = (n: number) => n * n + 80 * n + GEMM_WS_F64 + 64;
+/** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 2n². */
 export const eighDcWorkF64 = (n: number) => 2 * n + 2 + n * n + Math.max(eighWorkF64(n), stedcWorkF64(n));
 
 /** Resident divide-and-conquer eigh (dsyevd order: blocked reduction, stedc, blocked

@@ -90,7 +90,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     // divide and conquer: the twins share the contract (QL inside; equal to rounding, not bitwise)
-    stedc_ws_f64: (n) => 2 * n * n + 16 * n + (96 * 256 + 256 * 512 + 16) + 64,
+    stedc_ws_f64: (n) => n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64,
     stedc_f64: (diag, off, n, Z) => {
       const d = f64(diag, n), e = f64(off, n), z = new Float64Array(n * n);
       for (let i = 0; i < n; i++) z[i * n + i] = 1;
@@ -101,7 +101,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
     },
     eigh_dc_ws_f64: (n) => {
       const blk = 3 * n + 5 * 32 * n + 32 * 32 + 32 + (96 * 256 + 256 * 512 + 16) + 16;
-      return 2 * n + 2 + n * n + Math.max(blk, 2 * n * n + 16 * n + (96 * 256 + 256 * 512 + 16) + 64);
+      return 2 * n + 2 + n * n + Math.max(blk, n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64);
     },
     eigh_dc_f64: (A, n, W) => {
       const r = eigh(f64(A, n * n), n);
