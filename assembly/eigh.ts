@@ -601,29 +601,56 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
  *  unblocked code. */
 export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
   if (n <= 0) return;
-  const tau = work;
-  const p = work + (<usize>(2 * n) << 3);
-  const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3), gw = wsp(work, n, 6);
+  const gw = wsp(work, n, 6);
   let k0 = 0;
   while (n - k0 > NX) {
-    latrd_panel(A, n, k0, NB, diag, off, tau, W);
-    const t0 = k0 + NB;
-    const m = n - t0;
-    // U = [V; W], Y = [W; V] over the trailing indices t0..n−1 (each row contiguous, ld m)
-    for (let j = 0; j < NB; j++) {
-      const vj = at(A, n, k0 + j, t0);
-      const wj = W + ((<usize>j * <usize>n + <usize>t0) << 3);
-      const bytes = <usize>m << 3;
-      memory.copy(U + ((<usize>j * <usize>m) << 3), vj, bytes);
-      memory.copy(U + ((<usize>(NB + j) * <usize>m) << 3), wj, bytes);
-      memory.copy(Y + ((<usize>j * <usize>m) << 3), wj, bytes);
-      memory.copy(Y + ((<usize>(NB + j) * <usize>m) << 3), vj, bytes);
-    }
-    // S[r][c] −= Σ_q U[q][r] Y[q][c] on c ≥ r (dsyr2k, upper)
-    gemm_pk_f64(1, 0, m, m, 2 * NB, -1.0, U, m, Y, m, 1.0, at(A, n, t0, t0), n, 2, 0, gw);
-    k0 = t0;
+    tridiag_panel_f64(A, n, k0, diag, off, work);
+    tridiag_update_f64(A, n, k0, 0, n - k0 - NB, work, gw);
+    k0 += NB;
   }
-  tridiag_from(A, n, k0, diag, off, tau, p);
+  tridiag_tail_f64(A, n, k0, diag, off, work);
+}
+
+/** Panel width NB and crossover NX of the blocked reduction (the host mirrors the panel loop:
+ *  k0 = 0, NB, 2NB, … while n − k0 > NX, then the tail). */
+export function eigh_nb_f64(): i32 { return NB; }
+export function eigh_nx_f64(): i32 { return NX; }
+
+/** One dlatrd panel of tridiag_blk_f64 at k0 (reflectors k0..k0+NB−1) and the operands of its
+ *  trailing update: U = [V; W], Y = [W; V] over indices k0+NB..n−1, inside work. */
+export function tridiag_panel_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  const tau = work;
+  const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3);
+  latrd_panel(A, n, k0, NB, diag, off, tau, W);
+  const t0 = k0 + NB;
+  const m = n - t0;
+  const bytes = <usize>m << 3;
+  for (let j = 0; j < NB; j++) {
+    const vj = at(A, n, k0 + j, t0);
+    const wj = W + ((<usize>j * <usize>n + <usize>t0) << 3);
+    memory.copy(U + ((<usize>j * <usize>m) << 3), vj, bytes);
+    memory.copy(U + ((<usize>(NB + j) * <usize>m) << 3), wj, bytes);
+    memory.copy(Y + ((<usize>j * <usize>m) << 3), wj, bytes);
+    memory.copy(Y + ((<usize>(NB + j) * <usize>m) << 3), vj, bytes);
+  }
+}
+
+/** Rows [r0, r1) (relative to t0 = k0+NB) of the trailing update after tridiag_panel_f64:
+ *  S[r][c] −= Σ_q U[q][r] Y[q][c] for c ≥ r (dsyr2k, upper). Row ranges are independent: workers
+ *  with private gemm workspaces gw (≥ gemm_pk_ws_f64()) give bitwise the one-call result. */
+export function tridiag_update_f64(A: usize, n: i32, k0: i32, r0: i32, r1: i32, work: usize, gw: usize): void {
+  const t0 = k0 + NB;
+  const m = n - t0;
+  const a = max(r0, 0);
+  const b = min(r1, m);
+  if (b <= a) return;
+  const U = wsp(work, n, 2), Y = wsp(work, n, 3);
+  gemm_pk_f64(1, 0, b - a, m, 2 * NB, -1.0, U + (<usize>a << 3), m, Y, m, 1.0, at(A, n, t0 + a, t0), n, 2, a, gw);
+}
+
+/** The unblocked end of tridiag_blk_f64 from column k0 on. */
+export function tridiag_tail_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  tridiag_from(A, n, k0, diag, off, work, work + (<usize>(2 * n) << 3));
 }
 
 // Compact WY of reflectors [kb, ke) (dlarft, forward, columnwise): V (nbb × m, m = n−kb−1, row j−kb =
@@ -1024,9 +1051,7 @@ function dc_rec(d: usize, Z: usize, n: i32, s: i32, m: i32): i32 {
   }
   const n1 = m >> 1;
   const e = ldf(wes, s + n1 - 1);
-  const beta = abs(e);
-  stf(d, s + n1 - 1, ldf(d, s + n1 - 1) - beta);
-  stf(d, s + n1, ldf(d, s + n1) - beta);
+  stedc_tear_f64(d, wes, s, m);
   let st = dc_rec(d, Z, n, s, n1);
   const st2 = dc_rec(d, Z, n, s + n1, m - n1);
   if (st == 0) st = st2;
@@ -1040,36 +1065,77 @@ function dc_rec(d: usize, Z: usize, n: i32, s: i32, m: i32): i32 {
  *  Returns 0, or nonzero if a leaf's QL did not converge (or the input is not finite). */
 export function stedc_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize): i32 {
   if (n <= 0) return 0;
+  const nrm = stedc_prep_f64(diag, off, n, Z);
+  if (!isFinite(nrm)) return n + 1;
+  if (nrm == 0) return 0;
+  const st = stedc_block_f64(diag, off, n, Z, 0, n, work);
+  for (let i = 0; i < n; i++) stf(diag, i, ldf(diag, i) * nrm);
+  return st;
+}
+
+// Scratch pointers for a block of order m (see stedc_ws_f64(m)).
+function dc_setws(work: usize, m: i32): void {
+  const mm = <usize>m * <usize>m;
+  wQ = work;
+  wP = work + (mm << 3);
+  const v = wP + ((<usize>DC_PANEL * <usize>m) << 3);
+  const nv = (<usize>m + 1) & ~(<usize>1); // one vector slot, even count of f64
+  wz = v; wdl = v + (nv << 3); wzl = v + (nv << 4); wzh = v + 3 * (nv << 3); wdn = v + 4 * (nv << 3);
+  wrow = v + 5 * (nv << 3); wet = v + 7 * (nv << 3); wrot = v + 8 * (nv << 3); // rot: 2 slots
+  widx = v + 10 * (nv << 3); wct = widx + (<usize>m << 2); // i32 pairs in one f64 slot each
+  wpos = v + 11 * (nv << 3); wcol = wpos + (<usize>m << 2);
+  wdcol = v + 12 * (nv << 3); wperm = wdcol + (<usize>m << 2);
+  wgw = (v + 13 * (nv << 3) + 15) & ~(<usize>15);
+}
+
+/** Phase 1 of stedc_f64 (for splitting it over workers): Z ← 0, T scaled to max|entry| = 1 in
+ *  place (off[n−1] ← 0; off then holds the couplings every block and merge reads). Returns the
+ *  scale (0: T = 0 and Z = I, done; non-finite: bad input). */
+export function stedc_prep_f64(diag: usize, off: usize, n: i32, Z: usize): f64 {
+  if (n <= 0) return 0;
   memory.fill(Z, 0, (<usize>n * <usize>n) << 3);
   let nrm: f64 = 0;
   for (let i = 0; i < n; i++) {
     nrm = max(nrm, abs(ldf(diag, i)));
     if (i + 1 < n) nrm = max(nrm, abs(ldf(off, i)));
   }
-  if (!isFinite(nrm)) return n + 1;
+  if (!isFinite(nrm)) return NaN;
   if (nrm == 0) {
     for (let i = 0; i < n; i++) store<f64>(Z + ((<usize>i * <usize>n + <usize>i) << 3), 1.0);
     return 0;
   }
-  const nn = <usize>n * <usize>n;
-  wQ = work;
-  wP = work + (nn << 3);
-  const v = wP + ((<usize>DC_PANEL * <usize>n) << 3);
-  const nv = (<usize>n + 1) & ~(<usize>1); // one vector slot, even count of f64
-  wz = v; wdl = v + (nv << 3); wzl = v + (nv << 4); wzh = v + 3 * (nv << 3); wdn = v + 4 * (nv << 3);
-  wrow = v + 5 * (nv << 3); wes = v + 6 * (nv << 3); wet = v + 7 * (nv << 3); wrot = v + 8 * (nv << 3); // rot: 2 slots
-  widx = v + 10 * (nv << 3); wct = widx + (<usize>n << 2); // i32 pairs in one f64 slot each
-  wpos = v + 11 * (nv << 3); wcol = wpos + (<usize>n << 2);
-  wdcol = v + 12 * (nv << 3); wperm = wdcol + (<usize>n << 2);
-  wgw = (v + 13 * (nv << 3) + 15) & ~(<usize>15);
   const inv = 1.0 / nrm;
   for (let i = 0; i < n; i++) {
     stf(diag, i, ldf(diag, i) * inv);
-    stf(wes, i, i + 1 < n ? ldf(off, i) * inv : 0.0);
+    stf(off, i, i + 1 < n ? ldf(off, i) * inv : 0.0);
   }
-  const st = dc_rec(diag, Z, n, 0, n);
-  for (let i = 0; i < n; i++) stf(diag, i, ldf(diag, i) * nrm);
-  return st;
+  return nrm;
+}
+
+/** Divide and conquer on the block [s, s+m) of a prepared problem (stedc_prep_f64): tears, solves,
+ *  merges recursively; Z's diagonal block receives the block's eigenvectors (columns, sorted).
+ *  Split point of a block: m >> 1 (stedc_tear_f64 + two stedc_block_f64 + stedc_merge_f64 equal
+ *  one stedc_block_f64 call bitwise). work ≥ stedc_ws_f64(m), private per worker. */
+export function stedc_block_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  wes = es;
+  return dc_rec(diag, Z, n, s, m);
+}
+
+/** Tear block [s, s+m) at s + (m >> 1): subtract |e| from the two touching diagonal entries. */
+export function stedc_tear_f64(diag: usize, es: usize, s: i32, m: i32): void {
+  const n1 = m >> 1;
+  const beta = abs(ldf(es, s + n1 - 1));
+  stf(diag, s + n1 - 1, ldf(diag, s + n1 - 1) - beta);
+  stf(diag, s + n1, ldf(diag, s + n1) - beta);
+}
+
+/** Merge the two solved halves of block [s, s+m) (split at m >> 1). work ≥ stedc_ws_f64(m). */
+export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): void {
+  dc_setws(work, m);
+  wes = es;
+  const n1 = m >> 1;
+  dc_merge(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
 }
 
 /** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
@@ -1077,8 +1143,16 @@ export function stedc_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize
  *  Y = V Z_sub, Y ← T Y, Z_sub ← Z_sub − Vᵀ Y on the packed GEMM (Z_sub = rows kb+1..n−1).
  *  work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may live at work[0..n)). */
 export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
+  ormtr_cols_f64(A, n, tau, Z, ncols, 0, ncols, work);
+}
+
+/** ormtr_blk_f64 on columns [c0, c1) of Z (n × ldz): columns are independent, so workers with
+ *  disjoint ranges (and private work) give bitwise the one-call result. */
+export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize): void {
   const K = n - 2;
+  const ncols = min(c1, ldz) - max(c0, 0);
   if (K < 1 || ncols <= 0) return;
+  const Z = Z0 + (<usize>max(c0, 0) << 3);
   const nw = max(n, ncols);
   const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), z = wsp(work, nw, 5), gw = wsp(work, nw, 6);
   const nblocks = (K + NB - 1) / NB;
@@ -1088,8 +1162,8 @@ export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32
     const nbb = ke - kb;
     const m = n - kb - 1;
     build_vt(A, n, kb, ke, tau, Vb, T, z);
-    const Zs = Z + ((<usize>(kb + 1) * <usize>ncols) << 3);
-    gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ncols, 0.0, Yb, ncols, 0, 0, gw);
+    const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
+    gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
     for (let i = 0; i < nbb; i++) {
       const yi = Yb + ((<usize>i * <usize>ncols) << 3);
       scale_f64(ncols, load<f64>(T + ((<usize>(i * NB + i)) << 3)), yi);
@@ -1098,7 +1172,7 @@ export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32
         if (tij != 0) axpy_f64(ncols, tij, Yb + ((<usize>j * <usize>ncols) << 3), yi);
       }
     }
-    gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ncols, 0, 0, gw);
+    gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
   }
 }
 

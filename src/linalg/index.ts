@@ -181,6 +181,78 @@ export function eighDcPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number
   return rt.exports.eigh_dc_f64(aPtr, n, wPtr, workPtr);
 }
 
+const even = (x: number) => x + (x & 1);
+/** f64 workspace of eighDcPtrParallel (2 workers): eighDcWorkF64 plus a second worker's scratch. */
+export const eighDcParallelWorkF64 = (n: number) => {
+  const l = dcParallelLayout(n);
+  return l.total;
+};
+function dcParallelLayout(n: number) {
+  const off = 0, tau = even(n), Z = tau + even(n);
+  const ws0 = Z + even(n * n);
+  const ws1 = ws0 + even(Math.max(eighWorkF64(n), stedcWorkF64(n)));
+  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * GEMM_WS_F64)) + 2;
+  return { off, tau, Z, ws0, ws1, total };
+}
+
+/** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64):
+ *  the reduction's trailing updates (row halves of the upper triangle), the two halves of the
+ *  top-level divide and conquer, and the back-transformation (column halves) run on both; panels,
+ *  the top merge and the tails on one. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned.
+ *  Needs a shared-memory runtime/executor with width ≥ 2 (falls back to one worker otherwise). */
+export async function eighDcPtrParallel(
+  rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number,
+): Promise<number> {
+  if (n <= 0) return 0;
+  const E = rt.exports;
+  const L = dcParallelLayout(n);
+  const at = (o: number) => workPtr + 8 * o;
+  const off = at(L.off), tau = at(L.tau), Z = at(L.Z), ws0 = at(L.ws0), ws1 = at(L.ws1);
+  const gw0 = ws1, gw1 = ws1 + 8 * GEMM_WS_F64;
+  const NB = E.eigh_nb_f64(), NX = E.eigh_nx_f64();
+  // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
+  //    triangle: the first part gets m(1 − 1/√2) rows)
+  let k0 = 0;
+  while (n - k0 > NX) {
+    await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
+    const m = n - k0 - NB;
+    const b = Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4));
+    await Promise.all([
+      ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0),
+      ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1),
+    ]);
+    k0 += NB;
+  }
+  await ex.call('tridiag_tail_f64', aPtr, n, k0, wPtr, off, ws0);
+  rt.arena.f64(tau, n).set(rt.arena.f64(ws0, n));
+  // 2. divide and conquer: the two top-level halves concurrently, then the top merge
+  const nrm = await ex.call('stedc_prep_f64', wPtr, off, n, Z);
+  let st = 0;
+  if (!Number.isFinite(nrm)) st = n + 1;
+  else if (nrm > 0) {
+    if (n > 32) {
+      const n1 = n >> 1;
+      await ex.call('stedc_tear_f64', wPtr, off, 0, n);
+      const s = await Promise.all([
+        ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n1, ws0),
+        ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1),
+      ]);
+      st = s.find((v) => v !== 0) ?? 0;
+      await ex.call('stedc_merge_f64', wPtr, off, n, Z, 0, n, ws0);
+    } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
+    const w = rt.arena.f64(wPtr, n);
+    for (let i = 0; i < n; i++) w[i] *= nrm;
+  }
+  // 3. back-transformation by column halves, then V into A
+  const c = Math.round(n / 2 / 8) * 8;
+  await Promise.all([
+    ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0),
+    ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1),
+  ]);
+  await ex.call('copy_f64', n * n, Z, aPtr);
+  return st;
+}
+
 export interface EighResult {
   /** ascending */
   values: Float64Array;

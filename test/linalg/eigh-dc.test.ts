@@ -173,3 +173,26 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
     }
   });
 });
+
+describe('eigh_dc over two workers (threads build)', () => {
+  it.each([5, 40, 203, 300])('bitwise equal to the single call (n = %i)', async (n) => {
+    const { WorkerPool } = await import('../../src/wasm/exec.js');
+    const rt = await loadWasm({ shared: true });
+    const pool = await WorkerPool.create(rt, 2);
+    try {
+      const A = kernelLike(n, 5, n + 3);
+      const ar = rt.arena;
+      const a = ar.copyIn(A), w = ar.allocF64(n), work = ar.allocF64(L.eighDcParallelWorkF64(n));
+      const st = await L.eighDcPtrParallel(rt, pool, a, n, w, work);
+      expect(st).toBe(0);
+      const ref = L.eigh(rt, A, n, 'dc');
+      expect(Array.from(ar.f64(w, n))).toEqual(Array.from(ref.values));
+      expect(Array.from(ar.f64(a, n * n))).toEqual(Array.from(ref.vectors));
+      const c = eigChecks(A, n, ref.vectors, ref.values);
+      expect(c.resid).toBeLessThan(TOL);
+      expect(c.orth).toBeLessThan(TOL);
+    } finally {
+      await pool.close();
+    }
+  });
+});
