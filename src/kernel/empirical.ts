@@ -4,12 +4,12 @@
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
 import type { KernelProblem } from './problem.js';
-import { EIGH_WORK, GRAM_PARTS, MC_CHUNK, filterColumns, lanczosCap } from './memory.js';
+import { EIGH_WORK, GRAM_PARTS, MC_CHUNK, eighSolver, filterColumns, lanczosCap } from './memory.js';
 import { flowFilter, flowResidual, gdFilter, gdResidual, maxStableLr } from './filters.js';
 import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
-import { GEMM_WS_F64, eighPtrParallel, gramStrips } from '../linalg/index.js';
+import { GEMM_WS_F64, eighDcPtrParallel, eighPtrParallel, gramStrips } from '../linalg/index.js';
 
 export type Status = 'Success' | 'Unstable' | 'NotConverged';
 
@@ -87,7 +87,7 @@ export function allocateReplicate(rt: WasmRuntime, p: KernelProblem, setup: Kern
     G: a.allocF64(n * n),
     lam: a.allocF64(n),
     ytil: a.allocF64(n),
-    work: a.allocF64(EIGH_WORK(n)),
+    work: a.allocF64(EIGH_WORK(n, method === 'eigh' ? eighSolver(p) : 'ql')),
     F: a.allocF64(n * C),
     A: a.allocF64(n * C),
     coefs: setup.kernelTerms.map((t) => a.copyIn(t.coef.length ? t.coef : [0])),
@@ -217,11 +217,17 @@ export async function runReplicate(
   let status: Status = 'Success';
   let message: string | undefined;
   if (method === 'eigh') {
-    // One replicate at a time with idle workers: split the QL phase over them (bitwise equal).
+    // One replicate at a time with idle workers: split the solver over two of them (bitwise equal
+    // to one thread). Divide and conquer when its scratch fits the budget (eighSolver).
+    const split = ex.width > 1 && Math.min(p.seeds, p.threads) === 1;
     const info =
-      ex.width > 1 && Math.min(p.seeds, p.threads) === 1
-        ? await eighPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work, Math.min(ex.width, 2))
-        : await ex.call('eigh_blk_f64', buf.K, n, buf.lam, buf.work);
+      eighSolver(p) === 'dc'
+        ? split
+          ? await eighDcPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work)
+          : await ex.call('eigh_dc_f64', buf.K, n, buf.lam, buf.work)
+        : split
+          ? await eighPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work, Math.min(ex.width, 2))
+          : await ex.call('eigh_blk_f64', buf.K, n, buf.lam, buf.work);
     if (info !== 0) {
       status = 'NotConverged';
       message = `eigensolver did not converge (info ${info})`;
