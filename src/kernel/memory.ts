@@ -30,9 +30,35 @@ export function filterColumns(p: KernelProblem): number {
   return (p.tCount + 1) * (p.gdLr === null ? 1 : 2);
 }
 
+// `--method auto` cost model (issue 12): seconds on one core of the reference machine, measured
+// side by side (bench/eigh.bench.ts; .scratch timing of eigh_dc_f64 and lanczos_f64 in one run):
+// eigh with vectors (blocked reduction + divide and conquer + back-transformation) ≈ EIGH_N3·n³;
+// one Lanczos step (K·q, n² entries, plus two classical Gram–Schmidt passes over j basis vectors,
+// 4jn entries) ≈ LZ_ENTRY per matrix entry touched — both memory/flop rates of the same core, so
+// only their ratio matters. The kernel pipeline's other phases (data, Gram, maps, filters) are the
+// same for both methods and increase with n, so picking the cheaper of two increasing costs keeps
+// `kernel run` time monotone in n up to the error of the step estimate at the switch (small there).
+const EIGH_N3 = 1.15e-9;
+const LZ_ENTRY = 1.0e-9;
+/** Expected Krylov steps to the t = ∞ tolerance: kernel runs at d = 400 stop after ≈ 64 steps at
+ *  n = 2000; 200 leaves a margin for slower spectra (capped by lanczosMaxSteps and n). */
+export const LZ_EXPECTED_STEPS = 200;
+/** Two workers speed the divide-and-conquer eigh by ≈ 1.6 (one replicate at a time); the Lanczos
+ *  steps run on one worker. */
+const EIGH_SPLIT_GAIN = 1.6;
+
+/** Predicted spectral-phase seconds of each method (see the constants above). */
+export function methodCosts(p: KernelProblem): { eigh: number; lanczos: number } {
+  const n = p.samples;
+  const m = Math.min(n, p.lanczosMaxSteps, LZ_EXPECTED_STEPS);
+  const split = p.threads > 1 && Math.min(p.seeds, p.threads) === 1 ? EIGH_SPLIT_GAIN : 1;
+  return { eigh: (EIGH_N3 * n ** 3) / split, lanczos: LZ_ENTRY * m * (n * n + 2 * m * n) };
+}
+
 export function resolveMethod(p: KernelProblem): 'eigh' | 'lanczos' {
   if (p.method !== 'auto') return p.method;
-  return p.samples > 2000 ? "lanczos" : "eigh";
+  const c = methodCosts(p);
+  return c.eigh <= c.lanczos ? 'eigh' : 'lanczos';
 }
 
 /** Maximum Krylov dimension the Lanczos path may use. */
