@@ -877,7 +877,7 @@ function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, del
 // Merge block [s, s+m) of Z (columns 0..n1 and n1..m eigenvectors of the torn halves, each half
 // sorted) with coupling e (signed); D = d + s in column order. Returns nothing; on exit the block
 // holds the sorted eigenvectors of the merged tridiagonal and D is ascending.
-function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
   const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
   const beta = abs(e);
   const sg: f64 = e < 0 ? -1.0 : 1.0;
@@ -995,23 +995,6 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
     const sc = 1.0 / sqrt(nrm);
     for (let i = 0; i < k; i++) stf(xj, ldi(wpos, i), ldf(row, i) * sc);
   }
-  // merged eigenvectors: upper rows × types 1+2, lower rows × types 2+3 (op(B) = Xᵀ), in panels of
-  // DC_PANEL rows through P and back into Q's (consumed) rows: no third n×n buffer.
-  for (let r0 = 0; r0 < m; r0 += DC_PANEL) {
-    const r1 = min(r0 + DC_PANEL, m);
-    if (k == 0) break;
-    // rows of a panel on both sides of n1 are split into the two products
-    if (r0 < n1) {
-      const e1 = min(r1, n1);
-      gemm_pk_f64(0, 1, e1 - r0, k, k1 + k2, 1.0, Q + ((<usize>r0 * <usize>m) << 3), m, X, ldx, 0.0, wP, k, 0, 0, wgw);
-      for (let r = r0; r < e1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), wP + ((<usize>(r - r0) * <usize>k) << 3), <usize>k << 3);
-    }
-    if (r1 > n1) {
-      const b0 = max(r0, n1);
-      gemm_pk_f64(0, 1, r1 - b0, k, k - k1, 1.0, Q + ((<usize>b0 * <usize>m + <usize>k1) << 3), m, X + (<usize>k1 << 3), ldx, 0.0, wP, k, 0, 0, wgw);
-      for (let r = b0; r < r1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), wP + ((<usize>(r - b0) * <usize>k) << 3), <usize>k << 3);
-    }
-  }
   // eigenvalues in Q's column order: new ones, then the deflated
   for (let t = 0; t < nd; t++) stf(row, k + t, ldf(D, ldi(wdcol, t)));
   for (let j = 0; j < k; j++) stf(row, j, ldf(dn, j));
@@ -1024,11 +1007,50 @@ function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): 
     }
   }
   for (let t = 0; t < m; t++) stf(D, t, ldf(row, ldi(wperm, t)));
-  for (let r = 0; r < m; r++) {
+  sti(wrot, 0, k);
+  sti(wrot, 1, k1);
+  sti(wrot, 2, k2);
+}
+
+// Merge phase 2: the products for rows [ra, rb) of the block into Q's rows (P: DC_PANEL × m
+// scratch, gw: GEMM workspace; both private to the caller). Any row split gives the same bits.
+function dc_merge_rows(Z: usize, n: i32, s: i32, m: i32, n1: i32, ra: i32, rb: i32, P: usize, gw: usize): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const Q = wQ;
+  const X = B;
+  const ldx = n;
+  const k = ldi(wrot, 0), k1 = ldi(wrot, 1), k2 = ldi(wrot, 2);
+  if (k == 0) return;
+  for (let r0 = max(ra, 0); r0 < min(rb, m); r0 += DC_PANEL) {
+    const r1 = min(min(r0 + DC_PANEL, m), rb);
+    if (r0 < n1) {
+      const e1 = min(r1, n1);
+      gemm_pk_f64(0, 1, e1 - r0, k, k1 + k2, 1.0, Q + ((<usize>r0 * <usize>m) << 3), m, X, ldx, 0.0, P, k, 0, 0, gw);
+      for (let r = r0; r < e1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), P + ((<usize>(r - r0) * <usize>k) << 3), <usize>k << 3);
+    }
+    if (r1 > n1) {
+      const b0 = max(r0, n1);
+      gemm_pk_f64(0, 1, r1 - b0, k, k - k1, 1.0, Q + ((<usize>b0 * <usize>m + <usize>k1) << 3), m, X + (<usize>k1 << 3), ldx, 0.0, P, k, 0, 0, gw);
+      for (let r = b0; r < r1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), P + ((<usize>(r - b0) * <usize>k) << 3), <usize>k << 3);
+    }
+  }
+}
+
+// Merge phase 3 (after every row's products): rows [ra, rb) of the block ← Q's rows with the
+// columns in ascending eigenvalue order.
+function dc_merge_finish(Z: usize, n: i32, s: i32, m: i32, ra: i32, rb: i32): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  for (let r = max(ra, 0); r < min(rb, m); r++) {
     const p = B + ((<usize>r * <usize>n) << 3);
-    const q = Q + ((<usize>r * <usize>m) << 3);
+    const q = wQ + ((<usize>r * <usize>m) << 3);
     for (let t = 0; t < m; t++) stf(p, t, ldf(q, ldi(wperm, t)));
   }
+}
+
+function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+  dc_merge_prep(Z, n, s, m, n1, e, D);
+  dc_merge_rows(Z, n, s, m, n1, 0, m, wP, wgw);
+  dc_merge_finish(Z, n, s, m, 0, m);
 }
 
 function dc_rec(d: usize, Z: usize, n: i32, s: i32, m: i32): i32 {
@@ -1128,6 +1150,27 @@ export function stedc_tear_f64(diag: usize, es: usize, s: i32, m: i32): void {
   const beta = abs(ldf(es, s + n1 - 1));
   stf(diag, s + n1 - 1, ldf(diag, s + n1 - 1) - beta);
   stf(diag, s + n1, ldf(diag, s + n1) - beta);
+}
+
+/** The top merge split over workers: stedc_merge_prep_f64 (deflation, secular equation, vectors of
+ *  the rank-one problem; one worker, its work), then stedc_merge_rows_f64 on row ranges (each worker
+ *  with the SAME work pointer for the shared state, and private P (≥ 64·m f64) and gw
+ *  (≥ gemm_pk_ws_f64())), then, after all rows, stedc_merge_finish_f64 on row ranges. Bitwise equal
+ *  to stedc_merge_f64. */
+export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  wes = es;
+  const n1 = m >> 1;
+  dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  return ldi(wrot, 0);
+}
+export function stedc_merge_rows_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize): void {
+  dc_setws(work, m);
+  dc_merge_rows(Z, n, s, m, m >> 1, r0, r1, P, gw);
+}
+export function stedc_merge_finish_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_finish(Z, n, s, m, r0, r1);
 }
 
 /** Merge the two solved halves of block [s, s+m) (split at m >> 1). work ≥ stedc_ws_f64(m). */

@@ -191,7 +191,9 @@ function dcParallelLayout(n: number) {
   const off = 0, tau = even(n), Z = tau + even(n);
   const ws0 = Z + even(n * n);
   const ws1 = ws0 + even(Math.max(eighWorkF64(n), stedcWorkF64(n)));
-  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * GEMM_WS_F64)) + 2;
+  // ws1: the second worker's scratch; during the top merge it holds both workers' panels and GEMM
+  // workspaces (ws0 holds the merge state)
+  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * even(64 * n) + 2 * GEMM_WS_F64)) + 2;
   return { off, tau, Z, ws0, ws1, total };
 }
 
@@ -238,7 +240,20 @@ export async function eighDcPtrParallel(
         ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1),
       ]);
       st = s.find((v) => v !== 0) ?? 0;
-      await ex.call('stedc_merge_f64', wPtr, off, n, Z, 0, n, ws0);
+      // top merge: deflation + secular equation on one worker, the products and the final column
+      // order by row halves on both
+      await ex.call('stedc_merge_prep_f64', wPtr, off, n, Z, 0, n, ws0);
+      const P0 = ws1, P1 = ws1 + 8 * even(64 * n);
+      const g0 = P1 + 8 * even(64 * n), g1 = g0 + 8 * GEMM_WS_F64;
+      const h = Math.round(n / 2 / 4) * 4;
+      await Promise.all([
+        ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0),
+        ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1),
+      ]);
+      await Promise.all([
+        ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0),
+        ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0),
+      ]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
     const w = rt.arena.f64(wPtr, n);
     for (let i = 0; i < n; i++) w[i] *= nrm;
