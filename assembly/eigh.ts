@@ -518,10 +518,12 @@ export function lanczos_f64(
 /** Panel width and the trailing size below which the unblocked code finishes. */
 const NB: i32 = 32;
 const NX: i32 = 128;
+/** Reflectors per block of the back-transformation (2NB: half the passes over Z, longer GEMM k). */
+const NBQ: i32 = 64;
 
 /** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 need for order n. */
 export function eigh_blk_ws_f64(n: i32): i32 {
-  return 3 * n + 5 * NB * n + NB * NB + NB + gemm_pk_ws_f64() + 16;
+  return 3 * n + 5 * NB * n + 4 * NB * NB + 2 * NB + gemm_pk_ws_f64() + 16;
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U 2NB·n |
@@ -534,8 +536,8 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 2) o += nb * nn; // U
   if (slot >= 3) o += 2 * nb * nn; // Y
   if (slot >= 4) o += 2 * nb * nn; // T
-  if (slot >= 5) o += nb * nb; // z
-  if (slot >= 6) o += nb + (nb & 1); // gemm ws
+  if (slot >= 5) o += 4 * nb * nb; // z (T holds up to 2NB × 2NB for ormtr)
+  if (slot >= 6) o += 2 * nb; // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
   const base = work + (o << 3);
   return slot == 0 ? work : (base + 15) & ~(<usize>15);
@@ -656,7 +658,7 @@ export function tridiag_tail_f64(A: usize, n: i32, k0: i32, diag: usize, off: us
 // Compact WY of reflectors [kb, ke) (dlarft, forward, columnwise): V (nbb × m, m = n−kb−1, row j−kb =
 // v_j on indices kb+1..n−1, zeros before index j+1) and T (upper, ld NB) with
 // H_kb ⋯ H_{ke−1} = I − Vᵀ… in column terms I − V T Vᵀ. z: NB scratch.
-function build_vt(A: usize, n: i32, kb: i32, ke: i32, tau: usize, Vb: usize, T: usize, z: usize): void {
+function build_vt(A: usize, n: i32, kb: i32, ke: i32, tau: usize, Vb: usize, T: usize, ldt: i32, z: usize): void {
   const nbb = ke - kb;
   const m = n - kb - 1;
     // 1. V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
@@ -676,10 +678,10 @@ function build_vt(A: usize, n: i32, kb: i32, ke: i32, tau: usize, Vb: usize, T: 
       }
       for (let j = 0; j < i; j++) {
         let sacc: f64 = 0;
-        for (let l = j; l < i; l++) sacc += load<f64>(T + ((<usize>(j * NB + l)) << 3)) * ldf(z, l);
-        store<f64>(T + ((<usize>(j * NB + i)) << 3), sacc);
+        for (let l = j; l < i; l++) sacc += load<f64>(T + ((<usize>(j * ldt + l)) << 3)) * ldf(z, l);
+        store<f64>(T + ((<usize>(j * ldt + i)) << 3), sacc);
       }
-      store<f64>(T + ((<usize>(i * NB + i)) << 3), ti);
+      store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
     }
 }
 
@@ -709,7 +711,7 @@ export function form_qt_blk_f64(A: usize, n: i32, tau: usize, work: usize): void
     const ke = min(kb + NB, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    build_vt(A, n, kb, ke, tau, Vb, T, z);
+    build_vt(A, n, kb, ke, tau, Vb, T, NB, z);
     // 3. the block's own columns kb+1..ke start as identity columns
     for (let c = kb + 1; c <= ke; c++) {
       memory.fill(at(A, n, c, kb + 1), 0, <usize>m << 3);
@@ -1198,20 +1200,20 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
   const Z = Z0 + (<usize>max(c0, 0) << 3);
   const nw = max(n, ncols);
   const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), z = wsp(work, nw, 5), gw = wsp(work, nw, 6);
-  const nblocks = (K + NB - 1) / NB;
+  const nblocks = (K + NBQ - 1) / NBQ;
   for (let b = nblocks - 1; b >= 0; b--) {
-    const kb = b * NB;
-    const ke = min(kb + NB, K);
+    const kb = b * NBQ;
+    const ke = min(kb + NBQ, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    build_vt(A, n, kb, ke, tau, Vb, T, z);
+    build_vt(A, n, kb, ke, tau, Vb, T, NBQ, z);
     const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
     gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
     for (let i = 0; i < nbb; i++) {
       const yi = Yb + ((<usize>i * <usize>ncols) << 3);
-      scale_f64(ncols, load<f64>(T + ((<usize>(i * NB + i)) << 3)), yi);
+      scale_f64(ncols, load<f64>(T + ((<usize>(i * NBQ + i)) << 3)), yi);
       for (let j = i + 1; j < nbb; j++) {
-        const tij = load<f64>(T + ((<usize>(i * NB + j)) << 3));
+        const tij = load<f64>(T + ((<usize>(i * NBQ + j)) << 3));
         if (tij != 0) axpy_f64(ncols, tij, Yb + ((<usize>j * <usize>ncols) << 3), yi);
       }
     }
