@@ -110,6 +110,28 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     ormtr_blk_f64: (A, n, tau, Z, ncols) => applyQTs(f64(A, n * n), n, f64(tau, n), f64(Z, n * ncols), ncols, false),
+    ormtr_cols_f64: (A, n, tau, Z, ldz, c0, c1) => {
+      const lo = Math.max(c0, 0), hi = Math.min(c1, ldz), w = hi - lo;
+      if (w <= 0) return;
+      const z = f64(Z, n * ldz), sub = new Float64Array(n * w);
+      for (let i = 0; i < n; i++) sub.set(z.subarray(i * ldz + lo, i * ldz + hi), i * w);
+      applyQTs(f64(A, n * n), n, f64(tau, n), sub, w, false);
+      for (let i = 0; i < n; i++) z.set(sub.subarray(i * w, (i + 1) * w), i * ldz + lo);
+    },
+    // Qᵀ in place from the reflectors: row r = Q e_r (level-2 apply on the identity)
+    form_qt_blk_f64: (A, n, tau) => {
+      const a = f64(A, n * n), I = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) I[i * n + i] = 1;
+      applyQTs(a, n, f64(tau, n), I, n, false);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = I[j * n + i];
+    },
+    eigh_nb_f64: () => 32,
+    eigh_nx_f64: () => 128,
+    peak_probe_f64: (iters, x, y) => {
+      let s = 0.1;
+      for (let i = 0; i < iters; i++) s = s * x + y;
+      return s;
+    },
     tridiag_blk_f64: (A, n, diag, off, work) => {
       const t = tridiagTs(f64(A, n * n), n);
       f64(diag, n).set(t.diag);

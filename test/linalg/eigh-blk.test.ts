@@ -110,3 +110,25 @@ describe('eigh (blocked reduction) on hard spectra', () => {
     expect(r.orth).toBeLessThan(tol);
   });
 });
+
+describe('TS twins of the blocked kernels (ts runtime)', () => {
+  it('form_qt_blk_f64 and ormtr_cols_f64: Wasm = twin', () => {
+    const n = 150, nc = 40;
+    const t = L.tridiag(rts.release, randomSym(n, 8), n);
+    const Z0 = Float64Array.from({ length: n * nc }, (_, i) => Math.cos(0.3 * i));
+    const out: Float64Array[][] = [];
+    for (const v of ['release', 'ts']) {
+      const rt = rts[v], ex = rt.exports, ar = rt.arena, mk = ar.mark();
+      const a = ar.copyIn(t.reflectors), tau = ar.copyIn(t.tau), z = ar.copyIn(Z0), w = ar.allocF64(L.eighWorkF64(n));
+      ex.ormtr_cols_f64(a, n, tau, z, nc, 8, 29, w);
+      const zq = ar.f64(z, n * nc).slice();
+      ex.form_qt_blk_f64(a, n, tau, w);
+      out.push([zq, ar.f64(a, n * n).slice()]);
+      ar.reset(mk);
+    }
+    expect(maxAbsDiff(out[0][0], out[1][0])).toBeLessThan(1e-13);
+    expect(maxAbsDiff(out[0][1], out[1][1])).toBeLessThan(1e-13);
+    // columns outside [8, 29) untouched
+    for (let i = 0; i < n; i++) for (const j of [0, 7, 29, nc - 1]) expect(out[0][0][i * nc + j]).toBe(Z0[i * nc + j]);
+  });
+});
