@@ -7,6 +7,8 @@
 // 8 vector accumulators) with L2 row blocking: i-blocks of (262144/(8k)) & ~3 rows stay L2-resident
 // while the j rows stream through L1.
 
+import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
+
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
 @inline function rowp(p: usize, row: i32, ld: i32): usize { return p + ((<usize>row * <usize>ld) << 3); }
@@ -250,6 +252,16 @@ export function gram_sym_f64(X: usize, n: i32, d: i32, G: usize, scale: f64, row
   nt_driver(X, d, X, d, G, n, d, r0, r1, 0, r1, scale, 0, true);
 }
 
+/** gram_sym_f64 on the packed kernel (assembly/gemm.ts): rows [row0, row1) of the lower triangle of
+ *  G = scale·X Xᵀ. work ≥ gemm_pk_ws_f64() f64, private per worker. Any row split gives bitwise the
+ *  one-call result (see gemm.ts). Entries above the diagonal are not written. */
+export function gram_pk_f64(X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32, work: usize): void {
+  const r0 = max(row0, 0);
+  const r1 = min(row1, n);
+  // local row i − r0 against global column j: j ≤ i ⇔ j − (i − r0) ≤ r0
+  if (r1 > r0) gemm_pk_f64(0, 1, r1 - r0, r1, d, scale, X + ((<usize>r0 * <usize>d) << 3), d, X, d, 0, G + ((<usize>r0 * <usize>n) << 3), n, 1, r0, work);
+}
+
 /** Copy the lower triangle to the upper one for upper rows i in [row0, row1): G[i][j] = G[j][i], j > i.
  *  Blocked 32×32 so the strided reads stay in cache. Run after every strip of gram_sym_f64 is done. */
 export function mirror_lower_f64(G: usize, n: i32, row0: i32, row1: i32): void {
@@ -383,101 +395,18 @@ function gemm_block(
 }
 
 /** f64 workspace entries gemm_ws_f64 needs: one packed k-block × n-block panel of B. */
-const GEMM_WS_F64: i32 = 256 * 128;
-export function gemm_ws_size_f64(): i32 { return GEMM_WS_F64; }
+export function gemm_ws_size_f64(): i32 { return gemm_pk_ws_f64(); }
 
-/** C = α A B + β C like gemm_f64, but each B block (256 × 128) is first packed into work
- *  (≥ gemm_ws_size_f64() = 32768 f64 = 256 KiB, 16-byte aligned) as contiguous 8-column panels.
- *  Use it when n·8 bytes is a multiple of 4 KiB (n = 512, 1024, …): unpacked, the B rows then map
- *  to one cache set and gemm_f64 drops to ~60 %. */
+/** C = α A B + β C like gemm_f64, on the packed kernel gemm_pk_f64 (work ≥ gemm_ws_size_f64() f64,
+ *  16-byte aligned). work = 0 falls back to gemm_f64. */
 export function gemm_ws_f64(
   A: usize, B: usize, C: usize, m: i32, k: i32, n: i32, alpha: f64, beta: f64, work: usize,
 ): void {
-  if (!ASC_FEATURE_SIMD || work == 0) {
+  if (work == 0) {
     gemm_f64(A, B, C, m, k, n, alpha, beta);
     return;
   }
-  if (m <= 0 || n <= 0) return;
-  const mn = m * n;
-  if (beta == 0) memory.fill(C, 0, <usize>mn << 3);
-  else if (beta != 1) scale_f64(mn, beta, C);
-  if (alpha == 0 || k <= 0) return;
-  const kb = min(k, 256);
-  const nb = min(n, 128);
-  for (let jb = 0; jb < n; jb += nb) {
-    const je = min(jb + nb, n);
-    const jv = jb + ((je - jb) & ~7); // packed columns [jb, jv)
-    for (let pb = 0; pb < k; pb += kb) {
-      const pe = min(pb + kb, k);
-      const kk = pe - pb;
-      // pack: panel t holds B[pb..pe)[jb+8t .. jb+8t+8) row after row
-      for (let j = jb; j < jv; j += 8) {
-        let dst = work + ((<usize>((j - jb) >> 3) * <usize>kk) << 6);
-        let src = B + ((<usize>pb * <usize>n + <usize>j) << 3);
-        for (let p = 0; p < kk; p++) {
-          v128.store(dst, v128.load(src));
-          v128.store(dst, v128.load(src, 16), 16);
-          v128.store(dst, v128.load(src, 32), 32);
-          v128.store(dst, v128.load(src, 48), 48);
-          dst += 64;
-          src += <usize>n << 3;
-        }
-      }
-      gemm_block_packed(A, work, C, m, k, n, alpha, jb, jv, pb, pe);
-      if (jv < je) gemm_block(A, B, C, m, k, n, alpha, jv, je, pb, pe);
-    }
-  }
-}
-
-function gemm_block_packed(
-  A: usize, P: usize, C: usize, m: i32, k: i32, n: i32, alpha: f64, jb: i32, jv: i32, pb: i32, pe: i32,
-): void {
-  if (ASC_FEATURE_SIMD) {
-    const va = f64x2.splat(alpha);
-    const kk = pe - pb;
-    let i = 0;
-    for (; i < m; i += 2) {
-      const two = i + 1 < m;
-      const a0 = rowp(A, i, k);
-      const a1 = two ? a0 + (<usize>k << 3) : a0;
-      const c0 = rowp(C, i, n);
-      const c1 = c0 + (<usize>n << 3);
-      for (let j = jb; j < jv; j += 8) {
-        let x00 = f64x2.splat(0), x01 = f64x2.splat(0), x02 = f64x2.splat(0), x03 = f64x2.splat(0);
-        let x10 = f64x2.splat(0), x11 = f64x2.splat(0), x12 = f64x2.splat(0), x13 = f64x2.splat(0);
-        let bp = P + ((<usize>((j - jb) >> 3) * <usize>kk) << 6);
-        for (let p = pb; p < pe; p++) {
-          const u0 = v128.load(bp);
-          const u1 = v128.load(bp, 16);
-          const u2 = v128.load(bp, 32);
-          const u3 = v128.load(bp, 48);
-          bp += 64;
-          const o = <usize>p << 3;
-          let a = f64x2.splat(load<f64>(a0 + o));
-          x00 = f64x2.add(x00, f64x2.mul(a, u0));
-          x01 = f64x2.add(x01, f64x2.mul(a, u1));
-          x02 = f64x2.add(x02, f64x2.mul(a, u2));
-          x03 = f64x2.add(x03, f64x2.mul(a, u3));
-          a = f64x2.splat(load<f64>(a1 + o));
-          x10 = f64x2.add(x10, f64x2.mul(a, u0));
-          x11 = f64x2.add(x11, f64x2.mul(a, u1));
-          x12 = f64x2.add(x12, f64x2.mul(a, u2));
-          x13 = f64x2.add(x13, f64x2.mul(a, u3));
-        }
-        const o = <usize>j << 3;
-        v128.store(c0 + o, f64x2.add(v128.load(c0 + o), f64x2.mul(va, x00)));
-        v128.store(c0 + o, f64x2.add(v128.load(c0 + o, 16), f64x2.mul(va, x01)), 16);
-        v128.store(c0 + o, f64x2.add(v128.load(c0 + o, 32), f64x2.mul(va, x02)), 32);
-        v128.store(c0 + o, f64x2.add(v128.load(c0 + o, 48), f64x2.mul(va, x03)), 48);
-        if (two) {
-          v128.store(c1 + o, f64x2.add(v128.load(c1 + o), f64x2.mul(va, x10)));
-          v128.store(c1 + o, f64x2.add(v128.load(c1 + o, 16), f64x2.mul(va, x11)), 16);
-          v128.store(c1 + o, f64x2.add(v128.load(c1 + o, 32), f64x2.mul(va, x12)), 32);
-          v128.store(c1 + o, f64x2.add(v128.load(c1 + o, 48), f64x2.mul(va, x13)), 48);
-        }
-      }
-    }
-  }
+  gemm_pk_f64(0, 0, m, n, k, alpha, A, k, B, n, beta, C, n, 0, 0, work);
 }
 
 /** In-place transpose of a square row-major n×n matrix. */

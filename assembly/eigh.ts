@@ -8,6 +8,7 @@
 // (tql2 family) rotates ROWS of Qᵀ (contiguous), and the result is transposed so that the output
 // has eigenvectors in columns.
 import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
+import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -64,9 +65,12 @@ const MAX_ITER: i32 = 60;
  *  acts on indices k+1..n-1, Q = H_0 H_1 ⋯ H_{n-3}, so Q e_0 = e_0. The rest of A is overwritten. */
 export function tridiag_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
   if (n <= 0) return;
-  const tau = work;
-  const p = work + (<usize>n << 3);
-  for (let k = 0; k < n - 2; k++) {
+  tridiag_from(A, n, 0, diag, off, work, work + (<usize>n << 3));
+}
+
+// Unblocked reduction from column k0 on (dsytd2 order); tau (n) and p (≥ n scratch).
+function tridiag_from(A: usize, n: i32, k0: i32, diag: usize, off: usize, tau: usize, p: usize): void {
+  for (let k = k0; k < n - 2; k++) {
     stf(diag, k, load<f64>(at(A, n, k, k)));
     const m = n - k - 1;
     const v = at(A, n, k, k + 1);
@@ -386,13 +390,6 @@ export function tql_first_f64(diag: usize, off: usize, n: i32, z0: usize): i32 {
   return tql(diag, off, n, z0, 1, 1, 0);
 }
 
-/** Eigenvalues and ALL eigenvectors of a symmetric tridiagonal matrix. Z (n×n) must hold a row-major
- *  basis on entry (identity for T itself); on exit row j of Z is eigenvector j (note: ROWS).
- *  work ≥ 2n f64 (rotation buffer). */
-export function tql_rows_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize): i32 {
-  return tql(diag, off, n, Z, n, n, work);
-}
-
 /** Symmetric eigendecomposition A = V diag(W) Vᵀ. A: n×n row-major symmetric (upper triangle read),
  *  overwritten by V with eigenvectors in COLUMNS: V[i*n + j] = component i of eigenvector j.
  *  W (n): eigenvalues ascending. work ≥ 3n f64. Returns 0, or nonzero if QL failed to converge.
@@ -497,4 +494,747 @@ export function lanczos_f64(
     for (let i = 0; i < n; i++) stf(qn, i, ldf(w, i) * rb);
   }
   return j - j0;
+}
+
+// ------------------------------------------------------------------ blocked reduction (issue 12)
+//
+// LAPACK dsytrd/dlatrd ('L', column-major = our row-major upper triangle: "column" j of the
+// symmetric matrix is memory row j, contiguous). Panels of NB reflectors are built with the trailing
+// matrix left as it was at the panel start (S0) and the pending rank-2 corrections applied
+// implicitly: column k ← column k − Σ_{j<k} (v_j w_j[k] + w_j v_j[k]); the symmetric product
+// S0 v (level 2, the memory-bound half of dsytrd) is corrected by Σ v_j (w_j·v) + w_j (v_j·v).
+// After the panel, the trailing block gets the rank-2NB update S ← S − V Wᵀ − W Vᵀ as ONE product
+// [V;W]ᵀ [W;V] on the packed GEMM (upper triangle only: dsyr2k). The output is identical in
+// layout to tridiag_f64 (reflector k in row k, columns k+1.., v[0] = 1 stored; same tau/off
+// conventions), equal to rounding.
+
+/** Panel width and the trailing size below which the unblocked code finishes. */
+const NB: i32 = 32;
+const NX: i32 = 128;
+/** Reflectors per block of the back-transformation (2NB: half the passes over Z, longer GEMM k). */
+const NBQ: i32 = 64;
+
+/** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 need for order n. */
+export function eigh_blk_ws_f64(n: i32): i32 {
+  return 3 * n + 5 * NB * n + 4 * NB * NB + 2 * NB + gemm_pk_ws_f64() + 16;
+}
+
+// workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U 2NB·n |
+// Y 2NB·n | T NB² | z NB | gemm workspace. Every block is a multiple of 2 f64 → 16-byte aligned.
+@inline function wsp(work: usize, n: i32, slot: i32): usize {
+  const nn = <usize>n;
+  const nb = <usize>NB;
+  let o: usize = 0;
+  if (slot >= 1) o += nn * 3; // after tau, off, p → W
+  if (slot >= 2) o += nb * nn; // U
+  if (slot >= 3) o += 2 * nb * nn; // Y
+  if (slot >= 4) o += 2 * nb * nn; // T
+  if (slot >= 5) o += 4 * nb * nb; // z (T holds up to 2NB × 2NB for ormtr)
+  if (slot >= 6) o += 2 * nb; // gemm ws
+  // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
+  const base = work + (o << 3);
+  return slot == 0 ? work : (base + 15) & ~(<usize>15);
+}
+
+// One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
+function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize): void {
+  for (let i = 0; i < nb; i++) {
+    const k = k0 + i;
+    const rowk = at(A, n, k, k);
+    const len = n - k;
+    // pending updates of column k (entries k..n−1) from the panel's earlier reflectors
+    for (let j = 0; j < i; j++) {
+      const vj = at(A, n, k0 + j, k);
+      const wj = W + ((<usize>j * <usize>n + <usize>k) << 3);
+      axpy_f64(len, -load<f64>(wj), vj, rowk);
+      axpy_f64(len, -load<f64>(vj), wj, rowk);
+    }
+    stf(diag, k, load<f64>(rowk));
+    const m = n - k - 1;
+    const v = rowk + 8;
+    const alpha = load<f64>(v);
+    const sigma = dot_f64(v + 8, v + 8, m - 1);
+    let t: f64 = 0;
+    let beta = alpha;
+    if (sigma != 0) {
+      let nrm = sqrt(alpha * alpha + sigma);
+      if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(v, m);
+      beta = alpha >= 0 ? -nrm : nrm;
+      t = (beta - alpha) / beta;
+      scale_f64(m - 1, 1.0 / (alpha - beta), v + 8);
+    }
+    store<f64>(v, 1.0);
+    stf(off, k, beta);
+    stf(tau, k, t);
+    const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
+    memory.fill(wk, 0, <usize>m << 3);
+    if (t == 0) continue; // H_k = I: w_k = 0
+    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..)
+    for (let r = 0; r < m; r++) {
+      const row = at(A, n, k + 1 + r, k + 1 + r);
+      const vr = ldf(v, r);
+      const s = dot_axpy(m - r - 1, row + 8, v + (<usize>(r + 1) << 3), wk + (<usize>(r + 1) << 3), vr);
+      stf(wk, r, ldf(wk, r) + load<f64>(row) * vr + s);
+    }
+    // − Σ_j v_j (w_j·v) + w_j (v_j·v): the panel's pending rank-2 terms
+    for (let j = 0; j < i; j++) {
+      const vj = at(A, n, k0 + j, k + 1);
+      const wj = W + ((<usize>j * <usize>n + <usize>(k + 1)) << 3);
+      const a = dot_f64(wj, v, m);
+      const b = dot_f64(vj, v, m);
+      axpy_f64(m, -a, vj, wk);
+      axpy_f64(m, -b, wj, wk);
+    }
+    scale_f64(m, t, wk);
+    const kk = 0.5 * t * dot_f64(wk, v, m);
+    axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
+  }
+}
+
+/** Blocked Householder tridiagonalisation (dsytrd): same contract and output layout as tridiag_f64
+ *  (tau in work[0..n)), work ≥ eigh_blk_ws_f64(n) f64, 16-byte aligned. Small n (≤ 128) runs the
+ *  unblocked code. */
+export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
+  if (n <= 0) return;
+  const gw = wsp(work, n, 6);
+  let k0 = 0;
+  while (n - k0 > NX) {
+    tridiag_panel_f64(A, n, k0, diag, off, work);
+    tridiag_update_f64(A, n, k0, 0, n - k0 - NB, work, gw);
+    k0 += NB;
+  }
+  tridiag_tail_f64(A, n, k0, diag, off, work);
+}
+
+/** Panel width NB and crossover NX of the blocked reduction (the host mirrors the panel loop:
+ *  k0 = 0, NB, 2NB, … while n − k0 > NX, then the tail). */
+export function eigh_nb_f64(): i32 { return NB; }
+export function eigh_nx_f64(): i32 { return NX; }
+
+/** One dlatrd panel of tridiag_blk_f64 at k0 (reflectors k0..k0+NB−1) and the operands of its
+ *  trailing update: U = [V; W], Y = [W; V] over indices k0+NB..n−1, inside work. */
+export function tridiag_panel_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  const tau = work;
+  const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3);
+  latrd_panel(A, n, k0, NB, diag, off, tau, W);
+  const t0 = k0 + NB;
+  const m = n - t0;
+  const bytes = <usize>m << 3;
+  for (let j = 0; j < NB; j++) {
+    const vj = at(A, n, k0 + j, t0);
+    const wj = W + ((<usize>j * <usize>n + <usize>t0) << 3);
+    memory.copy(U + ((<usize>j * <usize>m) << 3), vj, bytes);
+    memory.copy(U + ((<usize>(NB + j) * <usize>m) << 3), wj, bytes);
+    memory.copy(Y + ((<usize>j * <usize>m) << 3), wj, bytes);
+    memory.copy(Y + ((<usize>(NB + j) * <usize>m) << 3), vj, bytes);
+  }
+}
+
+/** Rows [r0, r1) (relative to t0 = k0+NB) of the trailing update after tridiag_panel_f64:
+ *  S[r][c] −= Σ_q U[q][r] Y[q][c] for c ≥ r (dsyr2k, upper). Row ranges are independent: workers
+ *  with private gemm workspaces gw (≥ gemm_pk_ws_f64()) give bitwise the one-call result. */
+export function tridiag_update_f64(A: usize, n: i32, k0: i32, r0: i32, r1: i32, work: usize, gw: usize): void {
+  const t0 = k0 + NB;
+  const m = n - t0;
+  const a = max(r0, 0);
+  const b = min(r1, m);
+  if (b <= a) return;
+  const U = wsp(work, n, 2), Y = wsp(work, n, 3);
+  gemm_pk_f64(1, 0, b - a, m, 2 * NB, -1.0, U + (<usize>a << 3), m, Y, m, 1.0, at(A, n, t0 + a, t0), n, 2, a, gw);
+}
+
+/** The unblocked end of tridiag_blk_f64 from column k0 on. */
+export function tridiag_tail_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  tridiag_from(A, n, k0, diag, off, work, work + (<usize>(2 * n) << 3));
+}
+
+// Compact WY of reflectors [kb, ke) (dlarft, forward, columnwise): V (nbb × m, m = n−kb−1, row j−kb =
+// v_j on indices kb+1..n−1, zeros before index j+1) and T (upper, ld NB) with
+// H_kb ⋯ H_{ke−1} = I − Vᵀ… in column terms I − V T Vᵀ. z: NB scratch.
+function build_vt(A: usize, n: i32, kb: i32, ke: i32, tau: usize, Vb: usize, T: usize, ldt: i32, z: usize): void {
+  const nbb = ke - kb;
+  const m = n - kb - 1;
+    // 1. V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
+    for (let j = kb; j < ke; j++) {
+      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+      memory.fill(row, 0, <usize>(j - kb) << 3);
+      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
+    }
+    // 2. T (nbb × nbb upper, ld NB): T_ii = τ_i, T[0:i, i] = T[0:i,0:i] · (−τ_i V[0:i] v_i)
+    for (let i = 0; i < nbb; i++) {
+      const ti = ldf(tau, kb + i);
+      const vi = Vb + ((<usize>i * <usize>m) << 3);
+      for (let j = 0; j < i; j++) {
+        // v_j·v_i: both vanish before index max(i,j)+kb+1 → start at q = i
+        const o = <usize>i << 3;
+        stf(z, j, -ti * dot_f64(Vb + ((<usize>j * <usize>m) << 3) + o, vi + o, m - i));
+      }
+      for (let j = 0; j < i; j++) {
+        let sacc: f64 = 0;
+        for (let l = j; l < i; l++) sacc += load<f64>(T + ((<usize>(j * ldt + l)) << 3)) * ldf(z, l);
+        store<f64>(T + ((<usize>(j * ldt + i)) << 3), sacc);
+      }
+      store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
+    }
+}
+
+/** Blocked formation of Qᵀ in place (dorgqr with compact WY, backward over blocks of NB
+ *  reflectors): for block [kb, ke) with V (reflectors, zero-padded to indices kb+1..n−1) and T
+ *  upper triangular (dlarft, H_kb ⋯ H_{ke−1} = I − V T Vᵀ), the columns of Q on indices kb+1.. (memory
+ *  rows of the row-major Qᵀ, the block's own columns set to identity first) are updated by
+ *  Y = V Qmᵀ, Y ← T Y, Qm ← Qm − Yᵀ V: two products on the packed GEMM. Same output as form_qt
+ *  (to rounding). tau: n entries (may live inside work[0..n)); work ≥ eigh_blk_ws_f64(n). */
+export function form_qt_blk_f64(A: usize, n: i32, tau: usize, work: usize): void {
+  if (n <= 0) return;
+  const K = n - 2; // reflectors 0..K−1
+  if (n <= NX) {
+    form_qt(A, n, tau, work + (<usize>(2 * n) << 3));
+    return;
+  }
+  const Vb = wsp(work, n, 2), Yb = wsp(work, n, 3), T = wsp(work, n, 4), z = wsp(work, n, 5), gw = wsp(work, n, 6);
+  // stale matrix entries below the diagonal → 0; rows beyond the last reflector → identity
+  for (let r = 1; r < n; r++) memory.fill(at(A, n, r, 0), 0, <usize>r << 3);
+  for (let c = K + 1; c < n; c++) {
+    memory.fill(at(A, n, c, c), 0, <usize>(n - c) << 3);
+    store<f64>(at(A, n, c, c), 1.0);
+  }
+  const nblocks = (K + NB - 1) / NB;
+  for (let b = nblocks - 1; b >= 0; b--) {
+    const kb = b * NB;
+    const ke = min(kb + NB, K);
+    const nbb = ke - kb;
+    const m = n - kb - 1;
+    build_vt(A, n, kb, ke, tau, Vb, T, NB, z);
+    // 3. the block's own columns kb+1..ke start as identity columns
+    for (let c = kb + 1; c <= ke; c++) {
+      memory.fill(at(A, n, c, kb + 1), 0, <usize>m << 3);
+      store<f64>(at(A, n, c, c), 1.0);
+    }
+    const Qm = at(A, n, kb + 1, kb + 1);
+    // 4. Y = V Qmᵀ (nbb × m)
+    gemm_pk_f64(0, 1, nbb, m, m, 1.0, Vb, m, Qm, n, 0.0, Yb, m, 0, 0, gw);
+    // 5. Y ← T Y (upper triangular, in place, rows ascending)
+    for (let i = 0; i < nbb; i++) {
+      const yi = Yb + ((<usize>i * <usize>m) << 3);
+      scale_f64(m, load<f64>(T + ((<usize>(i * NB + i)) << 3)), yi);
+      for (let j = i + 1; j < nbb; j++) {
+        const tij = load<f64>(T + ((<usize>(i * NB + j)) << 3));
+        if (tij != 0) axpy_f64(m, tij, Yb + ((<usize>j * <usize>m) << 3), yi);
+      }
+    }
+    // 6. Qm ← Qm − Yᵀ V
+    gemm_pk_f64(1, 0, m, m, nbb, -1.0, Yb, m, Vb, m, 1.0, Qm, n, 0, 0, gw);
+  }
+  memory.fill(A, 0, <usize>n << 3);
+  store<f64>(A, 1.0);
+}
+
+/** Phase 1 of eigh_blk_f64: blocked reduction + blocked formation of Qᵀ (as eigh_reduce_f64).
+ *  work ≥ eigh_blk_ws_f64(n); on exit work[0..n) is scratch. */
+export function eigh_reduce_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
+  if (n <= 0) return;
+  tridiag_blk_f64(A, n, diag, off, work);
+  form_qt_blk_f64(A, n, work, work);
+}
+
+/** eigh_f64 with the blocked reduction and Qᵀ formation (LAPACK-class level 3), then implicit QL.
+ *  work ≥ eigh_blk_ws_f64(n) f64, 16-byte aligned. */
+export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const off = work + (<usize>n << 3);
+  eigh_reduce_blk_f64(A, n, W, off, work);
+  const st = tql(W, off, n, A, n, n, work + (<usize>(2 * n) << 3));
+  transpose_sq_f64(A, n);
+  return st;
+}
+
+// ------------------------------------------------------------------ divide and conquer (issue 12)
+//
+// dstedc-style tridiagonal eigensolver. T is scaled to max|entry| = 1, torn recursively at the
+// middle (T = diag(T1', T2') + β w wᵀ, β = |e|, w = e_last + sign(e)·e_first, T1'/T2' with β
+// subtracted from the touching diagonal entries), leaves of ≤ DC_LEAF rows solved by implicit QL.
+// A merge (dlaed1/2/3 roles): z = [last row of Q1, sign·first row of Q2]/√2, ρ = 2β; deflation of
+// components with ρ|z_j| ≤ tol and of pairs of close poles by a Givens rotation (tol = 8ε·max(|D|, |z|));
+// the secular equation 1/ρ + Σ z_i²/(d_i − λ) = 0 solved per root by a safeguarded fixed-weight
+// (two-pole rational) iteration inside a bisection bracket, with λ kept as origin + τ relative to the
+// nearer pole so the differences d_i − λ are accurate; z recomputed by the Gu–Eisenstat/Löwner
+// formula ẑ_i² = −Π_j (d_i − λ_j) / Π_{j≠i} (d_i − d_j), so the eigenvectors ẑ_i/(d_i − λ_j) of the
+// merged problem are orthogonal to working precision; the merged eigenvectors are two products on
+// the packed GEMM (upper rows against columns of types 1+2, lower rows against types 2+3).
+// Z is row-major with eigenvectors in COLUMNS; every finished block keeps its columns sorted.
+
+const DC_LEAF: i32 = 32;
+/** Rows per product panel in a merge (P scratch = DC_PANEL × n). */
+const DC_PANEL: i32 = 64;
+
+@inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
+@inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
+
+/** f64 workspace entries stedc_f64 needs for order n (one n×n scratch matrix + a panel + vectors). */
+export function stedc_ws_f64(n: i32): i32 {
+  return n * n + (DC_PANEL + 16) * n + gemm_pk_ws_f64() + 64;
+}
+
+// Workspace pointers of the running stedc call: module globals (per instance, so per worker; no
+// allocation), set by stedc_f64.
+let wQ: usize = 0, wz: usize = 0, wdl: usize = 0, wzl: usize = 0, wzh: usize = 0, wdn: usize = 0;
+let wrow: usize = 0, wes: usize = 0, wet: usize = 0, wrot: usize = 0, widx: usize = 0, wct: usize = 0;
+let wpos: usize = 0, wcol: usize = 0, wdcol: usize = 0, wperm: usize = 0, wgw: usize = 0, wP: usize = 0;
+
+@inline function rotate_cols(B: usize, ld: i32, m: i32, a: i32, b: i32, c: f64, s: f64): void {
+  // (col_a, col_b) ← (c·col_a + s·col_b, c·col_b − s·col_a)
+  for (let r = 0; r < m; r++) {
+    const p = B + ((<usize>r * <usize>ld) << 3);
+    const x = ldf(p, a);
+    const y = ldf(p, b);
+    stf(p, a, c * x + s * y);
+    stf(p, b, c * y - s * x);
+  }
+}
+
+/** Root j (0-based) of 1/ρ + Σ_{i<k} z_i²/(d_i − λ) = 0, d strictly ascending, ρ > 0. Writes
+ *  delta[i] = d_i − λ_j and returns λ_j. zz = Σ z_i². */
+function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, delta: usize): f64 {
+  const rhoinv = 1.0 / rho;
+  const last = j == k - 1;
+  let org: f64;
+  let lo: f64, hi: f64;
+  if (last) {
+    org = ldf(d, j);
+    lo = 0;
+    hi = rho * zz;
+  } else {
+    const dj = ldf(d, j);
+    const dj1 = ldf(d, j + 1);
+    const gap = dj1 - dj;
+    // f at the midpoint decides which pole is nearer
+    const mid = 0.5 * gap;
+    let f = rhoinv;
+    for (let i = 0; i < k; i++) {
+      const zi = ldf(z, i);
+      f += zi * zi / ((ldf(d, i) - dj) - mid);
+    }
+    if (f >= 0) { org = dj; lo = 0; hi = mid; } else { org = dj1; lo = -mid; hi = 0; }
+  }
+  // differences to the origin (exact for neighbouring poles of the same sign)
+  for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
+  let tau = 0.5 * (lo + hi);
+  const ip = last ? j : j; // ψ: poles ≤ j, φ: poles > j
+  for (let it = 0; it < 100; it++) {
+    let psi: f64 = 0, phi: f64 = 0, dpsi: f64 = 0, dphi: f64 = 0, abss: f64 = 0;
+    for (let i = 0; i <= ip; i++) {
+      const di = ldf(delta, i) - tau;
+      const zi = ldf(z, i);
+      const t = zi / di;
+      psi += zi * t;
+      dpsi += t * t;
+      abss += abs(zi * t);
+    }
+    for (let i = ip + 1; i < k; i++) {
+      const di = ldf(delta, i) - tau;
+      const zi = ldf(z, i);
+      const t = zi / di;
+      phi += zi * t;
+      dphi += t * t;
+      abss += abs(zi * t);
+    }
+    const w = rhoinv + psi + phi;
+    const erretm = 8.0 * abss + 2.0 * rhoinv + 3.0 * abs(tau) * (dpsi + dphi);
+    if (abs(w) <= EPS * erretm) break;
+    if (w > 0) hi = tau; else lo = tau;
+    if (hi - lo <= 2.0 * EPS * max(abs(lo), abs(hi))) break;
+    // fixed-weight step from the two nearest poles (one pole for the last root)
+    let tn: f64;
+    const p = ldf(delta, j) - tau;
+    if (last) {
+      const c = w - p * dpsi;
+      tn = c != 0 ? tau + p + (p * p * dpsi) / c : NaN;
+    } else {
+      const q = ldf(delta, j + 1) - tau;
+      const a = (p + q) * w - p * q * (dpsi + dphi);
+      const b = p * q * w;
+      const c = w - p * dpsi - q * dphi;
+      let x: f64;
+      if (c == 0) x = b / a;
+      else {
+        const disc = sqrt(abs(a * a - 4.0 * b * c));
+        x = a <= 0 ? (a - disc) / (2.0 * c) : (2.0 * b) / (a + disc);
+      }
+      tn = tau + x;
+    }
+    if (!(tn > lo && tn < hi)) tn = 0.5 * (lo + hi);
+    tau = tn;
+  }
+  for (let i = 0; i < k; i++) stf(delta, i, ldf(delta, i) - tau);
+  return org + tau;
+}
+
+// Merge block [s, s+m) of Z (columns 0..n1 and n1..m eigenvectors of the torn halves, each half
+// sorted) with coupling e (signed); D = d + s in column order. Returns nothing; on exit the block
+// holds the sorted eigenvectors of the merged tridiagonal and D is ascending.
+function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const beta = abs(e);
+  const sg: f64 = e < 0 ? -1.0 : 1.0;
+  const r2 = 0.7071067811865476;
+  const z = wz;
+  let zmax: f64 = 0, dmax: f64 = 0;
+  for (let c = 0; c < m; c++) {
+    const v = c < n1 ? ldf(B + ((<usize>(n1 - 1) * <usize>n) << 3), c) : sg * ldf(B + ((<usize>n1 * <usize>n) << 3), c);
+    stf(z, c, v * r2);
+    zmax = max(zmax, abs(v * r2));
+    dmax = max(dmax, abs(ldf(D, c)));
+    sti(wct, c, c < n1 ? 1 : 3);
+  }
+  const rho = 2.0 * beta;
+  const tol = 8.0 * EPS * max(dmax, zmax);
+  // merge the two ascending runs
+  {
+    let a = 0, b = n1, t = 0;
+    while (t < m) {
+      if (b >= m || (a < n1 && ldf(D, a) <= ldf(D, b))) { sti(widx, t, a); a++; } else { sti(widx, t, b); b++; }
+      t++;
+    }
+  }
+  // deflation
+  let k = 0, nd = 0, pj = -1;
+  const allDeflate = rho * zmax <= tol;
+  for (let t = 0; t < m; t++) {
+    const c = ldi(widx, t);
+    if (allDeflate || rho * abs(ldf(z, c)) <= tol) { sti(wdcol, nd++, c); continue; }
+    if (pj < 0) { pj = c; continue; }
+    const sz = ldf(z, pj);
+    const cz = ldf(z, c);
+    const tau = NativeMath.hypot(cz, sz);
+    const tt = ldf(D, c) - ldf(D, pj);
+    const cc = cz / tau;
+    const ss = -sz / tau;
+    if (abs(tt * cc * ss) <= tol) {
+      stf(z, c, tau);
+      stf(z, pj, 0);
+      rotate_cols(B, n, m, pj, c, cc, ss);
+      if (ldi(wct, pj) != ldi(wct, c)) { sti(wct, pj, 2); sti(wct, c, 2); }
+      const dp = ldf(D, pj), dc = ldf(D, c);
+      stf(D, pj, dp * cc * cc + dc * ss * ss);
+      stf(D, c, dp * ss * ss + dc * cc * cc);
+      sti(wdcol, nd++, pj);
+    } else {
+      sti(wcol, k++, pj);
+    }
+    pj = c;
+  }
+  if (pj >= 0) sti(wcol, k++, pj);
+  // deflated columns ascending in their (possibly rotated) D (nearly sorted: insertion sort)
+  for (let a = 1; a < nd; a++) {
+    const c = ldi(wdcol, a);
+    const v = ldf(D, c);
+    let b = a - 1;
+    while (b >= 0 && ldf(D, ldi(wdcol, b)) > v) { sti(wdcol, b + 1, ldi(wdcol, b)); b--; }
+    sti(wdcol, b + 1, c);
+  }
+  // type order of the non-deflated columns: 1, 2, 3
+  let k1 = 0, k2 = 0;
+  for (let i = 0; i < k; i++) { const t = ldi(wct, ldi(wcol, i)); if (t == 1) k1++; else if (t == 2) k2++; }
+  {
+    let p1 = 0, p2 = k1, p3 = k1 + k2;
+    for (let i = 0; i < k; i++) {
+      const t = ldi(wct, ldi(wcol, i));
+      sti(wpos, i, t == 1 ? p1++ : t == 2 ? p2++ : p3++);
+    }
+  }
+  // gather [Qg | Qd] into Q (m × m, ld m)
+  const Q = wQ;
+  for (let r = 0; r < m; r++) {
+    const src = B + ((<usize>r * <usize>n) << 3);
+    const dst = Q + ((<usize>r * <usize>m) << 3);
+    for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
+    for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
+  }
+  // secular equation on the non-deflated part; X row j = δ_j, then eigenvector j. X lives in the
+  // block's own storage (ld n): its columns were all gathered into Q above.
+  const X = B;
+  const ldx = n;
+  const dl = wdl, zl = wzl, zh = wzh, dn = wdn;
+  let zz: f64 = 0;
+  for (let i = 0; i < k; i++) {
+    const c = ldi(wcol, i);
+    stf(dl, i, ldf(D, c));
+    stf(zl, i, ldf(z, c));
+    zz += ldf(z, c) * ldf(z, c);
+  }
+  for (let j = 0; j < k; j++) stf(dn, j, secular_root(k, dl, zl, rho, zz, j, X + ((<usize>j * <usize>ldx) << 3)));
+  // Löwner / Gu–Eisenstat: ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated as ratios
+  for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>ldx) << 3), i));
+  for (let j = 0; j < k; j++) {
+    const xj = X + ((<usize>j * <usize>ldx) << 3);
+    const dj = ldf(dl, j);
+    for (let i = 0; i < k; i++) {
+      if (i == j) continue;
+      stf(zh, i, ldf(zh, i) * (ldf(xj, i) / (ldf(dl, i) - dj)));
+    }
+  }
+  for (let i = 0; i < k; i++) {
+    const v = sqrt(max(0.0, -ldf(zh, i)));
+    stf(zh, i, ldf(zl, i) >= 0 ? v : -v);
+  }
+  // eigenvector j of D + ρzzᵀ: ẑ_i/δ_j(i), normalised, rows permuted to the type order
+  const row = wrow;
+  for (let j = 0; j < k; j++) {
+    const xj = X + ((<usize>j * <usize>ldx) << 3);
+    let nrm: f64 = 0;
+    for (let i = 0; i < k; i++) {
+      const v = ldf(zh, i) / ldf(xj, i);
+      stf(row, i, v);
+      nrm += v * v;
+    }
+    const sc = 1.0 / sqrt(nrm);
+    for (let i = 0; i < k; i++) stf(xj, ldi(wpos, i), ldf(row, i) * sc);
+  }
+  // eigenvalues in Q's column order: new ones, then the deflated
+  for (let t = 0; t < nd; t++) stf(row, k + t, ldf(D, ldi(wdcol, t)));
+  for (let j = 0; j < k; j++) stf(row, j, ldf(dn, j));
+  // sort columns: merge the ascending runs [0,k) and [k,m)
+  {
+    let a = 0, b = k, t = 0;
+    while (t < m) {
+      if (b >= m || (a < k && ldf(row, a) <= ldf(row, b))) { sti(wperm, t, a); a++; } else { sti(wperm, t, b); b++; }
+      t++;
+    }
+  }
+  for (let t = 0; t < m; t++) stf(D, t, ldf(row, ldi(wperm, t)));
+  sti(wrot, 0, k);
+  sti(wrot, 1, k1);
+  sti(wrot, 2, k2);
+}
+
+// Merge phase 2: the products for rows [ra, rb) of the block into Q's rows (P: DC_PANEL × m
+// scratch, gw: GEMM workspace; both private to the caller). Any row split gives the same bits.
+function dc_merge_rows(Z: usize, n: i32, s: i32, m: i32, n1: i32, ra: i32, rb: i32, P: usize, gw: usize): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const Q = wQ;
+  const X = B;
+  const ldx = n;
+  const k = ldi(wrot, 0), k1 = ldi(wrot, 1), k2 = ldi(wrot, 2);
+  if (k == 0) return;
+  for (let r0 = max(ra, 0); r0 < min(rb, m); r0 += DC_PANEL) {
+    const r1 = min(min(r0 + DC_PANEL, m), rb);
+    if (r0 < n1) {
+      const e1 = min(r1, n1);
+      gemm_pk_f64(0, 1, e1 - r0, k, k1 + k2, 1.0, Q + ((<usize>r0 * <usize>m) << 3), m, X, ldx, 0.0, P, k, 0, 0, gw);
+      for (let r = r0; r < e1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), P + ((<usize>(r - r0) * <usize>k) << 3), <usize>k << 3);
+    }
+    if (r1 > n1) {
+      const b0 = max(r0, n1);
+      gemm_pk_f64(0, 1, r1 - b0, k, k - k1, 1.0, Q + ((<usize>b0 * <usize>m + <usize>k1) << 3), m, X + (<usize>k1 << 3), ldx, 0.0, P, k, 0, 0, gw);
+      for (let r = b0; r < r1; r++) memory.copy(Q + ((<usize>r * <usize>m) << 3), P + ((<usize>(r - b0) * <usize>k) << 3), <usize>k << 3);
+    }
+  }
+}
+
+// Merge phase 3 (after every row's products): rows [ra, rb) of the block ← Q's rows with the
+// columns in ascending eigenvalue order.
+function dc_merge_finish(Z: usize, n: i32, s: i32, m: i32, ra: i32, rb: i32): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  for (let r = max(ra, 0); r < min(rb, m); r++) {
+    const p = B + ((<usize>r * <usize>n) << 3);
+    const q = wQ + ((<usize>r * <usize>m) << 3);
+    for (let t = 0; t < m; t++) stf(p, t, ldf(q, ldi(wperm, t)));
+  }
+}
+
+function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+  dc_merge_prep(Z, n, s, m, n1, e, D);
+  dc_merge_rows(Z, n, s, m, n1, 0, m, wP, wgw);
+  dc_merge_finish(Z, n, s, m, 0, m);
+}
+
+function dc_rec(d: usize, Z: usize, n: i32, s: i32, m: i32): i32 {
+  if (m <= DC_LEAF) {
+    const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+    for (let r = 0; r < m; r++) store<f64>(B + ((<usize>r * <usize>n + <usize>r) << 3), 1.0);
+    for (let i = 0; i < m; i++) stf(wet, i, i + 1 < m ? ldf(wes, s + i) : 0.0);
+    const st = tql(d + (<usize>s << 3), wet, m, B, n, m, wrot);
+    // rows → columns
+    for (let i = 0; i < m; i++) {
+      for (let j = i + 1; j < m; j++) {
+        const p = B + ((<usize>i * <usize>n + <usize>j) << 3);
+        const q = B + ((<usize>j * <usize>n + <usize>i) << 3);
+        const t = load<f64>(p);
+        store<f64>(p, load<f64>(q));
+        store<f64>(q, t);
+      }
+    }
+    return st;
+  }
+  const n1 = m >> 1;
+  const e = ldf(wes, s + n1 - 1);
+  stedc_tear_f64(d, wes, s, m);
+  let st = dc_rec(d, Z, n, s, n1);
+  const st2 = dc_rec(d, Z, n, s + n1, m - n1);
+  if (st == 0) st = st2;
+  dc_merge(Z, n, s, m, n1, e, d + (<usize>s << 3));
+  return st;
+}
+
+/** Eigenvalues (ascending, in diag) and eigenvectors of the symmetric tridiagonal (diag, off with
+ *  off[i] = T[i][i+1], off[n−1] ignored) by divide and conquer. Z: n×n row-major, on exit
+ *  eigenvector j in COLUMN j. off is destroyed. work ≥ stedc_ws_f64(n) f64, 16-byte aligned.
+ *  Returns 0, or nonzero if a leaf's QL did not converge (or the input is not finite). */
+export function stedc_f64(diag: usize, off: usize, n: i32, Z: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const nrm = stedc_prep_f64(diag, off, n, Z);
+  if (!isFinite(nrm)) return n + 1;
+  if (nrm == 0) return 0;
+  const st = stedc_block_f64(diag, off, n, Z, 0, n, work);
+  for (let i = 0; i < n; i++) stf(diag, i, ldf(diag, i) * nrm);
+  return st;
+}
+
+// Scratch pointers for a block of order m (see stedc_ws_f64(m)).
+function dc_setws(work: usize, m: i32): void {
+  const mm = <usize>m * <usize>m;
+  wQ = work;
+  wP = work + (mm << 3);
+  const v = wP + ((<usize>DC_PANEL * <usize>m) << 3);
+  const nv = (<usize>m + 1) & ~(<usize>1); // one vector slot, even count of f64
+  wz = v; wdl = v + (nv << 3); wzl = v + (nv << 4); wzh = v + 3 * (nv << 3); wdn = v + 4 * (nv << 3);
+  wrow = v + 5 * (nv << 3); wet = v + 7 * (nv << 3); wrot = v + 8 * (nv << 3); // rot: 2 slots
+  widx = v + 10 * (nv << 3); wct = widx + (<usize>m << 2); // i32 pairs in one f64 slot each
+  wpos = v + 11 * (nv << 3); wcol = wpos + (<usize>m << 2);
+  wdcol = v + 12 * (nv << 3); wperm = wdcol + (<usize>m << 2);
+  wgw = (v + 13 * (nv << 3) + 15) & ~(<usize>15);
+}
+
+/** Phase 1 of stedc_f64 (for splitting it over workers): Z ← 0, T scaled to max|entry| = 1 in
+ *  place (off[n−1] ← 0; off then holds the couplings every block and merge reads). Returns the
+ *  scale (0: T = 0 and Z = I, done; non-finite: bad input). */
+export function stedc_prep_f64(diag: usize, off: usize, n: i32, Z: usize): f64 {
+  if (n <= 0) return 0;
+  memory.fill(Z, 0, (<usize>n * <usize>n) << 3);
+  let nrm: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    nrm = max(nrm, abs(ldf(diag, i)));
+    if (i + 1 < n) nrm = max(nrm, abs(ldf(off, i)));
+  }
+  if (!isFinite(nrm)) return NaN;
+  if (nrm == 0) {
+    for (let i = 0; i < n; i++) store<f64>(Z + ((<usize>i * <usize>n + <usize>i) << 3), 1.0);
+    return 0;
+  }
+  const inv = 1.0 / nrm;
+  for (let i = 0; i < n; i++) {
+    stf(diag, i, ldf(diag, i) * inv);
+    stf(off, i, i + 1 < n ? ldf(off, i) * inv : 0.0);
+  }
+  return nrm;
+}
+
+/** Divide and conquer on the block [s, s+m) of a prepared problem (stedc_prep_f64): tears, solves,
+ *  merges recursively; Z's diagonal block receives the block's eigenvectors (columns, sorted).
+ *  Split point of a block: m >> 1 (stedc_tear_f64 + two stedc_block_f64 + stedc_merge_f64 equal
+ *  one stedc_block_f64 call bitwise). work ≥ stedc_ws_f64(m), private per worker. */
+export function stedc_block_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  wes = es;
+  return dc_rec(diag, Z, n, s, m);
+}
+
+/** Tear block [s, s+m) at s + (m >> 1): subtract |e| from the two touching diagonal entries. */
+export function stedc_tear_f64(diag: usize, es: usize, s: i32, m: i32): void {
+  const n1 = m >> 1;
+  const beta = abs(ldf(es, s + n1 - 1));
+  stf(diag, s + n1 - 1, ldf(diag, s + n1 - 1) - beta);
+  stf(diag, s + n1, ldf(diag, s + n1) - beta);
+}
+
+/** The top merge split over workers: stedc_merge_prep_f64 (deflation, secular equation, vectors of
+ *  the rank-one problem; one worker, its work), then stedc_merge_rows_f64 on row ranges (each worker
+ *  with the SAME work pointer for the shared state, and private P (≥ 64·m f64) and gw
+ *  (≥ gemm_pk_ws_f64())), then, after all rows, stedc_merge_finish_f64 on row ranges. Bitwise equal
+ *  to stedc_merge_f64. */
+export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  wes = es;
+  const n1 = m >> 1;
+  dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  return ldi(wrot, 0);
+}
+export function stedc_merge_rows_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize): void {
+  dc_setws(work, m);
+  dc_merge_rows(Z, n, s, m, m >> 1, r0, r1, P, gw);
+}
+export function stedc_merge_finish_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_finish(Z, n, s, m, r0, r1);
+}
+
+/** Merge the two solved halves of block [s, s+m) (split at m >> 1). work ≥ stedc_ws_f64(m). */
+export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): void {
+  dc_setws(work, m);
+  wes = es;
+  const n1 = m >> 1;
+  dc_merge(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+}
+
+/** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
+ *  the rows of A, tau), Z n×ncols row-major. Blocks of NB reflectors from the last one back, each as
+ *  Y = V Z_sub, Y ← T Y, Z_sub ← Z_sub − Vᵀ Y on the packed GEMM (Z_sub = rows kb+1..n−1).
+ *  work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may live at work[0..n)). */
+export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
+  ormtr_cols_f64(A, n, tau, Z, ncols, 0, ncols, work);
+}
+
+/** ormtr_blk_f64 on columns [c0, c1) of Z (n × ldz): columns are independent, so workers with
+ *  disjoint ranges (and private work) give bitwise the one-call result. */
+export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize): void {
+  const K = n - 2;
+  const ncols = min(c1, ldz) - max(c0, 0);
+  if (K < 1 || ncols <= 0) return;
+  const Z = Z0 + (<usize>max(c0, 0) << 3);
+  const nw = max(n, ncols);
+  const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), z = wsp(work, nw, 5), gw = wsp(work, nw, 6);
+  const nblocks = (K + NBQ - 1) / NBQ;
+  for (let b = nblocks - 1; b >= 0; b--) {
+    const kb = b * NBQ;
+    const ke = min(kb + NBQ, K);
+    const nbb = ke - kb;
+    const m = n - kb - 1;
+    build_vt(A, n, kb, ke, tau, Vb, T, NBQ, z);
+    const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
+    gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
+    for (let i = 0; i < nbb; i++) {
+      const yi = Yb + ((<usize>i * <usize>ncols) << 3);
+      scale_f64(ncols, load<f64>(T + ((<usize>(i * NBQ + i)) << 3)), yi);
+      for (let j = i + 1; j < nbb; j++) {
+        const tij = load<f64>(T + ((<usize>(i * NBQ + j)) << 3));
+        if (tij != 0) axpy_f64(ncols, tij, Yb + ((<usize>j * <usize>ncols) << 3), yi);
+      }
+    }
+    gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+  }
+}
+
+/** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))
+ *  + tau/off. */
+export function eigh_dc_ws_f64(n: i32): i32 {
+  return 2 * n + 2 + n * n + max(eigh_blk_ws_f64(n), stedc_ws_f64(n));
+}
+
+/** Symmetric eigendecomposition as dsyevd: blocked reduction (tridiag_blk_f64), divide and conquer
+ *  on T (stedc_f64), blocked back-transformation (ormtr_blk_f64). Same contract as eigh_f64 (A
+ *  overwritten by eigenvectors in columns, W ascending); work ≥ eigh_dc_ws_f64(n) f64, 16-byte
+ *  aligned. Returns 0 or nonzero on failure (non-finite input, a leaf QL not converging). */
+export function eigh_dc_f64(A: usize, n: i32, W: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const tau = work;
+  const off = work + (<usize>n << 3);
+  const nn = <usize>n * <usize>n;
+  const Z = (work + (<usize>(2 * n) << 3) + 15) & ~(<usize>15);
+  const ws = Z + (nn << 3);
+  tridiag_blk_f64(A, n, W, off, ws);
+  memory.copy(tau, ws, <usize>n << 3);
+  const st = stedc_f64(W, off, n, Z, ws);
+  ormtr_blk_f64(A, n, tau, Z, n, ws);
+  memory.copy(A, Z, nn << 3);
+  return st;
 }

@@ -99,3 +99,17 @@ export function kmap_f64(
     }
   }
 }
+
+/** kmap_f64 on the lower triangle only (j ≤ i) of rows [row0, row1) of n×n row-major src → dst
+ *  (issue 12: the Gram is computed on its lower triangle, so the map runs on n(n+1)/2 entries and
+ *  the result is mirrored afterwards with mirror_lower_f64). Elementwise: any row split gives the
+ *  same bits as one call, and the values equal kmap_f64 on the full symmetric matrix. */
+export function kmap_lower_f64(
+  src: usize, dst: usize, n: i32, row0: i32, row1: i32, kind: i32, p0: f64, coef: usize, ncoef: i32, weight: f64, accumulate: i32,
+): void {
+  const r1 = min(row1, n);
+  for (let i = max(row0, 0); i < r1; i++) {
+    const o = (<usize>i * <usize>n) << 3;
+    kmap_f64(src + o, dst + o, i + 1, kind, p0, coef, ncoef, weight, accumulate);
+  }
+}

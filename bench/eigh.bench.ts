@@ -7,7 +7,7 @@ import { Bench } from 'tinybench';
 import { loadWasm } from '../src/wasm/runtime.js';
 import { eigh as eighTs } from '../src/ref/eigh.js';
 import { WorkerPool } from '../src/wasm/exec.js';
-import { eighParallelWorkF64, eighPtrParallel } from '../src/linalg/index.js';
+import { eighDcParallelWorkF64, eighDcPtrParallel, eighParallelWorkF64, eighPtrParallel } from '../src/linalg/index.js';
 
 const n = Number(process.argv[2] ?? 1024);
 const nTs = Math.min(n, 512); // TS twin timed at a smaller n and scaled by n³
@@ -32,7 +32,7 @@ const rows: Row[] = [];
 for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar']] as const) {
   const rt = await loadWasm({ variant });
   const ar = rt.arena, ex = rt.exports;
-  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(3 * n), z = ar.allocF64(n);
+  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(Math.max(3 * n, ex.eigh_blk_ws_f64(n))), z = ar.allocF64(n);
   rows.push({
     name: `${tag}: eigh_f64 (values + vectors)`,
     n,
@@ -45,11 +45,12 @@ for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar'
   });
   if (variant === 'release') {
     rows.push({
-      name: `${tag}: tridiag_f64 + tql_first_f64 (values + first row)`,
+      name: `${tag}: tridiag_blk_f64 + tql_first_f64 (values + first row)`,
       n,
       run: () => {
         ar.f64(a, n * n).set(A0);
-        ex.tridiag_f64(a, n, w, work, work + 8 * n);
+        ex.tridiag_blk_f64(a, n, w, work + 8 * n, work);
+        ar.f64(work, n).set(ar.f64(work + 8 * n, n)); // off → work[0..n) for tql_first
         const zv = ar.f64(z, n);
         zv.fill(0);
         zv[0] = 1;
@@ -58,6 +59,21 @@ for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar'
       },
     });
   }
+}
+// divide and conquer (issue 12): one thread, and over two workers (bitwise equal)
+{
+  const rt = await loadWasm({ variant: 'release' });
+  const ar = rt.arena, ex = rt.exports;
+  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(ex.eigh_dc_ws_f64(n));
+  rows.push({
+    name: 'Wasm SIMD: eigh_dc_f64 (blocked reduction + divide and conquer + blocked back-transformation)',
+    n,
+    run: () => {
+      ar.f64(a, n * n).set(A0);
+      if (ex.eigh_dc_f64(a, n, w, work) !== 0) throw new Error('eigh_dc failed');
+      guard(ar.f64(w, n)[n - 1]);
+    },
+  });
 }
 // two workers over shared memory: reduction on one, QL rotations split by columns
 const trt = await loadWasm({ shared: true });
@@ -82,6 +98,20 @@ const pool = await WorkerPool.create(trt, 2);
     n: nTs,
     note: nTs < n ? `timed at n=${nTs}, ms scaled ×${((n / nTs) ** 3).toFixed(0)} (n³)` : undefined,
     run: () => guard(eighTs(A, nTs).values[nTs - 1]),
+  });
+}
+
+{
+  const ar = trt.arena;
+  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(eighDcParallelWorkF64(n));
+  rows.push({
+    name: 'Wasm SIMD threads, 2 workers: eigh_dc (updates, D&C halves, top merge, back-transformation split)',
+    n,
+    run: async () => {
+      ar.f64(a, n * n).set(A0);
+      if ((await eighDcPtrParallel(trt, pool, a, n, w, work)) !== 0) throw new Error('eigh_dc failed');
+      guard(ar.f64(w, n)[n - 1]);
+    },
   });
 }
 
@@ -113,8 +143,13 @@ if (py.status === 0) {
   const r = JSON.parse(py.stdout) as { eigh: number; eigvalsh: number };
   const e = r.eigh * 1e3, v = r.eigvalsh * 1e3;
   table.push({ task: 'numpy.linalg.eigh (LAPACK syevd, 1 thread)', n, [`median ms (at n=${n})`]: +e.toFixed(1), note: `Wasm SIMD eigh / numpy eigh = ${(msOf[0] / e).toFixed(2)}` });
+  const dcRow = rows.findIndex((r) => r.name.includes('eigh_dc_f64'));
+  const dc2Row = rows.findIndex((r) => r.name.includes('2 workers: eigh_dc'));
+  table[dcRow].note = `eigh_dc / numpy eigh = ${(msOf[dcRow] / e).toFixed(2)}`;
+  table[dc2Row].note = `2-worker eigh_dc / numpy eigh = ${(msOf[dc2Row] / e).toFixed(2)}`;
   table.push({ task: 'numpy.linalg.eigvalsh (1 thread)', n, [`median ms (at n=${n})`]: +v.toFixed(1), note: `tridiag+tql_first / eigvalsh = ${(msOf[1] / v).toFixed(2)}` });
-  table[3].note = `2-worker eigh / numpy eigh = ${(msOf[3] / e).toFixed(2)}`;
+  const qlRow = rows.findIndex((r) => r.name.includes('QL phase split'));
+  table[qlRow].note = `2-worker eigh (QL) / numpy eigh = ${(msOf[qlRow] / e).toFixed(2)}`;
 } else console.log('python3/numpy not available: numpy rows skipped\n' + py.stderr);
 
 console.log(`Node ${process.version}, symmetric eigendecomposition n=${n} (median of 5 after 1 warm-up)`);

@@ -7,7 +7,7 @@ import { Bench } from 'tinybench';
 import { loadWasm } from '../src/wasm/runtime.js';
 import { gram as gramTs } from '../src/ref/blas.js';
 import { WorkerPool } from '../src/wasm/exec.js';
-import { gramStrips } from '../src/linalg/index.js';
+import { GEMM_WS_F64, gramStrips } from '../src/linalg/index.js';
 
 const n = Number(process.argv[2] ?? 4096);
 const d = Number(process.argv[3] ?? 512);
@@ -43,6 +43,16 @@ for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar'
     },
   });
   if (variant === 'release') {
+    const w = rt.arena.allocF64(GEMM_WS_F64);
+    rows.push({
+      name: `${tag}: gram_pk_f64 (packed GEMM, issue 12) + mirror_lower_f64`,
+      n,
+      run: () => {
+        ex.gram_pk_f64(x, n, d, g, 1, 0, n, w);
+        ex.mirror_lower_f64(g, n, 0, n);
+        guard(rt.arena.f64(g + 8 * (n * n - 1), 1)[0]);
+      },
+    });
     rows.push({
       name: `${tag}: gemm_nt_f64 (full product, no symmetry)`,
       n,

@@ -23,7 +23,7 @@
 //   (all bit-identical, see assembly/sgd.ts).
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { WorkerPool, type Executor } from '../wasm/exec.js';
-import { gemmPtr } from '../linalg/index.js';
+import { gemmSmallPtr } from '../linalg/index.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import { seedHalves, toSeed, RNG_SCHEME } from '../numerics/rng.js';
 import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
@@ -249,7 +249,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
       ex.rng_seed_streams(st[r], lo, hi, r, 1);
       if (!opts.init || opts.init === 'gaussian') ex.student_gaussian(st[r], W[r], p, d);
       else if (isExplicit(opts.init)) A.f64(W[r], p * d).set(opts.init.W);
-      else gemmPtr(rt, Mptr, Wstar, W[r], p, k, d, 1, 0);
+      else gemmSmallPtr(rt, Mptr, Wstar, W[r], p, k, d, 1, 0);
       A.f64(av[r], p).set(a0);
       A.f64(work[r], ZIG_TABLE_LEN).set(tables);
       ex.overlaps_f64(W[r], Wstar, av[r], p, k, d, trainA ? 1 : 0, out[r]);

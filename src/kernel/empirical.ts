@@ -4,14 +4,14 @@
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
 import type { KernelProblem } from './problem.js';
-import { MC_CHUNK, filterColumns, lanczosCap } from './memory.js';
+import { EIGH_WORK, GRAM_PARTS, MC_CHUNK, eighSolver, filterColumns, lanczosCap } from './memory.js';
 import { flowFilter, flowResidual, gdFilter, gdResidual, maxStableLr } from './filters.js';
 import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
 import {
-  eighOn, eighParallelWorkF64, eighPtr, eighPtrParallel, gemmNtOn, gemmOn, gemmPtr, gemvPtr, gramStrips, gramSymRowsOn, lanczosStepsOn,
-  mirrorLowerRowsOn, tridiagSolvePtr,
+  eighBlkOn, eighDcOn, eighDcPtrParallel, eighParallelWorkF64, eighPtr, eighPtrParallel, GEMM_WS_F64, gemmNtOn, gemmOn, gemmSmallPtr, gemvPtr,
+  gramPackedRowsOn, gramStrips, lanczosStepsOn, mirrorLowerRowsOn, tridiagSolvePtr,
 } from '../linalg/index.js';
 
 import type { Status } from '../core/contract.js';
@@ -72,7 +72,7 @@ interface Buffers {
 }
 
 /** Eigensolver/Lanczos workspace (f64): the 2-worker eigh needs 7n, Lanczos n + cap ≤ 2n. */
-export const EIGH_WORK = (n: number) => Math.max(8 * n, eighParallelWorkF64(n, 2)) + 64;
+export { EIGH_WORK };
 
 /** Every buffer a replicate touches, allocated up front: replicates run concurrently on a LIFO
  *  arena, and memory never grows while a replicate computes. */
@@ -90,7 +90,7 @@ export function allocateReplicate(rt: WasmRuntime, p: KernelProblem, setup: Kern
     G: a.allocF64(n * n),
     lam: a.allocF64(n),
     ytil: a.allocF64(n),
-    work: a.allocF64(EIGH_WORK(n)),
+    work: a.allocF64(EIGH_WORK(n, method === 'eigh' ? eighSolver(p) : 'ql')),
     F: a.allocF64(n * C),
     A: a.allocF64(n * C),
     coefs: setup.kernelTerms.map((t) => a.copyIn(t.coef.length ? t.coef : [0])),
@@ -191,9 +191,10 @@ export async function runReplicate(
   // 2. Gram G = XXᵀ/d (strips over the executor's workers), diag set to exactly 1 (§11.1),
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
   t0 = now();
-  const strips = stripBounds(n, ex.width);
-  await Promise.all(strips.map(([r0, r1]) => gramSymRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1)));
-  await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.G, n, r0, r1)));
+  //    Lower triangle only (packed GEMM, one workspace per strip inside buf.work, free until step 3),
+  //    the maps on the lower triangle, then both matrices mirrored: half the map evaluations.
+  const strips = stripBounds(n, Math.min(ex.width, GRAM_PARTS));
+  await Promise.all(strips.map(([r0, r1], k) => gramPackedRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1, buf.work + 8 * k * GEMM_WS_F64)));
   {
     const G = a.f64(buf.G, n * n);
     for (let i = 0; i < n; i++) G[i * n + i] = 1;
@@ -201,7 +202,16 @@ export async function runReplicate(
   const coefPtrs = buf.coefs;
   timings.gram = now() - t0;
   t0 = now();
-  await applyKernel(ex, setup.kernelTerms, buf.G, buf.K, n * n, coefPtrs);
+  await Promise.all(
+    strips.map(async ([r0, r1]) => {
+      for (let i = 0; i < setup.kernelTerms.length; i++) {
+        const t = setup.kernelTerms[i];
+        await ex.call('kmap_lower_f64', buf.G, buf.K, n, r0, r1, t.kind, t.p0, coefPtrs[i], t.coef.length, t.weight, i === 0 ? 0 : 1);
+      }
+    }),
+  );
+  await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.K, n, r0, r1)));
+  await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.G, n, r0, r1)));
   if (p.exactTest) {
     if (setup.mTerm) {
       await applyKernel(ex, [setup.mTerm], buf.G, buf.G, n * n, [buf.mCoef]);
@@ -220,18 +230,24 @@ export async function runReplicate(
   let status: Status = 'Success';
   let message: string | undefined;
   if (method === 'eigh') {
-    // One replicate at a time with idle workers: split the QL phase over them (bitwise equal).
+    // One replicate at a time with idle workers: split the solver over two of them (bitwise equal
+    // to one thread). Divide and conquer when its scratch fits the budget (eighSolver).
+    const split = ex.width > 1 && Math.min(p.seeds, p.threads) === 1;
     const info =
-      ex.width > 1 && Math.min(p.seeds, p.threads) === 1
-        ? await eighPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work, Math.min(ex.width, 2))
-        : await eighOn(ex, buf.K, n, buf.lam, buf.work);
+      eighSolver(p) === 'dc'
+        ? split
+          ? await eighDcPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work)
+          : await eighDcOn(ex, buf.K, n, buf.lam, buf.work)
+        : split
+          ? await eighPtrParallel(rt, ex, buf.K, n, buf.lam, buf.work, Math.min(ex.width, 2))
+          : await eighBlkOn(ex, buf.K, n, buf.lam, buf.work);
     if (info !== 0) {
       status = 'NotConverged';
       message = `eigensolver did not converge (info ${info})`;
     }
     lam = a.f64(buf.lam, n).slice();
     // ỹ = Vᵀy (eigenvectors are the columns of V stored in K).
-    gemmPtr(rt, buf.y, buf.K, buf.ytil, 1, n, n, 1, 0);
+    gemmSmallPtr(rt, buf.y, buf.K, buf.ytil, 1, n, n, 1, 0);
   } else {
     const r = await lanczosDecompose(rt, ex, p, buf, (f) => onProgress(0.1 + 0.6 * f));
     lam = r.theta;

@@ -38,10 +38,31 @@ export function gramStrips(n: number, parts: number): number[] {
   return b;
 }
 
-/** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. */
-export function gramPtr(rt: WasmRuntime, xPtr: number, n: number, d: number, gPtr: number, scale = 1): void {
-  rt.exports.gram_sym_f64(xPtr, n, d, gPtr, scale, 0, n);
-  rt.exports.mirror_lower_f64(gPtr, n, 0, n);
+/** f64 workspace of one gemm_pk_f64 call (= the export gemm_pk_ws_f64(); one per concurrent call). */
+export const GEMM_WS_F64 = 96 * 256 + 256 * 512 + 16;
+
+/** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. workPtr: a
+ *  GEMM_WS_F64 workspace (allocated and released here when omitted). */
+export function gramPtr(rt: WasmRuntime, xPtr: number, n: number, d: number, gPtr: number, scale = 1, workPtr = 0): void {
+  const run = (w: number) => {
+    rt.exports.gram_pk_f64(xPtr, n, d, gPtr, scale, 0, n, w);
+    rt.exports.mirror_lower_f64(gPtr, n, 0, n);
+  };
+  if (workPtr) run(workPtr);
+  else scoped(rt, () => run(rt.arena.allocF64(GEMM_WS_F64)));
+}
+
+/** Resident: C = α op(A) op(B) + β C, the one GEMM entry (assembly/gemm.ts gemm_pk_f64): op(A) m×k,
+ *  op(B) k×n, leading dimensions in f64 entries; uplo 0 full, 1 only j − i ≤ doff, 2 only j − i ≥ doff. */
+export function gemmPtr(
+  rt: WasmRuntime, ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number,
+  aPtr: number, lda: number, bPtr: number, ldb: number, beta: number, cPtr: number, ldc: number,
+  opts: { uplo?: 0 | 1 | 2; doff?: number; workPtr?: number } = {},
+): void {
+  const run = (w: number) =>
+    rt.exports.gemm_pk_f64(ta ? 1 : 0, tb ? 1 : 0, m, n, k, alpha, aPtr, lda, bPtr, ldb, beta, cPtr, ldc, opts.uplo ?? 0, opts.doff ?? 0, w);
+  if (opts.workPtr) run(opts.workPtr);
+  else scoped(rt, () => run(rt.arena.allocF64(GEMM_WS_F64)));
 }
 
 /** G = scale·X Xᵀ for X row-major n×d; returns the full symmetric n×n matrix. */
@@ -57,7 +78,7 @@ export function gram(rt: WasmRuntime, X: Arr, n: number, d: number, scale = 1): 
 
 // ------------------------------------------------------------------ BLAS
 
-/** C = α A B + β C (A m×k, B k×n). C is optional (zeros). Uses the packed kernel gemm_ws_f64. */
+/** C = α A B + β C (A m×k, B k×n). C is optional (zeros). Uses the packed kernel gemm_pk_f64. */
 export function gemm(
   rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number,
   opts: { alpha?: number; beta?: number; C?: Arr } = {},
@@ -67,8 +88,7 @@ export function gemm(
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
     const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
-    const w = rt.arena.allocF64(rt.exports.gemm_ws_size_f64());
-    rt.exports.gemm_ws_f64(a, b, c, m, k, n, opts.alpha ?? 1, opts.C ? (opts.beta ?? 0) : 0, w);
+    gemmPtr(rt, false, false, m, n, k, opts.alpha ?? 1, a, k, b, n, opts.C ? (opts.beta ?? 0) : 0, c, n);
     return rt.arena.copyOut(c, m * n);
   });
 }
@@ -83,7 +103,7 @@ export function gemmNt(
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
     const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
-    rt.exports.gemm_nt_f64(a, b, c, m, k, n, opts.alpha ?? 1, opts.C ? (opts.beta ?? 0) : 0);
+    gemmPtr(rt, false, true, m, n, k, opts.alpha ?? 1, a, k, b, k, opts.C ? (opts.beta ?? 0) : 0, c, n);
     return rt.arena.copyOut(c, m * n);
   });
 }
@@ -140,13 +160,114 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 
 // ------------------------------------------------------------------ eigensolver
 
-/** f64 workspace entries eigh_f64 needs. */
-export const eighWorkF64 = (n: number) => 3 * n;
+/** Panel width of the blocked reduction (assembly/eigh.ts NB). */
+const EIGH_NB = 32;
+/** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
+export const eighWorkF64 = (n: number) => 3 * n + 5 * EIGH_NB * n + 4 * EIGH_NB * EIGH_NB + 2 * EIGH_NB + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
- *  workPtr ≥ 3n f64. Returns 0 or nonzero if QL did not converge. */
+ *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
+ *  not converge. */
 export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
-  return rt.exports.eigh_f64(aPtr, n, wPtr, workPtr);
+  return rt.exports.eigh_blk_f64(aPtr, n, wPtr, workPtr);
+}
+
+/** f64 workspace entries stedc_f64 needs (= the export stedc_ws_f64(n)). */
+export const stedcWorkF64 = (n: number) => n * n + 80 * n + GEMM_WS_F64 + 64;
+/** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 2n². */
+export const eighDcWorkF64 = (n: number) => 2 * n + 2 + n * n + Math.max(eighWorkF64(n), stedcWorkF64(n));
+
+/** Resident divide-and-conquer eigh (dsyevd order: blocked reduction, stedc, blocked
+ *  back-transformation). Same contract as eighPtr; workPtr ≥ eighDcWorkF64(n) f64. */
+export function eighDcPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
+  return rt.exports.eigh_dc_f64(aPtr, n, wPtr, workPtr);
+}
+
+const even = (x: number) => x + (x & 1);
+/** f64 workspace of eighDcPtrParallel (2 workers): eighDcWorkF64 plus a second worker's scratch. */
+export const eighDcParallelWorkF64 = (n: number) => {
+  const l = dcParallelLayout(n);
+  return l.total;
+};
+function dcParallelLayout(n: number) {
+  const off = 0, tau = even(n), Z = tau + even(n);
+  const ws0 = Z + even(n * n);
+  const ws1 = ws0 + even(Math.max(eighWorkF64(n), stedcWorkF64(n)));
+  // ws1: the second worker's scratch; during the top merge it holds both workers' panels and GEMM
+  // workspaces (ws0 holds the merge state)
+  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * even(64 * n) + 2 * GEMM_WS_F64)) + 2;
+  return { off, tau, Z, ws0, ws1, total };
+}
+
+/** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64):
+ *  the reduction's trailing updates (row halves of the upper triangle), the two halves of the
+ *  top-level divide and conquer, and the back-transformation (column halves) run on both; panels,
+ *  the top merge and the tails on one. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned.
+ *  Needs a shared-memory runtime/executor with width ≥ 2 (falls back to one worker otherwise). */
+export async function eighDcPtrParallel(
+  rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number,
+): Promise<number> {
+  if (n <= 0) return 0;
+  const E = rt.exports;
+  const L = dcParallelLayout(n);
+  const at = (o: number) => workPtr + 8 * o;
+  const off = at(L.off), tau = at(L.tau), Z = at(L.Z), ws0 = at(L.ws0), ws1 = at(L.ws1);
+  const gw0 = ws1, gw1 = ws1 + 8 * GEMM_WS_F64;
+  const NB = E.eigh_nb_f64(), NX = E.eigh_nx_f64();
+  // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
+  //    triangle: the first part gets m(1 − 1/√2) rows)
+  let k0 = 0;
+  while (n - k0 > NX) {
+    await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
+    const m = n - k0 - NB;
+    const b = Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4));
+    await Promise.all([
+      ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0),
+      ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1),
+    ]);
+    k0 += NB;
+  }
+  await ex.call('tridiag_tail_f64', aPtr, n, k0, wPtr, off, ws0);
+  rt.arena.f64(tau, n).set(rt.arena.f64(ws0, n));
+  // 2. divide and conquer: the two top-level halves concurrently, then the top merge
+  const nrm = await ex.call('stedc_prep_f64', wPtr, off, n, Z);
+  let st = 0;
+  if (!Number.isFinite(nrm)) st = n + 1;
+  else if (nrm > 0) {
+    if (n > 32) {
+      const n1 = n >> 1;
+      await ex.call('stedc_tear_f64', wPtr, off, 0, n);
+      const s = await Promise.all([
+        ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n1, ws0),
+        ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1),
+      ]);
+      st = s.find((v) => v !== 0) ?? 0;
+      // top merge: deflation + secular equation on one worker, the products and the final column
+      // order by row halves on both
+      await ex.call('stedc_merge_prep_f64', wPtr, off, n, Z, 0, n, ws0);
+      const P0 = ws1, P1 = ws1 + 8 * even(64 * n);
+      const g0 = P1 + 8 * even(64 * n), g1 = g0 + 8 * GEMM_WS_F64;
+      const h = Math.round(n / 2 / 4) * 4;
+      await Promise.all([
+        ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0),
+        ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1),
+      ]);
+      await Promise.all([
+        ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0),
+        ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0),
+      ]);
+    } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
+    const w = rt.arena.f64(wPtr, n);
+    for (let i = 0; i < n; i++) w[i] *= nrm;
+  }
+  // 3. back-transformation by column halves, then V into A
+  const c = Math.round(n / 2 / 8) * 8;
+  await Promise.all([
+    ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0),
+    ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1),
+  ]);
+  await ex.call('copy_f64', n * n, Z, aPtr);
+  return st;
 }
 
 export interface EighResult {
@@ -158,20 +279,36 @@ export interface EighResult {
   status: number;
 }
 
-/** Symmetric eigendecomposition (only the upper triangle of A is read). */
-export function eigh(rt: WasmRuntime, A: Arr, n: number): EighResult {
+/** Symmetric eigendecomposition (only the upper triangle of A is read). method 'dc' (default):
+ *  divide and conquer (≈ 3n² f64 of scratch); 'ql': implicit QL after the blocked reduction. */
+export function eigh(rt: WasmRuntime, A: Arr, n: number, method: 'dc' | 'ql' = 'dc'): EighResult {
   checkLen('eigh A', A, n * n);
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A.length === n * n ? A : Array.prototype.slice.call(A, 0, n * n));
     const w = rt.arena.allocF64(n);
-    const work = rt.arena.allocF64(eighWorkF64(n));
-    const status = eighPtr(rt, a, n, w, work);
+    const work = rt.arena.allocF64(method === 'dc' ? eighDcWorkF64(n) : eighWorkF64(n));
+    const status = method === 'dc' ? eighDcPtr(rt, a, n, w, work) : eighPtr(rt, a, n, w, work);
     return { values: rt.arena.copyOut(w, n), vectors: rt.arena.copyOut(a, n * n), status };
   });
 }
 
+/** Eigenvalues (ascending) and eigenvectors (columns of the row-major n×n result) of the symmetric
+ *  tridiagonal (diag, off[i] = T[i][i+1]) by divide and conquer. */
+export function stedc(rt: WasmRuntime, diag: Arr, off: Arr): EighResult {
+  const n = diag.length;
+  return scoped(rt, () => {
+    const d = rt.arena.copyIn(diag), e = rt.arena.allocF64(Math.max(n, 1));
+    const ev = rt.arena.f64(e, Math.max(n, 1));
+    ev.fill(0);
+    for (let i = 0; i + 1 < n; i++) ev[i] = off[i];
+    const z = rt.arena.allocF64(n * n), work = rt.arena.allocF64(stedcWorkF64(n));
+    const status = rt.exports.stedc_f64(d, e, n, z, work);
+    return { values: rt.arena.copyOut(d, n), vectors: rt.arena.copyOut(z, n * n), status };
+  });
+}
+
 /** f64 workspace entries eighPtrParallel needs for `parts` column ranges. */
-export const eighParallelWorkF64 = (n: number, parts: number) => 3 * n + (parts - 1) * 4 * n;
+export const eighParallelWorkF64 = (n: number, parts: number) => eighWorkF64(n) + (parts - 1) * 4 * n;
 
 /** Resident, multi-worker eigh: the reduction runs on one worker, then the QL phase is split by
  *  columns over `parts` workers (each replays the same scalar QL recurrence on its own copy of the
@@ -182,8 +319,9 @@ export async function eighPtrParallel(
 ): Promise<number> {
   if (n <= 0) return 0;
   parts = Math.max(1, Math.min(parts, Math.floor(n / 8) || 1));
-  const off = workPtr, scratch = workPtr + 8 * n;
-  await ex.call('eigh_reduce_f64', aPtr, n, wPtr, off, scratch);
+  // blocked reduction on one worker; then work[0..n) and [2n..4n) are free, off sits in [n..2n)
+  const off = workPtr + 8 * n, scratch = workPtr + 16 * n;
+  await ex.call('eigh_reduce_blk_f64', aPtr, n, wPtr, off, workPtr);
   const bounds = [0];
   for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
   bounds.push(n);
@@ -191,7 +329,7 @@ export async function eighPtrParallel(
   // the originals in place, so copying after its job was posted would race with it.
   const args: [number, number, number][] = [[wPtr, off, scratch]];
   for (let p = 1; p < parts; p++) {
-    const base = workPtr + 8 * (3 * n + (p - 1) * 4 * n);
+    const base = workPtr + 8 * (eighWorkF64(n) + (p - 1) * 4 * n);
     rt.arena.f64(base, n).set(rt.arena.f64(wPtr, n));
     rt.arena.f64(base + 8 * n, n).set(rt.arena.f64(off, n));
     args.push([base, base + 8 * n, base + 16 * n]);
@@ -345,6 +483,21 @@ export function gemmNtOn(ex: Executor, aPtr: number, bPtr: number, cPtr: number,
 
 /** Symmetric eigendecomposition in place (eigenvectors as columns of A, eigenvalues ascending into W);
  *  workPtr ≥ eighWorkF64(n) f64. Returns 0, or the QL iteration that did not converge. */
+/** Rows [r0, r1) of the lower triangle of G = scale·XXᵀ by the packed GEMM (ws: GEMM_WS_F64 f64 per concurrent call). */
+export function gramPackedRowsOn(ex: Executor, xPtr: number, n: number, d: number, gPtr: number, scale: number, r0: number, r1: number, wsPtr: number): Promise<void> {
+  return ex.call('gram_pk_f64', xPtr, n, d, gPtr, scale, r0, r1, wsPtr);
+}
+
+/** Dense symmetric eigendecomposition by blocked reduction + divide and conquer (work: eighDcWorkF64(n)). */
+export function eighDcOn(ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
+  return ex.call('eigh_dc_f64', aPtr, n, wPtr, workPtr);
+}
+
+/** Dense symmetric eigendecomposition by blocked reduction + QL (work: eighWorkF64(n)). */
+export function eighBlkOn(ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
+  return ex.call('eigh_blk_f64', aPtr, n, wPtr, workPtr);
+}
+
 export function eighOn(ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
   return ex.call('eigh_f64', aPtr, n, wPtr, workPtr);
 }
@@ -368,7 +521,8 @@ export function tridiagSolvePtr(rt: WasmRuntime, diagPtr: number, offPtr: number
   return rt.exports.tridiag_solve_f64(diagPtr, offPtr, n, shift, bPtr, workPtr);
 }
 
-/** Resident, synchronous gemm on the runtime's own instance (small products between executor phases). */
-export function gemmPtr(rt: WasmRuntime, aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number, alpha = 1, beta = 0): void {
+/** Resident, synchronous row-major C = αAB + βC (A m×k, B k×n, no transposes, no workspace) on the
+ *  runtime's own instance: small products between executor phases. */
+export function gemmSmallPtr(rt: WasmRuntime, aPtr: number, bPtr: number, cPtr: number, m: number, k: number, n: number, alpha = 1, beta = 0): void {
   rt.exports.gemm_f64(aPtr, bPtr, cPtr, m, k, n, alpha, beta);
 }

@@ -111,3 +111,30 @@ export function gemmNt(
     }
   }
 }
+
+/** Twin of gemm_pk_f64 (assembly/gemm.ts): C = α op(A) op(B) + β C on an m×n block of C (leading
+ *  dimension ldc, element offsets ao/bo/co into the arrays). ta/tb ≠ 0 transpose A/B (stored k×m /
+ *  n×k). uplo 0 all entries; 1 only j − i ≤ doff; 2 only j − i ≥ doff; entries outside untouched.
+ *  β = 0 ignores the old C. Plain k-ascending sums (differs from the Wasm kernel in rounding only). */
+export function gemmPk(
+  ta: number, tb: number, m: number, n: number, k: number, alpha: number,
+  A: ArrayLike<number>, lda: number, B: ArrayLike<number>, ldb: number, beta: number,
+  C: Float64Array, ldc: number, uplo = 0, doff = 0, ao = 0, bo = 0, co = 0,
+): void {
+  for (let i = 0; i < m; i++) {
+    for (let j = 0; j < n; j++) {
+      if (uplo === 1 && j - i > doff) continue;
+      if (uplo === 2 && j - i < doff) continue;
+      let s = 0;
+      if (alpha !== 0) {
+        for (let p = 0; p < k; p++) {
+          const a = ta ? A[ao + p * lda + i] : A[ao + i * lda + p];
+          const b = tb ? B[bo + j * ldb + p] : B[bo + p * ldb + j];
+          s += a * b;
+        }
+      }
+      const q = co + i * ldc + j;
+      C[q] = beta === 0 ? alpha * s : beta * C[q] + alpha * s;
+    }
+  }
+}

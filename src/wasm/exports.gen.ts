@@ -62,6 +62,8 @@ export interface KernelExports {
   gemv_f64: (A: number, x: number, y: number, m: number, n: number, alpha: number, beta: number, trans: number) => void;
   /** assembly/blas.ts: (X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32) → void */
   gram_sym_f64: (X: number, n: number, d: number, G: number, scale: number, row0: number, row1: number) => void;
+  /** assembly/blas.ts: (X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32, work: usize) → void */
+  gram_pk_f64: (X: number, n: number, d: number, G: number, scale: number, row0: number, row1: number, work: number) => void;
   /** assembly/blas.ts: (G: usize, n: i32, row0: i32, row1: i32) → void */
   mirror_lower_f64: (G: number, n: number, row0: number, row1: number) => void;
   /** assembly/blas.ts: (X: usize, n: i32, d: i32, G: usize, scale: f64) → void */
@@ -78,14 +80,18 @@ export interface KernelExports {
   gemm_ws_f64: (A: number, B: number, C: number, m: number, k: number, n: number, alpha: number, beta: number, work: number) => void;
   /** assembly/blas.ts: (A: usize, n: i32) → void */
   transpose_sq_f64: (A: number, n: number) => void;
+  /** assembly/gemm.ts: () → i32 */
+  gemm_pk_ws_f64: () => number;
+  /** assembly/gemm.ts: (ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32, uplo: i32, doff: i32, work: usize) → void */
+  gemm_pk_f64: (ta: number, tb: number, m: number, n: number, k: number, alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, uplo: number, doff: number, work: number) => void;
+  /** assembly/gemm.ts: (iters: i32, x: f64, y: f64) → f64 */
+  peak_probe_f64: (iters: number, x: number, y: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, B: usize, ncols: i32, trans: i32, work: usize) → void */
   apply_q_f64: (A: number, n: number, tau: number, B: number, ncols: number, trans: number, work: number) => void;
   /** assembly/eigh.ts: (diag: usize, off: usize, n: i32, z0: usize) → i32 */
   tql_first_f64: (diag: number, off: number, n: number, z0: number) => number;
-  /** assembly/eigh.ts: (diag: usize, off: usize, n: i32, Z: usize, work: usize) → i32 */
-  tql_rows_f64: (diag: number, off: number, n: number, Z: number, work: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
   eigh_f64: (A: number, n: number, W: number, work: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
@@ -96,10 +102,58 @@ export interface KernelExports {
   tridiag_solve_f64: (diag: number, off: number, n: number, shift: number, b: number, work: number) => number;
   /** assembly/eigh.ts: (K: usize, n: i32, Q: usize, alpha: usize, beta: usize, j0: i32, j1: i32, work: usize) → i32 */
   lanczos_f64: (K: number, n: number, Q: number, alpha: number, beta: number, j0: number, j1: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32) → i32 */
+  eigh_blk_ws_f64: (n: number) => number;
+  /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
+  tridiag_blk_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: () → i32 */
+  eigh_nb_f64: () => number;
+  /** assembly/eigh.ts: () → i32 */
+  eigh_nx_f64: () => number;
+  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
+  tridiag_panel_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, r0: i32, r1: i32, work: usize, gw: usize) → void */
+  tridiag_update_f64: (A: number, n: number, k0: number, r0: number, r1: number, work: number, gw: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
+  tridiag_tail_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, work: usize) → void */
+  form_qt_blk_f64: (A: number, n: number, tau: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
+  eigh_reduce_blk_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
+  eigh_blk_f64: (A: number, n: number, W: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32) → i32 */
+  stedc_ws_f64: (n: number) => number;
+  /** assembly/eigh.ts: (diag: usize, off: usize, n: i32, Z: usize, work: usize) → i32 */
+  stedc_f64: (diag: number, off: number, n: number, Z: number, work: number) => number;
+  /** assembly/eigh.ts: (diag: usize, off: usize, n: i32, Z: usize) → f64 */
+  stedc_prep_f64: (diag: number, off: number, n: number, Z: number) => number;
+  /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
+  stedc_block_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (diag: usize, es: usize, s: i32, m: i32) → void */
+  stedc_tear_f64: (diag: number, es: number, s: number, m: number) => void;
+  /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
+  stedc_merge_prep_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize) → void */
+  stedc_merge_rows_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number, P: number, gw: number) => void;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
+  stedc_merge_finish_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number) => void;
+  /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
+  stedc_merge_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize) → void */
+  ormtr_blk_f64: (A: number, n: number, tau: number, Z: number, ncols: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize) → void */
+  ormtr_cols_f64: (A: number, n: number, tau: number, Z0: number, ldz: number, c0: number, c1: number, work: number) => void;
+  /** assembly/eigh.ts: (n: i32) → i32 */
+  eigh_dc_ws_f64: (n: number) => number;
+  /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
+  eigh_dc_f64: (A: number, n: number, W: number, work: number) => number;
   /** assembly/kernel.ts: (s0: f64, kind: i32, p0: f64, coef: usize, ncoef: i32) → f64 */
   kfun_f64: (s0: number, kind: number, p0: number, coef: number, ncoef: number) => number;
   /** assembly/kernel.ts: (src: usize, dst: usize, count: i32, kind: i32, p0: f64, coef: usize, ncoef: i32, weight: f64, accumulate: i32) → void */
   kmap_f64: (src: number, dst: number, count: number, kind: number, p0: number, coef: number, ncoef: number, weight: number, accumulate: number) => void;
+  /** assembly/kernel.ts: (src: usize, dst: usize, n: i32, row0: i32, row1: i32, kind: i32, p0: f64, coef: usize, ncoef: i32, weight: f64, accumulate: i32) → void */
+  kmap_lower_f64: (src: number, dst: number, n: number, row0: number, row1: number, kind: number, p0: number, coef: number, ncoef: number, weight: number, accumulate: number) => void;
   /** assembly/committee.ts: (actA: i32, actB: i32, c11: f64, c12: f64, c22: f64) → f64 */
   committee_I2: (actA: number, actB: number, c11: number, c12: number, c22: number) => number;
   /** assembly/committee.ts: (act: i32, c11: f64, c12: f64, c22: f64) → f64 */
@@ -215,6 +269,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   rot_f64: { source: 'assembly/blas.ts', params: [['n', 'i32'], ['x', 'usize'], ['y', 'usize'], ['c', 'f64'], ['s', 'f64']], result: 'void' },
   gemv_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['x', 'usize'], ['y', 'usize'], ['m', 'i32'], ['n', 'i32'], ['alpha', 'f64'], ['beta', 'f64'], ['trans', 'i32']], result: 'void' },
   gram_sym_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64'], ['row0', 'i32'], ['row1', 'i32']], result: 'void' },
+  gram_pk_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64'], ['row0', 'i32'], ['row1', 'i32'], ['work', 'usize']], result: 'void' },
   mirror_lower_f64: { source: 'assembly/blas.ts', params: [['G', 'usize'], ['n', 'i32'], ['row0', 'i32'], ['row1', 'i32']], result: 'void' },
   gram_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64']], result: 'void' },
   gemm_nt_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['B', 'usize'], ['C', 'usize'], ['m', 'i32'], ['k', 'i32'], ['n', 'i32'], ['alpha', 'f64'], ['beta', 'f64']], result: 'void' },
@@ -223,17 +278,43 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   gemm_ws_size_f64: { source: 'assembly/blas.ts', params: [], result: 'i32' },
   gemm_ws_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['B', 'usize'], ['C', 'usize'], ['m', 'i32'], ['k', 'i32'], ['n', 'i32'], ['alpha', 'f64'], ['beta', 'f64'], ['work', 'usize']], result: 'void' },
   transpose_sq_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['n', 'i32']], result: 'void' },
+  gemm_pk_ws_f64: { source: 'assembly/gemm.ts', params: [], result: 'i32' },
+  gemm_pk_f64: { source: 'assembly/gemm.ts', params: [['ta', 'i32'], ['tb', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['alpha', 'f64'], ['A', 'usize'], ['lda', 'i32'], ['B', 'usize'], ['ldb', 'i32'], ['beta', 'f64'], ['C', 'usize'], ['ldc', 'i32'], ['uplo', 'i32'], ['doff', 'i32'], ['work', 'usize']], result: 'void' },
+  peak_probe_f64: { source: 'assembly/gemm.ts', params: [['iters', 'i32'], ['x', 'f64'], ['y', 'f64']], result: 'f64' },
   tridiag_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   apply_q_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['B', 'usize'], ['ncols', 'i32'], ['trans', 'i32'], ['work', 'usize']], result: 'void' },
   tql_first_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['z0', 'usize']], result: 'i32' },
-  tql_rows_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['work', 'usize']], result: 'i32' },
   eigh_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
   eigh_reduce_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   tql_cols_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize']], result: 'i32' },
   tridiag_solve_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['shift', 'f64'], ['b', 'usize'], ['work', 'usize']], result: 'i32' },
   lanczos_f64: { source: 'assembly/eigh.ts', params: [['K', 'usize'], ['n', 'i32'], ['Q', 'usize'], ['alpha', 'usize'], ['beta', 'usize'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'i32' },
+  eigh_blk_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
+  tridiag_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  eigh_nb_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
+  eigh_nx_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
+  tridiag_panel_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  tridiag_update_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['gw', 'usize']], result: 'void' },
+  tridiag_tail_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  form_qt_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['work', 'usize']], result: 'void' },
+  eigh_reduce_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  eigh_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
+  stedc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
+  stedc_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['work', 'usize']], result: 'i32' },
+  stedc_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize']], result: 'f64' },
+  stedc_block_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_tear_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['s', 'i32'], ['m', 'i32']], result: 'void' },
+  stedc_merge_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['P', 'usize'], ['gw', 'usize']], result: 'void' },
+  stedc_merge_finish_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
+  ormtr_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z', 'usize'], ['ncols', 'i32'], ['work', 'usize']], result: 'void' },
+  ormtr_cols_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize']], result: 'void' },
+  eigh_dc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
+  eigh_dc_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
   kfun_f64: { source: 'assembly/kernel.ts', params: [['s0', 'f64'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32']], result: 'f64' },
   kmap_f64: { source: 'assembly/kernel.ts', params: [['src', 'usize'], ['dst', 'usize'], ['count', 'i32'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32'], ['weight', 'f64'], ['accumulate', 'i32']], result: 'void' },
+  kmap_lower_f64: { source: 'assembly/kernel.ts', params: [['src', 'usize'], ['dst', 'usize'], ['n', 'i32'], ['row0', 'i32'], ['row1', 'i32'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32'], ['weight', 'f64'], ['accumulate', 'i32']], result: 'void' },
   committee_I2: { source: 'assembly/committee.ts', params: [['actA', 'i32'], ['actB', 'i32'], ['c11', 'f64'], ['c12', 'f64'], ['c22', 'f64']], result: 'f64' },
   committee_J2: { source: 'assembly/committee.ts', params: [['act', 'i32'], ['c11', 'f64'], ['c12', 'f64'], ['c22', 'f64']], result: 'f64' },
   committee_I3: { source: 'assembly/committee.ts', params: [['act', 'i32'], ['c11', 'f64'], ['c12', 'f64'], ['c13', 'f64'], ['c22', 'f64'], ['c23', 'f64'], ['c33', 'f64']], result: 'f64' },

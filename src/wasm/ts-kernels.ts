@@ -2,8 +2,8 @@
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
 // This is the only production module that imports src/ref (test/wasm/boundary.test.ts checks it).
-import { axpy, dot, gemm, gemmNt, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
-import { eigh, lanczos, tridiagSolve } from '../ref/eigh.js';
+import { axpy, dot, gemm, gemmNt, gemmPk, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
+import { applyQ as applyQTs, eigh, lanczos, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
 import { kfun, kmap } from '../ref/kmap.js';
 import { RefStream, logPos } from '../numerics/rng.js';
 import { asin, erf, erfc, phi1 } from '../ref/special.js';
@@ -31,15 +31,25 @@ export const TWINLESS = {
   rot_f64: 'building block of the Wasm eigensolver; the twins twin eigh_f64 as a whole',
   gram_f64: 'unblocked Gram test probe; engines use gram_sym_f64 (twinned)',
   gemm_nt_rows_f64: 'row-strip variant of gemm_nt_f64 for worker pools, which need Wasm',
-  gemm_ws_size_f64: 'packed-panel gemm variant; src/linalg falls back to gemm_f64 (twinned) without it',
-  gemm_ws_f64: 'packed-panel gemm variant; src/linalg falls back to gemm_f64 (twinned) without it',
+  gemm_ws_size_f64: 'workspace size of the packed GEMM (gemm_pk_ws_f64 is twinned)',
+  gemm_ws_f64: 'gemm_f64 on the packed kernel with a caller workspace; its twin is gemm_pk_f64',
   transpose_sq_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   tridiag_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   apply_q_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   tql_first_f64: 'building block of the Wasm eigensolver; its twin tqlFirst is tested directly',
-  tql_rows_f64: 'used nowhere; kept only because assembly/eigh.ts is being changed on another branch (delete at merge if still unused)',
   eigh_reduce_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   tql_cols_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
+  eigh_reduce_blk_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  tridiag_panel_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  tridiag_update_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  tridiag_tail_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_block_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_tear_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_rows_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_finish_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   committee_I4: 'takes a Gauss–Hermite scratch pointer; its twin I4 is tested directly',
   dsim_population: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
   dsim_net_run: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
@@ -117,11 +127,22 @@ export function tsKernels(mem: HostMemory): KernelExports {
     scale_f64: (n, a, x) => scale(n, a, f64(x, n)),
     nrm2_f64: (x, n) => nrm2(f64(x, n), n),
     gram_sym_f64: (X, n, d, G, s, r0, r1) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), s, r0, r1),
+    gram_pk_f64: (X, n, d, G, scale, r0, r1, _work) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), scale, Math.max(r0, 0), Math.min(r1, n)),
+    gemm_pk_ws_f64: () => 96 * 256 + 256 * 512 + 16,
+    // whole memory as one f64 view: the twin indexes A/B/C by element offsets (pointers are 8-aligned)
+    gemm_pk_f64: (ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, uplo, doff, _work) => {
+      const all = new Float64Array(mem.buffer);
+      gemmPk(ta, tb, m, n, k, alpha, all, lda, all, ldb, beta, all, ldc, uplo, doff, A / 8, B / 8, C / 8);
+    },
     mirror_lower_f64: (G, n, r0, r1) => {
       const g = f64(G, n * n);
       for (let i = r0; i < r1; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
     },
     kfun_f64: (s0, kind, p0, coef, ncoef) => kfun(s0, kind, p0, f64(coef, ncoef)),
+    kmap_lower_f64: (src, dst, n, r0, r1, kind, p0, coef, ncoef, weight, acc) => {
+      for (let i = Math.max(r0, 0); i < Math.min(r1, n); i++)
+        kmap(f64(src + 8 * i * n, i + 1), f64(dst + 8 * i * n, i + 1), kind, p0, f64(coef, ncoef), weight, acc !== 0, i + 1);
+    },
     kmap_f64: (src, dst, count, kind, p0, coef, ncoef, weight, acc) =>
       void kmap(f64(src, count), f64(dst, count), kind, p0, f64(coef, ncoef), weight, acc !== 0, count),
     gemm_f64: (A, B, C, m, k, n, alpha, beta) => gemm(f64(A, m * k), f64(B, k * n), f64(C, m * n), m, k, n, alpha, beta),
@@ -134,6 +155,63 @@ export function tsKernels(mem: HostMemory): KernelExports {
       f64(A, n * n).set(r.vectors);
       f64(W, n).set(r.values);
       return r.status;
+    },
+    // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
+    eigh_blk_ws_f64: (n) => 3 * n + 5 * 32 * n + 4 * 32 * 32 + 2 * 32 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigh_blk_f64: (A, n, W, _work) => {
+      const r = eigh(f64(A, n * n), n);
+      f64(A, n * n).set(r.vectors);
+      f64(W, n).set(r.values);
+      return r.status;
+    },
+    // divide and conquer: the twins share the contract (QL inside; equal to rounding, not bitwise)
+    stedc_ws_f64: (n) => n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64,
+    stedc_f64: (diag, off, n, Z, _work) => {
+      const d = f64(diag, n), e = f64(off, n), z = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) z[i * n + i] = 1;
+      const st = tqlTs(d, e, n, z, n, n); // rows of z = eigenvectors
+      const out = f64(Z, n * n);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = z[j * n + i];
+      return st;
+    },
+    eigh_dc_ws_f64: (n) => {
+      const blk = 3 * n + 5 * 32 * n + 4 * 32 * 32 + 2 * 32 + (96 * 256 + 256 * 512 + 16) + 16;
+      return 2 * n + 2 + n * n + Math.max(blk, n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64);
+    },
+    eigh_dc_f64: (A, n, W, _work) => {
+      const r = eigh(f64(A, n * n), n);
+      f64(A, n * n).set(r.vectors);
+      f64(W, n).set(r.values);
+      return r.status;
+    },
+    ormtr_blk_f64: (A, n, tau, Z, ncols, _work) => applyQTs(f64(A, n * n), n, f64(tau, n), f64(Z, n * ncols), ncols, false),
+    ormtr_cols_f64: (A, n, tau, Z, ldz, c0, c1, _work) => {
+      const lo = Math.max(c0, 0), hi = Math.min(c1, ldz), w = hi - lo;
+      if (w <= 0) return;
+      const z = f64(Z, n * ldz), sub = new Float64Array(n * w);
+      for (let i = 0; i < n; i++) sub.set(z.subarray(i * ldz + lo, i * ldz + hi), i * w);
+      applyQTs(f64(A, n * n), n, f64(tau, n), sub, w, false);
+      for (let i = 0; i < n; i++) z.set(sub.subarray(i * w, (i + 1) * w), i * ldz + lo);
+    },
+    // Qᵀ in place from the reflectors: row r = Q e_r (level-2 apply on the identity)
+    form_qt_blk_f64: (A, n, tau, _work) => {
+      const a = f64(A, n * n), I = new Float64Array(n * n);
+      for (let i = 0; i < n; i++) I[i * n + i] = 1;
+      applyQTs(a, n, f64(tau, n), I, n, false);
+      for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = I[j * n + i];
+    },
+    eigh_nb_f64: () => 32,
+    eigh_nx_f64: () => 128,
+    peak_probe_f64: (iters, x, y) => {
+      let s = 0.1;
+      for (let i = 0; i < iters; i++) s = s * x + y;
+      return s;
+    },
+    tridiag_blk_f64: (A, n, diag, off, work) => {
+      const t = tridiagTs(f64(A, n * n), n);
+      f64(diag, n).set(t.diag);
+      f64(off, n).set(t.off);
+      f64(work, n).set(t.tau);
     },
     tridiag_solve_f64: (diag, off, n, shift, b, _work) => tridiagSolve(f64(diag, n), f64(off, n), n, shift, f64(b, n)),
     lanczos_f64: (K, n, Q, alpha, beta, j0, j1, _work) =>

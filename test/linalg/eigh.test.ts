@@ -290,7 +290,7 @@ describe('eigh split over two workers (threads build)', () => {
       const a = ar.copyIn(A), w = ar.allocF64(n), work = ar.allocF64(L.eighParallelWorkF64(n, 2));
       const st = await L.eighPtrParallel(rt, pool, a, n, w, work, 2);
       expect(st).toBe(0);
-      const ref = L.eigh(rt, A, n);
+      const ref = L.eigh(rt, A, n, 'ql'); // the QL path (L.eigh defaults to divide and conquer)
       expect(Array.from(ar.f64(w, n))).toEqual(Array.from(ref.values));
       expect(Array.from(ar.f64(a, n * n))).toEqual(Array.from(ref.vectors));
     } finally {

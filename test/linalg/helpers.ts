@@ -114,3 +114,47 @@ export function colDiffUpToSign(V: ArrayLike<number>, U: ArrayLike<number>, n: n
   }
   return worst;
 }
+
+/** Q diag(w) Qᵀ with Q a product of 4 random Householder reflectors (orthogonal to rounding). */
+export function withSpectrum(w: number[], seed: number): Float64Array {
+  const n = w.length, r = rng(seed);
+  const A = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) A[i * n + i] = w[i];
+  for (let h = 0; h < 4; h++) {
+    const v = Float64Array.from({ length: n }, () => r() - 0.5);
+    const vv = v.reduce((s, x) => s + x * x, 0);
+    // A ← H A H, H = I − 2vvᵀ/vᵀv
+    const Av = new Float64Array(n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Av[i] += A[i * n + j] * v[j];
+    const vAv = v.reduce((s, x, i) => s + x * Av[i], 0);
+    const c = 2 / vv;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) A[i * n + j] += -c * (v[i] * Av[j] + Av[i] * v[j]) + c * c * vAv * v[i] * v[j];
+  }
+  for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i] = 0.5 * (A[i * n + j] + A[j * n + i]);
+  return A;
+}
+
+/** Dense symmetric tridiagonal matrix. */
+export function denseTri(d: number[], e: number[]): Float64Array {
+  const n = d.length, T = new Float64Array(n * n);
+  for (let i = 0; i < n; i++) {
+    T[i * n + i] = d[i];
+    if (i + 1 < n) T[i * n + i + 1] = T[(i + 1) * n + i] = e[i];
+  }
+  return T;
+}
+
+/** Glued Wilkinson W21+ blocks (diagonal |10 − i|, couplings 1), glued by δ. */
+export function gluedWilkinson(blocks: number, delta: number): Float64Array {
+  const d: number[] = [], e: number[] = [];
+  for (let b = 0; b < blocks; b++) {
+    for (let i = 0; i < 21; i++) {
+      d.push(Math.abs(10 - i));
+      if (i < 20) e.push(1);
+    }
+    if (b + 1 < blocks) e.push(delta);
+  }
+  return denseTri(d, e);
+}
+

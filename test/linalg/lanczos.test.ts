@@ -108,7 +108,8 @@ describe.each(['release', 'scalar'])('lanczos_f64 (%s build)', (variant) => {
       const x = lanczosApply(rt, res, n, (l) => 1 / l);
       const err = maxAbsDiff(x, a) / Math.max(...a.map(Math.abs));
       errs.push(err);
-      expect(err).toBeLessThan(prev * 1.0001);
+      // monotone until the rounding floor of the reference K⁻¹y itself (≈ cond·ε ≈ 1e-14 here)
+      expect(err).toBeLessThan(Math.max(prev * 1.0001, 1e-13));
       prev = err;
     }
     expect(errs[errs.length - 1]).toBeLessThan(1e-10);

@@ -1,0 +1,198 @@
+// Divide and conquer (stedc_f64: deflation, secular equation, Gu–Eisenstat vectors, merges on the
+// packed GEMM), the blocked back-transformation (ormtr_blk_f64) and eigh_dc_f64 (dsyevd order).
+// Independent checks: QL eigenvalues (tql_first_f64), the level-2 apply_q, numpy fixtures,
+// residual ‖AV − VΛ‖_F/‖A‖_F and max|VᵀV − I| ≤ 1e-13 (issue 12 list of hard cases).
+import { readFileSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
+import * as L from '../../src/linalg/index.js';
+import {
+  FIXTURES, denseTri, eigChecks, frob, gluedWilkinson, kernelLike, maxAbsDiff, randomSym, readNpy, rng, withSpectrum,
+} from './helpers.js';
+
+const rts: Record<string, WasmRuntime> = {};
+beforeAll(async () => {
+  rts.release = await loadWasm({ variant: 'release' });
+  rts.scalar = await loadWasm({ variant: 'scalar' });
+  rts.ts = await loadWasm({ variant: 'ts' });
+});
+const TOL = 1e-13;
+
+function triCases(): [string, number[], number[]][] {
+  const r = rng(17);
+  const out: [string, number[], number[]][] = [];
+  for (const n of [1, 2, 3, 31, 32, 33, 65, 200, 513]) {
+    out.push([`random ${n}`, Array.from({ length: n }, () => r() - 0.5), Array.from({ length: n - 1 }, () => r() - 0.5)]);
+  }
+  out.push(['Toeplitz (2, 1) n = 300', Array(300).fill(2), Array(299).fill(1)]);
+  out.push(['diagonal with triple repeats n = 150', Array.from({ length: 150 }, (_, i) => i % 3), Array(149).fill(0)]);
+  out.push(['all equal diagonal, zero couplings n = 100', Array(100).fill(0.5), Array(99).fill(0)]);
+  out.push(['zero n = 70', Array(70).fill(0), Array(69).fill(0)]);
+  const gd: number[] = [], ge: number[] = [];
+  for (let b = 0; b < 10; b++) {
+    for (let i = 0; i < 21; i++) {
+      gd.push(Math.abs(10 - i));
+      if (i < 20) ge.push(1);
+    }
+    if (b < 9) ge.push(1e-12);
+  }
+  out.push(['glued Wilkinson W21+ ×10, δ = 1e-12', gd, ge]);
+  out.push(['tiny couplings n = 300', Array.from({ length: 300 }, () => r()), Array.from({ length: 299 }, (_, i) => (i % 3 === 0 ? 1e-290 : i % 3 === 1 ? 1e-17 : r()))]);
+  out.push(['graded 1e0..1e-12 n = 120', Array.from({ length: 120 }, (_, i) => 10 ** (-i / 10)), Array.from({ length: 119 }, (_, i) => 0.5 * 10 ** (-i / 10))]);
+  return out;
+}
+
+describe('stedc_f64 (divide and conquer on a tridiagonal)', () => {
+  it.each(triCases())('%s', (_name, d, e) => {
+    const n = d.length;
+    for (const v of ['release', 'scalar']) {
+      const rt = rts[v];
+      const r = L.stedc(rt, d, e);
+      expect(r.status).toBe(0);
+      const q = L.tqlFirst(rt, d, e);
+      const T = denseTri(d, e);
+      const nt = Math.max(frob(T), 1e-300);
+      expect(maxAbsDiff(r.values, q.values) / nt).toBeLessThan(1e-14);
+      const { resid, orth } = eigChecks(T, n, r.vectors, r.values);
+      expect(resid).toBeLessThan(TOL);
+      expect(orth).toBeLessThan(TOL);
+      for (let i = 1; i < n; i++) expect(r.values[i]).toBeGreaterThanOrEqual(r.values[i - 1]);
+    }
+  });
+  it('TS twin (QL) agrees on values and on vectors with a gap', () => {
+    const [, d, e] = triCases()[6];
+    const a = L.stedc(rts.release, d, e), b = L.stedc(rts.ts, d, e);
+    expect(maxAbsDiff(a.values, b.values)).toBeLessThan(1e-14);
+    const n = d.length;
+    let worst = 0;
+    for (let j = 0; j < n; j++) {
+      let dp = 0, dm = 0;
+      for (let i = 0; i < n; i++) {
+        dp = Math.max(dp, Math.abs(a.vectors[i * n + j] - b.vectors[i * n + j]));
+        dm = Math.max(dm, Math.abs(a.vectors[i * n + j] + b.vectors[i * n + j]));
+      }
+      worst = Math.max(worst, Math.min(dp, dm));
+    }
+    expect(worst).toBeLessThan(1e-10);
+  });
+  it('workspace formulas match the exports', () => {
+    for (const n of [0, 1, 7, 129, 1000]) {
+      expect(L.stedcWorkF64(n)).toBe(rts.release.exports.stedc_ws_f64(n));
+      expect(L.eighDcWorkF64(n)).toBe(rts.release.exports.eigh_dc_ws_f64(n));
+      expect(L.eighDcWorkF64(n)).toBe(rts.ts.exports.eigh_dc_ws_f64(n));
+    }
+  });
+});
+
+describe('ormtr_blk_f64 (blocked back-transformation)', () => {
+  it.each([[150, 150], [301, 7], [140, 333]])('Q Z equals the level-2 apply_q (n = %i, %i columns)', (n, nc) => {
+    for (const v of ['release', 'scalar', 'ts']) {
+      const rt = rts[v], ex = rt.exports, ar = rt.arena, mk = ar.mark();
+      const t = L.tridiag(rts.release, randomSym(n, n + 1), n);
+      const B = Float64Array.from({ length: n * nc }, (_, i) => Math.sin(0.37 * i + 1));
+      const ref = L.applyQ(rts.release, t, n, B, nc);
+      const a = ar.copyIn(t.reflectors), tau = ar.copyIn(t.tau), z = ar.copyIn(B);
+      const w = ar.allocF64(L.eighWorkF64(Math.max(n, nc)));
+      ex.ormtr_blk_f64(a, n, tau, z, nc, w);
+      expect(maxAbsDiff(ar.f64(z, n * nc), ref)).toBeLessThan(1e-13);
+      ar.reset(mk);
+    }
+  });
+});
+
+describe('eigh_dc_f64 (dsyevd order)', () => {
+  const check = (rt: WasmRuntime, A: Float64Array, n: number) => {
+    const r = L.eigh(rt, A, n, 'dc');
+    expect(r.status).toBe(0);
+    for (let i = 1; i < n; i++) expect(r.values[i]).toBeGreaterThanOrEqual(r.values[i - 1]);
+    const c = eigChecks(A, n, r.vectors, r.values);
+    expect(c.resid).toBeLessThan(TOL);
+    expect(c.orth).toBeLessThan(TOL);
+    return r;
+  };
+  it.each([1, 2, 3, 4, 33, 129, 300])('random symmetric n = %i (release, scalar) vs QL values', (n) => {
+    const A = randomSym(n, 5 * n + 3);
+    const q = L.eigh(rts.release, A, n, 'ql');
+    for (const v of ['release', 'scalar']) {
+      const r = check(rts[v], A, n);
+      expect(maxAbsDiff(r.values, q.values) / Math.max(frob(A), 1e-300)).toBeLessThan(1e-14);
+    }
+  });
+  it('zero matrix and n = 0', () => {
+    for (const n of [1, 2, 3, 140]) {
+      const r = check(rts.release, new Float64Array(n * n), n);
+      expect(Array.from(r.values).every((x) => x === 0)).toBe(true);
+    }
+    expect(L.eigh(rts.release, [], 0, 'dc').status).toBe(0);
+  });
+  it('non-finite input reports failure', () => {
+    const A = randomSym(40, 3);
+    A[5 * 40 + 7] = A[7 * 40 + 5] = NaN;
+    expect(L.eigh(rts.release, A, 40, 'dc').status).not.toBe(0);
+  });
+  it('exact multiplicities (kernel-matrix blocks of equal eigenvalues) are resolved to rounding', () => {
+    const w = [...Array(1).fill(40), ...Array(12).fill(3), ...Array(78).fill(0.25), ...Array(109).fill(0.01)];
+    const n = w.length;
+    const A = withSpectrum(w, 23);
+    const r = check(rts.release, A, n);
+    expect(maxAbsDiff(r.values, [...w].sort((a, b) => a - b)) / frob(A)).toBeLessThan(1e-14);
+  });
+  it('glued Wilkinson and tiny couplings as dense matrices', () => {
+    for (const A of [gluedWilkinson(9, 1e-12), gluedWilkinson(9, 1e-300)]) check(rts.release, A, Math.round(Math.sqrt(A.length)));
+  });
+  it.each([200, 333])('kernel-like exp(XXᵀ/d) n = %i', (n) => {
+    check(rts.release, kernelLike(n, 6, n + 1), n);
+  });
+  it('numpy.linalg.eigh fixtures: values and vectors (up to sign / cluster projectors)', () => {
+    const index = JSON.parse(readFileSync(FIXTURES + 'index.json', 'utf8')) as { cases: Record<string, { n: number; vectors: boolean; normA: number }> };
+    for (const [name, c] of Object.entries(index.cases)) {
+      const n = c.n;
+      const A = readNpy(`${FIXTURES}${name}_A.npy`).data;
+      const w = readNpy(`${FIXTURES}${name}_w.npy`).data;
+      const r = check(rts.release, A, n);
+      expect(maxAbsDiff(r.values, w) / c.normA).toBeLessThan(1e-13);
+      if (!c.vectors) continue;
+      const V = readNpy(`${FIXTURES}${name}_V.npy`).data;
+      for (let j0 = 0; j0 < n; ) {
+        let j1 = j0 + 1;
+        while (j1 < n && w[j1] - w[j1 - 1] <= 1e-6 * c.normA) j1++;
+        // projector onto the cluster [j0, j1) (a single column: sign-free)
+        let err = 0;
+        for (let a = 0; a < n; a++)
+          for (let b = 0; b < n; b++) {
+            let p = 0, q = 0;
+            for (let j = j0; j < j1; j++) {
+              p += r.vectors[a * n + j] * r.vectors[b * n + j];
+              q += V[a * n + j] * V[b * n + j];
+            }
+            err = Math.max(err, Math.abs(p - q));
+          }
+        expect(err).toBeLessThan(1e-8);
+        j0 = j1;
+      }
+    }
+  });
+});
+
+describe('eigh_dc over two workers (threads build)', () => {
+  it.each([5, 40, 203, 300])('bitwise equal to the single call (n = %i)', async (n) => {
+    const { WorkerPool } = await import('../../src/wasm/exec.js');
+    const rt = await loadWasm({ shared: true });
+    const pool = await WorkerPool.create(rt, 2);
+    try {
+      const A = kernelLike(n, 5, n + 3);
+      const ar = rt.arena;
+      const a = ar.copyIn(A), w = ar.allocF64(n), work = ar.allocF64(L.eighDcParallelWorkF64(n));
+      const st = await L.eighDcPtrParallel(rt, pool, a, n, w, work);
+      expect(st).toBe(0);
+      const ref = L.eigh(rt, A, n, 'dc');
+      expect(Array.from(ar.f64(w, n))).toEqual(Array.from(ref.values));
+      expect(Array.from(ar.f64(a, n * n))).toEqual(Array.from(ref.vectors));
+      const c = eigChecks(A, n, ref.vectors, ref.values);
+      expect(c.resid).toBeLessThan(TOL);
+      expect(c.orth).toBeLessThan(TOL);
+    } finally {
+      await pool.close();
+    }
+  });
+});
