@@ -1,0 +1,310 @@
+// Adaptive non-uniform time grid for the SymmDMFT (issue 11; dmft-grid.md §4 error control, §5 validation).
+// The scheme is the reference discretisation of dmft.md §6 on a non-uniform grid (src/ref/dmft_grid.ts):
+// first order, full two-time history on the grid (O(N²) memory, O(N³) work in the N adaptive steps, as
+// KadanoffBaym.jl's variable-step scheme; the θ = t′/t grid of dmft-grid.md §2–§3 is not implemented).
+//
+// Step control [D]: the local error of the Euler step per unit time is (Δ_n/2)|ẍ|, with ẍ from the divided
+// difference of the effective derivatives (x_{n+1} − x_n)/Δ_n of two successive accepted steps, for every
+// two-time entry C_x(t_n, t_l) (l < n), R_x(t_n, t_l) (l < n−1), and a, v, C_o(t,t). Requiring it
+// ≤ atol + rtol·|x| (error per unit step) makes the global error ∝ rtol (first order in rtol). Accept if
+// err ≤ 1; Δ ← Δ·clip(0.9/err, 0.5, 1.25) (smooth grids: the Richardson estimate below needs the error
+// expansion of a smoothly varying step); rejection Δ ← Δ·max(0.2, 0.9/err). Row n is independent of
+// Δ_n, so a rejection costs only the O(n) update.
+//
+// A posteriori error estimate: the same scheme replayed on the coarse grid {t_0, t_2, t_4, …} (every other
+// node; 1/8 of the cost) gives x_G − x_{G/2} ≈ −(error of x_G) at the even nodes (first order), and the
+// extrapolation 2x_G − x_{G/2} (second order) — the non-uniform analogue of secondOrder (dmft.md §10.3
+// option 3). stats.errorEstimate holds max |x_G − x_{G/2}| per observable.
+import { gridAlloc, gridBytes, gridInit, gridRow, gridUpdate, gridWork, tri, type GridParams, type GridState, type GridWork } from '../ref/dmft_grid.js';
+import { phiCoeffs, series, type DmftProblem } from './problem.js';
+import type { InvariantReport } from './symm.js';
+
+export interface AdaptiveControl {
+  rtol: number;
+  atol: number;
+  /** Initial step (default 1e-3/λ_S(0), the centre-of-mass time of dmft-grid.md §1) and step cap. */
+  dt0?: number;
+  dtMax?: number;
+  /** 'scalars': a, v, C_o(t,t) (default); 'all': also every two-time entry (far stricter: the near-diagonal
+   *  entries relax at the fast local rate, so their ẍ ~ λ_S² pins Δ near the fastest time scale). */
+  errorNorm?: 'all' | 'scalars';
+  maxSteps?: number;
+}
+
+export interface StepStats {
+  steps: number;
+  rejections: number;
+  /** Grid rows (steps + 1). */
+  gridSize: number;
+  dtFirst: number;
+  dtMin: number;
+  dtMaxUsed: number;
+  /** Accepted steps (t at the start of the step, Δ), thinned to ≤ 400 entries. */
+  history: { t: number[]; dt: number[]; err: number[] };
+}
+
+export interface GridRaw {
+  status: 'Success' | 'Unstable' | 'NotConverged';
+  message?: string;
+  rows: number;
+  t: Float64Array;
+  a: Float64Array; v: Float64Array; nu: Float64Array; etr: Float64Array; ets: Float64Array;
+  coDiag: Float64Array; cd0: Float64Array;
+  invariants: InvariantReport;
+  steps: StepStats;
+  memoryBytes: number;
+  stepMs: number;
+}
+
+export function gridParams(p: DmftProblem): GridParams {
+  return {
+    m: p.m, K: p.alpha, tau2: p.tau * p.tau, phi2: p.phiNorm2, frozen: p.frozenA, spherical: p.spherical,
+    imex: p.scheme === 'semi-implicit', h: Float64Array.from(p.h), ph: Float64Array.from(phiCoeffs(p)),
+  };
+}
+
+/** λ_S(0) = K a₀²[h′(1) + (m−1)h′(0)]/m, the centre-of-mass rate at t = 0 (dmft-grid.md §1, ν(0) = 0). */
+export function lambdaS0(p: DmftProblem): number {
+  const h1 = series(p.h, 1)[1], h0 = series(p.h, 0)[1];
+  return (p.alpha * p.a0 * p.a0 * (h1 + (p.m - 1) * h0)) / p.m;
+}
+
+interface MarchOpts {
+  ctl?: AdaptiveControl;
+  /** Replay a prescribed grid (times, increasing from 0) instead of the controller. */
+  grid?: Float64Array;
+  budgetBytes: number;
+  signal?: AbortSignal;
+  onProgress?: (fraction: number) => void;
+  onStep?: (e: { t: number; a: number; v: number; trainError: number; testError: number; Co: number }) => void;
+}
+
+/** March the SymmDMFT on an adaptive (ctl) or prescribed (grid) non-uniform grid from 0 to p.tMax. */
+export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
+  const P = gridParams(p);
+  const ctl = o.ctl;
+  const tMax = o.grid ? o.grid[o.grid.length - 1] : p.tMax;
+  let cap = o.grid ? o.grid.length + 1 : 256;
+  let S: GridState = gridAlloc(cap);
+  let W: GridWork = gridWork(cap);
+  gridInit(P, S, p.a0);
+  const t0 = performance.now();
+  // Effective derivatives of the last accepted step (for the divided difference).
+  let pCd = new Float64Array(cap), pCo = new Float64Array(cap), pRd = new Float64Array(cap), pRo = new Float64Array(cap);
+  let pA = 0, pV = 0, pCoD = 0, dtPrev = 0;
+  const lam0 = Math.max(lambdaS0(p), 1e-12);
+  let dt = ctl ? Math.min(ctl.dt0 ?? 1e-3 / lam0, ctl.dtMax ?? Infinity, tMax) : 0;
+  const dtMax = ctl?.dtMax ?? Infinity;
+  const maxSteps = ctl?.maxSteps ?? 200_000;
+  const scalarsOnly = (ctl?.errorNorm ?? 'scalars') === 'scalars';
+  const hist = { t: [] as number[], dt: [] as number[], err: [] as number[] };
+  let steps = 0, rejections = 0, dtMin = Infinity, dtMaxUsed = 0, dtFirst = 0;
+  const tolTrain = 1e-6 + (ctl ? 10 * ctl.rtol : 1e-2 * (tMax / Math.max(1, (o.grid?.length ?? 2) - 1)));
+  const tolBound = 1e-3;
+  const inv: InvariantReport = { checkedRows: 0, maxTrainIncrease: 0, maxAbsV: 0, maxAbsCo: 0, maxCdDiagDev: 0, maxCdSubDev: 0, tolerances: { trainIncrease: tolTrain, bound: tolBound } };
+  let status: GridRaw['status'] = 'Success';
+  let message: string | undefined;
+  let n = 0;
+  let rows = 0;
+  const fail = (row: number, what: string, st: GridRaw['status'] = 'Unstable') => {
+    status = st;
+    message = `${st === 'Unstable' ? 'unstable' : 'stopped'} at t = ${S.t[row].toPrecision(6)} (row ${row}): ${what}; last good time ${row > 0 ? S.t[row - 1].toPrecision(6) : 'none'}`;
+    inv.violation = { row, t: S.t[row], what };
+  };
+  for (;;) {
+    if (o.signal?.aborted) throw new Error('aborted');
+    // Row n: Σ, Volterra, observables at t_n, derivative parts; then the V5 checks of row n.
+    const ok = gridRow(P, S, W, n);
+    const on = tri(n);
+    const etr = S.etr[n], co = S.Co[on + n], cdd = S.Cd[on + n];
+    let bad: string | undefined;
+    if (!ok || ![etr, S.ets[n], S.a[n], S.v[n], co, cdd].every(Number.isFinite)) bad = 'a non-finite value (NaN/∞)';
+    else {
+      const inc = n > 0 ? (etr - S.etr[n - 1]) / Math.max(S.etr[0], 1e-300) : 0;
+      inv.maxTrainIncrease = Math.max(inv.maxTrainIncrease, inc);
+      inv.maxAbsV = Math.max(inv.maxAbsV, Math.abs(S.v[n]));
+      if (p.m > 1) inv.maxAbsCo = Math.max(inv.maxAbsCo, Math.abs(co));
+      if (p.spherical) inv.maxCdDiagDev = Math.max(inv.maxCdDiagDev, Math.abs(cdd - 1));
+      if (etr < -1e-12 * Math.max(1, S.etr[0])) bad = `negative train error e_tr = ${etr}`;
+      else if (inc > tolTrain) bad = `train error increased by ${(inc * S.etr[0]).toExponential(3)} (gradient flow needs e_tr non-increasing)`;
+      else if (Math.abs(S.v[n]) > 1 + tolBound) bad = `|v| = ${Math.abs(S.v[n])} > 1`;
+      else if (p.m > 1 && Math.abs(co) > 1 + tolBound) bad = `|C_o(t,t)| = ${Math.abs(co)} > 1`;
+      else if (p.spherical && Math.abs(cdd - 1) > 1e-9) bad = `C_d(t,t) = ${cdd} ≠ 1`;
+    }
+    if (bad) {
+      fail(n, bad);
+      rows = n;
+      break;
+    }
+    rows = n + 1;
+    inv.checkedRows = rows;
+    o.onStep?.({ t: S.t[n], a: S.a[n], v: S.v[n], trainError: etr, testError: S.ets[n], Co: co });
+    if (o.grid ? n + 1 >= o.grid.length : S.t[n] >= tMax * (1 - 1e-14)) break;
+    if (ctl && steps >= maxSteps) {
+      fail(n, `maxSteps = ${maxSteps} reached`, 'NotConverged');
+      break;
+    }
+    // Capacity for row n+1 (copy of the prefix; the triangles do not depend on the capacity).
+    if (n + 2 > cap) {
+      const next = Math.ceil(cap * 1.5) + 2;
+      if (gridBytes(next) > o.budgetBytes) {
+        fail(n, `the grid needs more than the memory budget (${o.budgetBytes} bytes) at ${n + 1} rows; raise budgetBytes or rtol`, 'NotConverged');
+        break;
+      }
+      S = gridAlloc(next, S, n + 1);
+      W = gridWork(next);
+      gridRow(P, S, W, n); // recompute the work of row n in the new buffers (deterministic)
+      const grow = (x: Float64Array) => { const y = new Float64Array(next); y.set(x); return y; };
+      pCd = grow(pCd); pCo = grow(pCo); pRd = grow(pRd); pRo = grow(pRo);
+      cap = next;
+    }
+    if (o.grid) {
+      if (!gridUpdate(P, S, W, n, o.grid[n + 1] - o.grid[n])) {
+        fail(n + 1, 'a non-finite value (NaN/∞)');
+        break;
+      }
+    } else {
+      // Adaptive step with error control. Explicit: also Δ ≤ 0.5/λ_max, λ_max = max(λ_S, λ_D) with
+      // λ_S = ν + (L_d + (m−1)L_o)/m, λ_D = ν + (L_d − L_o)/m (the local rates of dmft-grid.md §4), so that the
+      // local Euler factors 1 − Δλ and 1 − 2Δλ (equal-time C_o) stay in [0, 1].
+      const c = ctl!;
+      const lamS = W.nu + (W.Ld + (p.m - 1) * W.Lo) / p.m, lamD = W.nu + (W.Ld - W.Lo) / p.m;
+      const dtStab = P.imex ? Infinity : 0.5 / Math.max(Math.abs(lamS), Math.abs(lamD), 1e-300);
+      let accepted = false;
+      let err = 0;
+      for (let tries = 0; tries < 60; tries++) {
+        const rem = tMax - S.t[n];
+        let h = Math.min(dt, dtMax, dtStab);
+        if (h >= rem * (1 - 1e-12) || rem - h < 0.1 * h) h = rem;
+        else if (rem < 2 * h) h = rem / 2;
+        const fin = gridUpdate(P, S, W, n, h);
+        err = fin ? (n === 0 ? 0 : estimate(S, n, h, dtPrev, c, scalarsOnly)) : Infinity;
+        if (err <= 1) {
+          dt = h;
+          accepted = true;
+          break;
+        }
+        rejections++;
+        dt = h * (Number.isFinite(err) ? Math.max(0.2, 0.9 / err) : 0.25);
+        if (dt < 1e-14 * Math.max(1, S.t[n])) break;
+      }
+      if (!accepted) {
+        fail(n + 1, `step size underflow (Δ = ${dt.toExponential(3)}, err = ${err.toExponential(3)})`, 'Unstable');
+        break;
+      }
+      steps++;
+      if (n === 0) dtFirst = dt;
+      dtMin = Math.min(dtMin, dt);
+      dtMaxUsed = Math.max(dtMaxUsed, dt);
+      hist.t.push(S.t[n]);
+      hist.dt.push(dt);
+      hist.err.push(err);
+      // Store the effective derivatives of this step; next step size.
+      const on1 = tri(n + 1);
+      for (let l = 0; l <= n; l++) {
+        pCd[l] = (S.Cd[on1 + l] - S.Cd[on + l]) / dt;
+        pCo[l] = (S.Co[on1 + l] - S.Co[on + l]) / dt;
+        pRd[l] = l < n ? (S.Rd[on1 + l] - S.Rd[on + l]) / dt : 0;
+        pRo[l] = l < n ? (S.Ro[on1 + l] - S.Ro[on + l]) / dt : 0;
+      }
+      pA = (S.a[n + 1] - S.a[n]) / dt;
+      pV = (S.v[n + 1] - S.v[n]) / dt;
+      pCoD = (S.Co[on1 + n + 1] - S.Co[on + n]) / dt;
+      dtPrev = dt;
+      dt = dt * Math.min(1.25, Math.max(0.5, err > 0 ? 0.9 / err : 1.25));
+    }
+    n++;
+    o.onProgress?.(S.t[n] / tMax);
+  }
+
+  function estimate(St: GridState, k: number, h: number, hp: number, c: AdaptiveControl, scalars: boolean): number {
+    // (h/2)|ẍ|, ẍ ≈ (D_k − D_{k−1}) / ((h + hp)/2), against atol + rtol|x|.
+    const f = h / (h + hp);
+    let e = 0;
+    const on = tri(k), on1 = tri(k + 1);
+    const one = (x0: number, x1: number, dPrev: number) => {
+      const d = (x1 - x0) / h;
+      const r = (f * Math.abs(d - dPrev)) / (c.atol + c.rtol * Math.max(Math.abs(x0), Math.abs(x1)));
+      if (r > e) e = r;
+    };
+    one(St.a[k], St.a[k + 1], pA);
+    one(St.v[k], St.v[k + 1], pV);
+    one(St.Co[on + k], St.Co[on1 + k + 1], pCoD);
+    if (!scalars) {
+      for (let l = 0; l < k; l++) {
+        one(St.Cd[on + l], St.Cd[on1 + l], pCd[l]);
+        one(St.Co[on + l], St.Co[on1 + l], pCo[l]);
+      }
+      for (let l = 0; l < k - 1; l++) {
+        one(St.Rd[on + l], St.Rd[on1 + l], pRd[l]);
+        one(St.Ro[on + l], St.Ro[on1 + l], pRo[l]);
+      }
+    }
+    return e;
+  }
+
+  const stride = Math.max(1, Math.ceil(hist.t.length / 400));
+  const thin = (x: number[]) => x.filter((_, i) => i % stride === 0 || i === x.length - 1);
+  const out = (x: Float64Array) => x.slice(0, rows);
+  const coDiag = new Float64Array(rows), cd0 = new Float64Array(rows);
+  for (let k = 0; k < rows; k++) {
+    coDiag[k] = S.Co[tri(k) + k];
+    cd0[k] = S.Cd[tri(k)];
+  }
+  return {
+    status, message, rows,
+    t: out(S.t), a: out(S.a), v: out(S.v), nu: out(S.nu), etr: out(S.etr), ets: out(S.ets), coDiag, cd0,
+    invariants: inv,
+    steps: {
+      steps: o.grid ? Math.max(0, rows - 1) : steps, rejections, gridSize: rows, dtFirst, dtMin: Number.isFinite(dtMin) ? dtMin : 0, dtMaxUsed,
+      history: { t: thin(hist.t), dt: thin(hist.dt), err: thin(hist.err) },
+    },
+    memoryBytes: gridBytes(cap),
+    stepMs: performance.now() - t0,
+  };
+}
+
+export type GridObservable = 'a' | 'v' | 'etr' | 'ets' | 'coDiag' | 'cd0' | 'nu';
+const OBS: GridObservable[] = ['a', 'v', 'etr', 'ets', 'coDiag', 'cd0', 'nu'];
+
+export interface AdaptiveRaw extends GridRaw {
+  /** max over the even nodes of |x_G − x_{G/2}| (≈ the first-order error of x_G), per observable; the
+   *  coarse replay is skipped (empty) when fewer than 5 rows. */
+  errorEstimate: Partial<Record<GridObservable, number>>;
+  /** 'extrapolated': the values are 2x_G − x_{G/2} at the even nodes (second order). */
+  values: 'first-order' | 'extrapolated';
+}
+
+/** The adaptive solve: controller run, coarse replay on every other node, error estimate (and the
+ *  second-order extrapolation when `extrapolate`). */
+export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean }): AdaptiveRaw {
+  const fine = marchGrid(p, { ...o, ctl, onProgress: o.onProgress ? (f) => o.onProgress!(0.9 * f) : undefined });
+  const errorEstimate: AdaptiveRaw['errorEstimate'] = {};
+  if (fine.rows < 5) return { ...fine, errorEstimate, values: 'first-order' };
+  const ev = Math.floor((fine.rows - 1) / 2) + 1; // even nodes 0, 2, …, 2(ev−1)
+  const cg = new Float64Array(ev);
+  for (let k = 0; k < ev; k++) cg[k] = fine.t[2 * k];
+  const coarse = marchGrid(p, { grid: cg, budgetBytes: o.budgetBytes, signal: o.signal });
+  const rowsC = Math.min(ev, coarse.rows);
+  for (const f of OBS) {
+    let e = 0;
+    for (let k = 0; k < rowsC; k++) e = Math.max(e, Math.abs(fine[f][2 * k] - coarse[f][k]));
+    errorEstimate[f] = e;
+  }
+  o.onProgress?.(1);
+  if (!o.extrapolate) return { ...fine, errorEstimate, values: 'first-order' };
+  const mix = (x: Float64Array, c: Float64Array) => {
+    const y = new Float64Array(rowsC);
+    for (let k = 0; k < rowsC; k++) y[k] = 2 * x[2 * k] - c[k];
+    return y;
+  };
+  const bad = fine.status !== 'Success' ? fine : coarse;
+  return {
+    ...fine,
+    status: bad.status, message: bad.message, rows: rowsC,
+    t: cg.slice(0, rowsC),
+    a: mix(fine.a, coarse.a), v: mix(fine.v, coarse.v), nu: mix(fine.nu, coarse.nu), etr: mix(fine.etr, coarse.etr), ets: mix(fine.ets, coarse.ets),
+    coDiag: mix(fine.coDiag, coarse.coDiag), cd0: mix(fine.cd0, coarse.cd0),
+    errorEstimate, values: 'extrapolated', stepMs: fine.stepMs + coarse.stepMs,
+  };
+}
