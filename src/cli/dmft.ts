@@ -34,6 +34,9 @@ export const dmftRunFlags: Flag[] = [
   { flag: 'eta', key: 'eta', kind: 'number', help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes)' },
   { flag: 't-max', key: 'tMax', kind: 'number', help: 'horizon (GF time t of D3)' },
   { flag: 'scheme', key: 'scheme', kind: 'string', help: 'explicit (reference, default) | semi-implicit (IMEX, stable at large a²m)' },
+  { flag: 'grid', key: 'grid', kind: 'string', help: 'uniform (t_n = nη, the reference, default) | adaptive (error-controlled steps; --eta optional, the step cap)' },
+  { flag: 'rtol', key: 'rtol', kind: 'number', help: 'with --grid adaptive: relative tolerance of the local error per unit time (default 1e-3)' },
+  { flag: 'atol', key: 'atol', kind: 'number', help: 'with --grid adaptive: absolute tolerance (default rtol)' },
   { flag: 'max-points', key: 'maxPoints', kind: 'int', help: 'at most this many output points (default 2000; uniform thinning)' },
   { flag: 'budget-bytes', key: 'budgetBytes', kind: 'number', help: 'Wasm memory budget in bytes (default 3 GiB); refused before allocation above it' },
   { flag: 'simulate-dim', key: 'simulateDim', kind: 'int', help: 'also run the real network (SGD, paper protocol) at this d beside the DMFT, same parameters (dmft.md §11.1)' },
@@ -79,8 +82,12 @@ export function dmftRunJSON(sol: DmftSolution): Record<string, unknown> {
 
 function dmftText(sol: DmftSolution): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toExponential(4).padStart(12) : '         n/a');
+  const ad = sol.stats.adaptive;
+  const gridText = ad
+    ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
+    : `η = ${sol.stats.eta}, N = ${sol.stats.N}`;
   const lines = [
-    `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, η = ${sol.stats.eta}, N = ${sol.stats.N}`,
+    `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, ${gridText}`,
     '           t      e_train       e_test            a            v     C_o(t,t)',
   ];
   const n = sol.t.length;
