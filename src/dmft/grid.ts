@@ -48,6 +48,8 @@ export interface StepStats {
 
 export interface GridRaw {
   status: 'Success' | 'Unstable' | 'NotConverged';
+  /** Set when stopAfterSteps paused the run: the state to resume from (rows 0..rows−1 are final). */
+  paused?: GridCheckpoint;
   message?: string;
   rows: number;
   t: Float64Array;
@@ -79,18 +81,61 @@ interface MarchOpts {
   budgetBytes: number;
   signal?: AbortSignal;
   onProgress?: (fraction: number) => void;
-  onStep?: (e: { t: number; a: number; v: number; trainError: number; testError: number; Co: number }) => void;
+  onStep?: (e: GridStepEvent) => void;
+  /** Adaptive only: continue from a checkpoint of the same problem and control (byte-identical continuation). */
+  resume?: GridCheckpoint;
+  /** Adaptive only: pause (return paused = true with a checkpoint) once this many steps are accepted. */
+  stopAfterSteps?: number;
 }
+
+/** After each accepted row: its time and observables (the stepping iterator of dmft.md §10.4). */
+export interface GridStepEvent { t: number; a: number; v: number; trainError: number; testError: number; Co: number }
+
+/** The full solver state at the head of a row (dmft-grid.md §6 adapted to the full-history grid): the rows
+ *  0..n of the two-time arrays, the one-time series, the controller state. JSON-serialisable; the arrays are
+ *  the f64 bytes in base64, so the continuation is byte-identical. */
+export interface GridCheckpoint {
+  kind: 'learndyn/dmft-grid-checkpoint';
+  version: 1;
+  /** JSON of the problem and of the control; a resume with a different one is refused. */
+  problem: string;
+  control: string;
+  n: number;
+  arrays: Record<string, string>;
+  ctlState: { dt: number; dtPrev: number; pA: number; pV: number; pCoD: number; steps: number; rejections: number; dtMin: number; dtMaxUsed: number; dtFirst: number };
+  hist: { t: number[]; dt: number[]; err: number[] };
+  invariants: InvariantReport;
+}
+
+function f64ToB64(x: Float64Array): string {
+  const b = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
+  let s = '';
+  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
+  return btoa(s);
+}
+function b64ToF64(s: string): Float64Array {
+  const bin = atob(s);
+  const b = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
+  return new Float64Array(b.buffer);
+}
+const ctlKey = (c: AdaptiveControl) => JSON.stringify({ rtol: c.rtol, atol: c.atol, dt0: c.dt0, dtMax: c.dtMax, errorNorm: c.errorNorm, maxSteps: c.maxSteps });
 
 /** March the SymmDMFT on an adaptive (ctl) or prescribed (grid) non-uniform grid from 0 to p.tMax. */
 export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   const P = gridParams(p);
   const ctl = o.ctl;
   const tMax = o.grid ? o.grid[o.grid.length - 1] : p.tMax;
-  let cap = o.grid ? o.grid.length + 1 : 256;
+  const cp = o.resume;
+  if (cp && (o.grid || !ctl)) throw new Error('resume: only for the adaptive controller');
+  if (cp && (cp.kind !== 'learndyn/dmft-grid-checkpoint' || cp.version !== 1)) throw new Error('resume: not a dmft grid checkpoint (version 1)');
+  if (cp && (cp.problem !== JSON.stringify(p) || cp.control !== ctlKey(ctl!)))
+    throw new Error('resume: the checkpoint was written for a different problem or control (refused)');
+  let cap = o.grid ? o.grid.length + 1 : Math.max(256, cp ? cp.n + 2 : 0);
   let S: GridState = gridAlloc(cap);
   let W: GridWork = gridWork(cap);
   gridInit(P, S, p.a0);
+  if (cp) for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 't', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) S[k].set(b64ToF64(cp.arrays[k]));
   const t0 = performance.now();
   // Effective derivatives of the last accepted step (for the divided difference).
   let pCd = new Float64Array(cap), pCo = new Float64Array(cap), pRd = new Float64Array(cap), pRo = new Float64Array(cap);
@@ -111,6 +156,28 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   let message: string | undefined;
   let n = 0;
   let rows = 0;
+  let paused: GridCheckpoint | undefined;
+  if (cp) {
+    n = cp.n;
+    rows = n;
+    pCd.set(b64ToF64(cp.arrays.pCd)); pCo.set(b64ToF64(cp.arrays.pCo)); pRd.set(b64ToF64(cp.arrays.pRd)); pRo.set(b64ToF64(cp.arrays.pRo));
+    ({ dt, dtPrev, pA, pV, pCoD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cp.ctlState);
+    hist.t.push(...cp.hist.t); hist.dt.push(...cp.hist.dt); hist.err.push(...cp.hist.err);
+    Object.assign(inv, structuredClone(cp.invariants));
+  }
+  const startSteps = steps;
+  const checkpoint = (): GridCheckpoint => {
+    const T = tri(n + 1);
+    const arrays: Record<string, string> = {};
+    for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA'] as const) arrays[k] = f64ToB64(S[k].slice(0, T));
+    for (const k of ['t', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) arrays[k] = f64ToB64(S[k].slice(0, n + 1));
+    for (const [k, x] of [['pCd', pCd], ['pCo', pCo], ['pRd', pRd], ['pRo', pRo]] as const) arrays[k] = f64ToB64(x.slice(0, n + 1));
+    return {
+      kind: 'learndyn/dmft-grid-checkpoint', version: 1, problem: JSON.stringify(p), control: ctlKey(ctl!), n, arrays,
+      ctlState: { dt, dtPrev, pA, pV, pCoD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
+      hist: { t: [...hist.t], dt: [...hist.dt], err: [...hist.err] }, invariants: structuredClone(inv),
+    };
+  };
   const fail = (row: number, what: string, st: GridRaw['status'] = 'Unstable') => {
     status = st;
     message = `${st === 'Unstable' ? 'unstable' : 'stopped'} at t = ${S.t[row].toPrecision(6)} (row ${row}): ${what}; last good time ${row > 0 ? S.t[row - 1].toPrecision(6) : 'none'}`;
@@ -118,6 +185,10 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   };
   for (;;) {
     if (o.signal?.aborted) throw new Error('aborted');
+    if (ctl && o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
+      paused = checkpoint();
+      break;
+    }
     // Row n: Σ, Volterra, observables at t_n, derivative parts; then the V5 checks of row n.
     const ok = gridRow(P, S, W, n);
     const on = tri(n);
@@ -266,7 +337,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     cd0[k] = S.Cd[tri(k)];
   }
   return {
-    status, message, rows,
+    status, message, rows, paused, 
     t: out(S.t), a: out(S.a), v: out(S.v), nu: out(S.nu), etr: out(S.etr), ets: out(S.ets), coDiag, cd0,
     invariants: inv,
     steps: {
@@ -294,7 +365,7 @@ export interface AdaptiveRaw extends GridRaw {
 export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean }): AdaptiveRaw {
   const fine = marchGrid(p, { ...o, ctl, onProgress: o.onProgress ? (f) => o.onProgress!(0.9 * f) : undefined });
   const errorEstimate: AdaptiveRaw['errorEstimate'] = {};
-  if (fine.rows < 5) return { ...fine, errorEstimate, values: 'first-order' };
+  if (fine.rows < 5 || fine.paused) return { ...fine, errorEstimate, values: 'first-order' };
   // Coarse grid: the even nodes 0, 2, 4, …, plus the last node when the step count is odd (its last coarse
   // step is then a single fine step; the difference there is the one propagated from t_{N−1}).
   const N = fine.rows - 1;

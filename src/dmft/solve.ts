@@ -5,7 +5,7 @@
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport } from './symm.js';
-import { runAdaptive, type AdaptiveRaw, type StepStats } from './grid.js';
+import { runAdaptive, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
 
 export type DmftStatus = 'Success' | 'Unstable' | 'NotConverged';
 
@@ -61,6 +61,8 @@ export interface DmftSolution {
   };
   problem: DmftProblem;
   timings: { stepMs: number; totalMs: number };
+  /** Adaptive grid, paused by stopAfterSteps: the solver state to pass back as `resume`. */
+  checkpoint?: GridCheckpoint;
 }
 
 export interface DmftSolveOptions {
@@ -68,6 +70,13 @@ export interface DmftSolveOptions {
   engine?: 'wasm' | 'ts';
   onProgress?: (e: { phase: string; fraction: number }) => void;
   signal?: AbortSignal;
+  /** Adaptive grid: called after each accepted row with t and the observables (stepping iterator). */
+  onStep?: (e: GridStepEvent) => void;
+  /** Adaptive grid: pause after this many accepted steps (status 'NotConverged', `checkpoint` set) … */
+  stopAfterSteps?: number;
+  /** … and continue from such a checkpoint (same problem; refused otherwise): byte-identical to an
+   *  uninterrupted run. */
+  resume?: GridCheckpoint;
 }
 
 /** Validate only (for the CLI: exit 2 before any allocation). */
@@ -150,6 +159,9 @@ function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): D
       budgetBytes: p.budgetBytes,
       signal: opts.signal,
       extrapolate: p.secondOrder,
+      onStep: opts.onStep,
+      stopAfterSteps: opts.stopAfterSteps,
+      resume: opts.resume,
       onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'steps', fraction: f }) : undefined,
     },
   );
@@ -163,8 +175,9 @@ function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): D
   const t = pick((k) => raw.t[k]);
   const h1p = series(p.h, 1)[1];
   return {
-    status: raw.status,
-    message: raw.message,
+    status: raw.paused ? 'NotConverged' : raw.status,
+    message: raw.paused ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resume)` : raw.message,
+    ...(raw.paused ? { checkpoint: raw.paused } : {}),
     t,
     trainError: pick((k) => raw.etr[k]),
     testError: pick((k) => raw.ets[k]),

@@ -224,3 +224,29 @@ describe('feature unlearning at m = 16 (τ = α = 0.3, h = φ̂ = 0.9q + q³/6, 
     expect(Math.abs(s.t[iS] - ref.t[iR])).toBeLessThan(0.1 * ref.t[iR] + 2);
   }, 900_000);
 });
+
+describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
+  const input = { m: 16, ...unlearn, tMax: 40, grid: 'adaptive' as const, rtol: 3e-3 };
+  it('pause after K steps, JSON round trip of the checkpoint, resume: byte-identical to the uninterrupted run', async () => {
+    const events: number[] = [];
+    const full = await solveDmft(input, { onStep: (e) => events.push(e.t) });
+    expect(full.status).toBe('Success');
+    expect(events.length).toBe(full.stats.adaptive!.gridSize); // one event per accepted row (and row 0)
+    for (let i = 1; i < events.length; i++) expect(events[i]).toBeGreaterThan(events[i - 1]);
+    const half = await solveDmft(input, { stopAfterSteps: 60 });
+    expect(half.status).toBe('NotConverged');
+    expect(half.checkpoint).toBeDefined();
+    expect(half.t.at(-1)!).toBeLessThan(40);
+    const cp = JSON.parse(JSON.stringify(half.checkpoint));
+    // Two pauses in a row, then the rest.
+    const mid = await solveDmft(input, { resume: cp, stopAfterSteps: 90 });
+    expect(mid.status).toBe('NotConverged');
+    const rest = await solveDmft(input, { resume: JSON.parse(JSON.stringify(mid.checkpoint)) });
+    expect(rest.status).toBe('Success');
+    const bytes = (s: DmftSolution) => Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu, ...s.Cd0]).buffer).toString('hex');
+    expect(bytes(rest)).toBe(bytes(full));
+    expect(rest.stats.adaptive!.steps).toBe(full.stats.adaptive!.steps);
+    expect(JSON.stringify(rest.stats.adaptive!.errorEstimate)).toBe(JSON.stringify(full.stats.adaptive!.errorEstimate));
+    await expect(solveDmft({ ...input, tau: 0.31 }, { resume: cp })).rejects.toThrow(/different problem/);
+  });
+});
