@@ -12,3 +12,4 @@ export * from "./sgd";
 export * from "./dmft";
 export * from "./dmft_sim";
 export * from "./dmft_reduced";
+export * from "./dmft_grid";

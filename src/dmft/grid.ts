@@ -15,8 +15,9 @@
 // node; 1/8 of the cost) gives x_G − x_{G/2} ≈ −(error of x_G) at the even nodes (first order), and the
 // extrapolation 2x_G − x_{G/2} (second order) — the non-uniform analogue of secondOrder (dmft.md §10.3
 // option 3). stats.errorEstimate holds max |x_G − x_{G/2}| per observable.
-import { gridAlloc, gridBytes, gridInit, gridRow, gridUpdate, gridWork, tri, type GridParams, type GridState, type GridWork } from '../ref/dmft_grid.js';
+import { gridAlloc, gridBytes, gridInit, gridRow, gridUpdate, gridWork, tri, type GridParams, type GridState } from '../ref/dmft_grid.js';
 import { phiCoeffs, series, type DmftProblem } from './problem.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
 import type { InvariantReport } from './symm.js';
 
 export interface AdaptiveControl {
@@ -59,6 +60,8 @@ export interface GridRaw {
   steps: StepStats;
   memoryBytes: number;
   stepMs: number;
+  engine: 'ts' | 'wasm';
+  simd: boolean;
 }
 
 export function gridParams(p: DmftProblem): GridParams {
@@ -74,7 +77,88 @@ export function lambdaS0(p: DmftProblem): number {
   return (p.alpha * p.a0 * p.a0 * (h1 + (p.m - 1) * h0)) / p.m;
 }
 
+/** Where the rows are computed: the TS kernel (src/ref/dmft_grid.ts) or the Wasm kernel (assembly/dmft_grid.ts)
+ *  over arena memory; S holds views of the state either way (re-derived after grow). */
+interface GridEngine {
+  S: GridState;
+  row(n: number): boolean;
+  update(n: number, dt: number): boolean;
+  /** ν, L_d, L_o of the last row. */
+  local(): [number, number, number];
+  grow(cap: number, rows: number): void;
+  bytes(cap: number): number;
+  close(): void;
+  name: 'ts' | 'wasm';
+  simd: boolean;
+}
+
+function tsEngine(P: GridParams, cap: number): GridEngine {
+  let W = gridWork(cap);
+  const e: GridEngine = {
+    S: gridAlloc(cap), name: 'ts', simd: false,
+    row: (n) => gridRow(P, e.S, W, n),
+    update: (n, dt) => gridUpdate(P, e.S, W, n, dt),
+    local: () => [W.nu, W.Ld, W.Lo],
+    grow: (next, rows) => { e.S = gridAlloc(next, e.S, rows); W = gridWork(next); },
+    bytes: gridBytes,
+    close: () => {},
+  };
+  return e;
+}
+
+const GRID_KEYS = ['t', 'Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const;
+const TWO_TIME = new Set(['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA']);
+
+function wasmEngine(P: GridParams, cap0: number, rt: WasmRuntime): GridEngine {
+  const ar = rt.arena, ex = rt.exports;
+  const rowsW = ex.dmft_grid_work_rows();
+  const mark = ar.mark();
+  let par = 0;
+  let ptr: Record<string, number> = {};
+  let cap = 0;
+  const alloc = (c: number) => {
+    cap = c;
+    par = ar.allocF64(32);
+    const hc = ar.copyIn(P.h), ph = ar.allocF64(Math.max(1, P.ph.length));
+    ar.f64(ph, P.ph.length).set(P.ph);
+    ptr = {};
+    for (const k of GRID_KEYS) ptr[k] = ar.allocF64(TWO_TIME.has(k) ? tri(c) : c);
+    const work = ar.allocF64(rowsW * c);
+    const pv = ar.f64(par, 32);
+    pv.set([c, P.m, P.K, P.tau2, P.phi2, P.frozen ? 1 : 0, P.spherical ? 1 : 0, P.imex ? 1 : 0, P.h.length, P.ph.length, hc, ph,
+      ptr.t, ptr.Cd, ptr.Co, ptr.CA, ptr.Rd, ptr.Ro, ptr.RA, ptr.a, ptr.v, ptr.phv, ptr.nu, ptr.etr, ptr.ets, work]);
+  };
+  const views = (): GridState => {
+    const o = { cap } as GridState;
+    for (const k of GRID_KEYS) (o as unknown as Record<string, Float64Array>)[k] = ar.f64(ptr[k], TWO_TIME.has(k) ? tri(cap) : cap);
+    return o;
+  };
+  alloc(cap0);
+  const e: GridEngine = {
+    S: views(), name: 'wasm', simd: rt.simd,
+    row: (n) => ex.dmft_grid_row(par, n) === 1,
+    update: (n, dt) => ex.dmft_grid_update(par, n, dt) === 1,
+    local: () => {
+      const pv = ar.f64(par, 32);
+      return [pv[26], pv[28], pv[29]];
+    },
+    grow: (next, rows) => {
+      const keep: Record<string, Float64Array> = {};
+      for (const k of GRID_KEYS) keep[k] = e.S[k].slice(0, TWO_TIME.has(k) ? tri(rows) : rows);
+      ar.reset(mark);
+      alloc(next);
+      e.S = views();
+      for (const k of GRID_KEYS) e.S[k].set(keep[k]);
+    },
+    bytes: (c) => 8 * (6 * tri(c) + 7 * c + rowsW * c + 64),
+    close: () => ar.reset(mark),
+  };
+  return e;
+}
+
 interface MarchOpts {
+  /** Wasm runtime for the kernel (default: the TS kernel). */
+  runtime?: WasmRuntime;
   ctl?: AdaptiveControl;
   /** Replay a prescribed grid (times, increasing from 0) instead of the controller. */
   grid?: Float64Array;
@@ -132,8 +216,10 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   if (cp && (cp.problem !== JSON.stringify(p) || cp.control !== ctlKey(ctl!)))
     throw new Error('resume: the checkpoint was written for a different problem or control (refused)');
   let cap = o.grid ? o.grid.length + 1 : Math.max(256, cp ? cp.n + 2 : 0);
-  let S: GridState = gridAlloc(cap);
-  let W: GridWork = gridWork(cap);
+  if (o.runtime && typeof o.runtime.exports.dmft_grid_row !== 'function') throw new Error('internal: the Wasm module has no dmft_grid_row (rebuild)');
+  const eng = o.runtime ? wasmEngine(P, cap, o.runtime) : tsEngine(P, cap);
+  let S: GridState = eng.S;
+  try {
   gridInit(P, S, p.a0);
   if (cp) for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 't', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) S[k].set(b64ToF64(cp.arrays[k]));
   const t0 = performance.now();
@@ -190,7 +276,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       break;
     }
     // Row n: Σ, Volterra, observables at t_n, derivative parts; then the V5 checks of row n.
-    const ok = gridRow(P, S, W, n);
+    const ok = eng.row(n);
     const on = tri(n);
     const etr = S.etr[n], co = S.Co[on + n], cdd = S.Cd[on + n];
     let bad: string | undefined;
@@ -223,19 +309,19 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     // Capacity for row n+1 (copy of the prefix; the triangles do not depend on the capacity).
     if (n + 2 > cap) {
       const next = Math.ceil(cap * 1.5) + 2;
-      if (gridBytes(next) > o.budgetBytes) {
+      if (eng.bytes(next) > o.budgetBytes) {
         fail(n, `the grid needs more than the memory budget (${o.budgetBytes} bytes) at ${n + 1} rows; raise budgetBytes or rtol`, 'NotConverged');
         break;
       }
-      S = gridAlloc(next, S, n + 1);
-      W = gridWork(next);
-      gridRow(P, S, W, n); // recompute the work of row n in the new buffers (deterministic)
+      eng.grow(next, n + 1);
+      S = eng.S;
+      eng.row(n); // recompute the work of row n in the new buffers (deterministic)
       const grow = (x: Float64Array) => { const y = new Float64Array(next); y.set(x); return y; };
       pCd = grow(pCd); pCo = grow(pCo); pRd = grow(pRd); pRo = grow(pRo);
       cap = next;
     }
     if (o.grid) {
-      if (!gridUpdate(P, S, W, n, o.grid[n + 1] - o.grid[n])) {
+      if (!eng.update(n, o.grid[n + 1] - o.grid[n])) {
         fail(n + 1, 'a non-finite value (NaN/∞)');
         break;
       }
@@ -246,7 +332,8 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       // (steps ≈ 2Δ) stays stable (|1 − 2·2Δλ| < 1). Measured: without it the error estimate of the
       // scalars does not see the instability until e_tr goes negative.
       const c = ctl!;
-      const lamS = W.nu + (W.Ld + (p.m - 1) * W.Lo) / p.m, lamD = W.nu + (W.Ld - W.Lo) / p.m;
+      const [nuL, LdL, LoL] = eng.local();
+      const lamS = nuL + (LdL + (p.m - 1) * LoL) / p.m, lamD = nuL + (LdL - LoL) / p.m;
       lamMax = Math.max(Math.abs(lamS), Math.abs(lamD), 1e-300);
       const dtStab = P.imex ? Infinity : 0.45 / lamMax;
       let accepted = false;
@@ -256,7 +343,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
         let h = Math.min(dt, dtMax, dtStab);
         if (h >= rem * (1 - 1e-12) || rem - h < 0.1 * h) h = rem;
         else if (rem < 2 * h) h = rem / 2;
-        const fin = gridUpdate(P, S, W, n, h);
+        const fin = eng.update(n, h);
         err = fin ? (n === 0 ? 0 : estimate(S, n, h, dtPrev, c, scalarsOnly)) : Infinity;
         if (err <= 1) {
           dt = h;
@@ -344,9 +431,14 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       steps: o.grid ? Math.max(0, rows - 1) : steps, rejections, gridSize: rows, dtFirst, dtMin: Number.isFinite(dtMin) ? dtMin : 0, dtMaxUsed,
       history: { t: thin(hist.t), dt: thin(hist.dt), err: thin(hist.err) },
     },
-    memoryBytes: gridBytes(cap),
+    memoryBytes: eng.bytes(cap),
     stepMs: performance.now() - t0,
+    engine: eng.name,
+    simd: eng.simd,
   };
+  } finally {
+    eng.close();
+  }
 }
 
 export type GridObservable = 'a' | 'v' | 'etr' | 'ets' | 'coDiag' | 'cd0' | 'nu';
@@ -373,7 +465,7 @@ export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchO
   for (let k = 0; k <= N; k += 2) fi.push(k);
   if (fi[fi.length - 1] !== N) fi.push(N);
   const cg = Float64Array.from(fi, (k) => fine.t[k]);
-  const coarse = marchGrid(p, { grid: cg, budgetBytes: o.budgetBytes, signal: o.signal });
+  const coarse = marchGrid(p, { grid: cg, budgetBytes: o.budgetBytes, signal: o.signal, runtime: o.runtime });
   const rowsC = Math.min(cg.length, coarse.rows);
   for (const f of OBS) {
     let e = 0;

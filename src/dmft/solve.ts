@@ -2,7 +2,7 @@
 // status 'Success' | 'Unstable' (runtime invariants, §10.4), partial curves kept up to the last good row.
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
-import type { WasmRuntime } from '../wasm/runtime.js';
+import { loadWasm, type WasmRuntime } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport } from './symm.js';
 import { runAdaptive, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
@@ -151,13 +151,16 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
 }
 
 /** The adaptive non-uniform grid (src/dmft/grid.ts): same Solution fields, t non-uniform. */
-function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): DmftSolution {
+async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
+  const engine = opts.engine ?? 'wasm';
+  const rt = engine === 'ts' ? undefined : opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes }));
   const raw = runAdaptive(
     p,
     { rtol: p.rtol!, atol: p.atol!, dtMax: p.eta },
     {
       budgetBytes: p.budgetBytes,
       signal: opts.signal,
+      runtime: rt && typeof rt.exports.dmft_grid_row === 'function' ? rt : undefined,
       extrapolate: p.secondOrder,
       onStep: opts.onStep,
       stopAfterSteps: opts.stopAfterSteps,
@@ -202,8 +205,8 @@ function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): D
       points: idx.length,
       invariants: { ...raw.invariants, trainEqualsTestAtZero: rows > 0 ? Math.abs(raw.etr[0] - raw.ets[0]) : NaN },
       stiffnessAtStart: raw.steps.dtFirst * p.alpha * p.a0 * p.a0 * h1p,
-      engine: 'ts',
-      simd: false,
+      engine: raw.engine,
+      simd: raw.simd,
       memoryBytes: raw.memoryBytes,
       grid: 'adaptive',
       adaptive: { ...raw.steps, rtol: p.rtol!, atol: p.atol!, errorEstimate: raw.errorEstimate, values: raw.values },

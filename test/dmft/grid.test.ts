@@ -11,6 +11,7 @@ import { marchGrid, runAdaptive } from '../../src/dmft/grid.js';
 import { runSymm } from '../../src/dmft/symm.js';
 import { meanFieldOde, interp } from '../../src/dmft/mean-field-ode.js';
 import { ParameterError } from '../../src/core/validate.js';
+import { loadWasm } from '../../src/wasm/runtime.js';
 
 vi.setConfig({ testTimeout: 120_000 }); // shares 2 cores with other suites
 const heavy = process.env.LEARNDYN_HEAVY === '1';
@@ -249,4 +250,23 @@ describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
     expect(JSON.stringify(rest.stats.adaptive!.errorEstimate)).toBe(JSON.stringify(full.stats.adaptive!.errorEstimate));
     await expect(solveDmft({ ...input, tau: 0.31 }, { resume: cp })).rejects.toThrow(/different problem/);
   });
+});
+
+describe('Wasm kernel (assembly/dmft_grid.ts) vs the TS twin (src/ref/dmft_grid.ts)', () => {
+  for (const scheme of ['explicit', 'semi-implicit'] as const)
+    it(`adaptive run, ${scheme}: scalar build bitwise equal, SIMD build equal to rounding`, async () => {
+      const input = { m: 16, ...unlearn, tMax: 30, grid: 'adaptive' as const, rtol: 3e-3, scheme };
+      const ts = await solveDmft(input, { engine: 'ts' });
+      expect(ts.stats.engine).toBe('ts');
+      const sc = await solveDmft(input, { runtime: await loadWasm({ variant: 'scalar' }) });
+      expect(sc.stats.engine).toBe('wasm');
+      expect(sc.stats.simd).toBe(false);
+      const bytes = (s: DmftSolution) => Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu]).buffer).toString('hex');
+      expect(bytes(sc)).toBe(bytes(ts));
+      const simd = await solveDmft(input, { runtime: await loadWasm({ variant: 'release' }) });
+      expect(simd.stats.simd).toBe(true);
+      expect(simd.t.length).toBe(ts.t.length);
+      for (const f of ['t', 'testError', 'trainError', 'a', 'v'] as const)
+        for (let k = 0; k < ts.t.length; k++) expect(Math.abs(simd[f][k] - ts[f][k])).toBeLessThan(1e-10);
+    });
 });
