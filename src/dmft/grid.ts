@@ -33,6 +33,9 @@ export interface AdaptiveControl {
    *  two-time fields degrade until e_tr < 0, m = 16, t ≈ 50). */
   errorNorm?: 'all' | 'scalars' | 'smooth';
   maxSteps?: number;
+  /** Step cap Δ ≤ stabFactor/λ_max (default 0.45 explicit, 1 semi-implicit; halved by runAdaptive when the
+   *  coarse replay goes unstable, e.g. when the memory, not the local term, sets the fastest rate). */
+  stabFactor?: number;
 }
 
 export interface StepStats {
@@ -186,7 +189,7 @@ export interface GridCheckpoint {
   control: string;
   n: number;
   arrays: Record<string, string>;
-  ctlState: { dt: number; dtPrev: number; pA: number; pV: number; pCoD: number; steps: number; rejections: number; dtMin: number; dtMaxUsed: number; dtFirst: number };
+  ctlState: { dt: number; dtPrev: number; pA: number; pV: number; pCoD: number; pCdD: number; steps: number; rejections: number; dtMin: number; dtMaxUsed: number; dtFirst: number };
   hist: { t: number[]; dt: number[]; err: number[] };
   invariants: InvariantReport;
 }
@@ -203,7 +206,7 @@ function b64ToF64(s: string): Float64Array {
   for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
   return new Float64Array(b.buffer);
 }
-const ctlKey = (c: AdaptiveControl) => JSON.stringify({ rtol: c.rtol, atol: c.atol, dt0: c.dt0, dtMax: c.dtMax, errorNorm: c.errorNorm, maxSteps: c.maxSteps });
+const ctlKey = (c: AdaptiveControl) => JSON.stringify({ rtol: c.rtol, atol: c.atol, dt0: c.dt0, dtMax: c.dtMax, errorNorm: c.errorNorm, maxSteps: c.maxSteps, stabFactor: c.stabFactor });
 
 /** March the SymmDMFT on an adaptive (ctl) or prescribed (grid) non-uniform grid from 0 to p.tMax. */
 export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
@@ -225,7 +228,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   const t0 = performance.now();
   // Effective derivatives of the last accepted step (for the divided difference).
   let pCd = new Float64Array(cap), pCo = new Float64Array(cap), pRd = new Float64Array(cap), pRo = new Float64Array(cap);
-  let pA = 0, pV = 0, pCoD = 0, dtPrev = 0;
+  let pA = 0, pV = 0, pCoD = 0, pCdD = 0, dtPrev = 0;
   const lam0 = Math.max(lambdaS0(p), 1e-12);
   let dt = ctl ? Math.min(ctl.dt0 ?? 1e-3 / lam0, ctl.dtMax ?? Infinity, tMax) : 0;
   const dtMax = ctl?.dtMax ?? Infinity;
@@ -247,7 +250,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     n = cp.n;
     rows = n;
     pCd.set(b64ToF64(cp.arrays.pCd)); pCo.set(b64ToF64(cp.arrays.pCo)); pRd.set(b64ToF64(cp.arrays.pRd)); pRo.set(b64ToF64(cp.arrays.pRo));
-    ({ dt, dtPrev, pA, pV, pCoD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cp.ctlState);
+    ({ dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cp.ctlState);
     hist.t.push(...cp.hist.t); hist.dt.push(...cp.hist.dt); hist.err.push(...cp.hist.err);
     Object.assign(inv, structuredClone(cp.invariants));
   }
@@ -260,7 +263,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     for (const [k, x] of [['pCd', pCd], ['pCo', pCo], ['pRd', pRd], ['pRo', pRo]] as const) arrays[k] = f64ToB64(x.slice(0, n + 1));
     return {
       kind: 'learndyn/dmft-grid-checkpoint', version: 1, problem: JSON.stringify(p), control: ctlKey(ctl!), n, arrays,
-      ctlState: { dt, dtPrev, pA, pV, pCoD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
+      ctlState: { dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
       hist: { t: [...hist.t], dt: [...hist.dt], err: [...hist.err] }, invariants: structuredClone(inv),
     };
   };
@@ -335,7 +338,9 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       const [nuL, LdL, LoL] = eng.local();
       const lamS = nuL + (LdL + (p.m - 1) * LoL) / p.m, lamD = nuL + (LdL - LoL) / p.m;
       lamMax = Math.max(Math.abs(lamS), Math.abs(lamD), 1e-300);
-      const dtStab = P.imex ? Infinity : 0.45 / lamMax;
+      // Semi-implicit: Δ ≤ 1/λ_max (measured: with Δλ ≈ 2–8 the IMEX two-time fields degrade while the
+      // divided-difference estimate stays small, m = 256 mean-field init, e_tr rose at t ≈ 178).
+      const dtStab = (ctl!.stabFactor ?? (P.imex ? 1 : 0.45)) / lamMax;
       let accepted = false;
       let err = 0;
       for (let tries = 0; tries < 60; tries++) {
@@ -376,6 +381,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       pA = (S.a[n + 1] - S.a[n]) / dt;
       pV = (S.v[n + 1] - S.v[n]) / dt;
       pCoD = (S.Co[on1 + n + 1] - S.Co[on + n]) / dt;
+      pCdD = (S.Cd[on1 + n + 1] - S.Cd[on + n]) / dt;
       dtPrev = dt;
       dt = dt * Math.min(1.25, Math.max(0.5, err > 0 ? 0.9 / err : 1.25));
     }
@@ -396,6 +402,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     one(St.a[k], St.a[k + 1], pA);
     one(St.v[k], St.v[k + 1], pV);
     one(St.Co[on + k], St.Co[on1 + k + 1], pCoD);
+    if (!p.spherical) one(St.Cd[on + k], St.Cd[on1 + k + 1], pCdD); // non-spherical: C_d(t,t) evolves
     if (!scalars) {
       // 'smooth': two-time entries outside the boundary layer t − t′ < 3/λ_max of the diagonal.
       let lEnd = k;
@@ -450,14 +457,16 @@ export interface AdaptiveRaw extends GridRaw {
   errorEstimate: Partial<Record<GridObservable, number>>;
   /** 'extrapolated': the values are 2x_G − x_{G/2} at the even nodes (second order). */
   values: 'first-order' | 'extrapolated';
+  /** Reruns with a halved step cap because the coarse replay was unstable (0 normally). */
+  stabilityRetries: number;
 }
 
 /** The adaptive solve: controller run, coarse replay on every other node, error estimate (and the
  *  second-order extrapolation when `extrapolate`). */
-export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean }): AdaptiveRaw {
+export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean; retries?: number }): AdaptiveRaw {
   const fine = marchGrid(p, { ...o, ctl, onProgress: o.onProgress ? (f) => o.onProgress!(0.9 * f) : undefined });
   const errorEstimate: AdaptiveRaw['errorEstimate'] = {};
-  if (fine.rows < 5 || fine.paused) return { ...fine, errorEstimate, values: 'first-order' };
+  if (fine.rows < 5 || fine.paused) return { ...fine, errorEstimate, values: 'first-order', stabilityRetries: 0 };
   // Coarse grid: the even nodes 0, 2, 4, …, plus the last node when the step count is odd (its last coarse
   // step is then a single fine step; the difference there is the one propagated from t_{N−1}).
   const N = fine.rows - 1;
@@ -466,6 +475,13 @@ export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchO
   if (fi[fi.length - 1] !== N) fi.push(N);
   const cg = Float64Array.from(fi, (k) => fine.t[k]);
   const coarse = marchGrid(p, { grid: cg, budgetBytes: o.budgetBytes, signal: o.signal, runtime: o.runtime });
+  const retries = o.retries ?? 0;
+  if (fine.status === 'Success' && coarse.status === 'Unstable' && retries < 3 && !o.resume) {
+    // The doubled steps of the replay crossed a stability limit that λ_max (local rates) does not see
+    // (measured: V1, ᾱ = 0.5, t ≈ 5, where the Volterra memory sets the fastest rate): halve the cap, redo.
+    const f0 = ctl.stabFactor ?? (p.scheme === 'semi-implicit' ? 1 : 0.45);
+    return runAdaptive(p, { ...ctl, stabFactor: f0 / 2 }, { ...o, retries: retries + 1 });
+  }
   const rowsC = Math.min(cg.length, coarse.rows);
   for (const f of OBS) {
     let e = 0;
@@ -473,7 +489,7 @@ export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchO
     errorEstimate[f] = e;
   }
   o.onProgress?.(1);
-  if (!o.extrapolate) return { ...fine, errorEstimate, values: 'first-order' };
+  if (!o.extrapolate) return { ...fine, errorEstimate, values: 'first-order', stabilityRetries: retries };
   const mix = (x: Float64Array, c: Float64Array) => {
     const y = new Float64Array(rowsC);
     for (let k = 0; k < rowsC; k++) y[k] = 2 * x[fi[k]] - c[k];
@@ -486,6 +502,6 @@ export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchO
     t: cg.slice(0, rowsC),
     a: mix(fine.a, coarse.a), v: mix(fine.v, coarse.v), nu: mix(fine.nu, coarse.nu), etr: mix(fine.etr, coarse.etr), ets: mix(fine.ets, coarse.ets),
     coDiag: mix(fine.coDiag, coarse.coDiag), cd0: mix(fine.cd0, coarse.cd0),
-    errorEstimate, values: 'extrapolated', stepMs: fine.stepMs + coarse.stepMs,
+    errorEstimate, values: 'extrapolated', stepMs: fine.stepMs + coarse.stepMs, stabilityRetries: retries,
   };
 }

@@ -57,6 +57,7 @@ export interface DmftSolution {
        *  extrapolated values (values 'extrapolated') are typically ≥ 5× closer (measured, issue 11). */
       errorEstimate: AdaptiveRaw['errorEstimate'];
       values: AdaptiveRaw['values'];
+      stabilityRetries: number;
     };
   };
   problem: DmftProblem;
@@ -209,7 +210,7 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
       simd: raw.simd,
       memoryBytes: raw.memoryBytes,
       grid: 'adaptive',
-      adaptive: { ...raw.steps, rtol: p.rtol!, atol: p.atol!, errorEstimate: raw.errorEstimate, values: raw.values },
+      adaptive: { ...raw.steps, rtol: p.rtol!, atol: p.atol!, errorEstimate: raw.errorEstimate, values: raw.values, stabilityRetries: raw.stabilityRetries },
     },
     problem: p,
     timings: { stepMs: raw.stepMs, totalMs: performance.now() - start },
