@@ -14,3 +14,4 @@ export * from "./sgd";
 export * from "./dmft";
 export * from "./dmft_sim";
 export * from "./dmft_reduced";
+export * from "./dmft_grid";

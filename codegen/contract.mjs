@@ -126,6 +126,8 @@ export const groups = {
     consts: [
       { name: 'DMFT_PAR_LEN', type: 'i32', value: 26, doc: 'f64 slots of the SymmDMFT parameter block' },
       { name: 'DMFT_WORK_ROWS', type: 'i32', value: 16, doc: 'rows of S f64 in the SymmDMFT work array' },
+      { name: 'DMFT_GRID_PAR_LEN', type: 'i32', value: 32, doc: 'f64 slots of the adaptive-grid parameter block (assembly/dmft_grid.ts header)' },
+      { name: 'DMFT_GRID_WORK_ROWS', type: 'i32', value: 23, doc: 'rows of cap f64 in the adaptive-grid work array' },
       { name: 'DSIM_PAR_LEN', type: 'i32', value: 28, doc: 'f64 slots of the simulation params block' },
       { name: 'DSIM_MAX_DEGREE', type: 'i32', value: 8, doc: 'largest Hermite degree of σ (the Gaussian model supports k ≤ 3)' },
       { name: 'DSIM_CHUNK', type: 'i32', value: 256, doc: 'rows per chunk of the full-training-set forward pass (dsim_net_train_error)' },

@@ -48,6 +48,10 @@ export const P_C0: i32 = 19;
 export const DMFT_PAR_LEN: i32 = 26;
 /** rows of S f64 in the SymmDMFT work array */
 export const DMFT_WORK_ROWS: i32 = 16;
+/** f64 slots of the adaptive-grid parameter block (assembly/dmft_grid.ts header) */
+export const DMFT_GRID_PAR_LEN: i32 = 32;
+/** rows of cap f64 in the adaptive-grid work array */
+export const DMFT_GRID_WORK_ROWS: i32 = 23;
 /** f64 slots of the simulation params block */
 export const DSIM_PAR_LEN: i32 = 28;
 /** largest Hermite degree of σ (the Gaussian model supports k ≤ 3) */

@@ -37,6 +37,9 @@ const dmftModel: Field[] = [
 
 const dmftGrid: Field[] = [
   { key: 'scheme', flag: 'scheme', kind: 'string', default: 'explicit', help: 'explicit (reference) | semi-implicit (IMEX, stable at large a²m)', widget: { label: 'scheme', control: 'select', def: 'explicit', options: ['explicit', 'semi-implicit'], group: 'time' } },
+  { key: 'grid', flag: 'grid', kind: 'string', default: 'uniform', help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap)' },
+  { key: 'rtol', flag: 'rtol', kind: 'number', default: '1e-3', help: 'with --grid adaptive: relative tolerance of the local error per unit time' },
+  { key: 'atol', flag: 'atol', kind: 'number', default: 'rtol', help: 'with --grid adaptive: absolute tolerance' },
   { key: 'eta', flag: 'eta', kind: 'number', help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes)', widget: { label: 'grid step η', control: 'number', def: '0.05', group: 'time', help: 'cost ∝ (t max/η)³' } },
   { key: 'tMax', flag: 't-max', kind: 'number', unit: 'GF time t', help: 'horizon (GF time t of D3)', widget: { label: 't max', control: 'number', def: '20', slider: { min: 1, max: 60, step: 1 }, group: 'time' } },
   { key: 'secondOrder', flag: 'second-order', kind: 'switch', help: 'Richardson extrapolation over η and η/2 (second order; two runs)' },
@@ -208,8 +211,12 @@ export function ndRows(a: NdArray): number[][] {
 
 function dmftText(sol: DmftSolution): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toExponential(4).padStart(12) : '         n/a');
+  const ad = sol.stats.adaptive;
+  const gridText = ad
+    ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
+    : `η = ${sol.stats.eta}, N = ${sol.stats.N}`;
   const lines = [
-    `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, η = ${sol.stats.eta}, N = ${sol.stats.N}`,
+    `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, ${gridText}`,
     '           t      e_train       e_test            a            v     C_o(t,t)',
   ];
   const n = sol.t.length;

@@ -29,22 +29,32 @@ export const dmftProblemSchema = z.strictObject({
   frozenA: z.boolean({ error: 'true or false' }).default(false),
   /** false: ν ≡ 0 (the V1 linear-regression variant). */
   spherical: z.boolean({ error: 'true or false' }).default(true),
-  /** Grid step η and horizon; N = ⌈tMax/η⌉ rows. */
-  eta: positive(),
+  /** Grid step η and horizon; N = ⌈tMax/η⌉ rows. With grid 'adaptive': optional, the largest step allowed. */
+  eta: positive().optional(),
   tMax: positive(),
   /** 'explicit': the reference scheme of §6 (default, the golden cases use it); 'semi-implicit': the IMEX
    *  variant of §10.3 option 2 (stable where explicit Euler blows up at large a²m). */
   scheme: z.enum(['explicit', 'semi-implicit'], { error: "'explicit' or 'semi-implicit'" }).default('explicit'),
   /** Second-order variant (§10.3 option 3): Richardson extrapolation 2·x(η/2) − x(η) of the chosen
-   *  scheme on the η grid (two runs; memory of the η/2 run). */
-  secondOrder: z.boolean({ error: 'true or false' }).default(false),
+   *  scheme on the η grid (two runs; memory of the η/2 run). Default false on the uniform grid; on the
+   *  adaptive grid default true (extrapolation with the coarse replay, which runs anyway for the error estimate). */
+  secondOrder: z.boolean({ error: 'true or false' }).optional(),
+  /** 'uniform': the reference grid t_n = nη (default); 'adaptive': non-uniform grid with error-controlled steps
+   *  (src/dmft/grid.ts, issue 11), output extrapolated to second order unless secondOrder is false. */
+  grid: z.enum(['uniform', 'adaptive'], { error: "'uniform' or 'adaptive'" }).default('uniform'),
+  /** Adaptive grid: relative and absolute tolerance of the local error per unit time (default 1e-3, atol = rtol). */
+  rtol: positive().optional(),
+  atol: positive().optional(),
   budgetBytes: positive().default(DEFAULT_BUDGET_BYTES),
   /** Maximum number of output points (uniform thinning of the N+1 grid points; the last point is kept). */
   maxPoints: intAtLeast(2, 10_000_000).default(2000),
 });
 
 export type DmftProblemInput = z.input<typeof dmftProblemSchema>;
-export type DmftProblem = Omit<z.output<typeof dmftProblemSchema>, 'phiHat' | 'alpha' | 'alphaBar' | 'a0'> & {
+export type DmftProblem = Omit<z.output<typeof dmftProblemSchema>, 'phiHat' | 'alpha' | 'alphaBar' | 'a0' | 'eta' | 'secondOrder'> & {
+  secondOrder: boolean;
+  /** Uniform: the grid step; adaptive: the step cap (tMax when not given). */
+  eta: number;
   alpha: number;
   alphaBar: number;
   phiHat: number[] | 'same' | 'none';
@@ -118,6 +128,14 @@ export function dmftProblem(input: DmftProblemInput): DmftProblem {
   } else {
     a0 = p.a0 ?? (p.gamma0 !== undefined ? p.gamma0 * Math.sqrt(p.m) : 1);
   }
+  if (p.grid === 'adaptive') {
+    if (p.rtol !== undefined && !(p.rtol < 1)) throw new ParameterError('rtol', p.rtol, 'a tolerance in (0, 1)');
+    const { alpha: _a, alphaBar: _ab, ...rest } = p;
+    // eta: the step cap (none by default); steps: unknown before the run (0).
+    return { ...rest, secondOrder: p.secondOrder ?? true, eta: p.eta ?? p.tMax, rtol: p.rtol ?? 1e-3, atol: p.atol ?? p.rtol ?? 1e-3, alpha, alphaBar, phiNorm2, a0, steps: 0 };
+  }
+  if (p.eta === undefined) throw new ParameterError('eta', undefined, 'the grid step η > 0 (or grid adaptive)');
+  if (p.rtol !== undefined || p.atol !== undefined) throw new ParameterError(p.rtol !== undefined ? 'rtol' : 'atol', p.rtol ?? p.atol, 'only with grid adaptive');
   const ratio = p.tMax / p.eta;
   if (!(ratio <= 1e6)) throw new ParameterError('tMax', p.tMax, `tMax/η ≤ 1e6 steps (η = ${p.eta} gives ${ratio.toExponential(3)})`);
   const steps = Math.max(1, Math.ceil(ratio - 1e-9));
@@ -128,5 +146,5 @@ export function dmftProblem(input: DmftProblemInput): DmftProblem {
     throw e;
   }
   const { alpha: _a, alphaBar: _ab, ...rest } = p;
-  return { ...rest, alpha, alphaBar, phiNorm2, a0, steps };
+  return { ...rest, secondOrder: p.secondOrder ?? false, eta: p.eta, alpha, alphaBar, phiNorm2, a0, steps };
 }

@@ -2,8 +2,10 @@
 // status 'Success' | 'Unstable' (runtime invariants, §10.4), partial curves kept up to the last good row.
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
+import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport } from './symm.js';
+import { runAdaptive, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
 
 import { combineStatus, type SolveOptions, type Status } from '../core/contract.js';
 
@@ -48,14 +50,35 @@ export interface DmftSolution {
     engine: 'wasm' | 'ts';
     simd: boolean;
     memoryBytes: number;
+    /** 'uniform' (N, eta describe the grid) or 'adaptive' (N = accepted steps, eta = the step cap). */
+    grid: 'uniform' | 'adaptive';
+    /** Adaptive grid only: tolerances, step statistics and history, a-posteriori error estimate. */
+    adaptive?: StepStats & {
+      rtol: number;
+      atol: number;
+      /** max |x_G − x_{G/2}| over the even nodes (coarse replay): the error of the first-order values; the
+       *  extrapolated values (values 'extrapolated') are typically ≥ 5× closer (measured, issue 11). */
+      errorEstimate: AdaptiveRaw['errorEstimate'];
+      values: AdaptiveRaw['values'];
+      stabilityRetries: number;
+    };
   };
   problem: DmftProblem;
   timings: { stepMs: number; totalMs: number };
+  /** Adaptive grid, paused by stopAfterSteps: the solver state to pass back as `resume`. */
+  checkpoint?: GridCheckpoint;
 }
 
 export interface DmftSolveOptions extends SolveOptions {
   /** 'ts' runs the TS twin of the row sweeps (reference; slow). */
   engine?: 'wasm' | 'ts';
+  /** Adaptive grid: called after each accepted row with t and the observables (stepping iterator). */
+  onStep?: (e: GridStepEvent) => void;
+  /** Adaptive grid: pause after this many accepted steps (status 'NotConverged', `checkpoint` set) … */
+  stopAfterSteps?: number;
+  /** … and continue from such a checkpoint (same problem; refused otherwise): byte-identical to an
+   *  uninterrupted run. */
+  resume?: GridCheckpoint;
 }
 
 /** Validate only (for the CLI: exit 2 before any allocation). */
@@ -66,6 +89,7 @@ export function validateDmftProblem(input: DmftProblemInput): DmftProblem {
 export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: DmftSolveOptions = {}): Promise<DmftSolution> {
   const start = performance.now();
   const p = dmftProblem(stripDerived(input));
+  if (p.grid === 'adaptive') return solveAdaptive(p, opts, start);
   const run = (q: DmftProblem, lo: number, hi: number) =>
     runSymm(q, {
       runtime: opts.runtime,
@@ -120,6 +144,73 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
       engine: raw.engine,
       simd: raw.simd,
       memoryBytes: dmftMemoryBytes(p.steps, p.h.length + phiCoeffs(p).length),
+      grid: 'uniform',
+    },
+    problem: p,
+    timings: { stepMs: raw.stepMs, totalMs: performance.now() - start },
+  };
+}
+
+/** The adaptive non-uniform grid (src/dmft/grid.ts): same Solution fields, t non-uniform. */
+async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
+  const engine = opts.engine ?? 'wasm';
+  const rt = engine === 'ts' ? undefined : opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes }));
+  const raw = runAdaptive(
+    p,
+    { rtol: p.rtol!, atol: p.atol!, dtMax: p.eta },
+    {
+      budgetBytes: p.budgetBytes,
+      signal: opts.signal,
+      runtime: rt && typeof rt.exports.dmft_grid_row === 'function' ? rt : undefined,
+      extrapolate: p.secondOrder,
+      onStep: opts.onStep,
+      stopAfterSteps: opts.stopAfterSteps,
+      resume: opts.resume,
+      onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'steps', fraction: f }) : undefined,
+    },
+  );
+  const rows = raw.rows;
+  const stride = Math.max(1, Math.ceil(rows / p.maxPoints));
+  const idx: number[] = [];
+  for (let k = 0; k < rows; k += stride) idx.push(k);
+  if (rows > 0 && idx[idx.length - 1] !== rows - 1) idx.push(rows - 1);
+  const pick = (f: (k: number) => number) => idx.map(f);
+  const sm = Math.sqrt(p.m);
+  const t = pick((k) => raw.t[k]);
+  const h1p = series(p.h, 1)[1];
+  return {
+    status: raw.paused ? 'NotConverged' : raw.status,
+    message: raw.paused ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resume)` : raw.message,
+    ...(raw.paused ? { checkpoint: raw.paused } : {}),
+    t,
+    trainError: pick((k) => raw.etr[k]),
+    testError: pick((k) => raw.ets[k]),
+    a: pick((k) => raw.a[k]),
+    gamma: pick((k) => raw.a[k] / sm),
+    v: pick((k) => raw.v[k]),
+    Co: pick((k) => raw.coDiag[k]),
+    mCo: pick((k) => p.m * raw.coDiag[k]),
+    Cd0: pick((k) => raw.cd0[k]),
+    nu: pick((k) => raw.nu[k]),
+    gap: pick((k) => raw.ets[k] - raw.etr[k]),
+    tm: t.map((x) => x * p.m),
+    tOverM: t.map((x) => x / p.m),
+    stats: {
+      N: raw.steps.steps,
+      eta: p.eta,
+      scheme: p.scheme,
+      secondOrder: raw.values === 'extrapolated',
+      rowsComputed: rows,
+      lastGoodTime: rows > 0 ? raw.t[rows - 1] : NaN,
+      thinStride: stride,
+      points: idx.length,
+      invariants: { ...raw.invariants, trainEqualsTestAtZero: rows > 0 ? Math.abs(raw.etr[0] - raw.ets[0]) : NaN },
+      stiffnessAtStart: raw.steps.dtFirst * p.alpha * p.a0 * p.a0 * h1p,
+      engine: raw.engine,
+      simd: raw.simd,
+      memoryBytes: raw.memoryBytes,
+      grid: 'adaptive',
+      adaptive: { ...raw.steps, rtol: p.rtol!, atol: p.atol!, errorEstimate: raw.errorEstimate, values: raw.values, stabilityRetries: raw.stabilityRetries },
     },
     problem: p,
     timings: { stepMs: raw.stepMs, totalMs: performance.now() - start },

@@ -230,6 +230,12 @@ export interface KernelExports {
   dmft_reduced_rows: (mode: number, N: number, eta: number, g2: number, alpha: number, tau2: number, hc: number, nc: number, C: number, R: number, CA: number, RA: number, work: number, out: number, n0: number, n1: number) => number;
   /** assembly/dmft_reduced.ts: (N: i32, eta: f64, alphaBar: f64, tau2: f64, hc: usize, nc: i32, Cd: usize, Co: usize, CA: usize, Rd: usize, Ro: usize, RA: usize, work: usize, out: usize, n0: i32, n1: i32) → i32 */
   dmft_fixed_abar_rows: (N: number, eta: number, alphaBar: number, tau2: number, hc: number, nc: number, Cd: number, Co: number, CA: number, Rd: number, Ro: number, RA: number, work: number, out: number, n0: number, n1: number) => number;
+  /** assembly/dmft_grid.ts: () → i32 */
+  dmft_grid_work_rows: () => number;
+  /** assembly/dmft_grid.ts: (par: usize, n: i32) → i32 */
+  dmft_grid_row: (par: number, n: number) => number;
+  /** assembly/dmft_grid.ts: (par: usize, n: i32, dt: f64) → i32 */
+  dmft_grid_update: (par: number, n: number, dt: number) => number;
 }
 
 export type KernelName = keyof KernelExports;
@@ -353,4 +359,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   dsim_net_labels: { source: 'assembly/dmft_sim.ts', params: [['P', 'usize'], ['X', 'usize'], ['u', 'usize'], ['y', 'usize']], result: 'void' },
   dmft_reduced_rows: { source: 'assembly/dmft_reduced.ts', params: [['mode', 'i32'], ['N', 'i32'], ['eta', 'f64'], ['g2', 'f64'], ['alpha', 'f64'], ['tau2', 'f64'], ['hc', 'usize'], ['nc', 'i32'], ['C', 'usize'], ['R', 'usize'], ['CA', 'usize'], ['RA', 'usize'], ['work', 'usize'], ['out', 'usize'], ['n0', 'i32'], ['n1', 'i32']], result: 'i32' },
   dmft_fixed_abar_rows: { source: 'assembly/dmft_reduced.ts', params: [['N', 'i32'], ['eta', 'f64'], ['alphaBar', 'f64'], ['tau2', 'f64'], ['hc', 'usize'], ['nc', 'i32'], ['Cd', 'usize'], ['Co', 'usize'], ['CA', 'usize'], ['Rd', 'usize'], ['Ro', 'usize'], ['RA', 'usize'], ['work', 'usize'], ['out', 'usize'], ['n0', 'i32'], ['n1', 'i32']], result: 'i32' },
+  dmft_grid_work_rows: { source: 'assembly/dmft_grid.ts', params: [], result: 'i32' },
+  dmft_grid_row: { source: 'assembly/dmft_grid.ts', params: [['par', 'usize'], ['n', 'i32']], result: 'i32' },
+  dmft_grid_update: { source: 'assembly/dmft_grid.ts', params: [['par', 'usize'], ['n', 'i32'], ['dt', 'f64']], result: 'i32' },
 };

@@ -1,0 +1,317 @@
+// SymmDMFT on a non-uniform time grid (issue 11): the Wasm kernel of src/dmft/grid.ts; TS twin gridRow /
+// gridUpdate in src/ref/dmft_grid.ts (same order of operations as the scalar build). The scheme is dmft.md §6
+// (D26–D32) with left-Riemann weights w_s = t_{s+1} − t_s and the δ parts (R_A's δ, the local term of M_R)
+// taken with unit weight at s = n; row n is independent of the step Δ_n, so the host's step controller can
+// retry gridUpdate alone after a rejection. Storage: lower triangles (row n at n(n+1)/2), R_A regular part
+// only (R_A[n][n] slot = 0).
+//
+// Parameter block (f64, index → meaning):
+//  0 cap  1 m  2 K  3 τ²  4 ‖φ‖²  5 frozen  6 spherical  7 imex  8 nh  9 nφ  10 h coeffs  11 φ̂ coeffs
+//  12 t  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 φ̂(v)  22 ν  23 e_tr  24 e_ts
+//  25 work (GRID_WORK_ROWS·cap)  26..31 outputs of the row: ν, I, L_d, L_o, ȧ, v̇_E
+
+import { DMFT_GRID_WORK_ROWS as GRID_WORK_ROWS } from "./gen/dmft_layout";
+
+@inline function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
+@inline function st(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
+@inline function P(par: usize, i: i32): f64 { return load<f64>(par + (<usize>i << 3)); }
+@inline function PP(par: usize, i: i32): usize { return <usize>load<f64>(par + (<usize>i << 3)); }
+@inline function tri(n: i32): usize { return (<usize>n * <usize>(n + 1)) >> 1; }
+@inline function row(p: usize, n: i32): usize { return p + (tri(n) << 3); }
+
+let g0: f64 = 0;
+let g1: f64 = 0;
+let g2: f64 = 0;
+let q1: f64 = 0;
+let q2: f64 = 0;
+let q3: f64 = 0;
+let q4: f64 = 0;
+
+@inline function series(c: usize, nc: i32, x: f64): void {
+  let p: f64 = 0, d1: f64 = 0, d2: f64 = 0;
+  for (let k = nc - 1; k >= 0; k--) {
+    d2 = d2 * x + d1;
+    d1 = d1 * x + p;
+    p = p * x + ld(c, k);
+  }
+  g0 = p; g1 = d1; g2 = 2 * d2;
+}
+
+/** Fused row sweep: returns Σ_{i<n} x_i·w_i and does y_i += c·x_i for i < n (one read of x). */
+function dotaxpy1(x: usize, w: usize, y: usize, c: f64, n: i32): f64 {
+  let s: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const vc = f64x2.splat(c);
+    let a0 = f64x2.splat(0);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vx = v128.load(x + o);
+      a0 = f64x2.add(a0, f64x2.mul(vx, v128.load(w + o)));
+      v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(vc, vx)));
+    }
+    s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+  }
+  for (; i < n; i++) {
+    const vx = ld(x, i);
+    s += vx * ld(w, i);
+    st(y, i, ld(y, i) + c * vx);
+  }
+  return s;
+}
+
+/** Fused symv row for the (d, o) pair: q1 = Σ md·xd, q2 = Σ mo·xo, q3 = Σ md·xo, q4 = Σ mo·xd over i < n, and
+ *  yd += cdd·xd + cdo·xo, yo += cod·xd + coo·xo over i < n (one read of the two rows). */
+function dot4axpy22(xd: usize, xo: usize, md: usize, mo: usize, yd: usize, yo: usize, cdd: f64, cdo: f64, cod: f64, coo: f64, n: i32): void {
+  let s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+    const ca = f64x2.splat(cdd), cb = f64x2.splat(cdo), cc = f64x2.splat(cod), cd = f64x2.splat(coo);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vd = v128.load(xd + o), vo = v128.load(xo + o);
+      const wd = v128.load(md + o), wo = v128.load(mo + o);
+      a1 = f64x2.add(a1, f64x2.mul(wd, vd));
+      a2 = f64x2.add(a2, f64x2.mul(wo, vo));
+      a3 = f64x2.add(a3, f64x2.mul(wd, vo));
+      a4 = f64x2.add(a4, f64x2.mul(wo, vd));
+      v128.store(yd + o, f64x2.add(v128.load(yd + o), f64x2.add(f64x2.mul(ca, vd), f64x2.mul(cb, vo))));
+      v128.store(yo + o, f64x2.add(v128.load(yo + o), f64x2.add(f64x2.mul(cc, vd), f64x2.mul(cd, vo))));
+    }
+    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
+  }
+  for (; i < n; i++) {
+    const vd = ld(xd, i), vo = ld(xo, i), wd = ld(md, i), wo = ld(mo, i);
+    s1 += wd * vd; s2 += wo * vo; s3 += wd * vo; s4 += wo * vd;
+    st(yd, i, ld(yd, i) + (cdd * vd + cdo * vo));
+    st(yo, i, ld(yo, i) + (cod * vd + coo * vo));
+  }
+  q1 = s1; q2 = s2; q3 = s3; q4 = s4;
+}
+
+/** Work rows per unit capacity (the host allocates dmft_grid_work_rows()·cap f64). */
+export function dmft_grid_work_rows(): i32 { return GRID_WORK_ROWS; }
+
+/** Row n: Σ rows, Volterra rows n of R_A, C_A, observables at t_n, ν, kernels, explicit derivative parts
+ *  (work rows Ed, Eo, Fd, Fo; scalars into par[26..31]). Returns 1 if finite, 0 otherwise. */
+export function dmft_grid_row(par: usize, n: i32): i32 {
+  const cap = <i32>P(par, 0);
+  const m = P(par, 1), K = P(par, 2), tau2 = P(par, 3), phi2 = P(par, 4);
+  const spherical = P(par, 6) != 0, imex = P(par, 7) != 0, frozen = P(par, 5) != 0;
+  const nh = <i32>P(par, 8), nph = <i32>P(par, 9);
+  const hc = PP(par, 10), phc = PP(par, 11);
+  const T = PP(par, 12), Cd = PP(par, 13), Co = PP(par, 14), CA = PP(par, 15), Rd = PP(par, 16), Ro = PP(par, 17), RA = PP(par, 18);
+  const A = PP(par, 19), V = PP(par, 20), PHV = PP(par, 21), NU = PP(par, 22), ETR = PP(par, 23), ETS = PP(par, 24);
+  const W = PP(par, 25);
+  const c8 = <usize>cap << 3;
+  const w = W, SigC = W + c8, SigR = W + 2 * c8, SigCw = W + 3 * c8, SigRw = W + 4 * c8;
+  const Hd = W + 5 * c8, Ho = W + 6 * c8, H1d = W + 7 * c8, H1o = W + 8 * c8, H2d = W + 9 * c8, H2o = W + 10 * c8;
+  const MRd = W + 11 * c8, MRo = W + 12 * c8, MCd = W + 13 * c8, MCo = W + 14 * c8;
+  const Ud = W + 15 * c8, Uo = W + 16 * c8, accD = W + 17 * c8, accO = W + 18 * c8;
+  const Ed = W + 19 * c8, Eo = W + 20 * c8, Fd = W + 21 * c8, Fo = W + 22 * c8;
+  const im = 1.0 / m, wo = (m - 1) / m;
+  const cdn = row(Cd, n), con = row(Co, n), can = row(CA, n), rdn = row(Rd, n), ron = row(Ro, n), ran = row(RA, n);
+  const an = ld(A, n), vn = ld(V, n), phn = ld(PHV, n);
+  series(phc, nph, vn);
+  const php = g1;
+
+  // 1. Σ rows (D26), h, h′, h″ on row n; weights w_s = Δ_s.
+  const base = tau2 + phi2 - an * phn;
+  for (let l = 0; l <= n; l++) {
+    const al = ld(A, l);
+    series(hc, nh, ld(cdn, l));
+    const hd = g0, h1d = g1, h2d = g2;
+    series(hc, nh, ld(con, l));
+    st(Hd, l, hd); st(Ho, l, g0); st(H1d, l, h1d); st(H1o, l, g1); st(H2d, l, h2d); st(H2o, l, g2);
+    const sc = base - al * ld(PHV, l) + an * al * (im * hd + wo * g0);
+    st(SigC, l, sc);
+    if (l < n) {
+      const wl = ld(T, l + 1) - ld(T, l);
+      const sr = an * al * (im * h1d * ld(rdn, l) + wo * g1 * ld(ron, l));
+      st(w, l, wl); st(SigR, l, sr); st(SigCw, l, wl * sc); st(SigRw, l, wl * sr);
+    } else {
+      st(w, l, 0); st(SigR, l, 0); st(SigCw, l, 0); st(SigRw, l, 0);
+    }
+  }
+
+  // 2. Volterra rows (D27), δ of R_A explicit.
+  for (let l = 0; l <= n; l++) { st(ran, l, 0); st(Ud, l, 0); }
+  for (let r = 0; r < n; r++) {
+    const rar = row(RA, r), car = row(CA, r);
+    const sr = ld(SigRw, r);
+    const dc = dotaxpy1(rar, SigCw, ran, -sr, r);
+    const du = dotaxpy1(car, SigRw, Ud, sr, r);
+    st(can, r, dc);
+    st(ran, r, ld(ran, r) - ld(SigR, r));
+    st(Ud, r, ld(Ud, r) + (du + ld(car, r) * sr));
+  }
+  st(ran, n, 0);
+  for (let l = 0; l < n; l++) st(can, l, -(ld(Ud, l) + ld(can, l) + ld(SigC, l)));
+  {
+    let s1: f64 = 0, s2: f64 = 0;
+    for (let s = 0; s < n; s++) {
+      s1 += ld(can, s) * ld(SigRw, s);
+      s2 += ld(ran, s) * ld(SigCw, s);
+    }
+    st(can, n, -(s1 + s2 + ld(SigC, n)));
+  }
+
+  // 3. Observables (D25).
+  st(ETR, n, -0.5 * ld(can, n));
+  series(hc, nh, ld(cdn, n));
+  const h1 = g0;
+  series(hc, nh, ld(con, n));
+  st(ETS, n, 0.5 * (tau2 + phi2 - 2 * an * phn + im * an * an * h1 + wo * an * an * g0));
+
+  // 4. I_n and the weighted kernel rows (D28); s = n: the δ part only.
+  let In: f64 = 1;
+  for (let s = 0; s < n; s++) In += ld(w, s) * ld(ran, s);
+  for (let s = 0; s < n; s++) {
+    const pref = K * an * ld(A, s) * ld(w, s);
+    const ra = ld(ran, s), ca = ld(can, s);
+    st(MRd, s, pref * (ra * ld(H1d, s) + ca * ld(H2d, s) * ld(rdn, s)));
+    st(MRo, s, pref * (ra * ld(H1o, s) + ca * ld(H2o, s) * ld(ron, s)));
+    st(MCd, s, pref * ca * ld(H1d, s));
+    st(MCo, s, pref * ca * ld(H1o, s));
+  }
+  const Ld = K * an * an * ld(H1d, n), Lo = K * an * an * ld(H1o, n);
+  st(MRd, n, Ld); st(MRo, n, Lo); st(MCd, n, 0); st(MCo, n, 0);
+
+  // 5. ν (D29).
+  let nu: f64 = 0;
+  if (spherical) {
+    let s1: f64 = 0, s2: f64 = 0, c1: f64 = 0, c2: f64 = 0;
+    for (let s = 0; s <= n; s++) {
+      s1 += ld(MRd, s) * ld(cdn, s);
+      s2 += ld(MRo, s) * ld(con, s);
+      c1 += ld(MCd, s) * ld(rdn, s);
+      c2 += ld(MCo, s) * ld(ron, s);
+    }
+    nu = K * php * vn * an * In - im * (s1 + (m - 1) * s2) - im * (c1 + (m - 1) * c2);
+  }
+  st(NU, n, nu);
+
+  // 6. Scalars (D30).
+  let adot: f64 = 0;
+  if (!frozen) {
+    let s1 = an * (im * ld(Hd, n) + wo * ld(Ho, n)), s2: f64 = 0;
+    for (let s = 0; s < n; s++) {
+      const as = ld(A, s) * ld(w, s);
+      s1 += ld(ran, s) * as * (im * ld(Hd, s) + wo * ld(Ho, s));
+      s2 += ld(can, s) * as * (im * ld(H1d, s) * ld(rdn, s) + wo * ld(H1o, s) * ld(ron, s));
+    }
+    adot = K * phn * In - K * s1 - K * s2;
+  }
+  if (imex) { st(MRd, n, 0); st(MRo, n, 0); }
+  let sv: f64 = 0;
+  for (let s = 0; s <= n; s++) sv += (ld(MRd, s) + (m - 1) * ld(MRo, s)) * ld(V, s);
+  const vE = K * php * an * In - im * sv;
+
+  // 7 + 8. Sweep over rows r ≤ n (D31, D32).
+  for (let l = 0; l <= n; l++) { st(Ud, l, 0); st(Uo, l, 0); st(accD, l, 0); st(accO, l, 0); }
+  for (let r = 0; r <= n; r++) {
+    const cdr = row(Cd, r), cor = row(Co, r), rdr = row(Rd, r), ror = row(Ro, r);
+    const md = ld(MRd, r), mo = ld(MRo, r);
+    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
+    dot4axpy22(cdr, cor, MRd, MRo, Ud, Uo, md, c1, mo, c2, r);
+    const xdd = ld(cdr, r), xoo = ld(cor, r);
+    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
+    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    dot4axpy22(rdr, ror, MCd, MCo, accD, accO, md, c1, mo, c2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    st(Ud, r, ld(Ud, r) + ud);
+    st(Uo, r, ld(Uo, r) + uo);
+  }
+  const sig = K * php * an * In;
+  for (let l = 0; l <= n; l++) {
+    const sl = sig * ld(V, l);
+    st(Ed, l, sl - im * ld(Ud, l));
+    st(Eo, l, sl - im * ld(Uo, l));
+  }
+  for (let l = 0; l < n; l++) {
+    st(Fd, l, -im * ld(accD, l));
+    st(Fo, l, -im * ld(accO, l));
+  }
+  st(par, 26, nu); st(par, 27, In); st(par, 28, Ld); st(par, 29, Lo); st(par, 30, adot); st(par, 31, vE);
+  const chk = ld(ETR, n) + ld(ETS, n) + nu + adot + vE + In;
+  return isFinite(chk) ? 1 : 0;
+}
+
+/** Row n+1 at t_n + dt from the results of dmft_grid_row(n) (overwrites row n+1). 1 if finite. */
+export function dmft_grid_update(par: usize, n: i32, dt: f64): i32 {
+  const cap = <i32>P(par, 0);
+  const m = P(par, 1);
+  const frozen = P(par, 5) != 0, spherical = P(par, 6) != 0, imex = P(par, 7) != 0;
+  const nph = <i32>P(par, 9), phc = PP(par, 11);
+  const T = PP(par, 12), Cd = PP(par, 13), Co = PP(par, 14), Rd = PP(par, 16), Ro = PP(par, 17);
+  const A = PP(par, 19), V = PP(par, 20), PHV = PP(par, 21);
+  const W = PP(par, 25);
+  const c8 = <usize>cap << 3;
+  const Ed = W + 19 * c8, Eo = W + 20 * c8, Fd = W + 21 * c8, Fo = W + 22 * c8;
+  const nu = P(par, 26), Ld = P(par, 28), Lo = P(par, 29), adot = P(par, 30), vE = P(par, 31);
+  const im = 1.0 / m, wo = (m - 1) / m;
+  const cdn = row(Cd, n), con = row(Co, n), rdn = row(Rd, n), ron = row(Ro, n);
+  const cdn1 = row(Cd, n + 1), con1 = row(Co, n + 1), rdn1 = row(Rd, n + 1), ron1 = row(Ro, n + 1);
+  st(T, n + 1, ld(T, n) + dt);
+  const an1 = frozen ? ld(A, n) : ld(A, n) + dt * adot;
+  st(A, n + 1, an1);
+  const vn = ld(V, n);
+  const vnext = imex ? (vn + dt * vE) / (1 + dt * (nu + im * (Ld + (m - 1) * Lo))) : vn + dt * (-nu * vn + vE);
+  st(V, n + 1, vnext);
+  series(phc, nph, vnext);
+  st(PHV, n + 1, g0);
+  const a11 = 1 + dt * (nu + im * Ld), a12 = dt * wo * Lo;
+  const a21 = dt * im * Lo, a22 = 1 + dt * (nu + im * (Ld + (m - 2) * Lo));
+  const det = a11 * a22 - a12 * a21;
+  const i11 = a22 / det, i12 = -a12 / det, i21 = -a21 / det, i22 = a11 / det;
+  for (let l = 0; l <= n; l++) {
+    const xd = ld(cdn, l), xo = ld(con, l);
+    if (imex) {
+      const bd = xd + dt * ld(Ed, l), bo = xo + dt * ld(Eo, l);
+      st(cdn1, l, i11 * bd + i12 * bo);
+      st(con1, l, i21 * bd + i22 * bo);
+    } else {
+      st(cdn1, l, xd + dt * (-nu * xd + ld(Ed, l)));
+      st(con1, l, xo + dt * (-nu * xo + ld(Eo, l)));
+    }
+  }
+  const cnn = ld(con, n), cdd0 = ld(cdn, n);
+  let cdd: f64, cod: f64;
+  if (imex) {
+    if (spherical) {
+      cdd = 1;
+      cod = (cnn + 2 * dt * (ld(Eo, n) - im * Lo)) / (1 + 2 * dt * (nu + im * (Ld + (m - 2) * Lo)));
+    } else {
+      const b11 = 1 + 2 * dt * (nu + im * Ld), b12 = 2 * dt * wo * Lo;
+      const b21 = 2 * dt * im * Lo, b22 = 1 + 2 * dt * (nu + im * (Ld + (m - 2) * Lo));
+      const d = b11 * b22 - b12 * b21;
+      const rd = cdd0 + 2 * dt * ld(Ed, n), ro = cnn + 2 * dt * ld(Eo, n);
+      cdd = (b22 * rd - b12 * ro) / d;
+      cod = (-b21 * rd + b11 * ro) / d;
+    }
+  } else {
+    cdd = spherical ? 1 : cdd0 + 2 * dt * (-nu * cdd0 + ld(Ed, n));
+    cod = cnn + 2 * dt * (-nu * cnn + ld(Eo, n));
+  }
+  st(cdn1, n + 1, cdd);
+  st(con1, n + 1, cod);
+  for (let l = 0; l < n; l++) {
+    const xd = ld(rdn, l), xo = ld(ron, l);
+    if (imex) {
+      const bd = xd + dt * ld(Fd, l), bo = xo + dt * ld(Fo, l);
+      st(rdn1, l, i11 * bd + i12 * bo);
+      st(ron1, l, i21 * bd + i22 * bo);
+    } else {
+      st(rdn1, l, xd + dt * (-nu * xd + ld(Fd, l)));
+      st(ron1, l, xo + dt * (-nu * xo + ld(Fo, l)));
+    }
+  }
+  st(rdn1, n, 1); st(ron1, n, 0);
+  st(rdn1, n + 1, 0); st(ron1, n + 1, 0);
+  return isFinite(an1 + vnext + cod + cdd) ? 1 : 0;
+}
