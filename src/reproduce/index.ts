@@ -3,6 +3,7 @@
 import { committeeEntries } from './committee.js';
 import { dmftEntries } from './dmft.js';
 import { kernelEntries } from './kernel.js';
+import { kernelExtraEntries } from './kernel-extra.js';
 import { checkPasses, type Check, type ReproduceContext, type ReproduceEntry, type ReproduceResult } from './types.js';
 import { figureFiles } from '../plot/render.js';
 import { svgToPng } from '../plot/png.js';
@@ -13,7 +14,7 @@ import { loadWasm } from '../wasm/runtime.js';
 
 export * from './types.js';
 
-export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...committeeEntries, ...dmftEntries];
+export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...dmftEntries];
 
 export function findReproduction(id: string): ReproduceEntry | undefined {
   return REPRODUCTIONS.find((e) => e.id === id);
