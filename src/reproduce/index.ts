@@ -1,6 +1,7 @@
 // Registry and runner of `learndyn reproduce`. The runner writes figure + data + manifest (with the
 // checks) into a folder and returns the checks; the CLI prints them.
 import { committeeEntries } from './committee.js';
+import { committeeExtraEntries } from './committee-extra.js';
 import { dmftEntries } from './dmft.js';
 import { kernelEntries } from './kernel.js';
 import { kernelExtraEntries } from './kernel-extra.js';
@@ -14,7 +15,7 @@ import { loadWasm } from '../wasm/runtime.js';
 
 export * from './types.js';
 
-export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...dmftEntries];
+export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftEntries];
 
 export function findReproduction(id: string): ReproduceEntry | undefined {
   return REPRODUCTIONS.find((e) => e.id === id);
