@@ -3,6 +3,7 @@
 import { committeeEntries } from './committee.js';
 import { committeeExtraEntries } from './committee-extra.js';
 import { dmftEntries } from './dmft.js';
+import { dmftFig1Entries } from './dmft-fig1.js';
 import { kernelEntries } from './kernel.js';
 import { kernelExtraEntries } from './kernel-extra.js';
 import { checkPasses, type Check, type ReproduceContext, type ReproduceEntry, type ReproduceResult } from './types.js';
@@ -15,7 +16,7 @@ import { loadWasm } from '../wasm/runtime.js';
 
 export * from './types.js';
 
-export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftEntries];
+export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftEntries, ...dmftFig1Entries];
 
 export function findReproduction(id: string): ReproduceEntry | undefined {
   return REPRODUCTIONS.find((e) => e.id === id);
