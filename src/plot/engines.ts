@@ -47,10 +47,10 @@ export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = 
   ];
   // Left: the train error on log–log, where its collapse at t₁ = n/κ spans decades (kernel.md §7).
   const train: Series[] = [
-    { name: 'block approx. (T3)', x: t, y: c.theoryTrain, mark: 'line', dash: 'dashed', color: ORANGE },
-    { name: 'eigenlearning (T4)', x: t, y: c.eigenlearningTrain, mark: 'line', dash: 'dotted', color: ORANGE },
+    { name: 'train, block approx. (T3)', x: t, y: c.theoryTrain, mark: 'line', dash: 'dashed', color: ORANGE },
+    { name: 'train, eigenlearning (T4)', x: t, y: c.eigenlearningTrain, mark: 'line', dash: 'dotted', color: ORANGE },
   ];
-  if (sim && c.train) train.push({ name: `simulation (${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`, x: t, y: c.train, se: c.trainSE, mark: 'points', color: ORANGE });
+  if (sim && c.train) train.push({ name: `train (simulation, ${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`, x: t, y: c.train, se: c.trainSE, mark: 'points', color: ORANGE });
   const trainRange = logRange(positives(c.theoryTrain, sim ? c.train : undefined), 0.3, 6);
   // Values far below the floor become NaN (not drawn): resvg aborts on marks thousands of px outside.
   if (trainRange) for (const s of train) s.y = Array.from(s.y, (v) => (v < trainRange[0] / 10 ? NaN : v));
