@@ -309,7 +309,8 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
   const empirical: Series[] = [];
   for (let k = 1; k <= 3; k++) {
     series.push({ name: `degree ${k}`, x: t, y: oracleBy[k], mark: 'line', color: TAB10[k - 1] });
-    empirical.push({ name: `degree ${k} (T3)`, x: t, y: split.byDegree[k], mark: 'line', dash: 'dashed', color: TAB10[k - 1] });
+    // Degrees above L sit in the bulk at c_k² each: drawn once (they would overlap exactly).
+    if (k <= split.L + 1) empirical.push({ name: k > split.L ? `degrees ${k}…3 (T3, each: bulk, c_k²)` : `degree ${k} (T3)`, x: t, y: split.byDegree[k], mark: 'line', dash: 'dashed', color: TAB10[k - 1] });
   }
   series.push({ name: 'total R_or', x: t, y: c.oracle, mark: 'line', color: '#000000' });
   empirical.push({ name: 'variance (noise + bulk fitted, T3)', x: t, y: split.variance, mark: 'line', dash: 'dotted', color: TAB10[4] });
