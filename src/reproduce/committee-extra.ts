@@ -246,7 +246,8 @@ async function phaseDiagram(ctx: ReproduceContext): Promise<ReproduceResult> {
     checks.push({ name: `Solution.regime.phase for p = ${pr.p}, d = ${pr.dim}, γ = ${pr.lr} (κ = ${kap.toFixed(2)}, δ = ${del.toFixed(2)}): ${s.regime.phase}`, value: s.regime.phase === phaseOf(kap, del, 0.5 / Math.log(pr.dim)) ? 1 : 0, expected: 1, tol: 0, source: 'committee.md §6 table (at d, the line has width 1/(2 ln d))' });
   });
   const colors: Record<Phase, string> = { 'perfect-learning': '#2ca02c', 'saad-solla-line': '#1f77b4', 'bad-learning': '#ff7f0e', 'no-deterministic-limit': '#bdbdbd' };
-  const series: Series[] = phases.map((ph) => ({ name: ph.replace(/-/g, ' '), x: pts[ph].x, y: pts[ph].y, mark: 'points' as const, color: colors[ph] }));
+  const label: Record<Phase, string> = { 'perfect-learning': 'perfect learning', 'saad-solla-line': 'Saad–Solla line', 'bad-learning': 'bad learning', 'no-deterministic-limit': 'no deterministic limit' };
+  const series: Series[] = phases.map((ph) => ({ name: label[ph], x: pts[ph].x, y: pts[ph].y, mark: 'points' as const, color: colors[ph] }));
   series.push({ name: 'κ + δ = 0', x: [0, 1.5], y: [0, -1.5], mark: 'line', color: '#1f77b4' });
   series.push({ name: '−δ = (κ+1)/2', x: [0, 1], y: [-0.5, -1], mark: 'line', dash: 'dashed', color: '#ff7f0e' });
   const floorSeries: Series[] = [
