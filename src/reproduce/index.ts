@@ -16,7 +16,7 @@ import { loadWasm } from '../wasm/runtime.js';
 
 export * from './types.js';
 
-export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftEntries, ...dmftFig1Entries];
+export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftFig1Entries, ...dmftEntries];
 
 export function findReproduction(id: string): ReproduceEntry | undefined {
   return REPRODUCTIONS.find((e) => e.id === id);
