@@ -466,7 +466,7 @@ export const kernelExtraEntries: ReproduceEntry[] = [
     engine: 'kernel',
     title: 'Test error split by degree k: oracle (exact K16), empirical (exact K22 split at seed 0; T3 block split)',
     source: 'kernel.md K16, K24, §7 (G4 setup)',
-    fullTime: '≈ 45 s (5 seeds + the exact split in plain TS; measured 28.5 s before the exact split was added, which costs ≈ 8 s)',
+    fullTime: '≈ 30 s (measured 26.6 s on 2 cores shared with other jobs: 5 seeds + the exact split in plain TS)',
     run: degreeSplit,
   },
 ];
