@@ -37,6 +37,11 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
   initialQ: { definition: 'initial Q (p×p) the ODE and replicate 0 started from', unit: 'dimensionless' },
   initialM: { definition: 'initial M (p×k)', unit: 'dimensionless' },
   P: { definition: 'teacher–teacher overlaps P = W*W*ᵀ/d (k×k)', unit: 'dimensionless' },
+  mHat: { definition: 'normalised student–teacher overlap M_jr/√(Q_jj P_rr) along the ODE trajectory (qualifier: Student<j>Teacher<r>)', unit: 'dimensionless' },
+  gammaOverP: { definition: 'γ/p, the rate the overlap ODE sees (committee.md §2.2)', unit: 'dimensionless' },
+  kappa: { definition: 'width exponent κ of the Veiga et al. phase diagram (p = d^κ) at each grid point', unit: 'dimensionless' },
+  delta: { definition: 'learning-rate exponent δ of the Veiga et al. phase diagram (γ = γ₀d^{−δ}) at each grid point', unit: 'dimensionless' },
+  phase: { definition: 'region of the Veiga et al. phase diagram at each grid point: 0 perfect learning, 1 Saad–Solla line, 2 bad learning, 3 no deterministic limit (committee.md §6)', unit: 'code' },
   // DMFT (dmft.md)
   trainError: { definition: 'train error e_tr = ½(1/n)Σ(y − f̂)² incl. label noise (D25; simulation: mean over seeds)', unit: 'squared output units' },
   testError: { definition: 'test error e_ts = ½E[(y − f̂)²] incl. label noise τ²/2 (D25; simulation: exact population formula D4, mean over seeds)', unit: 'squared output units' },

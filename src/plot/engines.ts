@@ -41,33 +41,46 @@ export type KernelFigureInput = Pick<KernelSolution, 't' | 'stages' | 'problem'>
 export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = {}): FigureDesc {
   const c = sol.curves, t = sol.t, p = sol.problem;
   const sim = sol.stats.seedsCompleted > 0;
-  const series: Series[] = [
-    { name: 'oracle (T1)', x: t, y: c.oracle, mark: 'line', color: GREEN },
-    { name: 'test, block approx. (T3)', x: t, y: c.theoryTest, mark: 'line', dash: 'dashed', color: BLUE },
+  const rules = [
+    { x: sol.stages.t1, label: 't₁' },
+    { x: sol.stages.t2, label: 't₂' },
+  ];
+  // Left: the train error on log–log, where its collapse at t₁ = n/κ spans decades (kernel.md §7).
+  const train: Series[] = [
     { name: 'train, block approx. (T3)', x: t, y: c.theoryTrain, mark: 'line', dash: 'dashed', color: ORANGE },
-    { name: 'test, eigenlearning (T4)', x: t, y: c.eigenlearningTest, mark: 'line', dash: 'dotted', color: BLUE },
     { name: 'train, eigenlearning (T4)', x: t, y: c.eigenlearningTrain, mark: 'line', dash: 'dotted', color: ORANGE },
   ];
-  if (sim && c.test && c.train) {
-    series.push({ name: `test (simulation, ${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`, x: t, y: c.test, se: c.testSE, mark: 'points', color: BLUE });
-    series.push({ name: 'train (simulation)', x: t, y: c.train, se: c.trainSE, mark: 'points', color: ORANGE });
+  if (sim && c.train) train.push({ name: `train (simulation, ${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`, x: t, y: c.train, se: c.trainSE, mark: 'points', color: ORANGE });
+  const trainRange = logRange(positives(c.theoryTrain, sim ? c.train : undefined), 0.3, 6);
+  // Values far below the floor become NaN (not drawn): resvg aborts on marks thousands of px outside.
+  if (trainRange) for (const s of train) s.y = Array.from(s.y, (v) => (v < trainRange[0] / 10 ? NaN : v));
+  // Right: test and oracle on a LINEAR y axis. The stages are O(1) level changes (‖f‖² → ‖P_{>ℓ}f‖²
+  // → frozen, while the oracle keeps descending, §7 table); a log axis squashes them into one band.
+  const test: Series[] = [
+    { name: 'oracle (T1)', x: t, y: c.oracle, mark: 'line', color: GREEN },
+    { name: 'test, block approx. (T3)', x: t, y: c.theoryTest, mark: 'line', dash: 'dashed', color: BLUE },
+    { name: 'test, eigenlearning (T4)', x: t, y: c.eigenlearningTest, mark: 'line', dash: 'dotted', color: BLUE },
+  ];
+  if (sim && c.test) test.push({ name: 'test (simulation)', x: t, y: c.test, se: c.testSE, mark: 'points', color: BLUE });
+  // The Stage-2/3 level ‖P_{>ℓ}f‖² (degree energies of the problem, K16).
+  const ell = sol.stages.ell;
+  const energies = (p as { energies?: number[] }).energies;
+  if (energies && ell >= 0) {
+    const level = energies.slice(ell + 1).reduce((a, b) => a + b, 0);
+    if (level > 0) test.push({ name: `‖P>${ell}f‖² = ${level.toPrecision(3)}`, x: [t[0], t[t.length - 1]], y: [level, level], mark: 'line', dash: 'dashdot', color: '#7f7f7f' });
   }
-  const panel: Panel = {
-    xTitle: 'time t',
-    yTitle: 'error',
-    series,
-    rules: [
-      { x: sol.stages.t1, label: 't₁' },
-      { x: sol.stages.t2, label: 't₂' },
-    ],
-    yDomain: logRange(positives(c.oracle, c.theoryTest, sim ? c.test : undefined)),
-    legend: 'bottom-left',
-  };
+  const testVals = positives(c.oracle, c.theoryTest, sim ? c.test : undefined).filter((v) => v < 1e6);
+  const top = testVals.length ? Math.max(...testVals) : 1;
+  const xDomain: [number, number] = [t[0], t[t.length - 1]];
+  const panels: Panel[] = [
+    { title: 'train error', xTitle: 'time t', yTitle: 'train error', xScale: 'log', yScale: 'log', series: train, rules, xDomain, yDomain: trainRange, legend: 'bottom-left' },
+    { title: 'test error and oracle', xTitle: 'time t', yTitle: 'excess test error', xScale: 'log', yScale: 'linear', series: test, rules, xDomain, yDomain: [0, Math.ceil(top * 1.08 * 20) / 20], legend: 'bottom-left' },
+  ];
   return {
     title: opts.title ?? `Kernel gradient flow: ${typeof p.kernel === 'string' ? p.kernel : 'custom kernel'}, d = ${p.dim}, n = ${p.samples} (stage ℓ = ${sol.stages.ell})`,
-    panels: [panel],
-    width: 460,
-    height: 320,
+    panels,
+    width: 380,
+    height: 300,
   };
 }
 

@@ -245,6 +245,8 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
         color,
         strokeDash: { field: 'series', type: 'nominal', scale: { domain: names, range: dashes }, legend: null },
         detail: [{ field: 'series' }, { field: 'seg' }],
+        // Connect points in data order, not sorted by x: trajectories (e.g. overlaps in a plane) turn back.
+        order: { value: null },
       },
     });
   }

@@ -1,8 +1,11 @@
 // Registry and runner of `learndyn reproduce`. The runner writes figure + data + manifest (with the
 // checks) into a folder and returns the checks; the CLI prints them.
 import { committeeEntries } from './committee.js';
+import { committeeExtraEntries } from './committee-extra.js';
 import { dmftEntries } from './dmft.js';
+import { dmftFig1Entries } from './dmft-fig1.js';
 import { kernelEntries } from './kernel.js';
+import { kernelExtraEntries } from './kernel-extra.js';
 import { checkPasses, type Check, type ReproduceContext, type ReproduceEntry, type ReproduceResult } from './types.js';
 import { figureFiles } from '../plot/render.js';
 import { svgToPng } from '../plot/png.js';
@@ -13,7 +16,7 @@ import { loadWasm } from '../wasm/runtime.js';
 
 export * from './types.js';
 
-export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...committeeEntries, ...dmftEntries];
+export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftFig1Entries, ...dmftEntries];
 
 export function findReproduction(id: string): ReproduceEntry | undefined {
   return REPRODUCTIONS.find((e) => e.id === id);

@@ -183,8 +183,14 @@ describe('--out writes the figures', () => {
     const r = await run(['kernel', 'theory', '--kernel', 'exp', '--dim', '100', '--samples', '1000', '--energies', '0,0.5,0.5', '--out', out]);
     expect(r.code).toBe(0);
     const vl = JSON.parse(readFileSync(join(out, 'figure.vl.json'), 'utf8'));
-    const names = new Set(vl.data.values.map((v: { series: string }) => v.series));
-    expect(names).toEqual(new Set(['oracle (T1)', 'test, block approx. (T3)', 'train, block approx. (T3)', 'test, eigenlearning (T4)', 'train, eigenlearning (T4)']));
+    // Two panels (issue 13): train on log–log; test and oracle on a linear y axis with the ‖P>ℓf‖² level.
+    const panels = (vl.hconcat ?? [vl]) as { data: { values: { series: string }[] } }[];
+    expect(panels).toHaveLength(2);
+    const names = new Set(panels.flatMap((p) => p.data.values.map((v) => v.series)));
+    expect(names).toEqual(new Set(['oracle (T1)', 'test, block approx. (T3)', 'train, block approx. (T3)', 'test, eigenlearning (T4)', 'train, eigenlearning (T4)', '‖P>1f‖² = 0.500']));
+    // Train panel log–log (no linear scale anywhere); test panel: a linear y scale.
+    expect(JSON.stringify(panels[0])).not.toContain('"type":"linear"');
+    expect(JSON.stringify(panels[1])).toContain('"type":"linear"');
     expect(readFileSync(join(out, 'figure.svg'), 'utf8')).toContain('>t₂<');
     const man = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
     expect(man.files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['oracle.npy', 'arrays.npz', 'curves.csv', 'figure.svg']));
