@@ -369,8 +369,8 @@ def _first_line(stderr):
 
 def _spawn(argv, progress):
     """Run argv; stderr is collected (and echoed to sys.stderr when progress). On KeyboardInterrupt
-    the CLI gets SIGINT (it writes what is finished, status Terminated) before the interrupt goes on."""
-    p = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    the CLI gets SIGINT (it writes what is finished, status Terminated) before the interrupt goes on;
+    a second Ctrl-C, or 60 s without the CLI stopping, kills it."""
     out, err = [], []
 
     def drain(stream, sink, echo):
@@ -380,23 +380,30 @@ def _spawn(argv, progress):
                 sys.stderr.write(line)
                 sys.stderr.flush()
 
-    threads = [threading.Thread(target=drain, args=(p.stdout, out, False), daemon=True), threading.Thread(target=drain, args=(p.stderr, err, progress), daemon=True)]
-    for t in threads:
-        t.start()
-    try:
-        code = p.wait()
-    except KeyboardInterrupt:
+    # Own process group: a terminal's Ctrl-C reaches only Python, which forwards exactly one SIGINT
+    # (the CLI treats a second one as "exit at once", without writing what was finished).
+    popen = dict(stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8", errors="replace")
+    if os.name != "nt":
+        popen["start_new_session"] = True
+    with subprocess.Popen(argv, **popen) as p:
+        threads = [threading.Thread(target=drain, args=(p.stdout, out, False), daemon=True), threading.Thread(target=drain, args=(p.stderr, err, progress), daemon=True)]
+        for t in threads:
+            t.start()
         try:
-            if os.name == "nt":
-                p.terminate()
-            else:
-                p.send_signal(signal.SIGINT)
-            p.wait(timeout=60)
-        except Exception:
-            p.kill()
-        raise
-    for t in threads:
-        t.join()
+            code = p.wait()
+        except KeyboardInterrupt:
+            try:
+                if os.name == "nt":
+                    p.terminate()
+                else:
+                    p.send_signal(signal.SIGINT)
+                p.wait(timeout=60)
+            except BaseException:  # a second Ctrl-C, or the CLI did not stop within 60 s
+                p.kill()
+                p.wait()
+            raise
+        for t in threads:
+            t.join()
     return code, "".join(out), "".join(err)
 
 
@@ -422,6 +429,9 @@ def run(command, *, out=None, progress=False, frame=None, **params):
     progress: show the CLI's progress lines on stderr (default: --no-progress).
     frame: tables as DataFrames (None: when pandas is installed), numpy structured arrays (False).
     **params: flags, see the module docstring (noise_sd=0.5 → --noise-sd 0.5; energies=[0, 1] → 0,1).
+
+    Interrupting Python (Ctrl-C, Jupyter's stop button) sends the CLI one SIGINT: it stops and writes
+    what was finished (status Terminated) into out= when given, then KeyboardInterrupt goes on.
 
     >>> r = learndyn.run("committee ode", p=2, k=2, lr=0.5, t_max=100, t_count=21)   # doctest: +SKIP
     >>> r["risk"][-1], r.manifest["problem"]["lr"]
