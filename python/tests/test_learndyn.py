@@ -8,6 +8,7 @@ and present (a stand-in module recording the columns it is given).
 """
 
 import csv
+import doctest
 import json
 import math
 import os
@@ -356,6 +357,13 @@ class TestTables(unittest.TestCase):
         np.testing.assert_array_equal(r["Q"], a)
         np.testing.assert_array_equal(r["risk"], b)
         self.assertEqual(r.status, "Unstable")
+
+
+def load_tests(loader, tests, ignore):
+    """The docstring examples of learndyn.py run as doctests (they call this checkout's CLI)."""
+    if NODE is not None:
+        tests.addTests(doctest.DocTestSuite(learndyn, extraglobs={"learndyn": learndyn}, optionflags=doctest.ELLIPSIS))
+    return tests
 
 
 if __name__ == "__main__":
