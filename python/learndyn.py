@@ -186,6 +186,8 @@ def _user_stacklevel():
     while frame is not None and frame.f_code.co_filename == __file__:
         frame, level = frame.f_back, level + 1
     return level
+
+
 _INT = re.compile(r"^[+-]?\d+$")
 
 
@@ -209,11 +211,12 @@ def _pandas(frame):
         return None
 
 
-def _column(name, cells, text_columns):
-    """A typed column: int64 if every cell is an integer, float64 if every cell is a number (empty
-    cells and 'nan' → NaN, 'inf'/'-inf' → ±inf, as the CLI writes them), else str."""
+def _column(name, cells, text_columns, int_columns):
+    """A typed column: float64 if every cell is a number (empty cells and 'nan' → NaN, 'inf'/'-inf'
+    → ±inf, '-0' → -0.0, as the CLI writes them), else str; int64 only for the int_columns (a
+    sweep's axes) whose cells are all integers — an array column of zeros stays float64."""
     if name not in text_columns:
-        if cells and all(_INT.match(c) for c in cells):
+        if name in int_columns and cells and all(_INT.match(c) for c in cells):
             return np.array([int(c) for c in cells], dtype=np.int64)
         try:
             return np.array([float(c) if c.strip() else np.nan for c in cells], dtype=np.float64)
@@ -222,10 +225,11 @@ def _column(name, cells, text_columns):
     return np.array(cells, dtype=str)
 
 
-def read_table(path, frame=None, text_columns=()):
+def read_table(path, frame=None, text_columns=(), int_columns=()):
     """Read a CSV written by learndyn (curves.csv, table.csv, summary.csv) into a DataFrame, or a
-    numpy structured array without pandas (frame=False forces numpy). Columns named in text_columns
-    stay strings (a sweep's `cell` ids are hashes that may look like numbers).
+    numpy structured array without pandas (frame=False forces numpy). Numeric columns are float64;
+    int_columns whose cells are all integers are int64; text_columns stay strings (a sweep's `cell`
+    ids are hashes that may look like numbers).
 
     >>> learndyn.read_table("out/run/curves.csv", frame=False)["t"]      # doctest: +SKIP
     """
@@ -234,7 +238,7 @@ def read_table(path, frame=None, text_columns=()):
     if not rows:
         raise LearndynError(f"{path}: empty table (no header)")
     header, body = rows[0], [r + [""] * (len(rows[0]) - len(r)) for r in rows[1:] if r]
-    columns = {name: _column(name, [r[j] for r in body], set(text_columns)) for j, name in enumerate(header)}
+    columns = {name: _column(name, [r[j] for r in body], set(text_columns), set(int_columns)) for j, name in enumerate(header)}
     pd = _pandas(frame)
     if pd is not None:
         return pd.DataFrame(columns)
@@ -327,10 +331,6 @@ class Sweep:
         return f"<learndyn.Sweep {len(self.summary)} cells, axes {self.axes}, {len(self.table)} table rows, folder={str(self.folder)!r}>"
 
 
-def _names(table):
-    return list(table.columns) if hasattr(table, "columns") else list(table.dtype.names)
-
-
 def load_sweep(folder, frame=None):
     """Load a merged sweep (`learndyn sweep merge DIR`): DIR/table.csv — columns cell, the axes, t,
     then the t-aligned arrays — and DIR/summary.csv — cell, the axes, status, summary scalars.
@@ -347,10 +347,12 @@ def load_sweep(folder, frame=None):
     missing = [n for n in ("table.csv", "summary.csv") if not (folder / n).is_file()]
     if missing:
         raise FileNotFoundError(f"{folder}: {', '.join(missing)} missing (run `learndyn sweep merge {folder}` first)")
-    table = read_table(folder / "table.csv", frame, text_columns=("cell", "status"))
-    summary = read_table(folder / "summary.csv", frame, text_columns=("cell", "status"))
-    cols = _names(summary)
+    with open(folder / "summary.csv", newline="", encoding="utf-8") as f:
+        cols = next(csv.reader(f), [])
+    # summary.csv: cell, the axes, status, scalars.
     axes = cols[1 : cols.index("status")] if "status" in cols and cols[:1] == ["cell"] else []
+    table = read_table(folder / "table.csv", frame, text_columns=("cell", "status"), int_columns=axes)
+    summary = read_table(folder / "summary.csv", frame, text_columns=("cell", "status"), int_columns=axes)
     manifest = None
     for name in ("manifest.json", "sweep.json"):
         if (folder / name).is_file():

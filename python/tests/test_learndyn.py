@@ -166,6 +166,7 @@ class TestRunRealCli(unittest.TestCase):
             # curves.csv holds the same t-aligned columns.
             self.assertEqual(r.curves.dtype.names[0], "t")
             for name in r.curves.dtype.names:
+                self.assertEqual(r.curves.dtype[name], np.float64, name)  # also trainSE, all zeros
                 np.testing.assert_array_equal(r.curves[name], r[name], err_msg=name)
             # out= keeps the folder (figure files too).
             self.assertEqual(r.folder, out)
@@ -277,14 +278,14 @@ def write_csv(path, header, rows):
 # cell, the axes, t, the arrays; summary.csv one row per cell with cell, the axes, status, scalars.
 CELLS = [("0a1bc9", 250, "exp"), ("004217", 500, "poly:1,2")]  # an all-digit hash keeps its zeros
 TIMES = [0.1, 10.0, 1000.0]
-TABLE = [[c, n, k, t, 1.0 / (1 + t * n / 250), -0.0 if t == 0.1 else t / n] for c, n, k in CELLS for t in TIMES]
+TABLE = [[c, n, k, t, 1.0 / (1 + t * n / 250), "-0" if t == 0.1 else t / n, 0] for c, n, k in CELLS for t in TIMES]
 SUMMARY = [["0a1bc9", 250, "exp", "Success", 0.125, 80.5], ["004217", 500, "poly:1,2", "NotConverged", "inf", ""]]
 
 
 class TestTables(unittest.TestCase):
     def setUp(self):
         self.dir = Path(tempfile.mkdtemp())
-        write_csv(self.dir / "table.csv", ["cell", "samples", "kernel", "t", "test", "train"], TABLE)
+        write_csv(self.dir / "table.csv", ["cell", "samples", "kernel", "t", "test", "train", "trainSE"], TABLE)
         write_csv(self.dir / "summary.csv", ["cell", "samples", "kernel", "status", "testFinal", "t1"], SUMMARY)
         learndyn._NOTE_SHOWN = False
 
@@ -302,6 +303,7 @@ class TestTables(unittest.TestCase):
         self.assertEqual(col(s.table, "t").dtype, np.float64)
         np.testing.assert_array_equal(col(s.table, "test"), [row[4] for row in TABLE])
         self.assertTrue(math.copysign(1, col(s.table, "train")[0]) < 0)  # -0 stays -0
+        self.assertEqual(col(s.table, "trainSE").dtype, np.float64)  # an array column of zeros stays float
         self.assertEqual(list(col(s.summary, "status")), ["Success", "NotConverged"])
         self.assertEqual(list(col(s.summary, "cell")), ["0a1bc9", "004217"])
         tf, t1 = col(s.summary, "testFinal"), col(s.summary, "t1")
@@ -315,7 +317,7 @@ class TestTables(unittest.TestCase):
             s = learndyn.load_sweep(self.dir)
             learndyn.load_sweep(self.dir)
         self.assertIsInstance(s.table, np.ndarray)
-        self.assertEqual(s.table.dtype.names, ("cell", "samples", "kernel", "t", "test", "train"))
+        self.assertEqual(s.table.dtype.names, ("cell", "samples", "kernel", "t", "test", "train", "trainSE"))
         self.check_sweep(s, lambda t, c: t[c])
         notes = [x for x in w if "pandas is not installed" in str(x.message)]
         self.assertEqual(len(notes), 1)  # once per process, not per table
@@ -325,7 +327,7 @@ class TestTables(unittest.TestCase):
         with FakePandas():
             s = learndyn.load_sweep(self.dir)
         self.assertEqual(type(s.table).__name__, "DataFrame")
-        self.assertEqual(s.table.columns, ["cell", "samples", "kernel", "t", "test", "train"])
+        self.assertEqual(s.table.columns, ["cell", "samples", "kernel", "t", "test", "train", "trainSE"])
         self.check_sweep(s, lambda t, c: t[c])
 
     def test_frame_false_and_true(self):
