@@ -9,7 +9,7 @@
 // The built outputs (build/, dist/) must exist: CI builds them in `npm ci` (prepare).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -106,8 +106,9 @@ describe('what the package needs at run time and what it ships (no network)', ()
     needBuild();
     const out = ok(sh(NPM, ['pack', '--dry-run', '--json', '--ignore-scripts'], repo), 'npm pack --dry-run');
     const files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
-    for (const f of [...BUILT, 'bin/learndyn.js', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'scripts/prepare.mjs']) expect(files).toContain(f);
-    const bad = files.filter((f) => /^(src|assembly|test|codegen|bench|explorer)\//.test(f) || f.endsWith('.map') || f.endsWith('.wat'));
+    for (const f of [...BUILT, 'bin/learndyn.js', 'dist/index.js', 'dist/index.d.ts', 'package.json', 'scripts/prepare.mjs', 'python/learndyn.py'])
+      expect(files).toContain(f);
+    const bad = files.filter((f) => /^(src|assembly|test|codegen|bench|explorer|python\/tests)\//.test(f) || f.endsWith('.map') || f.endsWith('.wat'));
     expect(bad).toEqual([]);
   });
 });
@@ -188,6 +189,26 @@ describe('the packed tarball, installed in an empty folder', () => {
     const png = readFileSync(join(out, 'figure.png'));
     expect([...png.subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
     expect(statSync(join(out, 'arrays.npz')).size).toBeGreaterThan(0);
+  });
+
+  it('python/learndyn.py inside the installed package finds its CLI', (ctx) => {
+    need(ctx);
+    if (spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status !== 0) {
+      if (CI) throw new Error('CI: python3 with numpy is missing');
+      ctx.skip('python3 with numpy is not available');
+    }
+    const code = [
+      'import sys; sys.path.insert(0, "node_modules/learndyn/python")',
+      'import learndyn',
+      'print(learndyn.cli_command()[-1])',
+      'r = learndyn.run("kernel theory", dim=10, samples=50, energies=[0, 0.5, 0.5], t_count=5, frame=False)',
+      'print(r.status, r["oracle"].shape[0])',
+    ].join('\n');
+    const lines = ok(sh('python3', ['-c', code], app, { env: { LEARNDYN_CLI: '' } }), 'python3 learndyn.run (installed)')
+      .trim()
+      .split('\n');
+    expect(lines[0]).toBe(join(realpathSync(app), 'node_modules', pkg.name, 'bin', 'learndyn.js')); // Path.resolve() follows links
+    expect(lines[1]).toBe('Success 5');
   });
 });
 
