@@ -7,6 +7,14 @@ import { ParameterError } from '../core/validate.js';
 import { expandSweep, parseShard, readSpecFile } from '../sweep/spec.js';
 import { runStatus, runSweep } from '../sweep/run.js';
 import { failureLines, sweepStatus } from '../sweep/status.js';
+import { mergeSweep, writeMerged } from '../sweep/merge.js';
+import { sweepFigureFiles } from '../sweep/figures.js';
+import { claimDir } from '../sweep/run.js';
+import { checkTime, sbatchScript } from '../sweep/sbatch.js';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { withInterrupt } from './engine-command.js';
 import type { CliContext } from './common.js';
 
@@ -61,6 +69,61 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
         io.out(`cells ${c.cells}, done ${c.done}, failed ${c.failed}, pending ${c.pending}\n`);
         for (const l of failureLines(st)) io.out(l + '\n');
       }
+    });
+  sweep
+    .command('merge')
+    .description('table.csv (one row per cell and time), summary.csv (one row per cell), table.npz, manifest.json and figures')
+    .argument('<dir>', 'sweep folder')
+    .option('--scalar <name>', 'summary scalar of the summary and heatmap figures (default: the main curve’s minimum)')
+    .option('--no-figures', 'skip the figures')
+    .action(async (dir: string, opts: Record<string, unknown>) => {
+      const m = await mergeSweep(dir);
+      const files = { ...m.files, ...(opts.figures === false ? {} : await sweepFigureFiles(m, opts.scalar as string | undefined)) };
+      const paths = writeMerged(dir, files);
+      const st = sweepStatus(dir);
+      io.out(`merged ${m.cells.length} cells (${st.counts.done} done, ${st.counts.failed} failed, ${st.counts.pending} pending): ${paths.map((p) => p.slice(dir.length).replace(/^\//, '')).join(', ')}\n`);
+      if (st.counts.pending > 0) io.err(`sweep merge: ${st.counts.pending} cells are pending (rows absent; status Pending in summary.csv)\n`);
+    });
+
+  sweep
+    .command('sbatch')
+    .description('write DIR/sweep.sbatch, a Slurm job array whose task I runs `sweep run SPEC --out DIR --shard I/N`')
+    .argument('<spec>', 'sweep spec')
+    .requiredOption('--out <dir>', 'sweep folder on a file system the nodes share')
+    .requiredOption('--shards <n>', 'array tasks N')
+    .option('--max-parallel <k>', 'at most K tasks at once (%K)')
+    .option('--partition <p>', 'Slurm partition')
+    .option('--time <hh:mm:ss>', 'time limit per task')
+    .option('--jobs <n>', 'cells solved concurrently per task (= CPUs per task)', '1')
+    .option('--force', 'reuse a DIR made for another spec')
+    .option('--submit', 'submit with sbatch and print the job id')
+    .action(async (specPath: string, opts: Record<string, unknown>) => {
+      const shards = positiveInt('shards', opts.shards);
+      const jobs = positiveInt('jobs', opts.jobs);
+      const maxParallel = opts.maxParallel !== undefined ? positiveInt('max-parallel', opts.maxParallel) : undefined;
+      if (opts.time !== undefined && !checkTime(String(opts.time))) throw new ParameterError('time', opts.time, 'a Slurm time limit such as HH:MM:SS or D-HH:MM:SS');
+      const sw = await expandSweep(await readSpecFile(specPath), engines);
+      const dir = resolve(String(opts.out));
+      claimDir(dir, sw, !!opts.force);
+      mkdirSync(join(dir, 'slurm'), { recursive: true });
+      // The tasks run this checkout's CLI with this Node (absolute paths: the job's cwd and PATH differ).
+      const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/learndyn.js');
+      const script = sbatchScript(sw, { spec: resolve(specPath), dir, shards, maxParallel, partition: opts.partition as string | undefined, time: opts.time as string | undefined, jobs, learndyn: [process.execPath, bin] });
+      const path = join(dir, 'sweep.sbatch');
+      writeFileSync(path, script, { mode: 0o755 });
+      if (!opts.submit) {
+        io.out(`sbatch ${path}\n`);
+        return;
+      }
+      let out: string;
+      try {
+        out = execFileSync('sbatch', ['--parsable', path], { encoding: 'utf8' });
+      } catch (e) {
+        io.err(`sweep sbatch: sbatch failed: ${(e as Error).message.split('\n')[0]}\n`);
+        ctx.setCode(EXIT.Internal);
+        return;
+      }
+      io.out(out.trim().split(';')[0] + '\n');
     });
   return sweep;
 }

@@ -1,7 +1,7 @@
 // The committee engine's descriptor (committee.md): fields and the computing commands `committee ode`
 // (the overlap ODE, or the mean-field (M, q) ODE) and `committee sgd` (SGD over seeds beside the ODE
 // from the same initial state).
-import { command, type EngineDescriptor, type Field } from '../core/engine.js';
+import { command, curveSummary, type EngineDescriptor, type Field } from '../core/engine.js';
 import { committeeBundle } from '../io/bundles.js';
 import { committeeFigure } from '../plot/engines.js';
 import type { CommitteeProblem, CommitteeProblemInput } from './problem.js';
@@ -101,6 +101,22 @@ export function committeeText(sol: CommitteeSolution): string {
   return lines.join('\n');
 }
 
+/** Summary scalars: the risk's final/min/argmin, the first plateau (onset, escape, height; NaN when
+ *  none was detected), the final level, and (sgd) the SGD–ODE agreement sup|R_SGD − R_ODE|. */
+export function committeeSummary(sol: CommitteeSolution): Record<string, number> {
+  const pl = sol.plateaus.plateaus[0];
+  return {
+    ...curveSummary('risk', sol.t, sol.sgd ? sol.sgd.risk : sol.odeRisk),
+    ...(sol.sgd ? curveSummary('ode', sol.t, sol.odeRisk) : {}),
+    plateaus: sol.plateaus.plateaus.length,
+    plateauOnset: pl ? pl.onset : NaN,
+    plateauEscape: pl ? pl.escape : NaN,
+    plateauHeight: pl ? pl.height : NaN,
+    floorHeight: sol.plateaus.floor ? sol.plateaus.floor.height : NaN,
+    ...(sol.sgd ? { agreementSupAbs: sol.agreement?.supAbs ?? NaN, agreementSupOverScale: sol.agreement?.supOverScale ?? NaN } : {}),
+  };
+}
+
 const committeeCommand = (name: 'ode' | 'sgd', description: string) => {
   const simulate = name === 'sgd';
   return command({
@@ -114,6 +130,7 @@ const committeeCommand = (name: 'ode' | 'sgd', description: string) => {
     text: committeeText,
     bundle: committeeBundle,
     figure: (sol) => committeeFigure(sol),
+    summary: committeeSummary,
   });
 };
 

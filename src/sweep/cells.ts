@@ -6,7 +6,7 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { EngineCommand, Field, Solved } from '../core/engine.js';
+import { commandBundle, type EngineCommand, type Field, type Solved } from '../core/engine.js';
 import type { Status } from '../core/contract.js';
 import { writeRunOutputs } from '../cli/output.js';
 
@@ -100,7 +100,7 @@ export async function writeCellAtomically(dir: string, id: string, fill: (tmp: s
 export async function writeCell(dir: string, id: string, cmd: EngineCommand<unknown, Solved>, argv: string[], result: { sol?: Solved; error?: string }): Promise<void> {
   await writeCellAtomically(dir, id, async (tmp) => {
     if (result.sol) {
-      await writeRunOutputs(tmp, await cmd.bundle(result.sol, argv), cmd.figure(result.sol));
+      await writeRunOutputs(tmp, await commandBundle(cmd, result.sol, argv), cmd.figure(result.sol));
     } else {
       const fd = openSync(join(tmp, ERROR_FILE), 'w');
       writeSync(fd, JSON.stringify({ status: 'Error', message: result.error ?? 'error' }, null, 2) + '\n');
