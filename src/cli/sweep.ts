@@ -26,7 +26,9 @@ function positiveInt(name: string, v: unknown): number {
 
 export function registerSweep(program: Command, ctx: CliContext, engines: readonly EngineDescriptor[]): Command {
   const { io } = ctx;
-  const sweep = program.command('sweep').description('sweeps over any computing command: learning curves and phase diagrams, resumable, sharded (Slurm job arrays)');
+  const sweep = program
+    .command('sweep')
+    .description('sweeps over any computing command: learning curves and phase diagrams, resumable, sharded (Slurm job arrays)');
 
   sweep
     .command('run')
@@ -48,7 +50,11 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
         () => io.err('\nsweep: interrupted; cells in flight are written as Terminated (a second Ctrl-C exits at once)\n'),
       );
       const st = sweepStatus(dir);
-      io.out(`${sw.cells.length} cells (${report.selected} in this shard): ran ${report.ran.length}, already finished ${report.skipped}` + (report.lockedElsewhere ? `, locked by another process ${report.lockedElsewhere}` : '') + `; sweep: ${st.counts.done} done, ${st.counts.failed} failed, ${st.counts.pending} pending\n`);
+      io.out(
+        `${sw.cells.length} cells (${report.selected} in this shard): ran ${report.ran.length}, already finished ${report.skipped}` +
+          (report.lockedElsewhere ? `, locked by another process ${report.lockedElsewhere}` : '') +
+          `; sweep: ${st.counts.done} done, ${st.counts.failed} failed, ${st.counts.pending} pending\n`,
+      );
       for (const l of failureLines(st)) io.err(l + '\n');
       const s = runStatus(report);
       ctx.setCode(s === 'Error' ? EXIT.Internal : exitCode(s));
@@ -81,7 +87,9 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
       const files = { ...m.files, ...(opts.figures === false ? {} : await sweepFigureFiles(m, opts.scalar as string | undefined)) };
       const paths = writeMerged(dir, files);
       const st = sweepStatus(dir);
-      io.out(`merged ${m.cells.length} cells (${st.counts.done} done, ${st.counts.failed} failed, ${st.counts.pending} pending): ${paths.map((p) => p.slice(dir.length).replace(/^\//, '')).join(', ')}\n`);
+      io.out(
+        `merged ${m.cells.length} cells (${st.counts.done} done, ${st.counts.failed} failed, ${st.counts.pending} pending): ${paths.map((p) => p.slice(dir.length).replace(/^\//, '')).join(', ')}\n`,
+      );
       if (st.counts.pending > 0) io.err(`sweep merge: ${st.counts.pending} cells are pending (rows absent; status Pending in summary.csv)\n`);
     });
 
@@ -101,14 +109,24 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
       const shards = positiveInt('shards', opts.shards);
       const jobs = positiveInt('jobs', opts.jobs);
       const maxParallel = opts.maxParallel !== undefined ? positiveInt('max-parallel', opts.maxParallel) : undefined;
-      if (opts.time !== undefined && !checkTime(String(opts.time))) throw new ParameterError('time', opts.time, 'a Slurm time limit such as HH:MM:SS or D-HH:MM:SS');
+      if (opts.time !== undefined && !checkTime(String(opts.time)))
+        throw new ParameterError('time', opts.time, 'a Slurm time limit such as HH:MM:SS or D-HH:MM:SS');
       const sw = await expandSweep(await readSpecFile(specPath), engines);
       const dir = resolve(String(opts.out));
       claimDir(dir, sw, !!opts.force);
       mkdirSync(join(dir, 'slurm'), { recursive: true });
       // The tasks run this checkout's CLI with this Node (absolute paths: the job's cwd and PATH differ).
       const bin = resolve(dirname(fileURLToPath(import.meta.url)), '../../bin/learndyn.js');
-      const script = sbatchScript(sw, { spec: resolve(specPath), dir, shards, maxParallel, partition: opts.partition as string | undefined, time: opts.time as string | undefined, jobs, learndyn: [process.execPath, bin] });
+      const script = sbatchScript(sw, {
+        spec: resolve(specPath),
+        dir,
+        shards,
+        maxParallel,
+        partition: opts.partition as string | undefined,
+        time: opts.time as string | undefined,
+        jobs,
+        learndyn: [process.execPath, bin],
+      });
       const path = join(dir, 'sweep.sbatch');
       writeFileSync(path, script, { mode: 0o755 });
       if (!opts.submit) {

@@ -279,7 +279,7 @@ export const dmftRun = command({
     return {
       ...curveSummary('trainError', sol.t, sol.trainError),
       ...curveSummary('testError', sol.t, sol.testError),
-      gapFinal: gap && gap.length ? gap[gap.length - 1] : NaN,
+      gapFinal: gap?.length ? gap[gap.length - 1] : NaN,
       ...(r.sim ? curveSummary('simTestError', r.sim.t, r.sim.summary.testError) : {}),
     };
   },

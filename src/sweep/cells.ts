@@ -97,7 +97,13 @@ export async function writeCellAtomically(dir: string, id: string, fill: (tmp: s
 }
 
 /** Write a solved cell (the command's --out output) or a cell that threw (error.json). */
-export async function writeCell(dir: string, id: string, cmd: EngineCommand<unknown, Solved>, argv: string[], result: { sol?: Solved; error?: string }): Promise<void> {
+export async function writeCell(
+  dir: string,
+  id: string,
+  cmd: EngineCommand<unknown, Solved>,
+  argv: string[],
+  result: { sol?: Solved; error?: string },
+): Promise<void> {
   await writeCellAtomically(dir, id, async (tmp) => {
     if (result.sol) {
       await writeRunOutputs(tmp, await commandBundle(cmd, result.sol, argv), cmd.figure(result.sol));

@@ -48,7 +48,16 @@ export function curvesFigure(m: MergeResult): FigureDesc | undefined {
   const t0 = m.cells.find((c) => c.t.length > 0)?.t ?? [];
   return {
     title: `${name} against t${axis ? `, coloured by ${axis}` : ''}`,
-    panels: [{ xTitle: 't', yTitle: name, xScale: t0.length && positive(t0) ? 'log' : 'linear', yScale: series.every((s) => positive(s.y)) ? 'log' : 'linear', series: dedupe(series), legend: 'right' }],
+    panels: [
+      {
+        xTitle: 't',
+        yTitle: name,
+        xScale: t0.length && positive(t0) ? 'log' : 'linear',
+        yScale: series.every((s) => positive(s.y)) ? 'log' : 'linear',
+        series: dedupe(series),
+        legend: 'right',
+      },
+    ],
   };
 }
 
@@ -69,14 +78,31 @@ export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | und
   const other = m.axes.find((k) => k !== x);
   const groups = other ? uniq(m.cells.map((c) => c.axes[other])) : [undefined];
   const series: Series[] = groups.map((g, i) => {
-    const cs = m.cells.filter((c) => !other || JSON.stringify(c.axes[other]) === JSON.stringify(g)).sort((a, b) => (a.axes[x] as number) - (b.axes[x] as number));
-    return { name: other ? `${other} = ${label(g)}` : key, x: cs.map((c) => c.axes[x] as number), y: cs.map((c) => c.summary[key] ?? NaN), mark: 'line', color: TAB10[i % TAB10.length] };
+    const cs = m.cells
+      .filter((c) => !other || JSON.stringify(c.axes[other]) === JSON.stringify(g))
+      .sort((a, b) => (a.axes[x] as number) - (b.axes[x] as number));
+    return {
+      name: other ? `${other} = ${label(g)}` : key,
+      x: cs.map((c) => c.axes[x] as number),
+      y: cs.map((c) => c.summary[key] ?? NaN),
+      mark: 'line',
+      color: TAB10[i % TAB10.length],
+    };
   });
   const xs = m.cells.map((c) => c.axes[x] as number);
   const ys = series.flatMap((s) => Array.from(s.y));
   return {
     title: `${key} against ${x}`,
-    panels: [{ xTitle: x, yTitle: key, xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) > 20 ? 'log' : 'linear', yScale: positive(ys) && ys.some(Number.isFinite) ? 'log' : 'linear', series, legend: other ? 'right' : 'none' }],
+    panels: [
+      {
+        xTitle: x,
+        yTitle: key,
+        xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) > 20 ? 'log' : 'linear',
+        yScale: positive(ys) && ys.some(Number.isFinite) ? 'log' : 'linear',
+        series,
+        legend: other ? 'right' : 'none',
+      },
+    ],
   };
 }
 
@@ -89,7 +115,10 @@ export function heatmapSpec(m: MergeResult, scalar?: string): Record<string, unk
     const v = c.summary[key];
     return { x: label(c.axes[ax]), y: label(c.axes[ay]), v: Number.isFinite(v) ? v : null };
   });
-  const sortBy = (k: string) => uniq(m.cells.map((c) => c.axes[k])).sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : 0)).map(label);
+  const sortBy = (k: string) =>
+    uniq(m.cells.map((c) => c.axes[k]))
+      .sort((a, b) => (typeof a === 'number' && typeof b === 'number' ? a - b : 0))
+      .map(label);
   const vals = data.map((d) => d.v).filter((v): v is number => v !== null);
   const logScale = vals.length > 0 && vals.every((v) => v > 0) && Math.max(...vals) / Math.min(...vals) > 100;
   return {
@@ -108,6 +137,16 @@ export function heatmapSpec(m: MergeResult, scalar?: string): Record<string, unk
   };
 }
 
+/** Vega numbers gradients with a process-wide counter (like clip paths, which renderSvg renumbers):
+ *  number them from 0 in order of appearance so the bytes do not depend on what ran before. */
+export function renumberGradients(svg: string): string {
+  const ids = new Map<string, number>();
+  return svg.replace(/\bgradient_(\d+)\b/g, (_, n: string) => {
+    if (!ids.has(n)) ids.set(n, ids.size);
+    return `gradient_${ids.get(n)}`;
+  });
+}
+
 /** figure-curves / figure-summary / figure-heatmap, each as .vl.json and .svg. */
 export async function sweepFigureFiles(m: MergeResult, scalar?: string): Promise<Record<string, Uint8Array>> {
   const enc = new TextEncoder();
@@ -115,7 +154,7 @@ export async function sweepFigureFiles(m: MergeResult, scalar?: string): Promise
   const add = async (name: string, spec: Record<string, unknown> | undefined) => {
     if (!spec) return;
     out[`${name}.vl.json`] = enc.encode(JSON.stringify(spec, null, 1) + '\n');
-    out[`${name}.svg`] = enc.encode(await renderSvg(spec));
+    out[`${name}.svg`] = enc.encode(renumberGradients(await renderSvg(spec)));
   };
   const curves = curvesFigure(m);
   await add('figure-curves', curves && vegaLiteSpec(curves));

@@ -35,14 +35,26 @@ interface CellData {
 function readCellData(dir: string, c: SweepFile['cells'][number]): CellData {
   const folder = join(dir, CELLS, c.id);
   const rec = readCell(dir, c.id);
-  const base: CellData = { index: c.index, id: c.id, axes: c.axes, status: rec.state === 'pending' ? 'Pending' : (rec.status ?? 'Error'), t: [], arrays: new Map(), summary: {} };
+  const base: CellData = {
+    index: c.index,
+    id: c.id,
+    axes: c.axes,
+    status: rec.state === 'pending' ? 'Pending' : (rec.status ?? 'Error'),
+    t: [],
+    arrays: new Map(),
+    summary: {},
+  };
   if (rec.state === 'pending' || rec.status === 'Error') return base;
-  const m = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as { arrays?: Record<string, { shape: number[] }>; stats?: { summary?: Record<string, number | string> } };
+  const m = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as {
+    arrays?: Record<string, { shape: number[] }>;
+    stats?: { summary?: Record<string, number | string> };
+  };
   const sum = m.stats?.summary ?? {};
-  for (const [k, v] of Object.entries(sum)) base.summary[k] = typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : NaN;
+  for (const [k, v] of Object.entries(sum))
+    base.summary[k] = typeof v === 'number' ? v : v === 'nan' ? NaN : v === 'inf' ? Infinity : v === '-inf' ? -Infinity : NaN;
   const shapes = m.arrays ?? {};
   const tShape = shapes.t?.shape;
-  if (!tShape || tShape.length !== 1) return base;
+  if (tShape?.length !== 1) return base;
   const n = tShape[0];
   const names = Object.keys(shapes).filter((k) => shapes[k].shape.length === 1 && shapes[k].shape[0] === n);
   const npzPath = join(folder, 'arrays.npz');
@@ -106,7 +118,10 @@ export async function mergeSweep(dir: string): Promise<MergeResult> {
   const table = enc.encode(rows.join('\n') + '\n');
   // summary.csv: one row per cell.
   const srows = [['cell', ...axes, 'status', ...summaryKeys].map(csvText).join(',')];
-  for (const c of cells) srows.push([c.id, ...axes.map((k) => csvText(c.axes[k])), c.status, ...summaryKeys.map((k) => (k in c.summary ? formatNumber(c.summary[k]) : ''))].join(','));
+  for (const c of cells)
+    srows.push(
+      [c.id, ...axes.map((k) => csvText(c.axes[k])), c.status, ...summaryKeys.map((k) => (k in c.summary ? formatNumber(c.summary[k]) : ''))].join(','),
+    );
   const summary = enc.encode(srows.join('\n') + '\n');
   const npz = encodeNpz(npzCols as Record<string, Float64Array | NdArray>);
   const files: Record<string, Uint8Array> = { [MERGED_FILES.table]: table, [MERGED_FILES.summary]: summary, [MERGED_FILES.npz]: npz };

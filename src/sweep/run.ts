@@ -54,7 +54,10 @@ export function claimDir(dir: string, sw: ExpandedSweep, force: boolean): void {
       /* unreadable: rewritten below */
     }
     if (hash === sw.specHash) return;
-    if (hash && !force) throw new SweepSpecError(`sweep: ${dir} holds another sweep (spec hash ${hash.slice(0, 12)} ≠ ${sw.specHash.slice(0, 12)}); use another --out or --force`);
+    if (hash && !force)
+      throw new SweepSpecError(
+        `sweep: ${dir} holds another sweep (spec hash ${hash.slice(0, 12)} ≠ ${sw.specHash.slice(0, 12)}); use another --out or --force`,
+      );
   }
   const tmp = `${p}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify(sweepFile(sw), null, 2) + '\n');
@@ -171,7 +174,9 @@ export async function runSweep(sw: ExpandedSweep, dir: string, opts: RunOptions)
         const out = pool ? await pool.run(w, job) : await runCellJob(opts.engines, job, local.signal);
         report.ran.push(out);
         done++;
-        log(`[${done}/${todo.length}] cell ${cell.index} ${cell.id}: ${out.status}${out.status !== 'Success' && out.message ? ` (${out.message})` : ''} ${(out.totalMs / 1000).toFixed(2)} s`);
+        log(
+          `[${done}/${todo.length}] cell ${cell.index} ${cell.id}: ${out.status}${out.status !== 'Success' && out.message ? ` (${out.message})` : ''} ${(out.totalMs / 1000).toFixed(2)} s`,
+        );
       } finally {
         unlock(dir, cell.id);
       }

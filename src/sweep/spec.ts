@@ -85,7 +85,10 @@ export async function readSpecFile(path: string): Promise<unknown> {
 }
 
 /** Check the spec's shape (not the values: those are the engine's). */
-export function checkSpec(raw: unknown, engines: readonly EngineDescriptor[]): { spec: SweepSpec; engine: EngineDescriptor; command: EngineCommand<unknown, Solved> } {
+export function checkSpec(
+  raw: unknown,
+  engines: readonly EngineDescriptor[],
+): { spec: SweepSpec; engine: EngineDescriptor; command: EngineCommand<unknown, Solved> } {
   if (!isObject(raw)) throw new SweepSpecError('sweep spec: a JSON object {command, base, grid, zip} expected');
   for (const k of Object.keys(raw))
     if (!['command', 'base', 'grid', 'zip'].includes(k)) throw new SweepSpecError(`sweep spec: unknown key ${show(k)} (known: command, base, grid, zip)`);
@@ -105,11 +108,20 @@ export function checkSpec(raw: unknown, engines: readonly EngineDescriptor[]): {
   const grid = part('grid');
   const zip = part('zip');
   const fields = found.command.fields;
-  const known = (k: string) => fields.length === 0 || fields.some((f) => f.key === k || f.flag === k || f.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === k);
-  for (const [name, obj] of [['base', base], ['grid', grid], ['zip', zip]] as const)
+  const known = (k: string) =>
+    fields.length === 0 || fields.some((f) => f.key === k || f.flag === k || f.flag.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase()) === k);
+  for (const [name, obj] of [
+    ['base', base],
+    ['grid', grid],
+    ['zip', zip],
+  ] as const)
     for (const k of Object.keys(obj))
-      if (!known(k)) throw new SweepSpecError(`sweep spec: unknown key ${show(k)} in "${name}" for ${raw.command} (known: ${fields.map((f) => f.key).join(', ')})`);
-  for (const [name, obj] of [['grid', grid], ['zip', zip]] as const)
+      if (!known(k))
+        throw new SweepSpecError(`sweep spec: unknown key ${show(k)} in "${name}" for ${raw.command} (known: ${fields.map((f) => f.key).join(', ')})`);
+  for (const [name, obj] of [
+    ['grid', grid],
+    ['zip', zip],
+  ] as const)
     for (const [k, v] of Object.entries(obj)) {
       if (!Array.isArray(v)) throw new SweepSpecError(`sweep spec: ${name}.${k} must be a list of values`);
       if (v.length === 0) throw new SweepSpecError(`sweep spec: ${name}.${k} is an empty axis`);
@@ -118,7 +130,11 @@ export function checkSpec(raw: unknown, engines: readonly EngineDescriptor[]): {
   const zipLens = Object.entries(zip).map(([k, v]) => [k, (v as unknown[]).length] as const);
   if (zipLens.some(([, n]) => n !== zipLens[0][1]))
     throw new SweepSpecError(`sweep spec: zip lists have unequal lengths (${zipLens.map(([k, n]) => `${k}: ${n}`).join(', ')})`);
-  return { spec: { command: `${found.engine.name} ${found.command.name}`, base, grid: grid as Record<string, unknown[]>, zip: zip as Record<string, unknown[]> }, engine: found.engine, command: found.command };
+  return {
+    spec: { command: `${found.engine.name} ${found.command.name}`, base, grid: grid as Record<string, unknown[]>, zip: zip as Record<string, unknown[]> },
+    engine: found.engine,
+    command: found.command,
+  };
 }
 
 /** The axes of every cell, in expansion order. */
@@ -171,8 +187,7 @@ export async function expandSweep(raw: unknown, engines: readonly EngineDescript
       prepared = await prepareCommand(engine, command, params);
       memoryBytes = command.memoryBytes ? command.memoryBytes(prepared) : 0;
     } catch (e) {
-      if (e instanceof ParameterError || e instanceof MemoryBudgetError)
-        throw new SweepSpecError(`sweep cell ${index} (${axesText(axes)}): ${e.message}`);
+      if (e instanceof ParameterError || e instanceof MemoryBudgetError) throw new SweepSpecError(`sweep cell ${index} (${axesText(axes)}): ${e.message}`);
       throw e;
     }
     const id = cellId(spec.command, prepared);

@@ -31,5 +31,7 @@ export function sweepStatus(dir: string): SweepStatus {
 }
 
 export function failureLines(st: SweepStatus): string[] {
-  return st.failures.map((f) => `failed: cell ${f.index} ${f.id} (${axesText(f.axes)}): ${f.status}${f.reason && f.reason !== f.status ? ` — ${f.reason}` : ''}`);
+  return st.failures.map(
+    (f) => `failed: cell ${f.index} ${f.id} (${axesText(f.axes)}): ${f.status}${f.reason && f.reason !== f.status ? ` — ${f.reason}` : ''}`,
+  );
 }
