@@ -17,6 +17,7 @@ const model: Field[] = [
   { key: 'variance', flag: 'variance', kind: 'string', default: 'full', help: 'variance term of dQ/dt: full | noise | none', widget: { label: 'variance term', control: 'select', def: 'full', options: ['full', 'noise', 'none'], group: 'model' } },
   { key: 'model', flag: 'model', kind: 'string', default: 'full', help: 'full (overlaps Q, M) | meanfield ((M, q), large p)', widget: { label: 'ODE model', control: 'select', def: 'full', options: ['full', 'meanfield'], group: 'model' } },
   { key: 'trainSecondLayer', flag: 'train-second-layer', kind: 'switch', help: 'train the second layer a (rate γ/d, committee.md S7)', widget: { label: 'train second layer', control: 'bool', def: 'false', group: 'model' } },
+  { key: 'initFamily', flag: 'init-family', kind: 'string', help: "named seeded initial state instead of --init-file: small | small:Q0:M0 (Q = Q0·I, M = M0·G, G Gaussian from --seed; defaults 1e-2, 1e-3)" },
   { key: 'init', flag: 'init-file', kind: 'jsonFile', help: 'JSON with the initial overlaps {Q, M, P?, a?, aStar?} (a needs --train-second-layer)' },
   { key: 'dim', flag: 'dim', kind: 'int', default: '1000', help: 'input dimension d (SGD, default initial state)', widget: { label: 'input dimension d', control: 'int', def: '500', slider: { min: 10, max: 5000, step: 10 }, group: 'model' } },
 ];
