@@ -72,7 +72,20 @@ function dedupe(series: Series[]): Series[] {
 }
 
 export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | undefined {
-  const key = mainScalar(m, scalar);
+  // Several scalars (comma list): one line each against the first numeric axis.
+  const keys = (scalar ?? '').split(',').filter((k) => m.summaryKeys.includes(k));
+  const xAxis = m.axes.find((k) => m.cells.every((c) => typeof c.axes[k] === 'number'));
+  if (keys.length > 1 && xAxis) {
+    const cs = [...m.cells].sort((a, b) => (a.axes[xAxis] as number) - (b.axes[xAxis] as number));
+    const xs = cs.map((c) => c.axes[xAxis] as number);
+    const series: Series[] = keys.map((k, i) => ({ name: k, x: xs, y: cs.map((c) => c.summary[k] ?? NaN), mark: 'line', color: TAB10[i % TAB10.length] }));
+    const ys = series.flatMap((s) => Array.from(s.y));
+    return {
+      title: `summary against ${xAxis}`,
+      panels: [{ xTitle: xAxis, yTitle: 'value', xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) >= 8 ? 'log' : 'linear', yScale: positive(ys) ? 'log' : 'linear', series, legend: 'right' }],
+    };
+  }
+  const key = mainScalar(m, scalar?.split(',')[0]);
   const x = m.axes.find((k) => m.cells.every((c) => typeof c.axes[k] === 'number'));
   if (!key || !x) return undefined;
   const other = m.axes.find((k) => k !== x);
@@ -97,7 +110,7 @@ export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | und
       {
         xTitle: x,
         yTitle: key,
-        xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) > 20 ? 'log' : 'linear',
+        xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) >= 8 ? 'log' : 'linear',
         yScale: positive(ys) && ys.some(Number.isFinite) ? 'log' : 'linear',
         series,
         legend: other ? 'right' : 'none',
@@ -108,7 +121,7 @@ export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | und
 
 /** Vega-Lite heatmap of a summary scalar over the first two axes (ordinal cells, viridis). */
 export function heatmapSpec(m: MergeResult, scalar?: string): Record<string, unknown> | undefined {
-  const key = mainScalar(m, scalar);
+  const key = mainScalar(m, scalar?.split(',')[0]);
   if (!key || m.axes.length < 2) return undefined;
   const [ax, ay] = m.axes;
   const data = m.cells.map((c) => {
