@@ -38,6 +38,7 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
     .option('--jobs <n>', 'cells solved concurrently (worker threads in this process)', '1')
     .option('--shard <i/n>', 'run only the cells whose index ≡ i (mod n), 0-based')
     .option('--force', 'recompute finished cells; reuse a DIR made for another spec')
+    .option('--no-cell-figures', 'write each cell’s figure.vl.json but not figure.svg (the SVG render dominates small cells)')
     .option('--no-progress', 'no per-cell lines on stderr')
     .action(async (specPath: string, opts: Record<string, unknown>) => {
       const jobs = positiveInt('jobs', opts.jobs);
@@ -46,7 +47,7 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
       const dir = String(opts.out);
       const log = opts.progress === false ? undefined : (s: string) => io.err(s + '\n');
       const report = await withInterrupt(
-        (signal) => runSweep(sw, dir, { jobs, shard, force: !!opts.force, signal, log, engines }),
+        (signal) => runSweep(sw, dir, { jobs, shard, force: !!opts.force, cellFigures: opts.cellFigures !== false, signal, log, engines }),
         () => io.err('\nsweep: interrupted; cells in flight are written as Terminated (a second Ctrl-C exits at once)\n'),
       );
       const st = sweepStatus(dir);

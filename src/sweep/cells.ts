@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { commandBundle, type EngineCommand, type Field, type Solved } from '../core/engine.js';
 import type { Status } from '../core/contract.js';
 import { writeRunOutputs } from '../cli/output.js';
+import { writeOutputs } from '../io/index.js';
+import { vegaLiteSpec } from '../plot/figure.js';
 
 export const CELLS = 'cells';
 export const LOCKS = 'locks';
@@ -22,6 +24,8 @@ export interface CellRecord {
   status?: Status | 'Error';
   /** Why it failed (the manifest's stats.message / the error). */
   reason?: string;
+  /** The parsed manifest (when there is a complete one): merge reads it without parsing it again. */
+  manifest?: Record<string, unknown>;
 }
 
 /** The equivalent single command's argv for the cell's manifest: `learndyn <engine> <cmd> --flag v …`. */
@@ -66,9 +70,10 @@ export function readCell(dir: string, id: string): CellRecord {
     }
   }
   const status = m.status as Status;
-  if (status === 'Success') return { state: 'done', status };
+  const manifest = m as Record<string, unknown>;
+  if (status === 'Success') return { state: 'done', status, manifest };
   if (status === 'Terminated' || !status) return { state: 'pending', status };
-  return { state: 'failed', status, reason: typeof m.stats?.message === 'string' ? m.stats.message : status };
+  return { state: 'failed', status, reason: typeof m.stats?.message === 'string' ? m.stats.message : status, manifest };
 }
 
 let tmpCounter = 0;
@@ -103,9 +108,15 @@ export async function writeCell(
   cmd: EngineCommand<unknown, Solved>,
   argv: string[],
   result: { sol?: Solved; error?: string },
+  figures = true,
 ): Promise<void> {
   await writeCellAtomically(dir, id, async (tmp) => {
-    if (result.sol) {
+    if (result.sol && !figures) {
+      // figure.vl.json only (the SVG render costs 0.1–0.3 s per cell; `sweep run --no-cell-figures`).
+      const b = await commandBundle(cmd, result.sol, argv);
+      const vl = new TextEncoder().encode(JSON.stringify(vegaLiteSpec(cmd.figure(result.sol)), null, 1) + '\n');
+      await writeOutputs(tmp, { ...b, extra: { ...b.extra, 'figure.vl.json': vl } });
+    } else if (result.sol) {
       await writeRunOutputs(tmp, await commandBundle(cmd, result.sol, argv), cmd.figure(result.sol));
     } else {
       const fd = openSync(join(tmp, ERROR_FILE), 'w');

@@ -45,7 +45,7 @@ function readCellData(dir: string, c: SweepFile['cells'][number]): CellData {
     summary: {},
   };
   if (rec.state === 'pending' || rec.status === 'Error') return base;
-  const m = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8')) as {
+  const m = rec.manifest as {
     arrays?: Record<string, { shape: number[] }>;
     stats?: { summary?: Record<string, number | string> };
   };
@@ -91,7 +91,9 @@ export async function mergeSweep(dir: string): Promise<MergeResult> {
   // table.csv: one row per (cell, t).
   const enc = new TextEncoder();
   const head = ['cell', ...axes, 't', ...arrayNames].map(csvText).join(',');
-  const rows: string[] = [head];
+  // Encoded cell by cell (one string per cell, not one per row: 10⁶ rows stay cheap for the GC);
+  // the formatted times are reused while consecutive cells share their time grid.
+  const chunks: Uint8Array[] = [enc.encode(head + '\n')];
   let total = 0;
   for (const c of cells) total += c.t.length;
   const npzCols: Record<string, Float64Array> = { cellIndex: new Float64Array(total), t: new Float64Array(total) };
@@ -99,23 +101,31 @@ export async function mergeSweep(dir: string): Promise<MergeResult> {
   for (const k of numericAxes) npzCols[k] = new Float64Array(total);
   for (const k of arrayNames) npzCols[k] = new Float64Array(total).fill(NaN);
   let r = 0;
+  let prevT: ArrayLike<number> = [];
+  let tText: string[] = [];
   for (const c of cells) {
-    const prefix = [c.id, ...axes.map((k) => csvText(c.axes[k]))].join(',');
+    const prefix = [c.id, ...axes.map((k) => csvText(c.axes[k]))].join(',') + ',';
     const cols = arrayNames.map((k) => c.arrays.get(k));
+    let same = prevT.length === c.t.length;
+    for (let i = 0; same && i < c.t.length; i++) same = Object.is(prevT[i], c.t[i]);
+    if (!same) tText = Array.from(c.t, formatNumber);
+    prevT = c.t;
+    let text = '';
     for (let i = 0; i < c.t.length; i++, r++) {
-      let line = prefix + ',' + formatNumber(c.t[i]);
-      for (const a of cols) line += ',' + (a && i < a.length ? formatNumber(a[i]) : '');
-      rows.push(line);
+      let line = prefix + tText[i];
+      for (const a of cols) line += a && i < a.length ? ',' + formatNumber(a[i]) : ',';
+      text += line + '\n';
       npzCols.cellIndex[r] = c.index;
       npzCols.t[r] = c.t[i];
       for (const k of numericAxes) npzCols[k][r] = c.axes[k] as number;
-      arrayNames.forEach((k, j) => {
-        const a = cols[j];
-        if (a && i < a.length) npzCols[k][r] = a[i];
-      });
     }
+    arrayNames.forEach((k, j) => {
+      const a = cols[j];
+      if (a) npzCols[k].set(Array.from(a).slice(0, c.t.length), r - c.t.length);
+    });
+    chunks.push(enc.encode(text));
   }
-  const table = enc.encode(rows.join('\n') + '\n');
+  const table = concatBytes(chunks);
   // summary.csv: one row per cell.
   const srows = [['cell', ...axes, 'status', ...summaryKeys].map(csvText).join(',')];
   for (const c of cells)
@@ -150,6 +160,16 @@ export function writeMerged(dir: string, files: Record<string, Uint8Array>): str
     writeFileSync(`${p}.tmp-${process.pid}`, bytes);
     renameSync(`${p}.tmp-${process.pid}`, p);
     out.push(p);
+  }
+  return out;
+}
+
+function concatBytes(chunks: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    out.set(c, o);
+    o += c.length;
   }
   return out;
 }

@@ -68,6 +68,8 @@ export interface RunOptions {
   jobs?: number;
   shard?: { index: number; count: number };
   force?: boolean;
+  /** false: cells get figure.vl.json but no figure.svg (rendering costs 0.1–0.3 s per cell). */
+  cellFigures?: boolean;
   signal?: AbortSignal;
   /** One line per event (cell finished, skipped). */
   log?: (line: string) => void;
@@ -90,10 +92,10 @@ class WorkerPool {
 
   static async create(n: number): Promise<WorkerPool> {
     const { Worker } = await import('node:worker_threads');
-    // Built code runs cell-worker.js; under tsx (benches) the .ts source is loaded through the
-    // inherited --import tsx.
     const ts = import.meta.url.endsWith('.ts');
     const url = new URL(ts ? './cell-worker.ts' : './cell-worker.js', import.meta.url);
+    // Node 20 workers cannot load the .ts sources (no inherited tsx loader): pools run the built code.
+    if (ts) throw new Error('--jobs > 1 runs worker threads on the built code: import dist/ (npm run build), not src/');
     return new WorkerPool(Array.from({ length: n }, () => new Worker(url)));
   }
 
@@ -170,7 +172,7 @@ export async function runSweep(sw: ExpandedSweep, dir: string, opts: RunOptions)
           report.skipped++;
           continue;
         }
-        const job: CellJob = { dir, id: cell.id, command: sw.spec.command, params: cell.params };
+        const job: CellJob = { dir, id: cell.id, command: sw.spec.command, params: cell.params, figures: opts.cellFigures ?? true };
         const out = pool ? await pool.run(w, job) : await runCellJob(opts.engines, job, local.signal);
         report.ran.push(out);
         done++;
