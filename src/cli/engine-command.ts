@@ -3,7 +3,7 @@
 // AbortSignal (what was finished is written with status 'Terminated', exit 130; a second signal exits
 // at once), --out (data, figure, manifest), --json or text, the exit code from the status.
 import type { Command } from 'commander';
-import { prepareCommand, type EngineCommand, type EngineDescriptor, type Solved } from '../core/engine.js';
+import { commandBundle, prepareCommand, type EngineCommand, type EngineDescriptor, type Solved } from '../core/engine.js';
 import { exitCode, type SolveOptions } from '../core/contract.js';
 import { addFieldOptions, collectFlags, readConfig, toJSON, type CliContext } from './common.js';
 import { progressSink } from './progress.js';
@@ -65,7 +65,7 @@ export async function runEngineCommand(
     sink.stop();
   }
   if (opts.out) {
-    const files = await writeRunOutputs(String(opts.out), await cmd.bundle(sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png });
+    const files = await writeRunOutputs(String(opts.out), await commandBundle(cmd, sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png });
     io.err(`wrote ${files.length} files to ${opts.out}\n`);
   }
   io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');

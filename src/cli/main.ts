@@ -13,6 +13,7 @@ import { registerEngines } from './engine-command.js';
 import { registerKernelExtras } from './kernel.js';
 import { registerReproduce } from './reproduce.js';
 import { registerDemo } from './demo.js';
+import { registerSweep } from './sweep.js';
 
 export type { CliContext, CliIO };
 
@@ -41,6 +42,7 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
   if (kernel) registerKernelExtras(kernel, ctx);
   registerReproduce(program, ctx);
   registerDemo(program, ctx);
+  registerSweep(program, ctx, engines);
 
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -1,7 +1,7 @@
 // The committee engine's descriptor (committee.md): fields and the computing commands `committee ode`
 // (the overlap ODE, or the mean-field (M, q) ODE) and `committee sgd` (SGD over seeds beside the ODE
 // from the same initial state).
-import { command, type EngineDescriptor, type Field } from '../core/engine.js';
+import { command, curveSummary, type EngineDescriptor, type Field } from '../core/engine.js';
 import { committeeBundle } from '../io/bundles.js';
 import { committeeFigure } from '../plot/engines.js';
 import type { CommitteeProblem, CommitteeProblemInput } from './problem.js';
@@ -17,6 +17,7 @@ const model: Field[] = [
   { key: 'variance', flag: 'variance', kind: 'string', default: 'full', help: 'variance term of dQ/dt: full | noise | none', widget: { label: 'variance term', control: 'select', def: 'full', options: ['full', 'noise', 'none'], group: 'model' } },
   { key: 'model', flag: 'model', kind: 'string', default: 'full', help: 'full (overlaps Q, M) | meanfield ((M, q), large p)', widget: { label: 'ODE model', control: 'select', def: 'full', options: ['full', 'meanfield'], group: 'model' } },
   { key: 'trainSecondLayer', flag: 'train-second-layer', kind: 'switch', help: 'train the second layer a (rate γ/d, committee.md S7)', widget: { label: 'train second layer', control: 'bool', def: 'false', group: 'model' } },
+  { key: 'initFamily', flag: 'init-family', kind: 'string', help: "named seeded initial state instead of --init-file: small | small:Q0:M0 (Q = Q0·I, M = M0·G, G Gaussian from --seed; defaults 1e-2, 1e-3)" },
   { key: 'init', flag: 'init-file', kind: 'jsonFile', help: 'JSON with the initial overlaps {Q, M, P?, a?, aStar?} (a needs --train-second-layer)' },
   { key: 'dim', flag: 'dim', kind: 'int', default: '1000', help: 'input dimension d (SGD, default initial state)', widget: { label: 'input dimension d', control: 'int', def: '500', slider: { min: 10, max: 5000, step: 10 }, group: 'model' } },
 ];
@@ -101,6 +102,22 @@ export function committeeText(sol: CommitteeSolution): string {
   return lines.join('\n');
 }
 
+/** Summary scalars: the risk's final/min/argmin, the first plateau (onset, escape, height; NaN when
+ *  none was detected), the final level, and (sgd) the SGD–ODE agreement sup|R_SGD − R_ODE|. */
+export function committeeSummary(sol: CommitteeSolution): Record<string, number> {
+  const pl = sol.plateaus.plateaus[0];
+  return {
+    ...curveSummary('risk', sol.t, sol.sgd ? sol.sgd.risk : sol.odeRisk),
+    ...(sol.sgd ? curveSummary('ode', sol.t, sol.odeRisk) : {}),
+    plateaus: sol.plateaus.plateaus.length,
+    plateauOnset: pl ? pl.onset : NaN,
+    plateauEscape: pl ? pl.escape : NaN,
+    plateauHeight: pl ? pl.height : NaN,
+    floorHeight: sol.plateaus.floor ? sol.plateaus.floor.height : NaN,
+    ...(sol.sgd ? { agreementSupAbs: sol.agreement?.supAbs ?? NaN, agreementSupOverScale: sol.agreement?.supOverScale ?? NaN } : {}),
+  };
+}
+
 const committeeCommand = (name: 'ode' | 'sgd', description: string) => {
   const simulate = name === 'sgd';
   return command({
@@ -114,6 +131,7 @@ const committeeCommand = (name: 'ode' | 'sgd', description: string) => {
     text: committeeText,
     bundle: committeeBundle,
     figure: (sol) => committeeFigure(sol),
+    summary: committeeSummary,
   });
 };
 

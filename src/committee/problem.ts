@@ -2,6 +2,7 @@
 // Normalisation: student (1/p)Σ a_j σ(w_j·x/√d), teacher (1/k)Σ a*_r σ*(w*_r·x/√d) + √Δ z,
 // x ~ N(0, I_d), time t = νγ/(pd); reported risk is the excess ε_g = R − Δ/2.
 import { z } from 'zod';
+import { RefStream } from '../numerics/rng.js';
 import { intAtLeast, nonNegative, parseOrThrow, ParameterError, positive, unusedParameter } from '../core/validate.js';
 import { DEFAULT_BUDGET_BYTES } from '../wasm/runtime.js';
 import { minEigenvalue } from '../numerics/symeig.js';
@@ -38,6 +39,8 @@ export const committeeProblemSchema = z.strictObject({
   dim: intAtLeast(1, 1_000_000).default(1000),
   /** Initial overlaps (Q, M, P[, a, a*]); default: those of Gaussian W0 and an orthonormal teacher at `dim`. */
   init: committeeInitSchema.optional(),
+  /** A named, seeded initial state instead of `init` (see smallInit): 'small' or 'small:Q0:M0'. */
+  initFamily: z.string({ error: "'small' or 'small:Q0:M0'" }).optional(),
   tMin: positive().optional(),
   tMax: positive().default(1e4),
   tCount: intAtLeast(2, 100_000).default(301),
@@ -110,6 +113,40 @@ export function committeeProblem(input: CommitteeProblemInput): CommitteeProblem
     throw new ParameterError('activation', p.activation, "'erf' or 'quadratic' with the mean-field model");
   // The mean-field (M, q) state has no second layer (committee.md §5): a trained a cannot be followed.
   if (p.model === 'meanfield' && p.trainSecondLayer) throw unusedParameter('train-second-layer', true, 'the mean-field model has a fixed second layer a_i = 1');
+  if (p.initFamily !== undefined) {
+    const fam = smallInit(p.p, p.k, parseInitFamily(p.initFamily), p.seed);
+    // A resolved problem carries both (init = the family's state): accepted when they agree.
+    if (p.init && JSON.stringify({ Q: p.init.Q, M: p.init.M }) !== JSON.stringify(fam))
+      throw unusedParameter('init-file', 'given', 'init-family names the initial state; give one of the two');
+    p.init ??= fam;
+  }
   if (p.init) validateInit(p.init, p.p, p.k, p.trainSecondLayer);
   return { ...p, tMin, teacherActivation: p.teacherActivation ?? p.activation };
+}
+
+/** RNG stream of the named initial states (apart from the SGD replicates' streams). */
+export const INIT_FAMILY_STREAM = 0x1f;
+
+/** Parse 'small' or 'small:Q0:M0' (defaults Q0 = 1e-2, M0 = 1e-3). */
+export function parseInitFamily(text: string): { q0: number; m0: number } {
+  const parts = text.trim().split(':');
+  const allowed = "'small' or 'small:Q0:M0' with Q0 > 0, M0 ≥ 0 (Q0 ≥ (p + k)·M0² keeps the overlaps valid)";
+  if (parts[0] !== 'small' || (parts.length !== 1 && parts.length !== 3)) throw new ParameterError('init-family', text, allowed);
+  const q0 = parts.length === 3 ? Number(parts[1]) : 1e-2;
+  const m0 = parts.length === 3 ? Number(parts[2]) : 1e-3;
+  if (!(q0 > 0) || !(m0 >= 0) || !Number.isFinite(q0) || !Number.isFinite(m0)) throw new ParameterError('init-family', text, allowed);
+  return { q0, m0 };
+}
+
+/** The 'small' family (issue 9: controlled plateau escapes): Q = Q0·I (small student norms, no
+ *  student–student overlap), M = M0·G with G a p×k standard Gaussian from (seed, INIT_FAMILY_STREAM):
+ *  a tiny, seeded symmetry-breaking overlap with the teacher, so the escape time from the symmetric
+ *  plateau is set by M0 (∝ log 1/M0) instead of varying ±30 % between random weight draws. */
+export function smallInit(p: number, k: number, f: { q0: number; m0: number }, seed: number): { Q: number[][]; M: number[][] } {
+  const g = new Float64Array(p * k);
+  RefStream.fromSeed(seed, INIT_FAMILY_STREAM).fillNormal(g);
+  return {
+    Q: Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? f.q0 : 0))),
+    M: Array.from({ length: p }, (_, i) => Array.from({ length: k }, (_, j) => f.m0 * g[i * k + j])),
+  };
 }

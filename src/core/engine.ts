@@ -69,6 +69,35 @@ export interface EngineCommand<P = unknown, S extends Solved = Solved> {
   /** The `--out` bundle (arrays, curves.csv columns, manifest); `command` is the argv for the manifest. */
   bundle(sol: S, command: readonly string[]): OutputBundle | Promise<OutputBundle>;
   figure(sol: S): FigureDesc;
+  /** Scalars that summarise a run (sweeps' summary.csv, one column each): final and minimum values
+   *  and argmin times of the main curves, plus the engine's own landmarks. Written into the --out
+   *  manifest under stats.summary (see commandBundle). */
+  summary?(sol: S): Record<string, number>;
+}
+
+/** final, min and the time of the min of a curve: `<name>Final`, `<name>Min`, `<name>ArgminT`
+ *  (NaN entries skipped; all NaN when the curve is empty or has no finite value). */
+export function curveSummary(name: string, t: ArrayLike<number>, y: ArrayLike<number> | undefined): Record<string, number> {
+  let min = NaN;
+  let at = NaN;
+  let last = NaN;
+  if (y)
+    for (let i = 0; i < Math.min(t.length, y.length); i++) {
+      if (!Number.isFinite(y[i])) continue;
+      last = y[i];
+      if (!(y[i] >= min)) {
+        min = y[i];
+        at = t[i];
+      }
+    }
+  return { [`${name}Final`]: last, [`${name}Min`]: min, [`${name}ArgminT`]: at };
+}
+
+/** The --out bundle of a command with its summary scalars (if any) in manifest.stats.summary. */
+export async function commandBundle<S extends Solved>(cmd: EngineCommand<unknown, S>, sol: S, argv: readonly string[]): Promise<OutputBundle> {
+  const b = await cmd.bundle(sol, argv);
+  if (!cmd.summary || !b.manifest) return b;
+  return { ...b, manifest: { ...b.manifest, stats: { ...b.manifest.stats, summary: cmd.summary(sol) } } };
 }
 
 export interface EngineDescriptor {

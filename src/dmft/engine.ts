@@ -3,7 +3,7 @@
 // simulate`), the reduced systems from a config (`dmft reduced`) and the full non-symmetric DMFT for
 // small m (`dmft general`): variants of one shape.
 import { combineStatus, type SolveOptions, type Status } from '../core/contract.js';
-import { command, type EngineDescriptor, type Field } from '../core/engine.js';
+import { command, curveSummary, type EngineDescriptor, type Field } from '../core/engine.js';
 import { ParameterError, unusedParameter } from '../core/validate.js';
 import type { NdArray, OutputBundle } from '../io/index.js';
 import { dmftBundle, dmftVsSimulation, matrixArray, simulationArrays } from '../io/bundles.js';
@@ -276,6 +276,20 @@ export const dmftRun = command({
     if (r.reduced) return reducedBundle(r.reduced, argv);
     return dmftBundle(r.symm!, argv, (await loadWasm()).features(), r.sim, r.simulation);
   },
+  summary: (r) => {
+    if (r.reduced) {
+      const red = r.reduced;
+      return { ...curveSummary('trainError', red.t, red.trainError), ...curveSummary('testError', red.t, red.testError) };
+    }
+    const sol = r.symm!;
+    const gap = sol.gap as ArrayLike<number> | undefined;
+    return {
+      ...curveSummary('trainError', sol.t, sol.trainError),
+      ...curveSummary('testError', sol.t, sol.testError),
+      gapFinal: gap?.length ? gap[gap.length - 1] : NaN,
+      ...(r.sim ? curveSummary('simTestError', r.sim.t, r.sim.summary.testError) : {}),
+    };
+  },
   figure: (r) => {
     if (r.reduced) return reducedFigure(r.reduced);
     const s = r.sim?.summary;
@@ -325,6 +339,7 @@ export const dmftSimulate = command({
   solve: (plan, options) => runPlannedSimulation(plan, options),
   json: (res) => ({ ...simulationJSON(res), ...jsonArrays({ ...simulationColumns(res), ...simulationBySeed(res) }) }),
   text: simulationText,
+  summary: (res) => ({ ...curveSummary('trainError', res.t, res.summary.trainError), ...curveSummary('testError', res.t, res.summary.testError) }),
   bundle: (res, argv) => {
     const columns = simulationColumns(res);
     return {

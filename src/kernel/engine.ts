@@ -1,6 +1,6 @@
 // The kernel engine's descriptor (kernel.md): fields (flags, config keys, help, explorer widgets)
 // and the computing commands `kernel run` and `kernel theory`.
-import { command, type EngineDescriptor, type Field } from '../core/engine.js';
+import { command, curveSummary, type EngineDescriptor, type Field } from '../core/engine.js';
 import { kernelBundle, kernelArrays } from '../io/bundles.js';
 import { kernelFigure } from '../plot/engines.js';
 import { VERSION } from '../version.js';
@@ -88,7 +88,22 @@ export const kernelRun = command({
   text: (sol) => sol.report + '\n\n' + curvesTable(sol),
   bundle: (sol, argv) => kernelBundle(sol, argv),
   figure: (sol) => kernelFigure(sol),
+  summary: (sol) => ({
+    ...kernelCurveSummary(sol.t, sol.curves as unknown as Record<string, ArrayLike<number>>),
+    t1: sol.stages.t1,
+    t2: sol.stages.t2,
+    trainAtInfinity: sol.atInfinity.train,
+    testAtInfinity: sol.atInfinity.test ?? NaN,
+    oracleAtInfinity: sol.atInfinity.oracle,
+  }),
 });
+
+/** Final/min/argmin of the kernel curves that exist (simulation and theories T1, T3, T4). */
+function kernelCurveSummary(t: ArrayLike<number>, curves: Record<string, ArrayLike<number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of ['train', 'test', 'oracle', 'theoryTrain', 'theoryTest', 'eigenlearningTrain', 'eigenlearningTest']) if (curves[k]) Object.assign(out, curveSummary(k, t, curves[k]));
+  return out;
+}
 
 export const kernelTheoryCommand = command({
   name: 'theory',
@@ -123,6 +138,13 @@ export const kernelTheoryCommand = command({
       { ...th, stats: { seedsCompleted: 0 } },
       { title: `Kernel theory: ${typeof th.problem.kernel === 'string' ? th.problem.kernel : 'custom kernel'}, d = ${th.problem.dim}, n = ${th.problem.samples} (stage ℓ = ${th.stages.ell})` },
     ),
+});
+
+kernelTheoryCommand.summary = (th) => ({
+  ...kernelCurveSummary(th.t, th.curves as unknown as Record<string, ArrayLike<number>>),
+  t1: th.stages.t1,
+  t2: th.stages.t2,
+  oracleAtInfinity: th.atInfinity.oracle,
 });
 
 export const kernelEngine: EngineDescriptor = {

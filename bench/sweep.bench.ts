@@ -1,0 +1,87 @@
+// Sweep benchmarks (issue 9 targets):
+//  1. per-cell overhead in-process (prepare + write the cell's --out folder + lock/rename), beyond
+//     the solve: ≤ 20 ms (median over the cells of a committee ode sweep, --jobs 1);
+//  2. a 200-cell `committee ode` sweep with --jobs 2 finishes in ≤ 0.6 × the sum of its cells' solve
+//     times (measured by the same run);
+//  3. merging 10⁴ cells × 100 times (synthetic cell folders) ≤ 10 s.
+// Runs the built code (dist/: the worker pool needs it; npm run build first).
+// Usage: node --import tsx bench/sweep.bench.ts [cells=200]
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ENGINES } from '../dist/engines.js';
+import { expandSweep } from '../dist/sweep/spec.js';
+import { runSweep, sweepFile } from '../dist/sweep/run.js';
+import { mergeSweep } from '../dist/sweep/merge.js';
+import { encodeOutputs } from '../dist/io/index.js';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const cellsArg = Number(process.argv[2] ?? 200);
+const skipRun = cellsArg === 0;
+const root = mkdtempSync(join(tmpdir(), 'sweep-bench-'));
+let ok = true;
+
+if (!skipRun) {
+  // 1 + 2. A committee ode sweep over (lr, noise): 200 cells, solves of a few tens of ms each.
+  const lrs = Array.from({ length: 20 }, (_, i) => 0.1 + 0.1 * i);
+  const noises = Array.from({ length: Math.max(1, Math.round(cellsArg / 20)) }, (_, i) => 1e-4 * i);
+  const spec = { command: 'committee ode', base: { p: 6, k: 3, tMax: 5000, tCount: 100 }, grid: { lr: lrs, noise: noises } };
+  const sw = await expandSweep(spec, ENGINES);
+  console.log(`committee ode sweep: ${sw.cells.length} cells (measured on a loaded 2-core machine; ratios from one run)`);
+
+  // Warm-up (module compile, figure renderer) outside the timed runs.
+  await runSweep(await expandSweep({ ...spec, grid: { lr: [0.3], noise: [0.5] } }, ENGINES), join(root, 'warm'), { engines: ENGINES });
+
+  const one = await runSweep(sw, join(root, 'jobs1'), { engines: ENGINES, jobs: 1, cellFigures: false });
+  const overhead = one.ran.map((c) => c.totalMs - c.solveMs);
+  const sumSolve1 = one.ran.reduce((s, c) => s + c.solveMs, 0);
+  console.log(`--jobs 1: wall ${(one.wallMs / 1000).toFixed(2)} s, Σ solve ${(sumSolve1 / 1000).toFixed(2)} s, per-cell overhead (--no-cell-figures) median ${median(overhead).toFixed(1)} ms (p90 ${[...overhead].sort((a, b) => a - b)[Math.floor(0.9 * overhead.length)].toFixed(1)} ms)`);
+  if (median(overhead) > 20) {
+    console.log('  FAIL: per-cell overhead > 20 ms');
+    ok = false;
+  }
+
+  const two = await runSweep(sw, join(root, 'jobs2'), { engines: ENGINES, jobs: 2, cellFigures: false });
+  const sumSolve2 = two.ran.reduce((s, c) => s + c.solveMs, 0);
+  // Σ solve in the --jobs 1 run is the reference (in the pool each solve shares the cores).
+  const ratio = two.wallMs / sumSolve1;
+  console.log(`--jobs 2: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s (target ≤ 0.6)`);
+  if (ratio > 0.6) {
+    console.log('  FAIL: --jobs 2 wall > 0.6 × Σ solve');
+    ok = false;
+  }
+}
+
+// 3. Merge of 10⁴ synthetic cells × 100 times (t, risk, riskSE).
+const N = Number(process.env.MERGE_CELLS ?? 10_000);
+const T = 100;
+const mdir = join(root, 'merge');
+mkdirSync(join(mdir, 'cells'), { recursive: true });
+const fake = await expandSweep({ command: 'committee ode', base: { p: 2, k: 2, lr: 1 }, grid: { noise: Array.from({ length: N }, (_, i) => i * 1e-6) } }, ENGINES);
+const t = Float64Array.from({ length: T }, (_, i) => 10 ** (i / 25));
+for (const c of fake.cells) {
+  const risk = t.map((x) => Math.exp(-x / (1 + c.index)));
+  const enc = await encodeOutputs({
+    arrays: { t, risk, riskSE: risk.map((x) => x / 10) },
+    npy: false,
+    manifest: { version: 'bench', command: ['bench'], problem: c.params, seed: 0, rngScheme: 'none', wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false }, status: 'Success', stats: { summary: { riskFinal: risk[T - 1] } } },
+  });
+  const d = join(mdir, 'cells', c.id);
+  mkdirSync(d);
+  for (const [name, bytes] of enc.files) writeFileSync(join(d, name), bytes);
+}
+writeFileSync(join(mdir, 'sweep.json'), JSON.stringify(sweepFile(fake)));
+const m0 = performance.now();
+const merged = await mergeSweep(mdir);
+const mergeMs = performance.now() - m0;
+console.log(`merge of ${N} cells × ${T} times: ${(mergeMs / 1000).toFixed(2)} s (table.csv ${(merged.files['table.csv'].length / 1e6).toFixed(1)} MB; target ≤ 10 s)`);
+if (mergeMs > 10_000) {
+  console.log('  FAIL: merge > 10 s');
+  ok = false;
+}
+if (process.env.KEEP) console.log(`kept ${root}`);
+else rmSync(root, { recursive: true, force: true });
+process.exitCode = ok ? 0 : 1;

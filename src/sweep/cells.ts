@@ -1,0 +1,179 @@
+// One sweep cell on disk: DIR/cells/<id>/ holds exactly what `--out` of the cell's command writes
+// (manifest.json last). A cell is written into a temporary folder beside it and renamed into place,
+// so a reader sees either no folder, an old one, or a complete one. A cell that threw (no Solution)
+// gets a folder with only error.json. Locks (DIR/locks/<id>.lock, created with O_EXCL) keep two
+// processes — two shards, two users, two Slurm tasks — from computing the same cell at once.
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { join } from 'node:path';
+import { commandBundle, type EngineCommand, type Field, type Solved } from '../core/engine.js';
+import type { Status } from '../core/contract.js';
+import { writeRunOutputs } from '../cli/output.js';
+import { writeOutputs } from '../io/index.js';
+import { vegaLiteSpec } from '../plot/figure.js';
+
+export const CELLS = 'cells';
+export const LOCKS = 'locks';
+export const ERROR_FILE = 'error.json';
+
+export type CellState = 'done' | 'failed' | 'pending';
+
+export interface CellRecord {
+  state: CellState;
+  /** Status from the cell's manifest, or 'Error' (the solve threw). */
+  status?: Status | 'Error';
+  /** Why it failed (the manifest's stats.message / the error). */
+  reason?: string;
+  /** The parsed manifest (when there is a complete one): merge reads it without parsing it again. */
+  manifest?: Record<string, unknown>;
+}
+
+/** The equivalent single command's argv for the cell's manifest: `learndyn <engine> <cmd> --flag v …`. */
+export function cellArgv(path: string, fields: Field[], params: Record<string, unknown>): string[] {
+  const argv = ['learndyn', ...path.split(' ')];
+  for (const [k, v] of Object.entries(params)) {
+    const f = fields.find((x) => x.key === k);
+    const flag = f ? f.flag : k;
+    if (f?.kind === 'switch') {
+      if (f.flag.startsWith('no-') ? v === false : v === true) argv.push(`--${flag}`);
+      continue;
+    }
+    argv.push(`--${flag}`, Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
+  }
+  return argv;
+}
+
+/** Read a cell folder's state: a complete manifest (every listed file present at its size) → done
+ *  (Success) or failed (NotConverged, Unstable); Terminated or incomplete → pending (recomputed). */
+export function readCell(dir: string, id: string): CellRecord {
+  const folder = join(dir, CELLS, id);
+  const err = join(folder, ERROR_FILE);
+  if (existsSync(err)) {
+    try {
+      const e = JSON.parse(readFileSync(err, 'utf8')) as { message?: string };
+      return { state: 'failed', status: 'Error', reason: e.message ?? 'error' };
+    } catch {
+      return { state: 'pending' };
+    }
+  }
+  let m: { status?: string; files?: { name: string; bytes: number }[]; stats?: { message?: unknown } };
+  try {
+    m = JSON.parse(readFileSync(join(folder, 'manifest.json'), 'utf8'));
+  } catch {
+    return { state: 'pending' };
+  }
+  for (const f of m.files ?? []) {
+    try {
+      if (statSync(join(folder, f.name)).size !== f.bytes) return { state: 'pending' };
+    } catch {
+      return { state: 'pending' };
+    }
+  }
+  const status = m.status as Status;
+  const manifest = m as Record<string, unknown>;
+  if (status === 'Success') return { state: 'done', status, manifest };
+  if (status === 'Terminated' || !status) return { state: 'pending', status };
+  return { state: 'failed', status, reason: typeof m.stats?.message === 'string' ? m.stats.message : status, manifest };
+}
+
+let tmpCounter = 0;
+
+/** Replace DIR/cells/<id> by a folder filled by `fill` (atomic rename of a sibling temp folder). */
+export async function writeCellAtomically(dir: string, id: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const cells = join(dir, CELLS);
+  mkdirSync(cells, { recursive: true });
+  const tmp = join(cells, `.tmp-${id}-${hostname()}-${process.pid}-${tmpCounter++}`);
+  rmSync(tmp, { recursive: true, force: true });
+  mkdirSync(tmp);
+  try {
+    await fill(tmp);
+    const final = join(cells, id);
+    // rename(2) cannot replace a non-empty folder: move the old one aside first, then drop it.
+    if (existsSync(final)) {
+      const old = `${tmp}.old`;
+      renameSync(final, old);
+      renameSync(tmp, final);
+      rmSync(old, { recursive: true, force: true });
+    } else renameSync(tmp, final);
+  } catch (e) {
+    rmSync(tmp, { recursive: true, force: true });
+    throw e;
+  }
+}
+
+/** Write a solved cell (the command's --out output) or a cell that threw (error.json). */
+export async function writeCell(
+  dir: string,
+  id: string,
+  cmd: EngineCommand<unknown, Solved>,
+  argv: string[],
+  result: { sol?: Solved; error?: string },
+  figures = true,
+): Promise<void> {
+  await writeCellAtomically(dir, id, async (tmp) => {
+    if (result.sol && !figures) {
+      // figure.vl.json only (the SVG render costs 0.1–0.3 s per cell; `sweep run --no-cell-figures`).
+      const b = await commandBundle(cmd, result.sol, argv);
+      const vl = new TextEncoder().encode(JSON.stringify(vegaLiteSpec(cmd.figure(result.sol)), null, 1) + '\n');
+      await writeOutputs(tmp, { ...b, extra: { ...b.extra, 'figure.vl.json': vl } });
+    } else if (result.sol) {
+      await writeRunOutputs(tmp, await commandBundle(cmd, result.sol, argv), cmd.figure(result.sol));
+    } else {
+      const fd = openSync(join(tmp, ERROR_FILE), 'w');
+      writeSync(fd, JSON.stringify({ status: 'Error', message: result.error ?? 'error' }, null, 2) + '\n');
+      closeSync(fd);
+    }
+  });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Take the lock of a cell; false when another live process holds it. A lock left by a dead process
+ *  on this host is taken over (a lock from another host is trusted until removed). */
+export function tryLock(dir: string, id: string): boolean {
+  const locks = join(dir, LOCKS);
+  mkdirSync(locks, { recursive: true });
+  const p = join(locks, `${id}.lock`);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(p, 'wx');
+      writeSync(fd, `${hostname()} ${process.pid}\n`);
+      closeSync(fd);
+      return true;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      let owner = '';
+      try {
+        owner = readFileSync(p, 'utf8').trim();
+      } catch {
+        continue; // released meanwhile: try again
+      }
+      const [host, pid] = owner.split(' ');
+      if (host === hostname() && pid && !pidAlive(Number(pid))) {
+        try {
+          unlinkSync(p);
+        } catch {
+          /* another process took it over first */
+        }
+        continue;
+      }
+      return false;
+    }
+  }
+  return false;
+}
+
+export function unlock(dir: string, id: string): void {
+  try {
+    unlinkSync(join(dir, LOCKS, `${id}.lock`));
+  } catch {
+    /* already gone */
+  }
+}

@@ -1,0 +1,205 @@
+// `learndyn sweep run`: every selected cell in-process — on the main thread (--jobs 1) or on a pool of
+// N worker threads (--jobs N), never a process per cell. Resumable (finished cells are skipped),
+// shardable (--shard I/N takes the cells whose index ≡ I mod N), safe for concurrent runs on one DIR
+// (a lock per cell) and interruptible (the signal stops new cells; cells in flight end 'Terminated'
+// and are written as such; the next run recomputes them).
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EngineDescriptor } from '../core/engine.js';
+import type { Status } from '../core/contract.js';
+import { canonical } from '../io/manifest.js';
+import { VERSION } from '../version.js';
+import { readCell, tryLock, unlock } from './cells.js';
+import { runCellJob, type CellJob, type CellOutcome } from './run-cell.js';
+import { SweepSpecError, type ExpandedSweep } from './spec.js';
+
+export const SWEEP_FILE = 'sweep.json';
+
+export interface SweepFile {
+  tool: 'learndyn';
+  version: string;
+  specHash: string;
+  spec: unknown;
+  axes: string[];
+  cells: { index: number; id: string; axes: Record<string, unknown> }[];
+}
+
+/** The DIR's sweep.json: deterministic (the same from every shard and machine). */
+export function sweepFile(sw: ExpandedSweep): SweepFile {
+  return {
+    tool: 'learndyn',
+    version: VERSION,
+    specHash: sw.specHash,
+    spec: canonical(sw.spec),
+    axes: sw.axisKeys,
+    cells: sw.cells.map((c) => ({ index: c.index, id: c.id, axes: c.axes })),
+  };
+}
+
+export function readSweepFile(dir: string): SweepFile {
+  const p = join(dir, SWEEP_FILE);
+  if (!existsSync(p)) throw new SweepSpecError(`sweep: ${dir} is not a sweep folder (no ${SWEEP_FILE})`);
+  return JSON.parse(readFileSync(p, 'utf8')) as SweepFile;
+}
+
+/** Claim DIR for this spec: a DIR made for another spec is refused unless `force`. */
+export function claimDir(dir: string, sw: ExpandedSweep, force: boolean): void {
+  mkdirSync(dir, { recursive: true });
+  const p = join(dir, SWEEP_FILE);
+  if (existsSync(p)) {
+    let hash = '';
+    try {
+      hash = (JSON.parse(readFileSync(p, 'utf8')) as SweepFile).specHash;
+    } catch {
+      /* unreadable: rewritten below */
+    }
+    if (hash === sw.specHash) return;
+    if (hash && !force)
+      throw new SweepSpecError(
+        `sweep: ${dir} holds another sweep (spec hash ${hash.slice(0, 12)} ≠ ${sw.specHash.slice(0, 12)}); use another --out or --force`,
+      );
+  }
+  const tmp = `${p}.tmp-${process.pid}`;
+  writeFileSync(tmp, JSON.stringify(sweepFile(sw), null, 2) + '\n');
+  renameSync(tmp, p);
+}
+
+export interface RunOptions {
+  jobs?: number;
+  shard?: { index: number; count: number };
+  force?: boolean;
+  /** false: cells get figure.vl.json but no figure.svg (rendering costs 0.1–0.3 s per cell). */
+  cellFigures?: boolean;
+  signal?: AbortSignal;
+  /** One line per event (cell finished, skipped). */
+  log?: (line: string) => void;
+  /** Worker threads load the registry; tests with other engines use jobs = 1. */
+  engines: readonly EngineDescriptor[];
+}
+
+export interface RunReport {
+  selected: number;
+  skipped: number;
+  lockedElsewhere: number;
+  ran: CellOutcome[];
+  terminated: boolean;
+  wallMs: number;
+}
+
+/** A pool of N worker threads; each runs one cell at a time. */
+class WorkerPool {
+  private constructor(private readonly workers: import('node:worker_threads').Worker[]) {}
+
+  static async create(n: number): Promise<WorkerPool | undefined> {
+    const { Worker } = await import('node:worker_threads');
+    const ts = import.meta.url.endsWith('.ts');
+    const url = new URL(ts ? './cell-worker.ts' : './cell-worker.js', import.meta.url);
+    // Node 20 workers cannot load the .ts sources (no inherited tsx loader): pools run the built
+    // code; from the sources (tests) the cells run in-process, one at a time.
+    if (ts) return undefined;
+    return new WorkerPool(Array.from({ length: n }, () => new Worker(url)));
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  run(w: number, job: CellJob): Promise<CellOutcome> {
+    const worker = this.workers[w];
+    return new Promise((resolve, reject) => {
+      const onMsg = (m: { type: string; outcome: CellOutcome }) => {
+        if (m.type !== 'done') return;
+        worker.off('message', onMsg);
+        worker.off('error', onErr);
+        resolve(m.outcome);
+      };
+      const onErr = (e: Error) => {
+        worker.off('message', onMsg);
+        reject(e);
+      };
+      worker.on('message', onMsg);
+      worker.once('error', onErr);
+      worker.postMessage({ type: 'cell', job });
+    });
+  }
+
+  abort(): void {
+    for (const w of this.workers) w.postMessage({ type: 'abort' });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+export async function runSweep(sw: ExpandedSweep, dir: string, opts: RunOptions): Promise<RunReport> {
+  const t0 = performance.now();
+  const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+  const force = !!opts.force;
+  const log = opts.log ?? (() => {});
+  claimDir(dir, sw, force);
+  const shard = opts.shard ?? { index: 0, count: 1 };
+  const selected = sw.cells.filter((c) => c.index % shard.count === shard.index);
+  const finished = (id: string) => {
+    const r = readCell(dir, id);
+    // Cells that threw (status 'Error') are retried; NotConverged/Unstable are results.
+    return r.state === 'done' || (r.state === 'failed' && r.status !== 'Error');
+  };
+  const todo = force ? selected : selected.filter((c) => !finished(c.id));
+  const report: RunReport = { selected: selected.length, skipped: selected.length - todo.length, lockedElsewhere: 0, ran: [], terminated: false, wallMs: 0 };
+  if (todo.length < selected.length) log(`${selected.length - todo.length} of ${selected.length} cells already finished`);
+  const pool = jobs > 1 && todo.length > 1 ? await WorkerPool.create(Math.min(jobs, todo.length)) : undefined;
+  const local = new AbortController();
+  const onAbort = () => {
+    report.terminated = true;
+    local.abort();
+    pool?.abort();
+  };
+  if (opts.signal?.aborted) onAbort();
+  else opts.signal?.addEventListener('abort', onAbort, { once: true });
+  let next = 0;
+  let done = 0;
+  const lane = async (w: number) => {
+    while (!local.signal.aborted && next < todo.length) {
+      const cell = todo[next++];
+      if (!tryLock(dir, cell.id)) {
+        report.lockedElsewhere++;
+        log(`cell ${cell.index} (${cell.id}): being computed by another process, skipped`);
+        continue;
+      }
+      try {
+        // Another process may have finished it between our scan and the lock.
+        if (!force && finished(cell.id)) {
+          report.skipped++;
+          continue;
+        }
+        const job: CellJob = { dir, id: cell.id, command: sw.spec.command, params: cell.params, figures: opts.cellFigures ?? true };
+        const out = pool ? await pool.run(w, job) : await runCellJob(opts.engines, job, local.signal);
+        report.ran.push(out);
+        done++;
+        log(
+          `[${done}/${todo.length}] cell ${cell.index} ${cell.id}: ${out.status}${out.status !== 'Success' && out.message ? ` (${out.message})` : ''} ${(out.totalMs / 1000).toFixed(2)} s`,
+        );
+      } finally {
+        unlock(dir, cell.id);
+      }
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: pool ? pool.size : 1 }, (_, w) => lane(w)));
+  } finally {
+    opts.signal?.removeEventListener('abort', onAbort);
+    await pool?.close();
+  }
+  report.wallMs = performance.now() - t0;
+  return report;
+}
+
+/** Exit status of a run: Terminated if interrupted, else the most severe cell status. */
+export function runStatus(r: RunReport): Status | 'Error' {
+  if (r.terminated) return 'Terminated';
+  const order: (Status | 'Error')[] = ['Success', 'NotConverged', 'Unstable', 'Error', 'Terminated'];
+  let worst: Status | 'Error' = 'Success';
+  for (const c of r.ran) if (order.indexOf(c.status) > order.indexOf(worst)) worst = c.status;
+  return worst;
+}
