@@ -315,7 +315,6 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
   const grid = saveGrid(o.steps, o.saveCount, o.grid);
   const nsave = grid.length;
   const A = rt.arena;
-  const ex = rt.exports;
   const mark = A.mark();
   const [lo, hi] = seedHalves(o.seed);
   const degs = degreesPresent(o.h);

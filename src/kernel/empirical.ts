@@ -10,7 +10,7 @@ import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
 import {
-  eighBlkOn, eighDcOn, eighDcPtrParallel, eighParallelWorkF64, eighPtr, eighPtrParallel, GEMM_WS_F64, gemmNtOn, gemmOn, gemmSmallPtr, gemvPtr,
+  eighBlkOn, eighDcOn, eighDcPtrParallel, eighPtr, eighPtrParallel, GEMM_WS_F64, gemmNtOn, gemmOn, gemmSmallPtr, gemvPtr,
   gramPackedRowsOn, gramStrips, lanczosStepsOn, mirrorLowerRowsOn, tridiagSolvePtr,
 } from '../linalg/index.js';
 

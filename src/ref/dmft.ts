@@ -49,18 +49,6 @@ function dot4(H: Float64Array, xd: number, xo: number, md: number, mo: number, n
   q4 = s4;
 }
 
-function axpy1(H: Float64Array, y: number, c: number, x: number, n: number): void {
-  for (let i = 0; i < n; i++) H[y + i] += c * H[x + i];
-}
-
-function axpy22(H: Float64Array, yd: number, yo: number, xd: number, xo: number, cdd: number, cdo: number, cod: number, coo: number, n: number): void {
-  for (let i = 0; i < n; i++) {
-    const vd = H[xd + i], vo = H[xo + i];
-    H[yd + i] += cdd * vd + cdo * vo;
-    H[yo + i] += cod * vd + coo * vo;
-  }
-}
-
 function dotaxpy1(H: Float64Array, x: number, w: number, y: number, c: number, n: number): number {
   let s = 0;
   for (let i = 0; i < n; i++) {
@@ -91,7 +79,7 @@ function dot4axpy22(H: Float64Array, xd: number, xo: number, md: number, mo: num
 function step(H: Float64Array, par: number, n: number): number {
   const S = P(H, par, 0);
   const m = P(H, par, 1), K = P(H, par, 2), tau2 = P(H, par, 3), phi2 = P(H, par, 4), eta = P(H, par, 5);
-  const frozen = P(H, par, 6) != 0, spherical = P(H, par, 7) != 0, imex = P(H, par, 8) != 0;
+  const frozen = P(H, par, 6) !== 0, spherical = P(H, par, 7) !== 0, imex = P(H, par, 8) !== 0;
   const nh = P(H, par, 9), nph = P(H, par, 10);
   const hc = PP(H, par, 11), phc = PP(H, par, 12);
   const Cd = PP(H, par, 13), Co = PP(H, par, 14), CA = PP(H, par, 15);
@@ -237,12 +225,12 @@ function step(H: Float64Array, par: number, n: number): number {
       const bd = xd + eta * ed, bo = xo + eta * eo;
       nd = i11 * bd + i12 * bo;
       no = i21 * bd + i22 * bo;
-      if (l == n) { dCdn = ed; dCon = eo; }
+      if (l === n) { dCdn = ed; dCon = eo; }
     } else {
       const dd = -nu * xd + ed, dd2 = -nu * xo + eo;
       nd = xd + eta * dd;
       no = xo + eta * dd2;
-      if (l == n) { dCdn = dd; dCon = dd2; }
+      if (l === n) { dCdn = dd; dCon = dd2; }
     }
     st(H, cdn1, l, nd);
     st(H, con1, l, no);

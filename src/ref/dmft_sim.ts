@@ -5,7 +5,7 @@
 import type { RefStream } from '../numerics/rng.js';
 
 // Params block layout and sizes: codegen/contract.mjs → src/gen/dmft_layout.ts.
-import { DSIM_PAR as PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE, DSIM_CHUNK as CHUNK } from '../gen/dmft_layout.js';
+import { DSIM_PAR as PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE } from '../gen/dmft_layout.js';
 export { PAR, DSIM_PAR_LEN, DSIM_MAX_DEGREE };
 
 // The params block builder is host code shared with the engine: src/dmft/sim-params.ts.
