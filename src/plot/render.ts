@@ -33,19 +33,23 @@ function houseTextWidth(item: { fontSize?: number; text?: unknown; limit?: numbe
 const textMetrics = (vega as unknown as { textMetrics?: { width: unknown; estimateWidth: unknown } }).textMetrics;
 if (textMetrics && textMetrics.width === textMetrics.estimateWidth) textMetrics.width = houseTextWidth;
 
+/** Replace the numbers of `re`'s matches by first, first + 1, … in order of first appearance. */
+function renumber(svg: string, re: RegExp, prefix: string, first: number): string {
+  const ids = new Map<string, number>();
+  return svg.replace(re, (_, n: string) => {
+    if (!ids.has(n)) ids.set(n, ids.size + first);
+    return `${prefix}${ids.get(n)}`;
+  });
+}
+
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(vlSpec: Record<string, unknown>): Promise<string> {
   const vg = compile(vlSpec as never, { logger: logger(ErrorLevel) }).spec;
   const view = new View(parse(vg), { renderer: 'none', logLevel: ErrorLevel });
   try {
-    // Vega numbers clip paths with a process-wide counter; renumber them from 1 in order of
+    // Vega numbers clip paths and gradients with process-wide counters; renumber them in order of
     // appearance so the same figure gives the same bytes in any process.
-    const svg = await view.toSVG();
-    const ids = new Map<string, number>();
-    return svg.replace(/\bclip(\d+)\b/g, (_, n: string) => {
-      if (!ids.has(n)) ids.set(n, ids.size + 1);
-      return `clip${ids.get(n)}`;
-    });
+    return renumber(renumber(await view.toSVG(), /\bclip(\d+)\b/g, 'clip', 1), /\bgradient_(\d+)\b/g, 'gradient_', 0);
   } finally {
     view.finalize();
   }

@@ -150,16 +150,6 @@ export function heatmapSpec(m: MergeResult, scalar?: string): Record<string, unk
   };
 }
 
-/** Vega numbers gradients with a process-wide counter (like clip paths, which renderSvg renumbers):
- *  number them from 0 in order of appearance so the bytes do not depend on what ran before. */
-export function renumberGradients(svg: string): string {
-  const ids = new Map<string, number>();
-  return svg.replace(/\bgradient_(\d+)\b/g, (_, n: string) => {
-    if (!ids.has(n)) ids.set(n, ids.size);
-    return `gradient_${ids.get(n)}`;
-  });
-}
-
 /** figure-curves / figure-summary / figure-heatmap, each as .vl.json and .svg. */
 export async function sweepFigureFiles(m: MergeResult, scalar?: string): Promise<Record<string, Uint8Array>> {
   const enc = new TextEncoder();
@@ -167,7 +157,7 @@ export async function sweepFigureFiles(m: MergeResult, scalar?: string): Promise
   const add = async (name: string, spec: Record<string, unknown> | undefined) => {
     if (!spec) return;
     out[`${name}.vl.json`] = enc.encode(JSON.stringify(spec, null, 1) + '\n');
-    out[`${name}.svg`] = enc.encode(renumberGradients(await renderSvg(spec)));
+    out[`${name}.svg`] = enc.encode(await renderSvg(spec));
   };
   const curves = curvesFigure(m);
   await add('figure-curves', curves && vegaLiteSpec(curves));
