@@ -13,6 +13,7 @@ import { registerEngines } from './engine-command.js';
 import { registerKernelExtras } from './kernel.js';
 import { registerReproduce } from './reproduce.js';
 import { registerDemo } from './demo.js';
+import { probeOutDir } from '../io/folder.js';
 
 export type { CliContext, CliIO };
 
@@ -32,9 +33,14 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
   let code = 0;
   const ctx: CliContext = { io, argv, setCode: (c) => (code = c) };
   // --out is checked before the run starts, so a finished run never fails on an unwritable folder.
-  program.hook('preAction', (_root, action) => {
+  // It is also probed (a file created and removed, with a timeout): a file system that passes the
+  // checks but never completes a write is refused at once, not after the run.
+  program.hook('preAction', async (_root, action) => {
     const out = action.opts().out;
-    if (typeof out === 'string') checkOutDir(out);
+    if (typeof out === 'string') {
+      checkOutDir(out);
+      await probeOutDir(out);
+    }
   });
   const parents = registerEngines(program, engines, ctx);
   const kernel = parents.get('kernel');

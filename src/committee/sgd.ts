@@ -30,7 +30,7 @@ import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
 import { sgdWorkLen, ZIG_TABLE_LEN } from '../gen/sgd_layout.js';
 import { ACT_CODE, PAR, paramsLength, stateLength, type Activation } from './layout.js';
 
-import type { Status } from '../core/contract.js';
+import { stopRequested, type Status } from '../core/contract.js';
 
 /** A replicate is never 'NotConverged' (SGD has no tolerance): the contract's Status minus that. */
 export type SgdStatus = Exclude<Status, 'NotConverged'>;
@@ -280,7 +280,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
       for (let s = 0; s < nsave; s++) {
         const target = steps[s];
         while (nu < target) {
-          if (opts.signal?.aborted) {
+          if (await stopRequested(opts.signal)) {
             rep.status = 'Terminated';
             return;
           }

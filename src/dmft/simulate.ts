@@ -30,6 +30,7 @@ import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPo
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
 /** A simulation has no tolerance: the engine contract's Status minus 'NotConverged'. */
 export type SimStatus = Exclude<import('../core/contract.js').Status, 'NotConverged'>;
+import { stopRequested } from '../core/contract.js';
 
 const hSchema = z
   .array(nonNegative('a list of non-negative Hermite energies c_0, c_1, …'), { error: 'a list of numbers c_0, c_1, … (h(q) = Σ c_k q^k)' })
@@ -396,7 +397,7 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
       let nu = 0;
       for (let s = 0; s < nsave; s++) {
         while (nu < grid[s]) {
-          if (ctl.signal?.aborted) {
+          if (await stopRequested(ctl.signal)) {
             rep.status = 'Terminated';
             return;
           }

@@ -14,7 +14,7 @@ import {
   mirrorLowerRowsOn, tridiagSolvePtr,
 } from '../linalg/index.js';
 
-import type { Status } from '../core/contract.js';
+import { stopRequested, type Status } from '../core/contract.js';
 
 export interface ReplicateResult {
   status: Status;
@@ -187,6 +187,7 @@ export async function runReplicate(
   meanY2 /= n;
   a.f64(buf.b, n).set(fx.smoothed); // b_i = (H f_d)(x_i) (K22)
   timings.data = now() - t0;
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 2. Gram G = XXᵀ/d (strips over the executor's workers), diag set to exactly 1 (§11.1),
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
@@ -200,6 +201,7 @@ export async function runReplicate(
   }
   const coefPtrs = buf.coefs;
   timings.gram = now() - t0;
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
   t0 = now();
   await applyKernel(ex, setup.kernelTerms, buf.G, buf.K, n * n, coefPtrs);
   if (p.exactTest) {
@@ -209,7 +211,7 @@ export async function runReplicate(
   }
   timings.kernelMaps = now() - t0;
   onProgress(0.1);
-  if (signal?.aborted) return terminatedReplicate(method, T, timings);
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 3. Spectral decomposition.
   t0 = now();
@@ -233,7 +235,7 @@ export async function runReplicate(
     // ỹ = Vᵀy (eigenvectors are the columns of V stored in K).
     gemmPtr(rt, buf.y, buf.K, buf.ytil, 1, n, n, 1, 0);
   } else {
-    const r = await lanczosDecompose(rt, ex, p, buf, (f) => onProgress(0.1 + 0.6 * f));
+    const r = await lanczosDecompose(rt, ex, p, buf, (f) => onProgress(0.1 + 0.6 * f), signal);
     lam = r.theta;
     lanczosSteps = r.steps;
     lanczosResidual = r.residual;
@@ -244,7 +246,7 @@ export async function runReplicate(
   }
   timings.eigen = now() - t0;
   onProgress(0.7);
-  if (signal?.aborted) return terminatedReplicate(method, T, timings);
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   const m = lam.length; // n for eigh, the Krylov dimension for Lanczos
   const ytil = a.f64(buf.ytil, m).slice();
@@ -331,6 +333,7 @@ export async function runReplicate(
     transposeInPlaceTo(a.f64(SF, C * n), C, n, a.f64(buf.A, n * C));
   }
   timings.coefficients = now() - t0;
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 6. Exact L² test error (K22): aᵀMa − 2aᵀb + ‖f_d‖², with MA = M·A computed in one product.
   let testExact: Float64Array | undefined;
@@ -357,6 +360,7 @@ export async function runReplicate(
     timings.exactTest = now() - t0;
   }
   onProgress(0.8);
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 7. Monte-Carlo test error on fresh points from the same stream (§11.5a).
   let testMC: Float64Array | undefined;
@@ -384,6 +388,7 @@ export async function runReplicate(
       }
       done += ct;
       onProgress(0.8 + (0.2 * done) / p.testPoints);
+      if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
     }
     const N = p.testPoints;
     testMC = new Float64Array(C1);
@@ -442,6 +447,7 @@ async function lanczosDecompose(
   p: KernelProblem,
   buf: Buffers,
   onProgress: (f: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ theta: Float64Array; steps: number; residual: number; converged: boolean }> {
   const a = rt.arena;
   const n = p.samples;
@@ -476,6 +482,7 @@ async function lanczosDecompose(
     residual = Math.sqrt(rr) / ynorm;
     onProgress(Math.min(1, steps / cap));
     if (residual < p.lanczosTol || early) break;
+    if (await stopRequested(signal)) break; // the replicate is dropped by the check after this phase
   }
   // Small dense eigenproblem of T_m: S (m × m, columns = eigenvectors), θ ascending.
   const m = steps;
