@@ -187,6 +187,7 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         init: explicit ? { W: explicit.W, Wstar: explicit.Wstar } : 'gaussian',
         saveTimes: simulate ? tsave : [0],
         signal: opts.signal,
+        resume: simulate ? (opts.resume as SgdReplicate[] | undefined) : undefined,
         onProgress: (e) => progress({ phase: `SGD replicate ${e.replicate + 1}/${p.seeds}`, fraction: 0.8 * e.fraction }),
       });
       P = sgd.P;
