@@ -8,7 +8,7 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { VERSION } from '../version.js';
 import { ENGINES } from '../engines.js';
 import type { EngineDescriptor } from '../core/engine.js';
-import { checkOutDir, EXIT, type CliContext, type CliIO } from './common.js';
+import { checkOutDir, EXIT, OneLineError, type CliContext, type CliIO } from './common.js';
 import { registerEngines } from './engine-command.js';
 import { registerKernelExtras } from './kernel.js';
 import { registerReproduce } from './reproduce.js';
@@ -29,7 +29,12 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
     .description('Learning dynamics in high dimension: theory curves and simulations side by side')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      // Every error is one line: commander's "(Did you mean …?)" goes on the error's line.
+      outputError: (str, write) => write(`learndyn: ${str.replace(/^error: /, '').replace(/\s*\n\s*(?=\S)/g, ' ').trimEnd()}\n`),
+    });
   let code = 0;
   const ctx: CliContext = { io, argv, setCode: (c) => (code = c) };
   // --out is checked before the run starts, so a finished run never fails on an unwritable folder.
@@ -55,8 +60,8 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
       return EXIT.BadInput; // commander already printed one line
     }
-    if (e instanceof ParameterError || e instanceof MemoryBudgetError) {
-      io.err(`learndyn: ${e.message}\n`);
+    if (e instanceof ParameterError || e instanceof MemoryBudgetError || e instanceof OneLineError) {
+      io.err(`learndyn: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return EXIT.BadInput;
     }
     io.err(`learndyn: internal error: ${(e as Error).stack ?? e}\n`);

@@ -2,6 +2,7 @@
 // figure of the specs; prints value-vs-expected for every check and writes figure + data.
 import type { Command } from 'commander';
 import { ParameterError } from '../core/validate.js';
+import { OneLineError } from './common.js';
 import { REPRODUCTIONS, findReproduction, formatChecks, runReproduction } from '../reproduce/index.js';
 import { progressSink } from './progress.js';
 import { EXIT, checkOutDir, toJSON, type CliContext } from './common.js';
@@ -32,8 +33,8 @@ export function registerReproduce(program: Command, ctx: CliContext): void {
       }
       const entry = id === undefined ? undefined : findReproduction(id);
       if (!entry) {
-        ctx.io.err(`valid ids:\n${reproduceList()}\n`);
-        throw new ParameterError('id', id ?? '(none)', `one of ${REPRODUCTIONS.map((e) => e.id).join(', ')}`);
+        if (id === undefined) throw new ParameterError('id', '(none)', 'a figure id (`learndyn reproduce --list` lists them)');
+        throw new OneLineError(`unknown id ${id} (\`learndyn reproduce --list\` lists them)`);
       }
       const quick = !!opts.quick;
       const outDir = String(opts.out ?? `out/reproduce/${entry.id}${quick ? '-quick' : ''}`);
