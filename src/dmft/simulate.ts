@@ -284,9 +284,11 @@ export function summarize(reps: SimReplicate[], m: number, nsave: number): SimSu
       const v = reps.map((r) => r[key][s]).filter(Number.isFinite);
       const k = v.length;
       const mu = k ? v.reduce((x, y) => x + y, 0) / k : NaN;
-      const sd = k > 1 ? Math.sqrt(v.reduce((x, y) => x + (y - mu) ** 2, 0) / (k - 1)) : NaN;
+      // One replicate has no spread to estimate: its s.e. is written 0 (as the kernel engine does),
+      // never NaN (no non-finite value in the outputs).
+      const sd = k > 1 ? Math.sqrt(v.reduce((x, y) => x + (y - mu) ** 2, 0) / (k - 1)) : 0;
       mean[s] = mu;
-      se[s] = sd / Math.sqrt(k);
+      se[s] = k > 0 ? sd / Math.sqrt(k) : NaN;
       cnt[s] = k;
     }
     return [mean, se, cnt] as const;
@@ -432,14 +434,31 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
     const growsDuringStepping = A.growCount - growsAfterAlloc;
     const unstable = reps.filter((r) => r.status === 'Unstable').length;
     const terminated = reps.some((r) => r.status === 'Terminated');
+    // Outputs hold no NaN padding: replicates that blew up are left out when others ran through
+    // (they are counted in the message); otherwise every record is cut at the last save that all
+    // kept replicates reached with finite values (a blow-up, or the stop of a terminated run).
+    const good = reps.filter((r) => r.status !== 'Unstable');
+    const kept = good.length ? good : reps;
+    const finiteRows = (r: SimReplicate) => {
+      let i = 0;
+      while (i < nsave && [r.trainError[i], r.testError[i], r.a[i], r.v[i], r.Co[i]].every(Number.isFinite)) i++;
+      return i;
+    };
+    const rows = kept.length ? Math.min(...kept.map(finiteRows)) : 0;
+    const cut = (r: SimReplicate): SimReplicate => ({ ...r, trainError: r.trainError.slice(0, rows), testError: r.testError.slice(0, rows), a: r.a.slice(0, rows), v: r.v.slice(0, rows), Co: r.Co.slice(0, rows) });
+    const out = kept.map(cut);
     return {
       options: o,
       status: terminated ? 'Terminated' : unstable ? 'Unstable' : 'Success',
-      message: unstable ? `${unstable} of ${o.seeds} replicates blew up (records kept up to the last finite save)` : undefined,
-      stepsGrid: Float64Array.from(grid),
-      t: Float64Array.from(grid, (g) => g * o.dt),
-      replicates: reps,
-      summary: summarize(reps, m, nsave),
+      message: unstable
+        ? good.length
+          ? `${unstable} of ${o.seeds} replicates blew up and are left out (${good.length} kept)`
+          : `${unstable} of ${o.seeds} replicates blew up (records cut at the last finite save, ${rows} of ${nsave})`
+        : undefined,
+      stepsGrid: Float64Array.from(grid.slice(0, rows)),
+      t: Float64Array.from(grid.slice(0, rows), (g) => g * o.dt),
+      replicates: out,
+      summary: summarize(out, m, rows),
       rng: {
         scheme: RNG_SCHEME,
         simScheme: DSIM_RNG_SCHEME,
