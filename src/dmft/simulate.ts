@@ -61,7 +61,7 @@ export const simulateSchema = z
     lr: positive().optional(),
     batch: intAtLeast(1).optional(),
     project: z.boolean({ error: 'true or false' }).optional(),
-    steps: intAtLeast(0, 2 ** 40).optional(),
+    steps: intAtLeast(1, 2 ** 40).optional(),
     tMax: positive().optional(),
     saveCount: intAtLeast(2, 100000).default(51),
     grid: z.enum(['uniform', 'log'], { error: "'uniform' or 'log'" }).default('uniform'),
@@ -132,8 +132,8 @@ export function simulateOptions(input: unknown): SimulateOptions {
   for (const k of o.model === 'network' ? [1] : degreesPresent(o.h))
     if (n * d ** k > 2 ** 31 - 1) throw new ParameterError('dim', d, `n·d^${k} < 2^31 entries per data array (n = ${n})`);
   const optimizer = o.optimizer ?? 'gd';
-  let batch = optimizer === 'sgd' ? (o.batch ?? 100) : n;
-  if (batch > n) batch = n;
+  if (o.batch !== undefined && o.batch > n) throw new ParameterError('batch', o.batch, `an integer in [1, n] (n = α m d = ${n} samples)`);
+  const batch = optimizer === 'sgd' ? Math.min(o.batch ?? 100, n) : n; // the default 100 is capped at n
   let lr: number;
   let dt: number;
   if (o.model === 'gaussian') {
@@ -146,6 +146,7 @@ export function simulateOptions(input: unknown): SimulateOptions {
   }
   const steps = o.steps ?? Math.round(o.tMax! / dt);
   if (steps > 2 ** 40) throw new ParameterError('tMax', o.tMax, `at most 2^40 steps (Δt = ${dt})`);
+  if (steps < 1) throw new ParameterError('tMax', o.tMax, `a horizon of at least one step (Δt = ${dt})`);
   return {
     model: o.model,
     m: o.m,
