@@ -228,6 +228,18 @@ function assemble(
     trainBySeed: reps.map((r) => Array.from(r.train.subarray(0, T))),
     testBySeed: testRows.map((r) => Array.from(r.subarray(0, T), (x) => x + shift)),
   };
+  if ((curves.gdTrain && !allFinite(curves.gdTrain)) || (curves.gdTest && !allFinite(curves.gdTest))) {
+    // A GD step beyond the stability bound 2n/λ_max (K21) makes the GD residuals grow without bound:
+    // the GD curves are left out (never written with Inf/NaN) and the run is flagged with the bound.
+    const bound = Math.min(...reps.map((r) => r.stats.maxStableLr));
+    const eta = reps[0]?.stats.gdLr;
+    delete curves.gdTrain;
+    delete curves.gdTest;
+    if (status === 'Success' || status === 'NotConverged') {
+      status = 'Unstable';
+      message = `GD step η = ${eta} is beyond the stability bound 2n/λ_max = ${bound.toPrecision(4)}: the GD curves overflow and are left out (use --gd-lr auto or a step below the bound)`;
+    }
+  }
   const finite = Object.values(curves).every((v) => v === undefined || allFinite(v));
   if (status === 'Success' && !finite) {
     // Never a non-finite value under Success (e.g. a GD step beyond 2n/λ_max overflows the GD curves).
