@@ -188,7 +188,8 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         saveTimes: simulate ? tsave : [0],
         signal: opts.signal,
         resume: simulate ? (opts.resume as SgdReplicate[] | undefined) : undefined,
-        onProgress: (e) => progress({ phase: `SGD replicate ${e.replicate + 1}/${p.seeds}`, fraction: 0.8 * e.fraction }),
+        // Replicates step in parallel (interleaved chunks): the phase names them all, never "replicate 4/4".
+        onProgress: (e) => progress({ phase: simulate && p.seeds > 1 ? `SGD, ${p.seeds} replicates in parallel` : 'SGD', fraction: 0.8 * e.fraction }),
       });
       P = sgd.P;
       aStar = sgd.astar;

@@ -421,8 +421,11 @@ function solveKind(problem: ReducedProblem, opts: Pick<SolveOptions, 'runtime' |
 /** Never a non-finite value under Success: a curve that overflows (e.g. a closed form at an extreme
  *  γ₀) ends the run Unstable with every curve cut before the first non-finite row. */
 function finiteOrUnstable(sol: ReducedSolution): ReducedSolution {
-  const curves = Object.entries(sol).filter(([k, v]) => Array.isArray(v) && k !== 't' && v.length === sol.t.length) as [string, number[]][];
-  let rows = sol.t.length;
+  const all = Object.entries(sol).filter(([k, v]) => Array.isArray(v) && k !== 't' && v.length === sol.t.length) as [string, number[]][];
+  // A curve with no finite value is one the kind does not define (e.g. pspin's trainError): left as it
+  // is; the run is Unstable only when the curves it defines turn non-finite (or none is finite).
+  const curves = all.filter(([, v]) => v.some(Number.isFinite));
+  let rows = curves.length === 0 && all.length > 0 && sol.t.length > 0 ? 0 : sol.t.length;
   for (const [, v] of curves) {
     const bad = v.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) rows = Math.min(rows, bad);
@@ -430,7 +433,7 @@ function finiteOrUnstable(sol: ReducedSolution): ReducedSolution {
   if (rows === sol.t.length) return sol;
   const out = { ...sol } as ReducedSolution & Record<string, unknown>;
   out.t = sol.t.slice(0, rows);
-  for (const [k, v] of curves) out[k] = v.slice(0, rows);
+  for (const [k, v] of all) out[k] = v.slice(0, rows);
   if (sol.status === 'Success' || sol.status === 'NotConverged') {
     out.status = 'Unstable';
     out.message = `non-finite values from t = ${sol.t[rows]} on (curves cut there; ${rows} rows kept)`;

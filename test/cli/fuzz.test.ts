@@ -113,7 +113,8 @@ describe('CLI fuzz: bad input is exit 2, one line, nothing created', () => {
   it('≥ 1,000 generated invocations across every subcommand', async () => {
     let runs = 0;
     await fc.assert(
-      fc.asyncProperty(fc.oneof({ arbitrary: engineInvocation, weight: 4 }, { arbitrary: otherInvocation, weight: 1 }), async (args) => {
+      fc.asyncProperty(fc.oneof({ arbitrary: engineInvocation, weight: 4 }, { arbitrary: otherInvocation, weight: 1 }), async (generated) => {
+        const args = [...(generated as readonly string[])];
         runs++;
         const outIdx = args.indexOf('--out');
         const r = await runCli(args);
