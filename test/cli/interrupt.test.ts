@@ -91,4 +91,13 @@ describe('interruption with real signals', () => {
     expect(run([...args, '--out', ref])).toBe(0);
     expectSameArrays(dir, ref);
   }, 240_000);
+
+  it('reproduce: SIGINT while the entry computes (in a worker thread) → Terminated manifest, exit 130 within 2 s', async () => {
+    const dir = join(root, 'reproduce');
+    const t0 = performance.now();
+    const r = await interrupt(['reproduce', 'committee-noise-plateaus', '--quick', '--out', dir, '--no-progress'], () => performance.now() - t0 > 3000, 'SIGINT');
+    expect(r.code).toBe(130);
+    expect(r.stopMs).toBeLessThan(2000);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).status).toBe('Terminated');
+  }, 60_000);
 });
