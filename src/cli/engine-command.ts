@@ -8,7 +8,9 @@ import { exitCode, type SolveOptions } from '../core/contract.js';
 import { addFieldOptions, collectFlags, readConfig, toJSON, type CliContext } from './common.js';
 import { progressSink } from './progress.js';
 import { writeRunOutputs } from './output.js';
-import { checkOutOwnership, PartialStore } from '../io/folder.js';
+import { checkOutOwnership, PARTIAL_DIR, PartialStore } from '../io/folder.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { ParameterError } from '../core/validate.js';
 
 /** The file name of a finished part: its seed or replicate index (parts without one are not stored). */
@@ -97,7 +99,8 @@ export async function runEngineCommand(
   if (out !== undefined) {
     const keepPartial = sol.status === 'Terminated';
     const files = await writeRunOutputs(out, await cmd.bundle(sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png, keepPartial });
-    io.err(`wrote ${files.length} files to ${out}${keepPartial ? ` (status Terminated; \`--resume\` with the same command continues it)` : ''}\n`);
+    const resumable = keepPartial && existsSync(join(out, PARTIAL_DIR));
+    io.err(`wrote ${files.length} files to ${out}${keepPartial ? ` (status Terminated${resumable ? '; finished parts in partial/: `--resume` with the same command continues' : ''})` : ''}\n`);
   }
   io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');
   if (sol.status !== 'Success') io.err(`status ${sol.status}: ${sol.message ?? ''}\n`);

@@ -30,7 +30,7 @@ import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPo
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
 /** A simulation has no tolerance: the engine contract's Status minus 'NotConverged'. */
 export type SimStatus = Exclude<import('../core/contract.js').Status, 'NotConverged'>;
-import { stopRequested } from '../core/contract.js';
+import { stopRequested, TERMINATED_MESSAGE } from '../core/contract.js';
 
 const hSchema = z
   .array(nonNegative('a list of non-negative Hermite energies c_0, c_1, …'), { error: 'a list of numbers c_0, c_1, … (h(q) = Σ c_k q^k)' })
@@ -451,7 +451,9 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
     return {
       options: o,
       status: terminated ? 'Terminated' : unstable ? 'Unstable' : 'Success',
-      message: unstable
+      message: terminated
+        ? `${TERMINATED_MESSAGE} (${rows} saves kept)`
+        : unstable
         ? good.length
           ? `${unstable} of ${o.seeds} replicates blew up and are left out (${good.length} kept)`
           : `${unstable} of ${o.seeds} replicates blew up (records cut at the last finite save, ${rows} of ${nsave})`
