@@ -274,6 +274,11 @@ export interface SimProgress {
 export interface SimRunControl {
   onProgress?: (e: SimProgress) => void;
   signal?: AbortSignal;
+  /** Called with each replicate as soon as it has run through (or blown up). */
+  onReplicate?: (rep: SimReplicate) => void;
+  /** Replicates finished by an interrupted earlier run of the same options (`--resume`): reused as
+   *  they are (a replicate depends only on the options and its stream r), never recomputed. */
+  resume?: readonly SimReplicate[];
 }
 
 export function summarize(reps: SimReplicate[], m: number, nsave: number): SimSummary {
@@ -426,10 +431,24 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
         }
       }
     };
+    const reused = new Set<number>();
+    for (const old of ctl.resume ?? []) {
+      const r = old?.replicate;
+      if (!Number.isInteger(r) || r < 0 || r >= o.seeds || (old.status !== 'Success' && old.status !== 'Unstable')) continue;
+      if (![old.trainError, old.testError, old.a, old.v, old.Co].every((v) => v instanceof Float64Array && v.length === nsave)) continue;
+      reps[r] = { ...old, replicate: r, stream: r };
+      reused.add(r);
+      doneAll += o.steps;
+    }
+    const todo = Array.from({ length: o.seeds }, (_, r) => r).filter((r) => !reused.has(r));
     let next = 0;
     await Promise.all(
       sl.map(async (x) => {
-        while (next < o.seeds) await runReplicate(x, next++);
+        while (next < todo.length) {
+          const r = todo[next++];
+          await runReplicate(x, r);
+          if (reps[r].status !== 'Terminated') ctl.onReplicate?.(reps[r]);
+        }
       }),
     );
     const growsDuringStepping = A.growCount - growsAfterAlloc;
@@ -438,8 +457,11 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
     // Outputs hold no NaN padding: replicates that blew up are left out when others ran through
     // (they are counted in the message); otherwise every record is cut at the last save that all
     // kept replicates reached with finite values (a blow-up, or the stop of a terminated run).
-    const good = reps.filter((r) => r.status !== 'Unstable');
-    const kept = good.length ? good : reps;
+    // Kept: the replicates that ran through; when none did, those stopped by the signal (cut at the
+    // last save they all reached); when all blew up, all of them (cut at the last finite save).
+    const good = reps.filter((r) => r.status === 'Success');
+    const stopped = reps.filter((r) => r.status === 'Terminated');
+    const kept = good.length ? good : stopped.length ? stopped : reps;
     const finiteRows = (r: SimReplicate) => {
       let i = 0;
       while (i < nsave && [r.trainError[i], r.testError[i], r.a[i], r.v[i], r.Co[i]].every(Number.isFinite)) i++;
@@ -452,7 +474,7 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
       options: o,
       status: terminated ? 'Terminated' : unstable ? 'Unstable' : 'Success',
       message: terminated
-        ? `${TERMINATED_MESSAGE} (${rows} saves kept)`
+        ? `${TERMINATED_MESSAGE} (${good.length ? `${good.length} of ${o.seeds} replicates finished` : `${rows} saves kept`})`
         : unstable
         ? good.length
           ? `${unstable} of ${o.seeds} replicates blew up and are left out (${good.length} kept)`

@@ -233,11 +233,16 @@ function assemble(
     // the GD curves are left out (never written with Inf/NaN) and the run is flagged with the bound.
     const bound = Math.min(...reps.map((r) => r.stats.maxStableLr));
     const eta = reps[0]?.stats.gdLr;
-    delete curves.gdTrain;
-    delete curves.gdTest;
+    const dropped: string[] = [];
+    for (const k of ['gdTrain', 'gdTest'] as const) {
+      if (curves[k] && !allFinite(curves[k]!)) {
+        delete curves[k];
+        dropped.push(k);
+      }
+    }
     if (status === 'Success' || status === 'NotConverged') {
       status = 'Unstable';
-      message = `GD step η = ${eta} is beyond the stability bound 2n/λ_max = ${bound.toPrecision(4)}: the GD curves overflow and are left out (use --gd-lr auto or a step below the bound)`;
+      message = `GD step η = ${eta} is beyond the stability bound 2n/λ_max = ${bound.toPrecision(4)}: ${dropped.join(' and ')} overflow and ${dropped.length > 1 ? 'are' : 'is'} left out (use --gd-lr auto or a step below the bound)`;
     }
   }
   const finite = Object.values(curves).every((v) => v === undefined || allFinite(v));
