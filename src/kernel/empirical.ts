@@ -193,7 +193,16 @@ export async function runReplicate(
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
   t0 = now();
   const strips = stripBounds(n, ex.width);
-  await Promise.all(strips.map(([r0, r1]) => gramSymRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1)));
+  {
+    // Rows are independent, so more strips change no bit; ~1e9 multiply-adds per call keeps a signal
+    // seen within about a second at large n (n = 8000, d = 400: 13 rounds instead of one call).
+    const rounds = Math.max(1, Math.ceil((n * n * d) / 2 / 1e9));
+    const fine = stripBounds(n, ex.width * rounds);
+    for (let i = 0; i < fine.length; i += ex.width) {
+      await Promise.all(fine.slice(i, i + ex.width).map(([r0, r1]) => gramSymRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1)));
+      if (rounds > 1 && (await stopRequested(signal))) return terminatedReplicate(method, T, timings);
+    }
+  }
   await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.G, n, r0, r1)));
   {
     const G = a.f64(buf.G, n * n);

@@ -77,3 +77,30 @@ describe('resume gives byte-identical results', () => {
     for (const k of ['trainError', 'testError', 'a', 'v', 'Co', 'trainErrorSE'] as const) expect(bits(resumed.summary[k]), k).toBe(bits(full.summary[k]));
   });
 });
+
+describe('finer Gram strips (abort checks between them) change no bit', () => {
+  it('G = XXᵀ/d from 1, 3 or 13 strips is bit-identical', async () => {
+    const { loadWasm } = await import('../../src/wasm/runtime.js');
+    const { InlineExecutor } = await import('../../src/wasm/exec.js');
+    const { gramSymRowsOn } = await import('../../src/linalg/index.js');
+    const { stripBounds } = await import('../../src/kernel/empirical.js');
+    const rt = await loadWasm();
+    const ex = new InlineExecutor(rt);
+    const n = 67;
+    const d = 9;
+    const X = rt.arena.copyIn(Array.from({ length: n * d }, (_, i) => Math.sin(1 + i * 0.7)));
+    const out: string[] = [];
+    for (const parts of [1, 3, 13]) {
+      const G = rt.arena.allocF64(n * n);
+      for (const [r0, r1] of stripBounds(n, parts)) await gramSymRowsOn(ex, X, n, d, G, 1 / d, r0, r1);
+      const g = rt.arena.f64(G, n * n);
+      // lower triangle (the mirror is a copy)
+      out.push(bits(Array.from({ length: (n * (n + 1)) / 2 }, (_, k) => {
+        const i = Math.floor((Math.sqrt(8 * k + 1) - 1) / 2);
+        return g[i * n + (k - (i * (i + 1)) / 2)];
+      })));
+    }
+    expect(out[1]).toBe(out[0]);
+    expect(out[2]).toBe(out[0]);
+  });
+});
