@@ -8,6 +8,11 @@ import { camel, normaliseParams, parseFieldValue, type Field } from '../core/eng
 
 export { EXIT, exitCode } from '../core/contract.js';
 
+/** Bad input whose message is not "invalid X: … (allowed: …)": printed as it is, one line, exit 2. */
+export class OneLineError extends Error {
+  override name = 'OneLineError';
+}
+
 export interface CliIO {
   out: (s: string) => void;
   err: (s: string) => void;

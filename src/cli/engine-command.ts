@@ -8,6 +8,17 @@ import { exitCode, type SolveOptions } from '../core/contract.js';
 import { addFieldOptions, collectFlags, readConfig, toJSON, type CliContext } from './common.js';
 import { progressSink } from './progress.js';
 import { writeRunOutputs } from './output.js';
+import { checkOutOwnership, PARTIAL_DIR, PartialStore } from '../io/folder.js';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { ParameterError } from '../core/validate.js';
+
+/** The file name of a finished part: its seed or replicate index (parts without one are not stored). */
+function partId(part: unknown): string | undefined {
+  const o = part as { seed?: unknown; replicate?: unknown };
+  const i = typeof o?.seed === 'number' ? o.seed : typeof o?.replicate === 'number' ? o.replicate : undefined;
+  return i === undefined ? undefined : `part-${String(i).padStart(6, '0')}`;
+}
 
 /** Options every computing command has besides its fields. */
 export function addRunOptions(c: Command, configRequired: boolean): Command {
@@ -17,6 +28,8 @@ export function addRunOptions(c: Command, configRequired: boolean): Command {
     .option('--json', 'print the result as JSON on stdout (arrays aligned to "t")')
     .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
     .option('--png', 'with --out: also write figure.png')
+    .option('--force', 'with --out: replace a folder holding another command\'s run (only the files its manifest lists are removed)')
+    .option('--resume', 'with --out: continue the interrupted run in DIR (same command and parameters); finished seeds are not recomputed')
     .option('--no-progress', 'no progress output on stderr');
 }
 
@@ -54,19 +67,40 @@ export async function runEngineCommand(
   const { io } = ctx;
   const label = `${engine.name} ${cmd.name}`;
   const prepared = await prepareCommand(engine, cmd, params); // bad input: exit 2 before any allocation
+  const out = opts.out === undefined ? undefined : String(opts.out);
+  if ((opts.resume || opts.force) && out === undefined) throw new ParameterError(opts.resume ? 'resume' : 'force', true, 'used with --out DIR');
+  if (opts.resume && opts.force) throw new ParameterError('force', true, 'not with --resume (resume continues the run in DIR; --force replaces another one)');
+  // A folder of another command's run is refused before any work (unless --force).
+  if (out !== undefined) checkOutOwnership(out, label, { force: !!opts.force, resume: !!opts.resume });
+  // Finished seeds/replicates go to DIR/partial/ as they finish; --resume hands them back to the solve.
+  const store = out !== undefined ? new PartialStore(out, toJSON({ command: label, problem: prepared })) : undefined;
+  const resume = opts.resume && store ? store.load() : undefined;
   const sink = progressSink(opts.progress !== false, label);
   let sol: Solved;
   try {
     sol = await withInterrupt(
-      (signal) => cmd.solve(prepared, { signal, onProgress: (e) => sink.update(e.fraction, e.phase) } satisfies SolveOptions),
+      (signal) =>
+        cmd.solve(prepared, {
+          signal,
+          onProgress: (e) => sink.update(e.fraction, e.phase),
+          resume,
+          onPartial: store
+            ? (part) => {
+                const id = partId(part);
+                if (id) store.save(id, part);
+              }
+            : undefined,
+        } satisfies SolveOptions),
       () => io.err(`\n${label}: interrupted, keeping what is finished (a second Ctrl-C exits at once)\n`),
     );
   } finally {
     sink.stop();
   }
-  if (opts.out) {
-    const files = await writeRunOutputs(String(opts.out), await commandBundle(cmd, sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png });
-    io.err(`wrote ${files.length} files to ${opts.out}\n`);
+  if (out !== undefined) {
+    const keepPartial = sol.status === 'Terminated';
+    const files = await writeRunOutputs(out, await commandBundle(cmd, sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png, keepPartial });
+    const resumable = keepPartial && existsSync(join(out, PARTIAL_DIR));
+    io.err(`wrote ${files.length} files to ${out}${keepPartial ? ` (status Terminated${resumable ? '; finished parts in partial/: `--resume` with the same command continues' : ''})` : ''}\n`);
   }
   io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');
   if (sol.status !== 'Success') io.err(`status ${sol.status}: ${sol.message ?? ''}\n`);

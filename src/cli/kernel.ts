@@ -3,6 +3,7 @@
 // same data, one folder each).
 import type { Command } from 'commander';
 import type { Field } from '../core/engine.js';
+import { unusedParameter } from '../core/validate.js';
 import { exitCode, combineStatus } from '../core/contract.js';
 import { compareKernels } from '../kernel/compare.js';
 import { kernelEngine, kernelFields, kernelRun } from '../kernel/engine.js';
@@ -43,6 +44,8 @@ export function registerKernelExtras(kernel: Command, ctx: CliContext): void {
   addRunOptions(addFieldOptions(kernel.command('compare').description('two or more kernels on the same data (kernel.md §9: faster training need not generalise better)'), compareFields), false)
     .requiredOption('--kernels <list>', "kernels separated by ';' (or ',' when no kernel has parameters), e.g. two-kernels-A,two-kernels-C")
     .action(async (opts: Record<string, unknown>) => {
+      for (const f of ['resume', 'force'] as const)
+        if (opts[f]) throw unusedParameter(f, true, 'kernel compare writes one folder per kernel and has no resume (use kernel run per kernel)');
       const list = String(opts.kernels);
       const kernels = (list.includes(';') || list.includes(':') ? list.split(';') : list.split(',')).map((k) => k.trim()).filter(Boolean);
       const params = { ...readConfig(opts.config as string | undefined, compareFields), ...collectFlags(opts, compareFields) };

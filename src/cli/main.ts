@@ -8,12 +8,13 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { VERSION } from '../version.js';
 import { ENGINES } from '../engines.js';
 import type { EngineDescriptor } from '../core/engine.js';
-import { checkOutDir, EXIT, type CliContext, type CliIO } from './common.js';
+import { checkOutDir, EXIT, OneLineError, type CliContext, type CliIO } from './common.js';
 import { registerEngines } from './engine-command.js';
 import { registerKernelExtras } from './kernel.js';
 import { registerReproduce } from './reproduce.js';
 import { registerDemo } from './demo.js';
 import { registerSweep } from './sweep.js';
+import { probeOutDir } from '../io/folder.js';
 
 export type { CliContext, CliIO };
 
@@ -29,13 +30,23 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
     .description('Learning dynamics in high dimension: theory curves and simulations side by side')
     .version(VERSION)
     .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err });
+    .configureOutput({
+      writeOut: io.out,
+      writeErr: io.err,
+      // Every error is one line: commander's "(Did you mean …?)" goes on the error's line.
+      outputError: (str, write) => write(`learndyn: ${str.replace(/^error: /, '').replace(/\s*\n\s*(?=\S)/g, ' ').trimEnd()}\n`),
+    });
   let code = 0;
   const ctx: CliContext = { io, argv, setCode: (c) => (code = c) };
   // --out is checked before the run starts, so a finished run never fails on an unwritable folder.
-  program.hook('preAction', (_root, action) => {
+  // It is also probed (a file created and removed, with a timeout): a file system that passes the
+  // checks but never completes a write is refused at once, not after the run.
+  program.hook('preAction', async (_root, action) => {
     const out = action.opts().out;
-    if (typeof out === 'string') checkOutDir(out);
+    if (typeof out === 'string') {
+      checkOutDir(out);
+      await probeOutDir(out);
+    }
   });
   const parents = registerEngines(program, engines, ctx);
   const kernel = parents.get('kernel');
@@ -51,8 +62,8 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
       if (e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0) return 0;
       return EXIT.BadInput; // commander already printed one line
     }
-    if (e instanceof ParameterError || e instanceof MemoryBudgetError) {
-      io.err(`learndyn: ${e.message}\n`);
+    if (e instanceof ParameterError || e instanceof MemoryBudgetError || e instanceof OneLineError) {
+      io.err(`learndyn: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return EXIT.BadInput;
     }
     io.err(`learndyn: internal error: ${(e as Error).stack ?? e}\n`);

@@ -13,6 +13,8 @@ import { kernelComparisonFigure, kernelFigure } from '../plot/engines.js';
 /** Figure options of every --out run: figure.vl.json + figure.svg always, figure.png on --png. */
 export interface FigureOptions {
   png?: boolean;
+  /** Keep DIR/partial/ (an interrupted run: `--resume` reads it). */
+  keepPartial?: boolean;
 }
 
 /** figure.vl.json, figure.svg (and figure.png) as extra output files. */
@@ -20,9 +22,10 @@ export async function figureExtra(fig: FigureDesc, opts: FigureOptions = {}): Pr
   return { ...(await figureFiles(fig, opts.png ? (svg) => svgToPng(svg) : undefined)) };
 }
 
-/** Write a run's bundle and its figure into `dir`; returns the written paths. */
+/** Write a run's bundle and its figure as the folder `dir`, atomically (src/io/folder.ts); returns the
+ *  written paths. */
 export async function writeRunOutputs(dir: string, bundle: OutputBundle, fig: FigureDesc, opts: FigureOptions = {}): Promise<string[]> {
-  return (await writeOutputs(dir, { ...bundle, extra: { ...bundle.extra, ...(await figureExtra(fig, opts)) } })).paths;
+  return (await writeOutputs(dir, { ...bundle, extra: { ...bundle.extra, ...(await figureExtra(fig, opts)) } }, { keepPartial: opts.keepPartial })).paths;
 }
 
 /** One output folder per kernel (kernel-0, kernel-1, …) and comparison.json with the summary. */

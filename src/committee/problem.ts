@@ -29,7 +29,8 @@ export const committeeProblemSchema = z.strictObject({
   /** γ, the SGD learning rate; the ODE sees only γ/p (committee.md §2.2). */
   lr: positive(),
   /** Δ, the label-noise variance. */
-  noise: nonNegative().default(0),
+  // Δ ≤ 1e100: γ²Δ and the risk Δ/2 stay finite (beyond, the state overflows at the first step).
+  noise: nonNegative('a finite number in [0, 1e100]').refine((x) => x <= 1e100, { error: 'a finite number in [0, 1e100]' }).default(0),
   /** Variance term of dQ/dt (committee.md §3.1): full (I4 + noise), noise (GF + noise), none (GF). */
   variance: z.enum(['full', 'noise', 'none'], { error: "'full', 'noise' or 'none'" }).default('full'),
   trainSecondLayer: z.boolean({ error: 'true or false' }).default(false),

@@ -30,7 +30,7 @@ import { SGD_RNG_SCHEME, zigguratTables } from '../numerics/ziggurat.js';
 import { sgdWorkLen, ZIG_TABLE_LEN } from '../gen/sgd_layout.js';
 import { ACT_CODE, PAR, paramsLength, stateLength, type Activation } from './layout.js';
 
-import type { Status } from '../core/contract.js';
+import { stopRequested, type Status } from '../core/contract.js';
 
 /** A replicate is never 'NotConverged' (SGD has no tolerance): the contract's Status minus that. */
 export type SgdStatus = Exclude<Status, 'NotConverged'>;
@@ -60,6 +60,9 @@ export interface SgdOptions {
   saveTimes: ArrayLike<number>;
   onProgress?: (ev: SgdProgress) => void;
   signal?: AbortSignal;
+  /** Replicates of an interrupted earlier run of the same problem (status, saves and snapshot):
+   *  finished ones are kept as they are, stopped ones continue from their snapshot. */
+  resume?: readonly SgdReplicate[];
   /** Upper bound on SGD steps per kernel call (chunking; results do not depend on it). */
   maxStepsPerCall?: number;
 }
@@ -96,6 +99,17 @@ export interface SgdReplicate {
   stepsDone: number;
   /** Saves recorded (rows of `states` that hold a state; the rest are NaN). */
   savesDone: number;
+  /** A replicate stopped by the signal: its full state after `stepsDone` updates (weights, second
+   *  layer, the RNG stream's 32 state bytes), enough to continue bit-identically (`--resume`). */
+  snapshot?: SgdSnapshot;
+}
+
+/** What continues a stopped replicate: the SGD state after `stepsDone` steps. */
+export interface SgdSnapshot {
+  W: Float64Array;
+  a: Float64Array;
+  /** The xoshiro state (32 bytes) viewed as 4 float64 (bits kept exactly; never used as numbers). */
+  rng: Float64Array;
 }
 
 export interface SgdResult {
@@ -264,9 +278,29 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
       });
     }
 
+    // ---- resume: continue stopped replicates from their snapshot (chunking does not change a
+    // replicate: each step draws its d + 1 normals from the stream in order), keep finished ones.
+    const startStep = new Array<number>(seeds).fill(0);
+    for (const old of opts.resume ?? []) {
+      const r = old?.replicate;
+      if (!Number.isInteger(r) || r < 0 || r >= seeds || !(old.states instanceof Float64Array) || old.states.length !== nsave * L) continue;
+      if (old.status === 'Unstable') continue;
+      if (old.status === 'Terminated' && !(old.snapshot && old.snapshot.W.length === p * d && old.snapshot.a.length === p && old.snapshot.rng.length === 4)) continue;
+      const rep = replicates[r];
+      rep.states.set(old.states);
+      rep.savesDone = old.savesDone;
+      rep.stepsDone = old.stepsDone;
+      startStep[r] = old.stepsDone;
+      if (old.snapshot) {
+        A.f64(W[r], p * d).set(old.snapshot.W);
+        A.f64(av[r], p).set(old.snapshot.a);
+        new Uint8Array(rt.memory.buffer, st[r], 32).set(new Uint8Array(old.snapshot.rng.buffer, old.snapshot.rng.byteOffset, 32));
+      }
+    }
+
     // ---- run
     const total = nsave ? steps[nsave - 1] * seeds : 0;
-    let doneAll = 0;
+    let doneAll = startStep.reduce((a, b) => a + b, 0);
     // default chunk ≈ 10–20 ms of work per call (cost model: (p+k)d multiply-adds + ~50d for the
     // d ziggurat normals): postMessage latency stays < 1%, progress stays live
     const chunkMax = Math.max(
@@ -276,12 +310,15 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
     const astarPtr = params + 8 * (PAR.HEADER + k * k);
     const runOne = async (r: number) => {
       const rep = replicates[r];
-      let nu = 0;
-      for (let s = 0; s < nsave; s++) {
+      let nu = startStep[r];
+      for (let s = rep.savesDone; s < nsave; s++) {
         const target = steps[s];
         while (nu < target) {
-          if (opts.signal?.aborted) {
+          if (await stopRequested(opts.signal)) {
             rep.status = 'Terminated';
+            const rng = new Float64Array(4);
+            new Uint8Array(rng.buffer).set(new Uint8Array(rt.memory.buffer, st[r], 32));
+            rep.snapshot = { W: A.f64(W[r], p * d).slice(), a: A.f64(av[r], p).slice(), rng };
             return;
           }
           const n = Math.min(chunkMax, target - nu);

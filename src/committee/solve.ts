@@ -187,7 +187,9 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         init: explicit ? { W: explicit.W, Wstar: explicit.Wstar } : 'gaussian',
         saveTimes: simulate ? tsave : [0],
         signal: opts.signal,
-        onProgress: (e) => progress({ phase: `SGD replicate ${e.replicate + 1}/${p.seeds}`, fraction: 0.8 * e.fraction }),
+        resume: simulate ? (opts.resume as SgdReplicate[] | undefined) : undefined,
+        // Replicates step in parallel (interleaved chunks): the phase names them all, never "replicate 4/4".
+        onProgress: (e) => progress({ phase: simulate && p.seeds > 1 ? `SGD, ${p.seeds} replicates in parallel` : 'SGD', fraction: 0.8 * e.fraction }),
       });
       P = sgd.P;
       aStar = sgd.astar;

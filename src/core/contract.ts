@@ -53,6 +53,19 @@ export interface SolveOptions<Partial = unknown> {
   onProgress?: (e: ProgressEvent) => void;
   /** Called with each finished part (a seed, a replicate) as soon as it is done. */
   onPartial?: (part: Partial) => void;
+  /** Parts finished by an earlier, interrupted run of the same problem (what onPartial received):
+   *  the solve reuses them instead of recomputing (`--resume`). Engines without resume ignore it. */
+  resume?: readonly unknown[];
+}
+
+/** Yield to the event loop (a macrotask), then tell whether the signal fired. A run whose Wasm calls
+ *  are synchronous only awaits resolved promises (microtasks), and Node delivers SIGINT/SIGTERM as a
+ *  macrotask: without this yield the handler that aborts the signal never runs until the solve ends. */
+export async function stopRequested(signal?: AbortSignal): Promise<boolean> {
+  if (!signal) return false;
+  if (signal.aborted) return true;
+  await new Promise<void>((r) => (typeof setImmediate === 'function' ? setImmediate(r) : setTimeout(r, 0)));
+  return signal.aborted;
 }
 
 /** Message of a Solution that ended because its signal fired. */

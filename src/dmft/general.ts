@@ -3,6 +3,7 @@
 // left Riemann sums including the endpoint, R_A[n][n] = 1/η, forward substitution for the Volterra
 // rows, +δ_ij response update, C_A = −(I + ηΣ_R)⁻¹Σ_C(I + ηΣ_R)⁻ᵀ. Plain TS: m ≤ 8 and the cost
 // O(m³N³/3) stays small on the paper's Figs 6–7 grids (m = 4, η = 0.1).
+import { minEigenvalue } from '../numerics/symeig.js';
 import { z } from 'zod';
 import { TERMINATED_MESSAGE, type SolveOptions, type Status } from '../core/contract.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
@@ -49,17 +50,25 @@ export interface GeneralDmftSolution {
 
 export function solveGeneralDmft(input: GeneralDmftInput, opts: Pick<SolveOptions, 'signal'> = {}): GeneralDmftSolution {
   const p = parseOrThrow(generalDmftSchema, input);
+  // Every check runs before the abort test: `dmft general`'s prepare validates through an aborted call.
+  const m = p.m;
+  if (p.a0.length !== m) throw new ParameterError('a0', p.a0, `${m} values (one per neuron)`);
+  if (p.v0 !== undefined && p.v0.length !== m) throw new ParameterError('v0', p.v0, `${m} values (one per neuron)`);
+  const C0 = p.C0 ?? Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : 0)));
+  if (C0.length !== m || C0.some((r, i) => r.length !== m || Math.abs(r[i] - 1) > 1e-12))
+    throw new ParameterError('C0', 'shape or diagonal', `an m×m matrix with unit diagonal (m = ${m})`);
+  // C_ij(0,0) = ⟨w_i, w_j⟩/d: a Gram matrix, so symmetric and positive semi-definite.
+  for (let i = 0; i < m; i++)
+    for (let j = 0; j < i; j++)
+      if (Math.abs(C0[i][j] - C0[j][i]) > 1e-12) throw new ParameterError(`C0[${i}][${j}]`, C0[i][j], `C0[${j}][${i}] = ${C0[j][i]} (C0 is symmetric: a Gram matrix)`);
+  const lmin = minEigenvalue(C0.flat(), m);
+  if (lmin < -1e-10) throw new ParameterError('C0', 'eigenvalues', `a positive semi-definite matrix (a Gram matrix; its smallest eigenvalue is ${lmin.toPrecision(4)})`);
+  const N = Math.round(p.tMax / p.eta);
+  if (N * N * m * m * 2 * 8 > 2 ** 31) throw new ParameterError('tMax', p.tMax, `a grid of at most ${Math.floor(Math.sqrt(2 ** 27 / (m * m)))} steps`);
   if (opts.signal?.aborted) {
     // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
     return { status: 'Terminated', message: TERMINATED_MESSAGE, t: [], trainError: [], testError: [], a: [], v: [], Ctt: [], CA: new Float64Array(0), problem: p };
   }
-  const m = p.m;
-  if (p.a0.length !== m) throw new ParameterError('a0', p.a0, `${m} values (one per neuron)`);
-  const C0 = p.C0 ?? Array.from({ length: m }, (_, i) => Array.from({ length: m }, (_, j) => (i === j ? 1 : 0)));
-  if (C0.length !== m || C0.some((r, i) => r.length !== m || Math.abs(r[i] - 1) > 1e-12))
-    throw new ParameterError('C0', 'shape or diagonal', `an m×m matrix with unit diagonal (m = ${m})`);
-  const N = Math.round(p.tMax / p.eta);
-  if (N * N * m * m * 2 * 8 > 2 ** 31) throw new ParameterError('tMax', p.tMax, `a grid of at most ${Math.floor(Math.sqrt(2 ** 27 / (m * m)))} steps`);
   const eta = p.eta;
   const K = p.alphaBar / m;
   const hC = p.h;

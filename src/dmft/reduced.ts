@@ -253,7 +253,7 @@ export const reducedProblemSchema = z.strictObject({
   /** ‖φ‖²; required with an explicit φ̂ series ('same' → h(1), 'none' → 0). */
   phiNorm2: nonNegative().optional(),
   /** lazy scale γ₀ (a₀ = γ₀√m); 'lazy1', 'lazy2'. */
-  gamma0: positive().optional(),
+  gamma0: positive('a finite number in (0, 1e100] (γ₀² must not overflow)').refine((x) => x <= 1e100, { error: 'a finite number in (0, 1e100] (γ₀² must not overflow)' }).optional(),
   /** mean-field a₀; 'mean-field' (default 1). */
   a0: finite().optional(),
   /** step: Euler step of the two-time systems, RK4 step of D38, sampling step of the closed forms. */
@@ -353,6 +353,11 @@ export function parseReducedProblem(input: unknown): ReducedProblem {
     if (bytes > p.budgetBytes)
       throw new ParameterError('tMax/eta', N, `a step count whose two-time arrays fit budgetBytes = ${p.budgetBytes} (need ${bytes})`);
   }
+  else {
+    // One-time kinds (closed forms, the D38 RK4): one row per step of every curve.
+    const N = Math.ceil(p.tMax / p.eta - 1e-9);
+    if (!(N <= 1e7)) throw new ParameterError('tMax/eta', N, 'at most 1e7 steps (one row per step of every curve)');
+  }
   if (p.kind === 'pspin' && p.h.every((c, k) => k < 2 || c === 0))
     throw new ParameterError('h', p.h, 'a series with a term of degree ≥ 2 (h̃ = h − h′(0)q must not vanish)');
   return p;
@@ -393,6 +398,10 @@ export function solveReduced(input: ReducedProblemInput | ReducedProblem, opts: 
     const clock = problem.kind === 'lazy1' ? 'tm' : problem.kind === 'fixed-alpha-bar' ? 't/m' : 't';
     return { t: [], clock, trainError: [], status: 'Terminated', message: TERMINATED_MESSAGE, stats: { steps: 0, wallMs: 0, engine: opts.runtime ? 'wasm' : 'ts' }, problem };
   }
+  return finiteOrUnstable(solveKind(problem, opts));
+}
+
+function solveKind(problem: ReducedProblem, opts: Pick<SolveOptions, 'runtime' | 'signal'>): ReducedSolution {
   switch (problem.kind) {
     case 'lazy1':
       return solveLazy1(problem);
@@ -407,6 +416,29 @@ export function solveReduced(input: ReducedProblemInput | ReducedProblem, opts: 
     default:
       throw new ParameterError('kind', problem.kind, "'lazy1', 'lazy2', 'mean-field' or 'pspin'");
   }
+}
+
+/** Never a non-finite value under Success: a curve that overflows (e.g. a closed form at an extreme
+ *  γ₀) ends the run Unstable with every curve cut before the first non-finite row. */
+function finiteOrUnstable(sol: ReducedSolution): ReducedSolution {
+  const all = Object.entries(sol).filter(([k, v]) => Array.isArray(v) && k !== 't' && v.length === sol.t.length) as [string, number[]][];
+  // A curve with no finite value is one the kind does not define (e.g. pspin's trainError): left as it
+  // is; the run is Unstable only when the curves it defines turn non-finite (or none is finite).
+  const curves = all.filter(([, v]) => v.some(Number.isFinite));
+  let rows = curves.length === 0 && all.length > 0 && sol.t.length > 0 ? 0 : sol.t.length;
+  for (const [, v] of curves) {
+    const bad = v.findIndex((x) => !Number.isFinite(x));
+    if (bad >= 0) rows = Math.min(rows, bad);
+  }
+  if (rows === sol.t.length) return sol;
+  const out = { ...sol } as ReducedSolution & Record<string, unknown>;
+  out.t = sol.t.slice(0, rows);
+  for (const [k, v] of all) out[k] = v.slice(0, rows);
+  if (sol.status === 'Success' || sol.status === 'NotConverged') {
+    out.status = 'Unstable';
+    out.message = `non-finite values from t = ${sol.t[rows]} on (curves cut there; ${rows} rows kept)`;
+  }
+  return out;
 }
 
 function solveLazy1(p: ReducedProblem): ReducedSolution {

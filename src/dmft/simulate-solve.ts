@@ -56,8 +56,10 @@ export async function runPlannedSimulation(plan: SimulationPlan, opts: SolveOpti
     const res = await runSimulation(rt, exec, plan.options, {
       signal: opts.signal,
       onProgress: (e) => opts.onProgress?.({ phase: `seed ${e.replicate + 1}/${plan.options.seeds}`, fraction: e.fraction }),
+      // Each replicate is handed out as soon as it has run (the CLI stores it for --resume).
+      onReplicate: (r) => opts.onPartial?.(r),
+      resume: opts.resume as SimReplicate[] | undefined,
     });
-    for (const r of res.replicates) opts.onPartial?.(r);
     return { ...res, wasm: rt.features() };
   } finally {
     if (ownPool) await exec.close();

@@ -30,6 +30,7 @@ import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPo
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
 /** A simulation has no tolerance: the engine contract's Status minus 'NotConverged'. */
 export type SimStatus = Exclude<import('../core/contract.js').Status, 'NotConverged'>;
+import { stopRequested, TERMINATED_MESSAGE } from '../core/contract.js';
 
 const hSchema = z
   .array(nonNegative('a list of non-negative Hermite energies c_0, c_1, …'), { error: 'a list of numbers c_0, c_1, … (h(q) = Σ c_k q^k)' })
@@ -60,7 +61,7 @@ export const simulateSchema = z
     lr: positive().optional(),
     batch: intAtLeast(1).optional(),
     project: z.boolean({ error: 'true or false' }).optional(),
-    steps: intAtLeast(0, 2 ** 40).optional(),
+    steps: intAtLeast(1, 2 ** 40).optional(),
     tMax: positive().optional(),
     saveCount: intAtLeast(2, 100000).default(51),
     grid: z.enum(['uniform', 'log'], { error: "'uniform' or 'log'" }).default('uniform'),
@@ -131,8 +132,8 @@ export function simulateOptions(input: unknown): SimulateOptions {
   for (const k of o.model === 'network' ? [1] : degreesPresent(o.h))
     if (n * d ** k > 2 ** 31 - 1) throw new ParameterError('dim', d, `n·d^${k} < 2^31 entries per data array (n = ${n})`);
   const optimizer = o.optimizer ?? 'gd';
-  let batch = optimizer === 'sgd' ? (o.batch ?? 100) : n;
-  if (batch > n) batch = n;
+  if (o.batch !== undefined && o.batch > n) throw new ParameterError('batch', o.batch, `an integer in [1, n] (n = α m d = ${n} samples)`);
+  const batch = optimizer === 'sgd' ? Math.min(o.batch ?? 100, n) : n; // the default 100 is capped at n
   let lr: number;
   let dt: number;
   if (o.model === 'gaussian') {
@@ -145,6 +146,7 @@ export function simulateOptions(input: unknown): SimulateOptions {
   }
   const steps = o.steps ?? Math.round(o.tMax! / dt);
   if (steps > 2 ** 40) throw new ParameterError('tMax', o.tMax, `at most 2^40 steps (Δt = ${dt})`);
+  if (steps < 1) throw new ParameterError('tMax', o.tMax, `a horizon of at least one step (Δt = ${dt})`);
   return {
     model: o.model,
     m: o.m,
@@ -272,6 +274,11 @@ export interface SimProgress {
 export interface SimRunControl {
   onProgress?: (e: SimProgress) => void;
   signal?: AbortSignal;
+  /** Called with each replicate as soon as it has run through (or blown up). */
+  onReplicate?: (rep: SimReplicate) => void;
+  /** Replicates finished by an interrupted earlier run of the same options (`--resume`): reused as
+   *  they are (a replicate depends only on the options and its stream r), never recomputed. */
+  resume?: readonly SimReplicate[];
 }
 
 export function summarize(reps: SimReplicate[], m: number, nsave: number): SimSummary {
@@ -283,9 +290,11 @@ export function summarize(reps: SimReplicate[], m: number, nsave: number): SimSu
       const v = reps.map((r) => r[key][s]).filter(Number.isFinite);
       const k = v.length;
       const mu = k ? v.reduce((x, y) => x + y, 0) / k : NaN;
-      const sd = k > 1 ? Math.sqrt(v.reduce((x, y) => x + (y - mu) ** 2, 0) / (k - 1)) : NaN;
+      // One replicate has no spread to estimate: its s.e. is written 0 (as the kernel engine does),
+      // never NaN (no non-finite value in the outputs).
+      const sd = k > 1 ? Math.sqrt(v.reduce((x, y) => x + (y - mu) ** 2, 0) / (k - 1)) : 0;
       mean[s] = mu;
-      se[s] = sd / Math.sqrt(k);
+      se[s] = k > 0 ? sd / Math.sqrt(k) : NaN;
       cnt[s] = k;
     }
     return [mean, se, cnt] as const;
@@ -395,7 +404,7 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
       let nu = 0;
       for (let s = 0; s < nsave; s++) {
         while (nu < grid[s]) {
-          if (ctl.signal?.aborted) {
+          if (await stopRequested(ctl.signal)) {
             rep.status = 'Terminated';
             return;
           }
@@ -421,23 +430,59 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
         }
       }
     };
+    const reused = new Set<number>();
+    for (const old of ctl.resume ?? []) {
+      const r = old?.replicate;
+      if (!Number.isInteger(r) || r < 0 || r >= o.seeds || (old.status !== 'Success' && old.status !== 'Unstable')) continue;
+      if (![old.trainError, old.testError, old.a, old.v, old.Co].every((v) => v instanceof Float64Array && v.length === nsave)) continue;
+      reps[r] = { ...old, replicate: r, stream: r };
+      reused.add(r);
+      doneAll += o.steps;
+    }
+    const todo = Array.from({ length: o.seeds }, (_, r) => r).filter((r) => !reused.has(r));
     let next = 0;
     await Promise.all(
       sl.map(async (x) => {
-        while (next < o.seeds) await runReplicate(x, next++);
+        while (next < todo.length) {
+          const r = todo[next++];
+          await runReplicate(x, r);
+          if (reps[r].status !== 'Terminated') ctl.onReplicate?.(reps[r]);
+        }
       }),
     );
     const growsDuringStepping = A.growCount - growsAfterAlloc;
     const unstable = reps.filter((r) => r.status === 'Unstable').length;
     const terminated = reps.some((r) => r.status === 'Terminated');
+    // Outputs hold no NaN padding: replicates that blew up are left out when others ran through
+    // (they are counted in the message); otherwise every record is cut at the last save that all
+    // kept replicates reached with finite values (a blow-up, or the stop of a terminated run).
+    // Kept: the replicates that ran through; when none did, those stopped by the signal (cut at the
+    // last save they all reached); when all blew up, all of them (cut at the last finite save).
+    const good = reps.filter((r) => r.status === 'Success');
+    const stopped = reps.filter((r) => r.status === 'Terminated');
+    const kept = good.length ? good : stopped.length ? stopped : reps;
+    const finiteRows = (r: SimReplicate) => {
+      let i = 0;
+      while (i < nsave && [r.trainError[i], r.testError[i], r.a[i], r.v[i], r.Co[i]].every(Number.isFinite)) i++;
+      return i;
+    };
+    const rows = kept.length ? Math.min(...kept.map(finiteRows)) : 0;
+    const cut = (r: SimReplicate): SimReplicate => ({ ...r, trainError: r.trainError.slice(0, rows), testError: r.testError.slice(0, rows), a: r.a.slice(0, rows), v: r.v.slice(0, rows), Co: r.Co.slice(0, rows) });
+    const out = kept.map(cut);
     return {
       options: o,
       status: terminated ? 'Terminated' : unstable ? 'Unstable' : 'Success',
-      message: unstable ? `${unstable} of ${o.seeds} replicates blew up (records kept up to the last finite save)` : undefined,
-      stepsGrid: Float64Array.from(grid),
-      t: Float64Array.from(grid, (g) => g * o.dt),
-      replicates: reps,
-      summary: summarize(reps, m, nsave),
+      message: terminated
+        ? `${TERMINATED_MESSAGE} (${good.length ? `${good.length} of ${o.seeds} replicates finished` : `${rows} saves kept`})`
+        : unstable
+        ? good.length
+          ? `${unstable} of ${o.seeds} replicates blew up and are left out (${good.length} kept)`
+          : `${unstable} of ${o.seeds} replicates blew up (records cut at the last finite save, ${rows} of ${nsave})`
+        : undefined,
+      stepsGrid: Float64Array.from(grid.slice(0, rows)),
+      t: Float64Array.from(grid.slice(0, rows), (g) => g * o.dt),
+      replicates: out,
+      summary: summarize(out, m, rows),
       rng: {
         scheme: RNG_SCHEME,
         simScheme: DSIM_RNG_SCHEME,

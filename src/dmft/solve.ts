@@ -65,7 +65,7 @@ export interface DmftSolution {
   };
   problem: DmftProblem;
   timings: { stepMs: number; totalMs: number };
-  /** Adaptive grid, paused by stopAfterSteps: the solver state to pass back as `resume`. */
+  /** Adaptive grid, paused by stopAfterSteps: the solver state to pass back as `resumeFrom`. */
   checkpoint?: GridCheckpoint;
 }
 
@@ -78,7 +78,7 @@ export interface DmftSolveOptions extends SolveOptions {
   stopAfterSteps?: number;
   /** … and continue from such a checkpoint (same problem; refused otherwise): byte-identical to an
    *  uninterrupted run. */
-  resume?: GridCheckpoint;
+  resumeFrom?: GridCheckpoint;
 }
 
 /** Validate only (for the CLI: exit 2 before any allocation). */
@@ -165,7 +165,7 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
       extrapolate: p.secondOrder,
       onStep: opts.onStep,
       stopAfterSteps: opts.stopAfterSteps,
-      resume: opts.resume,
+      resume: opts.resumeFrom,
       onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'steps', fraction: f }) : undefined,
     },
   );
@@ -180,7 +180,7 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
   const h1p = series(p.h, 1)[1];
   return {
     status: raw.paused ? 'NotConverged' : raw.status,
-    message: raw.paused ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resume)` : raw.message,
+    message: raw.paused ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resumeFrom)` : raw.message,
     ...(raw.paused ? { checkpoint: raw.paused } : {}),
     t,
     trainError: pick((k) => raw.etr[k]),

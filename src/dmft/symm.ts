@@ -6,7 +6,7 @@ import { loadWasm } from '../wasm/runtime.js';
 import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
 import { dmftMemoryBytes, phiCoeffs, strideFor, type DmftProblem } from './problem.js';
 
-import { TERMINATED_MESSAGE, type Status } from '../core/contract.js';
+import { stopRequested, TERMINATED_MESSAGE, type Status } from '../core/contract.js';
 
 /** The uniform explicit/IMEX schemes have no tolerance: the contract's Status minus 'NotConverged'. */
 export type SymmStatus = Exclude<Status, 'NotConverged'>;
@@ -110,7 +110,7 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     let n = 0;
     const growBefore = ar.growCount;
     while (n <= N) {
-      if (opts.signal?.aborted) {
+      if (await stopRequested(opts.signal)) {
         // Rows 0..rows−1 are finished and checked: they are kept.
         status = 'Terminated';
         message = `${TERMINATED_MESSAGE} (rows 0..${rows - 1})`;

@@ -6,6 +6,7 @@ import { describeArray, type ArrayDoc } from '../core/vocabulary.js';
 import { buildManifest, encodeManifest, fileEntry, type Manifest, type ManifestFile, type ManifestInput } from './manifest.js';
 import { encodeNpy, type NdArray, type NpyTypedArray } from './npy.js';
 import { checkArrayName, encodeNpz, NPZ_MAX_BYTES } from './npz.js';
+import { replaceFolder } from './replace.js';
 
 export * from './npy.js';
 export * from './npz.js';
@@ -84,15 +85,11 @@ export async function writeBytes(path: string, bytes: Uint8Array): Promise<void>
   await writeFile(path, bytes);
 }
 
-/** Node: encode a bundle and write it into `dir` (created if missing). Returns the written paths. */
-export async function writeOutputs(dir: string, bundle: OutputBundle): Promise<EncodedOutputs & { paths: string[] }> {
-  const { join } = await import('node:path');
+/** Node: encode a bundle and put it in place of the folder `dir`, atomically (src/io/replace.ts): the
+ *  files are written under a temporary sibling name which is then renamed to `dir`; an existing `dir`
+ *  loses only the files its manifest listed. Returns the written paths. */
+export async function writeOutputs(dir: string, bundle: OutputBundle, opts: { keepPartial?: boolean } = {}): Promise<EncodedOutputs & { paths: string[] }> {
   const enc = await encodeOutputs(bundle);
-  const paths: string[] = [];
-  for (const [name, bytes] of enc.files) {
-    const p = join(dir, name);
-    await writeBytes(p, bytes);
-    paths.push(p);
-  }
+  const paths = await replaceFolder(dir, enc.files, opts);
   return { ...enc, paths };
 }

@@ -14,7 +14,7 @@ import {
   gramPackedRowsOn, gramStrips, lanczosStepsOn, mirrorLowerRowsOn, tridiagSolvePtr,
 } from '../linalg/index.js';
 
-import type { Status } from '../core/contract.js';
+import { stopRequested, type Status } from '../core/contract.js';
 
 export interface ReplicateResult {
   status: Status;
@@ -187,20 +187,32 @@ export async function runReplicate(
   meanY2 /= n;
   a.f64(buf.b, n).set(fx.smoothed); // b_i = (H f_d)(x_i) (K22)
   timings.data = now() - t0;
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 2. Gram G = XXᵀ/d (strips over the executor's workers), diag set to exactly 1 (§11.1),
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
   t0 = now();
-  //    Lower triangle only (packed GEMM, one workspace per strip inside buf.work, free until step 3),
-  //    the maps on the lower triangle, then both matrices mirrored: half the map evaluations.
-  const strips = stripBounds(n, Math.min(ex.width, GRAM_PARTS));
-  await Promise.all(strips.map(([r0, r1], k) => gramPackedRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1, buf.work + 8 * k * GEMM_WS_F64)));
+  //    Lower triangle only (packed GEMM, one workspace per concurrent strip inside buf.work, free until
+  //    step 3), the maps on the lower triangle, then both matrices mirrored: half the map evaluations.
+  const parts = Math.min(ex.width, GRAM_PARTS);
+  const strips = stripBounds(n, parts);
+  {
+    // Rows are independent, so more strips change no bit; ~1e9 multiply-adds per round keeps a signal
+    // seen within about a second at large n (n = 8000, d = 400: 13 rounds instead of one call).
+    const rounds = Math.max(1, Math.ceil((n * n * d) / 2 / 1e9));
+    const fine = stripBounds(n, parts * rounds);
+    for (let i = 0; i < fine.length; i += parts) {
+      await Promise.all(fine.slice(i, i + parts).map(([r0, r1], k) => gramPackedRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1, buf.work + 8 * k * GEMM_WS_F64)));
+      if (rounds > 1 && (await stopRequested(signal))) return terminatedReplicate(method, T, timings);
+    }
+  }
   {
     const G = a.f64(buf.G, n * n);
     for (let i = 0; i < n; i++) G[i * n + i] = 1;
   }
   const coefPtrs = buf.coefs;
   timings.gram = now() - t0;
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
   t0 = now();
   await Promise.all(
     strips.map(async ([r0, r1]) => {
@@ -219,7 +231,7 @@ export async function runReplicate(
   }
   timings.kernelMaps = now() - t0;
   onProgress(0.1);
-  if (signal?.aborted) return terminatedReplicate(method, T, timings);
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 3. Spectral decomposition.
   t0 = now();
@@ -249,7 +261,7 @@ export async function runReplicate(
     // ỹ = Vᵀy (eigenvectors are the columns of V stored in K).
     gemmSmallPtr(rt, buf.y, buf.K, buf.ytil, 1, n, n, 1, 0);
   } else {
-    const r = await lanczosDecompose(rt, ex, p, buf, (f) => onProgress(0.1 + 0.6 * f));
+    const r = await lanczosDecompose(rt, ex, p, buf, (f) => onProgress(0.1 + 0.6 * f), signal);
     lam = r.theta;
     lanczosSteps = r.steps;
     lanczosResidual = r.residual;
@@ -260,7 +272,7 @@ export async function runReplicate(
   }
   timings.eigen = now() - t0;
   onProgress(0.7);
-  if (signal?.aborted) return terminatedReplicate(method, T, timings);
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   const m = lam.length; // n for eigh, the Krylov dimension for Lanczos
   const ytil = a.f64(buf.ytil, m).slice();
@@ -347,6 +359,7 @@ export async function runReplicate(
     transposeInPlaceTo(a.f64(SF, C * n), C, n, a.f64(buf.A, n * C));
   }
   timings.coefficients = now() - t0;
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 6. Exact L² test error (K22): aᵀMa − 2aᵀb + ‖f_d‖², with MA = M·A computed in one product.
   let testExact: Float64Array | undefined;
@@ -373,6 +386,7 @@ export async function runReplicate(
     timings.exactTest = now() - t0;
   }
   onProgress(0.8);
+  if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
 
   // 7. Monte-Carlo test error on fresh points from the same stream (§11.5a).
   let testMC: Float64Array | undefined;
@@ -400,6 +414,7 @@ export async function runReplicate(
       }
       done += ct;
       onProgress(0.8 + (0.2 * done) / p.testPoints);
+      if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
     }
     const N = p.testPoints;
     testMC = new Float64Array(C1);
@@ -458,6 +473,7 @@ async function lanczosDecompose(
   p: KernelProblem,
   buf: Buffers,
   onProgress: (f: number) => void,
+  signal?: AbortSignal,
 ): Promise<{ theta: Float64Array; steps: number; residual: number; converged: boolean }> {
   const a = rt.arena;
   const n = p.samples;
@@ -492,6 +508,7 @@ async function lanczosDecompose(
     residual = Math.sqrt(rr) / ynorm;
     onProgress(Math.min(1, steps / cap));
     if (residual < p.lanczosTol || early) break;
+    if (await stopRequested(signal)) break; // the replicate is dropped by the check after this phase
   }
   // Small dense eigenproblem of T_m: S (m × m, columns = eigenvectors), θ ascending.
   const m = steps;

@@ -403,8 +403,12 @@ export function parseKernel(text: string): KernelSpec {
     const arg = rest.join(':');
     switch (name) {
       case 'exp': {
+        if (rest.length > 0 && arg.trim() === '') throw new KernelSpecError(`kernel '${raw}': exp: needs tau after the colon (exp:TAU with TAU > 0, or exp for TAU = 1)`);
         const tau = arg === '' ? 1 : Number(arg);
         if (!Number.isFinite(tau)) throw new KernelSpecError(`kernel '${raw}': tau '${arg}' is not a finite number`);
+        // h(s) = exp(τ s): τ = 0 is the constant kernel (rank one; no degree k ≥ 1 is learnt), τ < 0
+        // is not positive definite. Both are refused here, not met as a singular Gram matrix later.
+        if (!(tau > 0)) throw new KernelSpecError(`kernel '${raw}': tau ${arg} must be > 0`);
         terms.push({ type: 'exp', tau, ...(weight !== 1 ? { weight } : {}) });
         break;
       }

@@ -21,7 +21,8 @@ export const kernelProblemSchema = z.strictObject({
     .array(nonNegative('finite energies ≥ 0'), { error: 'a list of finite energies ≥ 0' })
     .min(1, { error: 'at least one energy' })
     .max(MAX_DEGREE + 1, { error: `at most ${MAX_DEGREE + 1} energies (degrees 0..${MAX_DEGREE})` }),
-  noiseSd: nonNegative().default(0),
+  // σ ≤ 1e100: σ² and the sums of n squared labels stay finite (beyond, every curve would overflow).
+  noiseSd: nonNegative('a finite number in [0, 1e100]').refine((x) => x <= 1e100, { error: 'a finite number in [0, 1e100]' }).default(0),
   seeds: intAtLeast(1, 10_000).default(1),
   /** Base seed; replicate r uses stream r of this seed (xoshiro256++ seeded by SplitMix64). */
   seed: intAtLeast(0, 2 ** 32 - 1).default(0),

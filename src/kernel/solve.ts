@@ -95,19 +95,26 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
     const bufs = Array.from({ length: width }, () => allocateReplicate(rt, p, setup, method));
     growsBefore = rt.arena.growCount;
     highWater = rt.arena.highWater;
-    for (let first = 0; first < p.seeds && status !== 'Unstable'; first += width) {
+    // Seeds finished by an interrupted earlier run (--resume) are reused, not recomputed: a replicate
+    // depends only on (problem, seed, stream r), so the assembled arrays are byte-identical.
+    const finished = new Map<number, ReplicateResult>();
+    for (const part of (opts.resume ?? []) as (ReplicateResult & { seed: number })[]) {
+      if (Number.isInteger(part?.seed) && part.seed >= 0 && part.seed < p.seeds && part.status !== 'Terminated' && part.status !== 'Unstable') finished.set(part.seed, part);
+    }
+    const todo = Array.from({ length: p.seeds }, (_, r) => r).filter((r) => !finished.has(r));
+    for (let first = 0; first < todo.length && status !== 'Unstable'; first += width) {
       if (opts.signal?.aborted) {
         status = 'Terminated';
         message = TERMINATED_MESSAGE;
         break;
       }
-      const batch = Array.from({ length: Math.min(width, p.seeds - first) }, (_, j) => first + j);
+      const batch = todo.slice(first, first + width);
       const frac = new Float64Array(batch.length);
       const out = await Promise.all(
         batch.map((r, j) =>
           runReplicate(rt, ex, p, setup, bufs[j], r, method, (f) => {
             frac[j] = f;
-            const done = first + frac.reduce((s, x) => s + x, 0);
+            const done = finished.size + frac.reduce((s, x) => s + x, 0);
             progress({ phase: `seed ${r + 1}/${p.seeds}`, fraction: done / p.seeds });
           }, opts.signal),
         ),
@@ -125,14 +132,19 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
           message = r.message;
           break;
         }
-        if (r.status === 'NotConverged') {
-          // Finite but not converged to tolerance (e.g. the Lanczos cap): kept, and the run is flagged.
-          status = 'NotConverged';
-          message = r.message;
-        }
-        results.push(r);
+        finished.set(batch[j], r);
         opts.onPartial?.({ ...r, seed: batch[j] });
       }
+    }
+    // Seed order, whatever order they finished in (and whichever run finished them).
+    for (const r of [...finished.keys()].sort((x, y) => x - y)) {
+      const rep = finished.get(r)!;
+      if (rep.status === 'NotConverged' && status !== 'Unstable' && status !== 'Terminated') {
+        // Finite but not converged to tolerance (e.g. the Lanczos cap): kept, and the run is flagged.
+        status = 'NotConverged';
+        message = rep.message;
+      }
+      results.push(rep);
     }
     growsDuring = rt.arena.growCount - growsBefore;
     highWater = Math.max(highWater, rt.arena.highWater);
@@ -216,6 +228,23 @@ function assemble(
     trainBySeed: reps.map((r) => Array.from(r.train.subarray(0, T))),
     testBySeed: testRows.map((r) => Array.from(r.subarray(0, T), (x) => x + shift)),
   };
+  if ((curves.gdTrain && !allFinite(curves.gdTrain)) || (curves.gdTest && !allFinite(curves.gdTest))) {
+    // A GD step beyond the stability bound 2n/λ_max (K21) makes the GD residuals grow without bound:
+    // the GD curves are left out (never written with Inf/NaN) and the run is flagged with the bound.
+    const bound = Math.min(...reps.map((r) => r.stats.maxStableLr));
+    const eta = reps[0]?.stats.gdLr;
+    const dropped: string[] = [];
+    for (const k of ['gdTrain', 'gdTest'] as const) {
+      if (curves[k] && !allFinite(curves[k]!)) {
+        delete curves[k];
+        dropped.push(k);
+      }
+    }
+    if (status === 'Success' || status === 'NotConverged') {
+      status = 'Unstable';
+      message = `GD step η = ${eta} is beyond the stability bound 2n/λ_max = ${bound.toPrecision(4)}: ${dropped.join(' and ')} overflow and ${dropped.length > 1 ? 'are' : 'is'} left out (use --gd-lr auto or a step below the bound)`;
+    }
+  }
   const finite = Object.values(curves).every((v) => v === undefined || allFinite(v));
   if (status === 'Success' && !finite) {
     // Never a non-finite value under Success (e.g. a GD step beyond 2n/λ_max overflows the GD curves).

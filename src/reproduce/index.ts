@@ -29,17 +29,57 @@ export interface ReproduceRun {
   passed: boolean;
   paths: string[];
   wallMs: number;
+  /** Stopped by the signal: the folder holds a manifest with status 'Terminated' (no figure, no checks:
+   *  an entry's result exists only when it has finished). */
+  terminated?: boolean;
+}
+
+export interface ReproduceRunOptions {
+  outDir: string;
+  quick: boolean;
+  png?: boolean;
+  argv?: string[];
+  progress?: ReproduceContext['progress'];
+  /** Stop: resolves at once with `terminated` and a 'Terminated' manifest in outDir. */
+  signal?: AbortSignal;
+  /** Compute the entry's result elsewhere (the CLI runs it in a worker thread, so that a signal is
+   *  seen while the entry computes); default: `entry.run` in this thread. */
+  compute?: (entry: ReproduceEntry, ctx: ReproduceContext) => Promise<ReproduceResult>;
 }
 
 /** Run one entry and write its folder (figure.vl.json, figure.svg[, figure.png], arrays, curves.csv,
  *  checks.json, manifest.json). */
-export async function runReproduction(
-  entry: ReproduceEntry,
-  opts: { outDir: string; quick: boolean; png?: boolean; argv?: string[]; progress?: ReproduceContext['progress'] },
-): Promise<ReproduceRun> {
+export async function runReproduction(entry: ReproduceEntry, opts: ReproduceRunOptions): Promise<ReproduceRun> {
   const t0 = performance.now();
-  const result = await entry.run({ quick: opts.quick, progress: opts.progress ?? (() => {}) });
+  const ctx: ReproduceContext = { quick: opts.quick, progress: opts.progress ?? (() => {}), signal: opts.signal };
+  const work = (opts.compute ?? ((e, c) => e.run(c)))(entry, ctx);
+  const stopped = new Promise<'stopped'>((res) => {
+    if (opts.signal?.aborted) res('stopped');
+    opts.signal?.addEventListener('abort', () => res('stopped'), { once: true });
+  });
+  const result = await Promise.race([work, stopped]);
   const wallMs = performance.now() - t0;
+  const manifestBase = {
+    version: VERSION,
+    command: ['learndyn', ...(opts.argv ?? ['reproduce', entry.id])],
+    rngScheme: RNG_SCHEME,
+  };
+  if (result === 'stopped') {
+    work.catch(() => {}); // the abandoned computation may still fail; nothing waits for it
+    const out = await writeOutputs(opts.outDir, {
+      manifest: {
+        ...manifestBase,
+        problem: { reproduce: entry.id, quick: opts.quick },
+        seed: null,
+        wasm: { variant: 'none', simd: false, threads: false, noLiftoff: false },
+        status: 'Terminated',
+        stats: { title: entry.title, source: entry.source, message: 'terminated by a signal before the entry finished; a reproduction keeps nothing partial (run it again)' },
+        timings: { totalMs: wallMs },
+      },
+    });
+    const empty: ReproduceResult = { figure: { title: entry.title, series: [] } as unknown as ReproduceResult['figure'], arrays: {}, checks: [], parameters: {} };
+    return { entry, result: empty, checks: [], passed: false, paths: out.paths, wallMs, terminated: true };
+  }
   const checks = result.checks.map((c) => ({ ...c, pass: checkPasses(c) }));
   const fig = await figureFiles(result.figure, opts.png ? (svg) => svgToPng(svg) : undefined);
   const csvNames = result.csv ?? [];
@@ -53,11 +93,9 @@ export async function runReproduction(
       'checks.json': enc.encode(JSON.stringify(checks, null, 2) + '\n'),
     },
     manifest: {
-      version: VERSION,
-      command: ['learndyn', ...(opts.argv ?? ['reproduce', entry.id])],
+      ...manifestBase,
       problem: { reproduce: entry.id, quick: opts.quick, ...result.parameters },
       seed: result.seed ?? null,
-      rngScheme: RNG_SCHEME,
       wasm: result.wasm ?? (await loadWasm()).features(),
       status: checks.every((c) => c.pass) ? 'Success' : 'ChecksFailed',
       stats: { title: entry.title, source: entry.source, checks, notes: result.notes ?? [] },

@@ -243,15 +243,15 @@ describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
     expect(half.t.at(-1)!).toBeLessThan(40);
     const cp = JSON.parse(JSON.stringify(half.checkpoint));
     // Two pauses in a row, then the rest.
-    const mid = await solveDmft(input, { resume: cp, stopAfterSteps: 90 });
+    const mid = await solveDmft(input, { resumeFrom: cp, stopAfterSteps: 90 });
     expect(mid.status).toBe('NotConverged');
-    const rest = await solveDmft(input, { resume: JSON.parse(JSON.stringify(mid.checkpoint)) });
+    const rest = await solveDmft(input, { resumeFrom: JSON.parse(JSON.stringify(mid.checkpoint)) });
     expect(rest.status).toBe('Success');
     const bytes = (s: DmftSolution) => Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu, ...s.Cd0]).buffer).toString('hex');
     expect(bytes(rest)).toBe(bytes(full));
     expect(rest.stats.adaptive!.steps).toBe(full.stats.adaptive!.steps);
     expect(JSON.stringify(rest.stats.adaptive!.errorEstimate)).toBe(JSON.stringify(full.stats.adaptive!.errorEstimate));
-    await expect(solveDmft({ ...input, tau: 0.31 }, { resume: cp })).rejects.toThrow(/different problem/);
+    await expect(solveDmft({ ...input, tau: 0.31 }, { resumeFrom: cp })).rejects.toThrow(/different problem/);
   });
 });
 

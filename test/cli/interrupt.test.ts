@@ -1,0 +1,103 @@
+// Interruption contract with real processes (bin/learndyn.js → dist/): SIGINT/SIGTERM during a run
+// with --out stops it within 2 s, writes what was finished with "status": "Terminated" in the
+// manifest, exits 130; `--resume` with the same command and folder continues (finished seeds are not
+// recomputed) and its final arrays are byte-identical to an uninterrupted run's.
+import { describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const bin = 'bin/learndyn.js';
+
+/** Start a run, send `signal` once `ready()` holds (polled), resolve with exit code and stop delay. */
+function interrupt(args: string[], ready: () => boolean, signal: NodeJS.Signals): Promise<{ code: number | null; stopMs: number; err: string }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let err = '';
+    child.stderr.on('data', (b) => (err += b));
+    let sentAt = 0;
+    const poll = setInterval(() => {
+      if (sentAt === 0 && ready()) {
+        sentAt = performance.now();
+        child.kill(signal);
+      }
+    }, 50);
+    child.on('error', rej);
+    child.on('exit', (code) => {
+      clearInterval(poll);
+      res({ code, stopMs: sentAt ? performance.now() - sentAt : NaN, err });
+    });
+  });
+}
+
+function run(args: string[]): number | null {
+  return spawnSync(process.execPath, [bin, ...args], { stdio: 'ignore' }).status;
+}
+
+function npyFiles(dir: string): string[] {
+  return readdirSync(dir).filter((f) => f.endsWith('.npy')).sort();
+}
+
+function expectSameArrays(a: string, b: string): void {
+  expect(npyFiles(a)).toEqual(npyFiles(b));
+  for (const f of npyFiles(a)) expect(Buffer.compare(readFileSync(join(a, f)), readFileSync(join(b, f))), f).toBe(0);
+}
+
+describe('interruption with real signals', () => {
+  const root = mkdtempSync(join(tmpdir(), 'ld-interrupt-'));
+
+  it('dist/ is built', () => {
+    expect(existsSync('dist/cli/main.js'), 'dist/ missing: run `npm run build`').toBe(true);
+  });
+
+  it('kernel run: SIGINT after the first seed → Terminated with that seed, exit 130; --resume = uninterrupted run', async () => {
+    const args = ['kernel', 'run', '--dim', '20', '--samples', '700', '--energies', '0,0.5,0.5', '--seeds', '4', '--t-count', '31', '--no-progress'];
+    const dir = join(root, 'kernel');
+    const first = join(dir, 'partial', 'part-000000.json');
+    const r = await interrupt([...args, '--out', dir], () => existsSync(first), 'SIGINT');
+    expect(r.code).toBe(130);
+    expect(r.stopMs).toBeLessThan(2000 * 2.5); // 2 s contract; margin for a loaded CI machine
+    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(m.status).toBe('Terminated');
+    expect(m.stats.seedsCompleted).toBeGreaterThanOrEqual(1);
+    expect(m.stats.seedsCompleted).toBeLessThan(4);
+    expect(existsSync(join(dir, 'trainBySeed.npy'))).toBe(true);
+    const done = readdirSync(join(dir, 'partial')).length;
+    expect(done).toBe(m.stats.seedsCompleted);
+
+    expect(run([...args, '--out', dir, '--resume'])).toBe(0);
+    const m2 = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+    expect(m2.status).toBe('Success');
+    expect(existsSync(join(dir, 'partial'))).toBe(false); // a finished run keeps no partial results
+    const ref = join(root, 'kernel-ref');
+    expect(run([...args, '--out', ref])).toBe(0);
+    expectSameArrays(dir, ref);
+  }, 240_000);
+
+  it('committee sgd: SIGTERM mid-run → Terminated, exit 130; --resume continues the replicates bit-identically', async () => {
+    const args = ['committee', 'sgd', '--p', '2', '--k', '2', '--lr', '0.5', '--dim', '1000', '--t-max', '20', '--t-count', '15', '--seeds', '2', '--no-progress'];
+    const dir = join(root, 'sgd');
+    const t0 = performance.now();
+    const r = await interrupt([...args, '--out', dir], () => performance.now() - t0 > 2500, 'SIGTERM');
+    expect(r.code).toBe(130);
+    expect(r.stopMs).toBeLessThan(2000 * 2.5);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).status).toBe('Terminated');
+    expect(readdirSync(join(dir, 'partial'))).toEqual(['part-000000.json', 'part-000001.json']);
+
+    expect(run([...args, '--out', dir, '--resume'])).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).status).toBe('Success');
+    const ref = join(root, 'sgd-ref');
+    expect(run([...args, '--out', ref])).toBe(0);
+    expectSameArrays(dir, ref);
+  }, 240_000);
+
+  it('reproduce: SIGINT while the entry computes (in a worker thread) → Terminated manifest, exit 130 within 2 s', async () => {
+    const dir = join(root, 'reproduce');
+    const t0 = performance.now();
+    const r = await interrupt(['reproduce', 'committee-noise-plateaus', '--quick', '--out', dir, '--no-progress'], () => performance.now() - t0 > 3000, 'SIGINT');
+    expect(r.code).toBe(130);
+    expect(r.stopMs).toBeLessThan(2000);
+    expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).status).toBe('Terminated');
+  }, 60_000);
+});
