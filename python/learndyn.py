@@ -444,7 +444,7 @@ def run(command, *, out=None, progress=False, frame=None, **params):
     >>> learndyn.run("kernel run", dim=10, samples=50, energies=[0, 1], noise_sd=-1)
     Traceback (most recent call last):
     ...
-    learndyn.ParameterError: learndyn: invalid noiseSd: -1 (allowed: a finite number ≥ 0)
+    learndyn.ParameterError: learndyn: invalid noiseSd: -1 (allowed: a finite number in [0, 1e100])
     >>> learndyn.run("kernel spectrum", dim=100, max_degree=4)["multiplicities"][:3].tolist()  # B(100, k)
     [1.0, 100.0, 5049.0]
 
