@@ -57,8 +57,11 @@ function guard(x: number): void {
 
 function wasmTask(rt: WasmRuntime, params: Float64Array, y: Float64Array) {
   const ar = rt.arena;
-  const p = params[PAR.P], k = params[PAR.K];
-  const pp = ar.allocF64(params.length), yp = ar.allocF64(y.length), dp = ar.allocF64(y.length);
+  const p = params[PAR.P],
+    k = params[PAR.K];
+  const pp = ar.allocF64(params.length),
+    yp = ar.allocF64(y.length),
+    dp = ar.allocF64(y.length);
   const wp = ar.allocF64(rt.exports.committee_work_f64(p, k));
   ar.f64(pp, params.length).set(params);
   ar.f64(yp, y.length).set(y);
@@ -90,7 +93,9 @@ for (const t of bench.tasks) {
 }
 const table: Array<Record<string, string | number>> = [];
 for (const c of cases) {
-  const s = us.get(`${c.label} | Wasm SIMD`)!, x = us.get(`${c.label} | Wasm scalar`)!, t = us.get(`${c.label} | TS twin`)!;
+  const s = us.get(`${c.label} | Wasm SIMD`)!,
+    x = us.get(`${c.label} | Wasm scalar`)!,
+    t = us.get(`${c.label} | TS twin`)!;
   table.push({
     case: c.label,
     'SIMD µs': +s.toFixed(2),

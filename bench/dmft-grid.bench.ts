@@ -26,19 +26,26 @@ function at(ts: number[], ys: number[], t: number): number {
   return s;
 }
 const ref = await solveDmft({ ...base, eta: etaRef, secondOrder: true }, { runtime: rt });
-console.log(`reference: uniform explicit Richardson η = ${etaRef}, ${etaRef / 2}: ${(ref.timings.totalMs / 1000).toFixed(1)} s, e_ts(${tMax}) = ${ref.testError.at(-1)}`);
+console.log(
+  `reference: uniform explicit Richardson η = ${etaRef}, ${etaRef / 2}: ${(ref.timings.totalMs / 1000).toFixed(1)} s, e_ts(${tMax}) = ${ref.testError.at(-1)}`,
+);
 const err = (s: DmftSolution) => {
   let e = 0;
-  for (const f of ['testError', 'trainError', 'a', 'v'] as const) for (let k = 0; k < s.t.length; k++) e = Math.max(e, Math.abs(s[f][k] - at(ref.t, ref[f], s.t[k])));
+  for (const f of ['testError', 'trainError', 'a', 'v'] as const)
+    for (let k = 0; k < s.t.length; k++) e = Math.max(e, Math.abs(s[f][k] - at(ref.t, ref[f], s.t[k])));
   return e;
 };
 console.log('grid      setting            steps   wall s   max error   est. error (first order)');
 for (const eta of [0.5, 0.25, 0.125]) {
   const s = await solveDmft({ ...base, eta, secondOrder: true }, { runtime: rt });
-  console.log(`uniform   η = ${String(eta).padEnd(14)} ${String(s.stats.N).padStart(6)} ${(s.timings.totalMs / 1000).toFixed(2).padStart(8)}   ${err(s).toExponential(2)}`);
+  console.log(
+    `uniform   η = ${String(eta).padEnd(14)} ${String(s.stats.N).padStart(6)} ${(s.timings.totalMs / 1000).toFixed(2).padStart(8)}   ${err(s).toExponential(2)}`,
+  );
 }
 for (const rtol of [1e-2, 3e-3, 1e-3, 3e-4]) {
   const s = await solveDmft({ ...base, grid: 'adaptive', rtol }, { runtime: rt });
   const A = s.stats.adaptive!;
-  console.log(`adaptive  rtol = ${String(rtol).padEnd(11)} ${String(A.steps).padStart(6)} ${(s.timings.totalMs / 1000).toFixed(2).padStart(8)}   ${err(s).toExponential(2)}   ${A.errorEstimate.ets!.toExponential(2)}`);
+  console.log(
+    `adaptive  rtol = ${String(rtol).padEnd(11)} ${String(A.steps).padStart(6)} ${(s.timings.totalMs / 1000).toFixed(2).padStart(8)}   ${err(s).toExponential(2)}   ${A.errorEstimate.ets!.toExponential(2)}`,
+  );
 }

@@ -8,7 +8,9 @@ import { WorkerPool } from '../src/wasm/exec.js';
 import { RefStream, seedHalves } from '../src/numerics/rng.js';
 import * as twin from '../src/ref/dmft_sim.js';
 
-const m = 64, d = 200, alpha = 0.3;
+const m = 64,
+  d = 200,
+  alpha = 0.3;
 const n = Math.round(alpha * m * d);
 const H = [0, 0.9, 0, 1 / 6];
 
@@ -25,7 +27,11 @@ function setup(rt: WasmRuntime, batch: number, stream: number): number[] {
   const st = A.alloc(32);
   const [lo, hi] = seedHalves(1);
   ex.rng_seed(st, lo, hi, stream);
-  const u = A.allocF64(d), W = A.allocF64(m * d), X = A.allocF64(n * d), y = A.allocF64(n), a = A.allocF64(m);
+  const u = A.allocF64(d),
+    W = A.allocF64(m * d),
+    X = A.allocF64(n * d),
+    y = A.allocF64(n),
+    a = A.allocF64(m);
   ex.rng_fill_normal(st, u, d);
   ex.dsim_normalize_rows(u, 1, d);
   ex.rng_fill_normal(st, W, m * d);
@@ -71,9 +77,15 @@ const shr = await loadWasm({ shared: true });
 const pool = await WorkerPool.create(shr, 2);
 
 const rows: string[][] = [];
-for (const [label, batch, k] of [['GD (full batch)', n, 4], ['SGD batch 100', 100, 200]] as const) {
+for (const [label, batch, k] of [
+  ['GD (full batch)', n, 4],
+  ['SGD batch 100', 100, 200],
+] as const) {
   const res: Record<string, number> = {};
-  for (const [name, rt] of [['wasm simd', rel], ['wasm scalar', sca]] as const) {
+  for (const [name, rt] of [
+    ['wasm simd', rel],
+    ['wasm scalar', sca],
+  ] as const) {
     const mark = rt.arena.mark();
     const args = setup(rt, batch, 0);
     const ms = await timeIt(() => guard(rt.exports.dsim_net_run(args[0], args[1], args[2], args[3], args[4], k, args[5], args[6], args[7])), 7);
@@ -85,8 +97,11 @@ for (const [label, batch, k] of [['GD (full batch)', n, 4], ['SGD batch 100', 10
     const mark = rel.arena.mark();
     const args = setup(rel, batch, 0);
     const A = rel.arena;
-    const P = A.copyOut(args[0], twin.DSIM_PAR_LEN), X = A.copyOut(args[1], n * d), y = A.copyOut(args[2], n);
-    const W = A.copyOut(args[3], m * d), a = A.copyOut(args[4], m);
+    const P = A.copyOut(args[0], twin.DSIM_PAR_LEN),
+      X = A.copyOut(args[1], n * d),
+      y = A.copyOut(args[2], n);
+    const W = A.copyOut(args[3], m * d),
+      a = A.copyOut(args[4], m);
     const perm = A.i32(args[6], n + 1).slice();
     const rs = RefStream.fromSeed(9, 0);
     rel.arena.reset(mark);
@@ -96,7 +111,8 @@ for (const [label, batch, k] of [['GD (full batch)', n, 4], ['SGD batch 100', 10
   }
   {
     const mark = shr.arena.mark();
-    const a0 = setup(shr, batch, 0), a1 = setup(shr, batch, 1);
+    const a0 = setup(shr, batch, 0),
+      a1 = setup(shr, batch, 1);
     const ms = await timeIt(async () => {
       const r = await Promise.all([a0, a1].map((g) => pool.call('dsim_net_run', g[0], g[1], g[2], g[3], g[4], k, g[5], g[6], g[7])));
       r.forEach(guard);
@@ -109,6 +125,8 @@ for (const [label, batch, k] of [['GD (full batch)', n, 4], ['SGD batch 100', 10
 await pool.close();
 
 const flop = (b: number) => 4 * b * m * d;
-console.log(`dmft simulate, real network: m = ${m}, d = ${d}, α = ${alpha}, n = ${n}; GD step ≈ ${(flop(n) / 1e6).toFixed(0)} MFLOP, SGD step ≈ ${(flop(100) / 1e6).toFixed(2)} MFLOP`);
+console.log(
+  `dmft simulate, real network: m = ${m}, d = ${d}, α = ${alpha}, n = ${n}; GD step ≈ ${(flop(n) / 1e6).toFixed(0)} MFLOP, SGD step ≈ ${(flop(100) / 1e6).toFixed(2)} MFLOP`,
+);
 console.log(['mode', 'engine', 'steps/s', '× TS'].join('\t'));
 for (const r of rows) console.log(r.join('\t'));

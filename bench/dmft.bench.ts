@@ -14,7 +14,16 @@ const nBig = Number(process.argv[4] ?? 4000);
 const etaImex = Number(process.argv[5] ?? 1.25);
 const H3 = [0, 0.9, 0, 1 / 6];
 // V10 setting at m = 16, η = 0.125 (explicit is stable there).
-const v10 = (n: number, scheme: 'explicit' | 'semi-implicit' = 'explicit'): DmftProblemInput => ({ m: 16, alpha: 0.3, tau: 0.3, h: H3, a0: 1, eta: 0.125, tMax: n * 0.125, scheme });
+const v10 = (n: number, scheme: 'explicit' | 'semi-implicit' = 'explicit'): DmftProblemInput => ({
+  m: 16,
+  alpha: 0.3,
+  tau: 0.3,
+  h: H3,
+  a0: 1,
+  eta: 0.125,
+  tMax: n * 0.125,
+  scheme,
+});
 
 const rt = await loadWasm({ variant: 'release' });
 await solveDmft(v10(200), { runtime: rt }); // warm-up
@@ -55,10 +64,19 @@ cmp.add('TS twin', async () => void stepMs.ts.push((t = await solveDmft(v10(nTs)
 cmp.add('Wasm SIMD', async () => void stepMs.wasm.push((ws = await solveDmft(v10(nTs), { runtime: rt })).timings.stepMs));
 await cmp.run();
 const median = (a: number[]) => [...a].sort((x, y) => x - y)[a.length >> 1];
-const mTs = median(stepMs.ts), mW = median(stepMs.wasm);
+const mTs = median(stepMs.ts),
+  mW = median(stepMs.wasm);
 const scaled = (mTs / 1000) * (N / nTs) ** 3;
-line(`m = 16, t = ${nTs * 0.125}`, t, `TS twin at N = ${nTs}: median step time ${mTs.toFixed(1)} ms over ${stepMs.ts.length} runs; ×(N/${nTs})³ → ≈ ${scaled.toFixed(0)} s at N = ${N}`);
-line(`m = 16, t = ${nTs * 0.125}`, ws, `same N: median step time ${mW.toFixed(1)} ms over ${stepMs.wasm.length} runs; Wasm/TS speed-up ${(mTs / mW).toFixed(1)}×`);
+line(
+  `m = 16, t = ${nTs * 0.125}`,
+  t,
+  `TS twin at N = ${nTs}: median step time ${mTs.toFixed(1)} ms over ${stepMs.ts.length} runs; ×(N/${nTs})³ → ≈ ${scaled.toFixed(0)} s at N = ${N}`,
+);
+line(
+  `m = 16, t = ${nTs * 0.125}`,
+  ws,
+  `same N: median step time ${mW.toFixed(1)} ms over ${stepMs.wasm.length} runs; Wasm/TS speed-up ${(mTs / mW).toFixed(1)}×`,
+);
 if (nBig > 0) {
   const b = await solveDmft(v10(nBig), { runtime: rt });
   line(`m = 16, t = ${nBig * 0.125}`, b, 'NumPy reference N = 4000: 103 s');

@@ -15,7 +15,11 @@ const nTs = Math.min(n, 512); // TS twin timed at a smaller n and scaled by n³
 function randomSym(m: number): Float64Array {
   let s = 12345;
   const next = () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return s / 4294967296 - 0.5;
   };
   const A = new Float64Array(m * m);
@@ -27,12 +31,24 @@ function guard(x: number): void {
 }
 
 const A0 = randomSym(n);
-interface Row { name: string; n: number; run: () => void | Promise<void>; note?: string }
+interface Row {
+  name: string;
+  n: number;
+  run: () => void | Promise<void>;
+  note?: string;
+}
 const rows: Row[] = [];
-for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar']] as const) {
+for (const [tag, variant] of [
+  ['Wasm SIMD', 'release'],
+  ['Wasm scalar', 'scalar'],
+] as const) {
   const rt = await loadWasm({ variant });
-  const ar = rt.arena, ex = rt.exports;
-  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(Math.max(3 * n, ex.eigh_blk_ws_f64(n))), z = ar.allocF64(n);
+  const ar = rt.arena,
+    ex = rt.exports;
+  const a = ar.allocF64(n * n),
+    w = ar.allocF64(n),
+    work = ar.allocF64(Math.max(3 * n, ex.eigh_blk_ws_f64(n))),
+    z = ar.allocF64(n);
   rows.push({
     name: `${tag}: eigh_f64 (values + vectors)`,
     n,
@@ -63,8 +79,11 @@ for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar'
 // divide and conquer (issue 12): one thread, and over two workers (bitwise equal)
 {
   const rt = await loadWasm({ variant: 'release' });
-  const ar = rt.arena, ex = rt.exports;
-  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(ex.eigh_dc_ws_f64(n));
+  const ar = rt.arena,
+    ex = rt.exports;
+  const a = ar.allocF64(n * n),
+    w = ar.allocF64(n),
+    work = ar.allocF64(ex.eigh_dc_ws_f64(n));
   rows.push({
     name: 'Wasm SIMD: eigh_dc_f64 (blocked reduction + divide and conquer + blocked back-transformation)',
     n,
@@ -80,7 +99,9 @@ const trt = await loadWasm({ shared: true });
 const pool = await WorkerPool.create(trt, 2);
 {
   const ar = trt.arena;
-  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(eighParallelWorkF64(n, 2));
+  const a = ar.allocF64(n * n),
+    w = ar.allocF64(n),
+    work = ar.allocF64(eighParallelWorkF64(n, 2));
   rows.push({
     name: 'Wasm SIMD threads, 2 workers: eigh (QL phase split by columns)',
     n,
@@ -103,7 +124,9 @@ const pool = await WorkerPool.create(trt, 2);
 
 {
   const ar = trt.arena;
-  const a = ar.allocF64(n * n), w = ar.allocF64(n), work = ar.allocF64(eighDcParallelWorkF64(n));
+  const a = ar.allocF64(n * n),
+    w = ar.allocF64(n),
+    work = ar.allocF64(eighDcParallelWorkF64(n));
   rows.push({
     name: 'Wasm SIMD threads, 2 workers: eigh_dc (updates, D&C halves, top merge, back-transformation split)',
     n,
@@ -141,13 +164,24 @@ delete env.OPENBLAS_L2_SIZE;
 const py = spawnSync('python3', ['-c', pyCode, String(n)], { encoding: 'utf8', env });
 if (py.status === 0) {
   const r = JSON.parse(py.stdout) as { eigh: number; eigvalsh: number };
-  const e = r.eigh * 1e3, v = r.eigvalsh * 1e3;
-  table.push({ task: 'numpy.linalg.eigh (LAPACK syevd, 1 thread)', n, [`median ms (at n=${n})`]: +e.toFixed(1), note: `Wasm SIMD eigh / numpy eigh = ${(msOf[0] / e).toFixed(2)}` });
+  const e = r.eigh * 1e3,
+    v = r.eigvalsh * 1e3;
+  table.push({
+    task: 'numpy.linalg.eigh (LAPACK syevd, 1 thread)',
+    n,
+    [`median ms (at n=${n})`]: +e.toFixed(1),
+    note: `Wasm SIMD eigh / numpy eigh = ${(msOf[0] / e).toFixed(2)}`,
+  });
   const dcRow = rows.findIndex((r) => r.name.includes('eigh_dc_f64'));
   const dc2Row = rows.findIndex((r) => r.name.includes('2 workers: eigh_dc'));
   table[dcRow].note = `eigh_dc / numpy eigh = ${(msOf[dcRow] / e).toFixed(2)}`;
   table[dc2Row].note = `2-worker eigh_dc / numpy eigh = ${(msOf[dc2Row] / e).toFixed(2)}`;
-  table.push({ task: 'numpy.linalg.eigvalsh (1 thread)', n, [`median ms (at n=${n})`]: +v.toFixed(1), note: `tridiag+tql_first / eigvalsh = ${(msOf[1] / v).toFixed(2)}` });
+  table.push({
+    task: 'numpy.linalg.eigvalsh (1 thread)',
+    n,
+    [`median ms (at n=${n})`]: +v.toFixed(1),
+    note: `tridiag+tql_first / eigvalsh = ${(msOf[1] / v).toFixed(2)}`,
+  });
   const qlRow = rows.findIndex((r) => r.name.includes('QL phase split'));
   table[qlRow].note = `2-worker eigh (QL) / numpy eigh = ${(msOf[qlRow] / e).toFixed(2)}`;
 } else console.log('python3/numpy not available: numpy rows skipped\n' + py.stderr);

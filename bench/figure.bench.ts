@@ -13,7 +13,20 @@ const series: Series[] = [
   { name: 'test (simulation)', x: t, y: curve(0.9, 1e3), se: t.map(() => 0.01), mark: 'points' },
   { name: 'train (simulation)', x: t, y: curve(1.1, 3e2), se: t.map(() => 0.01), mark: 'points' },
 ];
-const one: FigureDesc = { title: 'kernel-like', panels: [{ xTitle: 't', yTitle: 'error', series, rules: [{ x: 1e3, label: 't₁' }, { x: 1e4, label: 't₂' }] }] };
+const one: FigureDesc = {
+  title: 'kernel-like',
+  panels: [
+    {
+      xTitle: 't',
+      yTitle: 'error',
+      series,
+      rules: [
+        { x: 1e3, label: 't₁' },
+        { x: 1e4, label: 't₂' },
+      ],
+    },
+  ],
+};
 const two: FigureDesc = { title: 'dmft-like', panels: [one.panels[0], { ...one.panels[0], yScale: 'linear' }] };
 const svg1 = await renderSvg(vegaLiteSpec(one));
 await svgToPng(svg1); // initialise resvg and the fonts once

@@ -17,7 +17,11 @@ const flops = (m: number) => 2 * m * m * d;
 function fill(a: Float64Array, seed: number): void {
   let s = seed >>> 0 || 1;
   for (let i = 0; i < a.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     a[i] = s / 4294967296 - 0.5;
   }
 }
@@ -25,9 +29,17 @@ function guard(x: number): void {
   if (!Number.isFinite(x)) throw new Error('non-finite Gram entry in bench');
 }
 
-interface Row { name: string; n: number; run: () => void | Promise<void>; note?: string }
+interface Row {
+  name: string;
+  n: number;
+  run: () => void | Promise<void>;
+  note?: string;
+}
 const rows: Row[] = [];
-for (const [tag, variant] of [['Wasm SIMD', 'release'], ['Wasm scalar', 'scalar']] as const) {
+for (const [tag, variant] of [
+  ['Wasm SIMD', 'release'],
+  ['Wasm scalar', 'scalar'],
+] as const) {
   const rt = await loadWasm({ variant });
   const x = rt.arena.allocF64(n * d);
   fill(rt.arena.f64(x, n * d), 1);

@@ -97,8 +97,9 @@ for (const [th, sol] of Object.entries(last)) {
   const rep = sol.timings.replicates[0];
   const st = sol.stats.replicates[0];
   console.log(
-    `  ${th} thread(s): ${Object.entries(rep).map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`).join(', ')}; ` +
-      `Lanczos steps ${st.lanczosSteps}, residual ${st.lanczosResidual?.toExponential(1)}`,
+    `  ${th} thread(s): ${Object.entries(rep)
+      .map(([k, v]) => `${k} ${(v / 1000).toFixed(2)} s`)
+      .join(', ')}; ` + `Lanczos steps ${st.lanczosSteps}, residual ${st.lanczosResidual?.toExponential(1)}`,
   );
 }
 const np = rows.find((r) => r.name.startsWith('numpy'));

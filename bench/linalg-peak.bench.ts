@@ -16,12 +16,16 @@ import { GEMM_WS_F64, eighDcParallelWorkF64, eighDcPtrParallel } from '../src/li
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const eighSizes = (args[0] ?? '1024,2000').split(',').filter(Boolean).map(Number);
-const gramSizes = (args[1] ?? '4096x512').split(',').filter(Boolean).map((s) => s.split('x').map(Number));
+const gramSizes = (args[1] ?? '4096x512')
+  .split(',')
+  .filter(Boolean)
+  .map((s) => s.split('x').map(Number));
 const reps = Number(args[2] ?? 3);
 const withOld = process.argv.includes('--old');
 
 const rt = await loadWasm({ shared: true });
-const ex = rt.exports, ar = rt.arena;
+const ex = rt.exports,
+  ar = rt.arena;
 const pool = await WorkerPool.create(rt, 2);
 const now = () => performance.now();
 /** CPU milliseconds of this process (user + system): on a shared, overloaded machine the wall
@@ -40,12 +44,17 @@ const med = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
 /** median ms and median fraction of the probe (flops = work actually done, 0 = not a flop phase). */
 async function timed(f: () => unknown, flops = 0): Promise<{ ms: number; cpu: number; frac: number; peak: number }> {
   await f(); // warm-up (tier-up)
-  const ms: number[] = [], cp: number[] = [], fr: number[] = [], pk: number[] = [];
+  const ms: number[] = [],
+    cp: number[] = [],
+    fr: number[] = [],
+    pk: number[] = [];
   for (let r = 0; r < reps; r++) {
     const p1 = probeGf();
-    const t = now(), c = cpu();
+    const t = now(),
+      c = cpu();
     await f();
-    const dt = now() - t, dc = cpu() - c;
+    const dt = now() - t,
+      dc = cpu() - c;
     const p = Math.max(p1, probeGf());
     ms.push(dt);
     cp.push(dc);
@@ -57,7 +66,11 @@ async function timed(f: () => unknown, flops = 0): Promise<{ ms: number; cpu: nu
 function fill(a: Float64Array, seed: number): void {
   let s = seed >>> 0 || 1;
   for (let i = 0; i < a.length; i++) {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     a[i] = s / 4294967296 - 0.5;
   }
 }
@@ -72,7 +85,10 @@ const py = (code: string, ...a: (string | number)[]) => {
 /** np: numpy's median CPU ms for the same task (ratio by CPU time; 1-thread rows only). */
 const row = (task: string, size: string, t: { ms: number; cpu: number; frac: number; peak: number }, np?: number, oneThread = true) =>
   rows.push({
-    task, size, 'wall ms': +t.ms.toFixed(1), 'CPU ms': oneThread ? +t.cpu.toFixed(1) : '',
+    task,
+    size,
+    'wall ms': +t.ms.toFixed(1),
+    'CPU ms': oneThread ? +t.cpu.toFixed(1) : '',
     'fraction of peak (CPU)': Number.isFinite(t.frac) && oneThread ? +(100 * t.frac).toFixed(0) + ' %' : '',
     'probe GF/s (CPU)': +t.peak.toFixed(1),
     'ratio to numpy (CPU)': np && oneThread ? +(t.cpu / np).toFixed(2) : '',
@@ -80,9 +96,13 @@ const row = (task: string, size: string, t: { ms: number; cpu: number; frac: num
 
 for (const [n, d] of gramSizes) {
   const mk = ar.mark();
-  const x = ar.allocF64(n * d), g = ar.allocF64(n * n), k = ar.allocF64(n * n), w = ar.allocF64(2 * GEMM_WS_F64);
+  const x = ar.allocF64(n * d),
+    g = ar.allocF64(n * n),
+    k = ar.allocF64(n * n),
+    w = ar.allocF64(2 * GEMM_WS_F64);
   fill(ar.f64(x, n * d), 1);
-  const npg = py(`import numpy as np, timeit, json, sys
+  const npg = py(
+    `import numpy as np, timeit, json, sys
 n, d = int(sys.argv[1]), int(sys.argv[2]); X = np.random.default_rng(1).standard_normal((n, d)) / np.sqrt(d)
 import time
 def f():
@@ -94,21 +114,32 @@ def cpu_med(h):
     for _ in range(${reps}):
         t = time.process_time(); h(); ts.append(time.process_time() - t)
     return sorted(ts)[len(ts)//2] * 1e3
-print(json.dumps({"gramexp": cpu_med(f), "gram": cpu_med(g)}))`, n, d);
+print(json.dumps({"gramexp": cpu_med(f), "gram": cpu_med(g)}))`,
+    n,
+    d,
+  );
   const tg = await timed(() => ex.gram_pk_f64(x, n, d, g, 1 / d, 0, n, w), n * (n + 1) * d);
   row('Gram lower triangle, packed GEMM (1 thread)', `${n}x${d}`, tg, npg?.gram);
-  const tge = await timed(() => {
-    ex.gram_pk_f64(x, n, d, g, 1 / d, 0, n, w);
-    ex.kmap_lower_f64(g, k, n, 0, n, 0, 1, 0, 0, 1, 0);
-    ex.mirror_lower_f64(k, n, 0, n);
-  }, n * (n + 1) * d);
+  const tge = await timed(
+    () => {
+      ex.gram_pk_f64(x, n, d, g, 1 / d, 0, n, w);
+      ex.kmap_lower_f64(g, k, n, 0, n, 0, 1, 0, 0, 1, 0);
+      ex.mirror_lower_f64(k, n, 0, n);
+    },
+    n * (n + 1) * d,
+  );
   row('Gram + exp map (lower) + mirror (1 thread)', `${n}x${d}`, tge, npg?.gramexp);
-  const tg2 = await timed(async () => {
-    await Promise.all([0, 1].map((p) => {
-      const b = [0, Math.round((n * Math.SQRT1_2) / 4) * 4, n];
-      return pool.call('gram_pk_f64', x, n, d, g, 1 / d, b[p], b[p + 1], w + 8 * p * GEMM_WS_F64);
-    }));
-  }, n * (n + 1) * d);
+  const tg2 = await timed(
+    async () => {
+      await Promise.all(
+        [0, 1].map((p) => {
+          const b = [0, Math.round((n * Math.SQRT1_2) / 4) * 4, n];
+          return pool.call('gram_pk_f64', x, n, d, g, 1 / d, b[p], b[p + 1], w + 8 * p * GEMM_WS_F64);
+        }),
+      );
+    },
+    n * (n + 1) * d,
+  );
   row('Gram lower triangle, 2 workers', `${n}x${d}`, tg2, npg?.gram, false);
   ar.reset(mk);
 }
@@ -121,7 +152,8 @@ for (const n of eighSizes) {
     fill(t, 7);
     for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A0[i * n + j] = A0[j * n + i] = t[i * n + j];
   }
-  const np = py(`import numpy as np, timeit, json, sys
+  const np = py(
+    `import numpy as np, timeit, json, sys
 n = int(sys.argv[1]); a = np.random.default_rng(1).standard_normal((n, n)); a = (a + a.T) / 2
 import time
 res = {}
@@ -130,28 +162,62 @@ for name, f in [("eigh", lambda: np.linalg.eigh(a)), ("eigvalsh", lambda: np.lin
     for _ in range(${reps}):
         t = time.process_time(); f(); ts.append(time.process_time() - t)
     res[name] = sorted(ts)[len(ts)//2] * 1e3
-print(json.dumps(res))`, n);
-  const a = ar.allocF64(n * n), W = ar.allocF64(n), off = ar.allocF64(n), tau = ar.allocF64(n), z0 = ar.allocF64(n);
+print(json.dumps(res))`,
+    n,
+  );
+  const a = ar.allocF64(n * n),
+    W = ar.allocF64(n),
+    off = ar.allocF64(n),
+    tau = ar.allocF64(n),
+    z0 = ar.allocF64(n);
   const work = ar.allocF64(eighDcParallelWorkF64(n));
   const Z = ar.allocF64(n * n);
   const ws = work; // ≥ eigh_blk_ws and stedc_ws
   const set = () => ar.f64(a, n * n).set(A0);
   // phases (each on its own input state)
-  const tr = await timed(() => { set(); ex.tridiag_blk_f64(a, n, W, off, ws); }, (4 / 3) * n ** 3);
+  const tr = await timed(
+    () => {
+      set();
+      ex.tridiag_blk_f64(a, n, W, off, ws);
+    },
+    (4 / 3) * n ** 3,
+  );
   row('  reduction tridiag_blk_f64 (4/3 n³; half level 2)', `n=${n}`, tr);
   ar.f64(tau, n).set(ar.f64(ws, n));
-  const R = ar.f64(a, n * n).slice(), Wd = ar.f64(W, n).slice(), Od = ar.f64(off, n).slice();
-  const tdc = await timed(() => { ar.f64(W, n).set(Wd); ar.f64(off, n).set(Od); ex.stedc_f64(W, off, n, Z, ws); });
+  const R = ar.f64(a, n * n).slice(),
+    Wd = ar.f64(W, n).slice(),
+    Od = ar.f64(off, n).slice();
+  const tdc = await timed(() => {
+    ar.f64(W, n).set(Wd);
+    ar.f64(off, n).set(Od);
+    ex.stedc_f64(W, off, n, Z, ws);
+  });
   row('  divide and conquer stedc_f64', `n=${n}`, tdc);
   const Zd = ar.f64(Z, n * n).slice();
-  const tbt = await timed(() => { ar.f64(a, n * n).set(R); ar.f64(Z, n * n).set(Zd); ex.ormtr_blk_f64(a, n, tau, Z, n, ws); }, 2 * n ** 3);
+  const tbt = await timed(
+    () => {
+      ar.f64(a, n * n).set(R);
+      ar.f64(Z, n * n).set(Zd);
+      ex.ormtr_blk_f64(a, n, tau, Z, n, ws);
+    },
+    2 * n ** 3,
+  );
   row('  back-transformation ormtr_blk_f64 (2n³)', `n=${n}`, tbt);
-  const t1 = await timed(() => { set(); if (ex.eigh_dc_f64(a, n, W, work) !== 0) throw new Error('eigh_dc failed'); });
+  const t1 = await timed(() => {
+    set();
+    if (ex.eigh_dc_f64(a, n, W, work) !== 0) throw new Error('eigh_dc failed');
+  });
   row('eigh_dc_f64 with vectors, 1 thread', `n=${n}`, t1, np?.eigh);
-  const t2 = await timed(async () => { set(); if ((await eighDcPtrParallel(rt, pool, a, n, W, work)) !== 0) throw new Error('eigh_dc failed'); });
+  const t2 = await timed(async () => {
+    set();
+    if ((await eighDcPtrParallel(rt, pool, a, n, W, work)) !== 0) throw new Error('eigh_dc failed');
+  });
   row(`eigh_dc, 2 workers (wall speed-up ${(t1.ms / t2.ms).toFixed(2)}×)`, `n=${n}`, t2, np?.eigh, false);
   if (withOld && n <= 2048) {
-    const to = await timed(() => { set(); ex.eigh_f64(a, n, W, work); });
+    const to = await timed(() => {
+      set();
+      ex.eigh_f64(a, n, W, work);
+    });
     row('old eigh_f64 (unblocked reduction + QL), 1 thread', `n=${n}`, to, np?.eigh);
   }
   const tv = await timed(() => {
@@ -170,5 +236,7 @@ print(json.dumps(res))`, n);
   ar.reset(mk);
 }
 await pool.close();
-console.log(`Node ${process.version}; medians of ${reps}; CPU time (process user+system; numpy: time.process_time) is the fair measure on a loaded machine; fraction of peak = flops actually done / CPU time / probe rate (f64x2 mul+add, CPU time)`);
+console.log(
+  `Node ${process.version}; medians of ${reps}; CPU time (process user+system; numpy: time.process_time) is the fair measure on a loaded machine; fraction of peak = flops actually done / CPU time / probe rate (f64x2 mul+add, CPU time)`,
+);
 console.table(rows);

@@ -32,7 +32,11 @@ for (const [tag, rt] of [
   rows.push({ name: `${tag}: rng_fill_uniform`, count: N, run: () => (rt.exports.rng_fill_uniform(st, out, N), guard(rt.arena.f64(out, 1)[0])) });
   const d = 500;
   const n = Math.max(1, Math.floor(N / d));
-  rows.push({ name: `${tag}: sample_sphere_rows d=${d}`, count: n * d, run: () => (rt.exports.sample_sphere_rows(st, out, n, d), guard(rt.arena.f64(out, 1)[0])) });
+  rows.push({
+    name: `${tag}: sample_sphere_rows d=${d}`,
+    count: n * d,
+    run: () => (rt.exports.sample_sphere_rows(st, out, n, d), guard(rt.arena.f64(out, 1)[0])),
+  });
 }
 {
   const r = RefStream.fromSeed(1);

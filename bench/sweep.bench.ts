@@ -38,7 +38,9 @@ if (!skipRun) {
   const one = await runSweep(sw, join(root, 'jobs1'), { engines: ENGINES, jobs: 1, cellFigures: false });
   const overhead = one.ran.map((c) => c.totalMs - c.solveMs);
   const sumSolve1 = one.ran.reduce((s, c) => s + c.solveMs, 0);
-  console.log(`--jobs 1: wall ${(one.wallMs / 1000).toFixed(2)} s, Σ solve ${(sumSolve1 / 1000).toFixed(2)} s, per-cell overhead (--no-cell-figures) median ${median(overhead).toFixed(1)} ms (p90 ${[...overhead].sort((a, b) => a - b)[Math.floor(0.9 * overhead.length)].toFixed(1)} ms)`);
+  console.log(
+    `--jobs 1: wall ${(one.wallMs / 1000).toFixed(2)} s, Σ solve ${(sumSolve1 / 1000).toFixed(2)} s, per-cell overhead (--no-cell-figures) median ${median(overhead).toFixed(1)} ms (p90 ${[...overhead].sort((a, b) => a - b)[Math.floor(0.9 * overhead.length)].toFixed(1)} ms)`,
+  );
   if (median(overhead) > 20) {
     console.log('  FAIL: per-cell overhead > 20 ms');
     ok = false;
@@ -48,7 +50,9 @@ if (!skipRun) {
   const sumSolve2 = two.ran.reduce((s, c) => s + c.solveMs, 0);
   // Σ solve in the --jobs 1 run is the reference (in the pool each solve shares the cores).
   const ratio = two.wallMs / sumSolve1;
-  console.log(`--jobs 2: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s (target ≤ 0.6)`);
+  console.log(
+    `--jobs 2: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s (target ≤ 0.6)`,
+  );
   if (ratio > 0.6) {
     console.log('  FAIL: --jobs 2 wall > 0.6 × Σ solve');
     ok = false;
@@ -60,14 +64,26 @@ const N = Number(process.env.MERGE_CELLS ?? 10_000);
 const T = 100;
 const mdir = join(root, 'merge');
 mkdirSync(join(mdir, 'cells'), { recursive: true });
-const fake = await expandSweep({ command: 'committee ode', base: { p: 2, k: 2, lr: 1 }, grid: { noise: Array.from({ length: N }, (_, i) => i * 1e-6) } }, ENGINES);
+const fake = await expandSweep(
+  { command: 'committee ode', base: { p: 2, k: 2, lr: 1 }, grid: { noise: Array.from({ length: N }, (_, i) => i * 1e-6) } },
+  ENGINES,
+);
 const t = Float64Array.from({ length: T }, (_, i) => 10 ** (i / 25));
 for (const c of fake.cells) {
   const risk = t.map((x) => Math.exp(-x / (1 + c.index)));
   const enc = await encodeOutputs({
     arrays: { t, risk, riskSE: risk.map((x) => x / 10) },
     npy: false,
-    manifest: { version: 'bench', command: ['bench'], problem: c.params, seed: 0, rngScheme: 'none', wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false }, status: 'Success', stats: { summary: { riskFinal: risk[T - 1] } } },
+    manifest: {
+      version: 'bench',
+      command: ['bench'],
+      problem: c.params,
+      seed: 0,
+      rngScheme: 'none',
+      wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false },
+      status: 'Success',
+      stats: { summary: { riskFinal: risk[T - 1] } },
+    },
   });
   const d = join(mdir, 'cells', c.id);
   mkdirSync(d);
@@ -77,7 +93,9 @@ writeFileSync(join(mdir, 'sweep.json'), JSON.stringify(sweepFile(fake)));
 const m0 = performance.now();
 const merged = await mergeSweep(mdir);
 const mergeMs = performance.now() - m0;
-console.log(`merge of ${N} cells × ${T} times: ${(mergeMs / 1000).toFixed(2)} s (table.csv ${(merged.files['table.csv'].length / 1e6).toFixed(1)} MB; target ≤ 10 s)`);
+console.log(
+  `merge of ${N} cells × ${T} times: ${(mergeMs / 1000).toFixed(2)} s (table.csv ${(merged.files['table.csv'].length / 1e6).toFixed(1)} MB; target ≤ 10 s)`,
+);
 if (mergeMs > 10_000) {
   console.log('  FAIL: merge > 10 s');
   ok = false;

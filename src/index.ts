@@ -7,7 +7,15 @@ export { loadWasm, defaultRuntime, simdSupported, DEFAULT_BUDGET_BYTES, type Was
 export { Arena, MemoryBudgetError, fmtBytes } from './wasm/arena.js';
 export { InlineExecutor, WorkerPool, type Executor } from './wasm/exec.js';
 export { ParameterError } from './core/validate.js';
-export { EXIT, exitCode, combineStatus, STATUSES, type Status, type SolveOptions as EngineSolveOptions, type ProgressEvent as EngineProgressEvent } from './core/contract.js';
+export {
+  EXIT,
+  exitCode,
+  combineStatus,
+  STATUSES,
+  type Status,
+  type SolveOptions as EngineSolveOptions,
+  type ProgressEvent as EngineProgressEvent,
+} from './core/contract.js';
 
 // Kernel gradient flow (kernel.md)
 export { kernelProblem, kernelProblemSchema, logspace, type KernelProblem, type KernelProblemInput } from './kernel/problem.js';
@@ -61,7 +69,24 @@ export * as io from './io/index.js';
 export { vegaLiteSpec, panelRows, HOUSE_CONFIG, TAB10, type FigureDesc, type Panel, type Series, type Rule, type Band } from './plot/figure.js';
 export { renderSvg, figureFiles, type FigureFiles } from './plot/render.js';
 export { svgToPng, initPng } from './plot/png.js';
-export { kernelFigure, kernelComparisonFigure, committeeFigure, dmftFigure, dmftSimulationFigure, type DmftTimeAxis, type DmftSimulationCurves } from './plot/engines.js';
+export {
+  kernelFigure,
+  kernelComparisonFigure,
+  committeeFigure,
+  dmftFigure,
+  dmftSimulationFigure,
+  type DmftTimeAxis,
+  type DmftSimulationCurves,
+} from './plot/engines.js';
 
 // Paper reproductions (`learndyn reproduce`)
-export { REPRODUCTIONS, findReproduction, runReproduction, formatChecks, checkPasses, type ReproduceEntry, type ReproduceResult, type Check } from './reproduce/index.js';
+export {
+  REPRODUCTIONS,
+  findReproduction,
+  runReproduction,
+  formatChecks,
+  checkPasses,
+  type ReproduceEntry,
+  type ReproduceResult,
+  type Check,
+} from './reproduce/index.js';

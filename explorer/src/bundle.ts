@@ -21,8 +21,7 @@ async function encode(bundle: OutputBundle, fig: FigureDesc): Promise<Map<string
 
 export const kernelBundle = (sol: KernelSolution, fig: FigureDesc) => encode(kernelOut(sol, [...COMMAND, 'kernel', 'run']), fig);
 
-export const committeeBundle = (sol: CommitteeSolution, fig: FigureDesc) =>
-  encode(committeeOut(sol, [...COMMAND, 'committee', sol.sgd ? 'sgd' : 'ode']), fig);
+export const committeeBundle = (sol: CommitteeSolution, fig: FigureDesc) => encode(committeeOut(sol, [...COMMAND, 'committee', sol.sgd ? 'sgd' : 'ode']), fig);
 
 export const dmftBundle = (sol: DmftSolution, fig: FigureDesc, wasm: WasmRecord, sim?: SimResult) =>
   encode(dmftOut(sol, [...COMMAND, 'dmft', 'run'], wasm, sim), fig);

@@ -137,7 +137,15 @@ function fieldInput(engine: Engine, f: FieldSpec, value: string): HTMLInputEleme
     c.checked = value === 'true';
     return c;
   }
-  const i = el('input', { id, name: f.key, type: 'text', inputmode: f.kind === 'text' || f.kind === 'numbers' ? 'text' : 'decimal', spellcheck: 'false', autocomplete: 'off', 'data-testid': `field-${f.key}` });
+  const i = el('input', {
+    id,
+    name: f.key,
+    type: 'text',
+    inputmode: f.kind === 'text' || f.kind === 'numbers' ? 'text' : 'decimal',
+    spellcheck: 'false',
+    autocomplete: 'off',
+    'data-testid': `field-${f.key}`,
+  });
   i.value = value;
   if (f.options) i.setAttribute('list', `${id}-list`);
   return i;
@@ -196,7 +204,9 @@ function buildForm(p: EnginePanel, form: HTMLElement): void {
     const box = el('div', { class: `field kind-${f.kind}`, 'data-field': f.key }, label, control, err);
     if (f.help) box.append(el('div', { class: 'help', text: f.help }));
     const read = () => (input instanceof HTMLInputElement && input.type === 'checkbox' ? String(input.checked) : input.value);
-    input.addEventListener(input instanceof HTMLSelectElement || (input as HTMLInputElement).type === 'checkbox' ? 'change' : 'input', () => onChange(p, f.key, read()));
+    input.addEventListener(input instanceof HTMLSelectElement || (input as HTMLInputElement).type === 'checkbox' ? 'change' : 'input', () =>
+      onChange(p, f.key, read()),
+    );
     p.inputs.set(f.key, input);
     p.errors.set(f.key, err);
     p.fieldBoxes.set(f.key, box);
@@ -336,7 +346,11 @@ function onTheoryReply(p: EnginePanel, r: Reply): void {
   showSvg(p.theory.figure, r.svg);
   showNumbers(p.theory.numbers, r.numbers);
   p.theory.numbers.classList.remove('dim');
-  setStatus(p.theory.status, r.status === 'Success' ? 'ok' : 'warn', `${r.status === 'Success' ? 'up to date' : r.status + (r.message ? ': ' + r.message : '')} · ${(r.ms / 1000).toFixed(2)} s`);
+  setStatus(
+    p.theory.status,
+    r.status === 'Success' ? 'ok' : 'warn',
+    `${r.status === 'Success' ? 'up to date' : r.status + (r.message ? ': ' + r.message : '')} · ${(r.ms / 1000).toFixed(2)} s`,
+  );
 }
 
 // ---------------------------------------------------------------- simulation
@@ -406,7 +420,13 @@ function onRunReply(p: EnginePanel, r: Reply): void {
   const order = ['manifest.json', 'arrays.npz', 'curves.csv', 'figure.svg', 'figure.vl.json'];
   const files = [...r.files].sort((a, b) => order.indexOf(a[0]) - order.indexOf(b[0]));
   for (const [name, bytes] of files) {
-    const type = name.endsWith('.json') ? 'application/json' : name.endsWith('.svg') ? 'image/svg+xml' : name.endsWith('.csv') ? 'text/csv' : 'application/octet-stream';
+    const type = name.endsWith('.json')
+      ? 'application/json'
+      : name.endsWith('.svg')
+        ? 'image/svg+xml'
+        : name.endsWith('.csv')
+          ? 'text/csv'
+          : 'application/octet-stream';
     const url = URL.createObjectURL(new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
     p.urls.push(url);
     const a = el('a', { href: url, download: `learndyn-${p.engine}-${name}`, class: 'download', 'data-testid': `dl-${name}` }, name);
@@ -421,7 +441,8 @@ const size = (n: number) => (n < 1024 ? `${n} B` : n < 1024 ** 2 ? `${(n / 1024)
 // ---------------------------------------------------------------- page
 
 const BLURB: Record<Engine, string> = {
-  kernel: 'Kernel gradient flow on the sphere or hypercube: Oracle World (T1) against the Empirical World, with the block approximation (T3) and eigenlearning (T4) as theory.',
+  kernel:
+    'Kernel gradient flow on the sphere or hypercube: Oracle World (T1) against the Empirical World, with the block approximation (T3) and eigenlearning (T4) as theory.',
   committee: 'One-pass SGD of a two-layer student learning a teacher: the overlap ODE as theory, SGD at input dimension d beside it.',
   dmft: 'SymmDMFT of a wide two-layer network under gradient flow, with the real network trained by SGD at dimension d beside it.',
 };
@@ -506,7 +527,12 @@ function buildPanel(engine: Engine): EnginePanel {
     { class: 'card run', 'data-testid': 'run-card' },
     el('header', {}, el('h2', { text: 'Simulation' }), stale, runStatus),
     el('div', { class: 'progress-row' }, progress, phase, wall),
-    el('div', { class: 'body' }, runFigure, el('div', { class: 'aside' }, runNumbers, el('div', { class: 'dl-row' }, el('span', { class: 'dl-label', text: 'Download' }), downloads))),
+    el(
+      'div',
+      { class: 'body' },
+      runFigure,
+      el('div', { class: 'aside' }, runNumbers, el('div', { class: 'dl-row' }, el('span', { class: 'dl-label', text: 'Download' }), downloads)),
+    ),
   );
   root.append(side, el('div', { class: 'results' }, theoryCard, runCard));
   return p;

@@ -93,7 +93,12 @@ export function parseField(f: FieldSpec, text: string): unknown {
     case 'number':
       return s === '' ? undefined : Number.isNaN(Number(s)) ? s : Number(s);
     case 'numbers':
-      return s === '' ? [] : s.split(/[,\s]+/).filter(Boolean).map((x) => (Number.isNaN(Number(x)) ? x : Number(x)));
+      return s === ''
+        ? []
+        : s
+            .split(/[,\s]+/)
+            .filter(Boolean)
+            .map((x) => (Number.isNaN(Number(x)) ? x : Number(x)));
     case 'bool':
       return s === 'true';
     default:

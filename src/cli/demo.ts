@@ -12,10 +12,26 @@ import type { CliContext } from './common.js';
 
 const third = 1 / 3;
 export const DEMO_KERNEL = {
-  kernel: 'exp', dim: 100, samples: 1000, energies: [0, third, third, third], noiseSd: 0.5, seeds: 3, tMin: 1, tMax: 1e7, tCount: 71,
+  kernel: 'exp',
+  dim: 100,
+  samples: 1000,
+  energies: [0, third, third, third],
+  noiseSd: 0.5,
+  seeds: 3,
+  tMin: 1,
+  tMax: 1e7,
+  tCount: 71,
 } as const;
 export const DEMO_COMMITTEE = {
-  p: 4, k: 4, activation: 'erf', lr: 1, noise: 1e-3, dim: 250, seeds: 4, tMax: 1e3, tCount: 61,
+  p: 4,
+  k: 4,
+  activation: 'erf',
+  lr: 1,
+  noise: 1e-3,
+  dim: 250,
+  seeds: 4,
+  tMax: 1e3,
+  tCount: 61,
 } as const;
 
 export function registerDemo(program: Command, ctx: CliContext): void {
@@ -26,7 +42,8 @@ export function registerDemo(program: Command, ctx: CliContext): void {
     .option('--no-png', 'skip figure.png')
     .option('--no-progress', 'no progress output on stderr')
     .action(async (opts: { out: string; png: boolean; progress: boolean }) => {
-      const kdir = join(opts.out, 'kernel'), cdir = join(opts.out, 'committee');
+      const kdir = join(opts.out, 'kernel'),
+        cdir = join(opts.out, 'committee');
       const ks = progressSink(opts.progress, 'demo: kernel run');
       const ksol = await solveKernel({ ...DEMO_KERNEL, energies: [...DEMO_KERNEL.energies] } as never, { onProgress: (e) => ks.update(e.fraction, e.phase) });
       ks.stop();

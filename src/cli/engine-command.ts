@@ -28,7 +28,7 @@ export function addRunOptions(c: Command, configRequired: boolean): Command {
     .option('--json', 'print the result as JSON on stdout (arrays aligned to "t")')
     .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
     .option('--png', 'with --out: also write figure.png')
-    .option('--force', 'with --out: replace a folder holding another command\'s run (only the files its manifest lists are removed)')
+    .option('--force', "with --out: replace a folder holding another command's run (only the files its manifest lists are removed)")
     .option('--resume', 'with --out: continue the interrupted run in DIR (same command and parameters); finished seeds are not recomputed')
     .option('--no-progress', 'no progress output on stderr');
 }
@@ -100,7 +100,9 @@ export async function runEngineCommand(
     const keepPartial = sol.status === 'Terminated';
     const files = await writeRunOutputs(out, await commandBundle(cmd, sol, ['learndyn', ...ctx.argv]), cmd.figure(sol), { png: !!opts.png, keepPartial });
     const resumable = keepPartial && existsSync(join(out, PARTIAL_DIR));
-    io.err(`wrote ${files.length} files to ${out}${keepPartial ? ` (status Terminated${resumable ? '; finished parts in partial/: `--resume` with the same command continues' : ''})` : ''}\n`);
+    io.err(
+      `wrote ${files.length} files to ${out}${keepPartial ? ` (status Terminated${resumable ? '; finished parts in partial/: `--resume` with the same command continues' : ''})` : ''}\n`,
+    );
   }
   io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');
   if (sol.status !== 'Success') io.err(`status ${sol.status}: ${sol.message ?? ''}\n`);

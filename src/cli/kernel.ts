@@ -30,18 +30,29 @@ export function registerKernelExtras(kernel: Command, ctx: CliContext): void {
       if (opts.json) io.out(toJSON(table) + '\n');
       else {
         io.out(`k\tB(d,k)\txi_{d,k}\txi*B\n`);
-        table.degrees.forEach((k, i) => io.out(`${k}\t${table.multiplicities[i]}\t${table.eigenvalues[i].toExponential(10)}\t${table.mass[i].toExponential(6)}\n`));
+        table.degrees.forEach((k, i) =>
+          io.out(`${k}\t${table.multiplicities[i]}\t${table.eigenvalues[i].toExponential(10)}\t${table.mass[i].toExponential(6)}\n`),
+        );
       }
     });
 
-  addRunOptions(addFieldOptions(kernel.command('rerun').description('rerun the kernel run described by a manifest.json (flags override it)'), kernelFields), false)
+  addRunOptions(
+    addFieldOptions(kernel.command('rerun').description('rerun the kernel run described by a manifest.json (flags override it)'), kernelFields),
+    false,
+  )
     .argument('<manifest>', 'manifest.json of an earlier run')
     .action(async (manifest: string, opts: Record<string, unknown>) => {
       ctx.setCode(await runEngineCommand(kernelEngine, kernelRun, commandParams(kernelRun, opts, manifest), opts, ctx));
     });
 
   const compareFields = kernelFields.filter((f) => f.key !== 'kernel');
-  addRunOptions(addFieldOptions(kernel.command('compare').description('two or more kernels on the same data (kernel.md §9: faster training need not generalise better)'), compareFields), false)
+  addRunOptions(
+    addFieldOptions(
+      kernel.command('compare').description('two or more kernels on the same data (kernel.md §9: faster training need not generalise better)'),
+      compareFields,
+    ),
+    false,
+  )
     .requiredOption('--kernels <list>', "kernels separated by ';' (or ',' when no kernel has parameters), e.g. two-kernels-A,two-kernels-C")
     .action(async (opts: Record<string, unknown>) => {
       for (const f of ['resume', 'force'] as const)
@@ -51,7 +62,9 @@ export function registerKernelExtras(kernel: Command, ctx: CliContext): void {
       const params = { ...readConfig(opts.config as string | undefined, compareFields), ...collectFlags(opts, compareFields) };
       delete params.kernel;
       const sink = progressSink(opts.progress !== false, 'kernel compare');
-      const cmp = await withInterrupt((signal) => compareKernels(params as KernelProblemInput, kernels, { signal, onProgress: (e) => sink.update(e.fraction, e.phase) }));
+      const cmp = await withInterrupt((signal) =>
+        compareKernels(params as KernelProblemInput, kernels, { signal, onProgress: (e) => sink.update(e.fraction, e.phase) }),
+      );
       sink.stop();
       if (opts.out) await writeComparisonOutputs(String(opts.out), cmp, [...ctx.argv], { png: !!opts.png });
       if (opts.json) {

@@ -34,7 +34,13 @@ export async function main(argv: string[], io: CliIO = defaultIO, engines: reado
       writeOut: io.out,
       writeErr: io.err,
       // Every error is one line: commander's "(Did you mean …?)" goes on the error's line.
-      outputError: (str, write) => write(`learndyn: ${str.replace(/^error: /, '').replace(/\s*\n\s*(?=\S)/g, ' ').trimEnd()}\n`),
+      outputError: (str, write) =>
+        write(
+          `learndyn: ${str
+            .replace(/^error: /, '')
+            .replace(/\s*\n\s*(?=\S)/g, ' ')
+            .trimEnd()}\n`,
+        ),
     });
   let code = 0;
   const ctx: CliContext = { io, argv, setCode: (c) => (code = c) };

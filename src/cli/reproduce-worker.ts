@@ -8,9 +8,7 @@ const { id, quick } = workerData as { id: string; quick: boolean };
 const entry = findReproduction(id);
 if (!entry || !parentPort) throw new Error(`reproduce worker: unknown id ${id}`);
 const port = parentPort;
-entry
-  .run({ quick, progress: (fraction, phase) => port.postMessage({ type: 'progress', fraction, phase }) })
-  .then(
-    (result) => port.postMessage({ type: 'result', result }),
-    (e: unknown) => port.postMessage({ type: 'error', message: (e as Error)?.stack ?? String(e) }),
-  );
+entry.run({ quick, progress: (fraction, phase) => port.postMessage({ type: 'progress', fraction, phase }) }).then(
+  (result) => port.postMessage({ type: 'result', result }),
+  (e: unknown) => port.postMessage({ type: 'error', message: (e as Error)?.stack ?? String(e) }),
+);

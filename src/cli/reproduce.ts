@@ -62,10 +62,21 @@ export function registerReproduce(program: Command, ctx: CliContext): void {
       const quick = !!opts.quick;
       const outDir = String(opts.out ?? `out/reproduce/${entry.id}${quick ? '-quick' : ''}`);
       checkOutDir(outDir);
-      ctx.io.err(`${entry.id}: ${entry.title} (${entry.source}); ${quick ? 'quick variant, under a minute' : `full run, expected ${aboutTime(entry.fullTime)}`}\n`);
+      ctx.io.err(
+        `${entry.id}: ${entry.title} (${entry.source}); ${quick ? 'quick variant, under a minute' : `full run, expected ${aboutTime(entry.fullTime)}`}\n`,
+      );
       const sink = progressSink(opts.progress !== false, `reproduce ${entry.id}`);
       const run = await withInterrupt(
-        (signal) => runReproduction(entry, { outDir, quick, png: !!opts.png, argv: ctx.argv, progress: (f, phase) => sink.update(f, phase ?? ''), signal, compute: workerCompute(signal) }),
+        (signal) =>
+          runReproduction(entry, {
+            outDir,
+            quick,
+            png: !!opts.png,
+            argv: ctx.argv,
+            progress: (f, phase) => sink.update(f, phase ?? ''),
+            signal,
+            compute: workerCompute(signal),
+          }),
         () => ctx.io.err(`\nreproduce ${entry.id}: interrupted (a second Ctrl-C exits at once)\n`),
       );
       sink.stop();
@@ -76,11 +87,15 @@ export function registerReproduce(program: Command, ctx: CliContext): void {
         return;
       }
       if (opts.json) {
-        ctx.io.out(toJSON({ id: entry.id, quick, passed: run.passed, checks: run.checks, out: outDir, wallMs: run.wallMs, notes: run.result.notes ?? [] }) + '\n');
+        ctx.io.out(
+          toJSON({ id: entry.id, quick, passed: run.passed, checks: run.checks, out: outDir, wallMs: run.wallMs, notes: run.result.notes ?? [] }) + '\n',
+        );
       } else {
         ctx.io.out(`${entry.id}${quick ? ' (quick)' : ''}: ${entry.title}\n${formatChecks(run.checks)}\n`);
         for (const n of run.result.notes ?? []) ctx.io.out(`  note: ${n}\n`);
-        ctx.io.out(`${run.checks.filter((c) => c.pass).length}/${run.checks.length} checks pass; figure and data in ${outDir} (${(run.wallMs / 1000).toFixed(1)} s)\n`);
+        ctx.io.out(
+          `${run.checks.filter((c) => c.pass).length}/${run.checks.length} checks pass; figure and data in ${outDir} (${(run.wallMs / 1000).toFixed(1)} s)\n`,
+        );
       }
       if (!run.passed) ctx.setCode(EXIT.ChecksFailed);
     });

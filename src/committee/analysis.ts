@@ -24,11 +24,7 @@ export interface PlateauReport {
  * decrease and followed by an escape (a fall below half the plateau height). A flat stretch that lasts
  * to the end of the curve is the floor, not a plateau.
  */
-export function detectPlateaus(
-  t: ArrayLike<number>,
-  risk: ArrayLike<number>,
-  opts: { maxSlope?: number; minDecades?: number } = {},
-): PlateauReport {
+export function detectPlateaus(t: ArrayLike<number>, risk: ArrayLike<number>, opts: { maxSlope?: number; minDecades?: number } = {}): PlateauReport {
   const maxSlope = opts.maxSlope ?? 0.35;
   const minDecades = opts.minDecades ?? 0.5;
   const n = t.length;
@@ -68,7 +64,12 @@ export function detectPlateaus(
       let e = j + 1;
       while (e < m && lr[e] > meanLog - Math.LN2) e++;
       const escapeAt = e < m ? Math.exp(lt[e]) : Infinity;
-      plateaus.push({ onset: Math.exp(lt[i]), height, escape: escapeAt, decades: Number.isFinite(escapeAt) ? (Math.log(escapeAt) - lt[i]) / Math.LN10 : decades });
+      plateaus.push({
+        onset: Math.exp(lt[i]),
+        height,
+        escape: escapeAt,
+        decades: Number.isFinite(escapeAt) ? (Math.log(escapeAt) - lt[i]) / Math.LN10 : decades,
+      });
     }
     i = j + 1;
   }

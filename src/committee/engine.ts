@@ -8,24 +8,111 @@ import type { CommitteeProblem, CommitteeProblemInput } from './problem.js';
 import { solveCommittee, validateCommitteeProblem, type CommitteeSolution } from './solve.js';
 
 const model: Field[] = [
-  { key: 'p', flag: 'p', kind: 'int', help: 'student width p', widget: { label: 'student width p', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'model' } },
-  { key: 'k', flag: 'k', kind: 'int', help: 'teacher width k (≤ p)', widget: { label: 'teacher width k', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'model' } },
-  { key: 'activation', flag: 'activation', kind: 'string', default: 'erf', help: 'student σ: erf (erf(x/√2)) | linear | quadratic | relu', widget: { label: 'activation σ', control: 'select', def: 'erf', options: ['erf', 'relu', 'linear', 'quadratic'], group: 'model' } },
+  {
+    key: 'p',
+    flag: 'p',
+    kind: 'int',
+    help: 'student width p',
+    widget: { label: 'student width p', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'model' },
+  },
+  {
+    key: 'k',
+    flag: 'k',
+    kind: 'int',
+    help: 'teacher width k (≤ p)',
+    widget: { label: 'teacher width k', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'model' },
+  },
+  {
+    key: 'activation',
+    flag: 'activation',
+    kind: 'string',
+    default: 'erf',
+    help: 'student σ: erf (erf(x/√2)) | linear | quadratic | relu',
+    widget: { label: 'activation σ', control: 'select', def: 'erf', options: ['erf', 'relu', 'linear', 'quadratic'], group: 'model' },
+  },
   { key: 'teacherActivation', flag: 'teacher-activation', kind: 'string', default: 'the student’s', help: 'teacher σ*' },
-  { key: 'lr', flag: 'lr', kind: 'number', help: 'learning rate γ (the ODE sees γ/p)', widget: { label: 'learning rate γ', control: 'number', def: '1', slider: { min: -2, max: 1, step: 0.05, log: true }, group: 'model' } },
-  { key: 'noise', flag: 'noise', kind: 'number', default: '0', help: 'label-noise variance Δ', widget: { label: 'label noise Δ', control: 'number', def: '0.001', slider: { min: -5, max: 0, step: 0.1, log: true }, group: 'model' } },
-  { key: 'variance', flag: 'variance', kind: 'string', default: 'full', help: 'variance term of dQ/dt: full | noise | none', widget: { label: 'variance term', control: 'select', def: 'full', options: ['full', 'noise', 'none'], group: 'model' } },
-  { key: 'model', flag: 'model', kind: 'string', default: 'full', help: 'full (overlaps Q, M) | meanfield ((M, q), large p)', widget: { label: 'ODE model', control: 'select', def: 'full', options: ['full', 'meanfield'], group: 'model' } },
-  { key: 'trainSecondLayer', flag: 'train-second-layer', kind: 'switch', help: 'train the second layer a (rate γ/d, committee.md S7)', widget: { label: 'train second layer', control: 'bool', def: 'false', group: 'model' } },
-  { key: 'initFamily', flag: 'init-family', kind: 'string', help: "named seeded initial state instead of --init-file: small | small:Q0:M0 (Q = Q0·I, M = M0·G, G Gaussian from --seed; defaults 1e-2, 1e-3)" },
+  {
+    key: 'lr',
+    flag: 'lr',
+    kind: 'number',
+    help: 'learning rate γ (the ODE sees γ/p)',
+    widget: { label: 'learning rate γ', control: 'number', def: '1', slider: { min: -2, max: 1, step: 0.05, log: true }, group: 'model' },
+  },
+  {
+    key: 'noise',
+    flag: 'noise',
+    kind: 'number',
+    default: '0',
+    help: 'label-noise variance Δ',
+    widget: { label: 'label noise Δ', control: 'number', def: '0.001', slider: { min: -5, max: 0, step: 0.1, log: true }, group: 'model' },
+  },
+  {
+    key: 'variance',
+    flag: 'variance',
+    kind: 'string',
+    default: 'full',
+    help: 'variance term of dQ/dt: full | noise | none',
+    widget: { label: 'variance term', control: 'select', def: 'full', options: ['full', 'noise', 'none'], group: 'model' },
+  },
+  {
+    key: 'model',
+    flag: 'model',
+    kind: 'string',
+    default: 'full',
+    help: 'full (overlaps Q, M) | meanfield ((M, q), large p)',
+    widget: { label: 'ODE model', control: 'select', def: 'full', options: ['full', 'meanfield'], group: 'model' },
+  },
+  {
+    key: 'trainSecondLayer',
+    flag: 'train-second-layer',
+    kind: 'switch',
+    help: 'train the second layer a (rate γ/d, committee.md S7)',
+    widget: { label: 'train second layer', control: 'bool', def: 'false', group: 'model' },
+  },
+  {
+    key: 'initFamily',
+    flag: 'init-family',
+    kind: 'string',
+    help: 'named seeded initial state instead of --init-file: small | small:Q0:M0 (Q = Q0·I, M = M0·G, G Gaussian from --seed; defaults 1e-2, 1e-3)',
+  },
   { key: 'init', flag: 'init-file', kind: 'jsonFile', help: 'JSON with the initial overlaps {Q, M, P?, a?, aStar?} (a needs --train-second-layer)' },
-  { key: 'dim', flag: 'dim', kind: 'int', default: '1000', help: 'input dimension d (SGD, default initial state)', widget: { label: 'input dimension d', control: 'int', def: '500', slider: { min: 10, max: 5000, step: 10 }, group: 'model' } },
+  {
+    key: 'dim',
+    flag: 'dim',
+    kind: 'int',
+    default: '1000',
+    help: 'input dimension d (SGD, default initial state)',
+    widget: { label: 'input dimension d', control: 'int', def: '500', slider: { min: 10, max: 5000, step: 10 }, group: 'model' },
+  },
 ];
 
 const time: Field[] = [
-  { key: 'tMin', flag: 't-min', kind: 'number', default: 'min(1e-2, t-max/100)', unit: 't = νγ/(pd)', help: 'first save time', widget: { label: 't min', control: 'number', def: '0.1', group: 'time' } },
-  { key: 'tMax', flag: 't-max', kind: 'number', default: '1e4', unit: 't = νγ/(pd)', help: 'horizon', widget: { label: 't max', control: 'number', def: '300', slider: { min: 0, max: 5, step: 0.1, log: true }, group: 'time' } },
-  { key: 'tCount', flag: 't-count', kind: 'int', default: '301', help: 'log-spaced save times', widget: { label: 'time points', control: 'int', def: '60', group: 'time' } },
+  {
+    key: 'tMin',
+    flag: 't-min',
+    kind: 'number',
+    default: 'min(1e-2, t-max/100)',
+    unit: 't = νγ/(pd)',
+    help: 'first save time',
+    widget: { label: 't min', control: 'number', def: '0.1', group: 'time' },
+  },
+  {
+    key: 'tMax',
+    flag: 't-max',
+    kind: 'number',
+    default: '1e4',
+    unit: 't = νγ/(pd)',
+    help: 'horizon',
+    widget: { label: 't max', control: 'number', def: '300', slider: { min: 0, max: 5, step: 0.1, log: true }, group: 'time' },
+  },
+  {
+    key: 'tCount',
+    flag: 't-count',
+    kind: 'int',
+    default: '301',
+    help: 'log-spaced save times',
+    widget: { label: 'time points', control: 'int', def: '60', group: 'time' },
+  },
   { key: 'method', flag: 'method', kind: 'string', default: 'dopri5', help: 'dopri5 | rk4 | euler' },
   { key: 'dt', flag: 'dt', kind: 'number', default: '1e-3', help: 'fixed step of euler/rk4' },
   { key: 'rtol', flag: 'rtol', kind: 'number', default: '1e-8', help: 'DOPRI5 relative tolerance' },
@@ -40,7 +127,14 @@ const host: Field[] = [
 ];
 
 const sgdOnly: Field[] = [
-  { key: 'seeds', flag: 'seeds', kind: 'int', default: '1', help: 'SGD replicates', widget: { label: 'SGD seeds', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' } },
+  {
+    key: 'seeds',
+    flag: 'seeds',
+    kind: 'int',
+    default: '1',
+    help: 'SGD replicates',
+    widget: { label: 'SGD seeds', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' },
+  },
   { key: 'maxSgdSteps', flag: 'max-sgd-steps', kind: 'number', default: '2e10', help: 'budget on total SGD steps, all seeds' },
 ];
 
@@ -91,7 +185,9 @@ export function committeeText(sol: CommitteeSolution): string {
     lines.push(`plateau: onset t ≈ ${pl.onset.toPrecision(3)}, height ${pl.height.toExponential(3)}, escape t ≈ ${pl.escape.toPrecision(3)}`);
   if (sol.plateaus.floor) lines.push(`final level: ${sol.plateaus.floor.height.toExponential(3)} from t ≈ ${sol.plateaus.floor.onset.toPrecision(3)}`);
   if (sol.agreement)
-    lines.push(`agreement: sup|R_SGD − R_ODE| = ${sol.agreement.supAbs.toExponential(3)} = ${sol.agreement.supOverScale.toFixed(3)} × √(γ/(pd)) (at t ≈ ${sol.agreement.at.toPrecision(3)})`);
+    lines.push(
+      `agreement: sup|R_SGD − R_ODE| = ${sol.agreement.supAbs.toExponential(3)} = ${sol.agreement.supOverScale.toFixed(3)} × √(γ/(pd)) (at t ≈ ${sol.agreement.at.toPrecision(3)})`,
+    );
   lines.push(sol.sgd ? '         t   ODE risk   SGD risk     SGD se' : '         t   ODE risk');
   let lastLog = -Infinity;
   sol.t.forEach((t, i) => {

@@ -71,14 +71,12 @@ export function weightsFromOverlaps(ov: Overlaps, d: number, seed: number, strea
   const scale = Math.max(1e-300, ...values.map(Math.abs));
   const keep = Array.from(values.keys()).filter((i) => values[i] > 1e-12 * scale);
   const r = keep.length;
-  if (k + r > d)
-    throw new ParameterError('dim', d, `≥ k + rank(Q − M P⁻¹ Mᵀ) = ${k + r} to realise the initial overlaps`);
+  if (k + r > d) throw new ParameterError('dim', d, `≥ k + rank(Q − M P⁻¹ Mᵀ) = ${k + r} to realise the initial overlaps`);
   const U = orthonormalRows(k + r, d, RefStream.fromSeed(seed, stream));
   const sd = Math.sqrt(d);
   const C = cholesky(P);
   const Wstar = new Float64Array(k * d);
-  for (let i = 0; i < k; i++)
-    for (let j = 0; j <= i; j++) for (let t = 0; t < d; t++) Wstar[i * d + t] += C[i][j] * U[j * d + t] * sd;
+  for (let i = 0; i < k; i++) for (let j = 0; j <= i; j++) for (let t = 0; t < d; t++) Wstar[i * d + t] += C[i][j] * U[j * d + t] * sd;
   const W = new Float64Array(p * d);
   for (let i = 0; i < p; i++) {
     for (let s = 0; s < k; s++) {

@@ -27,8 +27,9 @@ export function jacobiEigen(Cin: ArrayLike<number>, n: number): { values: Float6
   const V = new Float64Array(n * n);
   for (let i = 0; i < n; i++) V[i * n + i] = 1;
   for (let sweep = 0; sweep < 60; sweep++) {
-    let off = 0, tot = 0;
-    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) (i === j ? (tot += A[i * n + j] ** 2) : (off += A[i * n + j] ** 2));
+    let off = 0,
+      tot = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) i === j ? (tot += A[i * n + j] ** 2) : (off += A[i * n + j] ** 2);
     if (off <= 1e-32 * (tot + off) || off === 0) break;
     for (let p = 0; p < n - 1; p++)
       for (let q = p + 1; q < n; q++) {
@@ -36,19 +37,23 @@ export function jacobiEigen(Cin: ArrayLike<number>, n: number): { values: Float6
         if (apq === 0) continue;
         const theta = (A[q * n + q] - A[p * n + p]) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let r = 0; r < n; r++) {
-          const arp = A[r * n + p], arq = A[r * n + q];
+          const arp = A[r * n + p],
+            arq = A[r * n + q];
           A[r * n + p] = c * arp - s * arq;
           A[r * n + q] = s * arp + c * arq;
         }
         for (let r = 0; r < n; r++) {
-          const apr = A[p * n + r], aqr = A[q * n + r];
+          const apr = A[p * n + r],
+            aqr = A[q * n + r];
           A[p * n + r] = c * apr - s * aqr;
           A[q * n + r] = s * apr + c * aqr;
         }
         for (let r = 0; r < n; r++) {
-          const vrp = V[r * n + p], vrq = V[r * n + q];
+          const vrp = V[r * n + p],
+            vrq = V[r * n + q];
           V[r * n + p] = c * vrp - s * vrq;
           V[r * n + q] = s * vrp + c * vrq;
         }
@@ -80,7 +85,8 @@ export function gaussExpect(C: ArrayLike<number>, n: number, f: (z: Float64Array
   const total = m ** n;
   let s = 0;
   for (let t = 0; t < total; t++) {
-    let r = t, wt = 1;
+    let r = t,
+      wt = 1;
     for (let d = 0; d < n; d++) {
       idx[d] = r % m;
       r = (r - idx[d]) / m;
@@ -135,13 +141,20 @@ export function rhsGeneral(
   teacherSigma?: Fn,
   opts: QuadOptions = {},
 ): void {
-  const p = params[PAR.P], k = params[PAR.K], n = p + k;
+  const p = params[PAR.P],
+    k = params[PAR.K],
+    n = p + k;
   const trained = params[PAR.TRAIN_A] !== 0;
-  const vt = params[PAR.VAR], gp = params[PAR.GAMMA_OVER_P], delta = params[PAR.NOISE];
+  const vt = params[PAR.VAR],
+    gp = params[PAR.GAMMA_OVER_P],
+    delta = params[PAR.NOISE];
   const ds = sigmaPrime ?? derivative(sigma);
   const ts = teacherSigma ?? sigma;
-  const n2 = opts.nodes2 ?? 48, n3 = opts.nodes3 ?? 28, n4 = opts.nodes4 ?? 20;
-  const om = new Float64Array(n * n), w = new Float64Array(n);
+  const n2 = opts.nodes2 ?? 48,
+    n3 = opts.nodes3 ?? 28,
+    n4 = opts.nodes4 ?? 20;
+  const om = new Float64Array(n * n),
+    w = new Float64Array(n);
   const ao = p * p + p * k;
   const a = (j: number) => (trained ? y[ao + j] : 1);
   for (let i = 0; i < p; i++) {
@@ -156,7 +169,8 @@ export function rhsGeneral(
   const O = (i: number, j: number) => om[i * n + j];
   const plain = (c: number) => (c < p ? sigma : ts);
   const sub = (idx: number[]) => {
-    const m = idx.length, C = new Float64Array(m * m);
+    const m = idx.length,
+      C = new Float64Array(m * m);
     for (let u = 0; u < m; u++) for (let v = 0; v < m; v++) C[u * m + v] = O(idx[u], idx[v]);
     return C;
   };
@@ -203,7 +217,8 @@ export function rhsGeneral(
           let s = 0;
           for (let c = 0; c < n; c++)
             for (let e = c; e < n; e++) {
-              const sc = plain(c), se = plain(e);
+              const sc = plain(c),
+                se = plain(e);
               s += (c === e ? 1 : 2) * w[c] * w[e] * expectFields([j, l, c, e], (z) => ds(z[0]) * ds(z[1]) * sc(z[2]) * se(z[3]));
             }
           vv += s;
@@ -225,7 +240,9 @@ export function rhsGeneral(
 
 /** ε_g (S15) for general activations by 2-d quadrature. */
 export function riskGeneral(params: ArrayLike<number>, y: ArrayLike<number>, sigma: Fn, teacherSigma?: Fn, nodes = 48): number {
-  const p = params[PAR.P], k = params[PAR.K], n = p + k;
+  const p = params[PAR.P],
+    k = params[PAR.K],
+    n = p + k;
   const trained = params[PAR.TRAIN_A] !== 0;
   const ts = teacherSigma ?? sigma;
   const O = (i: number, j: number): number => {
@@ -236,8 +253,7 @@ export function riskGeneral(params: ArrayLike<number>, y: ArrayLike<number>, sig
   };
   const w = (c: number) => (c < p ? -(trained ? y[p * p + p * k + c] : 1) / p : params[PAR.HEADER + k * k + c - p] / k);
   let s = 0;
-  for (let c = 0; c < n; c++)
-    for (let e = 0; e < n; e++) s += w(c) * w(e) * I2q(c < p ? sigma : ts, e < p ? sigma : ts, O(c, c), O(c, e), O(e, e), nodes);
+  for (let c = 0; c < n; c++) for (let e = 0; e < n; e++) s += w(c) * w(e) * I2q(c < p ? sigma : ts, e < p ? sigma : ts, O(c, c), O(c, e), O(e, e), nodes);
   return 0.5 * s;
 }
 
@@ -255,7 +271,7 @@ export class NormalStream {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     const hi = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    t = (this.s = (this.s + 0x6d2b79f5) >>> 0);
+    t = this.s = (this.s + 0x6d2b79f5) >>> 0;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     const lo = ((t ^ (t >>> 14)) >>> 0) / 4294967296;
@@ -267,7 +283,8 @@ export class NormalStream {
       this.spare = NaN;
       return v;
     }
-    const u1 = this.uniform(), u2 = this.uniform();
+    const u1 = this.uniform(),
+      u2 = this.uniform();
     const r = Math.sqrt(-2 * Math.log(u1));
     this.spare = r * Math.sin(2 * Math.PI * u2);
     return r * Math.cos(2 * Math.PI * u2);
@@ -278,8 +295,10 @@ export class NormalStream {
 export function monteCarlo(C: ArrayLike<number>, n: number, f: (z: Float64Array) => number, N: number, seed = 1): { mean: number; se: number } {
   const A = sqrtFactor(C, n);
   const g = new NormalStream(seed);
-  const x = new Float64Array(n), z = new Float64Array(n);
-  let s = 0, s2 = 0;
+  const x = new Float64Array(n),
+    z = new Float64Array(n);
+  let s = 0,
+    s2 = 0;
   for (let t = 0; t < N; t++) {
     for (let d = 0; d < n; d++) x[d] = g.normal();
     for (let i = 0; i < n; i++) {

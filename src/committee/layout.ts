@@ -2,8 +2,20 @@
 // generated from codegen/contract.mjs (src/gen/committee_layout.ts, assembly/gen/committee_layout.ts);
 // this module re-exports them with the host-only helpers.
 export {
-  PAR, VAR_CODE, ACT_CODE, MODEL, ODE_STATUS, ODE_ST, ODE_STATS_LEN,
-  paramsLength, meanfieldPinvOffset, meanfieldZOffset, meanfieldParamsLength, committeeWorkF64, meanfieldWorkF64, odeWorkF64,
+  PAR,
+  VAR_CODE,
+  ACT_CODE,
+  MODEL,
+  ODE_STATUS,
+  ODE_ST,
+  ODE_STATS_LEN,
+  paramsLength,
+  meanfieldPinvOffset,
+  meanfieldZOffset,
+  meanfieldParamsLength,
+  committeeWorkF64,
+  meanfieldWorkF64,
+  odeWorkF64,
 } from '../gen/committee_layout.js';
 import type { VAR_CODE, ACT_CODE } from '../gen/committee_layout.js';
 

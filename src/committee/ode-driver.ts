@@ -45,8 +45,7 @@ const PSD_TOL = 1e-8;
 
 /** Why a saved row cannot be accepted (non-finite, or Q no longer PSD beyond tolerance), or null. */
 function rowProblem(row: Float64Array, p: number, checkQ: boolean, t: number): { status: OdeStatus; message: string } | null {
-  for (let j = 0; j < row.length; j++)
-    if (!Number.isFinite(row[j])) return { status: 'Unstable', message: `non-finite state near t = ${t.toPrecision(4)}` };
+  for (let j = 0; j < row.length; j++) if (!Number.isFinite(row[j])) return { status: 'Unstable', message: `non-finite state near t = ${t.toPrecision(4)}` };
   if (!checkQ) return null;
   const lmin = minEigenQ(row, p);
   let scale = 1;
@@ -101,7 +100,23 @@ export function integrateOverlaps(
       if (opts.method === 'dopri5') {
         const used = a.f64(stats, 4);
         const budget = opts.maxSteps - (used[1] + used[2]);
-        code = E.ode_dopri5(model, parP, y, n, t0, ts + rows * 8, cnt, out + rows * n * 8, opts.rtol, opts.atol, hmax, hmin, Math.max(1, Math.min(2 ** 31 - 1, budget)), work, stats);
+        code = E.ode_dopri5(
+          model,
+          parP,
+          y,
+          n,
+          t0,
+          ts + rows * 8,
+          cnt,
+          out + rows * n * 8,
+          opts.rtol,
+          opts.atol,
+          hmax,
+          hmin,
+          Math.max(1, Math.min(2 ** 31 - 1, budget)),
+          work,
+          stats,
+        );
       } else {
         // Fixed steps: the row times are t0 + m·dt; a chunk restarts from the last saved state and time.
         const fn = opts.method === 'euler' ? E.ode_euler : E.ode_rk4;
@@ -145,14 +160,7 @@ export function integrateOverlaps(
 
 /** The same contract with a TS right-hand side and risk (general activations given as functions,
  *  committee.md §3.2 by Gauss–Hermite quadrature): the TS twins of the integrators, one call. */
-export function integrateWith(
-  f: Rhs,
-  riskOf: (y: Float64Array) => number,
-  p: number,
-  y0: Float64Array,
-  tsave: Float64Array,
-  opts: OdeOptions,
-): OdeResult {
+export function integrateWith(f: Rhs, riskOf: (y: Float64Array) => number, p: number, y0: Float64Array, tsave: Float64Array, opts: OdeOptions): OdeResult {
   const n = y0.length;
   const nsave = tsave.length;
   const y = y0.slice();

@@ -30,7 +30,9 @@ export const committeeProblemSchema = z.strictObject({
   lr: positive(),
   /** Δ, the label-noise variance. */
   // Δ ≤ 1e100: γ²Δ and the risk Δ/2 stay finite (beyond, the state overflows at the first step).
-  noise: nonNegative('a finite number in [0, 1e100]').refine((x) => x <= 1e100, { error: 'a finite number in [0, 1e100]' }).default(0),
+  noise: nonNegative('a finite number in [0, 1e100]')
+    .refine((x) => x <= 1e100, { error: 'a finite number in [0, 1e100]' })
+    .default(0),
   /** Variance term of dQ/dt (committee.md §3.1): full (I4 + noise), noise (GF + noise), none (GF). */
   variance: z.enum(['full', 'noise', 'none'], { error: "'full', 'noise' or 'none'" }).default('full'),
   trainSecondLayer: z.boolean({ error: 'true or false' }).default(false),
@@ -73,9 +75,11 @@ function minEigen(rows: number[][]): number {
 function checkShape(name: string, m: number[][], rows: number, cols: number): void {
   if (m.length !== rows || m.some((r) => r.length !== cols))
     throw new ParameterError(`init.${name}`, `${m.length}×${m[0]?.length ?? 0}`, `a ${rows}×${cols} matrix`);
-  m.forEach((r, i) => r.forEach((v, j) => {
-    if (!Number.isFinite(v)) throw new ParameterError(`init.${name}[${i}][${j}]`, v, 'a finite number');
-  }));
+  m.forEach((r, i) =>
+    r.forEach((v, j) => {
+      if (!Number.isFinite(v)) throw new ParameterError(`init.${name}[${i}][${j}]`, v, 'a finite number');
+    }),
+  );
 }
 
 /** Validate shapes and positive semi-definiteness of the initial overlaps (tolerance 1e-10·scale). */

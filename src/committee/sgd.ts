@@ -157,7 +157,11 @@ export function saveSteps(times: ArrayLike<number>, d: number, gammaOverP: numbe
 
 function check(opts: SgdOptions): void {
   const { p, k, d, gammaOverP, noise } = opts;
-  for (const [n, v] of [['p', p], ['k', k], ['d', d]] as const)
+  for (const [n, v] of [
+    ['p', p],
+    ['k', k],
+    ['d', d],
+  ] as const)
     if (!Number.isInteger(v) || v < 1) throw new RangeError(`${n} must be a positive integer, got ${v}`);
   if (!(gammaOverP > 0) || !Number.isFinite(gammaOverP)) throw new RangeError(`gammaOverP must be > 0, got ${gammaOverP}`);
   if (!(noise >= 0) || !Number.isFinite(noise)) throw new RangeError(`noise must be ≥ 0, got ${noise}`);
@@ -285,7 +289,8 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
       const r = old?.replicate;
       if (!Number.isInteger(r) || r < 0 || r >= seeds || !(old.states instanceof Float64Array) || old.states.length !== nsave * L) continue;
       if (old.status === 'Unstable') continue;
-      if (old.status === 'Terminated' && !(old.snapshot && old.snapshot.W.length === p * d && old.snapshot.a.length === p && old.snapshot.rng.length === 4)) continue;
+      if (old.status === 'Terminated' && !(old.snapshot && old.snapshot.W.length === p * d && old.snapshot.a.length === p && old.snapshot.rng.length === 4))
+        continue;
       const rep = replicates[r];
       rep.states.set(old.states);
       rep.savesDone = old.savesDone;
@@ -303,10 +308,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
     let doneAll = startStep.reduce((a, b) => a + b, 0);
     // default chunk ≈ 10–20 ms of work per call (cost model: (p+k)d multiply-adds + ~50d for the
     // d ziggurat normals): postMessage latency stays < 1%, progress stays live
-    const chunkMax = Math.max(
-      1,
-      Math.min(2 ** 30, Math.floor(opts.maxStepsPerCall ?? Math.max(64, Math.floor(2e8 / ((p + k) * d + 50 * d))))),
-    );
+    const chunkMax = Math.max(1, Math.min(2 ** 30, Math.floor(opts.maxStepsPerCall ?? Math.max(64, Math.floor(2e8 / ((p + k) * d + 50 * d))))));
     const astarPtr = params + 8 * (PAR.HEADER + k * k);
     const runOne = async (r: number) => {
       const rep = replicates[r];

@@ -60,7 +60,10 @@ export interface CommitteeSolution {
   sgdPlateaus?: PlateauReport;
   regime: RegimeReport;
   stats: {
-    ode: OdeResult['stats'] & { method: string; /** Largest |t_row − t_requested| of the ODE rows (fixed steps; 0 for DOPRI5's dense output). */ timeOffset: number };
+    ode: OdeResult['stats'] & {
+      method: string /** Largest |t_row − t_requested| of the ODE rows (fixed steps; 0 for DOPRI5's dense output). */;
+      timeOffset: number;
+    };
     memoryEstimateBytes: number;
     wasm: ReturnType<WasmRuntime['features']>;
     rng?: SgdResult['rng'];
@@ -121,14 +124,21 @@ export function validateCommitteeProblem(
 ): { problem: CommitteeProblem; memoryBytes: number } {
   const p = committeeProblem(input);
   const custom = p.activation === 'custom' || p.teacherActivation === 'custom';
-  if (custom && !customActivation)
-    throw new ParameterError('activation', 'custom', 'a function passed as options.customActivation (library only)');
+  if (custom && !customActivation) throw new ParameterError('activation', 'custom', 'a function passed as options.customActivation (library only)');
   if (custom && (simulate || p.model === 'meanfield' || p.activation !== p.teacherActivation))
-    throw new ParameterError('activation', 'custom', 'the full ODE only, with the same custom σ for student and teacher (SGD and mean-field need a built-in activation)');
+    throw new ParameterError(
+      'activation',
+      'custom',
+      'the full ODE only, with the same custom σ for student and teacher (SGD and mean-field need a built-in activation)',
+    );
   if (simulate) {
     const steps = ((p.tMax * p.p * p.dim) / p.lr) * p.seeds;
     if (steps > p.maxSgdSteps)
-      throw new ParameterError('tMax', p.tMax, `a horizon needing ≤ maxSgdSteps = ${p.maxSgdSteps.toExponential(2)} SGD steps (this one needs ${steps.toExponential(2)} = t·p·d/γ × seeds)`);
+      throw new ParameterError(
+        'tMax',
+        p.tMax,
+        `a horizon needing ≤ maxSgdSteps = ${p.maxSgdSteps.toExponential(2)} SGD steps (this one needs ${steps.toExponential(2)} = t·p·d/γ × seeds)`,
+      );
   }
   const memoryBytes = committeeMemoryBytes(p, simulate);
   if (memoryBytes > p.budgetBytes) throw new MemoryBudgetError(memoryBytes, p.budgetBytes);
@@ -209,7 +219,18 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
     // The mean-field model carries P⁻¹ and the Gauss–Jacobi nodes of its Ξ average (committee.md §5).
     const odeParams =
       model === MODEL.meanfield
-        ? meanfieldParams({ p: p.p, k: p.k, P, aStar, d: p.dim, activation: p.activation as 'erf' | 'quadratic', gammaOverP: p.lr / p.p, noise: p.noise, varTerms: p.variance, nodes: 48 })
+        ? meanfieldParams({
+            p: p.p,
+            k: p.k,
+            P,
+            aStar,
+            d: p.dim,
+            activation: p.activation as 'erf' | 'quadratic',
+            gammaOverP: p.lr / p.p,
+            noise: p.noise,
+            varTerms: p.variance,
+            nodes: 48,
+          })
         : params;
     const odeTimes = (sgd && simulate ? Float64Array.from(sgd.times) : tsave).slice(0, saves);
 
@@ -224,7 +245,8 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         rtol: p.rtol,
         atol: p.atol,
         maxSteps: p.maxSteps,
-        onProgress: (f: number) => progress({ phase: `ODE ${i + 1}/${initials.length}`, fraction: (simulate ? 0.8 : 0) + ((simulate ? 0.2 : 1) * (i + f)) / initials.length }),
+        onProgress: (f: number) =>
+          progress({ phase: `ODE ${i + 1}/${initials.length}`, fraction: (simulate ? 0.8 : 0) + ((simulate ? 0.2 : 1) * (i + f)) / initials.length }),
       };
       const ca = opts.customActivation;
       const r = ca

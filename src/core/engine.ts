@@ -156,7 +156,10 @@ export function normaliseParams(obj: Record<string, unknown>, fields: Field[]): 
 }
 
 /** Find a command by its CLI path, e.g. "kernel run". */
-export function findCommand(engines: readonly EngineDescriptor[], path: string): { engine: EngineDescriptor; command: EngineCommand<unknown, Solved> } | undefined {
+export function findCommand(
+  engines: readonly EngineDescriptor[],
+  path: string,
+): { engine: EngineDescriptor; command: EngineCommand<unknown, Solved> } | undefined {
   const [e, c] = path.trim().split(/\s+/);
   const engine = engines.find((x) => x.name === e);
   const cmd = engine?.commands.find((x) => x.name === c);
@@ -172,7 +175,8 @@ export function refuseForeignKeys(engine: EngineDescriptor, cmd: EngineCommand<u
     if (own.has(k)) continue;
     const users = engine.commands.filter((c) => c !== cmd && c.fields.some((f) => f.key === k));
     const field = users[0]?.fields.find((f) => f.key === k);
-    if (field) throw unusedParameter(field.flag, v, `${engine.name} ${cmd.name} does not use it (${users.map((c) => `${engine.name} ${c.name}`).join(', ')} does)`);
+    if (field)
+      throw unusedParameter(field.flag, v, `${engine.name} ${cmd.name} does not use it (${users.map((c) => `${engine.name} ${c.name}`).join(', ')} does)`);
   }
 }
 

@@ -25,16 +25,12 @@ export function show(v: unknown): string {
 }
 
 /** Finite real number (NaN and ±∞ refused everywhere). */
-export const finite = (allowed = 'a finite number') =>
-  z.number({ error: allowed }).refine(Number.isFinite, { error: allowed });
+export const finite = (allowed = 'a finite number') => z.number({ error: allowed }).refine(Number.isFinite, { error: allowed });
 export const positive = (allowed = 'a finite number > 0') => finite(allowed).refine((x) => x > 0, { error: allowed });
-export const nonNegative = (allowed = 'a finite number ≥ 0') =>
-  finite(allowed).refine((x) => x >= 0, { error: allowed });
+export const nonNegative = (allowed = 'a finite number ≥ 0') => finite(allowed).refine((x) => x >= 0, { error: allowed });
 export const intAtLeast = (lo: number, hi = Number.MAX_SAFE_INTEGER) => {
   const allowed = hi === Number.MAX_SAFE_INTEGER ? `an integer ≥ ${lo}` : `an integer in [${lo}, ${hi}]`;
-  return z
-    .number({ error: allowed })
-    .refine((x) => Number.isInteger(x) && x >= lo && x <= hi, { error: allowed });
+  return z.number({ error: allowed }).refine((x) => Number.isInteger(x) && x >= lo && x <= hi, { error: allowed });
 };
 
 /** Parse with a zod schema; the first issue becomes a ParameterError naming the dotted path. */

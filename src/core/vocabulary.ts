@@ -13,9 +13,15 @@ const TIME_FLOW = 'gradient-flow time t (kernel.md K17 clock)';
 
 export const VOCABULARY: Record<string, ArrayDoc> = {
   // kernel (kernel.md)
-  oracle: { definition: 'Oracle World excess test error ‖f_t − f_d‖²_L² of the population flow (T1, no ½; + σ² under noisyRisk)', unit: 'squared target units' },
+  oracle: {
+    definition: 'Oracle World excess test error ‖f_t − f_d‖²_L² of the population flow (T1, no ½; + σ² under noisyRisk)',
+    unit: 'squared target units',
+  },
   train: { definition: 'Empirical World train error (1/n)‖y − f̂_t(X)‖² (K19, no ½), mean over seeds', unit: 'squared target units' },
-  test: { definition: 'Empirical World excess test error ‖f̂_t − f_d‖²_L² (K22 exact, else Monte Carlo; no ½; + σ² under noisyRisk), mean over seeds', unit: 'squared target units' },
+  test: {
+    definition: 'Empirical World excess test error ‖f̂_t − f_d‖²_L² (K22 exact, else Monte Carlo; no ½; + σ² under noisyRisk), mean over seeds',
+    unit: 'squared target units',
+  },
   testMC: { definition: 'Monte-Carlo estimate of the excess test error on fresh points (mean over seeds)', unit: 'squared target units' },
   theoryTrain: { definition: 'train error of the block approximation (T3)', unit: 'squared target units' },
   theoryTest: { definition: 'excess test error of the block approximation (T3; + σ² under noisyRisk)', unit: 'squared target units' },
@@ -25,7 +31,10 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
   gdTest: { definition: 'excess test error of discrete gradient descent at step t/η (K21), mean over seeds', unit: 'squared target units' },
   spectrumEigenvalues: { definition: 'kernel eigenvalues ξ_{d,k} by degree k (not t-aligned)', unit: 'dimensionless' },
   // committee (committee.md)
-  risk: { definition: 'excess generalisation risk ε_g = R − Δ/2 with R = ½E[(y − ŷ)²] (ode: the ODE; sgd: the SGD mean over seeds)', unit: 'squared output units' },
+  risk: {
+    definition: 'excess generalisation risk ε_g = R − Δ/2 with R = ½E[(y − ŷ)²] (ode: the ODE; sgd: the SGD mean over seeds)',
+    unit: 'squared output units',
+  },
   riskQ10: { definition: '10 % quantile over seeds of the SGD excess risk', unit: 'squared output units' },
   riskQ90: { definition: '90 % quantile over seeds of the SGD excess risk', unit: 'squared output units' },
   ode: { definition: 'excess risk ε_g = R − Δ/2 of the ODE from the SGD replicates’ initial overlaps (mean over replicates)', unit: 'squared output units' },
@@ -37,14 +46,24 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
   initialQ: { definition: 'initial Q (p×p) the ODE and replicate 0 started from', unit: 'dimensionless' },
   initialM: { definition: 'initial M (p×k)', unit: 'dimensionless' },
   P: { definition: 'teacher–teacher overlaps P = W*W*ᵀ/d (k×k)', unit: 'dimensionless' },
-  mHat: { definition: 'normalised student–teacher overlap M_jr/√(Q_jj P_rr) along the ODE trajectory (qualifier: Student<j>Teacher<r>)', unit: 'dimensionless' },
+  mHat: {
+    definition: 'normalised student–teacher overlap M_jr/√(Q_jj P_rr) along the ODE trajectory (qualifier: Student<j>Teacher<r>)',
+    unit: 'dimensionless',
+  },
   gammaOverP: { definition: 'γ/p, the rate the overlap ODE sees (committee.md §2.2)', unit: 'dimensionless' },
   kappa: { definition: 'width exponent κ of the Veiga et al. phase diagram (p = d^κ) at each grid point', unit: 'dimensionless' },
   delta: { definition: 'learning-rate exponent δ of the Veiga et al. phase diagram (γ = γ₀d^{−δ}) at each grid point', unit: 'dimensionless' },
-  phase: { definition: 'region of the Veiga et al. phase diagram at each grid point: 0 perfect learning, 1 Saad–Solla line, 2 bad learning, 3 no deterministic limit (committee.md §6)', unit: 'code' },
+  phase: {
+    definition:
+      'region of the Veiga et al. phase diagram at each grid point: 0 perfect learning, 1 Saad–Solla line, 2 bad learning, 3 no deterministic limit (committee.md §6)',
+    unit: 'code',
+  },
   // DMFT (dmft.md)
   trainError: { definition: 'train error e_tr = ½(1/n)Σ(y − f̂)² incl. label noise (D25; simulation: mean over seeds)', unit: 'squared output units' },
-  testError: { definition: 'test error e_ts = ½E[(y − f̂)²] incl. label noise τ²/2 (D25; simulation: exact population formula D4, mean over seeds)', unit: 'squared output units' },
+  testError: {
+    definition: 'test error e_ts = ½E[(y − f̂)²] incl. label noise τ²/2 (D25; simulation: exact population formula D4, mean over seeds)',
+    unit: 'squared output units',
+  },
   excessTestError: { definition: 'excess test error e_ts − τ²/2', unit: 'squared output units' },
   a: { definition: 'second-layer weight: DMFT a(t) (simulation: mean over neurons and seeds); committee: the final a_i (p entries)', unit: 'dimensionless' },
   gamma: { definition: 'γ = a/√m', unit: 'dimensionless' },
@@ -69,7 +88,8 @@ export const VOCABULARY: Record<string, ArrayDoc> = {
 
 /** Definition and unit of an array name of the vocabulary (derived names resolved). */
 export function describeArray(name: string): ArrayDoc | undefined {
-  if (name === 't') return { definition: 'time of each row (the engine’s clock: ' + TIME_FLOW + '; committee t = νγ/(pd); DMFT GF time t of D3)', unit: 'time' };
+  if (name === 't')
+    return { definition: 'time of each row (the engine’s clock: ' + TIME_FLOW + '; committee t = νγ/(pd); DMFT GF time t of D3)', unit: 'time' };
   const direct = VOCABULARY[name];
   if (direct) return direct;
   const derived: [RegExp, (base: ArrayDoc, m: RegExpExecArray) => ArrayDoc][] = [
@@ -87,7 +107,8 @@ export function describeArray(name: string): ArrayDoc | undefined {
   for (let cut = name.length - 1; cut > 0; cut--) {
     if (!/[A-Z0-9]/.test(name[cut])) continue;
     const base = name.slice(0, cut);
-    const doc = VOCABULARY[base] ?? (base === 't' || base === 'tm' ? describeArray(base) : undefined) ?? (/(SE|BySeed)$/.test(base) ? describeArray(base) : undefined);
+    const doc =
+      VOCABULARY[base] ?? (base === 't' || base === 'tm' ? describeArray(base) : undefined) ?? (/(SE|BySeed)$/.test(base) ? describeArray(base) : undefined);
     if (doc) return { definition: `${name.slice(cut)}: ${doc.definition}`, unit: doc.unit };
   }
   const sim = /^sim([A-Z].*)$/.exec(name);

@@ -21,44 +21,179 @@ import { solveDmft, validateDmftProblem, type DmftSolution } from './solve.js';
 // ------------------------------------------------------------------------------------- fields
 
 const dmftModel: Field[] = [
-  { key: 'm', flag: 'm', kind: 'int', help: 'width m (hidden neurons)', widget: { label: 'width m', control: 'int', def: '16', slider: { min: 1, max: 256, step: 1 }, group: 'model' } },
-  { key: 'alpha', flag: 'alpha', kind: 'number', help: 'α = n/(md) (the DMFT prefactor ᾱ/m)', widget: { label: 'α = n/(md)', control: 'number', def: '0.3', slider: { min: 0.01, max: 4, step: 0.01 }, group: 'model' } },
+  {
+    key: 'm',
+    flag: 'm',
+    kind: 'int',
+    help: 'width m (hidden neurons)',
+    widget: { label: 'width m', control: 'int', def: '16', slider: { min: 1, max: 256, step: 1 }, group: 'model' },
+  },
+  {
+    key: 'alpha',
+    flag: 'alpha',
+    kind: 'number',
+    help: 'α = n/(md) (the DMFT prefactor ᾱ/m)',
+    widget: { label: 'α = n/(md)', control: 'number', def: '0.3', slider: { min: 0.01, max: 4, step: 0.01 }, group: 'model' },
+  },
   { key: 'alphaBar', flag: 'alpha-bar', kind: 'number', help: 'ᾱ = n/d = α·m (instead of --alpha)' },
-  { key: 'tau', flag: 'tau', kind: 'number', help: 'label-noise standard deviation τ', widget: { label: 'noise τ', control: 'number', def: '0.6', slider: { min: 0, max: 2, step: 0.05 }, group: 'model' } },
-  { key: 'h', flag: 'h', kind: 'numbers', help: 'power-series coefficients of h(q) = Σ c_k q^k (comma list), e.g. 0,0.9,0,0.1666666667', widget: { label: 'h(q) coefficients', control: 'numbers', def: '0, 0.9, 0, 0.1666666667', group: 'model', help: 'h(q) = Σ c_k q^k; c_0 = 0 for the network simulation' } },
-  { key: 'phiHat', flag: 'phi-hat', kind: 'string', default: 'same', help: 'φ̂: same (φ = σ) | none (pure noise) | comma list of coefficients', widget: { label: 'teacher φ̂', control: 'select', def: 'same', options: ['same', 'none'], group: 'model' } },
+  {
+    key: 'tau',
+    flag: 'tau',
+    kind: 'number',
+    help: 'label-noise standard deviation τ',
+    widget: { label: 'noise τ', control: 'number', def: '0.6', slider: { min: 0, max: 2, step: 0.05 }, group: 'model' },
+  },
+  {
+    key: 'h',
+    flag: 'h',
+    kind: 'numbers',
+    help: 'power-series coefficients of h(q) = Σ c_k q^k (comma list), e.g. 0,0.9,0,0.1666666667',
+    widget: {
+      label: 'h(q) coefficients',
+      control: 'numbers',
+      def: '0, 0.9, 0, 0.1666666667',
+      group: 'model',
+      help: 'h(q) = Σ c_k q^k; c_0 = 0 for the network simulation',
+    },
+  },
+  {
+    key: 'phiHat',
+    flag: 'phi-hat',
+    kind: 'string',
+    default: 'same',
+    help: 'φ̂: same (φ = σ) | none (pure noise) | comma list of coefficients',
+    widget: { label: 'teacher φ̂', control: 'select', def: 'same', options: ['same', 'none'], group: 'model' },
+  },
   { key: 'phiNorm2', flag: 'phi-norm2', kind: 'number', help: '‖φ‖² (default h(1) for same, 0 for none; required with a coefficient list)' },
-  { key: 'init', flag: 'init', kind: 'string', default: 'mean-field', help: 'mean-field (a(0) = a0) | lazy (a(0) = γ0·√m)', widget: { label: 'init', control: 'select', def: 'mean-field', options: ['mean-field', 'lazy'], group: 'model' } },
-  { key: 'a0', flag: 'a0', kind: 'number', default: '1', help: 'a(0) for the mean-field init', widget: { label: 'a(0)', control: 'number', def: '1', optional: true, group: 'model', help: 'mean-field init (empty: 1)', when: { key: 'init', value: 'mean-field' } } },
-  { key: 'gamma0', flag: 'gamma0', kind: 'number', help: 'γ0 for the lazy init', widget: { label: 'γ₀', control: 'number', def: '1', optional: true, group: 'model', help: 'lazy init: a(0) = γ₀√m', when: { key: 'init', value: 'lazy' } } },
-  { key: 'frozenA', flag: 'frozen-a', kind: 'switch', help: 'freeze the second layer (ȧ ≡ 0)', widget: { label: 'freeze second layer', control: 'bool', def: 'false', group: 'model' } },
+  {
+    key: 'init',
+    flag: 'init',
+    kind: 'string',
+    default: 'mean-field',
+    help: 'mean-field (a(0) = a0) | lazy (a(0) = γ0·√m)',
+    widget: { label: 'init', control: 'select', def: 'mean-field', options: ['mean-field', 'lazy'], group: 'model' },
+  },
+  {
+    key: 'a0',
+    flag: 'a0',
+    kind: 'number',
+    default: '1',
+    help: 'a(0) for the mean-field init',
+    widget: {
+      label: 'a(0)',
+      control: 'number',
+      def: '1',
+      optional: true,
+      group: 'model',
+      help: 'mean-field init (empty: 1)',
+      when: { key: 'init', value: 'mean-field' },
+    },
+  },
+  {
+    key: 'gamma0',
+    flag: 'gamma0',
+    kind: 'number',
+    help: 'γ0 for the lazy init',
+    widget: { label: 'γ₀', control: 'number', def: '1', optional: true, group: 'model', help: 'lazy init: a(0) = γ₀√m', when: { key: 'init', value: 'lazy' } },
+  },
+  {
+    key: 'frozenA',
+    flag: 'frozen-a',
+    kind: 'switch',
+    help: 'freeze the second layer (ȧ ≡ 0)',
+    widget: { label: 'freeze second layer', control: 'bool', def: 'false', group: 'model' },
+  },
   { key: 'nonSpherical', flag: 'non-spherical', kind: 'switch', help: 'ν ≡ 0 (the V1 linear-regression variant)' },
 ];
 
 const dmftGrid: Field[] = [
-  { key: 'scheme', flag: 'scheme', kind: 'string', default: 'explicit', help: 'explicit (reference) | semi-implicit (IMEX, stable at large a²m)', widget: { label: 'scheme', control: 'select', def: 'explicit', options: ['explicit', 'semi-implicit'], group: 'time' } },
-  { key: 'grid', flag: 'grid', kind: 'string', default: 'uniform', help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap)' },
+  {
+    key: 'scheme',
+    flag: 'scheme',
+    kind: 'string',
+    default: 'explicit',
+    help: 'explicit (reference) | semi-implicit (IMEX, stable at large a²m)',
+    widget: { label: 'scheme', control: 'select', def: 'explicit', options: ['explicit', 'semi-implicit'], group: 'time' },
+  },
+  {
+    key: 'grid',
+    flag: 'grid',
+    kind: 'string',
+    default: 'uniform',
+    help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap)',
+  },
   { key: 'rtol', flag: 'rtol', kind: 'number', default: '1e-3', help: 'with --grid adaptive: relative tolerance of the local error per unit time' },
   { key: 'atol', flag: 'atol', kind: 'number', default: 'rtol', help: 'with --grid adaptive: absolute tolerance' },
-  { key: 'eta', flag: 'eta', kind: 'number', help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes)', widget: { label: 'grid step η', control: 'number', def: '0.05', group: 'time', help: 'cost ∝ (t max/η)³' } },
-  { key: 'tMax', flag: 't-max', kind: 'number', unit: 'GF time t', help: 'horizon (GF time t of D3)', widget: { label: 't max', control: 'number', def: '20', slider: { min: 1, max: 60, step: 1 }, group: 'time' } },
+  {
+    key: 'eta',
+    flag: 'eta',
+    kind: 'number',
+    help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes)',
+    widget: { label: 'grid step η', control: 'number', def: '0.05', group: 'time', help: 'cost ∝ (t max/η)³' },
+  },
+  {
+    key: 'tMax',
+    flag: 't-max',
+    kind: 'number',
+    unit: 'GF time t',
+    help: 'horizon (GF time t of D3)',
+    widget: { label: 't max', control: 'number', def: '20', slider: { min: 1, max: 60, step: 1 }, group: 'time' },
+  },
   { key: 'secondOrder', flag: 'second-order', kind: 'switch', help: 'Richardson extrapolation over η and η/2 (second order; two runs)' },
   { key: 'maxPoints', flag: 'max-points', kind: 'int', default: '2000', help: 'at most this many output points (uniform thinning)' },
   { key: 'budgetBytes', flag: 'budget-bytes', kind: 'number', default: '3 GiB', unit: 'bytes', help: 'Wasm memory budget; refused before allocation above it' },
 ];
 
 const dmftRunExtras: Field[] = [
-  { key: 'timeAxis', flag: 'time-axis', kind: 'string', default: 't', help: "figure clock: 't', 'tm' (t·m, lazy scale) or 't/m' (overfitting scale)", widget: { label: 'figure clock', control: 'select', def: 't', options: ['t', 'tm', 't/m'], group: 'time', help: 't·m: lazy scale, t/m: overfitting scale' } },
-  { key: 'simulateDim', flag: 'simulate-dim', kind: 'int', help: 'also run the real network (SGD, paper protocol) at this d beside the DMFT, same parameters (dmft.md §11.1)', widget: { label: 'network dimension d', control: 'int', def: '200', slider: { min: 10, max: 2000, step: 10 }, group: 'sim' } },
-  { key: 'simulateSeeds', flag: 'simulate-seeds', kind: 'int', default: '4', help: 'replicates of that simulation (on the workers); needs --simulate-dim', widget: { label: 'network seeds', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' } },
-  { key: 'simulateSeed', flag: 'simulate-seed', kind: 'int', default: '0', help: 'base seed of that simulation; needs --simulate-dim', widget: { label: 'base seed', control: 'int', def: '0', group: 'sim' } },
-  { key: 'reduced', flag: 'reduced', kind: 'string', help: 'solve an m-independent reduced system instead (dmft.md §8): lazy1 | lazy2 | mean-field | pspin | fixed-alpha-bar' },
+  {
+    key: 'timeAxis',
+    flag: 'time-axis',
+    kind: 'string',
+    default: 't',
+    help: "figure clock: 't', 'tm' (t·m, lazy scale) or 't/m' (overfitting scale)",
+    widget: { label: 'figure clock', control: 'select', def: 't', options: ['t', 'tm', 't/m'], group: 'time', help: 't·m: lazy scale, t/m: overfitting scale' },
+  },
+  {
+    key: 'simulateDim',
+    flag: 'simulate-dim',
+    kind: 'int',
+    help: 'also run the real network (SGD, paper protocol) at this d beside the DMFT, same parameters (dmft.md §11.1)',
+    widget: { label: 'network dimension d', control: 'int', def: '200', slider: { min: 10, max: 2000, step: 10 }, group: 'sim' },
+  },
+  {
+    key: 'simulateSeeds',
+    flag: 'simulate-seeds',
+    kind: 'int',
+    default: '4',
+    help: 'replicates of that simulation (on the workers); needs --simulate-dim',
+    widget: { label: 'network seeds', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' },
+  },
+  {
+    key: 'simulateSeed',
+    flag: 'simulate-seed',
+    kind: 'int',
+    default: '0',
+    help: 'base seed of that simulation; needs --simulate-dim',
+    widget: { label: 'base seed', control: 'int', def: '0', group: 'sim' },
+  },
+  {
+    key: 'reduced',
+    flag: 'reduced',
+    kind: 'string',
+    help: 'solve an m-independent reduced system instead (dmft.md §8): lazy1 | lazy2 | mean-field | pspin | fixed-alpha-bar',
+  },
 ];
 
 export const dmftRunFields: Field[] = [...dmftModel, ...dmftGrid, ...dmftRunExtras];
 
 const simulateFields: Field[] = [
-  { key: 'model', flag: 'model', kind: 'string', default: 'network', help: 'network (real two-layer network, §11.1) | gaussian (Gaussian-process model, §11.2)' },
+  {
+    key: 'model',
+    flag: 'model',
+    kind: 'string',
+    default: 'network',
+    help: 'network (real two-layer network, §11.1) | gaussian (Gaussian-process model, §11.2)',
+  },
   { key: 'optimizer', flag: 'optimizer', kind: 'string', default: 'gd', help: 'gd (full-batch projected GD) | sgd (mini-batch, paper protocol)' },
   { key: 'm', flag: 'm', kind: 'int', help: 'width m' },
   { key: 'alpha', flag: 'alpha', kind: 'number', help: 'α = n/(m d) (or give --alpha-bar)' },
@@ -95,9 +230,7 @@ function phiHatValue(v: unknown): unknown {
 
 // ------------------------------------------------------------------------------------- dmft run
 
-type DmftRunPlan =
-  | { kind: 'symm'; problem: DmftProblem; timeAxis: DmftTimeAxis; network?: SimulationPlan }
-  | { kind: 'reduced'; problem: ReducedProblem };
+type DmftRunPlan = { kind: 'symm'; problem: DmftProblem; timeAxis: DmftTimeAxis; network?: SimulationPlan } | { kind: 'reduced'; problem: ReducedProblem };
 
 export interface DmftRunResult {
   status: Status;
@@ -119,13 +252,20 @@ async function prepareDmftRun(input: Record<string, unknown>): Promise<DmftRunPl
   }
   const { simulateDim, simulateSeeds, simulateSeed, timeAxis = 't', reduced, ...rest } = params;
   if (simulateDim === undefined) {
-    if (simulateSeeds !== undefined) throw unusedParameter('simulate-seeds', simulateSeeds, 'it sets the network simulation of --simulate-dim, which is not given');
-    if (simulateSeed !== undefined) throw unusedParameter('simulate-seed', simulateSeed, 'it sets the network simulation of --simulate-dim, which is not given');
+    if (simulateSeeds !== undefined)
+      throw unusedParameter('simulate-seeds', simulateSeeds, 'it sets the network simulation of --simulate-dim, which is not given');
+    if (simulateSeed !== undefined)
+      throw unusedParameter('simulate-seed', simulateSeed, 'it sets the network simulation of --simulate-dim, which is not given');
   }
   if (!(['t', 'tm', 't/m'] as unknown[]).includes(timeAxis)) throw new ParameterError('time-axis', timeAxis, "'t', 'tm' or 't/m'");
   if (reduced !== undefined) {
     // `--reduced KIND`: the same flags feed the m-independent system of dmft.md §8.
-    if (simulateDim !== undefined) throw unusedParameter('simulate-dim', simulateDim, 'the reduced systems have no network beside them (drop --reduced to compare the network with SymmDMFT)');
+    if (simulateDim !== undefined)
+      throw unusedParameter(
+        'simulate-dim',
+        simulateDim,
+        'the reduced systems have no network beside them (drop --reduced to compare the network with SymmDMFT)',
+      );
     const used: Record<string, unknown> = { kind: reduced };
     for (const [k, v] of Object.entries(rest)) {
       if (v === undefined) continue;
@@ -170,7 +310,10 @@ async function solveDmftRun(plan: DmftRunPlan, options: SolveOptions): Promise<D
   const share = plan.network ? 0.5 : 1;
   const symm = await solveDmft(plan.problem, { ...options, onProgress: (e) => options.onProgress?.({ phase: e.phase, fraction: share * e.fraction }) });
   if (!plan.network || symm.status === 'Terminated') return { status: symm.status, message: symm.message, kind: 'symm', timeAxis: plan.timeAxis, symm };
-  const sim = await runPlannedSimulation(plan.network, { signal: options.signal, onProgress: (e) => options.onProgress?.({ phase: `network SGD, ${e.phase}`, fraction: 0.5 + 0.5 * e.fraction }) });
+  const sim = await runPlannedSimulation(plan.network, {
+    signal: options.signal,
+    onProgress: (e) => options.onProgress?.({ phase: `network SGD, ${e.phase}`, fraction: 0.5 + 0.5 * e.fraction }),
+  });
   const simulation = { ...simulationJSON(sim), agreement: dmftVsSimulation(symm, sim.t, sim.summary.testError, sim.summary.testErrorSE) };
   const status = combineStatus(symm.status, sim.status);
   return { status, message: symm.message ?? sim.message, kind: 'symm', timeAxis: plan.timeAxis, symm, sim, simulation };
@@ -243,7 +386,16 @@ function reducedBundle(r: ReducedSolution, argv: readonly string[]): OutputBundl
   return {
     arrays: columns,
     csv: { columns },
-    manifest: { version: VERSION, command: argv, problem: r.problem, seed: null, rngScheme: 'none', wasm: { variant: r.stats.engine === 'wasm' ? 'release' : 'ts', simd: r.stats.engine === 'wasm', threads: false, noLiftoff: false }, status: r.status, stats: { message: r.message ?? null, clock: r.clock, ...r.stats } },
+    manifest: {
+      version: VERSION,
+      command: argv,
+      problem: r.problem,
+      seed: null,
+      rngScheme: 'none',
+      wasm: { variant: r.stats.engine === 'wasm' ? 'release' : 'ts', simd: r.stats.engine === 'wasm', threads: false, noLiftoff: false },
+      status: r.status,
+      stats: { message: r.message ?? null, clock: r.clock, ...r.stats },
+    },
     arrayDocs: {
       C0: { definition: 'C(t,0): C_d(t,0) (lazy2, fixed-alpha-bar) or C(t,0) (pspin)', unit: 'dimensionless' },
       mCo0: { definition: 'm·C_o(t,0) (mean-field pure noise)', unit: 'dimensionless' },
@@ -256,7 +408,10 @@ function reducedFigure(r: ReducedSolution): FigureDesc {
   const x = r.t.slice(1);
   const series: Series[] = [{ name: 'train', x, y: r.trainError.slice(1), mark: 'line' }];
   if (r.testError) series.push({ name: 'test', x, y: r.testError.slice(1), mark: 'line', dash: 'dashed' });
-  return { title: `reduced system ${r.problem.kind} (clock ${r.clock})`, panels: [{ xTitle: `time (${r.clock})`, yTitle: 'error', xScale: 'log', yScale: 'log', series, legend: 'bottom-left' }] };
+  return {
+    title: `reduced system ${r.problem.kind} (clock ${r.clock})`,
+    panels: [{ xTitle: `time (${r.clock})`, yTitle: 'error', xScale: 'log', yScale: 'log', series, legend: 'bottom-left' }],
+  };
 }
 
 export const dmftRun = command({
@@ -264,7 +419,8 @@ export const dmftRun = command({
   description: 'SymmDMFT (dmft.md §5–§6): e_train, e_test, a, v, C_o vs GF time t; --reduced KIND for an m-independent system',
   fields: dmftRunFields,
   prepare: prepareDmftRun,
-  memoryBytes: (plan) => (plan.kind === 'symm' ? dmftMemoryBytes(plan.problem.steps, plan.problem.h.length + phiCoeffs(plan.problem).length) + (plan.network?.memoryBytes ?? 0) : 0),
+  memoryBytes: (plan) =>
+    plan.kind === 'symm' ? dmftMemoryBytes(plan.problem.steps, plan.problem.h.length + phiCoeffs(plan.problem).length) + (plan.network?.memoryBytes ?? 0) : 0,
   solve: solveDmftRun,
   json: (r) => {
     if (r.reduced) return { ...r.reduced };
@@ -305,7 +461,11 @@ export const dmftRun = command({
 /** Per-seed records of a simulation, shape (seeds, saves). */
 function simulationBySeed(res: SimResult): Record<string, NdArray> {
   const L = res.t.length;
-  const rows = (k: 'trainError' | 'testError' | 'a' | 'v' | 'Co') => matrixArray(res.replicates.map((r) => r[k]), L);
+  const rows = (k: 'trainError' | 'testError' | 'a' | 'v' | 'Co') =>
+    matrixArray(
+      res.replicates.map((r) => r[k]),
+      L,
+    );
   return { trainErrorBySeed: rows('trainError'), testErrorBySeed: rows('testError'), aBySeed: rows('a'), vBySeed: rows('v'), CoBySeed: rows('Co') };
 }
 
@@ -313,8 +473,20 @@ function simulationColumns(res: SimResult): Record<string, Float64Array> {
   const s = res.summary;
   const o = res.options;
   return {
-    t: res.t, trainError: s.trainError, trainErrorSE: s.trainErrorSE, testError: s.testError, testErrorSE: s.testErrorSE,
-    excessTestError: s.testError.map((x) => x - (o.tau * o.tau) / 2), a: s.a, aSE: s.aSE, gamma: s.gamma, v: s.v, vSE: s.vSE, Co: s.Co, CoSE: s.CoSE, count: s.count,
+    t: res.t,
+    trainError: s.trainError,
+    trainErrorSE: s.trainErrorSE,
+    testError: s.testError,
+    testErrorSE: s.testErrorSE,
+    excessTestError: s.testError.map((x) => x - (o.tau * o.tau) / 2),
+    a: s.a,
+    aSE: s.aSE,
+    gamma: s.gamma,
+    v: s.v,
+    vSE: s.vSE,
+    Co: s.Co,
+    CoSE: s.CoSE,
+    count: s.count,
   };
 }
 
@@ -324,7 +496,11 @@ function simulationText(res: SimulationResult): string {
   const head = `dmft simulate: ${o.model}${o.model === 'network' ? ` (${o.optimizer}, lr ${o.lr}, batch ${o.batch})` : ` (GD, η ${o.lr})`}, m ${o.m}, d ${o.dim}, n ${o.n}, α ${o.alpha}, τ ${o.tau}, ${o.seeds} seed(s), Δt ${o.dt.toPrecision(4)}, status ${res.status}`;
   const rows = ['t\ttrainError\t±\ttestError\t±\ta\tv\tCo'];
   for (let i = 0; i < res.t.length; i++)
-    rows.push([res.t[i], s.trainError[i], s.trainErrorSE[i], s.testError[i], s.testErrorSE[i], s.a[i], s.v[i], s.Co[i]].map((x) => (Number.isFinite(x) ? x.toPrecision(6) : 'nan')).join('\t'));
+    rows.push(
+      [res.t[i], s.trainError[i], s.trainErrorSE[i], s.testError[i], s.testErrorSE[i], s.a[i], s.v[i], s.Co[i]]
+        .map((x) => (Number.isFinite(x) ? x.toPrecision(6) : 'nan'))
+        .join('\t'),
+    );
   return head + '\n' + rows.join('\n');
 }
 
@@ -353,7 +529,13 @@ export const dmftSimulate = command({
         rngScheme: `${res.rng.scheme} + ${DSIM_RNG_SCHEME}`,
         wasm: res.wasm,
         status: res.status,
-        stats: { message: res.message ?? null, rng: res.rng, replicates: res.replicates.map((r) => ({ status: r.status, stepsDone: r.stepsDone })), wasmBytes: res.stats.wasmBytes, slots: res.stats.slots },
+        stats: {
+          message: res.message ?? null,
+          rng: res.rng,
+          replicates: res.replicates.map((r) => ({ status: r.status, stepsDone: r.stepsDone })),
+          wasmBytes: res.stats.wasmBytes,
+          slots: res.stats.slots,
+        },
         timings: { totalMs: res.stats.wallMs },
       },
     };
@@ -383,7 +565,13 @@ export const dmftReduced = command({
 
 function generalArrays(g: GeneralDmftSolution): Record<string, Float64Array | NdArray> {
   const T = g.t.length;
-  return { t: Float64Array.from(g.t), trainError: Float64Array.from(g.trainError), testError: Float64Array.from(g.testError), aByNeuron: matrixArray(g.a, T), vByNeuron: matrixArray(g.v, T) };
+  return {
+    t: Float64Array.from(g.t),
+    trainError: Float64Array.from(g.trainError),
+    testError: Float64Array.from(g.testError),
+    aByNeuron: matrixArray(g.a, T),
+    vByNeuron: matrixArray(g.v, T),
+  };
 }
 
 /** The general DMFT's JSON: per-neuron a_i(t), v_i(t) under their vocabulary names (C_A stays in the library). */
@@ -394,7 +582,8 @@ function generalJSON(g: GeneralDmftSolution): Record<string, unknown> {
 
 export const dmftGeneral = command({
   name: 'general',
-  description: 'full non-symmetric DMFT for small m (dmft.md §4, Figs 6–7 settings), parameters from a config {m, alphaBar, tau, h, phiHat, a0: [...], C0?, v0?, eta, tMax}',
+  description:
+    'full non-symmetric DMFT for small m (dmft.md §4, Figs 6–7 settings), parameters from a config {m, alphaBar, tau, h, phiHat, a0: [...], C0?, v0?, eta, tMax}',
   fields: [],
   prepare: (params) => {
     // Validation happens in the solver's schema; a run with an aborted signal validates without computing.
@@ -412,12 +601,31 @@ export const dmftGeneral = command({
     return {
       arrays,
       csv: { columns },
-      manifest: { version: VERSION, command: argv, problem: g.problem, seed: null, rngScheme: 'none', wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false }, status: g.status, stats: { message: g.message ?? null } },
+      manifest: {
+        version: VERSION,
+        command: argv,
+        problem: g.problem,
+        seed: null,
+        rngScheme: 'none',
+        wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false },
+        status: g.status,
+        stats: { message: g.message ?? null },
+      },
     };
   },
   figure: (g) => ({
     title: `general DMFT, m = ${g.problem.m}`,
-    panels: [{ xTitle: 'time t', yTitle: 'error', series: [{ name: 'train', x: g.t, y: g.trainError, mark: 'line' }, { name: 'test', x: g.t, y: g.testError, mark: 'line', dash: 'dashed' }], legend: 'top-right' }],
+    panels: [
+      {
+        xTitle: 'time t',
+        yTitle: 'error',
+        series: [
+          { name: 'train', x: g.t, y: g.trainError, mark: 'line' },
+          { name: 'test', x: g.t, y: g.testError, mark: 'line', dash: 'dashed' },
+        ],
+        legend: 'top-right',
+      },
+    ],
   }),
 });
 
@@ -426,4 +634,3 @@ export const dmftEngine: EngineDescriptor = {
   description: 'DMFT of large two-layer networks (Montanari, Urbani): two-time solvers and the networks they describe',
   commands: [dmftRun, dmftSimulate, dmftReduced, dmftGeneral],
 };
-

@@ -60,14 +60,27 @@ export function solveGeneralDmft(input: GeneralDmftInput, opts: Pick<SolveOption
   // C_ij(0,0) = ⟨w_i, w_j⟩/d: a Gram matrix, so symmetric and positive semi-definite.
   for (let i = 0; i < m; i++)
     for (let j = 0; j < i; j++)
-      if (Math.abs(C0[i][j] - C0[j][i]) > 1e-12) throw new ParameterError(`C0[${i}][${j}]`, C0[i][j], `C0[${j}][${i}] = ${C0[j][i]} (C0 is symmetric: a Gram matrix)`);
+      if (Math.abs(C0[i][j] - C0[j][i]) > 1e-12)
+        throw new ParameterError(`C0[${i}][${j}]`, C0[i][j], `C0[${j}][${i}] = ${C0[j][i]} (C0 is symmetric: a Gram matrix)`);
   const lmin = minEigenvalue(C0.flat(), m);
-  if (lmin < -1e-10) throw new ParameterError('C0', 'eigenvalues', `a positive semi-definite matrix (a Gram matrix; its smallest eigenvalue is ${lmin.toPrecision(4)})`);
+  if (lmin < -1e-10)
+    throw new ParameterError('C0', 'eigenvalues', `a positive semi-definite matrix (a Gram matrix; its smallest eigenvalue is ${lmin.toPrecision(4)})`);
   const N = Math.round(p.tMax / p.eta);
   if (N * N * m * m * 2 * 8 > 2 ** 31) throw new ParameterError('tMax', p.tMax, `a grid of at most ${Math.floor(Math.sqrt(2 ** 27 / (m * m)))} steps`);
   if (opts.signal?.aborted) {
     // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
-    return { status: 'Terminated', message: TERMINATED_MESSAGE, t: [], trainError: [], testError: [], a: [], v: [], Ctt: [], CA: new Float64Array(0), problem: p };
+    return {
+      status: 'Terminated',
+      message: TERMINATED_MESSAGE,
+      t: [],
+      trainError: [],
+      testError: [],
+      a: [],
+      v: [],
+      Ctt: [],
+      CA: new Float64Array(0),
+      problem: p,
+    };
   }
   const eta = p.eta;
   const K = p.alphaBar / m;

@@ -58,8 +58,13 @@ export interface GridRaw {
   message?: string;
   rows: number;
   t: Float64Array;
-  a: Float64Array; v: Float64Array; nu: Float64Array; etr: Float64Array; ets: Float64Array;
-  coDiag: Float64Array; cd0: Float64Array;
+  a: Float64Array;
+  v: Float64Array;
+  nu: Float64Array;
+  etr: Float64Array;
+  ets: Float64Array;
+  coDiag: Float64Array;
+  cd0: Float64Array;
   invariants: InvariantReport;
   steps: StepStats;
   memoryBytes: number;
@@ -70,14 +75,22 @@ export interface GridRaw {
 
 export function gridParams(p: DmftProblem): GridParams {
   return {
-    m: p.m, K: p.alpha, tau2: p.tau * p.tau, phi2: p.phiNorm2, frozen: p.frozenA, spherical: p.spherical,
-    imex: p.scheme === 'semi-implicit', h: Float64Array.from(p.h), ph: Float64Array.from(phiCoeffs(p)),
+    m: p.m,
+    K: p.alpha,
+    tau2: p.tau * p.tau,
+    phi2: p.phiNorm2,
+    frozen: p.frozenA,
+    spherical: p.spherical,
+    imex: p.scheme === 'semi-implicit',
+    h: Float64Array.from(p.h),
+    ph: Float64Array.from(phiCoeffs(p)),
   };
 }
 
 /** λ_S(0) = K a₀²[h′(1) + (m−1)h′(0)]/m, the centre-of-mass rate at t = 0 (dmft-grid.md §1, ν(0) = 0). */
 export function lambdaS0(p: DmftProblem): number {
-  const h1 = series(p.h, 1)[1], h0 = series(p.h, 0)[1];
+  const h1 = series(p.h, 1)[1],
+    h0 = series(p.h, 0)[1];
   return (p.alpha * p.a0 * p.a0 * (h1 + (p.m - 1) * h0)) / p.m;
 }
 
@@ -99,11 +112,16 @@ interface GridEngine {
 function tsEngine(P: GridParams, cap: number): GridEngine {
   let W = gridWork(cap);
   const e: GridEngine = {
-    S: gridAlloc(cap), name: 'ts', simd: false,
+    S: gridAlloc(cap),
+    name: 'ts',
+    simd: false,
     row: (n) => gridRow(P, e.S, W, n),
     update: (n, dt) => gridUpdate(P, e.S, W, n, dt),
     local: () => [W.nu, W.Ld, W.Lo],
-    grow: (next, rows) => { e.S = gridAlloc(next, e.S, rows); W = gridWork(next); },
+    grow: (next, rows) => {
+      e.S = gridAlloc(next, e.S, rows);
+      W = gridWork(next);
+    },
     bytes: gridBytes,
     close: () => {},
   };
@@ -114,7 +132,8 @@ const GRID_KEYS = ['t', 'Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 'a', 'v', 'phv', 'nu
 const TWO_TIME = new Set(['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA']);
 
 function wasmEngine(P: GridParams, cap0: number, rt: WasmRuntime): GridEngine {
-  const ar = rt.arena, ex = rt.exports;
+  const ar = rt.arena,
+    ex = rt.exports;
   const rowsW = ex.dmft_grid_work_rows();
   const mark = ar.mark();
   let par = 0;
@@ -123,14 +142,41 @@ function wasmEngine(P: GridParams, cap0: number, rt: WasmRuntime): GridEngine {
   const alloc = (c: number) => {
     cap = c;
     par = ar.allocF64(DMFT_GRID_PAR_LEN);
-    const hc = ar.copyIn(P.h), ph = ar.allocF64(Math.max(1, P.ph.length));
+    const hc = ar.copyIn(P.h),
+      ph = ar.allocF64(Math.max(1, P.ph.length));
     ar.f64(ph, P.ph.length).set(P.ph);
     ptr = {};
     for (const k of GRID_KEYS) ptr[k] = ar.allocF64(TWO_TIME.has(k) ? tri(c) : c);
     const work = ar.allocF64(rowsW * c);
     const pv = ar.f64(par, 32);
-    pv.set([c, P.m, P.K, P.tau2, P.phi2, P.frozen ? 1 : 0, P.spherical ? 1 : 0, P.imex ? 1 : 0, P.h.length, P.ph.length, hc, ph,
-      ptr.t, ptr.Cd, ptr.Co, ptr.CA, ptr.Rd, ptr.Ro, ptr.RA, ptr.a, ptr.v, ptr.phv, ptr.nu, ptr.etr, ptr.ets, work]);
+    pv.set([
+      c,
+      P.m,
+      P.K,
+      P.tau2,
+      P.phi2,
+      P.frozen ? 1 : 0,
+      P.spherical ? 1 : 0,
+      P.imex ? 1 : 0,
+      P.h.length,
+      P.ph.length,
+      hc,
+      ph,
+      ptr.t,
+      ptr.Cd,
+      ptr.Co,
+      ptr.CA,
+      ptr.Rd,
+      ptr.Ro,
+      ptr.RA,
+      ptr.a,
+      ptr.v,
+      ptr.phv,
+      ptr.nu,
+      ptr.etr,
+      ptr.ets,
+      work,
+    ]);
   };
   const views = (): GridState => {
     const o = { cap } as GridState;
@@ -139,7 +185,9 @@ function wasmEngine(P: GridParams, cap0: number, rt: WasmRuntime): GridEngine {
   };
   alloc(cap0);
   const e: GridEngine = {
-    S: views(), name: 'wasm', simd: rt.simd,
+    S: views(),
+    name: 'wasm',
+    simd: rt.simd,
     row: (n) => ex.dmft_grid_row(par, n) === 1,
     update: (n, dt) => ex.dmft_grid_update(par, n, dt) === 1,
     local: () => {
@@ -177,7 +225,14 @@ interface MarchOpts {
 }
 
 /** After each accepted row: its time and observables (the stepping iterator of dmft.md §10.4). */
-export interface GridStepEvent { t: number; a: number; v: number; trainError: number; testError: number; Co: number }
+export interface GridStepEvent {
+  t: number;
+  a: number;
+  v: number;
+  trainError: number;
+  testError: number;
+  Co: number;
+}
 
 /** The full solver state at the head of a row (dmft-grid.md §6 adapted to the full-history grid): the rows
  *  0..n of the two-time arrays, the one-time series, the controller state. JSON-serialisable; the arrays are
@@ -190,7 +245,19 @@ export interface GridCheckpoint {
   control: string;
   n: number;
   arrays: Record<string, string>;
-  ctlState: { dt: number; dtPrev: number; pA: number; pV: number; pCoD: number; pCdD: number; steps: number; rejections: number; dtMin: number; dtMaxUsed: number; dtFirst: number };
+  ctlState: {
+    dt: number;
+    dtPrev: number;
+    pA: number;
+    pV: number;
+    pCoD: number;
+    pCdD: number;
+    steps: number;
+    rejections: number;
+    dtMin: number;
+    dtMaxUsed: number;
+    dtFirst: number;
+  };
   hist: { t: number[]; dt: number[]; err: number[] };
   invariants: InvariantReport;
 }
@@ -207,7 +274,8 @@ function b64ToF64(s: string): Float64Array {
   for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
   return new Float64Array(b.buffer);
 }
-const ctlKey = (c: AdaptiveControl) => JSON.stringify({ rtol: c.rtol, atol: c.atol, dt0: c.dt0, dtMax: c.dtMax, errorNorm: c.errorNorm, maxSteps: c.maxSteps, stabFactor: c.stabFactor });
+const ctlKey = (c: AdaptiveControl) =>
+  JSON.stringify({ rtol: c.rtol, atol: c.atol, dt0: c.dt0, dtMax: c.dtMax, errorNorm: c.errorNorm, maxSteps: c.maxSteps, stabFactor: c.stabFactor });
 
 /** March the SymmDMFT on an adaptive (ctl) or prescribed (grid) non-uniform grid from 0 to p.tMax. */
 export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
@@ -224,226 +292,289 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   const eng = o.runtime ? wasmEngine(P, cap, o.runtime) : tsEngine(P, cap);
   let S: GridState = eng.S;
   try {
-  gridInit(P, S, p.a0);
-  if (cp) for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 't', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) S[k].set(b64ToF64(cp.arrays[k]));
-  const t0 = performance.now();
-  // Effective derivatives of the last accepted step (for the divided difference).
-  let pCd = new Float64Array(cap), pCo = new Float64Array(cap), pRd = new Float64Array(cap), pRo = new Float64Array(cap);
-  let pA = 0, pV = 0, pCoD = 0, pCdD = 0, dtPrev = 0;
-  const lam0 = Math.max(lambdaS0(p), 1e-12);
-  let dt = ctl ? Math.min(ctl.dt0 ?? 1e-3 / lam0, ctl.dtMax ?? Infinity, tMax) : 0;
-  const dtMax = ctl?.dtMax ?? Infinity;
-  const maxSteps = ctl?.maxSteps ?? 200_000;
-  const norm = ctl?.errorNorm ?? 'smooth';
-  const scalarsOnly = norm === 'scalars';
-  let lamMax = 0;
-  const hist = { t: [] as number[], dt: [] as number[], err: [] as number[] };
-  let steps = 0, rejections = 0, dtMin = Infinity, dtMaxUsed = 0, dtFirst = 0;
-  const tolTrain = 1e-6 + (ctl ? 10 * ctl.rtol : 1e-2 * (tMax / Math.max(1, (o.grid?.length ?? 2) - 1)));
-  const tolBound = 1e-3;
-  const inv: InvariantReport = { checkedRows: 0, maxTrainIncrease: 0, maxAbsV: 0, maxAbsCo: 0, maxCdDiagDev: 0, maxCdSubDev: 0, tolerances: { trainIncrease: tolTrain, bound: tolBound } };
-  let status: GridRaw['status'] = 'Success';
-  let message: string | undefined;
-  let n = 0;
-  let rows = 0;
-  let paused: GridCheckpoint | undefined;
-  if (cp) {
-    n = cp.n;
-    rows = n;
-    pCd.set(b64ToF64(cp.arrays.pCd)); pCo.set(b64ToF64(cp.arrays.pCo)); pRd.set(b64ToF64(cp.arrays.pRd)); pRo.set(b64ToF64(cp.arrays.pRo));
-    ({ dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cp.ctlState);
-    hist.t.push(...cp.hist.t); hist.dt.push(...cp.hist.dt); hist.err.push(...cp.hist.err);
-    Object.assign(inv, structuredClone(cp.invariants));
-  }
-  const startSteps = steps;
-  const checkpoint = (): GridCheckpoint => {
-    const T = tri(n + 1);
-    const arrays: Record<string, string> = {};
-    for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA'] as const) arrays[k] = f64ToB64(S[k].slice(0, T));
-    for (const k of ['t', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) arrays[k] = f64ToB64(S[k].slice(0, n + 1));
-    for (const [k, x] of [['pCd', pCd], ['pCo', pCo], ['pRd', pRd], ['pRo', pRo]] as const) arrays[k] = f64ToB64(x.slice(0, n + 1));
-    return {
-      kind: 'learndyn/dmft-grid-checkpoint', version: 1, problem: JSON.stringify(p), control: ctlKey(ctl!), n, arrays,
-      ctlState: { dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
-      hist: { t: [...hist.t], dt: [...hist.dt], err: [...hist.err] }, invariants: structuredClone(inv),
+    gridInit(P, S, p.a0);
+    if (cp) for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 't', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) S[k].set(b64ToF64(cp.arrays[k]));
+    const t0 = performance.now();
+    // Effective derivatives of the last accepted step (for the divided difference).
+    let pCd = new Float64Array(cap),
+      pCo = new Float64Array(cap),
+      pRd = new Float64Array(cap),
+      pRo = new Float64Array(cap);
+    let pA = 0,
+      pV = 0,
+      pCoD = 0,
+      pCdD = 0,
+      dtPrev = 0;
+    const lam0 = Math.max(lambdaS0(p), 1e-12);
+    let dt = ctl ? Math.min(ctl.dt0 ?? 1e-3 / lam0, ctl.dtMax ?? Infinity, tMax) : 0;
+    const dtMax = ctl?.dtMax ?? Infinity;
+    const maxSteps = ctl?.maxSteps ?? 200_000;
+    const norm = ctl?.errorNorm ?? 'smooth';
+    const scalarsOnly = norm === 'scalars';
+    let lamMax = 0;
+    const hist = { t: [] as number[], dt: [] as number[], err: [] as number[] };
+    let steps = 0,
+      rejections = 0,
+      dtMin = Infinity,
+      dtMaxUsed = 0,
+      dtFirst = 0;
+    const tolTrain = 1e-6 + (ctl ? 10 * ctl.rtol : 1e-2 * (tMax / Math.max(1, (o.grid?.length ?? 2) - 1)));
+    const tolBound = 1e-3;
+    const inv: InvariantReport = {
+      checkedRows: 0,
+      maxTrainIncrease: 0,
+      maxAbsV: 0,
+      maxAbsCo: 0,
+      maxCdDiagDev: 0,
+      maxCdSubDev: 0,
+      tolerances: { trainIncrease: tolTrain, bound: tolBound },
     };
-  };
-  const fail = (row: number, what: string, st: GridRaw['status'] = 'Unstable') => {
-    status = st;
-    message = `${st === 'Unstable' ? 'unstable' : 'stopped'} at t = ${S.t[row].toPrecision(6)} (row ${row}): ${what}; last good time ${row > 0 ? S.t[row - 1].toPrecision(6) : 'none'}`;
-    inv.violation = { row, t: S.t[row], what };
-  };
-  for (;;) {
-    if (o.signal?.aborted) throw new Error('aborted');
-    if (ctl && o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
-      paused = checkpoint();
-      break;
-    }
-    // Row n: Σ, Volterra, observables at t_n, derivative parts; then the V5 checks of row n.
-    const ok = eng.row(n);
-    const on = tri(n);
-    const etr = S.etr[n], co = S.Co[on + n], cdd = S.Cd[on + n];
-    let bad: string | undefined;
-    if (!ok || ![etr, S.ets[n], S.a[n], S.v[n], co, cdd].every(Number.isFinite)) bad = 'a non-finite value (NaN/∞)';
-    else {
-      const inc = n > 0 ? (etr - S.etr[n - 1]) / Math.max(S.etr[0], 1e-300) : 0;
-      inv.maxTrainIncrease = Math.max(inv.maxTrainIncrease, inc);
-      inv.maxAbsV = Math.max(inv.maxAbsV, Math.abs(S.v[n]));
-      if (p.m > 1) inv.maxAbsCo = Math.max(inv.maxAbsCo, Math.abs(co));
-      if (p.spherical) inv.maxCdDiagDev = Math.max(inv.maxCdDiagDev, Math.abs(cdd - 1));
-      if (etr < -1e-12 * Math.max(1, S.etr[0])) bad = `negative train error e_tr = ${etr}`;
-      else if (inc > tolTrain) bad = `train error increased by ${(inc * S.etr[0]).toExponential(3)} (gradient flow needs e_tr non-increasing)`;
-      else if (Math.abs(S.v[n]) > 1 + tolBound) bad = `|v| = ${Math.abs(S.v[n])} > 1`;
-      else if (p.m > 1 && Math.abs(co) > 1 + tolBound) bad = `|C_o(t,t)| = ${Math.abs(co)} > 1`;
-      else if (p.spherical && Math.abs(cdd - 1) > 1e-9) bad = `C_d(t,t) = ${cdd} ≠ 1`;
-    }
-    if (bad) {
-      fail(n, bad);
+    let status: GridRaw['status'] = 'Success';
+    let message: string | undefined;
+    let n = 0;
+    let rows = 0;
+    let paused: GridCheckpoint | undefined;
+    if (cp) {
+      n = cp.n;
       rows = n;
-      break;
+      pCd.set(b64ToF64(cp.arrays.pCd));
+      pCo.set(b64ToF64(cp.arrays.pCo));
+      pRd.set(b64ToF64(cp.arrays.pRd));
+      pRo.set(b64ToF64(cp.arrays.pRo));
+      ({ dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cp.ctlState);
+      hist.t.push(...cp.hist.t);
+      hist.dt.push(...cp.hist.dt);
+      hist.err.push(...cp.hist.err);
+      Object.assign(inv, structuredClone(cp.invariants));
     }
-    rows = n + 1;
-    inv.checkedRows = rows;
-    o.onStep?.({ t: S.t[n], a: S.a[n], v: S.v[n], trainError: etr, testError: S.ets[n], Co: co });
-    if (o.grid ? n + 1 >= o.grid.length : S.t[n] >= tMax * (1 - 1e-14)) break;
-    if (ctl && steps >= maxSteps) {
-      fail(n, `maxSteps = ${maxSteps} reached`, 'NotConverged');
-      break;
-    }
-    // Capacity for row n+1 (copy of the prefix; the triangles do not depend on the capacity).
-    if (n + 2 > cap) {
-      const next = Math.ceil(cap * 1.5) + 2;
-      if (eng.bytes(next) > o.budgetBytes) {
-        fail(n, `the grid needs more than the memory budget (${o.budgetBytes} bytes) at ${n + 1} rows; raise budgetBytes or rtol`, 'NotConverged');
+    const startSteps = steps;
+    const checkpoint = (): GridCheckpoint => {
+      const T = tri(n + 1);
+      const arrays: Record<string, string> = {};
+      for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA'] as const) arrays[k] = f64ToB64(S[k].slice(0, T));
+      for (const k of ['t', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) arrays[k] = f64ToB64(S[k].slice(0, n + 1));
+      for (const [k, x] of [
+        ['pCd', pCd],
+        ['pCo', pCo],
+        ['pRd', pRd],
+        ['pRo', pRo],
+      ] as const)
+        arrays[k] = f64ToB64(x.slice(0, n + 1));
+      return {
+        kind: 'learndyn/dmft-grid-checkpoint',
+        version: 1,
+        problem: JSON.stringify(p),
+        control: ctlKey(ctl!),
+        n,
+        arrays,
+        ctlState: { dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
+        hist: { t: [...hist.t], dt: [...hist.dt], err: [...hist.err] },
+        invariants: structuredClone(inv),
+      };
+    };
+    const fail = (row: number, what: string, st: GridRaw['status'] = 'Unstable') => {
+      status = st;
+      message = `${st === 'Unstable' ? 'unstable' : 'stopped'} at t = ${S.t[row].toPrecision(6)} (row ${row}): ${what}; last good time ${row > 0 ? S.t[row - 1].toPrecision(6) : 'none'}`;
+      inv.violation = { row, t: S.t[row], what };
+    };
+    for (;;) {
+      if (o.signal?.aborted) throw new Error('aborted');
+      if (ctl && o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
+        paused = checkpoint();
         break;
       }
-      eng.grow(next, n + 1);
-      S = eng.S;
-      eng.row(n); // recompute the work of row n in the new buffers (deterministic)
-      const grow = (x: Float64Array) => { const y = new Float64Array(next); y.set(x); return y; };
-      pCd = grow(pCd); pCo = grow(pCo); pRd = grow(pRd); pRo = grow(pRo);
-      cap = next;
-    }
-    if (o.grid) {
-      if (!eng.update(n, o.grid[n + 1] - o.grid[n])) {
-        fail(n + 1, 'a non-finite value (NaN/∞)');
+      // Row n: Σ, Volterra, observables at t_n, derivative parts; then the V5 checks of row n.
+      const ok = eng.row(n);
+      const on = tri(n);
+      const etr = S.etr[n],
+        co = S.Co[on + n],
+        cdd = S.Cd[on + n];
+      let bad: string | undefined;
+      if (!ok || ![etr, S.ets[n], S.a[n], S.v[n], co, cdd].every(Number.isFinite)) bad = 'a non-finite value (NaN/∞)';
+      else {
+        const inc = n > 0 ? (etr - S.etr[n - 1]) / Math.max(S.etr[0], 1e-300) : 0;
+        inv.maxTrainIncrease = Math.max(inv.maxTrainIncrease, inc);
+        inv.maxAbsV = Math.max(inv.maxAbsV, Math.abs(S.v[n]));
+        if (p.m > 1) inv.maxAbsCo = Math.max(inv.maxAbsCo, Math.abs(co));
+        if (p.spherical) inv.maxCdDiagDev = Math.max(inv.maxCdDiagDev, Math.abs(cdd - 1));
+        if (etr < -1e-12 * Math.max(1, S.etr[0])) bad = `negative train error e_tr = ${etr}`;
+        else if (inc > tolTrain) bad = `train error increased by ${(inc * S.etr[0]).toExponential(3)} (gradient flow needs e_tr non-increasing)`;
+        else if (Math.abs(S.v[n]) > 1 + tolBound) bad = `|v| = ${Math.abs(S.v[n])} > 1`;
+        else if (p.m > 1 && Math.abs(co) > 1 + tolBound) bad = `|C_o(t,t)| = ${Math.abs(co)} > 1`;
+        else if (p.spherical && Math.abs(cdd - 1) > 1e-9) bad = `C_d(t,t) = ${cdd} ≠ 1`;
+      }
+      if (bad) {
+        fail(n, bad);
+        rows = n;
         break;
       }
-    } else {
-      // Adaptive step with error control. Explicit: also Δ ≤ 0.45/λ_max, λ_max = max(λ_S, λ_D) with
-      // λ_S = ν + (L_d + (m−1)L_o)/m, λ_D = ν + (L_d − L_o)/m (the local rates of dmft-grid.md §4), so that the
-      // local Euler factors 1 − Δλ and 1 − 2Δλ (equal-time C_o) stay in [0, 1], and the coarse replay
-      // (steps ≈ 2Δ) stays stable (|1 − 2·2Δλ| < 1). Measured: without it the error estimate of the
-      // scalars does not see the instability until e_tr goes negative.
-      const c = ctl!;
-      const [nuL, LdL, LoL] = eng.local();
-      const lamS = nuL + (LdL + (p.m - 1) * LoL) / p.m, lamD = nuL + (LdL - LoL) / p.m;
-      lamMax = Math.max(Math.abs(lamS), Math.abs(lamD), 1e-300);
-      // Semi-implicit: Δ ≤ 1/λ_max (measured: with Δλ ≈ 2–8 the IMEX two-time fields degrade while the
-      // divided-difference estimate stays small, m = 256 mean-field init, e_tr rose at t ≈ 178).
-      const dtStab = (ctl!.stabFactor ?? (P.imex ? 1 : 0.45)) / lamMax;
-      let accepted = false;
-      let err = 0;
-      for (let tries = 0; tries < 60; tries++) {
-        const rem = tMax - S.t[n];
-        let h = Math.min(dt, dtMax, dtStab);
-        if (h >= rem * (1 - 1e-12) || rem - h < 0.1 * h) h = rem;
-        else if (rem < 2 * h) h = rem / 2;
-        const fin = eng.update(n, h);
-        err = fin ? (n === 0 ? 0 : estimate(S, n, h, dtPrev, c, scalarsOnly)) : Infinity;
-        if (err <= 1) {
-          dt = h;
-          accepted = true;
+      rows = n + 1;
+      inv.checkedRows = rows;
+      o.onStep?.({ t: S.t[n], a: S.a[n], v: S.v[n], trainError: etr, testError: S.ets[n], Co: co });
+      if (o.grid ? n + 1 >= o.grid.length : S.t[n] >= tMax * (1 - 1e-14)) break;
+      if (ctl && steps >= maxSteps) {
+        fail(n, `maxSteps = ${maxSteps} reached`, 'NotConverged');
+        break;
+      }
+      // Capacity for row n+1 (copy of the prefix; the triangles do not depend on the capacity).
+      if (n + 2 > cap) {
+        const next = Math.ceil(cap * 1.5) + 2;
+        if (eng.bytes(next) > o.budgetBytes) {
+          fail(n, `the grid needs more than the memory budget (${o.budgetBytes} bytes) at ${n + 1} rows; raise budgetBytes or rtol`, 'NotConverged');
           break;
         }
-        rejections++;
-        dt = h * (Number.isFinite(err) ? Math.max(0.2, 0.9 / err) : 0.25);
-        if (dt < 1e-14 * Math.max(1, S.t[n])) break;
+        eng.grow(next, n + 1);
+        S = eng.S;
+        eng.row(n); // recompute the work of row n in the new buffers (deterministic)
+        const grow = (x: Float64Array) => {
+          const y = new Float64Array(next);
+          y.set(x);
+          return y;
+        };
+        pCd = grow(pCd);
+        pCo = grow(pCo);
+        pRd = grow(pRd);
+        pRo = grow(pRo);
+        cap = next;
       }
-      if (!accepted) {
-        fail(n + 1, `step size underflow (Δ = ${dt.toExponential(3)}, err = ${err.toExponential(3)})`, 'Unstable');
-        break;
+      if (o.grid) {
+        if (!eng.update(n, o.grid[n + 1] - o.grid[n])) {
+          fail(n + 1, 'a non-finite value (NaN/∞)');
+          break;
+        }
+      } else {
+        // Adaptive step with error control. Explicit: also Δ ≤ 0.45/λ_max, λ_max = max(λ_S, λ_D) with
+        // λ_S = ν + (L_d + (m−1)L_o)/m, λ_D = ν + (L_d − L_o)/m (the local rates of dmft-grid.md §4), so that the
+        // local Euler factors 1 − Δλ and 1 − 2Δλ (equal-time C_o) stay in [0, 1], and the coarse replay
+        // (steps ≈ 2Δ) stays stable (|1 − 2·2Δλ| < 1). Measured: without it the error estimate of the
+        // scalars does not see the instability until e_tr goes negative.
+        const c = ctl!;
+        const [nuL, LdL, LoL] = eng.local();
+        const lamS = nuL + (LdL + (p.m - 1) * LoL) / p.m,
+          lamD = nuL + (LdL - LoL) / p.m;
+        lamMax = Math.max(Math.abs(lamS), Math.abs(lamD), 1e-300);
+        // Semi-implicit: Δ ≤ 1/λ_max (measured: with Δλ ≈ 2–8 the IMEX two-time fields degrade while the
+        // divided-difference estimate stays small, m = 256 mean-field init, e_tr rose at t ≈ 178).
+        const dtStab = (ctl!.stabFactor ?? (P.imex ? 1 : 0.45)) / lamMax;
+        let accepted = false;
+        let err = 0;
+        for (let tries = 0; tries < 60; tries++) {
+          const rem = tMax - S.t[n];
+          let h = Math.min(dt, dtMax, dtStab);
+          if (h >= rem * (1 - 1e-12) || rem - h < 0.1 * h) h = rem;
+          else if (rem < 2 * h) h = rem / 2;
+          const fin = eng.update(n, h);
+          err = fin ? (n === 0 ? 0 : estimate(S, n, h, dtPrev, c, scalarsOnly)) : Infinity;
+          if (err <= 1) {
+            dt = h;
+            accepted = true;
+            break;
+          }
+          rejections++;
+          dt = h * (Number.isFinite(err) ? Math.max(0.2, 0.9 / err) : 0.25);
+          if (dt < 1e-14 * Math.max(1, S.t[n])) break;
+        }
+        if (!accepted) {
+          fail(n + 1, `step size underflow (Δ = ${dt.toExponential(3)}, err = ${err.toExponential(3)})`, 'Unstable');
+          break;
+        }
+        steps++;
+        if (n === 0) dtFirst = dt;
+        dtMin = Math.min(dtMin, dt);
+        dtMaxUsed = Math.max(dtMaxUsed, dt);
+        hist.t.push(S.t[n]);
+        hist.dt.push(dt);
+        hist.err.push(err);
+        // Store the effective derivatives of this step; next step size.
+        const on1 = tri(n + 1);
+        for (let l = 0; l <= n; l++) {
+          pCd[l] = (S.Cd[on1 + l] - S.Cd[on + l]) / dt;
+          pCo[l] = (S.Co[on1 + l] - S.Co[on + l]) / dt;
+          pRd[l] = l < n ? (S.Rd[on1 + l] - S.Rd[on + l]) / dt : 0;
+          pRo[l] = l < n ? (S.Ro[on1 + l] - S.Ro[on + l]) / dt : 0;
+        }
+        pA = (S.a[n + 1] - S.a[n]) / dt;
+        pV = (S.v[n + 1] - S.v[n]) / dt;
+        pCoD = (S.Co[on1 + n + 1] - S.Co[on + n]) / dt;
+        pCdD = (S.Cd[on1 + n + 1] - S.Cd[on + n]) / dt;
+        dtPrev = dt;
+        dt = dt * Math.min(1.25, Math.max(0.5, err > 0 ? 0.9 / err : 1.25));
       }
-      steps++;
-      if (n === 0) dtFirst = dt;
-      dtMin = Math.min(dtMin, dt);
-      dtMaxUsed = Math.max(dtMaxUsed, dt);
-      hist.t.push(S.t[n]);
-      hist.dt.push(dt);
-      hist.err.push(err);
-      // Store the effective derivatives of this step; next step size.
-      const on1 = tri(n + 1);
-      for (let l = 0; l <= n; l++) {
-        pCd[l] = (S.Cd[on1 + l] - S.Cd[on + l]) / dt;
-        pCo[l] = (S.Co[on1 + l] - S.Co[on + l]) / dt;
-        pRd[l] = l < n ? (S.Rd[on1 + l] - S.Rd[on + l]) / dt : 0;
-        pRo[l] = l < n ? (S.Ro[on1 + l] - S.Ro[on + l]) / dt : 0;
-      }
-      pA = (S.a[n + 1] - S.a[n]) / dt;
-      pV = (S.v[n + 1] - S.v[n]) / dt;
-      pCoD = (S.Co[on1 + n + 1] - S.Co[on + n]) / dt;
-      pCdD = (S.Cd[on1 + n + 1] - S.Cd[on + n]) / dt;
-      dtPrev = dt;
-      dt = dt * Math.min(1.25, Math.max(0.5, err > 0 ? 0.9 / err : 1.25));
+      n++;
+      o.onProgress?.(S.t[n] / tMax);
     }
-    n++;
-    o.onProgress?.(S.t[n] / tMax);
-  }
 
-  function estimate(St: GridState, k: number, h: number, hp: number, c: AdaptiveControl, scalars: boolean): number {
-    // (h/2)|ẍ|, ẍ ≈ (D_k − D_{k−1}) / ((h + hp)/2), against atol + rtol|x|.
-    const f = h / (h + hp);
-    let e = 0;
-    const on = tri(k), on1 = tri(k + 1);
-    const one = (x0: number, x1: number, dPrev: number) => {
-      const d = (x1 - x0) / h;
-      const r = (f * Math.abs(d - dPrev)) / (c.atol + c.rtol * Math.max(Math.abs(x0), Math.abs(x1)));
-      if (r > e) e = r;
+    function estimate(St: GridState, k: number, h: number, hp: number, c: AdaptiveControl, scalars: boolean): number {
+      // (h/2)|ẍ|, ẍ ≈ (D_k − D_{k−1}) / ((h + hp)/2), against atol + rtol|x|.
+      const f = h / (h + hp);
+      let e = 0;
+      const on = tri(k),
+        on1 = tri(k + 1);
+      const one = (x0: number, x1: number, dPrev: number) => {
+        const d = (x1 - x0) / h;
+        const r = (f * Math.abs(d - dPrev)) / (c.atol + c.rtol * Math.max(Math.abs(x0), Math.abs(x1)));
+        if (r > e) e = r;
+      };
+      one(St.a[k], St.a[k + 1], pA);
+      one(St.v[k], St.v[k + 1], pV);
+      one(St.Co[on + k], St.Co[on1 + k + 1], pCoD);
+      if (!p.spherical) one(St.Cd[on + k], St.Cd[on1 + k + 1], pCdD); // non-spherical: C_d(t,t) evolves
+      if (!scalars) {
+        // 'smooth': two-time entries outside the boundary layer t − t′ < 3/λ_max of the diagonal.
+        let lEnd = k;
+        if (norm === 'smooth') {
+          const tl = St.t[k] - 3 / lamMax;
+          while (lEnd > 0 && St.t[lEnd - 1] > tl) lEnd--;
+        }
+        for (let l = 0; l < lEnd; l++) {
+          one(St.Cd[on + l], St.Cd[on1 + l], pCd[l]);
+          one(St.Co[on + l], St.Co[on1 + l], pCo[l]);
+        }
+        for (let l = 0; l < Math.min(lEnd, k - 1); l++) {
+          one(St.Rd[on + l], St.Rd[on1 + l], pRd[l]);
+          one(St.Ro[on + l], St.Ro[on1 + l], pRo[l]);
+        }
+      }
+      return e;
+    }
+
+    const stride = Math.max(1, Math.ceil(hist.t.length / 400));
+    const thin = (x: number[]) => x.filter((_, i) => i % stride === 0 || i === x.length - 1);
+    const out = (x: Float64Array) => x.slice(0, rows);
+    const coDiag = new Float64Array(rows),
+      cd0 = new Float64Array(rows);
+    for (let k = 0; k < rows; k++) {
+      coDiag[k] = S.Co[tri(k) + k];
+      cd0[k] = S.Cd[tri(k)];
+    }
+    return {
+      status,
+      message,
+      rows,
+      paused,
+      t: out(S.t),
+      a: out(S.a),
+      v: out(S.v),
+      nu: out(S.nu),
+      etr: out(S.etr),
+      ets: out(S.ets),
+      coDiag,
+      cd0,
+      invariants: inv,
+      steps: {
+        steps: o.grid ? Math.max(0, rows - 1) : steps,
+        rejections,
+        gridSize: rows,
+        dtFirst,
+        dtMin: Number.isFinite(dtMin) ? dtMin : 0,
+        dtMaxUsed,
+        history: { t: thin(hist.t), dt: thin(hist.dt), err: thin(hist.err) },
+      },
+      memoryBytes: eng.bytes(cap),
+      stepMs: performance.now() - t0,
+      engine: eng.name,
+      simd: eng.simd,
     };
-    one(St.a[k], St.a[k + 1], pA);
-    one(St.v[k], St.v[k + 1], pV);
-    one(St.Co[on + k], St.Co[on1 + k + 1], pCoD);
-    if (!p.spherical) one(St.Cd[on + k], St.Cd[on1 + k + 1], pCdD); // non-spherical: C_d(t,t) evolves
-    if (!scalars) {
-      // 'smooth': two-time entries outside the boundary layer t − t′ < 3/λ_max of the diagonal.
-      let lEnd = k;
-      if (norm === 'smooth') {
-        const tl = St.t[k] - 3 / lamMax;
-        while (lEnd > 0 && St.t[lEnd - 1] > tl) lEnd--;
-      }
-      for (let l = 0; l < lEnd; l++) {
-        one(St.Cd[on + l], St.Cd[on1 + l], pCd[l]);
-        one(St.Co[on + l], St.Co[on1 + l], pCo[l]);
-      }
-      for (let l = 0; l < Math.min(lEnd, k - 1); l++) {
-        one(St.Rd[on + l], St.Rd[on1 + l], pRd[l]);
-        one(St.Ro[on + l], St.Ro[on1 + l], pRo[l]);
-      }
-    }
-    return e;
-  }
-
-  const stride = Math.max(1, Math.ceil(hist.t.length / 400));
-  const thin = (x: number[]) => x.filter((_, i) => i % stride === 0 || i === x.length - 1);
-  const out = (x: Float64Array) => x.slice(0, rows);
-  const coDiag = new Float64Array(rows), cd0 = new Float64Array(rows);
-  for (let k = 0; k < rows; k++) {
-    coDiag[k] = S.Co[tri(k) + k];
-    cd0[k] = S.Cd[tri(k)];
-  }
-  return {
-    status, message, rows, paused, 
-    t: out(S.t), a: out(S.a), v: out(S.v), nu: out(S.nu), etr: out(S.etr), ets: out(S.ets), coDiag, cd0,
-    invariants: inv,
-    steps: {
-      steps: o.grid ? Math.max(0, rows - 1) : steps, rejections, gridSize: rows, dtFirst, dtMin: Number.isFinite(dtMin) ? dtMin : 0, dtMaxUsed,
-      history: { t: thin(hist.t), dt: thin(hist.dt), err: thin(hist.err) },
-    },
-    memoryBytes: eng.bytes(cap),
-    stepMs: performance.now() - t0,
-    engine: eng.name,
-    simd: eng.simd,
-  };
   } finally {
     eng.close();
   }
@@ -464,7 +595,11 @@ export interface AdaptiveRaw extends GridRaw {
 
 /** The adaptive solve: controller run, coarse replay on every other node, error estimate (and the
  *  second-order extrapolation when `extrapolate`). */
-export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean; retries?: number }): AdaptiveRaw {
+export function runAdaptive(
+  p: DmftProblem,
+  ctl: AdaptiveControl,
+  o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean; retries?: number },
+): AdaptiveRaw {
   const fine = marchGrid(p, { ...o, ctl, onProgress: o.onProgress ? (f) => o.onProgress!(0.9 * f) : undefined });
   const errorEstimate: AdaptiveRaw['errorEstimate'] = {};
   if (fine.rows < 5 || fine.paused) return { ...fine, errorEstimate, values: 'first-order', stabilityRetries: 0 };
@@ -499,10 +634,20 @@ export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: Omit<MarchO
   const bad = fine.status !== 'Success' ? fine : coarse;
   return {
     ...fine,
-    status: bad.status, message: bad.message, rows: rowsC,
+    status: bad.status,
+    message: bad.message,
+    rows: rowsC,
     t: cg.slice(0, rowsC),
-    a: mix(fine.a, coarse.a), v: mix(fine.v, coarse.v), nu: mix(fine.nu, coarse.nu), etr: mix(fine.etr, coarse.etr), ets: mix(fine.ets, coarse.ets),
-    coDiag: mix(fine.coDiag, coarse.coDiag), cd0: mix(fine.cd0, coarse.cd0),
-    errorEstimate, values: 'extrapolated', stepMs: fine.stepMs + coarse.stepMs, stabilityRetries: retries,
+    a: mix(fine.a, coarse.a),
+    v: mix(fine.v, coarse.v),
+    nu: mix(fine.nu, coarse.nu),
+    etr: mix(fine.etr, coarse.etr),
+    ets: mix(fine.ets, coarse.ets),
+    coDiag: mix(fine.coDiag, coarse.coDiag),
+    cd0: mix(fine.cd0, coarse.cd0),
+    errorEstimate,
+    values: 'extrapolated',
+    stepMs: fine.stepMs + coarse.stepMs,
+    stabilityRetries: retries,
   };
 }

@@ -46,7 +46,8 @@ export function meanFieldOde(o: MeanFieldOdeInput, opts: Pick<SolveOptions, 'sig
   };
   const err = (a: number, v: number) => 0.5 * (o.tau * o.tau + o.phiNorm2 - 2 * a * series(o.phiHat, v)[0] + a * a * series(o.h, v * v)[0]);
   const out: MeanFieldOdeSolution = { status: 'Success', t: [0], a: [o.a0], v: [0], error: [err(o.a0, 0)] };
-  let a = o.a0, v = 0;
+  let a = o.a0,
+    v = 0;
   for (let k = 1; k <= steps; k++) {
     const [a1, v1] = rhs(a, v);
     const [a2, v2] = rhs(a + 0.5 * h * a1, v + 0.5 * h * v1);
@@ -64,7 +65,14 @@ export function meanFieldOde(o: MeanFieldOdeInput, opts: Pick<SolveOptions, 'sig
       // A blow-up: cut at the last finite save (never a non-finite value under 'Success').
       const keep = out.t.findIndex((_, i) => !Number.isFinite(out.a[i]) || !Number.isFinite(out.v[i]));
       const n = keep < 0 ? out.t.length : keep;
-      return { status: 'Unstable', message: `non-finite state at t = ${(k * h).toPrecision(6)}`, t: out.t.slice(0, n), a: out.a.slice(0, n), v: out.v.slice(0, n), error: out.error.slice(0, n) };
+      return {
+        status: 'Unstable',
+        message: `non-finite state at t = ${(k * h).toPrecision(6)}`,
+        t: out.t.slice(0, n),
+        a: out.a.slice(0, n),
+        v: out.v.slice(0, n),
+        error: out.error.slice(0, n),
+      };
     }
   }
   return out;
@@ -73,7 +81,8 @@ export function meanFieldOde(o: MeanFieldOdeInput, opts: Pick<SolveOptions, 'sig
 /** Linear interpolation of a reported curve at time t. */
 export function interp(ts: number[], ys: number[], t: number): number {
   if (t <= ts[0]) return ys[0];
-  let lo = 0, hi = ts.length - 1;
+  let lo = 0,
+    hi = ts.length - 1;
   if (t >= ts[hi]) return ys[hi];
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;

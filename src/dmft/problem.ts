@@ -66,7 +66,9 @@ export type DmftProblem = Omit<z.output<typeof dmftProblemSchema>, 'phiHat' | 'a
 
 /** Σ c_k x^k, its first two derivatives (Horner). */
 export function series(c: ArrayLike<number>, x: number): [number, number, number] {
-  let p = 0, d1 = 0, d2 = 0;
+  let p = 0,
+    d1 = 0,
+    d2 = 0;
   for (let k = c.length - 1; k >= 0; k--) {
     d2 = d2 * x + d1;
     d1 = d1 * x + p;
@@ -81,10 +83,12 @@ export function phiCoeffs(p: Pick<DmftProblem, 'h' | 'phiHat'>): number[] {
 }
 
 function checkSeries(name: string, c: number[], nonneg: boolean): void {
-  if (nonneg) c.forEach((x, k) => {
-    if (x < 0) throw new ParameterError(`${name}[${k}]`, x, 'c_k ≥ 0 (h(q) = Σ s_k² q^k is a positive-definite kernel)');
-  });
-  let s0 = 0, s2 = 0;
+  if (nonneg)
+    c.forEach((x, k) => {
+      if (x < 0) throw new ParameterError(`${name}[${k}]`, x, 'c_k ≥ 0 (h(q) = Σ s_k² q^k is a positive-definite kernel)');
+    });
+  let s0 = 0,
+    s2 = 0;
   c.forEach((x, k) => {
     s0 += Math.abs(x);
     s2 += k * k * Math.abs(x);
@@ -132,10 +136,22 @@ export function dmftProblem(input: DmftProblemInput): DmftProblem {
     if (p.rtol !== undefined && !(p.rtol < 1)) throw new ParameterError('rtol', p.rtol, 'a tolerance in (0, 1)');
     const { alpha: _a, alphaBar: _ab, ...rest } = p;
     // eta: the step cap (none by default); steps: unknown before the run (0).
-    return { ...rest, secondOrder: p.secondOrder ?? true, eta: p.eta ?? p.tMax, rtol: p.rtol ?? 1e-3, atol: p.atol ?? p.rtol ?? 1e-3, alpha, alphaBar, phiNorm2, a0, steps: 0 };
+    return {
+      ...rest,
+      secondOrder: p.secondOrder ?? true,
+      eta: p.eta ?? p.tMax,
+      rtol: p.rtol ?? 1e-3,
+      atol: p.atol ?? p.rtol ?? 1e-3,
+      alpha,
+      alphaBar,
+      phiNorm2,
+      a0,
+      steps: 0,
+    };
   }
   if (p.eta === undefined) throw new ParameterError('eta', undefined, 'the grid step η > 0 (or grid adaptive)');
-  if (p.rtol !== undefined || p.atol !== undefined) throw new ParameterError(p.rtol !== undefined ? 'rtol' : 'atol', p.rtol ?? p.atol, 'only with grid adaptive');
+  if (p.rtol !== undefined || p.atol !== undefined)
+    throw new ParameterError(p.rtol !== undefined ? 'rtol' : 'atol', p.rtol ?? p.atol, 'only with grid adaptive');
   const ratio = p.tMax / p.eta;
   if (!(ratio <= 1e6)) throw new ParameterError('tMax', p.tMax, `tMax/η ≤ 1e6 steps (η = ${p.eta} gives ${ratio.toExponential(3)})`);
   const steps = Math.max(1, Math.ceil(ratio - 1e-9));

@@ -23,7 +23,9 @@ import { meanFieldOde } from './mean-field-ode.js';
 
 /** Σ c_k x^k and its first two derivatives. */
 export function polyEval(c: ArrayLike<number>, x: number): [number, number, number] {
-  let p = 0, d1 = 0, d2 = 0;
+  let p = 0,
+    d1 = 0,
+    d2 = 0;
   for (let k = c.length - 1; k >= 0; k--) {
     d2 = d2 * x + d1;
     d1 = d1 * x + p;
@@ -162,7 +164,9 @@ export function twoTimeBytes(N: number): number {
 export function runTwoTime(p: TwoTimeParams, rt?: WasmRuntime): TwoTimeResult {
   const { mode, N, eta } = p;
   const L = N + 1;
-  const g2 = p.g2 ?? 0, alpha = p.alpha ?? 0, tau2 = p.tau2 ?? 0;
+  const g2 = p.g2 ?? 0,
+    alpha = p.alpha ?? 0,
+    tau2 = p.tau2 ?? 0;
   const hc = Float64Array.from(p.ht);
   const t0 = performance.now();
   let rows: { rows: number; stopped: boolean };
@@ -176,17 +180,25 @@ export function runTwoTime(p: TwoTimeParams, rt?: WasmRuntime): TwoTimeResult {
     const mark = ar.mark();
     try {
       const sq = L * L;
-      const pC = ar.allocF64(sq), pR = ar.allocF64(sq);
+      const pC = ar.allocF64(sq),
+        pR = ar.allocF64(sq);
       const pCA = mode === 0 ? ar.allocF64(sq) : ar.allocF64(1);
       const pRA = mode === 0 ? ar.allocF64(sq) : ar.allocF64(1);
-      const pw = ar.allocF64(workLength(N)), po = ar.allocF64(4 * L), ph = ar.copyIn(hc);
+      const pw = ar.allocF64(workLength(N)),
+        po = ar.allocF64(4 * L),
+        ph = ar.copyIn(hc);
       ar.f64(pC, sq).fill(0);
       ar.f64(pR, sq).fill(0);
       if (mode === 0) {
         ar.f64(pCA, sq).fill(0);
         ar.f64(pRA, sq).fill(0);
       }
-      rows = chunked(L, p.stopBelow, (n0, n1) => r.exports.dmft_reduced_rows(mode, N, eta, g2, alpha, tau2, ph, hc.length, pC, pR, pCA, pRA, pw, po, n0, n1), (n) => ar.f64(po, 4 * L)[4 * n]);
+      rows = chunked(
+        L,
+        p.stopBelow,
+        (n0, n1) => r.exports.dmft_reduced_rows(mode, N, eta, g2, alpha, tau2, ph, hc.length, pC, pR, pCA, pRA, pw, po, n0, n1),
+        (n) => ar.f64(po, 4 * L)[4 * n],
+      );
       stopped = rows.stopped;
       out = ar.copyOut(po, 4 * L);
       if (p.keepState)
@@ -200,7 +212,10 @@ export function runTwoTime(p: TwoTimeParams, rt?: WasmRuntime): TwoTimeResult {
     }
   }
   const wallMs = performance.now() - t0;
-  const etr = new Float64Array(L), nu = new Float64Array(L), third = new Float64Array(L), C0 = new Float64Array(L);
+  const etr = new Float64Array(L),
+    nu = new Float64Array(L),
+    third = new Float64Array(L),
+    C0 = new Float64Array(L);
   for (let n = 0; n < L; n++) {
     etr[n] = out[4 * n];
     nu[n] = out[4 * n + 1];
@@ -253,7 +268,9 @@ export const reducedProblemSchema = z.strictObject({
   /** ‖φ‖²; required with an explicit φ̂ series ('same' → h(1), 'none' → 0). */
   phiNorm2: nonNegative().optional(),
   /** lazy scale γ₀ (a₀ = γ₀√m); 'lazy1', 'lazy2'. */
-  gamma0: positive('a finite number in (0, 1e100] (γ₀² must not overflow)').refine((x) => x <= 1e100, { error: 'a finite number in (0, 1e100] (γ₀² must not overflow)' }).optional(),
+  gamma0: positive('a finite number in (0, 1e100] (γ₀² must not overflow)')
+    .refine((x) => x <= 1e100, { error: 'a finite number in (0, 1e100] (γ₀² must not overflow)' })
+    .optional(),
   /** mean-field a₀; 'mean-field' (default 1). */
   a0: finite().optional(),
   /** step: Euler step of the two-time systems, RK4 step of D38, sampling step of the closed forms. */
@@ -326,16 +343,14 @@ function need<T>(v: T | undefined, name: string, kind: string): T {
 export function parseReducedProblem(input: unknown): ReducedProblem {
   const p = parseOrThrow(reducedProblemSchema, input);
   if (p.h[0] !== 0) throw new ParameterError('h[0]', p.h[0], '0 (σ centred: h(0) = 0)');
-  for (let k = 0; k < p.h.length; k++)
-    if (p.h[k] < 0) throw new ParameterError(`h[${k}]`, p.h[k], 'a coefficient ≥ 0 (h(q) = Σ s_k² q^k)');
+  for (let k = 0; k < p.h.length; k++) if (p.h[k] < 0) throw new ParameterError(`h[${k}]`, p.h[k], 'a coefficient ≥ 0 (h(q) = Σ s_k² q^k)');
   if (p.kind === 'fixed-alpha-bar') {
     need(p.alphaBar, 'alphaBar', p.kind);
     need(p.tau, 'tau', p.kind);
     if (p.phiHat !== 'none') throw new ParameterError('phiHat', p.phiHat, "'none' for kind 'fixed-alpha-bar' (pure noise, a = 1 frozen)");
     if (p.alpha !== undefined) throw new ParameterError('alpha', p.alpha, "absent for kind 'fixed-alpha-bar' (give alphaBar)");
   }
-  if (Array.isArray(p.phiHat) && p.phiNorm2 === undefined)
-    throw new ParameterError('phiNorm2', undefined, 'required with an explicit phiHat series');
+  if (Array.isArray(p.phiHat) && p.phiNorm2 === undefined) throw new ParameterError('phiNorm2', undefined, 'required with an explicit phiHat series');
   if (p.kind !== 'pspin' && p.kind !== 'fixed-alpha-bar') {
     need(p.alpha, 'alpha', p.kind);
     need(p.tau, 'tau', p.kind);
@@ -343,17 +358,14 @@ export function parseReducedProblem(input: unknown): ReducedProblem {
   const hp0 = p.h[1];
   if (p.kind === 'lazy1' || p.kind === 'lazy2') {
     need(p.gamma0, 'gamma0', p.kind);
-    if (p.phiHat !== 'none' && !(hp0 > 0))
-      throw new ParameterError('h[1]', hp0, "> 0 with a signal (v_∞ = φ̂′(0)/(γ₀h′(0)))");
+    if (p.phiHat !== 'none' && !(hp0 > 0)) throw new ParameterError('h[1]', hp0, '> 0 with a signal (v_∞ = φ̂′(0)/(γ₀h′(0)))');
   }
   if (p.kind === 'lazy2' || p.kind === 'pspin' || p.kind === 'fixed-alpha-bar') {
     const N = Math.ceil(p.tMax / p.eta - 1e-9);
     if (N > p.maxSteps) throw new ParameterError('tMax/eta', N, `at most maxSteps = ${p.maxSteps} steps`);
     const bytes = p.kind === 'fixed-alpha-bar' ? 8 * 6 * (N + 1) ** 2 : twoTimeBytes(N);
-    if (bytes > p.budgetBytes)
-      throw new ParameterError('tMax/eta', N, `a step count whose two-time arrays fit budgetBytes = ${p.budgetBytes} (need ${bytes})`);
-  }
-  else {
+    if (bytes > p.budgetBytes) throw new ParameterError('tMax/eta', N, `a step count whose two-time arrays fit budgetBytes = ${p.budgetBytes} (need ${bytes})`);
+  } else {
     // One-time kinds (closed forms, the D38 RK4): one row per step of every curve.
     const N = Math.ceil(p.tMax / p.eta - 1e-9);
     if (!(N <= 1e7)) throw new ParameterError('tMax/eta', N, 'at most 1e7 steps (one row per step of every curve)');
@@ -379,7 +391,8 @@ export function relaxationTime(t: ArrayLike<number>, e: ArrayLike<number>, thres
   for (let n = 0; n < e.length; n++) {
     if (e[n] < threshold) {
       if (n === 0) return t[0];
-      const a = e[n - 1], b = e[n];
+      const a = e[n - 1],
+        b = e[n];
       if (a > 0 && b > 0) {
         const f = Math.log(a / threshold) / Math.log(a / b);
         return t[n - 1] + f * (t[n] - t[n - 1]);
@@ -396,7 +409,15 @@ export function solveReduced(input: ReducedProblemInput | ReducedProblem, opts: 
   if (opts.signal?.aborted) {
     // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
     const clock = problem.kind === 'lazy1' ? 'tm' : problem.kind === 'fixed-alpha-bar' ? 't/m' : 't';
-    return { t: [], clock, trainError: [], status: 'Terminated', message: TERMINATED_MESSAGE, stats: { steps: 0, wallMs: 0, engine: opts.runtime ? 'wasm' : 'ts' }, problem };
+    return {
+      t: [],
+      clock,
+      trainError: [],
+      status: 'Terminated',
+      message: TERMINATED_MESSAGE,
+      stats: { steps: 0, wallMs: 0, engine: opts.runtime ? 'wasm' : 'ts' },
+      problem,
+    };
   }
   return finiteOrUnstable(solveKind(problem, opts));
 }
@@ -467,11 +488,7 @@ function solveLazy1(p: ReducedProblem): ReducedSolution {
   return sol;
 }
 
-function finish(
-  r: TwoTimeResult,
-  N: number,
-  eta: number,
-): { status: 'Success' | 'Unstable'; message?: string; len: number } {
+function finish(r: TwoTimeResult, N: number, eta: number): { status: 'Success' | 'Unstable'; message?: string; len: number } {
   if (r.rows >= N + 1) return { status: 'Success', len: N + 1 };
   if (r.stopped) return { status: 'Success', message: `stopped at relaxation (e_tr < ε τ²) at t = ${((r.rows - 1) * eta).toPrecision(6)}`, len: r.rows };
   return {
@@ -483,7 +500,8 @@ function finish(
 
 function solveLazy2(p: ReducedProblem, rt?: WasmRuntime): ReducedSolution {
   const { phiHat, phiNorm2 } = phiOf(p);
-  const tau = p.tau!, g0 = p.gamma0!;
+  const tau = p.tau!,
+    g0 = p.gamma0!;
   const par: Lazy1Params = { alpha: p.alpha!, tau, gamma0: g0, h: p.h, phiHat, phiNorm2 };
   const lim = lazy1Limits(par);
   const tau2 = phiHat ? lim.tauPrime2 : tau * tau;
@@ -538,7 +556,13 @@ function solveLazy2(p: ReducedProblem, rt?: WasmRuntime): ReducedSolution {
 /** The fixed-ᾱ m → ∞ system (§8g [D]) for N steps on the Wasm kernel dmft_fixed_abar_rows (rt) or its TS twin.
  *  out: 5 f64 per row [e_tr, e_ts, ν̃, C̃_d(t,0), C̃_o(t,t)]. */
 export function runFixedAlphaBar(
-  N: number, eta: number, alphaBar: number, tau2: number, h: ArrayLike<number>, rt?: WasmRuntime, stopBelow?: number,
+  N: number,
+  eta: number,
+  alphaBar: number,
+  tau2: number,
+  h: ArrayLike<number>,
+  rt?: WasmRuntime,
+  stopBelow?: number,
 ): { rows: number; stopped: boolean; out: Float64Array } {
   const L = N + 1;
   const hc = Float64Array.from(h);
@@ -550,8 +574,15 @@ export function runFixedAlphaBar(
     const sq = L * L;
     const ptrs = [ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq), ar.allocF64(sq)] as const;
     for (const q of ptrs) ar.f64(q, sq).fill(0);
-    const pw = ar.allocF64(16 * L), po = ar.allocF64(5 * L), ph = ar.copyIn(hc);
-    const c = chunked(L, stopBelow, (n0, n1) => r.exports.dmft_fixed_abar_rows(N, eta, alphaBar, tau2, ph, hc.length, ...ptrs, pw, po, n0, n1), (n) => ar.f64(po, 5 * L)[5 * n]);
+    const pw = ar.allocF64(16 * L),
+      po = ar.allocF64(5 * L),
+      ph = ar.copyIn(hc);
+    const c = chunked(
+      L,
+      stopBelow,
+      (n0, n1) => r.exports.dmft_fixed_abar_rows(N, eta, alphaBar, tau2, ph, hc.length, ...ptrs, pw, po, n0, n1),
+      (n) => ar.f64(po, 5 * L)[5 * n],
+    );
     return { rows: c.rows, stopped: c.stopped, out: ar.copyOut(po, 5 * L) };
   } finally {
     ar.reset(mark);
@@ -578,7 +609,8 @@ function solveFixedAlphaBar(p: ReducedProblem, rt?: WasmRuntime): ReducedSolutio
     }
   }
   const cut = (a: number[]) => a.slice(0, fin.len);
-  const tt = cut(t), etr = cut(etrAll);
+  const tt = cut(t),
+    etr = cut(etrAll);
   return {
     t: tt,
     clock: 't/m',
@@ -637,7 +669,9 @@ function solveMeanField(p: ReducedProblem): ReducedSolution {
   // D38 by RK4 with step η: the SymmDMFT engineer's integrator (src/dmft/mean-field-ode.ts), reported every step.
   const t0 = performance.now();
   const { phiHat, phiNorm2 } = phiOf(p);
-  const alpha = p.alpha!, tau = p.tau!, a0 = p.a0 ?? 1;
+  const alpha = p.alpha!,
+    tau = p.tau!,
+    a0 = p.a0 ?? 1;
   const ode = meanFieldOde({ alpha, tau, h: p.h, phiHat: phiHat ?? [], phiNorm2, a0, tMax: p.tMax, dt: p.eta, every: 1 });
   let len = ode.t.length;
   let status: ReducedSolution['status'] = 'Success';
@@ -686,7 +720,10 @@ export interface PowerLawFit {
 
 function linFit(x: number[], y: number[]): { a: number; b: number; rss: number } {
   const n = x.length;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  let sx = 0,
+    sy = 0,
+    sxx = 0,
+    sxy = 0;
   for (let i = 0; i < n; i++) {
     sx += x[i];
     sy += y[i];
@@ -703,21 +740,28 @@ function linFit(x: number[], y: number[]): { a: number; b: number; rss: number }
 /** Least-squares fit of t ≈ c(x* − x)^{−ν} on logs: for each x* the fit is linear in (log c, ν); x* is found by
  *  a log-spaced scan over the gap x* − max x followed by golden-section refinement. Needs ≥ 4 finite points. */
 export function fitThresholdPowerLaw(xs: ArrayLike<number>, ts: ArrayLike<number>): PowerLawFit {
-  const X: number[] = [], T: number[] = [];
+  const X: number[] = [],
+    T: number[] = [];
   for (let i = 0; i < xs.length; i++)
     if (Number.isFinite(ts[i]) && ts[i] > 0 && Number.isFinite(xs[i])) {
       X.push(xs[i]);
       T.push(Math.log(ts[i]));
     }
   if (X.length < 4) throw new ParameterError('points', X.length, 'at least 4 finite (x, t_rel) pairs');
-  const xmax = Math.max(...X), span = xmax - Math.min(...X);
+  const xmax = Math.max(...X),
+    span = xmax - Math.min(...X);
   const at = (lg: number) => {
     const xs_ = xmax + Math.exp(lg);
-    const r = linFit(X.map((x) => Math.log(xs_ - x)), T);
+    const r = linFit(
+      X.map((x) => Math.log(xs_ - x)),
+      T,
+    );
     return { rss: r.rss, c: Math.exp(r.a), nu: -r.b, xStar: xs_ };
   };
-  const lo0 = Math.log(span * 1e-6), hi0 = Math.log(span * 100);
-  let best = lo0, bestR = Infinity;
+  const lo0 = Math.log(span * 1e-6),
+    hi0 = Math.log(span * 100);
+  let best = lo0,
+    bestR = Infinity;
   const K = 400;
   for (let k = 0; k <= K; k++) {
     const lg = lo0 + ((hi0 - lo0) * k) / K;
@@ -728,10 +772,13 @@ export function fitThresholdPowerLaw(xs: ArrayLike<number>, ts: ArrayLike<number
     }
   }
   const step = (hi0 - lo0) / K;
-  let a = best - step, b = best + step;
+  let a = best - step,
+    b = best + step;
   const g = (Math.sqrt(5) - 1) / 2;
-  let c = b - g * (b - a), d = a + g * (b - a);
-  let fc = at(c).rss, fd = at(d).rss;
+  let c = b - g * (b - a),
+    d = a + g * (b - a);
+  let fc = at(c).rss,
+    fd = at(d).rss;
   for (let it = 0; it < 100; it++) {
     if (fc < fd) {
       b = d;
@@ -767,7 +814,10 @@ export function thresholdScan(
   if (tRel.filter(Number.isFinite).length >= 4) {
     if (over !== 'gamma0') fit = fitThresholdPowerLaw(grid, tRel);
     else {
-      const f = fitThresholdPowerLaw(grid.map((x) => -x), tRel);
+      const f = fitThresholdPowerLaw(
+        grid.map((x) => -x),
+        tRel,
+      );
       fit = { ...f, xStar: -f.xStar };
     }
   }

@@ -8,7 +8,15 @@ import type { SolveOptions } from '../core/contract.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
 import { DEFAULT_BUDGET_BYTES, loadWasm, type WasmRuntime } from '../wasm/runtime.js';
 import { hardwareThreads, InlineExecutor, WorkerPool, type Executor } from '../wasm/exec.js';
-import { runSimulation, simulateMemoryBytes, simulateOptions, type SimReplicate, type SimResult, type SimulateInput, type SimulateOptions } from './simulate.js';
+import {
+  runSimulation,
+  simulateMemoryBytes,
+  simulateOptions,
+  type SimReplicate,
+  type SimResult,
+  type SimulateInput,
+  type SimulateOptions,
+} from './simulate.js';
 
 /** A simulation problem: the model's parameters plus where it runs. */
 export type SimulationProblemInput = SimulateInput & { threads?: number; budgetBytes?: number };

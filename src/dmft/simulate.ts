@@ -72,18 +72,14 @@ export const simulateSchema = z
   .superRefine((o, ctx) => {
     if ((o.alpha === undefined) === (o.alphaBar === undefined))
       ctx.addIssue({ code: 'custom', path: ['alpha'], message: 'exactly one of alpha = n/(md) and alphaBar = n/d' });
-    if ((o.steps === undefined) === (o.tMax === undefined))
-      ctx.addIssue({ code: 'custom', path: ['tMax'], message: 'exactly one of tMax and steps' });
-    if (Array.isArray(o.a0) && o.a0.length !== o.m)
-      ctx.addIssue({ code: 'custom', path: ['a0'], message: `a number or m = ${o.m} values` });
+    if ((o.steps === undefined) === (o.tMax === undefined)) ctx.addIssue({ code: 'custom', path: ['tMax'], message: 'exactly one of tMax and steps' });
+    if (Array.isArray(o.a0) && o.a0.length !== o.m) ctx.addIssue({ code: 'custom', path: ['a0'], message: `a number or m = ${o.m} values` });
     if (o.tiedRows && (o.tiedRows.length !== o.m || o.tiedRows.some((r) => r >= o.m)))
       ctx.addIssue({ code: 'custom', path: ['tiedRows'], message: `m = ${o.m} row indices < m` });
-    if (o.a0 !== undefined && o.gamma0 !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['gamma0'], message: 'at most one of a0 and gamma0 (a0 = γ₀√m)' });
+    if (o.a0 !== undefined && o.gamma0 !== undefined) ctx.addIssue({ code: 'custom', path: ['gamma0'], message: 'at most one of a0 and gamma0 (a0 = γ₀√m)' });
     if (o.model === 'gaussian' && o.optimizer === 'sgd')
       ctx.addIssue({ code: 'custom', path: ['optimizer'], message: "'gd' (the Gaussian model runs full-batch GD)" });
-    if (o.model === 'gaussian' && o.h.length > 4)
-      ctx.addIssue({ code: 'custom', path: ['h'], message: 'degree ≤ 3 for the Gaussian model' });
+    if (o.model === 'gaussian' && o.h.length > 4) ctx.addIssue({ code: 'custom', path: ['h'], message: 'degree ≤ 3 for the Gaussian model' });
   });
 
 export type SimulateInput = z.input<typeof simulateSchema>;
@@ -215,7 +211,14 @@ export function simulateMemoryBytes(o: SimulateOptions, slots: number): number {
   const per =
     dataLen(o).reduce((s, l) => s + al(l * 8), 0) +
     al(n * 8) * 2 + // y, ξ
-    al(m * d * 8) + al(m * 8) + al(d * 8) + al(workLen(o) * 8) + al((n + 2) * 4) + 2 * al(32) + al(8 * 8) + al(DSIM_PAR_LEN * 8);
+    al(m * d * 8) +
+    al(m * 8) +
+    al(d * 8) +
+    al(workLen(o) * 8) +
+    al((n + 2) * 4) +
+    2 * al(32) +
+    al(8 * 8) +
+    al(DSIM_PAR_LEN * 8);
   return al(DSIM_PAR_LEN * 8) * 2 + slots * per + ALIGN;
 }
 
@@ -305,14 +308,30 @@ export function summarize(reps: SimReplicate[], m: number, nsave: number): SimSu
   const [v, vSE] = stat('v');
   const [Co, CoSE] = stat('Co');
   return {
-    trainError: tr, trainErrorSE: trSE, testError: ts, testErrorSE: tsSE, a, aSE, v, vSE, Co, CoSE,
-    gamma: a.map((x) => x / Math.sqrt(m)), count,
+    trainError: tr,
+    trainErrorSE: trSE,
+    testError: ts,
+    testErrorSE: tsSE,
+    a,
+    aSE,
+    v,
+    vSE,
+    Co,
+    CoSE,
+    gamma: a.map((x) => x / Math.sqrt(m)),
+    count,
   };
 }
 
 // ---------------------------------------------------------------- driver
 
-async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions | unknown, ctl: SimRunControl, model: 'network' | 'gaussian'): Promise<SimResult> {
+async function simulate(
+  rt: WasmRuntime,
+  exec: Executor,
+  input: SimulateOptions | unknown,
+  ctl: SimRunControl,
+  model: 'network' | 'gaussian',
+): Promise<SimResult> {
   const o = isResolved(input) ? input : simulateOptions({ ...(input as object), model });
   if (o.model !== model) throw new ParameterError('model', o.model, `'${model}' for this entry point`);
   if (exec instanceof WorkerPool && !rt.shared) throw new Error('a WorkerPool needs the shared-memory runtime it was created on');
@@ -328,32 +347,63 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
   const [lo, hi] = seedHalves(o.seed);
   const degs = degreesPresent(o.h);
   try {
-    const P = A.copyIn(paramsBlock({ m, d, n, h: o.h, lr: o.lr, batch: o.batch, trainA: !o.frozenA, project: o.project, tau: o.tau, signal: o.phiHat === 'same' }));
+    const P = A.copyIn(
+      paramsBlock({ m, d, n, h: o.h, lr: o.lr, batch: o.batch, trainA: !o.frozenA, project: o.project, tau: o.tau, signal: o.phiHat === 'same' }),
+    );
     const P1 = A.copyIn(paramsBlock({ m: 1, d, n, h: o.h, lr: o.lr, batch: o.batch, trainA: false, project: false, tau: o.tau, signal: true }));
-    interface Slot { data: number[]; y: number; xi: number; W: number; a: number; u: number; work: number; perm: number; st: number; bst: number; out: number; one: number }
+    interface Slot {
+      data: number[];
+      y: number;
+      xi: number;
+      W: number;
+      a: number;
+      u: number;
+      work: number;
+      perm: number;
+      st: number;
+      bst: number;
+      out: number;
+      one: number;
+    }
     const sl: Slot[] = [];
     const WL = workLen(o);
     for (let s = 0; s < slots; s++) {
       sl.push({
         data: dataLen(o).map((l) => A.allocF64(l)),
-        y: A.allocF64(n), xi: A.allocF64(n), W: A.allocF64(m * d), a: A.allocF64(m), u: A.allocF64(d),
-        work: A.allocF64(WL), perm: A.alloc((n + 2) * 4), st: A.alloc(32), bst: A.alloc(32), out: A.allocF64(8), one: A.allocF64(1),
+        y: A.allocF64(n),
+        xi: A.allocF64(n),
+        W: A.allocF64(m * d),
+        a: A.allocF64(m),
+        u: A.allocF64(d),
+        work: A.allocF64(WL),
+        perm: A.alloc((n + 2) * 4),
+        st: A.alloc(32),
+        bst: A.alloc(32),
+        out: A.allocF64(8),
+        one: A.allocF64(1),
       });
     }
     const growsAfterAlloc = A.growCount;
     const reps: SimReplicate[] = Array.from({ length: o.seeds }, (_, r) => ({
-      replicate: r, stream: r, status: 'Success' as SimStatus, stepsDone: 0,
-      trainError: new Float64Array(nsave).fill(NaN), testError: new Float64Array(nsave).fill(NaN),
-      a: new Float64Array(nsave).fill(NaN), v: new Float64Array(nsave).fill(NaN), Co: new Float64Array(nsave).fill(NaN),
+      replicate: r,
+      stream: r,
+      status: 'Success' as SimStatus,
+      stepsDone: 0,
+      trainError: new Float64Array(nsave).fill(NaN),
+      testError: new Float64Array(nsave).fill(NaN),
+      a: new Float64Array(nsave).fill(NaN),
+      v: new Float64Array(nsave).fill(NaN),
+      Co: new Float64Array(nsave).fill(NaN),
     }));
     const J = (x: Slot, k: number) => (degs.includes(k) ? x.data[degs.indexOf(k)] : 0);
     const chunkMax = Math.max(1, o.maxStepsPerCall ?? Math.max(1, Math.floor(3e8 / Math.max(1, costPerStep(o)))));
     const total = o.steps * o.seeds;
     let doneAll = 0;
     const measure = async (x: Slot, rep: SimReplicate, s: number) => {
-      const tr = o.model === 'network'
-        ? await exec.call('dsim_net_train_error', P, x.data[0], x.y, x.W, x.a, x.work)
-        : await exec.call('dsim_gauss_train_error', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, x.work);
+      const tr =
+        o.model === 'network'
+          ? await exec.call('dsim_net_train_error', P, x.data[0], x.y, x.W, x.a, x.work)
+          : await exec.call('dsim_gauss_train_error', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, x.work);
       await exec.call('dsim_population', P, x.W, x.a, x.u, x.work, x.out);
       const v = A.f64(x.out, 4);
       rep.trainError[s] = tr;
@@ -409,9 +459,10 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
             return;
           }
           const k = Math.min(chunkMax, grid[s] - nu);
-          const rc = o.model === 'network'
-            ? await exec.call('dsim_net_run', P, x.data[0], x.y, x.W, x.a, k, x.work, x.perm, x.bst)
-            : await exec.call('dsim_gauss_run', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, k, x.work);
+          const rc =
+            o.model === 'network'
+              ? await exec.call('dsim_net_run', P, x.data[0], x.y, x.W, x.a, k, x.work, x.perm, x.bst)
+              : await exec.call('dsim_gauss_run', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, k, x.work);
           if (rc !== 0) {
             rep.status = 'Unstable';
             rep.stepsDone = nu + rc;
@@ -467,7 +518,14 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
       return i;
     };
     const rows = kept.length ? Math.min(...kept.map(finiteRows)) : 0;
-    const cut = (r: SimReplicate): SimReplicate => ({ ...r, trainError: r.trainError.slice(0, rows), testError: r.testError.slice(0, rows), a: r.a.slice(0, rows), v: r.v.slice(0, rows), Co: r.Co.slice(0, rows) });
+    const cut = (r: SimReplicate): SimReplicate => ({
+      ...r,
+      trainError: r.trainError.slice(0, rows),
+      testError: r.testError.slice(0, rows),
+      a: r.a.slice(0, rows),
+      v: r.v.slice(0, rows),
+      Co: r.Co.slice(0, rows),
+    });
     const out = kept.map(cut);
     return {
       options: o,
@@ -475,10 +533,10 @@ async function simulate(rt: WasmRuntime, exec: Executor, input: SimulateOptions 
       message: terminated
         ? `${TERMINATED_MESSAGE} (${good.length ? `${good.length} of ${o.seeds} replicates finished` : `${rows} saves kept`})`
         : unstable
-        ? good.length
-          ? `${unstable} of ${o.seeds} replicates blew up and are left out (${good.length} kept)`
-          : `${unstable} of ${o.seeds} replicates blew up (records cut at the last finite save, ${rows} of ${nsave})`
-        : undefined,
+          ? good.length
+            ? `${unstable} of ${o.seeds} replicates blew up and are left out (${good.length} kept)`
+            : `${unstable} of ${o.seeds} replicates blew up (records cut at the last finite save, ${rows} of ${nsave})`
+          : undefined,
       stepsGrid: Float64Array.from(grid.slice(0, rows)),
       t: Float64Array.from(grid.slice(0, rows), (g) => g * o.dt),
       replicates: out,
@@ -544,7 +602,16 @@ export function simulationJSON(res: SimResult): Record<string, unknown> {
     gamma: s.gamma,
     count: s.count,
     options: res.options,
-    replicates: res.replicates.map((r) => ({ replicate: r.replicate, status: r.status, stepsDone: r.stepsDone, trainError: r.trainError, testError: r.testError, a: r.a, v: r.v, Co: r.Co })),
+    replicates: res.replicates.map((r) => ({
+      replicate: r.replicate,
+      status: r.status,
+      stepsDone: r.stepsDone,
+      trainError: r.trainError,
+      testError: r.testError,
+      a: r.a,
+      v: r.v,
+      Co: r.Co,
+    })),
     rng: res.rng,
   };
 }

@@ -154,7 +154,7 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
 /** The adaptive non-uniform grid (src/dmft/grid.ts): same Solution fields, t non-uniform. */
 async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
   const engine = opts.engine ?? 'wasm';
-  const rt = engine === 'ts' ? undefined : opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes }));
+  const rt = engine === 'ts' ? undefined : (opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes })));
   const raw = runAdaptive(
     p,
     { rtol: p.rtol!, atol: p.atol!, dtMax: p.eta },
@@ -219,10 +219,7 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
 
 /** Combine two runs (η and η/2) into the second-order values on the η grid; rows up to the shorter one,
  *  the worse status wins. */
-function richardson(
-  coarse: Awaited<ReturnType<typeof runSymm>>,
-  fine: Awaited<ReturnType<typeof runSymm>>,
-): Awaited<ReturnType<typeof runSymm>> {
+function richardson(coarse: Awaited<ReturnType<typeof runSymm>>, fine: Awaited<ReturnType<typeof runSymm>>): Awaited<ReturnType<typeof runSymm>> {
   const rows = Math.min(coarse.rows, Math.floor((fine.rows - 1) / 2) + 1);
   const mix = (c: Float64Array, f: Float64Array) => {
     const out = new Float64Array(rows);

@@ -71,9 +71,18 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     const hc = ar.copyIn(p.h);
     const ph = ar.allocF64(Math.max(1, phc.length));
     ar.f64(ph, phc.length).set(phc);
-    const Cd = ar.allocF64(tri), Co = ar.allocF64(tri), CA = ar.allocF64(tri);
-    const Rd = ar.allocF64(tri), Ro = ar.allocF64(tri), RA = ar.allocF64(tri);
-    const A = ar.allocF64(S), V = ar.allocF64(S), NU = ar.allocF64(S), ETR = ar.allocF64(S), ETS = ar.allocF64(S), PHV = ar.allocF64(S);
+    const Cd = ar.allocF64(tri),
+      Co = ar.allocF64(tri),
+      CA = ar.allocF64(tri);
+    const Rd = ar.allocF64(tri),
+      Ro = ar.allocF64(tri),
+      RA = ar.allocF64(tri);
+    const A = ar.allocF64(S),
+      V = ar.allocF64(S),
+      NU = ar.allocF64(S),
+      ETR = ar.allocF64(S),
+      ETS = ar.allocF64(S),
+      PHV = ar.allocF64(S);
     const W = ar.allocF64(WORK_ROWS * S);
     const pv = ar.f64(par, PAR_LEN);
     pv[PAR.S] = S;
@@ -96,17 +105,31 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     init(p.a0);
 
     const out = {
-      a: new Float64Array(N + 1), v: new Float64Array(N + 1), nu: new Float64Array(N + 1), etr: new Float64Array(N + 1), ets: new Float64Array(N + 1),
-      coDiag: new Float64Array(N + 1), cd0: new Float64Array(N + 1), cdSub: new Float64Array(N + 1),
+      a: new Float64Array(N + 1),
+      v: new Float64Array(N + 1),
+      nu: new Float64Array(N + 1),
+      etr: new Float64Array(N + 1),
+      ets: new Float64Array(N + 1),
+      coDiag: new Float64Array(N + 1),
+      cd0: new Float64Array(N + 1),
+      cdSub: new Float64Array(N + 1),
     };
     const tolTrain = 1e-6 + 1e-2 * p.eta; // relative to e_tr(0): O(η) bumps of the Euler step allowed
     const tolBound = 1e-3;
-    const inv: InvariantReport = { checkedRows: 0, maxTrainIncrease: 0, maxAbsV: 0, maxAbsCo: 0, maxCdDiagDev: 0, maxCdSubDev: 0, tolerances: { trainIncrease: tolTrain, bound: tolBound } };
+    const inv: InvariantReport = {
+      checkedRows: 0,
+      maxTrainIncrease: 0,
+      maxAbsV: 0,
+      maxAbsCo: 0,
+      maxCdDiagDev: 0,
+      maxCdSubDev: 0,
+      tolerances: { trainIncrease: tolTrain, bound: tolBound },
+    };
     let rows = 0;
     let status: SymmStatus = 'Success';
     let message: string | undefined;
     const t0 = performance.now();
-    const total = ((N + 1) ** 3) / 3;
+    const total = (N + 1) ** 3 / 3;
     let n = 0;
     const growBefore = ar.growCount;
     while (n <= N) {
@@ -129,8 +152,14 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
         const co = mem[Co / 8 + ok + k];
         const cdd = mem[Cd / 8 + ok + k];
         const cs = k > 0 ? mem[Cd / 8 + ok + k - 1] : 1;
-        out.a[k] = a[k]; out.v[k] = v[k]; out.nu[k] = nu[k]; out.etr[k] = etr[k]; out.ets[k] = ets[k];
-        out.coDiag[k] = co; out.cd0[k] = mem[Cd / 8 + ok]; out.cdSub[k] = cs;
+        out.a[k] = a[k];
+        out.v[k] = v[k];
+        out.nu[k] = nu[k];
+        out.etr[k] = etr[k];
+        out.ets[k] = ets[k];
+        out.coDiag[k] = co;
+        out.cd0[k] = mem[Cd / 8 + ok];
+        out.cdSub[k] = cs;
         const vals = [a[k], v[k], nu[k], etr[k], ets[k], co, cdd, cs];
         if (!vals.every(Number.isFinite)) bad = { row: k, what: 'a non-finite value (NaN/∞)' };
         else {
@@ -143,7 +172,8 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
             inv.maxCdSubDev = Math.max(inv.maxCdSubDev, Math.abs(cs - 1));
           }
           if (etr[k] < -1e-12 * Math.max(1, out.etr[0])) bad = { row: k, what: `negative train error e_tr = ${etr[k]}` };
-          else if (inc > tolTrain) bad = { row: k, what: `train error increased by ${(inc * out.etr[0]).toExponential(3)} (gradient flow needs e_tr non-increasing)` };
+          else if (inc > tolTrain)
+            bad = { row: k, what: `train error increased by ${(inc * out.etr[0]).toExponential(3)} (gradient flow needs e_tr non-increasing)` };
           else if (Math.abs(v[k]) > 1 + tolBound) bad = { row: k, what: `|v| = ${Math.abs(v[k])} > 1` };
           else if (p.m > 1 && Math.abs(co) > 1 + tolBound) bad = { row: k, what: `|C_o(t,t)| = ${Math.abs(co)} > 1` };
           else if (p.spherical && Math.abs(cdd - 1) > 1e-9) bad = { row: k, what: `C_d(t,t) = ${cdd} ≠ 1` };
@@ -155,21 +185,36 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
         status = 'Unstable';
         inv.violation = { row: bad.row, t: bad.row * p.eta, what: bad.what };
         const lastGood = rows > 0 ? ((rows - 1) * p.eta).toPrecision(6) : 'none';
-        message = `unstable at t = ${(bad.row * p.eta).toPrecision(6)} (row ${bad.row}): ${bad.what}; last good time ${lastGood}` +
+        message =
+          `unstable at t = ${(bad.row * p.eta).toPrecision(6)} (row ${bad.row}): ${bad.what}; last good time ${lastGood}` +
           (p.scheme === 'explicit' ? ' (explicit Euler: lower eta or use scheme semi-implicit, dmft.md §10.3)' : ' (lower eta)');
         break;
       }
       rows = last;
       inv.checkedRows = rows;
       n = n1;
-      opts.onProgress?.(Math.min(1, (n ** 3 / 3) / total), n);
+      opts.onProgress?.(Math.min(1, n ** 3 / 3 / total), n);
     }
     if (ar.growCount !== growBefore) throw new Error('internal: Wasm memory grew while stepping');
     const cut = <T extends Float64Array>(x: T) => x.slice(0, rows);
     return {
-      status, message, rows, N,
-      a: cut(out.a), v: cut(out.v), nu: cut(out.nu), etr: cut(out.etr), ets: cut(out.ets), coDiag: cut(out.coDiag), cd0: cut(out.cd0), cdSub: cut(out.cdSub),
-      invariants: inv, engine: useTs ? 'ts' : 'wasm', simd: !useTs && rt.simd, memoryBytes, stepMs: performance.now() - t0,
+      status,
+      message,
+      rows,
+      N,
+      a: cut(out.a),
+      v: cut(out.v),
+      nu: cut(out.nu),
+      etr: cut(out.etr),
+      ets: cut(out.ets),
+      coDiag: cut(out.coDiag),
+      cd0: cut(out.cd0),
+      cdSub: cut(out.cdSub),
+      invariants: inv,
+      engine: useTs ? 'ts' : 'wasm',
+      simd: !useTs && rt.simd,
+      memoryBytes,
+      stepMs: performance.now() - t0,
     };
   } finally {
     ar.reset(mark);

@@ -57,7 +57,14 @@ export function committeeBundle(sol: CommitteeSolution, command: readonly string
   const f = (v: ArrayLike<number>) => Float64Array.from(v);
   const columns: Record<string, Float64Array> = { t: f(sol.t) };
   if (sol.sgd) {
-    Object.assign(columns, { risk: f(sol.sgd.risk), riskSE: f(sol.sgd.riskSE), riskQ10: f(sol.sgd.riskQ10), riskQ90: f(sol.sgd.riskQ90), ode: f(sol.odeRisk), steps: f(sol.sgd.steps) });
+    Object.assign(columns, {
+      risk: f(sol.sgd.risk),
+      riskSE: f(sol.sgd.riskSE),
+      riskQ10: f(sol.sgd.riskQ10),
+      riskQ90: f(sol.sgd.riskQ90),
+      ode: f(sol.odeRisk),
+      steps: f(sol.sgd.steps),
+    });
   } else columns.risk = f(sol.odeRisk);
   const mat = (m: number[][]): NdArray => ({ data: Float64Array.from(m.flat()), shape: [m.length, m[0]?.length ?? 0] });
   const overlaps: Record<string, NdArray> = sol.sgd
@@ -81,7 +88,14 @@ export function committeeBundle(sol: CommitteeSolution, command: readonly string
       rngScheme: sol.stats.rng ? `${sol.stats.rng.scheme} + ${sol.stats.rng.sgdScheme}` : RNG_SCHEME,
       wasm: sol.stats.wasm,
       status: sol.status,
-      stats: { message: sol.message ?? null, agreement: sol.agreement ?? null, plateaus: sol.plateaus, regime: sol.regime, ode: sol.stats.ode, initial: sol.initial },
+      stats: {
+        message: sol.message ?? null,
+        agreement: sol.agreement ?? null,
+        plateaus: sol.plateaus,
+        regime: sol.regime,
+        ode: sol.stats.ode,
+        initial: sol.initial,
+      },
       timings: sol.timings,
     },
   };
@@ -121,23 +135,49 @@ export function simulationArrays(sim: SimResult): Record<string, Float64Array | 
   const s = sim.summary;
   const L = sim.t.length;
   return {
-    simT: sim.t, simTrainError: s.trainError, simTrainErrorSE: s.trainErrorSE, simTestError: s.testError, simTestErrorSE: s.testErrorSE,
-    simA: s.a, simASE: s.aSE, simV: s.v, simVSE: s.vSE, simCo: s.Co, simCoSE: s.CoSE,
-    simTrainErrorBySeed: matrixArray(sim.replicates.map((r) => r.trainError), L),
-    simTestErrorBySeed: matrixArray(sim.replicates.map((r) => r.testError), L),
+    simT: sim.t,
+    simTrainError: s.trainError,
+    simTrainErrorSE: s.trainErrorSE,
+    simTestError: s.testError,
+    simTestErrorSE: s.testErrorSE,
+    simA: s.a,
+    simASE: s.aSE,
+    simV: s.v,
+    simVSE: s.vSE,
+    simCo: s.Co,
+    simCoSE: s.CoSE,
+    simTrainErrorBySeed: matrixArray(
+      sim.replicates.map((r) => r.trainError),
+      L,
+    ),
+    simTestErrorBySeed: matrixArray(
+      sim.replicates.map((r) => r.testError),
+      L,
+    ),
   };
 }
 
 /** SymmDMFT run (+ the network beside it, on its own grid, as sim<Name> arrays). `simulation` is the
  *  manifest record of the simulation (defaults to status, options, rng and the agreement figure). */
 export function dmftBundle(
-  sol: DmftSolution, command: readonly string[], wasm: WasmRecord, sim?: SimResult, simulation?: Record<string, unknown>,
+  sol: DmftSolution,
+  command: readonly string[],
+  wasm: WasmRecord,
+  sim?: SimResult,
+  simulation?: Record<string, unknown>,
 ): OutputBundle {
   const names = ['trainError', 'testError', 'a', 'gamma', 'v', 'Co', 'mCo', 'Cd0', 'nu', 'gap', 'tm', 'tOverM'] as const;
   const columns: Record<string, Float64Array> = { t: Float64Array.from(sol.t) };
   for (const k of names) columns[k] = Float64Array.from(sol[k]);
   const s = sim?.summary;
-  if (sim && s) simulation ??= { status: sim.status, message: sim.message ?? null, options: sim.options, rng: sim.rng, agreement: dmftVsSimulation(sol, sim.t, s.testError, s.testErrorSE) };
+  if (sim && s)
+    simulation ??= {
+      status: sim.status,
+      message: sim.message ?? null,
+      options: sim.options,
+      rng: sim.rng,
+      agreement: dmftVsSimulation(sol, sim.t, s.testError, s.testErrorSE),
+    };
   return {
     arrays: { ...columns, ...(sim ? simulationArrays(sim) : {}) },
     csv: { columns },

@@ -14,7 +14,6 @@ export { commandKey } from './replace.js';
 
 export { PARTIAL_DIR, replaceFolder, type OutDirState, type ReplaceOptions } from './replace.js';
 
-
 const bad = (dir: string, why: string) => new ParameterError('out', dir, `a folder that can be created and written (${why})`);
 
 /** The nearest existing ancestor of `dir` (or `dir` itself). */
@@ -77,10 +76,19 @@ export function checkOutOwnership(dir: string, command: string, opts: { force?: 
     return st;
   }
   if (st.command === undefined && st.foreign.length > 0)
-    throw new ParameterError('out', dir, `an empty folder or one holding a learndyn run (it holds ${st.foreign.length} other entr${st.foreign.length === 1 ? 'y' : 'ies'}, e.g. ${st.foreign[0]}; nothing was removed)`);
+    throw new ParameterError(
+      'out',
+      dir,
+      `an empty folder or one holding a learndyn run (it holds ${st.foreign.length} other entr${st.foreign.length === 1 ? 'y' : 'ies'}, e.g. ${st.foreign[0]}; nothing was removed)`,
+    );
   if (st.command !== undefined && st.command !== command) {
     if (opts.resume) throw new ParameterError('resume', dir, `a folder of an interrupted \`${command}\` run (it holds a \`${st.command}\` run)`);
-    if (!opts.force) throw new ParameterError('out', dir, `a folder of a \`${command}\` run or a new one (it holds a \`${st.command}\` run; --force replaces the files its manifest lists)`);
+    if (!opts.force)
+      throw new ParameterError(
+        'out',
+        dir,
+        `a folder of a \`${command}\` run or a new one (it holds a \`${st.command}\` run; --force replaces the files its manifest lists)`,
+      );
   }
   return st;
 }
@@ -144,7 +152,9 @@ export class PartialStore {
   load(): unknown[] {
     if (!existsSync(this.folder)) return [];
     const parts: unknown[] = [];
-    for (const f of readdirSync(this.folder).filter((x) => x.endsWith('.json')).sort()) {
+    for (const f of readdirSync(this.folder)
+      .filter((x) => x.endsWith('.json'))
+      .sort()) {
       const obj = decodePart(readFileSync(join(this.folder, f), 'utf8')) as { problem: string; part: unknown };
       if (obj.problem !== this.problemKey)
         throw new ParameterError('resume', this.dir, 'the same command and parameters as the interrupted run (its partial results belong to another problem)');

@@ -109,9 +109,7 @@ export function buildManifest(input: ManifestInput): Manifest {
           : input.seed.toString()
         : input.seed;
   const files = input.files
-    ? [...input.files]
-        .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))
-        .map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes }))
+    ? [...input.files].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)).map((f) => ({ name: f.name, sha256: f.sha256, bytes: f.bytes }))
     : undefined;
   const createdAt = input.createdAt === true ? new Date().toISOString() : input.createdAt;
   const raw: Record<string, unknown> = {

@@ -104,4 +104,3 @@ export async function replaceFolder(dir: string, files: ReadonlyMap<string, Uint
   }
   return [...files.keys()].map((n) => join(dir, n));
 }
-

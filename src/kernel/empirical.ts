@@ -10,8 +10,21 @@ import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
 import {
-  eighBlkOn, eighDcOn, eighDcPtrParallel, eighPtr, eighPtrParallel, GEMM_WS_F64, gemmNtOn, gemmOn, gemmSmallPtr, gemvPtr,
-  gramPackedRowsOn, gramStrips, lanczosStepsOn, mirrorLowerRowsOn, tridiagSolvePtr,
+  eighBlkOn,
+  eighDcOn,
+  eighDcPtrParallel,
+  eighPtr,
+  eighPtrParallel,
+  GEMM_WS_F64,
+  gemmNtOn,
+  gemmOn,
+  gemmSmallPtr,
+  gemvPtr,
+  gramPackedRowsOn,
+  gramStrips,
+  lanczosStepsOn,
+  mirrorLowerRowsOn,
+  tridiagSolvePtr,
 } from '../linalg/index.js';
 
 import { stopRequested, type Status } from '../core/contract.js';
@@ -144,7 +157,15 @@ async function applyKernel(ex: Executor, terms: WasmTerm[], src: number, dst: nu
 /** A replicate stopped by the signal between phases: no curves (it is dropped by the solve). */
 function terminatedReplicate(method: 'eigh' | 'lanczos', T: number, timings: Record<string, number>): ReplicateResult {
   const stats: ReplicateResult['stats'] = {
-    method, lambdaMax: NaN, lambdaMin: NaN, clipped: 0, condition: NaN, maxStableLr: NaN, gdLr: null, gdStable: null, meanY2: NaN,
+    method,
+    lambdaMax: NaN,
+    lambdaMin: NaN,
+    clipped: 0,
+    condition: NaN,
+    maxStableLr: NaN,
+    gdLr: null,
+    gdStable: null,
+    meanY2: NaN,
   };
   return { status: 'Terminated', message: 'terminated', train: new Float64Array(T), atInfinity: { train: NaN, test: null }, stats, timings };
 }
@@ -366,11 +387,7 @@ export async function runReplicate(
   let gdTest: Float64Array | undefined;
   if (p.exactTest) {
     t0 = now();
-    await Promise.all(
-      stripBounds(n, ex.width, false).map(([r0, r1]) =>
-        gemmOn(ex, buf.G + r0 * n * 8, buf.A, buf.F + r0 * C * 8, r1 - r0, n, C, 1, 0),
-      ),
-    );
+    await Promise.all(stripBounds(n, ex.width, false).map(([r0, r1]) => gemmOn(ex, buf.G + r0 * n * 8, buf.A, buf.F + r0 * C * 8, r1 - r0, n, C, 1, 0)));
     const A = a.f64(buf.A, n * C);
     const MA = a.f64(buf.F, n * C);
     const b = a.f64(buf.b, n);
@@ -456,9 +473,7 @@ function transposeInPlaceTo(src: Float64Array, rows: number, cols: number, out: 
  *  kernel's split, multiples of 4) or equal row counts on multiples of 8, so a split gives the same
  *  bits as one call (rows stay in the kernels' main 4-row tiles). */
 export function stripBounds(n: number, parts: number, triangle = true): [number, number][] {
-  const b = triangle
-    ? gramStrips(n, parts)
-    : [...Array.from({ length: parts }, (_, k) => Math.min(n, Math.round((n * k) / parts / 8) * 8)), n];
+  const b = triangle ? gramStrips(n, parts) : [...Array.from({ length: parts }, (_, k) => Math.min(n, Math.round((n * k) / parts / 8) * 8)), n];
   const out: [number, number][] = [];
   for (let k = 0; k + 1 < b.length; k++) if (b[k + 1] > b[k]) out.push([b[k], b[k + 1]]);
   return out;

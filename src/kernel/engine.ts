@@ -10,25 +10,116 @@ import { solveKernel, validateKernelProblem, type KernelSolution } from './solve
 import { kernelTheory, type KernelTheory } from './theory-curves.js';
 
 const model: Field[] = [
-  { key: 'kernel', flag: 'kernel', kind: 'string', default: 'exp', help: 'kernel: exp | exp:TAU | poly:a0,a1,.. | relu-ntk | arccos0 | arccos1', widget: { label: 'kernel h(s)', control: 'text', def: 'exp', options: ['exp', 'exp:0.5', 'relu-ntk', 'arccos0', 'arccos1', 'poly:0,1,0.5,0.25'], group: 'model', help: 'built-in name: exp, exp:τ, relu-ntk, arccos0, arccos1, poly:a0,a1,…' } },
-  { key: 'domain', flag: 'domain', kind: 'string', default: 'sphere', help: 'data domain: sphere | hypercube', widget: { label: 'domain', control: 'select', def: 'sphere', options: ['sphere', 'hypercube'], group: 'model' } },
-  { key: 'dim', flag: 'dim', kind: 'int', help: 'input dimension d', widget: { label: 'dimension d', control: 'int', def: '30', slider: { min: 2, max: 200, step: 1 }, group: 'model' } },
-  { key: 'samples', flag: 'samples', kind: 'int', help: 'training samples n', widget: { label: 'samples n', control: 'int', def: '300', slider: { min: 10, max: 3000, step: 10 }, group: 'model' } },
-  { key: 'energies', flag: 'energies', kind: 'numbers', help: 'degree energies c_0²,c_1²,… of the target (comma list)', widget: { label: 'energies c_k²', control: 'numbers', def: '0, 0.333, 0.333, 0.333', group: 'model', help: 'target energy per degree k = 0, 1, 2, …' } },
-  { key: 'noiseSd', flag: 'noise-sd', kind: 'number', default: '0', unit: 'target units', help: 'label noise standard deviation σ', widget: { label: 'noise sd', control: 'number', def: '0.5', slider: { min: 0, max: 2, step: 0.05 }, group: 'model' } },
+  {
+    key: 'kernel',
+    flag: 'kernel',
+    kind: 'string',
+    default: 'exp',
+    help: 'kernel: exp | exp:TAU | poly:a0,a1,.. | relu-ntk | arccos0 | arccos1',
+    widget: {
+      label: 'kernel h(s)',
+      control: 'text',
+      def: 'exp',
+      options: ['exp', 'exp:0.5', 'relu-ntk', 'arccos0', 'arccos1', 'poly:0,1,0.5,0.25'],
+      group: 'model',
+      help: 'built-in name: exp, exp:τ, relu-ntk, arccos0, arccos1, poly:a0,a1,…',
+    },
+  },
+  {
+    key: 'domain',
+    flag: 'domain',
+    kind: 'string',
+    default: 'sphere',
+    help: 'data domain: sphere | hypercube',
+    widget: { label: 'domain', control: 'select', def: 'sphere', options: ['sphere', 'hypercube'], group: 'model' },
+  },
+  {
+    key: 'dim',
+    flag: 'dim',
+    kind: 'int',
+    help: 'input dimension d',
+    widget: { label: 'dimension d', control: 'int', def: '30', slider: { min: 2, max: 200, step: 1 }, group: 'model' },
+  },
+  {
+    key: 'samples',
+    flag: 'samples',
+    kind: 'int',
+    help: 'training samples n',
+    widget: { label: 'samples n', control: 'int', def: '300', slider: { min: 10, max: 3000, step: 10 }, group: 'model' },
+  },
+  {
+    key: 'energies',
+    flag: 'energies',
+    kind: 'numbers',
+    help: 'degree energies c_0²,c_1²,… of the target (comma list)',
+    widget: { label: 'energies c_k²', control: 'numbers', def: '0, 0.333, 0.333, 0.333', group: 'model', help: 'target energy per degree k = 0, 1, 2, …' },
+  },
+  {
+    key: 'noiseSd',
+    flag: 'noise-sd',
+    kind: 'number',
+    default: '0',
+    unit: 'target units',
+    help: 'label noise standard deviation σ',
+    widget: { label: 'noise sd', control: 'number', def: '0.5', slider: { min: 0, max: 2, step: 0.05 }, group: 'model' },
+  },
   { key: 'noisyRisk', flag: 'noisy-risk', kind: 'switch', help: 'report the noisy test risk (excess + σ²) instead of the excess risk' },
 ];
 
 const time: Field[] = [
-  { key: 'tMin', flag: 't-min', kind: 'number', default: '0.1', unit: 'flow time', help: 'first time of the log grid', widget: { label: 't min', control: 'number', def: '1', group: 'time' } },
-  { key: 'tMax', flag: 't-max', kind: 'number', default: '1e9', unit: 'flow time', help: 'last time of the log grid', widget: { label: 't max', control: 'number', def: '1e8', slider: { min: 1, max: 12, step: 0.5, log: true }, group: 'time' } },
-  { key: 'tCount', flag: 't-count', kind: 'int', default: '101', help: 'number of log-spaced times', widget: { label: 'time points', control: 'int', def: '71', group: 'time' } },
+  {
+    key: 'tMin',
+    flag: 't-min',
+    kind: 'number',
+    default: '0.1',
+    unit: 'flow time',
+    help: 'first time of the log grid',
+    widget: { label: 't min', control: 'number', def: '1', group: 'time' },
+  },
+  {
+    key: 'tMax',
+    flag: 't-max',
+    kind: 'number',
+    default: '1e9',
+    unit: 'flow time',
+    help: 'last time of the log grid',
+    widget: { label: 't max', control: 'number', def: '1e8', slider: { min: 1, max: 12, step: 0.5, log: true }, group: 'time' },
+  },
+  {
+    key: 'tCount',
+    flag: 't-count',
+    kind: 'int',
+    default: '101',
+    help: 'number of log-spaced times',
+    widget: { label: 'time points', control: 'int', def: '71', group: 'time' },
+  },
 ];
 
 const simulation: Field[] = [
-  { key: 'seeds', flag: 'seeds', kind: 'int', default: '1', help: 'number of replicates S', widget: { label: 'seeds', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' } },
-  { key: 'seed', flag: 'seed', kind: 'int', default: '0', help: 'base seed; replicate r uses stream r', widget: { label: 'base seed', control: 'int', def: '0', group: 'sim' } },
-  { key: 'testPoints', flag: 'test-points', kind: 'int', default: '2000', help: 'Monte-Carlo test points per seed (0 = off)', widget: { label: 'MC test points', control: 'int', def: '2000', group: 'sim' } },
+  {
+    key: 'seeds',
+    flag: 'seeds',
+    kind: 'int',
+    default: '1',
+    help: 'number of replicates S',
+    widget: { label: 'seeds', control: 'int', def: '2', slider: { min: 1, max: 16, step: 1 }, group: 'sim' },
+  },
+  {
+    key: 'seed',
+    flag: 'seed',
+    kind: 'int',
+    default: '0',
+    help: 'base seed; replicate r uses stream r',
+    widget: { label: 'base seed', control: 'int', def: '0', group: 'sim' },
+  },
+  {
+    key: 'testPoints',
+    flag: 'test-points',
+    kind: 'int',
+    default: '2000',
+    help: 'Monte-Carlo test points per seed (0 = off)',
+    widget: { label: 'MC test points', control: 'int', def: '2000', group: 'sim' },
+  },
   { key: 'exactTest', flag: 'no-exact-test', kind: 'switch', help: 'skip the exact L² test error (K22); Monte-Carlo only' },
   { key: 'gdLr', flag: 'gd-lr', kind: 'numberOrAuto', default: 'none', help: 'GD step η beside the flow: number | auto (half the max stable 2n/λ_max) | none' },
   { key: 'method', flag: 'method', kind: 'string', default: 'auto', help: 'auto | eigh | lanczos (auto: lanczos above n = 2000)' },
@@ -101,7 +192,8 @@ export const kernelRun = command({
 /** Final/min/argmin of the kernel curves that exist (simulation and theories T1, T3, T4). */
 function kernelCurveSummary(t: ArrayLike<number>, curves: Record<string, ArrayLike<number>>): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const k of ['train', 'test', 'oracle', 'theoryTrain', 'theoryTest', 'eigenlearningTrain', 'eigenlearningTest']) if (curves[k]) Object.assign(out, curveSummary(k, t, curves[k]));
+  for (const k of ['train', 'test', 'oracle', 'theoryTrain', 'theoryTest', 'eigenlearningTrain', 'eigenlearningTest'])
+    if (curves[k]) Object.assign(out, curveSummary(k, t, curves[k]));
   return out;
 }
 
@@ -111,10 +203,25 @@ export const kernelTheoryCommand = command({
   fields: [...model, ...time],
   prepare: (params) => kernelTheory(params as KernelProblemInput).problem,
   solve: async (p, options): Promise<KernelTheory> => {
-    if (options.signal?.aborted) return { ...kernelTheory(p), status: 'Terminated', t: [], curves: { oracle: [], theoryTrain: [], theoryTest: [], eigenlearningTrain: [], eigenlearningTest: [] } };
+    if (options.signal?.aborted)
+      return {
+        ...kernelTheory(p),
+        status: 'Terminated',
+        t: [],
+        curves: { oracle: [], theoryTrain: [], theoryTest: [], eigenlearningTrain: [], eigenlearningTest: [] },
+      };
     return kernelTheory(p);
   },
-  json: (th) => ({ status: th.status, t: th.t, ...th.curves, stages: th.stages, atInfinity: th.atInfinity, spectrum: th.spectrum, report: th.report, problem: th.problem }),
+  json: (th) => ({
+    status: th.status,
+    t: th.t,
+    ...th.curves,
+    stages: th.stages,
+    atInfinity: th.atInfinity,
+    spectrum: th.spectrum,
+    report: th.report,
+    problem: th.problem,
+  }),
   text: (th) => th.report,
   bundle: (th, argv) => {
     const columns = kernelArrays(th);
@@ -136,7 +243,9 @@ export const kernelTheoryCommand = command({
   figure: (th) =>
     kernelFigure(
       { ...th, stats: { seedsCompleted: 0 } },
-      { title: `Kernel theory: ${typeof th.problem.kernel === 'string' ? th.problem.kernel : 'custom kernel'}, d = ${th.problem.dim}, n = ${th.problem.samples} (stage ℓ = ${th.stages.ell})` },
+      {
+        title: `Kernel theory: ${typeof th.problem.kernel === 'string' ? th.problem.kernel : 'custom kernel'}, d = ${th.problem.dim}, n = ${th.problem.samples} (stage ℓ = ${th.stages.ell})`,
+      },
     ),
 });
 

@@ -75,8 +75,7 @@ export function validateKernel(spec: KernelSpec): void {
       case 'poly':
       case 'taylor':
       case 'gegenbauer': {
-        if (!Array.isArray(t.coeffs) || t.coeffs.length === 0)
-          throw new KernelSpecError(`${at}.coeffs must be a non-empty array of numbers`);
+        if (!Array.isArray(t.coeffs) || t.coeffs.length === 0) throw new KernelSpecError(`${at}.coeffs must be a non-empty array of numbers`);
         t.coeffs.forEach((c, j) => {
           if (!isFiniteNum(c)) throw new KernelSpecError(`${at}.coeffs[${j}] must be a finite number (got ${String(c)})`);
         });
@@ -89,7 +88,9 @@ export function validateKernel(spec: KernelSpec): void {
       case 'relu-ntk':
         break;
       default:
-        throw new KernelSpecError(`${at}.type must be one of exp, poly, taylor, arccos0, arccos1, relu-ntk, gegenbauer (got ${String((t as { type?: unknown }).type)})`);
+        throw new KernelSpecError(
+          `${at}.type must be one of exp, poly, taylor, arccos0, arccos1, relu-ntk, gegenbauer (got ${String((t as { type?: unknown }).type)})`,
+        );
     }
   });
 }
@@ -134,7 +135,7 @@ export function arccos0Deriv(k: number, s: number): number {
   const p = arcsinDerivPoly(n);
   // Evaluate at |s| and use parity (p_n has the parity of n) — all coefficients ≥ 0.
   const v = polyEval(p, Math.abs(s)) * (s < 0 && n % 2 === 1 ? -1 : 1);
-  return v * Math.pow(1 - s * s, -n - 0.5) / Math.PI;
+  return (v * Math.pow(1 - s * s, -n - 0.5)) / Math.PI;
 }
 
 /** κ1^{(k)}(s), exact (κ1' = κ0). */
@@ -403,7 +404,8 @@ export function parseKernel(text: string): KernelSpec {
     const arg = rest.join(':');
     switch (name) {
       case 'exp': {
-        if (rest.length > 0 && arg.trim() === '') throw new KernelSpecError(`kernel '${raw}': exp: needs tau after the colon (exp:TAU with TAU > 0, or exp for TAU = 1)`);
+        if (rest.length > 0 && arg.trim() === '')
+          throw new KernelSpecError(`kernel '${raw}': exp: needs tau after the colon (exp:TAU with TAU > 0, or exp for TAU = 1)`);
         const tau = arg === '' ? 1 : Number(arg);
         if (!Number.isFinite(tau)) throw new KernelSpecError(`kernel '${raw}': tau '${arg}' is not a finite number`);
         // h(s) = exp(τ s): τ = 0 is the constant kernel (rank one; no degree k ≥ 1 is learnt), τ < 0

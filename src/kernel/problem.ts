@@ -22,7 +22,9 @@ export const kernelProblemSchema = z.strictObject({
     .min(1, { error: 'at least one energy' })
     .max(MAX_DEGREE + 1, { error: `at most ${MAX_DEGREE + 1} energies (degrees 0..${MAX_DEGREE})` }),
   // σ ≤ 1e100: σ² and the sums of n squared labels stay finite (beyond, every curve would overflow).
-  noiseSd: nonNegative('a finite number in [0, 1e100]').refine((x) => x <= 1e100, { error: 'a finite number in [0, 1e100]' }).default(0),
+  noiseSd: nonNegative('a finite number in [0, 1e100]')
+    .refine((x) => x <= 1e100, { error: 'a finite number in [0, 1e100]' })
+    .default(0),
   seeds: intAtLeast(1, 10_000).default(1),
   /** Base seed; replicate r uses stream r of this seed (xoshiro256++ seeded by SplitMix64). */
   seed: intAtLeast(0, 2 ** 32 - 1).default(0),
@@ -55,10 +57,8 @@ export type KernelProblem = z.output<typeof kernelProblemSchema>;
 export function kernelProblem(input: KernelProblemInput): KernelProblem {
   const p = parseOrThrow(kernelProblemSchema, input);
   if (!(p.tMin < p.tMax)) throw new ParameterError('tMin', p.tMin, `< tMax = ${p.tMax}`);
-  if (p.domain === 'hypercube' && p.dim > 2000)
-    throw new ParameterError('dim', p.dim, 'an integer ≤ 2000 on the hypercube (Krawtchouk sums)');
-  if (p.energies.every((e) => e === 0) && p.noiseSd === 0)
-    throw new ParameterError('energies', p.energies, 'at least one positive energy or a positive noise');
+  if (p.domain === 'hypercube' && p.dim > 2000) throw new ParameterError('dim', p.dim, 'an integer ≤ 2000 on the hypercube (Krawtchouk sums)');
+  if (p.energies.every((e) => e === 0) && p.noiseSd === 0) throw new ParameterError('energies', p.energies, 'at least one positive energy or a positive noise');
   return p;
 }
 

@@ -58,15 +58,13 @@ function runSpectrum(kernel: KernelSpec, p: { dim: number; domain: 'sphere' | 'h
 export function buildSetup(p: KernelProblem): KernelSetup {
   const kernel = resolveKernel(p.kernel);
   const K = p.energies.length - 1;
-  if (p.domain === 'hypercube' && K > p.dim)
-    throw new ParameterError('energies', p.energies, `at most d + 1 = ${p.dim + 1} degrees on the hypercube`);
+  if (p.domain === 'hypercube' && K > p.dim) throw new ParameterError('energies', p.energies, `at most d + 1 = ${p.dim + 1} degrees on the hypercube`);
   const sp = runSpectrum(kernel, p, K);
   const bad = sp.eigenvalues.findIndex((x) => !Number.isFinite(x));
   if (bad >= 0) throw new ParameterError('kernel', p.kernel, `a kernel with a finite spectrum (ξ_${bad} = ${sp.eigenvalues[bad]})`);
   // Gradient flow needs a positive semi-definite kernel: every ξ_k ≥ 0 (rounding aside).
   const neg = sp.eigenvalues.findIndex((x) => x < -1e-13 * Math.abs(sp.h1));
-  if (neg >= 0)
-    throw new ParameterError('kernel', p.kernel, `a positive semi-definite kernel (its ξ_${neg} = ${sp.eigenvalues[neg].toExponential(3)} < 0)`);
+  if (neg >= 0) throw new ParameterError('kernel', p.kernel, `a positive semi-definite kernel (its ξ_${neg} = ${sp.eigenvalues[neg].toExponential(3)} < 0)`);
   const target: TargetTerm[] = targetTermsFromEnergies(p.energies, p.dim, { domain: p.domain });
   const targetNorm2 = p.energies.reduce((s, x) => s + x, 0);
   const times = logspace(p.tMin, p.tMax, p.tCount);
@@ -144,8 +142,7 @@ export function spectrumTable(params: Record<string, unknown>) {
   const { kernel, dim, maxDegree } = params;
   const domain = params.domain ?? 'sphere';
   if (domain !== 'sphere' && domain !== 'hypercube') throw new ParameterError('domain', domain, "'sphere' or 'hypercube'");
-  if (!(typeof dim === 'number' && Number.isInteger(dim) && dim >= 2 && dim <= MAX_DIM))
-    throw new ParameterError('dim', dim, `an integer in [2, ${MAX_DIM}]`);
+  if (!(typeof dim === 'number' && Number.isInteger(dim) && dim >= 2 && dim <= MAX_DIM)) throw new ParameterError('dim', dim, `an integer in [2, ${MAX_DIM}]`);
   const cap = 40;
   if (!(typeof maxDegree === 'number' && Number.isInteger(maxDegree) && maxDegree >= 0 && maxDegree <= cap))
     throw new ParameterError('max-degree', maxDegree, `an integer in [0, ${cap}] (runs use degrees ≤ ${MAX_DEGREE})`);
@@ -165,4 +162,3 @@ export function spectrumTable(params: Record<string, unknown>) {
     notes: sp.notes,
   };
 }
-

@@ -99,7 +99,8 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
     // depends only on (problem, seed, stream r), so the assembled arrays are byte-identical.
     const finished = new Map<number, ReplicateResult>();
     for (const part of (opts.resume ?? []) as (ReplicateResult & { seed: number })[]) {
-      if (Number.isInteger(part?.seed) && part.seed >= 0 && part.seed < p.seeds && part.status !== 'Terminated' && part.status !== 'Unstable') finished.set(part.seed, part);
+      if (Number.isInteger(part?.seed) && part.seed >= 0 && part.seed < p.seeds && part.status !== 'Terminated' && part.status !== 'Unstable')
+        finished.set(part.seed, part);
     }
     const todo = Array.from({ length: p.seeds }, (_, r) => r).filter((r) => !finished.has(r));
     for (let first = 0; first < todo.length && status !== 'Unstable'; first += width) {
@@ -112,11 +113,21 @@ export async function solveKernel(input: KernelProblemInput, opts: SolveOptions 
       const frac = new Float64Array(batch.length);
       const out = await Promise.all(
         batch.map((r, j) =>
-          runReplicate(rt, ex, p, setup, bufs[j], r, method, (f) => {
-            frac[j] = f;
-            const done = finished.size + frac.reduce((s, x) => s + x, 0);
-            progress({ phase: `seed ${r + 1}/${p.seeds}`, fraction: done / p.seeds });
-          }, opts.signal),
+          runReplicate(
+            rt,
+            ex,
+            p,
+            setup,
+            bufs[j],
+            r,
+            method,
+            (f) => {
+              frac[j] = f;
+              const done = finished.size + frac.reduce((s, x) => s + x, 0);
+              progress({ phase: `seed ${r + 1}/${p.seeds}`, fraction: done / p.seeds });
+            },
+            opts.signal,
+          ),
         ),
       );
       for (const [j, r] of out.entries()) {
@@ -178,30 +189,28 @@ function meanSE(rows: Float64Array[], T: number): { mean: number[]; se: number[]
   return { mean, se };
 }
 
-function assemble(
-  p: KernelProblem,
-  setup: KernelSetup,
-  reps: ReplicateResult[],
-  status: Status,
-  message: string | undefined,
-): KernelSolution {
+function assemble(p: KernelProblem, setup: KernelSetup, reps: ReplicateResult[], status: Status, message: string | undefined): KernelSolution {
   const T = p.tCount;
   const t = Array.from(setup.times);
   const noise2 = p.noiseSd ** 2;
   const shift = p.noisyRisk ? noise2 : 0;
-  const train = meanSE(reps.map((r) => r.train), T);
+  const train = meanSE(
+    reps.map((r) => r.train),
+    T,
+  );
   const exact = reps.every((r) => r.testExact);
   const testRows = reps.map((r) => (exact ? r.testExact! : r.testMC!)).filter(Boolean);
   const test = meanSE(testRows, T);
   const hasMC = reps.length > 0 && reps.every((r) => r.testMC);
-  const mc = hasMC ? meanSE(reps.map((r) => r.testMC!), T) : undefined;
+  const mc = hasMC
+    ? meanSE(
+        reps.map((r) => r.testMC!),
+        T,
+      )
+    : undefined;
   // MC s.e. of the seed mean: across-seed spread already contains the MC noise; with one seed use
   // the MC standard error itself.
-  const mcSE = hasMC
-    ? reps.length > 1
-      ? mc!.se
-      : Array.from(reps[0].testMCSE!)
-    : undefined;
+  const mcSE = hasMC ? (reps.length > 1 ? mc!.se : Array.from(reps[0].testMCSE!)) : undefined;
   const gd = reps.length > 0 && reps.every((r) => r.gdTrain);
   const addShift = (v: number[]) => v.map((x) => x + shift);
   const curves: KernelCurves = {
@@ -212,8 +221,21 @@ function assemble(
     testSE: reps.length > 1 ? test.se : exact ? new Array(T).fill(0) : (mcSE ?? new Array(T).fill(0)),
     testMC: mc ? addShift(mc.mean) : undefined,
     testMCSE: mcSE,
-    gdTrain: gd ? meanSE(reps.map((r) => r.gdTrain!), T).mean : undefined,
-    gdTest: gd && reps.every((r) => r.gdTest) ? addShift(meanSE(reps.map((r) => r.gdTest!), T).mean) : undefined,
+    gdTrain: gd
+      ? meanSE(
+          reps.map((r) => r.gdTrain!),
+          T,
+        ).mean
+      : undefined,
+    gdTest:
+      gd && reps.every((r) => r.gdTest)
+        ? addShift(
+            meanSE(
+              reps.map((r) => r.gdTest!),
+              T,
+            ).mean,
+          )
+        : undefined,
   };
   const avg = (f: (r: ReplicateResult) => number | null) => {
     const v = reps.map(f).filter((x): x is number => x !== null && Number.isFinite(x));
@@ -249,7 +271,9 @@ function assemble(
   if (status === 'Success' && !finite) {
     // Never a non-finite value under Success (e.g. a GD step beyond 2n/λ_max overflows the GD curves).
     status = 'Unstable';
-    const bad = Object.entries(curves).filter(([, v]) => v !== undefined && !allFinite(v)).map(([k]) => k);
+    const bad = Object.entries(curves)
+      .filter(([, v]) => v !== undefined && !allFinite(v))
+      .map(([k]) => k);
     message = `non-finite values in ${bad.join(', ')}`;
   }
   return {

@@ -14,11 +14,7 @@ const STIRLING_MIN = 20; // shift arguments up to here; the Stirling tail is < 2
 function stirlingSeries(z: number): number {
   const z2 = 1 / (z * z);
   // Bernoulli terms B_{2m}/(2m(2m−1) z^{2m−1}), m = 1..6
-  return (
-    (1 / z) *
-    (1 / 12 +
-      z2 * (-1 / 360 + z2 * (1 / 1260 + z2 * (-1 / 1680 + z2 * (1 / 1188 + z2 * (-691 / 360360))))))
-  );
+  return (1 / z) * (1 / 12 + z2 * (-1 / 360 + z2 * (1 / 1260 + z2 * (-1 / 1680 + z2 * (1 / 1188 + z2 * (-691 / 360360))))));
 }
 
 /** ln|Γ(x)| for real x (x not a non-positive integer). */

@@ -21,7 +21,18 @@
  * the C(d,m)/C(d,k) factor), an exact sum but with cancellation ~ λ_0/λ_k — reported in `notes`
  * when it exceeds 1e8.
  */
-import { toKernelSpec, type KernelLike, type KernelSpec, type KernelTerm, evalKernel, compileKernel, arcsinDerivPoly, arccosTaylor, gegenbauerAll, gegenbauerMonomial } from './kernels.js';
+import {
+  toKernelSpec,
+  type KernelLike,
+  type KernelSpec,
+  type KernelTerm,
+  evalKernel,
+  compileKernel,
+  arcsinDerivPoly,
+  arccosTaylor,
+  gegenbauerAll,
+  gegenbauerMonomial,
+} from './kernels.js';
 import { binomial, gammaRatio, hyp0f1, logBinomial } from './special.js';
 import { expectJacobi } from './quadrature.js';
 
@@ -140,15 +151,15 @@ export function eigenvalueArc(type: 'arccos0' | 'arccos1' | 'relu-ntk', d: numbe
     const m = k === 0 ? betaMoment(a, 0, 0.5) : 0;
     if (type === 'arccos1') {
       if (k === 0) E = (m * (1 + 1 / (2 * (a + 1)))) / Math.PI;
-      else if (k === 1) E = 0.5; // E[κ0]
+      else if (k === 1)
+        E = 0.5; // E[κ0]
       else E = polyBetaExpect(arcsinDerivPoly(k - 2), a, 1.5 - k, 0) / Math.PI; // κ1^{(k)} = κ0^{(k−1)}
     } else {
-      if (k === 0) E = (m / (2 * (a + 1)) + m * (1 + 1 / (2 * (a + 1)))) / Math.PI; // E[sκ0] + E[κ1]
-      else if (k === 1) E = 1; // E[sκ0'] = 0 (odd), 2E[κ0] = 1
-      else
-        E =
-          (polyBetaExpect(arcsinDerivPoly(k - 1), a, 0.5 - k, 1) + (k + 1) * polyBetaExpect(arcsinDerivPoly(k - 2), a, 1.5 - k, 0)) /
-          Math.PI;
+      if (k === 0)
+        E = (m / (2 * (a + 1)) + m * (1 + 1 / (2 * (a + 1)))) / Math.PI; // E[sκ0] + E[κ1]
+      else if (k === 1)
+        E = 1; // E[sκ0'] = 0 (odd), 2E[κ0] = 1
+      else E = (polyBetaExpect(arcsinDerivPoly(k - 1), a, 0.5 - k, 1) + (k + 1) * polyBetaExpect(arcsinDerivPoly(k - 2), a, 1.5 - k, 0)) / Math.PI;
     }
   }
   return k9Prefactor(d, k) * E;
@@ -364,7 +375,9 @@ export interface SpectrumOptions {
 function methodNotes(spec: KernelLike, domain: Domain, method: SpectrumMethod): string[] {
   const sp = toKernelSpec(spec);
   if (domain === 'hypercube')
-    return ['hypercube: exp terms sinh(τ/d)^k cosh(τ/d)^{d−k}; poly/taylor (and arc-cos for d ≥ 64, Taylor to degree 170) by the same generating function; otherwise K26 (Krawtchouk sum)'];
+    return [
+      'hypercube: exp terms sinh(τ/d)^k cosh(τ/d)^{d−k}; poly/taylor (and arc-cos for d ≥ 64, Taylor to degree 170) by the same generating function; otherwise K26 (Krawtchouk sum)',
+    ];
   if (method === 'k8') return ['direct K8 quadrature (test route; loses digits at large d)'];
   const out = new Set<string>();
   for (const t of sp.terms) {
@@ -405,7 +418,13 @@ export function spectrum(spec: KernelLike, opts: SpectrumOptions): Spectrum {
       xi = hypercubeEigenvalue(sp, d, k);
       lb = logBinomial(d, k);
       B = binomial(d, k);
-      if (k > 0 && Math.abs(xi) > 0 && Math.abs(eig[0] / xi) > 1e8 && d < ARC_SERIES_MIN_DIM && sp.terms.some((t) => t.type !== 'exp' && t.type !== 'poly' && t.type !== 'taylor'))
+      if (
+        k > 0 &&
+        Math.abs(xi) > 0 &&
+        Math.abs(eig[0] / xi) > 1e8 &&
+        d < ARC_SERIES_MIN_DIM &&
+        sp.terms.some((t) => t.type !== 'exp' && t.type !== 'poly' && t.type !== 'taylor')
+      )
         notes.add(`hypercube K26 at degree ${k}: cancellation ~${(Math.abs(eig[0] / xi)).toExponential(1)}× λ_0; relative error ≈ that × 1e-16`);
     }
     degrees.push(k);

@@ -54,8 +54,7 @@ export function targetTermsFromEnergies(energies: readonly number[], d: number, 
     else if (opts.domain === 'hypercube') {
       if (k > d) throw new RangeError(`energies[${k}]: degree ${k} > d = ${d} does not exist on the hypercube`);
       out.push({ degree: k, coef, kind: 'monomial', indices: [...Array(k).keys()], scale: 1 });
-    }
-    else if (rep === 'monomial' && k <= 3 && d >= k) {
+    } else if (rep === 'monomial' && k <= 3 && d >= k) {
       const scale = k === 1 ? 1 : k === 2 ? Math.sqrt((d + 2) / d) : Math.sqrt((d + 2) * (d + 4)) / d;
       out.push({ degree: k, coef, kind: 'monomial', indices: [...Array(k).keys()], scale });
     } else out.push({ degree: k, coef, kind: 'zonal', axis, scale: Math.sqrt(multiplicity(d, k)) });

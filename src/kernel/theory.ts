@@ -159,7 +159,8 @@ export function stageBoundaries(src: SpectrumSource, n: number): StageBoundaries
   const ell = integerAlpha ? r : Math.floor(alpha);
   sp = resolveSpectrum(sp, sp.domain === 'hypercube' ? Math.min(ell + 1, d) : ell + 1);
   const warnings: string[] = [];
-  if (integerAlpha) warnings.push(`α = ln n/ln d = ${r} is an integer: degree-${r} block is about as large as n; three-stage picture does not apply (ℓ = ${r} used)`);
+  if (integerAlpha)
+    warnings.push(`α = ln n/ln d = ${r} is an integer: degree-${r} block is about as large as n; three-stage picture does not apply (ℓ = ${r} used)`);
   const kappa = kappaAbove(sp, ell);
   const xiNext = sp.eigenvalues[ell + 1] ?? 0;
   const { L } = blockIndex(d, n, sp.domain);
@@ -169,7 +170,8 @@ export function stageBoundaries(src: SpectrumSource, n: number): StageBoundaries
   if (deg >= 0) {
     // §4: polynomial kernels have rank Σ_{k≤deg} B(d,k); beyond it the Gram matrix is singular.
     let rank = 0;
-    for (let k = 0; k <= deg; k++) if (sp.eigenvalues[k] !== 0 || k > sp.truncationDegree) rank += sp.domain === 'hypercube' ? binomial(d, k) : multiplicity(d, k);
+    for (let k = 0; k <= deg; k++)
+      if (sp.eigenvalues[k] !== 0 || k > sp.truncationDegree) rank += sp.domain === 'hypercube' ? binomial(d, k) : multiplicity(d, k);
     if (n > rank) warnings.push(`polynomial kernel of degree ${deg} has rank ${rank} < n = ${n}: the Gram matrix is singular`);
   }
   return { alpha, ell, integerAlpha, blockL: L, kappa, t1: n / kappa, t2: xiNext > 0 ? 1 / xiNext : Infinity, warnings };
@@ -202,7 +204,12 @@ export interface StaircaseCurves {
  *              (= test + σ² for t ≪ t₁, then the bulk decays at rate κ/n).
  * Without n only the oracle staircase is returned (test = oracle, train = oracle + σ²).
  */
-export function staircase(src: SpectrumSource, energies: readonly number[], times: readonly number[], opts: { n?: number; noiseVar?: number } = {}): StaircaseCurves {
+export function staircase(
+  src: SpectrumSource,
+  energies: readonly number[],
+  times: readonly number[],
+  opts: { n?: number; noiseVar?: number } = {},
+): StaircaseCurves {
   checkEnergies(energies);
   const sp = resolveSpectrum(src, energies.length - 1);
   const sigma2 = opts.noiseVar ?? 0;
@@ -254,7 +261,12 @@ export interface BlockApproximation {
  *   train ≈ Σ_{k≤L} c_k² e^{−2μ_k t} + (σ² + Σ_{k>L} c_k²) e^{−2κt/n}
  * An approximation (not a golden reference).
  */
-export function blockApproximation(src: SpectrumSource, energies: readonly number[], times: readonly number[], opts: { n: number; noiseVar?: number }): BlockApproximation {
+export function blockApproximation(
+  src: SpectrumSource,
+  energies: readonly number[],
+  times: readonly number[],
+  opts: { n: number; noiseVar?: number },
+): BlockApproximation {
   checkEnergies(energies);
   const { n } = opts;
   if (!(n >= 1)) throw new RangeError(`n must be ≥ 1 (got ${n})`);
@@ -360,7 +372,12 @@ export function solveEigenlearningKappa(sp: Spectrum, n: number, delta: number, 
  * tail is added to the ridge in the κ equation [D]; the train formula keeps the explicit δ, so
  * train → 0 at t = ∞ (interpolation).
  */
-export function eigenlearning(src: SpectrumSource, energies: readonly number[], times: readonly number[], opts: { n: number; noiseVar?: number }): EigenlearningResult {
+export function eigenlearning(
+  src: SpectrumSource,
+  energies: readonly number[],
+  times: readonly number[],
+  opts: { n: number; noiseVar?: number },
+): EigenlearningResult {
   checkEnergies(energies);
   const { n } = opts;
   const sigma2 = opts.noiseVar ?? 0;
@@ -431,14 +448,18 @@ export function stageReport(src: SpectrumSource, energies: readonly number[], op
   energies.forEach((c, k) => {
     if (!(sp.eigenvalues[k] > 0)) approx += c;
   });
-  lines.push(`${sp.domain} d=${sp.dim}, n=${n}: α = ln n/ln d = ${b.alpha.toFixed(3)}, ℓ = ${b.ell}; κ_{>ℓ} = ${fmt(b.kappa)}, ‖f‖² = ${fmt(total)}, σ² = ${fmt(sigma2)}`);
+  lines.push(
+    `${sp.domain} d=${sp.dim}, n=${n}: α = ln n/ln d = ${b.alpha.toFixed(3)}, ℓ = ${b.ell}; κ_{>ℓ} = ${fmt(b.kappa)}, ‖f‖² = ${fmt(total)}, σ² = ${fmt(sigma2)}`,
+  );
   lines.push(`  t₁ = n/κ_{>ℓ} = ${fmt(b.t1)},  t₂ = 1/ξ_{ℓ+1} = ${fmt(b.t2)}`);
   const learn = energies
     .map((c, k) => ({ k, c, t: sp.eigenvalues[k] > 0 ? 1 / sp.eigenvalues[k] : Infinity }))
     .filter((x) => x.c > 0)
     .map((x) => `degree ${x.k} at t≈${fmt(x.t)} (‖P_{>${x.k}}f‖² = ${fmt(tailAbove(energies, x.k))})`);
   lines.push(`  Stage 1 (t ≪ ${fmt(b.t1)}): train ≈ test + σ², empirical test ≈ oracle; oracle staircase: ${learn.join('; ') || 'no target energy'}`);
-  lines.push(`  Stage 2 (${fmt(b.t1)} ≪ t ≪ ${fmt(b.t2)}): train → 0 like (‖P_{>${b.ell}}f‖² + σ²)e^{−2κt/n}; test ≈ oracle ≈ ‖P_{>${b.ell}}f‖² = ${fmt(plateau)} (deep bootstrap)`);
+  lines.push(
+    `  Stage 2 (${fmt(b.t1)} ≪ t ≪ ${fmt(b.t2)}): train → 0 like (‖P_{>${b.ell}}f‖² + σ²)e^{−2κt/n}; test ≈ oracle ≈ ‖P_{>${b.ell}}f‖² = ${fmt(plateau)} (deep bootstrap)`,
+  );
   lines.push(`  Stage 3 (t ≫ ${fmt(b.t2)}): test frozen at ‖P_{>${b.ell}}f‖² = ${fmt(plateau)} (ridgeless KRR); oracle → approximation error ${fmt(approx)}`);
   if (!(b.t1 < b.t2)) lines.push(`  note: t₁ ≥ t₂, Stage 2 window is empty at this d, n`);
   for (const w of b.warnings) lines.push(`  warning: ${w}`);

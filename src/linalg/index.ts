@@ -55,8 +55,20 @@ export function gramPtr(rt: WasmRuntime, xPtr: number, n: number, d: number, gPt
 /** Resident: C = α op(A) op(B) + β C, the one GEMM entry (assembly/gemm.ts gemm_pk_f64): op(A) m×k,
  *  op(B) k×n, leading dimensions in f64 entries; uplo 0 full, 1 only j − i ≤ doff, 2 only j − i ≥ doff. */
 export function gemmPtr(
-  rt: WasmRuntime, ta: boolean, tb: boolean, m: number, n: number, k: number, alpha: number,
-  aPtr: number, lda: number, bPtr: number, ldb: number, beta: number, cPtr: number, ldc: number,
+  rt: WasmRuntime,
+  ta: boolean,
+  tb: boolean,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  aPtr: number,
+  lda: number,
+  bPtr: number,
+  ldb: number,
+  beta: number,
+  cPtr: number,
+  ldc: number,
   opts: { uplo?: 0 | 1 | 2; doff?: number; workPtr?: number } = {},
 ): void {
   const run = (w: number) =>
@@ -79,14 +91,12 @@ export function gram(rt: WasmRuntime, X: Arr, n: number, d: number, scale = 1): 
 // ------------------------------------------------------------------ BLAS
 
 /** C = α A B + β C (A m×k, B k×n). C is optional (zeros). Uses the packed kernel gemm_pk_f64. */
-export function gemm(
-  rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number,
-  opts: { alpha?: number; beta?: number; C?: Arr } = {},
-): Float64Array {
+export function gemm(rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number, opts: { alpha?: number; beta?: number; C?: Arr } = {}): Float64Array {
   checkLen('gemm A', A, m * k);
   checkLen('gemm B', B, k * n);
   return scoped(rt, () => {
-    const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
+    const a = rt.arena.copyIn(A),
+      b = rt.arena.copyIn(B);
     const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
     gemmPtr(rt, false, false, m, n, k, opts.alpha ?? 1, a, k, b, n, opts.C ? (opts.beta ?? 0) : 0, c, n);
     return rt.arena.copyOut(c, m * n);
@@ -94,14 +104,12 @@ export function gemm(
 }
 
 /** C = α A Bᵀ + β C (A m×k, B n×k): the cross-Gram K(Xtest, X) before the kernel map. */
-export function gemmNt(
-  rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number,
-  opts: { alpha?: number; beta?: number; C?: Arr } = {},
-): Float64Array {
+export function gemmNt(rt: WasmRuntime, A: Arr, B: Arr, m: number, k: number, n: number, opts: { alpha?: number; beta?: number; C?: Arr } = {}): Float64Array {
   checkLen('gemmNt A', A, m * k);
   checkLen('gemmNt B', B, n * k);
   return scoped(rt, () => {
-    const a = rt.arena.copyIn(A), b = rt.arena.copyIn(B);
+    const a = rt.arena.copyIn(A),
+      b = rt.arena.copyIn(B);
     const c = opts.C ? rt.arena.copyIn(opts.C) : rt.arena.allocF64(m * n);
     gemmPtr(rt, false, true, m, n, k, opts.alpha ?? 1, a, k, b, k, opts.C ? (opts.beta ?? 0) : 0, c, n);
     return rt.arena.copyOut(c, m * n);
@@ -112,7 +120,9 @@ export function gemmNt(
 export function gemv(rt: WasmRuntime, A: Arr, x: Arr, m: number, n: number, opts: { alpha?: number; trans?: boolean } = {}): Float64Array {
   const ylen = opts.trans ? n : m;
   return scoped(rt, () => {
-    const a = rt.arena.copyIn(A), xp = rt.arena.copyIn(x), y = rt.arena.allocF64(ylen);
+    const a = rt.arena.copyIn(A),
+      xp = rt.arena.copyIn(x),
+      y = rt.arena.allocF64(ylen);
     rt.exports.gemv_f64(a, xp, y, m, n, opts.alpha ?? 1, 0, opts.trans ? 1 : 0);
     return rt.arena.copyOut(y, ylen);
   });
@@ -138,8 +148,16 @@ export interface KmapOptions {
 
 /** Resident: in place or src→dst map of `count` entries (see kmap_f64). coefPtr may be 0 if unused. */
 export function kmapPtr(
-  rt: WasmRuntime, srcPtr: number, dstPtr: number, count: number, kind: KmapKind | number,
-  p0 = 0, coefPtr = 0, ncoef = 0, weight = 1, accumulate = false,
+  rt: WasmRuntime,
+  srcPtr: number,
+  dstPtr: number,
+  count: number,
+  kind: KmapKind | number,
+  p0 = 0,
+  coefPtr = 0,
+  ncoef = 0,
+  weight = 1,
+  accumulate = false,
 ): void {
   const k = typeof kind === 'number' ? kind : KMAP_KIND[kind];
   rt.exports.kmap_f64(srcPtr, dstPtr, count, k, p0, coefPtr, ncoef, weight, accumulate ? 1 : 0);
@@ -190,7 +208,9 @@ export const eighDcParallelWorkF64 = (n: number) => {
   return l.total;
 };
 function dcParallelLayout(n: number) {
-  const off = 0, tau = even(n), Z = tau + even(n);
+  const off = 0,
+    tau = even(n),
+    Z = tau + even(n);
   const ws0 = Z + even(n * n);
   const ws1 = ws0 + even(Math.max(eighWorkF64(n), stedcWorkF64(n)));
   // ws1: the second worker's scratch; during the top merge it holds both workers' panels and GEMM
@@ -204,16 +224,20 @@ function dcParallelLayout(n: number) {
  *  top-level divide and conquer, and the back-transformation (column halves) run on both; panels,
  *  the top merge and the tails on one. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned.
  *  Needs a shared-memory runtime/executor with width ≥ 2 (falls back to one worker otherwise). */
-export async function eighDcPtrParallel(
-  rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number,
-): Promise<number> {
+export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
   if (n <= 0) return 0;
   const E = rt.exports;
   const L = dcParallelLayout(n);
   const at = (o: number) => workPtr + 8 * o;
-  const off = at(L.off), tau = at(L.tau), Z = at(L.Z), ws0 = at(L.ws0), ws1 = at(L.ws1);
-  const gw0 = ws1, gw1 = ws1 + 8 * GEMM_WS_F64;
-  const NB = E.eigh_nb_f64(), NX = E.eigh_nx_f64();
+  const off = at(L.off),
+    tau = at(L.tau),
+    Z = at(L.Z),
+    ws0 = at(L.ws0),
+    ws1 = at(L.ws1);
+  const gw0 = ws1,
+    gw1 = ws1 + 8 * GEMM_WS_F64;
+  const NB = E.eigh_nb_f64(),
+    NX = E.eigh_nx_f64();
   // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
   //    triangle: the first part gets m(1 − 1/√2) rows)
   let k0 = 0;
@@ -221,10 +245,7 @@ export async function eighDcPtrParallel(
     await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
     const m = n - k0 - NB;
     const b = Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4));
-    await Promise.all([
-      ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0),
-      ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1),
-    ]);
+    await Promise.all([ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0), ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1)]);
     k0 += NB;
   }
   await ex.call('tridiag_tail_f64', aPtr, n, k0, wPtr, off, ws0);
@@ -237,35 +258,25 @@ export async function eighDcPtrParallel(
     if (n > 32) {
       const n1 = n >> 1;
       await ex.call('stedc_tear_f64', wPtr, off, 0, n);
-      const s = await Promise.all([
-        ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n1, ws0),
-        ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1),
-      ]);
+      const s = await Promise.all([ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n1, ws0), ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1)]);
       st = s.find((v) => v !== 0) ?? 0;
       // top merge: deflation + secular equation on one worker, the products and the final column
       // order by row halves on both
       await ex.call('stedc_merge_prep_f64', wPtr, off, n, Z, 0, n, ws0);
-      const P0 = ws1, P1 = ws1 + 8 * even(64 * n);
-      const g0 = P1 + 8 * even(64 * n), g1 = g0 + 8 * GEMM_WS_F64;
+      const P0 = ws1,
+        P1 = ws1 + 8 * even(64 * n);
+      const g0 = P1 + 8 * even(64 * n),
+        g1 = g0 + 8 * GEMM_WS_F64;
       const h = Math.round(n / 2 / 4) * 4;
-      await Promise.all([
-        ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0),
-        ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1),
-      ]);
-      await Promise.all([
-        ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0),
-        ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0),
-      ]);
+      await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1)]);
+      await Promise.all([ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0)]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
     const w = rt.arena.f64(wPtr, n);
     for (let i = 0; i < n; i++) w[i] *= nrm;
   }
   // 3. back-transformation by column halves, then V into A
   const c = Math.round(n / 2 / 8) * 8;
-  await Promise.all([
-    ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0),
-    ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1),
-  ]);
+  await Promise.all([ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0), ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1)]);
   await ex.call('copy_f64', n * n, Z, aPtr);
   return st;
 }
@@ -297,11 +308,13 @@ export function eigh(rt: WasmRuntime, A: Arr, n: number, method: 'dc' | 'ql' = '
 export function stedc(rt: WasmRuntime, diag: Arr, off: Arr): EighResult {
   const n = diag.length;
   return scoped(rt, () => {
-    const d = rt.arena.copyIn(diag), e = rt.arena.allocF64(Math.max(n, 1));
+    const d = rt.arena.copyIn(diag),
+      e = rt.arena.allocF64(Math.max(n, 1));
     const ev = rt.arena.f64(e, Math.max(n, 1));
     ev.fill(0);
     for (let i = 0; i + 1 < n; i++) ev[i] = off[i];
-    const z = rt.arena.allocF64(n * n), work = rt.arena.allocF64(stedcWorkF64(n));
+    const z = rt.arena.allocF64(n * n),
+      work = rt.arena.allocF64(stedcWorkF64(n));
     const status = rt.exports.stedc_f64(d, e, n, z, work);
     return { values: rt.arena.copyOut(d, n), vectors: rt.arena.copyOut(z, n * n), status };
   });
@@ -315,12 +328,19 @@ export const eighParallelWorkF64 = (n: number, parts: number) => eighWorkF64(n) 
  *  tridiagonal and rotates only its columns), then one transpose. Bitwise identical to eighPtr.
  *  Needs a shared-memory runtime/executor; workPtr ≥ eighParallelWorkF64(n, parts) f64. */
 export async function eighPtrParallel(
-  rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number, parts = ex.width,
+  rt: WasmRuntime,
+  ex: Executor,
+  aPtr: number,
+  n: number,
+  wPtr: number,
+  workPtr: number,
+  parts = ex.width,
 ): Promise<number> {
   if (n <= 0) return 0;
   parts = Math.max(1, Math.min(parts, Math.floor(n / 8) || 1));
   // blocked reduction on one worker; then work[0..n) and [2n..4n) are free, off sits in [n..2n)
-  const off = workPtr + 8 * n, scratch = workPtr + 16 * n;
+  const off = workPtr + 8 * n,
+    scratch = workPtr + 16 * n;
   await ex.call('eigh_reduce_blk_f64', aPtr, n, wPtr, off, workPtr);
   const bounds = [0];
   for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
@@ -354,7 +374,9 @@ export function tridiag(rt: WasmRuntime, A: Arr, n: number): TridiagResult {
   checkLen('tridiag A', A, n * n);
   return scoped(rt, () => {
     const a = rt.arena.copyIn(A);
-    const d = rt.arena.allocF64(n), e = rt.arena.allocF64(n), work = rt.arena.allocF64(2 * n);
+    const d = rt.arena.allocF64(n),
+      e = rt.arena.allocF64(n),
+      work = rt.arena.allocF64(2 * n);
     rt.exports.tridiag_f64(a, n, d, e, work);
     return {
       diag: rt.arena.copyOut(d, n),
@@ -368,7 +390,9 @@ export function tridiag(rt: WasmRuntime, A: Arr, n: number): TridiagResult {
 /** B (n×ncols) ← Q B, or Qᵀ B with trans = true, for Q from `tridiag`. */
 export function applyQ(rt: WasmRuntime, t: TridiagResult, n: number, B: Arr, ncols: number, trans = false): Float64Array {
   return scoped(rt, () => {
-    const a = rt.arena.copyIn(t.reflectors), tau = rt.arena.copyIn(t.tau), b = rt.arena.copyIn(B);
+    const a = rt.arena.copyIn(t.reflectors),
+      tau = rt.arena.copyIn(t.tau),
+      b = rt.arena.copyIn(B);
     const work = rt.arena.allocF64(Math.max(ncols, 1));
     rt.exports.apply_q_f64(a, n, tau, b, ncols, trans ? 1 : 0, work);
     return rt.arena.copyOut(b, n * ncols);
@@ -399,7 +423,9 @@ export function tqlFirst(rt: WasmRuntime, diag: Arr, off: Arr, z0?: Arr): { valu
 export function tridiagSolve(rt: WasmRuntime, diag: Arr, off: Arr, b: Arr, shift = 0): { x: Float64Array; status: number } {
   const n = diag.length;
   return scoped(rt, () => {
-    const d = rt.arena.copyIn(diag), e = rt.arena.allocF64(Math.max(n, 1)), x = rt.arena.copyIn(b);
+    const d = rt.arena.copyIn(diag),
+      e = rt.arena.allocF64(Math.max(n, 1)),
+      x = rt.arena.copyIn(b);
     const ev = rt.arena.f64(e, n);
     for (let i = 0; i + 1 < n; i++) ev[i] = off[i];
     const work = rt.arena.allocF64(2 * n);
@@ -423,7 +449,11 @@ export interface LanczosResult {
 /** m steps of Lanczos with full reorthogonalisation on symmetric K (n×n) from y; chunk = steps per
  *  Wasm call (the host can stop between calls: `stop(alpha, beta, steps)` returning true ends it). */
 export function lanczos(
-  rt: WasmRuntime, K: Arr, n: number, y: Arr, m: number,
+  rt: WasmRuntime,
+  K: Arr,
+  n: number,
+  y: Arr,
+  m: number,
   opts: { chunk?: number; keepBasis?: boolean; stop?: (alpha: Float64Array, beta: Float64Array, steps: number) => boolean } = {},
 ): LanczosResult {
   m = Math.min(m, n);
@@ -437,7 +467,9 @@ export function lanczos(
     const q = rt.arena.allocF64(rows * n);
     const qv = rt.arena.f64(q, n);
     for (let i = 0; i < n; i++) qv[i] = y[i] / norm;
-    const a = rt.arena.allocF64(m), b = rt.arena.allocF64(m), work = rt.arena.allocF64(n + m);
+    const a = rt.arena.allocF64(m),
+      b = rt.arena.allocF64(m),
+      work = rt.arena.allocF64(n + m);
     const chunk = Math.max(1, opts.chunk ?? m);
     let steps = 0;
     while (steps < m) {
@@ -484,7 +516,17 @@ export function gemmNtOn(ex: Executor, aPtr: number, bPtr: number, cPtr: number,
 /** Symmetric eigendecomposition in place (eigenvectors as columns of A, eigenvalues ascending into W);
  *  workPtr ≥ eighWorkF64(n) f64. Returns 0, or the QL iteration that did not converge. */
 /** Rows [r0, r1) of the lower triangle of G = scale·XXᵀ by the packed GEMM (ws: GEMM_WS_F64 f64 per concurrent call). */
-export function gramPackedRowsOn(ex: Executor, xPtr: number, n: number, d: number, gPtr: number, scale: number, r0: number, r1: number, wsPtr: number): Promise<void> {
+export function gramPackedRowsOn(
+  ex: Executor,
+  xPtr: number,
+  n: number,
+  d: number,
+  gPtr: number,
+  scale: number,
+  r0: number,
+  r1: number,
+  wsPtr: number,
+): Promise<void> {
   return ex.call('gram_pk_f64', xPtr, n, d, gPtr, scale, r0, r1, wsPtr);
 }
 
@@ -505,7 +547,15 @@ export function eighOn(ex: Executor, aPtr: number, n: number, wPtr: number, work
 /** Lanczos steps j0..j1−1 on K (n×n) with full reorthogonalisation; Q holds the basis rows, alpha/beta the
  *  tridiagonal. Returns the number of steps done (fewer on breakdown). workPtr ≥ n + j1 f64. */
 export function lanczosStepsOn(
-  ex: Executor, kPtr: number, n: number, qPtr: number, alphaPtr: number, betaPtr: number, j0: number, j1: number, workPtr: number,
+  ex: Executor,
+  kPtr: number,
+  n: number,
+  qPtr: number,
+  alphaPtr: number,
+  betaPtr: number,
+  j0: number,
+  j1: number,
+  workPtr: number,
 ): Promise<number> {
   return ex.call('lanczos_f64', kPtr, n, qPtr, alphaPtr, betaPtr, j0, j1, workPtr);
 }

@@ -42,8 +42,7 @@ export function symmetriseQ(p: number): Post {
   };
 }
 
-function fixedStep(method: 0 | 1, f: Rhs, t: number, y: Float64Array, n: number, dt: number, work: Float64Array,
-  stats: Float64Array, post?: Post): boolean {
+function fixedStep(method: 0 | 1, f: Rhs, t: number, y: Float64Array, n: number, dt: number, work: Float64Array, stats: Float64Array, post?: Post): boolean {
   const ynew = work.subarray(4 * n, 5 * n);
   if (method === 0) {
     const k = work.subarray(0, n);
@@ -55,8 +54,11 @@ function fixedStep(method: 0 | 1, f: Rhs, t: number, y: Float64Array, n: number,
       ynew[i] = v;
     }
   } else {
-    const k1 = work.subarray(0, n), k2 = work.subarray(n, 2 * n), k3 = work.subarray(2 * n, 3 * n);
-    const k4 = work.subarray(3 * n, 4 * n), ys = work.subarray(5 * n, 6 * n);
+    const k1 = work.subarray(0, n),
+      k2 = work.subarray(n, 2 * n),
+      k3 = work.subarray(2 * n, 3 * n);
+    const k4 = work.subarray(3 * n, 4 * n),
+      ys = work.subarray(5 * n, 6 * n);
     const h2 = 0.5 * dt;
     f(t, y, k1);
     for (let i = 0; i < n; i++) ys[i] = y[i] + h2 * k1[i];
@@ -78,9 +80,20 @@ function fixedStep(method: 0 | 1, f: Rhs, t: number, y: Float64Array, n: number,
   return true;
 }
 
-export function fixedDriver(method: 0 | 1, f: Rhs, y: Float64Array, t0: number, dt: number, tsave: ArrayLike<number>,
-  out: Float64Array, work: Float64Array, stats: Float64Array, post?: Post): number {
-  const n = y.length, nsave = tsave.length;
+export function fixedDriver(
+  method: 0 | 1,
+  f: Rhs,
+  y: Float64Array,
+  t0: number,
+  dt: number,
+  tsave: ArrayLike<number>,
+  out: Float64Array,
+  work: Float64Array,
+  stats: Float64Array,
+  post?: Post,
+): number {
+  const n = y.length,
+    nsave = tsave.length;
   stats[ST.h] = dt;
   stats[ST.rows] = 0;
   stats[ST.fsal] = 0;
@@ -106,14 +119,32 @@ export function fixedDriver(method: 0 | 1, f: Rhs, y: Float64Array, t0: number, 
 
 /** Explicit Euler (twin of ode_euler). Row i of out = state after round((tsave[i] − t0)/dt) steps (monotone);
  *  stats[16 + i] = its actual time. */
-export function euler(f: Rhs, y: Float64Array, t0: number, dt: number, tsave: ArrayLike<number>, out: Float64Array,
-  work: Float64Array = odeWork(y.length), stats: Float64Array = newStats(tsave.length), post?: Post): number {
+export function euler(
+  f: Rhs,
+  y: Float64Array,
+  t0: number,
+  dt: number,
+  tsave: ArrayLike<number>,
+  out: Float64Array,
+  work: Float64Array = odeWork(y.length),
+  stats: Float64Array = newStats(tsave.length),
+  post?: Post,
+): number {
   return fixedDriver(0, f, y, t0, dt, tsave, out, work, stats, post);
 }
 
 /** Classical RK4 (twin of ode_rk4), same contract as euler. */
-export function rk4(f: Rhs, y: Float64Array, t0: number, dt: number, tsave: ArrayLike<number>, out: Float64Array,
-  work: Float64Array = odeWork(y.length), stats: Float64Array = newStats(tsave.length), post?: Post): number {
+export function rk4(
+  f: Rhs,
+  y: Float64Array,
+  t0: number,
+  dt: number,
+  tsave: ArrayLike<number>,
+  out: Float64Array,
+  work: Float64Array = odeWork(y.length),
+  stats: Float64Array = newStats(tsave.length),
+  post?: Post,
+): number {
   return fixedDriver(1, f, y, t0, dt, tsave, out, work, stats, post);
 }
 
@@ -128,8 +159,46 @@ export interface Dopri5Options {
 }
 
 const {
-  C2, C3, C4, C5, A21, A31, A32, A41, A42, A43, A51, A52, A53, A54, A61, A62, A63, A64, A65,
-  A71, A73, A74, A75, A76, E1, E3, E4, E5, E6, E7, D1, D3, D4, D5, D6, D7, SAFE, FAC_MIN, FAC_MAX, BETA,
+  C2,
+  C3,
+  C4,
+  C5,
+  A21,
+  A31,
+  A32,
+  A41,
+  A42,
+  A43,
+  A51,
+  A52,
+  A53,
+  A54,
+  A61,
+  A62,
+  A63,
+  A64,
+  A65,
+  A71,
+  A73,
+  A74,
+  A75,
+  A76,
+  E1,
+  E3,
+  E4,
+  E5,
+  E6,
+  E7,
+  D1,
+  D3,
+  D4,
+  D5,
+  D6,
+  D7,
+  SAFE,
+  FAC_MIN,
+  FAC_MAX,
+  BETA,
 } = DP;
 
 function denseRow(work: Float64Array, n: number, theta: number, dst: Float64Array, off: number): void {
@@ -141,13 +210,16 @@ function denseRow(work: Float64Array, n: number, theta: number, dst: Float64Arra
   }
 }
 
-function hinit(f: Rhs, t: number, y: Float64Array, n: number, rtol: number, atol: number, hmax: number,
-  work: Float64Array, stats: Float64Array): number {
-  const k1 = work.subarray(0, n), k2 = work.subarray(n, 2 * n), ys = work.subarray(8 * n, 9 * n);
-  let dnf = 0, dny = 0;
+function hinit(f: Rhs, t: number, y: Float64Array, n: number, rtol: number, atol: number, hmax: number, work: Float64Array, stats: Float64Array): number {
+  const k1 = work.subarray(0, n),
+    k2 = work.subarray(n, 2 * n),
+    ys = work.subarray(8 * n, 9 * n);
+  let dnf = 0,
+    dny = 0;
   for (let i = 0; i < n; i++) {
     const sk = atol + rtol * Math.abs(y[i]);
-    const a = k1[i] / sk, b = y[i] / sk;
+    const a = k1[i] / sk,
+      b = y[i] / sk;
     dnf += a * a;
     dny += b * b;
   }
@@ -173,16 +245,33 @@ function hinit(f: Rhs, t: number, y: Float64Array, n: number, rtol: number, atol
 
 /** Dormand–Prince 5(4) (twin of ode_dopri5). Resumable: call again with t0 = stats[4] and the same y/work/stats.
  *  Returns the status code; stats[8] = rows of out written by this call. */
-export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<number>, out: Float64Array,
-  opts: Dopri5Options = {}, work: Float64Array = odeWork(y.length), stats: Float64Array = newStats()): number {
-  const n = y.length, nsave = tsave.length;
-  const rtol = opts.rtol ?? 1e-8, atol = opts.atol ?? 1e-10;
+export function dopri5(
+  f: Rhs,
+  y: Float64Array,
+  t0: number,
+  tsave: ArrayLike<number>,
+  out: Float64Array,
+  opts: Dopri5Options = {},
+  work: Float64Array = odeWork(y.length),
+  stats: Float64Array = newStats(),
+): number {
+  const n = y.length,
+    nsave = tsave.length;
+  const rtol = opts.rtol ?? 1e-8,
+    atol = opts.atol ?? 1e-10;
   const hmax = opts.hmax && opts.hmax > 0 ? opts.hmax : Infinity;
-  const hmin = opts.hmin ?? 0, maxSteps = opts.maxSteps ?? 1e8;
+  const hmin = opts.hmin ?? 0,
+    maxSteps = opts.maxSteps ?? 1e8;
   const post = opts.post;
-  const k1 = work.subarray(0, n), k2 = work.subarray(n, 2 * n), k3 = work.subarray(2 * n, 3 * n);
-  const k4 = work.subarray(3 * n, 4 * n), k5 = work.subarray(4 * n, 5 * n), k6 = work.subarray(5 * n, 6 * n);
-  const k7 = work.subarray(6 * n, 7 * n), ynew = work.subarray(7 * n, 8 * n), ys = work.subarray(8 * n, 9 * n);
+  const k1 = work.subarray(0, n),
+    k2 = work.subarray(n, 2 * n),
+    k3 = work.subarray(2 * n, 3 * n);
+  const k4 = work.subarray(3 * n, 4 * n),
+    k5 = work.subarray(4 * n, 5 * n),
+    k6 = work.subarray(5 * n, 6 * n);
+  const k7 = work.subarray(6 * n, 7 * n),
+    ynew = work.subarray(7 * n, 8 * n),
+    ys = work.subarray(8 * n, 9 * n);
   const R = 9 * n;
   stats[ST.rows] = 0;
   let t = t0;
@@ -192,8 +281,10 @@ export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<num
   const saveRow = (s: number) => post?.(out.subarray(s * n, (s + 1) * n));
   while (s < nsave) {
     const ts = tsave[s];
-    if (ts === t) { out.set(y, s * n); saveRow(s); }
-    else if (valid && ts < t) {
+    if (ts === t) {
+      out.set(y, s * n);
+      saveRow(s);
+    } else if (valid && ts < t) {
       const told = stats[ST.told];
       denseRow(work, n, (ts - told) / (t - told), out, s * n);
       saveRow(s);
@@ -216,8 +307,16 @@ export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<num
   let steps = 0;
   const expo1 = 0.2 - BETA * 0.75;
   while (s < nsave) {
-    if (steps >= maxSteps) { stats[ST.h] = h; stats[ST.facold] = facold; return MAX_STEPS; }
-    if (h < hmin) { stats[ST.h] = h; stats[ST.facold] = facold; return STEP_TOO_SMALL; }
+    if (steps >= maxSteps) {
+      stats[ST.h] = h;
+      stats[ST.facold] = facold;
+      return MAX_STEPS;
+    }
+    if (h < hmin) {
+      stats[ST.h] = h;
+      stats[ST.facold] = facold;
+      return STEP_TOO_SMALL;
+    }
     steps++;
     for (let i = 0; i < n; i++) ys[i] = y[i] + h * A21 * k1[i];
     f(t + C2 * h, ys, k2);
@@ -235,7 +334,8 @@ export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<num
     let err = 0;
     let nonFinite = false;
     for (let i = 0; i < n; i++) {
-      const yi = y[i], yn = ynew[i];
+      const yi = y[i],
+        yn = ynew[i];
       const e = h * (E1 * k1[i] + E3 * k3[i] + E4 * k4[i] + E5 * k5[i] + E6 * k6[i] + E7 * k7[i]);
       if (bad(yn) || bad(e) || bad(k7[i])) nonFinite = true;
       const sk = atol + rtol * Math.max(Math.abs(yi), Math.abs(yn));
@@ -257,8 +357,10 @@ export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<num
       if (lastRejected && hnew > h) hnew = h;
       facold = Math.max(err, 1e-4);
       for (let i = 0; i < n; i++) {
-        const yi = y[i], yn = ynew[i];
-        const ydiff = yn - yi, bspl = h * k1[i] - ydiff;
+        const yi = y[i],
+          yn = ynew[i];
+        const ydiff = yn - yi,
+          bspl = h * k1[i] - ydiff;
         work[R + i] = yi;
         work[R + n + i] = ydiff;
         work[R + 2 * n + i] = bspl;
@@ -300,7 +402,9 @@ export function dopri5(f: Rhs, y: Float64Array, t0: number, tsave: ArrayLike<num
 export function linearRhs(A: ArrayLike<number>, n: number): Rhs {
   return (_t, y, dy) => {
     for (let i = 0; i < n; i++) {
-      let s0 = 0, s1 = 0, j = 0;
+      let s0 = 0,
+        s1 = 0,
+        j = 0;
       for (; j + 1 < n; j += 2) {
         s0 += A[i * n + j] * y[j];
         s1 += A[i * n + j + 1] * y[j + 1];
@@ -313,4 +417,3 @@ export function linearRhs(A: ArrayLike<number>, n: number): Rhs {
 export const quadraticTestRhs: Rhs = (_t, y, dy) => {
   for (let i = 0; i < y.length; i++) dy[i] = y[i] * y[i];
 };
-

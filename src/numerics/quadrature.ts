@@ -10,7 +10,8 @@ export interface GaussRule {
 const ghCache = new Map<number, GaussRule>();
 
 function hermiteOrtho(n: number, x: number): number {
-  let pm = 0, pc = 1;
+  let pm = 0,
+    pc = 1;
   for (let m = 0; m < n; m++) {
     const pn = (x * pc - Math.sqrt(m) * pm) / Math.sqrt(m + 1);
     pm = pc;
@@ -25,26 +26,38 @@ export function gaussHermite(nIn: number): GaussRule {
   const n = Math.min(Math.max(Math.round(nIn) || 8, 2), 64);
   const hit = ghCache.get(n);
   if (hit) return hit;
-  const x = new Float64Array(n), w = new Float64Array(n);
+  const x = new Float64Array(n),
+    w = new Float64Array(n);
   const lim = Math.sqrt(4 * n + 2) + 0.5;
   const h = 0.005;
-  let x0 = -lim, f0 = hermiteOrtho(n, x0), found = 0;
+  let x0 = -lim,
+    f0 = hermiteOrtho(n, x0),
+    found = 0;
   while (x0 < lim && found < n) {
     const x1 = x0 + h;
     const f1 = hermiteOrtho(n, x1);
     if (f0 === 0 || f0 < 0 !== f1 < 0) {
-      let a = x0, b = x1, fa = f0;
+      let a = x0,
+        b = x1,
+        fa = f0;
       for (let it = 0; it < 200; it++) {
         const m = 0.5 * (a + b);
         if (m <= a || m >= b) break;
         const fm = hermiteOrtho(n, m);
-        if (fm < 0 === fa < 0) { a = m; fa = fm; } else b = m;
+        if (fm < 0 === fa < 0) {
+          a = m;
+          fa = fm;
+        } else b = m;
       }
       const r = 0.5 * (a + b);
-      let pm = 0, pc = 1, s = 1;
+      let pm = 0,
+        pc = 1,
+        s = 1;
       for (let m = 0; m < n - 1; m++) {
         const pn = (r * pc - Math.sqrt(m) * pm) / Math.sqrt(m + 1);
-        pm = pc; pc = pn; s += pn * pn;
+        pm = pc;
+        pc = pn;
+        s += pn * pn;
       }
       x[found] = r;
       w[found] = 1 / s;
@@ -56,7 +69,10 @@ export function gaussHermite(nIn: number): GaussRule {
   for (let i = 0; i < n >> 1; i++) {
     const a = 0.5 * (x[n - 1 - i] - x[i]);
     const ww = 0.5 * (w[i] + w[n - 1 - i]);
-    x[i] = -a; x[n - 1 - i] = a; w[i] = ww; w[n - 1 - i] = ww;
+    x[i] = -a;
+    x[n - 1 - i] = a;
+    w[i] = ww;
+    w[n - 1 - i] = ww;
   }
   if (n & 1) x[n >> 1] = 0;
   const rule = { x, w };
@@ -81,7 +97,7 @@ export function gaussJacobiXi(d: number, k: number, n: number): { z: Float64Arra
   const { values, vectors } = symEig(J, n);
   const w = new Float64Array(n);
   let sw = 0;
-  for (let i = 0; i < n; i++) sw += (w[i] = vectors[i] * vectors[i]); // first components (row 0)
+  for (let i = 0; i < n; i++) sw += w[i] = vectors[i] * vectors[i]; // first components (row 0)
   for (let i = 0; i < n; i++) w[i] /= sw;
   return { z: values, w };
 }

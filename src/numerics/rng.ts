@@ -130,7 +130,7 @@ export function logPos(x: number): number {
   const z = s * s;
   const R = z * (C1 + z * (C2 + z * (C3 + z * (C4 + z * (C5 + z * (C6 + z * (C7 + z * (C8 + z * (C9 + z * C10)))))))));
   const dk = k;
-  return dk * LN2_HI - ((hfsq - (s * (hfsq + R) + dk * LN2_LO)) - f);
+  return dk * LN2_HI - (hfsq - (s * (hfsq + R) + dk * LN2_LO) - f);
 }
 
 /** Marsaglia polar normals from a uniform source, exactly as the Wasm fill (odd n drops the last
@@ -166,8 +166,14 @@ export function normalizeRowsToSphere(X: Float64Array, n: number, d: number): vo
 
 /** Fast xoshiro256++ on u32 pairs (plain Numbers): the reference twin of every Wasm rng kernel. */
 export class RefStream {
-  private s0h = 0; private s0l = 0; private s1h = 0; private s1l = 0;
-  private s2h = 0; private s2l = 0; private s3h = 0; private s3l = 0;
+  private s0h = 0;
+  private s0l = 0;
+  private s1h = 0;
+  private s1l = 0;
+  private s2h = 0;
+  private s2l = 0;
+  private s3h = 0;
+  private s3l = 0;
   private hi = 0; // high/low words of the last output
   private lo = 0;
 
@@ -186,8 +192,14 @@ export class RefStream {
   setState(st: readonly bigint[]): void {
     const h = (x: bigint) => Number((x >> 32n) & 0xffffffffn);
     const l = (x: bigint) => Number(x & 0xffffffffn);
-    this.s0h = h(st[0]); this.s0l = l(st[0]); this.s1h = h(st[1]); this.s1l = l(st[1]);
-    this.s2h = h(st[2]); this.s2l = l(st[2]); this.s3h = h(st[3]); this.s3l = l(st[3]);
+    this.s0h = h(st[0]);
+    this.s0l = l(st[0]);
+    this.s1h = h(st[1]);
+    this.s1l = l(st[1]);
+    this.s2h = h(st[2]);
+    this.s2l = l(st[2]);
+    this.s3h = h(st[3]);
+    this.s3l = l(st[3]);
   }
   state(): bigint[] {
     const w = (h: number, l: number) => (BigInt(h >>> 0) << 32n) | BigInt(l >>> 0);
@@ -201,8 +213,14 @@ export class RefStream {
 
   /** Advance one step; the output is left in (this.hi, this.lo). */
   private step(): void {
-    const s0h = this.s0h, s0l = this.s0l, s1h = this.s1h, s1l = this.s1l;
-    let s2h = this.s2h, s2l = this.s2l, s3h = this.s3h, s3l = this.s3l;
+    const s0h = this.s0h,
+      s0l = this.s0l,
+      s1h = this.s1h,
+      s1l = this.s1l;
+    let s2h = this.s2h,
+      s2l = this.s2l,
+      s3h = this.s3h,
+      s3l = this.s3l;
     // r = rotl(s0 + s3, 23) + s0
     const al = (s0l + s3l) >>> 0;
     const ah = (s0h + s3h + (al < s0l ? 1 : 0)) >>> 0;
@@ -214,11 +232,16 @@ export class RefStream {
     // t = s1 << 17
     const th = ((s1h << 17) | (s1l >>> 15)) >>> 0;
     const tl = (s1l << 17) >>> 0;
-    s2h = (s2h ^ s0h) >>> 0; s2l = (s2l ^ s0l) >>> 0;
-    s3h = (s3h ^ s1h) >>> 0; s3l = (s3l ^ s1l) >>> 0;
-    this.s1h = (s1h ^ s2h) >>> 0; this.s1l = (s1l ^ s2l) >>> 0;
-    this.s0h = (s0h ^ s3h) >>> 0; this.s0l = (s0l ^ s3l) >>> 0;
-    this.s2h = (s2h ^ th) >>> 0; this.s2l = (s2l ^ tl) >>> 0;
+    s2h = (s2h ^ s0h) >>> 0;
+    s2l = (s2l ^ s0l) >>> 0;
+    s3h = (s3h ^ s1h) >>> 0;
+    s3l = (s3l ^ s1l) >>> 0;
+    this.s1h = (s1h ^ s2h) >>> 0;
+    this.s1l = (s1l ^ s2l) >>> 0;
+    this.s0h = (s0h ^ s3h) >>> 0;
+    this.s0l = (s0l ^ s3l) >>> 0;
+    this.s2h = (s2h ^ th) >>> 0;
+    this.s2l = (s2l ^ tl) >>> 0;
     // s3 = rotl(s3, 45): swap halves, then rotl 13
     this.s3h = ((s3l << 13) | (s3h >>> 19)) >>> 0;
     this.s3l = ((s3h << 13) | (s3l >>> 19)) >>> 0;
@@ -242,8 +265,14 @@ export class RefStream {
   /** Polar normals (same bits as polarNormals(() => this.nextUniform(), out, n)), with the
    *  generator inlined on local variables for speed. */
   fillNormal(out: Float64Array, n = out.length): void {
-    let s0h = this.s0h, s0l = this.s0l, s1h = this.s1h, s1l = this.s1l;
-    let s2h = this.s2h, s2l = this.s2l, s3h = this.s3h, s3l = this.s3l;
+    let s0h = this.s0h,
+      s0l = this.s0l,
+      s1h = this.s1h,
+      s1l = this.s1l;
+    let s2h = this.s2h,
+      s2l = this.s2l,
+      s3h = this.s3h,
+      s3l = this.s3l;
     let i = 0;
     let u = 0;
     let k = 0; // 0: drawing u, 1: drawing v
@@ -256,11 +285,16 @@ export class RefStream {
       const oh = (rh + s0h + (ol < rl ? 1 : 0)) >>> 0;
       const th = ((s1h << 17) | (s1l >>> 15)) >>> 0;
       const tl = (s1l << 17) >>> 0;
-      s2h = (s2h ^ s0h) >>> 0; s2l = (s2l ^ s0l) >>> 0;
-      s3h = (s3h ^ s1h) >>> 0; s3l = (s3l ^ s1l) >>> 0;
-      s1h = (s1h ^ s2h) >>> 0; s1l = (s1l ^ s2l) >>> 0;
-      s0h = (s0h ^ s3h) >>> 0; s0l = (s0l ^ s3l) >>> 0;
-      s2h = (s2h ^ th) >>> 0; s2l = (s2l ^ tl) >>> 0;
+      s2h = (s2h ^ s0h) >>> 0;
+      s2l = (s2l ^ s0l) >>> 0;
+      s3h = (s3h ^ s1h) >>> 0;
+      s3l = (s3l ^ s1l) >>> 0;
+      s1h = (s1h ^ s2h) >>> 0;
+      s1l = (s1l ^ s2l) >>> 0;
+      s0h = (s0h ^ s3h) >>> 0;
+      s0l = (s0l ^ s3l) >>> 0;
+      s2h = (s2h ^ th) >>> 0;
+      s2l = (s2l ^ tl) >>> 0;
       const nh = ((s3l << 13) | (s3h >>> 19)) >>> 0;
       s3l = ((s3h << 13) | (s3l >>> 19)) >>> 0;
       s3h = nh;
@@ -279,8 +313,14 @@ export class RefStream {
       if (i + 1 < n) out[i + 1] = v * f;
       i += 2;
     }
-    this.s0h = s0h; this.s0l = s0l; this.s1h = s1h; this.s1l = s1l;
-    this.s2h = s2h; this.s2l = s2l; this.s3h = s3h; this.s3l = s3l;
+    this.s0h = s0h;
+    this.s0l = s0l;
+    this.s1h = s1h;
+    this.s1l = s1l;
+    this.s2h = s2h;
+    this.s2l = s2l;
+    this.s3h = s3h;
+    this.s3l = s3l;
   }
   fillNormalScaled(out: Float64Array, n: number, sd: number): void {
     this.fillNormal(out, n);

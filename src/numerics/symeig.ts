@@ -20,7 +20,8 @@ export function symEig(A: ArrayLike<number>, n: number, maxSweeps = 60): SymEig 
   for (let i = 0; i < n; i++) v[i * n + i] = 1;
   let sweeps = 0;
   for (; sweeps < maxSweeps; sweeps++) {
-    let off = 0, diag = 0;
+    let off = 0,
+      diag = 0;
     for (let i = 0; i < n; i++) {
       diag += a[i * n + i] * a[i * n + i];
       for (let j = i + 1; j < n; j++) off += a[i * n + j] * a[i * n + j];
@@ -30,23 +31,28 @@ export function symEig(A: ArrayLike<number>, n: number, maxSweeps = 60): SymEig 
       for (let q = p + 1; q < n; q++) {
         const apq = a[p * n + q];
         if (apq === 0) continue;
-        const app = a[p * n + p], aqq = a[q * n + q];
+        const app = a[p * n + p],
+          aqq = a[q * n + q];
         const theta = (aqq - app) / (2 * apq);
         const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1), s = t * c;
+        const c = 1 / Math.sqrt(t * t + 1),
+          s = t * c;
         for (let k = 0; k < n; k++) {
-          const akp = a[k * n + p], akq = a[k * n + q];
+          const akp = a[k * n + p],
+            akq = a[k * n + q];
           a[k * n + p] = c * akp - s * akq;
           a[k * n + q] = s * akp + c * akq;
         }
         for (let k = 0; k < n; k++) {
-          const apk = a[p * n + k], aqk = a[q * n + k];
+          const apk = a[p * n + k],
+            aqk = a[q * n + k];
           a[p * n + k] = c * apk - s * aqk;
           a[q * n + k] = s * apk + c * aqk;
         }
         a[p * n + q] = a[q * n + p] = 0;
         for (let k = 0; k < n; k++) {
-          const vkp = v[k * n + p], vkq = v[k * n + q];
+          const vkp = v[k * n + p],
+            vkq = v[k * n + q];
           v[k * n + p] = c * vkp - s * vkq;
           v[k * n + q] = s * vkp + c * vkq;
         }

@@ -53,4 +53,3 @@ export function zigguratTables(): Float64Array {
   tablesCache = t;
   return t.slice();
 }
-

@@ -21,7 +21,8 @@ function positives(...arrays: (ArrayLike<number> | undefined)[]): number[] {
  *  collapse (train error → 0) run off the bottom instead of squashing everything else. */
 export function logRange(main: number[], floorFactor = 0.3, maxDecades = 6): [number, number] | undefined {
   if (main.length === 0) return undefined;
-  const hi = Math.max(...main), lo = Math.min(...main);
+  const hi = Math.max(...main),
+    lo = Math.min(...main);
   // Quarter-decade bounds keep the ticks tidy.
   const topQ = 10 ** (Math.ceil(Math.log10(hi * 1.15) * 4) / 4);
   const bottom = Math.max(lo * floorFactor, topQ * 10 ** -maxDecades);
@@ -39,7 +40,9 @@ export type KernelFigureInput = Pick<KernelSolution, 't' | 'stages' | 'problem'>
 };
 
 export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = {}): FigureDesc {
-  const c = sol.curves, t = sol.t, p = sol.problem;
+  const c = sol.curves,
+    t = sol.t,
+    p = sol.problem;
   const sim = sol.stats.seedsCompleted > 0;
   const rules = [
     { x: sol.stages.t1, label: 't₁' },
@@ -50,7 +53,15 @@ export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = 
     { name: 'train, block approx. (T3)', x: t, y: c.theoryTrain, mark: 'line', dash: 'dashed', color: ORANGE },
     { name: 'train, eigenlearning (T4)', x: t, y: c.eigenlearningTrain, mark: 'line', dash: 'dotted', color: ORANGE },
   ];
-  if (sim && c.train) train.push({ name: `train (simulation, ${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`, x: t, y: c.train, se: c.trainSE, mark: 'points', color: ORANGE });
+  if (sim && c.train)
+    train.push({
+      name: `train (simulation, ${sol.stats.seedsCompleted} seed${sol.stats.seedsCompleted > 1 ? 's' : ''})`,
+      x: t,
+      y: c.train,
+      se: c.trainSE,
+      mark: 'points',
+      color: ORANGE,
+    });
   const trainRange = logRange(positives(c.theoryTrain, sim ? c.train : undefined), 0.3, 6);
   // Values far below the floor become NaN (not drawn): resvg aborts on marks thousands of px outside.
   if (trainRange) for (const s of train) s.y = Array.from(s.y, (v) => (v < trainRange[0] / 10 ? NaN : v));
@@ -67,17 +78,49 @@ export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = 
   const energies = (p as { energies?: number[] }).energies;
   if (energies && ell >= 0) {
     const level = energies.slice(ell + 1).reduce((a, b) => a + b, 0);
-    if (level > 0) test.push({ name: `‖P>${ell}f‖² = ${level.toPrecision(3)}`, x: [t[0], t[t.length - 1]], y: [level, level], mark: 'line', dash: 'dashdot', color: '#7f7f7f' });
+    if (level > 0)
+      test.push({
+        name: `‖P>${ell}f‖² = ${level.toPrecision(3)}`,
+        x: [t[0], t[t.length - 1]],
+        y: [level, level],
+        mark: 'line',
+        dash: 'dashdot',
+        color: '#7f7f7f',
+      });
   }
   const testVals = positives(c.oracle, c.theoryTest, sim ? c.test : undefined).filter((v) => v < 1e6);
   const top = testVals.length ? Math.max(...testVals) : 1;
   const xDomain: [number, number] = [t[0], t[t.length - 1]];
   const panels: Panel[] = [
-    { title: 'train error', xTitle: 'time t', yTitle: 'train error', xScale: 'log', yScale: 'log', series: train, rules, xDomain, yDomain: trainRange, legend: 'bottom-left' },
-    { title: 'test error and oracle', xTitle: 'time t', yTitle: 'excess test error', xScale: 'log', yScale: 'linear', series: test, rules, xDomain, yDomain: [0, Math.ceil(top * 1.08 * 20) / 20], legend: 'bottom-left' },
+    {
+      title: 'train error',
+      xTitle: 'time t',
+      yTitle: 'train error',
+      xScale: 'log',
+      yScale: 'log',
+      series: train,
+      rules,
+      xDomain,
+      yDomain: trainRange,
+      legend: 'bottom-left',
+    },
+    {
+      title: 'test error and oracle',
+      xTitle: 'time t',
+      yTitle: 'excess test error',
+      xScale: 'log',
+      yScale: 'linear',
+      series: test,
+      rules,
+      xDomain,
+      yDomain: [0, Math.ceil(top * 1.08 * 20) / 20],
+      legend: 'bottom-left',
+    },
   ];
   return {
-    title: opts.title ?? `Kernel gradient flow: ${typeof p.kernel === 'string' ? p.kernel : 'custom kernel'}, d = ${p.dim}, n = ${p.samples} (stage ℓ = ${sol.stages.ell})`,
+    title:
+      opts.title ??
+      `Kernel gradient flow: ${typeof p.kernel === 'string' ? p.kernel : 'custom kernel'}, d = ${p.dim}, n = ${p.samples} (stage ℓ = ${sol.stages.ell})`,
     panels,
     width: 380,
     height: 300,
@@ -92,7 +135,14 @@ export function kernelComparisonFigure(cmp: KernelComparison): FigureDesc {
     const color = TAB10[i % TAB10.length];
     const name = cmp.kernels[i];
     const sim = sol.stats.seedsCompleted > 0;
-    series.push({ name: `${name}: test`, x: sol.t, y: sim ? sol.curves.test : sol.curves.theoryTest, se: sim ? sol.curves.testSE : undefined, mark: sim ? 'points' : 'line', color });
+    series.push({
+      name: `${name}: test`,
+      x: sol.t,
+      y: sim ? sol.curves.test : sol.curves.theoryTest,
+      se: sim ? sol.curves.testSE : undefined,
+      mark: sim ? 'points' : 'line',
+      color,
+    });
     series.push({ name: `${name}: train`, x: sol.t, y: sim ? sol.curves.train : sol.curves.theoryTrain, mark: 'line', dash: 'dashed', color });
     all.push(...positives(sim ? sol.curves.test : sol.curves.theoryTest, sim ? sol.curves.train : sol.curves.theoryTrain));
   });
@@ -110,10 +160,19 @@ export function kernelComparisonFigure(cmp: KernelComparison): FigureDesc {
  *  over seeds, points), plateaus (onset → escape) shaded. */
 export function committeeFigure(sol: CommitteeSolution, opts: { title?: string } = {}): FigureDesc {
   const p = sol.problem;
-  const series: Series[] = [{ name: p.model === 'meanfield' ? 'mean-field ODE (M, q)' : `ODE (${sol.stats.ode.method})`, x: sol.t, y: sol.odeRisk, mark: 'line', color: BLUE }];
+  const series: Series[] = [
+    { name: p.model === 'meanfield' ? 'mean-field ODE (M, q)' : `ODE (${sol.stats.ode.method})`, x: sol.t, y: sol.odeRisk, mark: 'line', color: BLUE },
+  ];
   if (sol.sgd) {
     const n = sol.sgd.seedsCompleted;
-    series.push({ name: `SGD, d = ${p.dim} (${n} seed${n > 1 ? 's' : ''})`, x: sol.sgd.times, y: sol.sgd.risk, se: sol.sgd.riskSE, mark: 'points', color: RED });
+    series.push({
+      name: `SGD, d = ${p.dim} (${n} seed${n > 1 ? 's' : ''})`,
+      x: sol.sgd.times,
+      y: sol.sgd.risk,
+      se: sol.sgd.riskSE,
+      mark: 'points',
+      color: RED,
+    });
   }
   const bands = sol.plateaus.plateaus.map((pl, i) => ({
     x0: pl.onset,
@@ -181,7 +240,9 @@ export function dmftFigure(sol: DmftSolution, opts: { timeAxis?: DmftTimeAxis; s
   }
   const pr = sol.problem;
   return {
-    title: opts.title ?? `SymmDMFT m = ${m}, α = ${pr.alpha}, τ = ${pr.tau} (${sol.stats.scheme}, η = ${sol.stats.eta})${sol.status !== 'Success' ? ` — ${sol.status}` : ''}`,
+    title:
+      opts.title ??
+      `SymmDMFT m = ${m}, α = ${pr.alpha}, τ = ${pr.tau} (${sol.stats.scheme}, η = ${sol.stats.eta})${sol.status !== 'Success' ? ` — ${sol.status}` : ''}`,
     panels: [
       {
         xTitle: AXIS_TITLE[axis],
@@ -204,8 +265,23 @@ export function dmftSimulationFigure(sim: DmftSimulationCurves, opts: { title: s
     { name: `test (${sim.label})`, x: sim.t, y: sim.testError, se: sim.testErrorSE, mark: 'points', color: BLUE },
     { name: `train (${sim.label})`, x: sim.t, y: sim.trainError, se: sim.trainErrorSE, mark: 'points', color: PURPLE },
   ];
-  if (opts.bayes !== undefined) left.push({ name: 'Bayes error τ²/2', x: [sim.t[1] ?? sim.t[0], sim.t[sim.t.length - 1]], y: [opts.bayes, opts.bayes], mark: 'line', dash: 'dashed', color: '#555555' });
+  if (opts.bayes !== undefined)
+    left.push({
+      name: 'Bayes error τ²/2',
+      x: [sim.t[1] ?? sim.t[0], sim.t[sim.t.length - 1]],
+      y: [opts.bayes, opts.bayes],
+      mark: 'line',
+      dash: 'dashed',
+      color: '#555555',
+    });
   const panels: Panel[] = [{ xTitle: 'time t', yTitle: 'error', series: left, yDomain: logRange(positives(sim.testError), 0.3, 7), legend: 'bottom-left' }];
-  if (sim.a) panels.push({ xTitle: 'time t', yTitle: 'second layer a', yScale: 'linear', series: [{ name: `a (${sim.label})`, x: sim.t, y: sim.a, se: sim.aSE, mark: 'points', color: RED }], legend: 'top-left' });
+  if (sim.a)
+    panels.push({
+      xTitle: 'time t',
+      yTitle: 'second layer a',
+      yScale: 'linear',
+      series: [{ name: `a (${sim.label})`, x: sim.t, y: sim.a, se: sim.aSE, mark: 'points', color: RED }],
+      legend: 'top-left',
+    });
   return { title: opts.title, panels, width: 340, height: 260 };
 }

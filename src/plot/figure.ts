@@ -108,17 +108,22 @@ const inside = (v: number, d?: [number, number]) => !d || (v >= d[0] && v <= d[1
  *  it are dropped, so no mark lies far outside the frame (resvg mis-renders those). Lower error
  *  bars are clipped to the axis floor. */
 export function panelRows(panel: Panel): Row[] {
-  const xs = panel.xScale ?? 'log', ys = panel.yScale ?? 'log';
-  const fx = (v: number) => (xs === 'log' ? Math.log(v) : v), gx = (u: number) => (xs === 'log' ? Math.exp(u) : u);
-  const fy = (v: number) => (ys === 'log' ? Math.log(v) : v), gy = (u: number) => (ys === 'log' ? Math.exp(u) : u);
+  const xs = panel.xScale ?? 'log',
+    ys = panel.yScale ?? 'log';
+  const fx = (v: number) => (xs === 'log' ? Math.log(v) : v),
+    gx = (u: number) => (xs === 'log' ? Math.exp(u) : u);
+  const fy = (v: number) => (ys === 'log' ? Math.log(v) : v),
+    gy = (u: number) => (ys === 'log' ? Math.exp(u) : u);
   const rows: Row[] = [];
-  const yd = panel.yDomain, xd = panel.xDomain;
+  const yd = panel.yDomain,
+    xd = panel.xDomain;
   const floor = yd?.[0];
   for (const s of panel.series) {
     const n = Math.min(s.x.length, s.y.length);
     if (s.mark === 'points') {
       for (let i = 0; i < n; i++) {
-        const x = s.x[i], y = s.y[i];
+        const x = s.x[i],
+          y = s.y[i];
         if (!usable(x, xs) || !usable(y, ys) || !inside(y, yd) || !inside(x, xd)) continue;
         const row: Row = { series: s.name, seg: 0, x, y };
         const se = s.se?.[i];
@@ -132,10 +137,14 @@ export function panelRows(panel: Panel): Row[] {
       }
       continue;
     }
-    let seg = 0, prev: [number, number] | null = null, prevIn = false;
-    const lo = yd ? fy(yd[0]) : -Infinity, hi = yd ? fy(yd[1]) : Infinity;
+    let seg = 0,
+      prev: [number, number] | null = null,
+      prevIn = false;
+    const lo = yd ? fy(yd[0]) : -Infinity,
+      hi = yd ? fy(yd[1]) : Infinity;
     for (let i = 0; i < n; i++) {
-      const x = s.x[i], y = s.y[i];
+      const x = s.x[i],
+        y = s.y[i];
       if (!usable(x, xs) || !usable(y, ys)) {
         if (prev) seg++;
         prev = null;
@@ -183,7 +192,8 @@ export function logAxisLabelExpr(range: [number, number] | undefined): string | 
 /** Range of a channel over the rows (and its explicit domain, if any). */
 function rangeOf(rows: Row[], key: 'x' | 'y', domain?: [number, number]): [number, number] | undefined {
   if (domain) return domain;
-  let lo = Infinity, hi = -Infinity;
+  let lo = Infinity,
+    hi = -Infinity;
   for (const r of rows) {
     const v = r[key] as number;
     if (v < lo) lo = v;
@@ -201,14 +211,12 @@ function scaleOf(type: AxisScale, domain?: [number, number]) {
 
 /** One panel as a layered Vega-Lite chart. */
 export function panelSpec(panel: Panel, width: number, height: number): Record<string, unknown> {
-  const xs = panel.xScale ?? 'log', ys = panel.yScale ?? 'log';
+  const xs = panel.xScale ?? 'log',
+    ys = panel.yScale ?? 'log';
   const names = panel.series.map((s) => s.name);
   const colors = panel.series.map((s, i) => s.color ?? TAB10[i % TAB10.length]);
   const dashes = panel.series.map((s) => DASH[s.dash ?? 'solid']);
-  const legend =
-    panel.legend === 'none'
-      ? null
-      : { title: null, orient: panel.legend ?? 'top-right', symbolType: 'stroke' };
+  const legend = panel.legend === 'none' ? null : { title: null, orient: panel.legend ?? 'top-right', symbolType: 'stroke' };
   const rows = panelRows(panel);
   const axisOf = (scale: AxisScale, key: 'x' | 'y', domain?: [number, number]) => {
     const expr = scale === 'log' ? logAxisLabelExpr(rangeOf(rows, key, domain)) : undefined;
@@ -291,16 +299,13 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
 
 /** The whole figure as a Vega-Lite v6 spec (panels side by side, independent legends). */
 export function vegaLiteSpec(fig: FigureDesc): Record<string, unknown> {
-  const w = fig.width ?? 360, h = fig.height ?? 260;
+  const w = fig.width ?? 360,
+    h = fig.height ?? 260;
   const panels = fig.panels.map((p) => panelSpec(p, w, h));
   const resolve = { scale: { color: 'independent', strokeDash: 'independent', x: 'independent', y: 'independent' }, legend: { color: 'independent' } };
   const wrap = fig.columns !== undefined && fig.columns < panels.length;
   const body =
-    panels.length === 1
-      ? panels[0]
-      : wrap
-        ? { concat: panels, columns: fig.columns, spacing: 28, resolve }
-        : { hconcat: panels, spacing: 28, resolve };
+    panels.length === 1 ? panels[0] : wrap ? { concat: panels, columns: fig.columns, spacing: 28, resolve } : { hconcat: panels, spacing: 28, resolve };
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     ...(fig.title ? { title: fig.title } : {}),

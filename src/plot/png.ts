@@ -21,7 +21,9 @@ export function initPng(source?: { wasm: Parameters<typeof initWasm>[0]; fonts: 
       const require = createRequire(import.meta.url);
       const wasm = await readFile(require.resolve('@resvg/resvg-wasm/index_bg.wasm'));
       const ttf = (name: string) => readFile(require.resolve(`dejavu-fonts-ttf/ttf/${name}`));
-      fonts = (await Promise.all(['DejaVuSerif.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSans.ttf', 'DejaVuSans-Oblique.ttf'].map(ttf))).map((b) => new Uint8Array(b));
+      fonts = (
+        await Promise.all(['DejaVuSerif.ttf', 'DejaVuSerif-Italic.ttf', 'DejaVuSerif-Bold.ttf', 'DejaVuSans.ttf', 'DejaVuSans-Oblique.ttf'].map(ttf))
+      ).map((b) => new Uint8Array(b));
       await initWasm(wasm);
     })();
     ready.catch(() => (ready = null));

@@ -62,10 +62,7 @@ export interface FigureFiles {
 }
 
 /** figure.vl.json and figure.svg (and figure.png when a PNG renderer is given) for one figure. */
-export async function figureFiles(
-  fig: FigureDesc,
-  png?: (svg: string) => Promise<Uint8Array>,
-): Promise<FigureFiles> {
+export async function figureFiles(fig: FigureDesc, png?: (svg: string) => Promise<Uint8Array>): Promise<FigureFiles> {
   const enc = new TextEncoder();
   const spec = vegaLiteSpec(fig);
   const svg = await renderSvg(spec);

@@ -2,7 +2,10 @@
 // the no-Wasm fallback. Same conventions: beta = 0 ignores the old output.
 
 export function dot(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length, xo = 0, yo = 0): number {
-  let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     s0 += x[xo + i] * y[yo + i];
@@ -37,10 +40,7 @@ export function nrm2(x: ArrayLike<number>, n = x.length): number {
 }
 
 /** trans = 0: y = αAx + βy (A m×n); trans = 1: y = αAᵀx + βy. */
-export function gemv(
-  A: ArrayLike<number>, x: ArrayLike<number>, y: Float64Array, m: number, n: number,
-  alpha = 1, beta = 0, trans = 0,
-): void {
+export function gemv(A: ArrayLike<number>, x: ArrayLike<number>, y: Float64Array, m: number, n: number, alpha = 1, beta = 0, trans = 0): void {
   if (!trans) {
     for (let i = 0; i < m; i++) {
       const v = alpha * dot(A, x, n, i * n, 0);
@@ -53,15 +53,15 @@ export function gemv(
 }
 
 /** Lower triangle rows [row0,row1) of G = scale·X Xᵀ, JS register-blocked 4×2 (the fair JS baseline). */
-export function gramSymLower(
-  X: ArrayLike<number>, n: number, d: number, G: Float64Array, scale = 1, row0 = 0, row1 = n,
-): void {
+export function gramSymLower(X: ArrayLike<number>, n: number, d: number, G: Float64Array, scale = 1, row0 = 0, row1 = n): void {
   for (let i = row0; i < row1; i++) {
     const oi = i * d;
     let j = 0;
     for (; j + 1 <= i; j += 2) {
-      const oj = j * d, oj1 = oj + d;
-      let s0 = 0, s1 = 0;
+      const oj = j * d,
+        oj1 = oj + d;
+      let s0 = 0,
+        s1 = 0;
       for (let p = 0; p < d; p++) {
         const a = X[oi + p];
         s0 += a * X[oj + p];
@@ -86,10 +86,7 @@ export function gram(X: ArrayLike<number>, n: number, d: number, scale = 1, G = 
 }
 
 /** C = αAB + βC, A m×k, B k×n. */
-export function gemm(
-  A: ArrayLike<number>, B: ArrayLike<number>, C: Float64Array, m: number, k: number, n: number,
-  alpha = 1, beta = 0,
-): void {
+export function gemm(A: ArrayLike<number>, B: ArrayLike<number>, C: Float64Array, m: number, k: number, n: number, alpha = 1, beta = 0): void {
   for (let i = 0; i < m * n; i++) C[i] = beta === 0 ? 0 : beta * C[i];
   for (let i = 0; i < m; i++) {
     for (let p = 0; p < k; p++) {
@@ -100,10 +97,7 @@ export function gemm(
 }
 
 /** C = αABᵀ + βC, A m×k, B n×k. */
-export function gemmNt(
-  A: ArrayLike<number>, B: ArrayLike<number>, C: Float64Array, m: number, k: number, n: number,
-  alpha = 1, beta = 0,
-): void {
+export function gemmNt(A: ArrayLike<number>, B: ArrayLike<number>, C: Float64Array, m: number, k: number, n: number, alpha = 1, beta = 0): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {
       const v = alpha * dot(A, B, k, i * k, j * k);
@@ -117,9 +111,24 @@ export function gemmNt(
  *  n×k). uplo 0 all entries; 1 only j − i ≤ doff; 2 only j − i ≥ doff; entries outside untouched.
  *  β = 0 ignores the old C. Plain k-ascending sums (differs from the Wasm kernel in rounding only). */
 export function gemmPk(
-  ta: number, tb: number, m: number, n: number, k: number, alpha: number,
-  A: ArrayLike<number>, lda: number, B: ArrayLike<number>, ldb: number, beta: number,
-  C: Float64Array, ldc: number, uplo = 0, doff = 0, ao = 0, bo = 0, co = 0,
+  ta: number,
+  tb: number,
+  m: number,
+  n: number,
+  k: number,
+  alpha: number,
+  A: ArrayLike<number>,
+  lda: number,
+  B: ArrayLike<number>,
+  ldb: number,
+  beta: number,
+  C: Float64Array,
+  ldc: number,
+  uplo = 0,
+  doff = 0,
+  ao = 0,
+  bo = 0,
+  co = 0,
 ): void {
   for (let i = 0; i < m; i++) {
     for (let j = 0; j < n; j++) {

@@ -58,7 +58,8 @@ export function I3(act: number, c11: number, c12: number, c13: number, c22: numb
   if (act === LIN) return c23;
   if (act === QUAD) return 2 * (c12 * c33 + 2 * c13 * c23);
   const d = c11 * c33;
-  let alpha = 0, beta = 0.25;
+  let alpha = 0,
+    beta = 0.25;
   if (d > 0) {
     alpha = (Math.sqrt(Math.max(d - c13 * c13, 0)) * INV_TWO_PI) / c11;
     beta = 0.25 + asinClip(c13 / Math.sqrt(d)) * INV_TWO_PI;
@@ -68,10 +69,19 @@ export function I3(act: number, c11: number, c12: number, c13: number, c22: numb
 
 /** I4 = E[σ′(z1)σ′(z2)σ(z3)σ(z4)], C row-major 4×4; relu exact (ghN = 0, default) or tensor Gauss–Hermite (ghN > 0). */
 export function I4(act: number, C: ArrayLike<number>, ghN = 0): number {
-  const c11 = C[0], c12 = C[1], c13 = C[2], c14 = C[3], c22 = C[5], c23 = C[6], c24 = C[7];
-  const c33 = C[10], c34 = C[11], c44 = C[15];
+  const c11 = C[0],
+    c12 = C[1],
+    c13 = C[2],
+    c14 = C[3],
+    c22 = C[5],
+    c23 = C[6],
+    c24 = C[7];
+  const c33 = C[10],
+    c34 = C[11],
+    c44 = C[15];
   if (act === ERF) {
-    const o1 = 1 + c11, o2 = 1 + c22;
+    const o1 = 1 + c11,
+      o2 = 1 + c22;
     const l4 = o1 * o2 - c12 * c12;
     const l0 = l4 * c34 - c23 * c24 * o1 - c13 * c14 * o2 + c12 * c13 * c24 + c12 * c14 * c23;
     const l1 = l4 * (1 + c33) - c23 * c23 * o1 - c13 * c13 * o2 + 2 * c12 * c13 * c23;
@@ -91,7 +101,6 @@ export function reluI4Quadrature(C: ArrayLike<number>, ghN = 8): number {
 }
 
 // ------------------------------------------------------------------ Gauss–Hermite for N(0, 1)
-
 
 /** Lower Cholesky (row-major 4×4) with zero columns at zero pivots. */
 export function chol4(C: ArrayLike<number>): Float64Array {
@@ -120,7 +129,8 @@ function reluI4GH(C: ArrayLike<number>, rule: GaussRule): number {
     for (let b = 0; b < n; b++) {
       const z2 = L[4] * x[a] + L[5] * x[b];
       if (!(z2 > 0)) continue;
-      const p3 = L[8] * x[a] + L[9] * x[b], p4 = L[12] * x[a] + L[13] * x[b];
+      const p3 = L[8] * x[a] + L[9] * x[b],
+        p4 = L[12] * x[a] + L[13] * x[b];
       let sb = 0;
       for (let c = 0; c < n; c++) {
         const z3 = p3 + L[10] * x[c];
@@ -152,12 +162,14 @@ let glCache: { x: Float64Array; w: Float64Array } | null = null;
 /** Gauss–Legendre on [0, 1] (Newton on P_n from Chebyshev-like guesses). */
 export function gaussLegendre01(n = GL_N): { x: Float64Array; w: Float64Array } {
   if (n === GL_N && glCache) return glCache;
-  const x = new Float64Array(n), w = new Float64Array(n);
+  const x = new Float64Array(n),
+    w = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     let z = Math.cos((Math.PI * (i + 0.75)) / (n + 0.5));
     let dp = 0;
     for (let it = 0; it < 100; it++) {
-      let p0 = 1, p1 = z;
+      let p0 = 1,
+        p1 = z;
       for (let m = 2; m <= n; m++) {
         const p2 = ((2 * m - 1) * z * p1 - (m - 1) * p0) / m;
         p0 = p1;
@@ -205,10 +217,19 @@ function orthant(C: number[][], B: number[]): number {
 /** 4-d orthant probability of a correlation matrix R by Plackett's reduction. */
 function orthant4(R: number[][]): number {
   const { x, w } = gaussLegendre01();
-  const pairs: [number, number, number, number][] = [[0, 1, 2, 3], [0, 2, 1, 3], [0, 3, 1, 2], [1, 2, 0, 3], [1, 3, 0, 2], [2, 3, 0, 1]];
+  const pairs: [number, number, number, number][] = [
+    [0, 1, 2, 3],
+    [0, 2, 1, 3],
+    [0, 3, 1, 2],
+    [1, 2, 0, 3],
+    [1, 3, 0, 2],
+    [2, 3, 0, 1],
+  ];
   let total = 0;
   for (let q = 0; q < x.length; q++) {
-    const s = x[q], t = 1 - s * s, jac = 2 * s;
+    const s = x[q],
+      t = 1 - s * s,
+      jac = 2 * s;
     let g = 0;
     for (const [i, j, k, l] of pairs) {
       const rij = R[i][j];
@@ -217,10 +238,12 @@ function orthant4(R: number[][]): number {
       const det = 1 - r * r;
       // conditional covariance of (k, l) given (i, j) under R(t)
       const a = (u: number, v: number) => (u === v ? 1 : t * R[u][v]);
-      const inv00 = 1 / det, inv01 = -r / det;
-      const cond = (u: number, v: number) =>
-        a(u, v) - (a(u, i) * (inv00 * a(i, v) + inv01 * a(j, v)) + a(u, j) * (inv01 * a(i, v) + inv00 * a(j, v)));
-        const skk = cond(k, k), sll = cond(l, l), skl = cond(k, l);
+      const inv00 = 1 / det,
+        inv01 = -r / det;
+      const cond = (u: number, v: number) => a(u, v) - (a(u, i) * (inv00 * a(i, v) + inv01 * a(j, v)) + a(u, j) * (inv01 * a(i, v) + inv00 * a(j, v)));
+      const skk = cond(k, k),
+        sll = cond(l, l),
+        skl = cond(k, l);
       const rho = skk > 0 && sll > 0 ? skl / Math.sqrt(skk * sll) : 0;
       g += (rij / (2 * Math.PI * Math.sqrt(det))) * (0.25 + asinClip(rho) * INV_TWO_PI);
     }
@@ -231,7 +254,10 @@ function orthant4(R: number[][]): number {
 /** P(X > 0) for X ~ N(0, C), C n×n row-major, n ≤ 4 (closed forms; Plackett's reduction for n = 4). */
 export function orthantProbability(Cflat: ArrayLike<number>, n: number): number {
   const C = Array.from({ length: n }, (_, i) => Array.from({ length: n }, (_, j) => Cflat[i * n + j]));
-  return orthant(C, Array.from({ length: n }, (_, i) => i));
+  return orthant(
+    C,
+    Array.from({ length: n }, (_, i) => i),
+  );
 }
 
 /** E[X_b 1{X_B > 0}], b ∈ B. */
@@ -239,7 +265,13 @@ function T1(C: number[][], B: number[], b: number): number {
   let s = 0;
   for (const m of B) {
     if (C[b][m] === 0 || !(C[m][m] > 0)) continue;
-    s += C[b][m] * pdf0(C[m][m]) * orthant(condition(C, m), B.filter((u) => u !== m));
+    s +=
+      C[b][m] *
+      pdf0(C[m][m]) *
+      orthant(
+        condition(C, m),
+        B.filter((u) => u !== m),
+      );
   }
   return s;
 }
@@ -248,7 +280,14 @@ function T2(C: number[][], B: number[], a: number, b: number): number {
   let s = C[a][b] * orthant(C, B);
   for (const k of B) {
     if (k === b || C[a][k] === 0 || !(C[k][k] > 0)) continue;
-    s += C[a][k] * pdf0(C[k][k]) * T1(condition(C, k), B.filter((u) => u !== k), b);
+    s +=
+      C[a][k] *
+      pdf0(C[k][k]) *
+      T1(
+        condition(C, k),
+        B.filter((u) => u !== k),
+        b,
+      );
   }
   return s;
 }
@@ -285,10 +324,17 @@ export interface Fields {
 }
 
 export function fields(params: ArrayLike<number>, y: ArrayLike<number>): Fields {
-  const p = params[PAR.P], k = params[PAR.K], n = p + k;
+  const p = params[PAR.P],
+    k = params[PAR.K],
+    n = p + k;
   const trained = params[PAR.TRAIN_A] !== 0;
-  const om = new Float64Array(n * n), w = new Float64Array(n), act = new Int32Array(n);
-  const mo = p * p, ao = p * p + p * k, po = PAR.HEADER, aso = PAR.HEADER + k * k;
+  const om = new Float64Array(n * n),
+    w = new Float64Array(n),
+    act = new Int32Array(n);
+  const mo = p * p,
+    ao = p * p + p * k,
+    po = PAR.HEADER,
+    aso = PAR.HEADER + k * k;
   for (let a = 0; a < p; a++) {
     for (let b = 0; b < p; b++) om[a * n + b] = y[a * p + b];
     for (let r = 0; r < k; r++) om[a * n + p + r] = om[(p + r) * n + a] = y[mo + a * k + r];
@@ -305,7 +351,11 @@ export function fields(params: ArrayLike<number>, y: ArrayLike<number>): Fields 
 
 /** 0 ok, 1 unsupported activation pair, 2 bad code, 3 bad sizes (same as committee_supported). */
 export function supported(params: ArrayLike<number>): number {
-  const p = params[PAR.P], k = params[PAR.K], a = params[PAR.ACT], t = params[PAR.TACT], v = params[PAR.VAR];
+  const p = params[PAR.P],
+    k = params[PAR.K],
+    a = params[PAR.ACT],
+    t = params[PAR.TACT],
+    v = params[PAR.VAR];
   if (!(p >= 1 && k >= 1)) return 3;
   if (![0, 1, 2, 3].includes(a) || ![0, 1, 2, 3].includes(t) || ![0, 1, 2].includes(v)) return 2;
   return a === t ? 0 : 1;
@@ -315,22 +365,24 @@ export function supported(params: ArrayLike<number>): number {
 export function risk(params: ArrayLike<number>, y: ArrayLike<number>): number {
   const { n, om, w, act } = fields(params, y);
   let total = 0;
-  for (let c = 0; c < n; c++)
-    for (let e = 0; e < n; e++) total += w[c] * w[e] * I2(act[c], act[e], om[c * n + c], om[c * n + e], om[e * n + e]);
+  for (let c = 0; c < n; c++) for (let e = 0; e < n; e++) total += w[c] * w[e] * I2(act[c], act[e], om[c * n + c], om[c * n + e], om[e * n + e]);
   return 0.5 * total;
 }
 
 /** dy = F(y) (S10–S12 through S14), same contract as committee_rhs. */
 export function rhs(params: ArrayLike<number>, y: ArrayLike<number>, dy: Float64Array): void {
-  const p = params[PAR.P], k = params[PAR.K];
+  const p = params[PAR.P],
+    k = params[PAR.K];
   const trained = params[PAR.TRAIN_A] !== 0;
   const len = p * p + p * k + (trained ? p : 0);
   if (supported(params) !== 0) {
     dy.fill(NaN, 0, len);
     return;
   }
-  const act = params[PAR.ACT], vt = params[PAR.VAR];
-  const gp = params[PAR.GAMMA_OVER_P], delta = params[PAR.NOISE];
+  const act = params[PAR.ACT],
+    vt = params[PAR.VAR];
+  const gp = params[PAR.GAMMA_OVER_P],
+    delta = params[PAR.NOISE];
   const ghN = params[PAR.GH_NODES] || 0; // 0: exact ReLU I4; > 0: Gauss–Hermite nodes
   const F = fields(params, y);
   const { n, om, w } = F;
@@ -351,11 +403,11 @@ export function rhs(params: ArrayLike<number>, y: ArrayLike<number>, dy: Float64
       }
     let trSS = 0;
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) trSS += w[i] * w[j] * O(i, j) * O(i, j);
-    for (let j = 0; j < p; j++)
-      for (let r = 0; r < k; r++) dy[p * p + j * k + r] = a(j) * 2 * (O(j, p + r) * T + 2 * G[j * n + p + r]);
+    for (let j = 0; j < p; j++) for (let r = 0; r < k; r++) dy[p * p + j * k + r] = a(j) * 2 * (O(j, p + r) * T + 2 * G[j * n + p + r]);
     for (let j = 0; j < p; j++)
       for (let l = j; l < p; l++) {
-        const ojl = O(j, l), gjl = G[j * n + l];
+        const ojl = O(j, l),
+          gjl = G[j * n + l];
         let v = (a(j) + a(l)) * 2 * (ojl * T + 2 * gjl);
         if (vt !== VAR_CODE.none) {
           let vv = 4 * delta * ojl;
@@ -415,4 +467,3 @@ export function rhs(params: ArrayLike<number>, y: ArrayLike<number>, dy: Float64
       dy[ao + j] = s;
     }
 }
-

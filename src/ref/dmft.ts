@@ -14,10 +14,18 @@ const P = (H: Float64Array, par: number, i: number): number => H[par + i];
 const PP = (H: Float64Array, par: number, i: number): number => H[par + i] / 8;
 const tri = (n: number): number => (n * (n + 1)) / 2;
 
-let g0 = 0, g1 = 0, g2 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0;
+let g0 = 0,
+  g1 = 0,
+  g2 = 0,
+  q1 = 0,
+  q2 = 0,
+  q3 = 0,
+  q4 = 0;
 
 function series(H: Float64Array, c: number, nc: number, x: number): void {
-  let p = 0, d1 = 0, d2 = 0;
+  let p = 0,
+    d1 = 0,
+    d2 = 0;
   for (let k = nc - 1; k >= 0; k--) {
     d2 = d2 * x + d1;
     d1 = d1 * x + p;
@@ -35,9 +43,15 @@ function dotp(H: Float64Array, x: number, y: number, n: number): number {
 }
 
 function dot4(H: Float64Array, xd: number, xo: number, md: number, mo: number, n: number): void {
-  let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+  let s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0;
   for (let i = 0; i < n; i++) {
-    const vd = H[xd + i], vo = H[xo + i], wd = H[md + i], wo = H[mo + i];
+    const vd = H[xd + i],
+      vo = H[xo + i],
+      wd = H[md + i],
+      wo = H[mo + i];
     s1 += wd * vd;
     s2 += wo * vo;
     s3 += wd * vo;
@@ -59,10 +73,29 @@ function dotaxpy1(H: Float64Array, x: number, w: number, y: number, c: number, n
   return s;
 }
 
-function dot4axpy22(H: Float64Array, xd: number, xo: number, md: number, mo: number, yd: number, yo: number, cdd: number, cdo: number, cod: number, coo: number, n: number): void {
-  let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+function dot4axpy22(
+  H: Float64Array,
+  xd: number,
+  xo: number,
+  md: number,
+  mo: number,
+  yd: number,
+  yo: number,
+  cdd: number,
+  cdo: number,
+  cod: number,
+  coo: number,
+  n: number,
+): void {
+  let s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    s4 = 0;
   for (let i = 0; i < n; i++) {
-    const vd = H[xd + i], vo = H[xo + i], wd = H[md + i], wo = H[mo + i];
+    const vd = H[xd + i],
+      vo = H[xo + i],
+      wd = H[md + i],
+      wo = H[mo + i];
     s1 += wd * vd;
     s2 += wo * vo;
     s3 += wd * vo;
@@ -78,24 +111,60 @@ function dot4axpy22(H: Float64Array, xd: number, xo: number, md: number, mo: num
 
 function step(H: Float64Array, par: number, n: number): number {
   const S = P(H, par, 0);
-  const m = P(H, par, 1), K = P(H, par, 2), tau2 = P(H, par, 3), phi2 = P(H, par, 4), eta = P(H, par, 5);
-  const frozen = P(H, par, 6) !== 0, spherical = P(H, par, 7) !== 0, imex = P(H, par, 8) !== 0;
-  const nh = P(H, par, 9), nph = P(H, par, 10);
-  const hc = PP(H, par, 11), phc = PP(H, par, 12);
-  const Cd = PP(H, par, 13), Co = PP(H, par, 14), CA = PP(H, par, 15);
-  const Rd = PP(H, par, 16), Ro = PP(H, par, 17), RA = PP(H, par, 18);
-  const A = PP(H, par, 19), V = PP(H, par, 20), NU = PP(H, par, 21), ETR = PP(H, par, 22), ETS = PP(H, par, 23), PHV = PP(H, par, 24);
+  const m = P(H, par, 1),
+    K = P(H, par, 2),
+    tau2 = P(H, par, 3),
+    phi2 = P(H, par, 4),
+    eta = P(H, par, 5);
+  const frozen = P(H, par, 6) !== 0,
+    spherical = P(H, par, 7) !== 0,
+    imex = P(H, par, 8) !== 0;
+  const nh = P(H, par, 9),
+    nph = P(H, par, 10);
+  const hc = PP(H, par, 11),
+    phc = PP(H, par, 12);
+  const Cd = PP(H, par, 13),
+    Co = PP(H, par, 14),
+    CA = PP(H, par, 15);
+  const Rd = PP(H, par, 16),
+    Ro = PP(H, par, 17),
+    RA = PP(H, par, 18);
+  const A = PP(H, par, 19),
+    V = PP(H, par, 20),
+    NU = PP(H, par, 21),
+    ETR = PP(H, par, 22),
+    ETS = PP(H, par, 23),
+    PHV = PP(H, par, 24);
   const W = PP(H, par, 25);
   const S8 = S;
-  const SigC = W, SigR = W + S8, Hd = W + 2 * S8, Ho = W + 3 * S8, H1d = W + 4 * S8, H1o = W + 5 * S8;
-  const H2d = W + 6 * S8, H2o = W + 7 * S8, MRd = W + 8 * S8, MRo = W + 9 * S8, MCd = W + 10 * S8, MCo = W + 11 * S8;
-  const accD = W + 12 * S8, accO = W + 13 * S8, Ud = W + 14 * S8, Uo = W + 15 * S8;
-  const im = 1.0 / m, wo = (m - 1) / m;
+  const SigC = W,
+    SigR = W + S8,
+    Hd = W + 2 * S8,
+    Ho = W + 3 * S8,
+    H1d = W + 4 * S8,
+    H1o = W + 5 * S8;
+  const H2d = W + 6 * S8,
+    H2o = W + 7 * S8,
+    MRd = W + 8 * S8,
+    MRo = W + 9 * S8,
+    MCd = W + 10 * S8,
+    MCo = W + 11 * S8;
+  const accD = W + 12 * S8,
+    accO = W + 13 * S8,
+    Ud = W + 14 * S8,
+    Uo = W + 15 * S8;
+  const im = 1.0 / m,
+    wo = (m - 1) / m;
 
   const on = tri(n);
-  const cdn = Cd + on, con = Co + on, can = CA + on;
-  const rdn = Rd + on, ron = Ro + on, ran = RA + on;
-  const an = ld(H, A, n), vn = ld(H, V, n);
+  const cdn = Cd + on,
+    con = Co + on,
+    can = CA + on;
+  const rdn = Rd + on,
+    ron = Ro + on,
+    ran = RA + on;
+  const an = ld(H, A, n),
+    vn = ld(H, V, n);
   const phn = ld(H, PHV, n);
   series(H, phc, nph, vn);
   const php = g1; // φ̂′(v_n)
@@ -105,19 +174,32 @@ function step(H: Float64Array, par: number, n: number): number {
   for (let l = 0; l <= n; l++) {
     const al = ld(H, A, l);
     series(H, hc, nh, ld(H, cdn, l));
-    const hd = g0, h1d = g1, h2d = g2;
+    const hd = g0,
+      h1d = g1,
+      h2d = g2;
     series(H, hc, nh, ld(H, con, l));
-    const ho = g0, h1o = g1, h2o = g2;
-    st(H, Hd, l, hd); st(H, Ho, l, ho); st(H, H1d, l, h1d); st(H, H1o, l, h1o); st(H, H2d, l, h2d); st(H, H2o, l, h2o);
+    const ho = g0,
+      h1o = g1,
+      h2o = g2;
+    st(H, Hd, l, hd);
+    st(H, Ho, l, ho);
+    st(H, H1d, l, h1d);
+    st(H, H1o, l, h1o);
+    st(H, H2d, l, h2d);
+    st(H, H2o, l, h2o);
     st(H, SigC, l, base - al * ld(H, PHV, l) + an * al * (im * hd + wo * ho));
     st(H, SigR, l, l < n ? an * al * (im * h1d * ld(H, rdn, l) + wo * h1o * ld(H, ron, l)) : 0.0);
   }
 
   // 2. Volterra rows (D27) in one sweep over rows r < n of R_A and C_A:
   //    R_A[n][l] = −η Σ_r Σ_R[r] R_A[r][l] (axpy of row r), Ud[l] = Σ_r Σ_R[r] C_A[r][l] (symv), C_A[n][r] ← R_A[r]·Σ_C.
-  for (let l = 0; l <= n; l++) { st(H, ran, l, 0.0); st(H, Ud, l, 0.0); }
+  for (let l = 0; l <= n; l++) {
+    st(H, ran, l, 0.0);
+    st(H, Ud, l, 0.0);
+  }
   for (let r = 0; r < n; r++) {
-    const rar = RA + tri(r), car = CA + tri(r);
+    const rar = RA + tri(r),
+      car = CA + tri(r);
     const sr = ld(H, SigR, r);
     st(H, can, r, dotaxpy1(H, rar, SigC, ran, -eta * sr, r + 1));
     const cd = dotaxpy1(H, car, SigR, Ud, sr, r);
@@ -141,7 +223,8 @@ function step(H: Float64Array, par: number, n: number): number {
   In *= eta;
   for (let s = 0; s <= n; s++) {
     const pref = K * an * ld(H, A, s);
-    const ra = ld(H, ran, s), ca = ld(H, can, s);
+    const ra = ld(H, ran, s),
+      ca = ld(H, can, s);
     st(H, MRd, s, pref * (ra * ld(H, H1d, s) + ca * ld(H, H2d, s) * ld(H, rdn, s)));
     st(H, MRo, s, pref * (ra * ld(H, H1o, s) + ca * ld(H, H2o, s) * ld(H, ron, s)));
     st(H, MCd, s, pref * ca * ld(H, H1d, s));
@@ -162,15 +245,22 @@ function step(H: Float64Array, par: number, n: number): number {
   // Local (s = n) terms: L_x = η·M_R^x[n] = K a_n² h′(C_x[n][n]). The semi-implicit scheme takes them out of
   // the sums (M_R[n] := 0 below) and solves A·X_{n+1} = X_n + η E with A = I + η(νI + Λ),
   // Λ = (1/m)[[Ld, (m−1)Lo], [Lo, Ld + (m−2)Lo]].
-  const Ld = eta * ld(H, MRd, n), Lo = eta * ld(H, MRo, n);
-  const a11 = 1 + eta * (nu + im * Ld), a12 = eta * wo * Lo;
-  const a21 = eta * im * Lo, a22 = 1 + eta * (nu + im * (Ld + (m - 2) * Lo));
+  const Ld = eta * ld(H, MRd, n),
+    Lo = eta * ld(H, MRo, n);
+  const a11 = 1 + eta * (nu + im * Ld),
+    a12 = eta * wo * Lo;
+  const a21 = eta * im * Lo,
+    a22 = 1 + eta * (nu + im * (Ld + (m - 2) * Lo));
   const det = a11 * a22 - a12 * a21;
-  const i11 = a22 / det, i12 = -a12 / det, i21 = -a21 / det, i22 = a11 / det;
+  const i11 = a22 / det,
+    i12 = -a12 / det,
+    i21 = -a21 / det,
+    i22 = a11 / det;
 
   // 6. Scalars.
   if (!frozen) {
-    let s1 = 0, s2 = 0;
+    let s1 = 0,
+      s2 = 0;
     for (let s = 0; s <= n; s++) {
       const as = ld(H, A, s);
       s1 += ld(H, ran, s) * as * (im * ld(H, Hd, s) + wo * ld(H, Ho, s));
@@ -178,7 +268,10 @@ function step(H: Float64Array, par: number, n: number): number {
     }
     st(H, A, n + 1, an + eta * (K * phn * In - K * eta * s1 - K * eta * s2));
   } else st(H, A, n + 1, an);
-  if (imex) { st(H, MRd, n, 0.0); st(H, MRo, n, 0.0); }
+  if (imex) {
+    st(H, MRd, n, 0.0);
+    st(H, MRo, n, 0.0);
+  }
   let sv = 0;
   for (let s = 0; s <= n; s++) sv += (ld(H, MRd, s) + (m - 1) * ld(H, MRo, s)) * ld(H, V, s);
   let vnext: number;
@@ -195,16 +288,27 @@ function step(H: Float64Array, par: number, n: number): number {
   // 7 + 8. One sweep over rows r ≤ n of C_d, C_o (symv with M_R) and R_d, R_o (dots with M_C for row r;
   //   axpys M_R[r]·R[r][·] for the response columns). Ud/Uo collect the C_d/C_o combinations of D31,
   //   accD/accO the response sums of D32.
-  for (let l = 0; l <= n; l++) { st(H, Ud, l, 0.0); st(H, Uo, l, 0.0); st(H, accD, l, 0.0); st(H, accO, l, 0.0); }
+  for (let l = 0; l <= n; l++) {
+    st(H, Ud, l, 0.0);
+    st(H, Uo, l, 0.0);
+    st(H, accD, l, 0.0);
+    st(H, accO, l, 0.0);
+  }
   for (let r = 0; r <= n; r++) {
     const orr = tri(r);
-    const cdr = Cd + orr, cor = Co + orr, rdr = Rd + orr, ror = Ro + orr;
-    const md = ld(H, MRd, r), mo = ld(H, MRo, r);
-    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
+    const cdr = Cd + orr,
+      cor = Co + orr,
+      rdr = Rd + orr,
+      ror = Ro + orr;
+    const md = ld(H, MRd, r),
+      mo = ld(H, MRo, r);
+    const c1 = (m - 1) * mo,
+      c2 = md + (m - 2) * mo;
     dot4axpy22(H, cdr, cor, MRd, MRo, Ud, Uo, md, c1, mo, c2, r);
-    const xdd = ld(H, cdr, r), xoo = ld(H, cor, r); // diagonal entries: dot only
-    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
-    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    const xdd = ld(H, cdr, r),
+      xoo = ld(H, cor, r); // diagonal entries: dot only
+    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
+    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
     dot4axpy22(H, rdr, ror, MCd, MCo, accD, accO, md, c1, mo, c2, r);
     ud += q1 + (m - 1) * q2;
     uo += q3 + q4 + (m - 2) * q2;
@@ -212,25 +316,36 @@ function step(H: Float64Array, par: number, n: number): number {
     st(H, Uo, r, ld(H, Uo, r) + uo);
   }
   const on1 = tri(n + 1);
-  const cdn1 = Cd + on1, con1 = Co + on1;
+  const cdn1 = Cd + on1,
+    con1 = Co + on1;
   const sig = K * php * an * In;
-  let dCdn = 0, dCon = 0;
+  let dCdn = 0,
+    dCon = 0;
   for (let l = 0; l <= n; l++) {
     const sl = sig * ld(H, V, l);
     const ed = sl - eta * im * ld(H, Ud, l);
     const eo = sl - eta * im * ld(H, Uo, l);
-    const xd = ld(H, cdn, l), xo = ld(H, con, l);
+    const xd = ld(H, cdn, l),
+      xo = ld(H, con, l);
     let nd: number, no: number;
     if (imex) {
-      const bd = xd + eta * ed, bo = xo + eta * eo;
+      const bd = xd + eta * ed,
+        bo = xo + eta * eo;
       nd = i11 * bd + i12 * bo;
       no = i21 * bd + i22 * bo;
-      if (l === n) { dCdn = ed; dCon = eo; }
+      if (l === n) {
+        dCdn = ed;
+        dCon = eo;
+      }
     } else {
-      const dd = -nu * xd + ed, dd2 = -nu * xo + eo;
+      const dd = -nu * xd + ed,
+        dd2 = -nu * xo + eo;
       nd = xd + eta * dd;
       no = xo + eta * dd2;
-      if (l === n) { dCdn = dd; dCon = dd2; }
+      if (l === n) {
+        dCdn = dd;
+        dCon = dd2;
+      }
     }
     st(H, cdn1, l, nd);
     st(H, con1, l, no);
@@ -242,10 +357,13 @@ function step(H: Float64Array, par: number, n: number): number {
       cdd = 1.0;
       cod = (cnn + 2 * eta * (dCon - im * Lo)) / (1 + 2 * eta * (nu + im * (Ld + (m - 2) * Lo)));
     } else {
-      const b11 = 1 + 2 * eta * (nu + im * Ld), b12 = 2 * eta * wo * Lo;
-      const b21 = 2 * eta * im * Lo, b22 = 1 + 2 * eta * (nu + im * (Ld + (m - 2) * Lo));
+      const b11 = 1 + 2 * eta * (nu + im * Ld),
+        b12 = 2 * eta * wo * Lo;
+      const b21 = 2 * eta * im * Lo,
+        b22 = 1 + 2 * eta * (nu + im * (Ld + (m - 2) * Lo));
       const dt = b11 * b22 - b12 * b21;
-      const rd = ld(H, cdn, n) + 2 * eta * dCdn, ro = cnn + 2 * eta * dCon;
+      const rd = ld(H, cdn, n) + 2 * eta * dCdn,
+        ro = cnn + 2 * eta * dCon;
       cdd = (b22 * rd - b12 * ro) / dt;
       cod = (-b21 * rd + b11 * ro) / dt;
     }
@@ -257,12 +375,16 @@ function step(H: Float64Array, par: number, n: number): number {
   st(H, con1, n + 1, cod);
 
   // Response rows n+1.
-  const rdn1 = Rd + on1, ron1 = Ro + on1;
+  const rdn1 = Rd + on1,
+    ron1 = Ro + on1;
   for (let l = 0; l < n; l++) {
-    const ed = -eta * im * ld(H, accD, l), eo = -eta * im * ld(H, accO, l);
-    const xd = ld(H, rdn, l), xo = ld(H, ron, l);
+    const ed = -eta * im * ld(H, accD, l),
+      eo = -eta * im * ld(H, accO, l);
+    const xd = ld(H, rdn, l),
+      xo = ld(H, ron, l);
     if (imex) {
-      const bd = xd + eta * ed, bo = xo + eta * eo;
+      const bd = xd + eta * ed,
+        bo = xo + eta * eo;
       st(H, rdn1, l, i11 * bd + i12 * bo);
       st(H, ron1, l, i21 * bd + i22 * bo);
     } else {
@@ -270,8 +392,10 @@ function step(H: Float64Array, par: number, n: number): number {
       st(H, ron1, l, xo + eta * (-nu * xo + eo));
     }
   }
-  st(H, rdn1, n, 1.0); st(H, ron1, n, 0.0);
-  st(H, rdn1, n + 1, 0.0); st(H, ron1, n + 1, 0.0);
+  st(H, rdn1, n, 1.0);
+  st(H, ron1, n, 0.0);
+  st(H, rdn1, n + 1, 0.0);
+  st(H, ron1, n + 1, 0.0);
 
   const chk = ld(H, ETR, n) + ld(H, ETS, n) + nu + ld(H, A, n + 1) + vnext + cod + cdd;
   return Number.isFinite(chk) ? 1 : 0;

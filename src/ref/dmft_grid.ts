@@ -30,21 +30,53 @@ export interface GridParams {
 export interface GridState {
   cap: number;
   t: Float64Array;
-  Cd: Float64Array; Co: Float64Array; CA: Float64Array;
-  Rd: Float64Array; Ro: Float64Array; RA: Float64Array;
-  a: Float64Array; v: Float64Array; phv: Float64Array; nu: Float64Array; etr: Float64Array; ets: Float64Array;
+  Cd: Float64Array;
+  Co: Float64Array;
+  CA: Float64Array;
+  Rd: Float64Array;
+  Ro: Float64Array;
+  RA: Float64Array;
+  a: Float64Array;
+  v: Float64Array;
+  phv: Float64Array;
+  nu: Float64Array;
+  etr: Float64Array;
+  ets: Float64Array;
 }
 
 /** Work rows (length cap) and the Δ-independent results of gridRow for the current row. */
 export interface GridWork {
-  w: Float64Array; SigC: Float64Array; SigR: Float64Array; SigCw: Float64Array; SigRw: Float64Array;
-  Hd: Float64Array; Ho: Float64Array; H1d: Float64Array; H1o: Float64Array; H2d: Float64Array; H2o: Float64Array;
-  MRd: Float64Array; MRo: Float64Array; MCd: Float64Array; MCo: Float64Array;
-  Ud: Float64Array; Uo: Float64Array; accD: Float64Array; accO: Float64Array;
+  w: Float64Array;
+  SigC: Float64Array;
+  SigR: Float64Array;
+  SigCw: Float64Array;
+  SigRw: Float64Array;
+  Hd: Float64Array;
+  Ho: Float64Array;
+  H1d: Float64Array;
+  H1o: Float64Array;
+  H2d: Float64Array;
+  H2o: Float64Array;
+  MRd: Float64Array;
+  MRo: Float64Array;
+  MCd: Float64Array;
+  MCo: Float64Array;
+  Ud: Float64Array;
+  Uo: Float64Array;
+  accD: Float64Array;
+  accO: Float64Array;
   /** Explicit parts of ∂_t C_x(t_n, t_l) (l ≤ n) and ∂_t R_x(t_n, t_l) (l < n), without −ν X (and, for
    *  imex, without the local term). */
-  Ed: Float64Array; Eo: Float64Array; Fd: Float64Array; Fo: Float64Array;
-  nu: number; In: number; Ld: number; Lo: number; adot: number; vE: number;
+  Ed: Float64Array;
+  Eo: Float64Array;
+  Fd: Float64Array;
+  Fo: Float64Array;
+  nu: number;
+  In: number;
+  Ld: number;
+  Lo: number;
+  adot: number;
+  vE: number;
 }
 
 export const tri = (n: number): number => (n * (n + 1)) / 2;
@@ -52,9 +84,20 @@ export const tri = (n: number): number => (n * (n + 1)) / 2;
 export function gridAlloc(cap: number, old?: GridState, rows = 0): GridState {
   const T = tri(cap);
   const s: GridState = {
-    cap, t: new Float64Array(cap),
-    Cd: new Float64Array(T), Co: new Float64Array(T), CA: new Float64Array(T), Rd: new Float64Array(T), Ro: new Float64Array(T), RA: new Float64Array(T),
-    a: new Float64Array(cap), v: new Float64Array(cap), phv: new Float64Array(cap), nu: new Float64Array(cap), etr: new Float64Array(cap), ets: new Float64Array(cap),
+    cap,
+    t: new Float64Array(cap),
+    Cd: new Float64Array(T),
+    Co: new Float64Array(T),
+    CA: new Float64Array(T),
+    Rd: new Float64Array(T),
+    Ro: new Float64Array(T),
+    RA: new Float64Array(T),
+    a: new Float64Array(cap),
+    v: new Float64Array(cap),
+    phv: new Float64Array(cap),
+    nu: new Float64Array(cap),
+    etr: new Float64Array(cap),
+    ets: new Float64Array(cap),
   };
   if (old) {
     const used = tri(rows);
@@ -67,18 +110,48 @@ export function gridAlloc(cap: number, old?: GridState, rows = 0): GridState {
 export function gridWork(cap: number): GridWork {
   const r = () => new Float64Array(cap);
   return {
-    w: r(), SigC: r(), SigR: r(), SigCw: r(), SigRw: r(), Hd: r(), Ho: r(), H1d: r(), H1o: r(), H2d: r(), H2o: r(),
-    MRd: r(), MRo: r(), MCd: r(), MCo: r(), Ud: r(), Uo: r(), accD: r(), accO: r(), Ed: r(), Eo: r(), Fd: r(), Fo: r(),
-    nu: 0, In: 0, Ld: 0, Lo: 0, adot: 0, vE: 0,
+    w: r(),
+    SigC: r(),
+    SigR: r(),
+    SigCw: r(),
+    SigRw: r(),
+    Hd: r(),
+    Ho: r(),
+    H1d: r(),
+    H1o: r(),
+    H2d: r(),
+    H2o: r(),
+    MRd: r(),
+    MRo: r(),
+    MCd: r(),
+    MCo: r(),
+    Ud: r(),
+    Uo: r(),
+    accD: r(),
+    accO: r(),
+    Ed: r(),
+    Eo: r(),
+    Fd: r(),
+    Fo: r(),
+    nu: 0,
+    In: 0,
+    Ld: 0,
+    Lo: 0,
+    adot: 0,
+    vE: 0,
   };
 }
 
 /** Bytes of a grid state plus work of capacity cap. */
 export const gridBytes = (cap: number): number => 8 * (6 * tri(cap) + 8 * cap + DMFT_GRID_WORK_ROWS * cap);
 
-let g0 = 0, g1 = 0, g2 = 0;
+let g0 = 0,
+  g1 = 0,
+  g2 = 0;
 function series(c: Float64Array, x: number): void {
-  let p = 0, d1 = 0, d2 = 0;
+  let p = 0,
+    d1 = 0,
+    d2 = 0;
   for (let k = c.length - 1; k >= 0; k--) {
     d2 = d2 * x + d1;
     d1 = d1 * x + p;
@@ -112,11 +185,14 @@ export function gridInit(P: GridParams, S: GridState, a0: number): void {
  *  on a non-finite value. */
 export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): boolean {
   const { m, K, tau2, phi2, spherical } = P;
-  const im = 1 / m, wo = (m - 1) / m;
+  const im = 1 / m,
+    wo = (m - 1) / m;
   const { Cd, Co, CA, Rd, Ro, RA, a: A, v: V, phv: PHV, t: T } = S;
   const { w, SigC, SigR, SigCw, SigRw, Hd, Ho, H1d, H1o, H2d, H2o, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO } = W;
   const on = tri(n);
-  const an = A[n], vn = V[n], phn = PHV[n];
+  const an = A[n],
+    vn = V[n],
+    phn = PHV[n];
   series(P.ph, vn);
   const php = g1;
 
@@ -125,9 +201,16 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
   for (let l = 0; l <= n; l++) {
     const al = A[l];
     series(P.h, Cd[on + l]);
-    const hd = g0, h1d = g1, h2d = g2;
+    const hd = g0,
+      h1d = g1,
+      h2d = g2;
     series(P.h, Co[on + l]);
-    Hd[l] = hd; Ho[l] = g0; H1d[l] = h1d; H1o[l] = g1; H2d[l] = h2d; H2o[l] = g2;
+    Hd[l] = hd;
+    Ho[l] = g0;
+    H1d[l] = h1d;
+    H1o[l] = g1;
+    H2d[l] = h2d;
+    H2o[l] = g2;
     SigC[l] = base - al * PHV[l] + an * al * (im * hd + wo * g0);
     if (l < n) {
       w[l] = T[l + 1] - T[l];
@@ -145,11 +228,15 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
   // 2. Volterra rows (D27) with the δ of R_A at s = l explicit:
   //    R_A[n][l] = −Σ_R[l] − Σ_{l<s<n} w_s Σ_R[s] R_A[s][l],
   //    C_A[n][l] = −(Σ_{s<n} w_s Σ_R[s] C_A[s][l] + Σ_{s<l} w_s Σ_C[s] R_A[l][s] + Σ_C[l]), l = n last.
-  for (let l = 0; l <= n; l++) { RA[on + l] = 0; Ud[l] = 0; }
+  for (let l = 0; l <= n; l++) {
+    RA[on + l] = 0;
+    Ud[l] = 0;
+  }
   for (let r = 0; r < n; r++) {
     const orr = tri(r);
     const sr = SigRw[r];
-    let dc = 0, du = 0;
+    let dc = 0,
+      du = 0;
     for (let l = 0; l < r; l++) {
       const ra = RA[orr + l];
       dc += ra * SigCw[l];
@@ -165,7 +252,8 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
   RA[on + n] = 0;
   for (let l = 0; l < n; l++) CA[on + l] = -(Ud[l] + CA[on + l] + SigC[l]);
   {
-    let s1 = 0, s2 = 0;
+    let s1 = 0,
+      s2 = 0;
     for (let s = 0; s < n; s++) {
       s1 += CA[on + s] * SigRw[s];
       s2 += RA[on + s] * SigCw[s];
@@ -185,19 +273,27 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
   for (let s = 0; s < n; s++) In += w[s] * RA[on + s];
   for (let s = 0; s < n; s++) {
     const pref = K * an * A[s] * w[s];
-    const ra = RA[on + s], ca = CA[on + s];
+    const ra = RA[on + s],
+      ca = CA[on + s];
     MRd[s] = pref * (ra * H1d[s] + ca * H2d[s] * Rd[on + s]);
     MRo[s] = pref * (ra * H1o[s] + ca * H2o[s] * Ro[on + s]);
     MCd[s] = pref * ca * H1d[s];
     MCo[s] = pref * ca * H1o[s];
   }
-  const Ld = K * an * an * H1d[n], Lo = K * an * an * H1o[n];
-  MRd[n] = Ld; MRo[n] = Lo; MCd[n] = 0; MCo[n] = 0;
+  const Ld = K * an * an * H1d[n],
+    Lo = K * an * an * H1o[n];
+  MRd[n] = Ld;
+  MRo[n] = Lo;
+  MCd[n] = 0;
+  MCo[n] = 0;
 
   // 5. Lagrange multiplier (D29).
   let nu = 0;
   if (spherical) {
-    let s1 = 0, s2 = 0, c1 = 0, c2 = 0;
+    let s1 = 0,
+      s2 = 0,
+      c1 = 0,
+      c2 = 0;
     for (let s = 0; s <= n; s++) {
       s1 += MRd[s] * Cd[on + s];
       s2 += MRo[s] * Co[on + s];
@@ -211,7 +307,8 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
   // 6. Scalars (D30).
   let adot = 0;
   if (!P.frozen) {
-    let s1 = an * (im * Hd[n] + wo * Ho[n]), s2 = 0;
+    let s1 = an * (im * Hd[n] + wo * Ho[n]),
+      s2 = 0;
     for (let s = 0; s < n; s++) {
       const as = A[s] * w[s];
       s1 += RA[on + s] * as * (im * Hd[s] + wo * Ho[s]);
@@ -219,32 +316,61 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
     }
     adot = K * phn * In - K * s1 - K * s2;
   }
-  if (P.imex) { MRd[n] = 0; MRo[n] = 0; }
+  if (P.imex) {
+    MRd[n] = 0;
+    MRo[n] = 0;
+  }
   let sv = 0;
   for (let s = 0; s <= n; s++) sv += (MRd[s] + (m - 1) * MRo[s]) * V[s];
   const vE = K * php * an * In - im * sv;
 
   // 7 + 8. One sweep over rows r ≤ n (D31, D32), as assembly/dmft.ts: Ud/Uo the C sums, accD/accO the
   //   response sums Σ_{l<s≤n} w_s M_R[s] R[s][l].
-  for (let l = 0; l <= n; l++) { Ud[l] = 0; Uo[l] = 0; accD[l] = 0; accO[l] = 0; }
+  for (let l = 0; l <= n; l++) {
+    Ud[l] = 0;
+    Uo[l] = 0;
+    accD[l] = 0;
+    accO[l] = 0;
+  }
   for (let r = 0; r <= n; r++) {
     const orr = tri(r);
-    const md = MRd[r], mo = MRo[r];
-    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
-    let q1 = 0, q2 = 0, q3 = 0, q4 = 0;
+    const md = MRd[r],
+      mo = MRo[r];
+    const c1 = (m - 1) * mo,
+      c2 = md + (m - 2) * mo;
+    let q1 = 0,
+      q2 = 0,
+      q3 = 0,
+      q4 = 0;
     for (let l = 0; l < r; l++) {
-      const vd = Cd[orr + l], vo = Co[orr + l], wd = MRd[l], wq = MRo[l];
-      q1 += wd * vd; q2 += wq * vo; q3 += wd * vo; q4 += wq * vd;
+      const vd = Cd[orr + l],
+        vo = Co[orr + l],
+        wd = MRd[l],
+        wq = MRo[l];
+      q1 += wd * vd;
+      q2 += wq * vo;
+      q3 += wd * vo;
+      q4 += wq * vd;
       Ud[l] += md * vd + c1 * vo;
       Uo[l] += mo * vd + c2 * vo;
     }
-    const xdd = Cd[orr + r], xoo = Co[orr + r];
-    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
-    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
-    q1 = 0; q2 = 0; q3 = 0; q4 = 0;
+    const xdd = Cd[orr + r],
+      xoo = Co[orr + r];
+    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
+    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    q1 = 0;
+    q2 = 0;
+    q3 = 0;
+    q4 = 0;
     for (let l = 0; l < r; l++) {
-      const vd = Rd[orr + l], vo = Ro[orr + l], wd = MCd[l], wq = MCo[l];
-      q1 += wd * vd; q2 += wq * vo; q3 += wd * vo; q4 += wq * vd;
+      const vd = Rd[orr + l],
+        vo = Ro[orr + l],
+        wd = MCd[l],
+        wq = MCo[l];
+      q1 += wd * vd;
+      q2 += wq * vo;
+      q3 += wd * vo;
+      q4 += wq * vd;
       accD[l] += md * vd + c1 * vo;
       accO[l] += mo * vd + c2 * vo;
     }
@@ -263,7 +389,12 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
     W.Fd[l] = -im * accD[l];
     W.Fo[l] = -im * accO[l];
   }
-  W.nu = nu; W.In = In; W.Ld = Ld; W.Lo = Lo; W.adot = adot; W.vE = vE;
+  W.nu = nu;
+  W.In = In;
+  W.Ld = Ld;
+  W.Lo = Lo;
+  W.adot = adot;
+  W.vE = vE;
   return Number.isFinite(S.etr[n] + S.ets[n] + nu + adot + vE + In);
 }
 
@@ -271,10 +402,12 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
  *  simply calls this again). Returns false on a non-finite value. */
 export function gridUpdate(P: GridParams, S: GridState, W: GridWork, n: number, dt: number): boolean {
   const { m, spherical, imex } = P;
-  const im = 1 / m, wo = (m - 1) / m;
+  const im = 1 / m,
+    wo = (m - 1) / m;
   const { Cd, Co, Rd, Ro, a: A, v: V } = S;
   const { nu, Ld, Lo, Ed, Eo, Fd, Fo } = W;
-  const on = tri(n), on1 = tri(n + 1);
+  const on = tri(n),
+    on1 = tri(n + 1);
   S.t[n + 1] = S.t[n] + dt;
   A[n + 1] = P.frozen ? A[n] : A[n] + dt * W.adot;
   const vn = V[n];
@@ -282,14 +415,21 @@ export function gridUpdate(P: GridParams, S: GridState, W: GridWork, n: number, 
   V[n + 1] = vnext;
   S.phv[n + 1] = phiAt(P, vnext);
   // A = I + dt(νI + Λ), Λ = (1/m)[[Ld, (m−1)Lo], [Lo, Ld + (m−2)Lo]] (the δ part of M_R, §10.3 option 2).
-  const a11 = 1 + dt * (nu + im * Ld), a12 = dt * wo * Lo;
-  const a21 = dt * im * Lo, a22 = 1 + dt * (nu + im * (Ld + (m - 2) * Lo));
+  const a11 = 1 + dt * (nu + im * Ld),
+    a12 = dt * wo * Lo;
+  const a21 = dt * im * Lo,
+    a22 = 1 + dt * (nu + im * (Ld + (m - 2) * Lo));
   const det = a11 * a22 - a12 * a21;
-  const i11 = a22 / det, i12 = -a12 / det, i21 = -a21 / det, i22 = a11 / det;
+  const i11 = a22 / det,
+    i12 = -a12 / det,
+    i21 = -a21 / det,
+    i22 = a11 / det;
   for (let l = 0; l <= n; l++) {
-    const xd = Cd[on + l], xo = Co[on + l];
+    const xd = Cd[on + l],
+      xo = Co[on + l];
     if (imex) {
-      const bd = xd + dt * Ed[l], bo = xo + dt * Eo[l];
+      const bd = xd + dt * Ed[l],
+        bo = xo + dt * Eo[l];
       Cd[on1 + l] = i11 * bd + i12 * bo;
       Co[on1 + l] = i21 * bd + i22 * bo;
     } else {
@@ -298,17 +438,21 @@ export function gridUpdate(P: GridParams, S: GridState, W: GridWork, n: number, 
     }
   }
   // Equal time: C_d = 1 (spherical), dC_o(t,t)/dt = 2∂_tC_o(t,t′)|t′→t (C.6).
-  const cnn = Co[on + n], cdn = Cd[on + n];
+  const cnn = Co[on + n],
+    cdn = Cd[on + n];
   let cdd: number, cod: number;
   if (imex) {
     if (spherical) {
       cdd = 1;
       cod = (cnn + 2 * dt * (Eo[n] - im * Lo)) / (1 + 2 * dt * (nu + im * (Ld + (m - 2) * Lo)));
     } else {
-      const b11 = 1 + 2 * dt * (nu + im * Ld), b12 = 2 * dt * wo * Lo;
-      const b21 = 2 * dt * im * Lo, b22 = 1 + 2 * dt * (nu + im * (Ld + (m - 2) * Lo));
+      const b11 = 1 + 2 * dt * (nu + im * Ld),
+        b12 = 2 * dt * wo * Lo;
+      const b21 = 2 * dt * im * Lo,
+        b22 = 1 + 2 * dt * (nu + im * (Ld + (m - 2) * Lo));
       const d = b11 * b22 - b12 * b21;
-      const rd = cdn + 2 * dt * Ed[n], ro = cnn + 2 * dt * Eo[n];
+      const rd = cdn + 2 * dt * Ed[n],
+        ro = cnn + 2 * dt * Eo[n];
       cdd = (b22 * rd - b12 * ro) / d;
       cod = (-b21 * rd + b11 * ro) / d;
     }
@@ -319,9 +463,11 @@ export function gridUpdate(P: GridParams, S: GridState, W: GridWork, n: number, 
   Cd[on1 + n + 1] = cdd;
   Co[on1 + n + 1] = cod;
   for (let l = 0; l < n; l++) {
-    const xd = Rd[on + l], xo = Ro[on + l];
+    const xd = Rd[on + l],
+      xo = Ro[on + l];
     if (imex) {
-      const bd = xd + dt * Fd[l], bo = xo + dt * Fo[l];
+      const bd = xd + dt * Fd[l],
+        bo = xo + dt * Fo[l];
       Rd[on1 + l] = i11 * bd + i12 * bo;
       Ro[on1 + l] = i21 * bd + i22 * bo;
     } else {
@@ -329,7 +475,9 @@ export function gridUpdate(P: GridParams, S: GridState, W: GridWork, n: number, 
       Ro[on1 + l] = xo + dt * (-nu * xo + Fo[l]);
     }
   }
-  Rd[on1 + n] = 1; Ro[on1 + n] = 0; // correction (i): R(t⁺, t) = δ_ij
-  Rd[on1 + n + 1] = 0; Ro[on1 + n + 1] = 0;
+  Rd[on1 + n] = 1;
+  Ro[on1 + n] = 0; // correction (i): R(t⁺, t) = δ_ij
+  Rd[on1 + n + 1] = 0;
+  Ro[on1 + n + 1] = 0;
   return Number.isFinite(A[n + 1] + vnext + cod + cdd);
 }

@@ -16,13 +16,32 @@ function axpy(y: Float64Array, yo: number, x: Float64Array, xo: number, c: numbe
 /** Rows n0..n1−1 of the two-time solver; returns n1, or the first row whose observables are not finite.
  *  C, R, CA, RA: (N+1)² each; work: workLength(N); out: 4(N+1); hc: power series of h̃. */
 export function reducedRows(
-  mode: number, N: number, eta: number, g2: number, alpha: number, tau2: number,
-  hc: Float64Array, C: Float64Array, R: Float64Array, CA: Float64Array, RA: Float64Array,
-  work: Float64Array, out: Float64Array, n0: number, n1: number,
+  mode: number,
+  N: number,
+  eta: number,
+  g2: number,
+  alpha: number,
+  tau2: number,
+  hc: Float64Array,
+  C: Float64Array,
+  R: Float64Array,
+  CA: Float64Array,
+  RA: Float64Array,
+  work: Float64Array,
+  out: Float64Array,
+  n0: number,
+  n1: number,
 ): number {
   const L = N + 1;
   const nc = hc.length;
-  const hv = 0, h1 = L, h2 = 2 * L, SC = 3 * L, SR = 4 * L, MR = 5 * L, MC = 6 * L, Rd = 7 * L;
+  const hv = 0,
+    h1 = L,
+    h2 = 2 * L,
+    SC = 3 * L,
+    SR = 4 * L,
+    MR = 5 * L,
+    MC = 6 * L,
+    Rd = 7 * L;
   const w = work;
   const K = alpha * g2;
   if (n0 === 0) {
@@ -30,10 +49,13 @@ export function reducedRows(
     R[0] = 0;
   }
   for (let n = n0; n < n1; n++) {
-    const Cn = n * L, Rn = n * L;
+    const Cn = n * L,
+      Rn = n * L;
     for (let s = 0; s <= n; s++) {
       const x = C[Cn + s];
-      let p = 0, d1 = 0, d2 = 0;
+      let p = 0,
+        d1 = 0,
+        d2 = 0;
       for (let k = nc - 1; k >= 0; k--) {
         d2 = d2 * x + d1;
         d1 = d1 * x + p;
@@ -43,7 +65,8 @@ export function reducedRows(
       w[h1 + s] = d1;
       w[h2 + s] = 2 * d2;
     }
-    let etr = 0, third = 0;
+    let etr = 0,
+      third = 0;
     if (mode === 0) {
       const An = n * L;
       for (let s = 0; s <= n; s++) {
@@ -131,13 +154,15 @@ export function reducedRows(
  *  sweeps, sums grouped differently, so equal to rounding). out: 5 f64 per row
  *  [e_tr, e_ts, ν̃, C̃_d(t,0), C̃_o(t,t)]. Returns N + 1, or the first row with non-finite observables, or (with
  *  stopBelow) the end of the 32-row chunk in which e_tr first dropped below stopBelow. */
-export function fixedAlphaBarRun(
-  N: number, eta: number, alphaBar: number, tau2: number, h: Float64Array, out: Float64Array, stopBelow?: number,
-): number {
+export function fixedAlphaBarRun(N: number, eta: number, alphaBar: number, tau2: number, h: Float64Array, out: Float64Array, stopBelow?: number): number {
   const L = N + 1;
   const sq = L * L;
-  const Cd = new Float64Array(sq), Co = new Float64Array(sq), CA = new Float64Array(sq);
-  const Rd = new Float64Array(sq), Ro = new Float64Array(sq), RA = new Float64Array(sq);
+  const Cd = new Float64Array(sq),
+    Co = new Float64Array(sq),
+    CA = new Float64Array(sq);
+  const Rd = new Float64Array(sq),
+    Ro = new Float64Array(sq),
+    RA = new Float64Array(sq);
   for (let n0 = 0; n0 < L; n0 += 32) {
     const n1 = Math.min(L, n0 + 32);
     const r = fixedAlphaBarRows(N, eta, alphaBar, tau2, h, Cd, Co, CA, Rd, Ro, RA, out, n0, n1);
@@ -154,16 +179,35 @@ export function fixedAlphaBarRun(
  *  resumable twin of dmft_fixed_abar_rows (same arguments as arrays). Returns n1, or the first row whose
  *  observables are not finite. */
 export function fixedAlphaBarRows(
-  N: number, eta: number, alphaBar: number, tau2: number, h: Float64Array,
-  Cd: Float64Array, Co: Float64Array, CA: Float64Array, Rd: Float64Array, Ro: Float64Array, RA: Float64Array,
-  out: Float64Array, n0: number, n1: number,
+  N: number,
+  eta: number,
+  alphaBar: number,
+  tau2: number,
+  h: Float64Array,
+  Cd: Float64Array,
+  Co: Float64Array,
+  CA: Float64Array,
+  Rd: Float64Array,
+  Ro: Float64Array,
+  RA: Float64Array,
+  out: Float64Array,
+  n0: number,
+  n1: number,
 ): number {
   const L = N + 1;
-  const SC = new Float64Array(L), SR = new Float64Array(L), P = new Float64Array(L);
-  const MRd = new Float64Array(L), MRo = new Float64Array(L), MCd = new Float64Array(L), MCo = new Float64Array(L);
-  const dRd = new Float64Array(L), dRo = new Float64Array(L);
+  const SC = new Float64Array(L),
+    SR = new Float64Array(L),
+    P = new Float64Array(L);
+  const MRd = new Float64Array(L),
+    MRo = new Float64Array(L),
+    MCd = new Float64Array(L),
+    MCo = new Float64Array(L);
+  const dRd = new Float64Array(L),
+    dRo = new Float64Array(L);
   const ev = (x: number): [number, number, number] => {
-    let p = 0, d1 = 0, d2 = 0;
+    let p = 0,
+      d1 = 0,
+      d2 = 0;
     for (let k = h.length - 1; k >= 0; k--) {
       d2 = d2 * x + d1;
       d1 = d1 * x + p;
@@ -172,13 +216,21 @@ export function fixedAlphaBarRows(
     return [p, d1, 2 * d2];
   };
   if (n0 === 0) Cd[0] = 1;
-  const hd1 = new Float64Array(L), hd2 = new Float64Array(L), ho0 = new Float64Array(L), ho1 = new Float64Array(L), ho2 = new Float64Array(L);
+  const hd1 = new Float64Array(L),
+    hd2 = new Float64Array(L),
+    ho0 = new Float64Array(L),
+    ho1 = new Float64Array(L),
+    ho2 = new Float64Array(L);
   for (let n = n0; n < n1; n++) {
     const r = n * L;
     for (let s = 0; s <= n; s++) {
       const [, a1, a2] = ev(Cd[r + s]);
       const [b0, b1, b2] = ev(Co[r + s]);
-      hd1[s] = a1; hd2[s] = a2; ho0[s] = b0; ho1[s] = b1; ho2[s] = b2;
+      hd1[s] = a1;
+      hd2[s] = a2;
+      ho0[s] = b0;
+      ho1[s] = b1;
+      ho2[s] = b2;
       SC[s] = tau2 + b0;
       SR[s] = s < n ? a1 * Rd[r + s] + b1 * Ro[r + s] : 0;
     }
@@ -201,7 +253,8 @@ export function fixedAlphaBarRows(
       CA[r + l] = v;
       CA[l * L + n] = v;
     }
-    let a = 0, b = 0;
+    let a = 0,
+      b = 0;
     for (let s = 0; s < n; s++) a += SR[s] * CA[r + s];
     for (let s = 0; s <= n; s++) b += SC[s] * RA[r + s];
     CA[r + n] = -eta * (a + b);
@@ -226,12 +279,14 @@ export function fixedAlphaBarRows(
     let dCoN = 0;
     for (let l = 0; l <= n; l++) {
       const rl = l * L;
-      let sd = 0, so = 0;
+      let sd = 0,
+        so = 0;
       for (let s = 0; s <= n; s++) {
         sd += MRd[s] * Cd[rl + s] + MRo[s] * Co[rl + s];
         so += (MRd[s] + MRo[s]) * Co[rl + s];
       }
-      let td = 0, to = 0;
+      let td = 0,
+        to = 0;
       for (let s = 0; s < l; s++) {
         td += MCd[s] * Rd[rl + s] + MCo[s] * Ro[rl + s];
         to += MCo[s] * (Rd[rl + s] + Ro[rl + s]);
@@ -253,7 +308,9 @@ export function fixedAlphaBarRows(
       dRo[l] = -nu * Ro[r + l];
     }
     for (let s = 1; s <= n; s++) {
-      const rs = s * L, a1 = -eta * MRd[s], a2 = -eta * MRo[s];
+      const rs = s * L,
+        a1 = -eta * MRd[s],
+        a2 = -eta * MRo[s];
       for (let l = 0; l < s; l++) {
         dRd[l] += a1 * Rd[rs + l];
         dRo[l] += a1 * Ro[rs + l] + a2 * (Rd[rs + l] + Ro[rs + l]);

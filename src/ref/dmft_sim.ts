@@ -13,7 +13,8 @@ export { paramsBlock, type SimParams } from '../dmft/sim-params.js';
 
 export function sigma(P: Float64Array, x: number): number {
   const K = P[PAR.K];
-  let h0 = 1.0, h1 = x;
+  let h0 = 1.0,
+    h1 = x;
   let s = P[PAR.B0];
   if (K >= 1) s += P[PAR.B0 + 1] * h1;
   for (let k = 1; k < K; k++) {
@@ -27,7 +28,8 @@ export function sigma(P: Float64Array, x: number): number {
 
 export function dsigma(P: Float64Array, x: number): number {
   const K = P[PAR.K];
-  let h0 = 1.0, h1 = x;
+  let h0 = 1.0,
+    h1 = x;
   let s = 0;
   if (K >= 1) s = P[PAR.B0 + 1];
   if (K >= 2) s += 2.0 * P[PAR.B0 + 2] * h1;
@@ -61,10 +63,15 @@ export interface Population {
 
 /** Twin of dsim_population: D4 and the order parameters. */
 export function population(P: Float64Array, W: Float64Array, a: Float64Array, u: Float64Array): Population {
-  const m = P[PAR.M], d = P[PAR.D];
+  const m = P[PAR.M],
+    d = P[PAR.D];
   const tau = P[PAR.TAU];
   const signal = P[PAR.SIGNAL] !== 0;
-  let quad = 0, lin = 0, asum = 0, vsum = 0, co = 0;
+  let quad = 0,
+    lin = 0,
+    asum = 0,
+    vsum = 0,
+    co = 0;
   for (let i = 0; i < m; i++) {
     asum += a[i];
     let row = 0;
@@ -89,7 +96,8 @@ export function population(P: Float64Array, W: Float64Array, a: Float64Array, u:
 
 /** Twin of net_step on rows idx (or all rows). */
 function netStep(P: Float64Array, X: Float64Array, y: Float64Array, rows: ArrayLike<number>, W: Float64Array, a: Float64Array): boolean {
-  const m = P[PAR.M], d = P[PAR.D];
+  const m = P[PAR.M],
+    d = P[PAR.D];
   const lr = P[PAR.LR];
   const trainA = P[PAR.TRAIN_A] !== 0;
   const project = P[PAR.PROJECT] !== 0;
@@ -133,8 +141,14 @@ function netStep(P: Float64Array, X: Float64Array, y: Float64Array, rows: ArrayL
 
 /** Twin of dsim_net_run; perm has n + 1 entries (the position last). */
 export function netRun(
-  P: Float64Array, X: Float64Array, y: Float64Array, W: Float64Array, a: Float64Array,
-  nsteps: number, perm: Int32Array, rs: RefStream,
+  P: Float64Array,
+  X: Float64Array,
+  y: Float64Array,
+  W: Float64Array,
+  a: Float64Array,
+  nsteps: number,
+  perm: Int32Array,
+  rs: RefStream,
 ): number {
   const n = P[PAR.N];
   const B = P[PAR.B];
@@ -164,7 +178,9 @@ export function netRun(
 }
 
 export function netTrainError(P: Float64Array, X: Float64Array, y: Float64Array, W: Float64Array, a: Float64Array): number {
-  const m = P[PAR.M], d = P[PAR.D], n = P[PAR.N];
+  const m = P[PAR.M],
+    d = P[PAR.D],
+    n = P[PAR.N];
   let sum = 0;
   for (let mu = 0; mu < n; mu++) {
     let f = 0;
@@ -176,7 +192,8 @@ export function netTrainError(P: Float64Array, X: Float64Array, y: Float64Array,
 }
 
 export function netLabels(P: Float64Array, X: Float64Array, u: Float64Array, xi: Float64Array): Float64Array {
-  const d = P[PAR.D], n = P[PAR.N];
+  const d = P[PAR.D],
+    n = P[PAR.N];
   const y = new Float64Array(n);
   for (let mu = 0; mu < n; mu++) y[mu] = P[PAR.TAU] * xi[mu] + (P[PAR.SIGNAL] !== 0 ? sigma(P, dot(X, mu * d, u, 0, d)) : 0);
   return y;
@@ -199,7 +216,9 @@ export interface GaussTensors {
 
 /** F[i] = Σ_k √c_k ⟨J^{(k)}_μ, w_i^{⊗k}⟩ and E[i,:] = ∇_{w_i}F[i] (direct index sums). */
 export function gaussFeatures(P: Float64Array, J: GaussTensors, mu: number, W: Float64Array, F: Float64Array, E?: Float64Array): void {
-  const m = P[PAR.M], d = P[PAR.D], K = P[PAR.K];
+  const m = P[PAR.M],
+    d = P[PAR.D],
+    K = P[PAR.K];
   const c = (k: number) => (K >= k ? P[PAR.C0 + k] : 0);
   F.fill(0);
   E?.fill(0);
@@ -245,7 +264,8 @@ export function gaussFeatures(P: Float64Array, J: GaussTensors, mu: number, W: F
 }
 
 export function gaussTrainError(P: Float64Array, J: GaussTensors, y: Float64Array, W: Float64Array, a: Float64Array): number {
-  const m = P[PAR.M], n = P[PAR.N];
+  const m = P[PAR.M],
+    n = P[PAR.N];
   const F = new Float64Array(m);
   let sum = 0;
   for (let mu = 0; mu < n; mu++) {
@@ -260,7 +280,9 @@ export function gaussTrainError(P: Float64Array, J: GaussTensors, y: Float64Arra
 
 /** Twin of dsim_gauss_run: GD (D.9) with the n/d factor inside the step. */
 export function gaussRun(P: Float64Array, J: GaussTensors, y: Float64Array, W: Float64Array, a: Float64Array, nsteps: number): number {
-  const m = P[PAR.M], d = P[PAR.D], n = P[PAR.N];
+  const m = P[PAR.M],
+    d = P[PAR.D],
+    n = P[PAR.N];
   const eta = (P[PAR.LR] * n) / d;
   const trainA = P[PAR.TRAIN_A] !== 0;
   const F = new Float64Array(m);

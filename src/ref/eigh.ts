@@ -16,7 +16,9 @@ export interface Tridiag {
 
 /** In place on A (n×n row-major, upper triangle read); see tridiag_f64. */
 export function tridiag(A: Float64Array, n: number): Tridiag {
-  const diag = new Float64Array(n), off = new Float64Array(n), tau = new Float64Array(n);
+  const diag = new Float64Array(n),
+    off = new Float64Array(n),
+    tau = new Float64Array(n);
   const p = new Float64Array(n);
   for (let k = 0; k < n - 2; k++) {
     diag[k] = A[k * n + k];
@@ -56,7 +58,8 @@ export function tridiag(A: Float64Array, n: number): Tridiag {
     for (let i = 0; i < m; i++) p[i] -= kk * A[vo + i];
     for (let r = 0; r < m; r++) {
       const ro = (k + 1 + r) * n + (k + 1 + r);
-      const vr = A[vo + r], wr = p[r];
+      const vr = A[vo + r],
+        wr = p[r];
       for (let c = r; c < m; c++) A[ro + c - r] -= vr * p[c] + wr * A[vo + c];
     }
   }
@@ -76,7 +79,8 @@ export function applyQ(A: Float64Array, n: number, tau: Float64Array, B: Float64
     const k = trans ? s : n - 3 - s;
     const t = tau[k];
     if (t === 0) continue;
-    const m = n - k - 1, vo = k * n + k + 1;
+    const m = n - k - 1,
+      vo = k * n + k + 1;
     u.fill(0);
     for (let r = 0; r < m; r++) axpy(ncols, A[vo + r], B, u, (k + 1 + r) * ncols, 0);
     for (let r = 0; r < m; r++) axpy(ncols, -t * A[vo + r], u, B, 0, (k + 1 + r) * ncols);
@@ -91,7 +95,8 @@ function formQt(A: Float64Array, n: number, tau: Float64Array): void {
     for (let c = r + 1; c < n; c++) A[c * n + r] = 0;
     const t = tau[k];
     if (t === 0) continue;
-    const m = n - k - 1, vo = k * n + k + 1;
+    const m = n - k - 1,
+      vo = k * n + k + 1;
     for (let i = k + 1; i < n; i++) {
       const ro = i * n + k + 1;
       const g = t * dot(A, A, m, ro, vo);
@@ -110,7 +115,9 @@ export function tql(d: Float64Array, e: Float64Array, n: number, Z: Float64Array
   if (n <= 0) return 0;
   e[n - 1] = 0;
   for (let i = 0; i < n; i++) if (!Number.isFinite(d[i]) || !Number.isFinite(e[i])) return n + 1;
-  let f = 0, tst1 = 0, status = 0;
+  let f = 0,
+    tst1 = 0,
+    status = 0;
   for (let l = 0; l < n; l++) {
     tst1 = Math.max(tst1, Math.abs(d[l]) + Math.abs(e[l]));
     let m = l;
@@ -138,7 +145,11 @@ export function tql(d: Float64Array, e: Float64Array, n: number, Z: Float64Array
         for (let i = l + 2; i < n; i++) d[i] -= h;
         f += h;
         p = d[m];
-        let c = 1, c2 = 1, c3 = 1, s = 0, s2 = 0;
+        let c = 1,
+          c2 = 1,
+          c3 = 1,
+          s = 0,
+          s2 = 0;
         const el1 = e[l + 1];
         for (let i = m - 1; i >= l; i--) {
           c3 = c2;
@@ -152,9 +163,11 @@ export function tql(d: Float64Array, e: Float64Array, n: number, Z: Float64Array
           c = p / r;
           p = c * d[i] - s * g;
           d[i + 1] = h + s * (c * g + s * d[i]);
-          const zi = i * ldz, zi1 = zi + ldz;
+          const zi = i * ldz,
+            zi1 = zi + ldz;
           for (let q = 0; q < zlen; q++) {
-            const a = Z[zi + q], b = Z[zi1 + q];
+            const a = Z[zi + q],
+              b = Z[zi1 + q];
             Z[zi1 + q] = s * a + c * b;
             Z[zi + q] = c * a - s * b;
           }
@@ -168,8 +181,13 @@ export function tql(d: Float64Array, e: Float64Array, n: number, Z: Float64Array
     e[l] = 0;
   }
   for (let i = 0; i < n - 1; i++) {
-    let k = i, pmin = d[i];
-    for (let j = i + 1; j < n; j++) if (d[j] < pmin) { k = j; pmin = d[j]; }
+    let k = i,
+      pmin = d[i];
+    for (let j = i + 1; j < n; j++)
+      if (d[j] < pmin) {
+        k = j;
+        pmin = d[j];
+      }
     if (k !== i) {
       d[k] = d[i];
       d[i] = pmin;
@@ -207,7 +225,8 @@ export function eigh(A: ArrayLike<number>, n: number): { values: Float64Array; v
 /** Solve (T − shift I)x = b in place (LDLᵀ, no pivoting). Returns 0 or k+1 for a zero pivot. */
 export function tridiagSolve(diag: ArrayLike<number>, off: ArrayLike<number>, n: number, shift: number, b: Float64Array): number {
   if (n <= 0) return 0;
-  const D = new Float64Array(n), L = new Float64Array(n);
+  const D = new Float64Array(n),
+    L = new Float64Array(n);
   let dk = diag[0] - shift;
   if (dk === 0 || !Number.isFinite(dk)) return 1;
   D[0] = dk;
@@ -225,10 +244,9 @@ export function tridiagSolve(diag: ArrayLike<number>, off: ArrayLike<number>, n:
 }
 
 /** Lanczos with full (two-pass CGS) reorthogonalisation; same contract as lanczos_f64. */
-export function lanczos(
-  K: ArrayLike<number>, n: number, Q: Float64Array, alpha: Float64Array, beta: Float64Array, j0: number, j1: number,
-): number {
-  const w = new Float64Array(n), c = new Float64Array(Math.max(j1, 1));
+export function lanczos(K: ArrayLike<number>, n: number, Q: Float64Array, alpha: Float64Array, beta: Float64Array, j0: number, j1: number): number {
+  const w = new Float64Array(n),
+    c = new Float64Array(Math.max(j1, 1));
   let normT = 0;
   for (let i = 0; i < j0; i++) normT = Math.max(normT, Math.abs(alpha[i]) + Math.abs(beta[i]) + (i > 0 ? Math.abs(beta[i - 1]) : 0));
   const tol = Math.max(n, 16) * EPS;

@@ -55,8 +55,14 @@ export function kfun(s0: number, kind: number, p0 = 0, coef: ArrayLike<number> =
 
 /** dst = weight·h(src) or dst += weight·h(src). */
 export function kmap(
-  src: ArrayLike<number>, dst: Float64Array, kind: number, p0 = 0, coef: ArrayLike<number> = [],
-  weight = 1, accumulate = false, count = src.length,
+  src: ArrayLike<number>,
+  dst: Float64Array,
+  kind: number,
+  p0 = 0,
+  coef: ArrayLike<number> = [],
+  weight = 1,
+  accumulate = false,
+  count = src.length,
 ): Float64Array {
   for (let i = 0; i < count; i++) {
     const v = weight * kfun(src[i], kind, p0, coef);

@@ -41,7 +41,8 @@ export function expNeg(x: number): number {
   if (!(x > -745.2)) return Number.isNaN(x) ? x : 0.0;
   const kf = Math.floor(x * INV_LN2 + 0.5);
   const r = x - kf * LN2_HI - kf * LN2_LO;
-  const q = 1.0 + r * (1.0 + r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * (E6 + r * (E7 + r * (E8 + r * (E9 + r * (E10 + r * (E11 + r * (E12 + r * E13))))))))))));
+  const q =
+    1.0 + r * (1.0 + r * (E2 + r * (E3 + r * (E4 + r * (E5 + r * (E6 + r * (E7 + r * (E8 + r * (E9 + r * (E10 + r * (E11 + r * (E12 + r * E13))))))))))));
   const k = kf | 0;
   if (k < -1020) return q * pow2(k + 1000) * TWO_M1000;
   return q * pow2(k);
@@ -81,7 +82,10 @@ export function actVal(code: number, lam: number): number {
 // ---------------------------------------------------------------- fixed-order dots
 /** Σ a_i b_i: four interleaved partial sums, (q0 + q2) + (q1 + q3), then the tail in order. */
 export function dotFixed(a: Float64Array, ao: number, b: Float64Array, bo: number, n: number): number {
-  let q0 = 0, q1 = 0, q2 = 0, q3 = 0;
+  let q0 = 0,
+    q1 = 0,
+    q2 = 0,
+    q3 = 0;
   let i = 0;
   for (; i + 3 < n; i += 4) {
     q0 += a[ao + i] * b[bo + i];
@@ -89,7 +93,7 @@ export function dotFixed(a: Float64Array, ao: number, b: Float64Array, bo: numbe
     q2 += a[ao + i + 2] * b[bo + i + 2];
     q3 += a[ao + i + 3] * b[bo + i + 3];
   }
-  let s = (q0 + q2) + (q1 + q3);
+  let s = q0 + q2 + (q1 + q3);
   for (; i < n; i++) s += a[ao + i] * b[bo + i];
   return s;
 }
@@ -128,8 +132,14 @@ export class ZigStream {
   /** Uniform in [0,1) from the top 53 bits (same as rng). */
   nextUniform(): number {
     const st = this.s;
-    const s0l = st[0], s0h = st[1], s1l = st[2], s1h = st[3];
-    let s2l = st[4], s2h = st[5], s3l = st[6], s3h = st[7];
+    const s0l = st[0],
+      s0h = st[1],
+      s1l = st[2],
+      s1h = st[3];
+    let s2l = st[4],
+      s2h = st[5],
+      s3l = st[6],
+      s3h = st[7];
     const al = (s0l + s3l) >>> 0;
     const ah = (s0h + s3h + (al < s0l ? 1 : 0)) >>> 0;
     const rh = ((ah << 23) | (al >>> 9)) >>> 0;
@@ -138,11 +148,16 @@ export class ZigStream {
     const oh = (rh + s0h + (ol < rl ? 1 : 0)) >>> 0;
     const th = ((s1h << 17) | (s1l >>> 15)) >>> 0;
     const tl = (s1l << 17) >>> 0;
-    s2h = (s2h ^ s0h) >>> 0; s2l = (s2l ^ s0l) >>> 0;
-    s3h = (s3h ^ s1h) >>> 0; s3l = (s3l ^ s1l) >>> 0;
-    st[3] = (s1h ^ s2h) >>> 0; st[2] = (s1l ^ s2l) >>> 0;
-    st[1] = (s0h ^ s3h) >>> 0; st[0] = (s0l ^ s3l) >>> 0;
-    st[5] = (s2h ^ th) >>> 0; st[4] = (s2l ^ tl) >>> 0;
+    s2h = (s2h ^ s0h) >>> 0;
+    s2l = (s2l ^ s0l) >>> 0;
+    s3h = (s3h ^ s1h) >>> 0;
+    s3l = (s3l ^ s1l) >>> 0;
+    st[3] = (s1h ^ s2h) >>> 0;
+    st[2] = (s1l ^ s2l) >>> 0;
+    st[1] = (s0h ^ s3h) >>> 0;
+    st[0] = (s0l ^ s3l) >>> 0;
+    st[5] = (s2h ^ th) >>> 0;
+    st[4] = (s2l ^ tl) >>> 0;
     st[7] = ((s3l << 13) | (s3h >>> 19)) >>> 0;
     st[6] = ((s3h << 13) | (s3l >>> 19)) >>> 0;
     return (oh * 2097152 + (ol >>> 11)) * 1.1102230246251565e-16;
@@ -152,7 +167,14 @@ export class ZigStream {
   fillZig(tables: Float64Array, out: Float64Array, o: number, n: number): void {
     if (n <= 0) return;
     const st = this.s;
-    let s0l = st[0], s0h = st[1], s1l = st[2], s1h = st[3], s2l = st[4], s2h = st[5], s3l = st[6], s3h = st[7];
+    let s0l = st[0],
+      s0h = st[1],
+      s1l = st[2],
+      s1h = st[3],
+      s2l = st[4],
+      s2h = st[5],
+      s3l = st[6],
+      s3h = st[7];
     let i = 0;
     while (i < n) {
       const al = (s0l + s3l) >>> 0;
@@ -163,11 +185,16 @@ export class ZigStream {
       const oh = (rh + s0h + (ol < rl ? 1 : 0)) >>> 0;
       const th = ((s1h << 17) | (s1l >>> 15)) >>> 0;
       const tl = (s1l << 17) >>> 0;
-      s2h = (s2h ^ s0h) >>> 0; s2l = (s2l ^ s0l) >>> 0;
-      s3h = (s3h ^ s1h) >>> 0; s3l = (s3l ^ s1l) >>> 0;
-      s1h = (s1h ^ s2h) >>> 0; s1l = (s1l ^ s2l) >>> 0;
-      s0h = (s0h ^ s3h) >>> 0; s0l = (s0l ^ s3l) >>> 0;
-      s2h = (s2h ^ th) >>> 0; s2l = (s2l ^ tl) >>> 0;
+      s2h = (s2h ^ s0h) >>> 0;
+      s2l = (s2l ^ s0l) >>> 0;
+      s3h = (s3h ^ s1h) >>> 0;
+      s3l = (s3l ^ s1l) >>> 0;
+      s1h = (s1h ^ s2h) >>> 0;
+      s1l = (s1l ^ s2l) >>> 0;
+      s0h = (s0h ^ s3h) >>> 0;
+      s0l = (s0l ^ s3l) >>> 0;
+      s2h = (s2h ^ th) >>> 0;
+      s2l = (s2l ^ tl) >>> 0;
       const nh = ((s3l << 13) | (s3h >>> 19)) >>> 0;
       s3l = ((s3h << 13) | (s3l >>> 19)) >>> 0;
       s3h = nh;
@@ -179,15 +206,36 @@ export class ZigStream {
         i++;
         continue;
       }
-      st[0] = s0l; st[1] = s0h; st[2] = s1l; st[3] = s1h; st[4] = s2l; st[5] = s2h; st[6] = s3l; st[7] = s3h;
+      st[0] = s0l;
+      st[1] = s0h;
+      st[2] = s1l;
+      st[3] = s1h;
+      st[4] = s2l;
+      st[5] = s2h;
+      st[6] = s3l;
+      st[7] = s3h;
       const v = this.slow(tables, layer, z, neg);
-      s0l = st[0]; s0h = st[1]; s1l = st[2]; s1h = st[3]; s2l = st[4]; s2h = st[5]; s3l = st[6]; s3h = st[7];
+      s0l = st[0];
+      s0h = st[1];
+      s1l = st[2];
+      s1h = st[3];
+      s2l = st[4];
+      s2h = st[5];
+      s3l = st[6];
+      s3h = st[7];
       if (!Number.isNaN(v)) {
         out[o + i] = v;
         i++;
       }
     }
-    st[0] = s0l; st[1] = s0h; st[2] = s1l; st[3] = s1h; st[4] = s2l; st[5] = s2h; st[6] = s3l; st[7] = s3h;
+    st[0] = s0l;
+    st[1] = s0h;
+    st[2] = s1l;
+    st[3] = s1h;
+    st[4] = s2l;
+    st[5] = s2h;
+    st[6] = s3l;
+    st[7] = s3h;
   }
 
   private slow(tables: Float64Array, layer: number, z: number, neg: boolean): number {
@@ -327,9 +375,7 @@ export function sgdRun(
 }
 
 /** Twin of overlaps_f64: out = [Q, M, a (if trainA)]. */
-export function overlaps(
-  W: Float64Array, Wstar: Float64Array, a: Float64Array, p: number, k: number, d: number, trainA: boolean, out: Float64Array,
-): void {
+export function overlaps(W: Float64Array, Wstar: Float64Array, a: Float64Array, p: number, k: number, d: number, trainA: boolean, out: Float64Array): void {
   for (let i = 0; i < p; i++) {
     for (let j = i; j < p; j++) {
       const q = dotFixed(W, i * d, W, j * d, d) / d;
@@ -343,8 +389,12 @@ export function overlaps(
 
 /** Raw-export twins of the sgd kernels over a byte-addressed buffer (for the pure-TS runtime:
  *  src/wasm/ts-kernels.ts can spread these into its table). */
-export function sgdTwins(buffer: () => ArrayBuffer): Pick<KernelExports, 'rng_long_jump' | 'rng_seed_streams' | 'sgd_exp_neg' | 'sgd_act' |
-  'teacher_orthonormal' | 'student_gaussian' | 'sgd_zig_fill' | 'sgd_run' | 'overlaps_f64'> {
+export function sgdTwins(
+  buffer: () => ArrayBuffer,
+): Pick<
+  KernelExports,
+  'rng_long_jump' | 'rng_seed_streams' | 'sgd_exp_neg' | 'sgd_act' | 'teacher_orthonormal' | 'student_gaussian' | 'sgd_zig_fill' | 'sgd_run' | 'overlaps_f64'
+> {
   const f64 = (ptr: number, n: number) => new Float64Array(buffer(), ptr, n);
   const u32 = (ptr: number) => new Uint32Array(buffer(), ptr, 8);
   const refAt = (ptr: number) => RefStream.fromWords(u32(ptr));

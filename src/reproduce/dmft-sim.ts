@@ -26,9 +26,17 @@ export async function simulate(inputs: SimulateInput[], progress: (f: number) =>
 
 /** Mean |sim − DMFT| / s.e. of the test error over the save points with t ≤ tMax (V9 "within SGD noise"),
  *  and the largest absolute gap. */
-export function agreementZ(sol: DmftSolution, sim: SimResult, tMax: number, field: 'testError' | 'trainError' = 'testError'): { meanZ: number; supAbs: number; points: number } {
-  const y = sim.summary[field], se = field === 'testError' ? sim.summary.testErrorSE : sim.summary.trainErrorSE;
-  let z = 0, n = 0, sup = 0;
+export function agreementZ(
+  sol: DmftSolution,
+  sim: SimResult,
+  tMax: number,
+  field: 'testError' | 'trainError' = 'testError',
+): { meanZ: number; supAbs: number; points: number } {
+  const y = sim.summary[field],
+    se = field === 'testError' ? sim.summary.testErrorSE : sim.summary.trainErrorSE;
+  let z = 0,
+    n = 0,
+    sup = 0;
   for (let i = 0; i < sim.t.length; i++) {
     const t = sim.t[i];
     if (t > tMax || !(se[i] > 0)) continue;

@@ -29,7 +29,8 @@ export function interpAt(xs: ArrayLike<number>, ys: ArrayLike<number>, x: number
   if (n === 0) return NaN;
   if (x <= xs[0]) return ys[0];
   if (x >= xs[n - 1]) return x === xs[n - 1] ? ys[n - 1] : NaN;
-  let lo = 0, hi = n - 1;
+  let lo = 0,
+    hi = n - 1;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (xs[mid] <= x) lo = mid;
@@ -55,7 +56,8 @@ export function thinIdx(x: ArrayLike<number>, n: number, log: boolean): number[]
     let i0 = 0;
     while (i0 < L && !(x[i0] > 0)) i0++;
     if (i0 >= L) return [];
-    const a = Math.log(x[i0]), b = Math.log(x[L - 1]);
+    const a = Math.log(x[i0]),
+      b = Math.log(x[L - 1]);
     let j = i0;
     for (let k = 0; k < n; k++) {
       const target = Math.exp(a + ((b - a) * k) / (n - 1));
@@ -69,7 +71,12 @@ export function thinIdx(x: ArrayLike<number>, n: number, log: boolean): number[]
 }
 
 /** A figure series from aligned arrays, thinned to ~n points. */
-export function line(name: string, x: ArrayLike<number>, y: ArrayLike<number>, o: { log?: boolean; n?: number; dash?: Series['dash']; color?: string; mark?: 'line' | 'points'; se?: ArrayLike<number> } = {}): Series {
+export function line(
+  name: string,
+  x: ArrayLike<number>,
+  y: ArrayLike<number>,
+  o: { log?: boolean; n?: number; dash?: Series['dash']; color?: string; mark?: 'line' | 'points'; se?: ArrayLike<number> } = {},
+): Series {
   const idx = thinIdx(x, o.n ?? 300, o.log ?? true);
   return {
     name,
@@ -86,10 +93,13 @@ export const f64 = (x: ArrayLike<number>): Float64Array => Float64Array.from(x);
 
 /** Least-squares slope of log y on log x (power-law exponent). */
 export function logSlope(x: number[], y: number[]): number {
-  const lx = x.map(Math.log), ly = y.map(Math.log);
+  const lx = x.map(Math.log),
+    ly = y.map(Math.log);
   const n = lx.length;
-  const mx = lx.reduce((a, b) => a + b, 0) / n, my = ly.reduce((a, b) => a + b, 0) / n;
-  let sxy = 0, sxx = 0;
+  const mx = lx.reduce((a, b) => a + b, 0) / n,
+    my = ly.reduce((a, b) => a + b, 0) / n;
+  let sxy = 0,
+    sxx = 0;
   for (let i = 0; i < n; i++) {
     sxy += (lx[i] - mx) * (ly[i] - my);
     sxx += (lx[i] - mx) ** 2;

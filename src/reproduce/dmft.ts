@@ -8,6 +8,15 @@ import { miscEntries } from './dmft-misc.js';
 import { finiteDEntries } from './dmft-finite-d.js';
 
 const byId = new Map([...lazyEntries, ...meanFieldEntries, ...miscEntries, ...finiteDEntries].map((e) => [e.id, e]));
-const ORDER = ['dmft-fig2', 'dmft-fig3', 'dmft-fig4', 'dmft-fig5', 'dmft-lazy-closed-forms', 'dmft-gd-comparison', 'dmft-interpolation-threshold', 'dmft-finite-d'];
+const ORDER = [
+  'dmft-fig2',
+  'dmft-fig3',
+  'dmft-fig4',
+  'dmft-fig5',
+  'dmft-lazy-closed-forms',
+  'dmft-gd-comparison',
+  'dmft-interpolation-threshold',
+  'dmft-finite-d',
+];
 
 export const dmftEntries: ReproduceEntry[] = ORDER.map((id) => byId.get(id)!);

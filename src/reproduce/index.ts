@@ -16,7 +16,14 @@ import { loadWasm } from '../wasm/runtime.js';
 
 export * from './types.js';
 
-export const REPRODUCTIONS: ReproduceEntry[] = [...kernelEntries, ...kernelExtraEntries, ...committeeEntries, ...committeeExtraEntries, ...dmftFig1Entries, ...dmftEntries];
+export const REPRODUCTIONS: ReproduceEntry[] = [
+  ...kernelEntries,
+  ...kernelExtraEntries,
+  ...committeeEntries,
+  ...committeeExtraEntries,
+  ...dmftFig1Entries,
+  ...dmftEntries,
+];
 
 export function findReproduction(id: string): ReproduceEntry | undefined {
   return REPRODUCTIONS.find((e) => e.id === id);
@@ -73,11 +80,20 @@ export async function runReproduction(entry: ReproduceEntry, opts: ReproduceRunO
         seed: null,
         wasm: { variant: 'none', simd: false, threads: false, noLiftoff: false },
         status: 'Terminated',
-        stats: { title: entry.title, source: entry.source, message: 'terminated by a signal before the entry finished; a reproduction keeps nothing partial (run it again)' },
+        stats: {
+          title: entry.title,
+          source: entry.source,
+          message: 'terminated by a signal before the entry finished; a reproduction keeps nothing partial (run it again)',
+        },
         timings: { totalMs: wallMs },
       },
     });
-    const empty: ReproduceResult = { figure: { title: entry.title, series: [] } as unknown as ReproduceResult['figure'], arrays: {}, checks: [], parameters: {} };
+    const empty: ReproduceResult = {
+      figure: { title: entry.title, series: [] } as unknown as ReproduceResult['figure'],
+      arrays: {},
+      checks: [],
+      parameters: {},
+    };
     return { entry, result: empty, checks: [], passed: false, paths: out.paths, wallMs, terminated: true };
   }
   const checks = result.checks.map((c) => ({ ...c, pass: checkPasses(c) }));

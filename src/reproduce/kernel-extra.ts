@@ -98,22 +98,106 @@ async function threeStagesLarge(ctx: ReproduceContext): Promise<ReproduceResult>
     { name: 'ℓ = ⌊α⌋ = 1 (n = 8000 = 400^1.5)', value: sol.stages.ell, expected: 1, tol: 0, source: 'kernel.md G5 (α ≈ 1.5), §7' },
     { name: 'stage boundary t₁ = n/κ_{>1}', value: t1, expected: n / kappa, relTol: 1e-10, source: 'kernel.md §2.6, K13' },
     { name: 'stage boundary t₂ = 1/ξ_{400,2}', value: t2, expected: 1 / xi[2], relTol: 1e-10, source: 'kernel.md §2.6, K12' },
-    { name: 'Stage-2 window t₂/t₁ = κ/(n ξ₂) wider than at d = 100', value: Math.max(0, small.stages.t2 / small.stages.t1 - t2 / t1), expected: 0, tol: 0, source: 'kernel.md G5 (the larger case separates the stages)' },
-    { name: 'oracle T1: max_t |R_or − Σ c_k² e^{−2ξ_k t}|', value: maxAbsDiff(c.oracle, oracleIndependent(d, t)), expected: 0, tol: 1e-12, source: 'kernel.md K16 (exact at any d), G3' },
+    {
+      name: 'Stage-2 window t₂/t₁ = κ/(n ξ₂) wider than at d = 100',
+      value: Math.max(0, small.stages.t2 / small.stages.t1 - t2 / t1),
+      expected: 0,
+      tol: 0,
+      source: 'kernel.md G5 (the larger case separates the stages)',
+    },
+    {
+      name: 'oracle T1: max_t |R_or − Σ c_k² e^{−2ξ_k t}|',
+      value: maxAbsDiff(c.oracle, oracleIndependent(d, t)),
+      expected: 0,
+      tol: 1e-12,
+      source: 'kernel.md K16 (exact at any d), G3',
+    },
     { name: 'test at t → 0: ‖f_d‖² (t_min = 0.1)', value: c.test[0], expected: 1, tol: 2e-3, source: 'kernel.md G7 (drift 2t·Σξ_k c_k² < 1e-3 at t = 0.1)' },
-    { name: 'train at t → 0: mean y² → ‖f‖² + σ²', value: c.train[0], expected: 1 + sigma * sigma, tol: 0.1, source: 'kernel.md G7 (4 sampling s.d. of mean y² over n = 8000 draws, Var y² ≲ 5)' },
-    { name: 'Stage 1: |test − oracle| at t = 10', value: Math.abs(at(t, c.test, 10) - at(t, c.oracle, 10)), expected: 0, tol: 0.01, source: 'kernel.md §7 table (Stage 1: empirical ≈ oracle)' },
-    { name: 'Stage 2: test at t₁ near ‖P_{>1}f‖² = 2/3', value: at(t, c.test, t1), expected: level, tol: 0.05, source: 'kernel.md G5, §7 table (Stage 2: test ≈ ‖P_{>ℓ}f‖²; finite-d excess, §7 caveat)' },
-    { name: 'Stage 2: |test − oracle| at t₁ (deep bootstrap)', value: Math.abs(gap400), expected: 0, tol: 0.1, source: 'kernel.md G5 (test ≈ oracle near 2/3); issue 13 quotes 0.15 at d = 100 (0.59 vs 0.74); project tolerance 0.1' },
-    { name: `Stage 2 gap at t₁: d = 400 (${gap400.toFixed(3)}) minus d = 100 (${gap100.toFixed(3)}), clipped at 0`, value: Math.max(0, Math.abs(gap400) - Math.abs(gap100)), expected: 0, tol: 0, source: 'kernel.md G5 vs G4 (the deep-bootstrap gap closes as d grows, §7 o(1))' },
-    { name: 'Stage 2: train(10·t₁)/train(0) (train → 0)', value: at(t, c.train, 10 * t1) / c.train[0], expected: 0, tol: 0.01, source: 'kernel.md §7 table (train ≈ (‖P_{>ℓ}f‖² + σ²)e^{−2κt/n}: e^{−20} at 10 t₁)' },
-    { name: 'Stage 3: test frozen, |test(t_max) − test(t₂)|', value: Math.abs(c.test[T - 1] - at(t, c.test, t2)), expected: 0, tol: 0.01, source: 'kernel.md G5, §7 table (Stage 3: test frozen at the ridgeless risk)' },
-    { name: 'Stage 3: oracle keeps descending, R_or(t_max)', value: c.oracle[T - 1], expected: 0, tol: 1e-6, source: 'kernel.md G5, K16 (R_or → approximation error 0)' },
-    { name: 'Stage 3: oracle staircase step between t₂ and 1/ξ₃ near ‖P_{>2}f‖² = 1/3', value: flattestLevel(d, 1 / xi[2], 1 / xi[3]).level, expected: 1 / 3, tol: 0.015, source: 'kernel.md G3 at d = 400 (tolerance 0.3/√d, see kernel-oracle-staircase)' },
-    { name: 'test at t_max vs t = ∞ (ridgeless, Lanczos pseudo-inverse)', value: c.test[T - 1], expected: sol.atInfinity.test ?? NaN, tol: 1e-6, source: 'kernel.md §6 (t → ∞: minimum-norm interpolant), §11.4' },
+    {
+      name: 'train at t → 0: mean y² → ‖f‖² + σ²',
+      value: c.train[0],
+      expected: 1 + sigma * sigma,
+      tol: 0.1,
+      source: 'kernel.md G7 (4 sampling s.d. of mean y² over n = 8000 draws, Var y² ≲ 5)',
+    },
+    {
+      name: 'Stage 1: |test − oracle| at t = 10',
+      value: Math.abs(at(t, c.test, 10) - at(t, c.oracle, 10)),
+      expected: 0,
+      tol: 0.01,
+      source: 'kernel.md §7 table (Stage 1: empirical ≈ oracle)',
+    },
+    {
+      name: 'Stage 2: test at t₁ near ‖P_{>1}f‖² = 2/3',
+      value: at(t, c.test, t1),
+      expected: level,
+      tol: 0.05,
+      source: 'kernel.md G5, §7 table (Stage 2: test ≈ ‖P_{>ℓ}f‖²; finite-d excess, §7 caveat)',
+    },
+    {
+      name: 'Stage 2: |test − oracle| at t₁ (deep bootstrap)',
+      value: Math.abs(gap400),
+      expected: 0,
+      tol: 0.1,
+      source: 'kernel.md G5 (test ≈ oracle near 2/3); issue 13 quotes 0.15 at d = 100 (0.59 vs 0.74); project tolerance 0.1',
+    },
+    {
+      name: `Stage 2 gap at t₁: d = 400 (${gap400.toFixed(3)}) minus d = 100 (${gap100.toFixed(3)}), clipped at 0`,
+      value: Math.max(0, Math.abs(gap400) - Math.abs(gap100)),
+      expected: 0,
+      tol: 0,
+      source: 'kernel.md G5 vs G4 (the deep-bootstrap gap closes as d grows, §7 o(1))',
+    },
+    {
+      name: 'Stage 2: train(10·t₁)/train(0) (train → 0)',
+      value: at(t, c.train, 10 * t1) / c.train[0],
+      expected: 0,
+      tol: 0.01,
+      source: 'kernel.md §7 table (train ≈ (‖P_{>ℓ}f‖² + σ²)e^{−2κt/n}: e^{−20} at 10 t₁)',
+    },
+    {
+      name: 'Stage 3: test frozen, |test(t_max) − test(t₂)|',
+      value: Math.abs(c.test[T - 1] - at(t, c.test, t2)),
+      expected: 0,
+      tol: 0.01,
+      source: 'kernel.md G5, §7 table (Stage 3: test frozen at the ridgeless risk)',
+    },
+    {
+      name: 'Stage 3: oracle keeps descending, R_or(t_max)',
+      value: c.oracle[T - 1],
+      expected: 0,
+      tol: 1e-6,
+      source: 'kernel.md G5, K16 (R_or → approximation error 0)',
+    },
+    {
+      name: 'Stage 3: oracle staircase step between t₂ and 1/ξ₃ near ‖P_{>2}f‖² = 1/3',
+      value: flattestLevel(d, 1 / xi[2], 1 / xi[3]).level,
+      expected: 1 / 3,
+      tol: 0.015,
+      source: 'kernel.md G3 at d = 400 (tolerance 0.3/√d, see kernel-oracle-staircase)',
+    },
+    {
+      name: 'test at t_max vs t = ∞ (ridgeless, Lanczos pseudo-inverse)',
+      value: c.test[T - 1],
+      expected: sol.atInfinity.test ?? NaN,
+      tol: 1e-6,
+      source: 'kernel.md §6 (t → ∞: minimum-norm interpolant), §11.4',
+    },
     { name: 'train at t = ∞ (interpolation)', value: sol.atInfinity.train, expected: 0, tol: 1e-8, source: 'kernel.md §6, G7' },
-    { name: 'T3 block approximation: max_t |T3 − test| (d = 400)', value: maxAbsDiff(c.theoryTest, c.test), expected: 0, tol: 0.03, source: 'kernel.md T3 (K24, approximation; project tolerance, tighter than 0.05 at d = 100)' },
-    { name: 'T4 eigenlearning at t = ∞ vs ridgeless test', value: c.eigenlearningTest[T - 1], expected: sol.atInfinity.test ?? NaN, tol: 0.03, source: 'kernel.md T4 (K25: exact on the t = ∞ plateau, asymptotically)' },
+    {
+      name: 'T3 block approximation: max_t |T3 − test| (d = 400)',
+      value: maxAbsDiff(c.theoryTest, c.test),
+      expected: 0,
+      tol: 0.03,
+      source: 'kernel.md T3 (K24, approximation; project tolerance, tighter than 0.05 at d = 100)',
+    },
+    {
+      name: 'T4 eigenlearning at t = ∞ vs ridgeless test',
+      value: c.eigenlearningTest[T - 1],
+      expected: sol.atInfinity.test ?? NaN,
+      tol: 0.03,
+      source: 'kernel.md T4 (K25: exact on the t = ∞ plateau, asymptotically)',
+    },
   ];
   const trainC = TAB10[1];
   const testC = TAB10[0];
@@ -152,8 +236,30 @@ async function threeStagesLarge(ctx: ReproduceContext): Promise<ReproduceResult>
       width: 380,
       height: 300,
       panels: [
-        { title: 'train error', xTitle: 'time t', yTitle: 'train error (noisy labels)', xScale: 'log', yScale: 'log', xDomain: [0.1, 1e9], yDomain: [floor, 3], series: trainSeries, rules, legend: 'bottom-left' },
-        { title: 'test error and oracle', xTitle: 'time t', yTitle: 'excess test error', xScale: 'log', yScale: 'linear', xDomain: [0.1, 1e9], yDomain: [0, 1.1], series: testSeries, rules, legend: 'bottom-left' },
+        {
+          title: 'train error',
+          xTitle: 'time t',
+          yTitle: 'train error (noisy labels)',
+          xScale: 'log',
+          yScale: 'log',
+          xDomain: [0.1, 1e9],
+          yDomain: [floor, 3],
+          series: trainSeries,
+          rules,
+          legend: 'bottom-left',
+        },
+        {
+          title: 'test error and oracle',
+          xTitle: 'time t',
+          yTitle: 'excess test error',
+          xScale: 'log',
+          yScale: 'linear',
+          xDomain: [0.1, 1e9],
+          yDomain: [0, 1.1],
+          series: testSeries,
+          rules,
+          legend: 'bottom-left',
+        },
       ],
     },
     arrays,
@@ -188,25 +294,50 @@ async function oracleStaircase(ctx: ReproduceContext): Promise<ReproduceResult> 
     const r = oracleRisk({ kernel, dim: d }, ENERGIES, t);
     arrays[`oracleD${d}`] = f64(r);
     const xi = [0, 1, 2, 3].map((k) => xiExp(d, k));
-    checks.push({ name: `d = ${d}: max_t |R_or − Σ c_k² e^{−2ξ_k t}|`, value: maxAbsDiff(r, oracleIndependent(d, t)), expected: 0, tol: 1e-12, source: 'kernel.md K16 (T1 exact at any d), K12' });
+    checks.push({
+      name: `d = ${d}: max_t |R_or − Σ c_k² e^{−2ξ_k t}|`,
+      value: maxAbsDiff(r, oracleIndependent(d, t)),
+      expected: 0,
+      tol: 1e-12,
+      source: 'kernel.md K16 (T1 exact at any d), K12',
+    });
     for (let k = 1; k <= 3; k++)
-      checks.push({ name: `d = ${d}: step time scale d^${k}·ξ_{d,${k}} → 1`, value: d ** k * xi[k], expected: 1, tol: (1 + k * k) / d, source: `kernel.md §5 (degree k learned at t ≍ 1/ξ_{d,k} ≍ d^k), K5/K10: ξ_k B(d,k) → 1/k!, B ~ d^k/k!; O(k²/d) correction` });
+      checks.push({
+        name: `d = ${d}: step time scale d^${k}·ξ_{d,${k}} → 1`,
+        value: d ** k * xi[k],
+        expected: 1,
+        tol: (1 + k * k) / d,
+        source: `kernel.md §5 (degree k learned at t ≍ 1/ξ_{d,k} ≍ d^k), K5/K10: ξ_k B(d,k) → 1/k!, B ~ d^k/k!; O(k²/d) correction`,
+      });
     const s1 = flattestLevel(d, 1 / xi[1], 1 / xi[2]);
     const s2 = flattestLevel(d, 1 / xi[2], 1 / xi[3]);
     const tol = 0.3 / Math.sqrt(d);
-    checks.push({ name: `d = ${d}: step at t ≈ ${s1.t.toPrecision(2)} near ‖P_{>1}f‖² = 2/3`, value: s1.level, expected: 2 / 3, tol, source: 'kernel.md G3 (plateaus near 2/3 and 1/3); tolerance 0.3/√d [project: leakage of the neighbouring steps]' });
+    checks.push({
+      name: `d = ${d}: step at t ≈ ${s1.t.toPrecision(2)} near ‖P_{>1}f‖² = 2/3`,
+      value: s1.level,
+      expected: 2 / 3,
+      tol,
+      source: 'kernel.md G3 (plateaus near 2/3 and 1/3); tolerance 0.3/√d [project: leakage of the neighbouring steps]',
+    });
     checks.push({ name: `d = ${d}: step at t ≈ ${s2.t.toPrecision(2)} near ‖P_{>2}f‖² = 1/3`, value: s2.level, expected: 1 / 3, tol, source: 'kernel.md G3' });
     dev.push(Math.abs(s1.level - 2 / 3));
     series.push({ name: `d = ${d}`, x: t, y: r, mark: 'line', color: TAB10[i] });
     collapse.push({ name: `d = ${d}`, x: t.map((x) => Math.log(x) / Math.log(d)), y: r, mark: 'line', color: TAB10[i] });
   });
   const increases = dev.slice(1).filter((v, i) => v > dev[i]).length;
-  checks.push({ name: 'distance of the first step from 2/3 decreases with d (number of increases)', value: increases, expected: 0, tol: 0, source: 'kernel.md §5 staircase (sharp as d → ∞), G3' });
+  checks.push({
+    name: 'distance of the first step from 2/3 decreases with d (number of increases)',
+    value: increases,
+    expected: 0,
+    tol: 0,
+    source: 'kernel.md §5 staircase (sharp as d → ∞), G3',
+  });
   const levels = [2 / 3, 1 / 3];
   for (const panel of [series, collapse]) {
     const x0 = panel === series ? t[0] : 0;
     const x1 = panel === series ? t[t.length - 1] : 4;
-    for (const v of levels) panel.push({ name: v > 0.5 ? '‖P>₁f‖² = 2/3' : '‖P>₂f‖² = 1/3', x: [x0, x1], y: [v, v], mark: 'line', dash: 'dotted', color: '#7f7f7f' });
+    for (const v of levels)
+      panel.push({ name: v > 0.5 ? '‖P>₁f‖² = 2/3' : '‖P>₂f‖² = 1/3', x: [x0, x1], y: [v, v], mark: 'line', dash: 'dotted', color: '#7f7f7f' });
   }
   return {
     figure: {
@@ -214,8 +345,29 @@ async function oracleStaircase(ctx: ReproduceContext): Promise<ReproduceResult> 
       width: 380,
       height: 280,
       panels: [
-        { title: 'vs t', xTitle: 'time t', yTitle: 'oracle excess test error R_or(t)', xScale: 'log', yScale: 'linear', xDomain: [t[0], t[t.length - 1]], yDomain: [0, 1.05], series, legend: 'bottom-left' },
-        { title: 'vs log_d t (degree k learned at t ≍ d^k)', xTitle: 'ln t / ln d', yTitle: 'R_or', xScale: 'linear', yScale: 'linear', xDomain: [0, 4], yDomain: [0, 1.05], series: collapse, rules: [1, 2, 3].map((k) => ({ x: k, label: `d^${k}` })), legend: 'none' },
+        {
+          title: 'vs t',
+          xTitle: 'time t',
+          yTitle: 'oracle excess test error R_or(t)',
+          xScale: 'log',
+          yScale: 'linear',
+          xDomain: [t[0], t[t.length - 1]],
+          yDomain: [0, 1.05],
+          series,
+          legend: 'bottom-left',
+        },
+        {
+          title: 'vs log_d t (degree k learned at t ≍ d^k)',
+          xTitle: 'ln t / ln d',
+          yTitle: 'R_or',
+          xScale: 'linear',
+          yScale: 'linear',
+          xDomain: [0, 4],
+          yDomain: [0, 1.05],
+          series: collapse,
+          rules: [1, 2, 3].map((k) => ({ x: k, label: `d^${k}` })),
+          legend: 'none',
+        },
       ],
     },
     arrays,
@@ -223,7 +375,10 @@ async function oracleStaircase(ctx: ReproduceContext): Promise<ReproduceResult> 
     checks,
     parameters: { kernel: 'exp', dims, energies: ENERGIES, times: { min: t[0], max: t[t.length - 1], count: t.length } },
     seed: null,
-    notes: ['oracle-staircase is a project preset [D] (kernel.md §13, G3 setup; G3 names d = 100 and 400, the other d show the trend).', 'Theory only (T1 is exact at any d); quick and full differ only in the time resolution.'],
+    notes: [
+      'oracle-staircase is a project preset [D] (kernel.md §13, G3 setup; G3 names d = 100 and 400, the other d show the trend).',
+      'Theory only (T1 is exact at any d); quick and full differ only in the time resolution.',
+    ],
   };
 }
 
@@ -271,7 +426,6 @@ function t3Split(d: number, n: number, sigma2: number, t: number[]) {
   });
   return { L, kappa, byDegree, variance, deg1Total };
 }
-
 
 /** Exact Empirical-World split of the K22 test error by degree for one replicate (plain TS, its own
  *  eigendecomposition of the regenerated data): with a_t = V diag(g_t(λ)) Vᵀ y (K18) and
@@ -353,8 +507,20 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
   const n = 1000;
   const sigma = 0.5;
   const problem: KernelProblemInput = {
-    kernel: 'exp', dim: d, samples: n, energies: ENERGIES, noiseSd: sigma,
-    seeds: ctx.quick ? 2 : 5, seed: 0, tMin: 0.1, tMax: 1e8, tCount: 81, testPoints: 0, exactTest: true, gdLr: null, threads: 2,
+    kernel: 'exp',
+    dim: d,
+    samples: n,
+    energies: ENERGIES,
+    noiseSd: sigma,
+    seeds: ctx.quick ? 2 : 5,
+    seed: 0,
+    tMin: 0.1,
+    tMax: 1e8,
+    tCount: 81,
+    testPoints: 0,
+    exactTest: true,
+    gdLr: null,
+    threads: 2,
   };
   ctx.progress(0, 'Empirical World (G4 setup)');
   const sol = await solveKernel(problem, { onProgress: (e) => ctx.progress(0.9 * e.fraction, e.phase) });
@@ -371,14 +537,62 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
   const exact = exactSplit(problem, t);
   const seed0 = sol.bySeed.testBySeed[0];
   const checks: Check[] = [
-    { name: 'oracle: Σ_k (degree-k component) = engine R_or, max_t |diff|', value: maxAbsDiff(sumOracle, c.oracle), expected: 0, tol: 1e-12, source: 'kernel.md K16 (exact split: the flow is diagonal in degree, K15)' },
-    { name: 'T3 split: Σ_k components + variance = engine T3, max_t |diff|', value: maxAbsDiff(sumT3, c.theoryTest), expected: 0, tol: 1e-10, source: 'kernel.md K24 (independent evaluation from the ₀F₁ spectrum)' },
-    { name: 'T3 split: block index L (N_L < n)', value: split.L, expected: 1, tol: 0, source: 'kernel.md K24: N_1 = 101 < 1000 < N_2 = 5150 (K5: B(100,2) = 5049)' },
-    { name: 'empirical test (simulation) vs Σ of the T3 split, max_t |diff|', value: maxAbsDiff(sumT3, c.test), expected: 0, tol: 0.05, source: 'kernel.md T3 (approximation; project tolerance at d = 100, as in kernel-three-stages)' },
-    { name: 'exact split, seed 0: Σ_k ‖P_k(f̂_t − f)‖² (k ≤ 3, and k ≥ 4) vs the engine’s K22 test error, max_t |diff|', value: maxAbsDiff(exact.total, seed0), expected: 0, tol: 1e-6, source: 'kernel.md K22 split by degree (M = Σ_k M_k, b = Σ_k b_k); independent TS eigendecomposition of the regenerated data' },
-    { name: 'exact split, seed 0: min over t and k of the components (each a squared norm ≥ 0)', value: Math.min(0, ...exact.byDegree.flat(), ...exact.higher), expected: 0, tol: 1e-9, source: 'kernel.md K22 (each ‖P_k g‖² ≥ 0)' },
-    { name: 'exact split, seed 0: degree-1 component at t₁ vs T3’s degree-1 bias + its share (σ² + Σ_{k>L}c_k²)(B₁/n)φ₁² of the variance', value: exact.byDegree[1][idxAt(t, sol.stages.t1)], expected: split.deg1Total[idxAt(t, sol.stages.t1)], tol: 0.03, source: 'kernel.md K24 (T3: noise and bulk fitted along the degree-1 block; an approximation, project tolerance)' },
-    { name: 'exact split, seed 0: degree-3 component at t_max stays near c₃² = 1/3 (not learned by n = 1000 samples)', value: exact.byDegree[3][t.length - 1], expected: 1 / 3, tol: 0.05, source: 'kernel.md §7 table, Stage 3 (degrees > ℓ frozen; B(100,3) ≫ n)' },
+    {
+      name: 'oracle: Σ_k (degree-k component) = engine R_or, max_t |diff|',
+      value: maxAbsDiff(sumOracle, c.oracle),
+      expected: 0,
+      tol: 1e-12,
+      source: 'kernel.md K16 (exact split: the flow is diagonal in degree, K15)',
+    },
+    {
+      name: 'T3 split: Σ_k components + variance = engine T3, max_t |diff|',
+      value: maxAbsDiff(sumT3, c.theoryTest),
+      expected: 0,
+      tol: 1e-10,
+      source: 'kernel.md K24 (independent evaluation from the ₀F₁ spectrum)',
+    },
+    {
+      name: 'T3 split: block index L (N_L < n)',
+      value: split.L,
+      expected: 1,
+      tol: 0,
+      source: 'kernel.md K24: N_1 = 101 < 1000 < N_2 = 5150 (K5: B(100,2) = 5049)',
+    },
+    {
+      name: 'empirical test (simulation) vs Σ of the T3 split, max_t |diff|',
+      value: maxAbsDiff(sumT3, c.test),
+      expected: 0,
+      tol: 0.05,
+      source: 'kernel.md T3 (approximation; project tolerance at d = 100, as in kernel-three-stages)',
+    },
+    {
+      name: 'exact split, seed 0: Σ_k ‖P_k(f̂_t − f)‖² (k ≤ 3, and k ≥ 4) vs the engine’s K22 test error, max_t |diff|',
+      value: maxAbsDiff(exact.total, seed0),
+      expected: 0,
+      tol: 1e-6,
+      source: 'kernel.md K22 split by degree (M = Σ_k M_k, b = Σ_k b_k); independent TS eigendecomposition of the regenerated data',
+    },
+    {
+      name: 'exact split, seed 0: min over t and k of the components (each a squared norm ≥ 0)',
+      value: Math.min(0, ...exact.byDegree.flat(), ...exact.higher),
+      expected: 0,
+      tol: 1e-9,
+      source: 'kernel.md K22 (each ‖P_k g‖² ≥ 0)',
+    },
+    {
+      name: 'exact split, seed 0: degree-1 component at t₁ vs T3’s degree-1 bias + its share (σ² + Σ_{k>L}c_k²)(B₁/n)φ₁² of the variance',
+      value: exact.byDegree[1][idxAt(t, sol.stages.t1)],
+      expected: split.deg1Total[idxAt(t, sol.stages.t1)],
+      tol: 0.03,
+      source: 'kernel.md K24 (T3: noise and bulk fitted along the degree-1 block; an approximation, project tolerance)',
+    },
+    {
+      name: 'exact split, seed 0: degree-3 component at t_max stays near c₃² = 1/3 (not learned by n = 1000 samples)',
+      value: exact.byDegree[3][t.length - 1],
+      expected: 1 / 3,
+      tol: 0.05,
+      source: 'kernel.md §7 table, Stage 3 (degrees > ℓ frozen; B(100,3) ≫ n)',
+    },
   ];
   // One degree after another: the oracle's degree-k component halves at t = ln 2/(2ξ_k) (K16), found
   // on the grid by interpolation in ln t; the half-times are ordered and about d apart.
@@ -389,21 +603,59 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
     const w = (Math.log(r[i - 1]) - Math.log(ENERGIES[k] / 2)) / (Math.log(r[i - 1]) - Math.log(r[i]));
     const th = Math.exp(Math.log(t[i - 1]) + w * Math.log(t[i] / t[i - 1]));
     half.push(th);
-    checks.push({ name: `oracle: degree ${k} half-learned at t = ln2/(2ξ_${k})`, value: th, expected: Math.LN2 / (2 * xi[k]), relTol: 0.02, source: 'kernel.md K16 (c_k² e^{−2ξ_k t} = c_k²/2); grid interpolation in ln t (10 points/decade)' });
+    checks.push({
+      name: `oracle: degree ${k} half-learned at t = ln2/(2ξ_${k})`,
+      value: th,
+      expected: Math.LN2 / (2 * xi[k]),
+      relTol: 0.02,
+      source: 'kernel.md K16 (c_k² e^{−2ξ_k t} = c_k²/2); grid interpolation in ln t (10 points/decade)',
+    });
   }
-  checks.push({ name: 'half-learning times t_{1/2,2}/t_{1/2,1} = ξ₁/ξ₂ ≈ d', value: half[1] / half[0], expected: d, relTol: 0.05, source: 'kernel.md §5 staircase (t ≍ d^k; ξ₁/ξ₂ = 101.5 at d = 100 by K12)' });
+  checks.push({
+    name: 'half-learning times t_{1/2,2}/t_{1/2,1} = ξ₁/ξ₂ ≈ d',
+    value: half[1] / half[0],
+    expected: d,
+    relTol: 0.05,
+    source: 'kernel.md §5 staircase (t ≍ d^k; ξ₁/ξ₂ = 101.5 at d = 100 by K12)',
+  });
   const i1 = idxAt(t, sol.stages.t1);
   const shrinkBias = ENERGIES[1] * (kappaExp(d, 1) / n / (xi[1] + kappaExp(d, 1) / n)) ** 2;
-  checks.push({ name: 'empirical (T3) degree-1 component at t₁: learned up to the shrinkage bias c₁²(κ/n/(ξ₁ + κ/n))²', value: split.byDegree[1][i1], expected: shrinkBias, relTol: 1e-3, source: 'kernel.md §7 consequence 1 (low degrees learned at the oracle rates; shrinkage ξ_k/(ξ_k + κ/n)), K24' });
-  checks.push({ name: 'empirical (T3) degree-2 component at t = t_max: c₂² (never learned, n < B(d,2))', value: split.byDegree[2][t.length - 1], expected: 1 / 3, tol: 1e-12, source: 'kernel.md §7 table, Stage 3 (test frozen at ‖P_{>ℓ}f‖²)' });
-  checks.push({ name: 'oracle degree-2 component at t_max ≈ 0 (learned by the population flow)', value: oracleBy[2][t.length - 1], expected: 0, tol: 1e-6, source: 'kernel.md §7 table, Stage 3 (the oracle keeps descending)' });
+  checks.push({
+    name: 'empirical (T3) degree-1 component at t₁: learned up to the shrinkage bias c₁²(κ/n/(ξ₁ + κ/n))²',
+    value: split.byDegree[1][i1],
+    expected: shrinkBias,
+    relTol: 1e-3,
+    source: 'kernel.md §7 consequence 1 (low degrees learned at the oracle rates; shrinkage ξ_k/(ξ_k + κ/n)), K24',
+  });
+  checks.push({
+    name: 'empirical (T3) degree-2 component at t = t_max: c₂² (never learned, n < B(d,2))',
+    value: split.byDegree[2][t.length - 1],
+    expected: 1 / 3,
+    tol: 1e-12,
+    source: 'kernel.md §7 table, Stage 3 (test frozen at ‖P_{>ℓ}f‖²)',
+  });
+  checks.push({
+    name: 'oracle degree-2 component at t_max ≈ 0 (learned by the population flow)',
+    value: oracleBy[2][t.length - 1],
+    expected: 0,
+    tol: 1e-6,
+    source: 'kernel.md §7 table, Stage 3 (the oracle keeps descending)',
+  });
 
   const series: Series[] = [];
   const empirical: Series[] = [];
   for (let k = 1; k <= 3; k++) {
     series.push({ name: `degree ${k}`, x: t, y: oracleBy[k], mark: 'line', color: TAB10[k - 1] });
     // Degrees above L sit in the bulk at c_k² each: drawn once (they would overlap exactly).
-    if (k <= split.L + 1) empirical.push({ name: k > split.L ? `degrees ${k}…3 (T3, each: bulk, c_k²)` : `degree ${k} (T3)`, x: t, y: split.byDegree[k], mark: 'line', dash: 'dashed', color: TAB10[k - 1] });
+    if (k <= split.L + 1)
+      empirical.push({
+        name: k > split.L ? `degrees ${k}…3 (T3, each: bulk, c_k²)` : `degree ${k} (T3)`,
+        x: t,
+        y: split.byDegree[k],
+        mark: 'line',
+        dash: 'dashed',
+        color: TAB10[k - 1],
+      });
   }
   series.push({ name: 'total R_or', x: t, y: c.oracle, mark: 'line', color: '#000000' });
   for (let k = 1; k <= 3; k++) empirical.push({ name: `degree ${k} (exact, seed 0)`, x: t, y: exact.byDegree[k], mark: 'line', color: TAB10[k - 1] });
@@ -426,8 +678,33 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
       width: 380,
       height: 280,
       panels: [
-        { title: 'Oracle World (exact, K16)', xTitle: 'time t', yTitle: 'excess test error component', xScale: 'log', yScale: 'linear', xDomain: [0.1, 1e8], yDomain: [0, 1.05], series, rules: [1, 2, 3].map((k) => ({ x: 1 / xi[k], label: `1/ξ${'₁₂₃'[k - 1]}` })), legend: 'right' },
-        { title: 'Empirical World (exact, seed 0; T3 dashed)', xTitle: 'time t', yTitle: 'excess test error component', xScale: 'log', yScale: 'linear', xDomain: [0.1, 1e8], yDomain: [0, 1.05], series: empirical, rules: [{ x: sol.stages.t1, label: 't₁' }, { x: sol.stages.t2, label: 't₂' }], legend: 'right' },
+        {
+          title: 'Oracle World (exact, K16)',
+          xTitle: 'time t',
+          yTitle: 'excess test error component',
+          xScale: 'log',
+          yScale: 'linear',
+          xDomain: [0.1, 1e8],
+          yDomain: [0, 1.05],
+          series,
+          rules: [1, 2, 3].map((k) => ({ x: 1 / xi[k], label: `1/ξ${'₁₂₃'[k - 1]}` })),
+          legend: 'right',
+        },
+        {
+          title: 'Empirical World (exact, seed 0; T3 dashed)',
+          xTitle: 'time t',
+          yTitle: 'excess test error component',
+          xScale: 'log',
+          yScale: 'linear',
+          xDomain: [0.1, 1e8],
+          yDomain: [0, 1.05],
+          series: empirical,
+          rules: [
+            { x: sol.stages.t1, label: 't₁' },
+            { x: sol.stages.t2, label: 't₂' },
+          ],
+          legend: 'right',
+        },
       ],
     },
     arrays,

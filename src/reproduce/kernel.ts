@@ -83,26 +83,80 @@ async function threeStages(ctx: ReproduceContext): Promise<ReproduceResult> {
   const i10 = t.findIndex((x) => x >= 10);
   const checks: Check[] = [
     { name: 'κ_{>1} = e − ξ_0 − d·ξ_1', value: sol.stages.kappa, expected: kappa, relTol: 1e-10, source: 'kernel.md K13 with K12 (₀F₁ series), K5' },
-    { name: 'κ_{>1} → Σ_{k≥2} 1/k! = e − 2 (O(1/d) at d = 100)', value: sol.stages.kappa, expected: Math.E - 2, relTol: 3 / d, source: 'kernel.md K10, K13 limit' },
+    {
+      name: 'κ_{>1} → Σ_{k≥2} 1/k! = e − 2 (O(1/d) at d = 100)',
+      value: sol.stages.kappa,
+      expected: Math.E - 2,
+      relTol: 3 / d,
+      source: 'kernel.md K10, K13 limit',
+    },
     { name: 'stage boundary t₁ = n/κ_{>1}', value: sol.stages.t1, expected: n / kappa, relTol: 1e-10, source: 'kernel.md §2.6, K13' },
     { name: 'stage boundary t₂ = 1/ξ_{d,2}', value: sol.stages.t2, expected: 1 / xi[2], relTol: 1e-10, source: 'kernel.md §2.6, K12' },
-    { name: 'oracle T1: max_t |R_or − Σ c_k² e^{−2ξ_k t}|', value: maxAbsDiff(c.oracle, oracleRef), expected: 0, tol: 1e-12, source: 'kernel.md K16 (T1, exact at any d), G3' },
-    { name: `oracle staircase step at t ≈ ${step1.t.toPrecision(2)} near ‖P_{>1}f‖²`, value: step1.level, expected: 2 / 3, tol: 0.03, source: 'kernel.md G3 (plateaus near 2/3 and 1/3; finite-d overlap of the steps ≈ 3% at d = 100)' },
+    {
+      name: 'oracle T1: max_t |R_or − Σ c_k² e^{−2ξ_k t}|',
+      value: maxAbsDiff(c.oracle, oracleRef),
+      expected: 0,
+      tol: 1e-12,
+      source: 'kernel.md K16 (T1, exact at any d), G3',
+    },
+    {
+      name: `oracle staircase step at t ≈ ${step1.t.toPrecision(2)} near ‖P_{>1}f‖²`,
+      value: step1.level,
+      expected: 2 / 3,
+      tol: 0.03,
+      source: 'kernel.md G3 (plateaus near 2/3 and 1/3; finite-d overlap of the steps ≈ 3% at d = 100)',
+    },
     { name: `oracle staircase step at t ≈ ${step2.t.toPrecision(2)} near ‖P_{>2}f‖²`, value: step2.level, expected: 1 / 3, tol: 0.03, source: 'kernel.md G3' },
     { name: 'oracle at t = ∞ = approximation error (0: every ξ_k > 0)', value: sol.atInfinity.oracle, expected: 0, tol: 1e-15, source: 'kernel.md §5, G7' },
-    { name: 'train at t → 0: mean y² → ‖f‖² + σ²', value: c.train[0], expected: f2 + sigma2, tol: 0.2, source: 'kernel.md G7 (4 sampling s.d. of mean y² over n·seeds draws, Var y² ≲ 5)' },
+    {
+      name: 'train at t → 0: mean y² → ‖f‖² + σ²',
+      value: c.train[0],
+      expected: f2 + sigma2,
+      tol: 0.2,
+      source: 'kernel.md G7 (4 sampling s.d. of mean y² over n·seeds draws, Var y² ≲ 5)',
+    },
     { name: 'test at t → 0: ‖f_d‖² (t_min = 0.1)', value: c.test[0], expected: f2, tol: 2e-3, source: 'kernel.md G7 (drift 2t·Σξ_k c_k² ≈ 7e-4 at t = 0.1)' },
     { name: 'train at t = ∞ (interpolation)', value: sol.atInfinity.train, expected: 0, tol: 1e-10, source: 'kernel.md §6, G7' },
-    { name: 'test at t = ∞ (seed 0) = ridgeless Cholesky solve with K22', value: seed0.atInfinity.test ?? NaN, expected: chol.test, relTol: 1e-8, source: 'kernel.md G7, §11.4 (independent linear solve)' },
+    {
+      name: 'test at t = ∞ (seed 0) = ridgeless Cholesky solve with K22',
+      value: seed0.atInfinity.test ?? NaN,
+      expected: chol.test,
+      relTol: 1e-8,
+      source: 'kernel.md G7, §11.4 (independent linear solve)',
+    },
     { name: 'ridgeless Cholesky train error (seed 0)', value: chol.train, expected: 0, tol: 1e-12, source: 'kernel.md §6 (t = ∞ interpolates)' },
-    { name: 'Monte-Carlo test vs exact K22: max_t |diff|', value: maxAbsDiff(c.testMC!, c.test), expected: 0, tol: 0.02 * Math.sqrt((5 * 20000) / (problem.seeds! * problem.testPoints!)), source: 'kernel.md G4 (±0.02 at 5 seeds × 20,000 points, scaled by 1/√(seeds·points) for the quick run), §11.5' },
-    { name: 'Stage 1: |test − oracle| at t = 10', value: Math.abs(c.test[i10] - c.oracle[i10]), expected: 0, tol: 0.02, source: 'kernel.md §7 table (Stage 1: empirical ≈ oracle), G4 tolerance' },
-    { name: 'T3 block approximation: max_t |T3 − test|', value: maxAbsDiff(c.theoryTest, c.test), expected: 0, tol: 0.05, source: 'kernel.md T3 (K24, an approximation; project tolerance at d = 100)' },
+    {
+      name: 'Monte-Carlo test vs exact K22: max_t |diff|',
+      value: maxAbsDiff(c.testMC!, c.test),
+      expected: 0,
+      tol: 0.02 * Math.sqrt((5 * 20000) / (problem.seeds! * problem.testPoints!)),
+      source: 'kernel.md G4 (±0.02 at 5 seeds × 20,000 points, scaled by 1/√(seeds·points) for the quick run), §11.5',
+    },
+    {
+      name: 'Stage 1: |test − oracle| at t = 10',
+      value: Math.abs(c.test[i10] - c.oracle[i10]),
+      expected: 0,
+      tol: 0.02,
+      source: 'kernel.md §7 table (Stage 1: empirical ≈ oracle), G4 tolerance',
+    },
+    {
+      name: 'T3 block approximation: max_t |T3 − test|',
+      value: maxAbsDiff(c.theoryTest, c.test),
+      expected: 0,
+      tol: 0.05,
+      source: 'kernel.md T3 (K24, an approximation; project tolerance at d = 100)',
+    },
   ];
   // Stage 2 (deep bootstrap): first time the train error is below 5% of its start.
   const i2 = c.train.findIndex((v) => v < 0.05 * c.train[0]);
   if (i2 >= 0)
-    checks.push({ name: `Stage 2 (t = ${t[i2].toPrecision(2)}, train < 5%): test near ‖P_{>1}f‖²`, value: c.test[i2], expected: 2 / 3, tol: 0.1, source: 'kernel.md §7 table (Stage 2: test ≈ ‖P_{>ℓ}f‖²; finite-d excess, §7 caveat)' });
+    checks.push({
+      name: `Stage 2 (t = ${t[i2].toPrecision(2)}, train < 5%): test near ‖P_{>1}f‖²`,
+      value: c.test[i2],
+      expected: 2 / 3,
+      tol: 0.1,
+      source: 'kernel.md §7 table (Stage 2: test ≈ ‖P_{>ℓ}f‖²; finite-d excess, §7 caveat)',
+    });
   checks.push({
     name: 'T4 eigenlearning at t = ∞ vs ridgeless test',
     value: c.eigenlearningTest[T - 1],
@@ -216,13 +270,37 @@ async function twoKernels(ctx: ReproduceContext): Promise<ReproduceResult> {
     { name: 'κ_{>1}(A) = e − ξ_0 − d·ξ_1', value: A.stages.kappa, expected: kA, relTol: 1e-10, source: 'kernel.md K13, K12' },
     { name: 'κ_{>1}(C) = 0.5 κ_{>1}(exp) + 2', value: C.stages.kappa, expected: 0.5 * kA + 2, relTol: 1e-10, source: 'kernel.md §9' },
     { name: 'κ_{>1}(B) = κ_{>1}(exp) + 2', value: B.stages.kappa, expected: kA + 2, relTol: 1e-10, source: 'kernel.md §9' },
-    { name: 'ξ_6(C) = 0.5 ξ_6(exp) + 2/B(100,6)', value: C.spectrum.eigenvalues[6], expected: xi6, relTol: 1e-9, source: 'kernel.md §9, K12, K5 (G1 tolerance)' },
+    {
+      name: 'ξ_6(C) = 0.5 ξ_6(exp) + 2/B(100,6)',
+      value: C.spectrum.eigenvalues[6],
+      expected: xi6,
+      relTol: 1e-9,
+      source: 'kernel.md §9, K12, K5 (G1 tolerance)',
+    },
     { name: 'ξ_k(C)/(0.5 ξ_k(exp)) − 1, max over k ≤ 5', value: relDevLow(C, 0.5), expected: 0, tol: 1e-9, source: 'kernel.md §9 (C halves ξ_{0..5})' },
     { name: 'ξ_k(B)/ξ_k(exp) − 1, max over k ≤ 5', value: relDevLow(B, 1), expected: 0, tol: 1e-9, source: 'kernel.md §9 (B: same low-degree spectrum as A)' },
     { name: 't₁(C) = n/κ_{>1}(C)', value: C.stages.t1, expected: n / (0.5 * kA + 2), relTol: 1e-10, source: 'kernel.md §2.6, §9' },
-    { name: `G6: fraction of t ∈ [t₁(C), t₂(A)] with train_C < train_A (${win2.length} times)`, value: frac2, expected: 1, tol: 0, source: 'kernel.md G6 (C trains faster in Stage 2)' },
-    { name: `G6: fraction of t ∈ [10, t₁(A)] with test_C > test_A (${win1.length} times)`, value: frac1, expected: 1, tol: 0, source: 'kernel.md G6, §9 (C generalises worse through Stages 1–2)' },
-    { name: 'fastest-training kernel of A, C is C (index 1)', value: cmp.summary.fastestTraining, expected: 1, tol: 0, source: 'kernel.md §9 (larger high-degree mass trains faster)' },
+    {
+      name: `G6: fraction of t ∈ [t₁(C), t₂(A)] with train_C < train_A (${win2.length} times)`,
+      value: frac2,
+      expected: 1,
+      tol: 0,
+      source: 'kernel.md G6 (C trains faster in Stage 2)',
+    },
+    {
+      name: `G6: fraction of t ∈ [10, t₁(A)] with test_C > test_A (${win1.length} times)`,
+      value: frac1,
+      expected: 1,
+      tol: 0,
+      source: 'kernel.md G6, §9 (C generalises worse through Stages 1–2)',
+    },
+    {
+      name: 'fastest-training kernel of A, C is C (index 1)',
+      value: cmp.summary.fastestTraining,
+      expected: 1,
+      tol: 0,
+      source: 'kernel.md §9 (larger high-degree mass trains faster)',
+    },
   ];
   const colors = ['#1f77b4', '#2ca02c', '#d62728'];
   const sols = [A, B, C];
@@ -244,7 +322,8 @@ async function twoKernels(ctx: ReproduceContext): Promise<ReproduceResult> {
   sols.forEach((s, i) => {
     const k = 'ABC'[i];
     // Vocabulary names with the kernel's letter: trainKernelA, testSEKernelB, theoryTestKernelC, …
-    for (const name of ['train', 'trainSE', 'test', 'testSE', 'oracle', 'theoryTrain', 'theoryTest'] as const) arrays[`${name}Kernel${k}`] = f64(s.curves[name]);
+    for (const name of ['train', 'trainSE', 'test', 'testSE', 'oracle', 'theoryTrain', 'theoryTest'] as const)
+      arrays[`${name}Kernel${k}`] = f64(s.curves[name]);
   });
   return {
     figure: {
@@ -252,8 +331,30 @@ async function twoKernels(ctx: ReproduceContext): Promise<ReproduceResult> {
       width: 400,
       height: 300,
       panels: [
-        { title: 'train error', xTitle: 'time t', yTitle: 'train error (noisy labels)', xScale: 'log', yScale: 'log', xDomain: [1, 1e6], yDomain: [1e-3, 2], series: trainSeries, rules, legend: 'bottom-right' },
-        { title: 'test error', xTitle: 'time t', yTitle: 'excess test error (exact L²)', xScale: 'log', yScale: 'linear', xDomain: [1, 1e6], yDomain: [0.6, 1.05], series: testSeries, rules, legend: 'top-right' },
+        {
+          title: 'train error',
+          xTitle: 'time t',
+          yTitle: 'train error (noisy labels)',
+          xScale: 'log',
+          yScale: 'log',
+          xDomain: [1, 1e6],
+          yDomain: [1e-3, 2],
+          series: trainSeries,
+          rules,
+          legend: 'bottom-right',
+        },
+        {
+          title: 'test error',
+          xTitle: 'time t',
+          yTitle: 'excess test error (exact L²)',
+          xScale: 'log',
+          yScale: 'linear',
+          xDomain: [1, 1e6],
+          yDomain: [0.6, 1.05],
+          series: testSeries,
+          rules,
+          legend: 'top-right',
+        },
       ],
     },
     arrays,

@@ -82,7 +82,16 @@ export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | und
     const ys = series.flatMap((s) => Array.from(s.y));
     return {
       title: `summary against ${xAxis}`,
-      panels: [{ xTitle: xAxis, yTitle: 'value', xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) >= 8 ? 'log' : 'linear', yScale: positive(ys) ? 'log' : 'linear', series, legend: 'right' }],
+      panels: [
+        {
+          xTitle: xAxis,
+          yTitle: 'value',
+          xScale: positive(xs) && Math.max(...xs) / Math.min(...xs) >= 8 ? 'log' : 'linear',
+          yScale: positive(ys) ? 'log' : 'linear',
+          series,
+          legend: 'right',
+        },
+      ],
     };
   }
   const key = mainScalar(m, scalar?.split(',')[0]);

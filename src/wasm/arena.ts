@@ -7,9 +7,7 @@ export class MemoryBudgetError extends Error {
     readonly requestedBytes: number,
     readonly budgetBytes: number,
   ) {
-    super(
-      `memory estimate ${fmtBytes(requestedBytes)} exceeds the Wasm memory budget ${fmtBytes(budgetBytes)}`,
-    );
+    super(`memory estimate ${fmtBytes(requestedBytes)} exceeds the Wasm memory budget ${fmtBytes(budgetBytes)}`);
     this.name = 'MemoryBudgetError';
   }
 }

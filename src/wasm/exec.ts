@@ -46,9 +46,7 @@ export class WorkerPool implements Executor {
   private busy = new Map<import('node:worker_threads').Worker, Job>();
   private nextId = 1;
 
-  private constructor(
-    private readonly workers: import('node:worker_threads').Worker[],
-  ) {
+  private constructor(private readonly workers: import('node:worker_threads').Worker[]) {
     this.idle = [...workers];
     for (const w of workers) {
       w.on('message', (msg: { id: number; result?: number | bigint; error?: string }) => {
@@ -76,10 +74,7 @@ export class WorkerPool implements Executor {
     if (!rt.shared) throw new Error('WorkerPool needs the shared-memory (threads) runtime');
     const { Worker } = await import('node:worker_threads');
     const url = new URL('./pool-worker.js', import.meta.url);
-    const workers = Array.from(
-      { length: size },
-      () => new Worker(url, { workerData: { module: rt.module, memory: rt.memory } }),
-    );
+    const workers = Array.from({ length: size }, () => new Worker(url, { workerData: { module: rt.module, memory: rt.memory } }));
     return new WorkerPool(workers);
   }
 

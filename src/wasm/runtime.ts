@@ -87,7 +87,7 @@ export async function wasmBytes(variant: Exclude<Variant, 'ts'>): Promise<Uint8A
 /** Does this engine validate 128-bit SIMD? Checked on the real release module. */
 export async function simdSupported(): Promise<boolean> {
   try {
-    return WebAssembly.validate((await wasmBytes("release")) as Uint8Array<ArrayBuffer>);
+    return WebAssembly.validate((await wasmBytes('release')) as Uint8Array<ArrayBuffer>);
   } catch {
     return false;
   }

@@ -70,7 +70,13 @@ export type TwinExports = Omit<KernelExports, TwinlessName>;
 type Arity<F> = F extends (...args: infer A) => unknown ? A['length'] : never;
 /** TS accepts a function with fewer parameters where more are declared; a twin must not silently drop one. */
 type ExactArity<T> = {
-  [K in keyof T]: K extends KernelName ? (Arity<T[K]> extends Arity<KernelExports[K]> ? (Arity<KernelExports[K]> extends Arity<T[K]> ? T[K] : never) : never) : never;
+  [K in keyof T]: K extends KernelName
+    ? Arity<T[K]> extends Arity<KernelExports[K]>
+      ? Arity<KernelExports[K]> extends Arity<T[K]>
+        ? T[K]
+        : never
+      : never
+    : never;
 };
 /** Identity with two compile-time checks: the twins cover TwinExports with matching types, and exact arities. */
 export function exactTwins<T extends TwinExports>(twins: T & ExactArity<T>): T {
@@ -150,8 +156,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       void kmap(f64(src, count), f64(dst, count), kind, p0, f64(coef, ncoef), weight, acc !== 0, count),
     gemm_f64: (A, B, C, m, k, n, alpha, beta) => gemm(f64(A, m * k), f64(B, k * n), f64(C, m * n), m, k, n, alpha, beta),
     gemm_nt_f64: (A, B, C, m, k, n, alpha, beta) => gemmNt(f64(A, m * k), f64(B, n * k), f64(C, m * n), m, k, n, alpha, beta),
-    gemv_f64: (A, x, y, m, n, alpha, beta, trans) =>
-      gemv(f64(A, m * n), f64(x, trans ? m : n), f64(y, trans ? n : m), m, n, alpha, beta, trans),
+    gemv_f64: (A, x, y, m, n, alpha, beta, trans) => gemv(f64(A, m * n), f64(x, trans ? m : n), f64(y, trans ? n : m), m, n, alpha, beta, trans),
     // The twins allocate their own scratch: the `work` pointers of the Wasm kernels are not needed.
     eigh_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
@@ -170,7 +175,9 @@ export function tsKernels(mem: HostMemory): KernelExports {
     // divide and conquer: the twins share the contract (QL inside; equal to rounding, not bitwise)
     stedc_ws_f64: (n) => n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64,
     stedc_f64: (diag, off, n, Z, _work) => {
-      const d = f64(diag, n), e = f64(off, n), z = new Float64Array(n * n);
+      const d = f64(diag, n),
+        e = f64(off, n),
+        z = new Float64Array(n * n);
       for (let i = 0; i < n; i++) z[i * n + i] = 1;
       const st = tqlTs(d, e, n, z, n, n); // rows of z = eigenvectors
       const out = f64(Z, n * n);
@@ -189,16 +196,20 @@ export function tsKernels(mem: HostMemory): KernelExports {
     },
     ormtr_blk_f64: (A, n, tau, Z, ncols, _work) => applyQTs(f64(A, n * n), n, f64(tau, n), f64(Z, n * ncols), ncols, false),
     ormtr_cols_f64: (A, n, tau, Z, ldz, c0, c1, _work) => {
-      const lo = Math.max(c0, 0), hi = Math.min(c1, ldz), w = hi - lo;
+      const lo = Math.max(c0, 0),
+        hi = Math.min(c1, ldz),
+        w = hi - lo;
       if (w <= 0) return;
-      const z = f64(Z, n * ldz), sub = new Float64Array(n * w);
+      const z = f64(Z, n * ldz),
+        sub = new Float64Array(n * w);
       for (let i = 0; i < n; i++) sub.set(z.subarray(i * ldz + lo, i * ldz + hi), i * w);
       applyQTs(f64(A, n * n), n, f64(tau, n), sub, w, false);
       for (let i = 0; i < n; i++) z.set(sub.subarray(i * w, (i + 1) * w), i * ldz + lo);
     },
     // Qᵀ in place from the reflectors: row r = Q e_r (level-2 apply on the identity)
     form_qt_blk_f64: (A, n, tau, _work) => {
-      const a = f64(A, n * n), I = new Float64Array(n * n);
+      const a = f64(A, n * n),
+        I = new Float64Array(n * n);
       for (let i = 0; i < n; i++) I[i * n + i] = 1;
       applyQTs(a, n, f64(tau, n), I, n, false);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = I[j * n + i];
@@ -217,8 +228,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       f64(work, n).set(t.tau);
     },
     tridiag_solve_f64: (diag, off, n, shift, b, _work) => tridiagSolve(f64(diag, n), f64(off, n), n, shift, f64(b, n)),
-    lanczos_f64: (K, n, Q, alpha, beta, j0, j1, _work) =>
-      lanczos(f64(K, n * n), n, f64(Q, Math.min(j1 + 1, n) * n), f64(alpha, j1), f64(beta, j1), j0, j1),
+    lanczos_f64: (K, n, Q, alpha, beta, j0, j1, _work) => lanczos(f64(K, n * n), n, f64(Q, Math.min(j1 + 1, n) * n), f64(alpha, j1), f64(beta, j1), j0, j1),
     special_asin: (x) => asin(x),
     special_erf: (x) => erf(x),
     special_erfc: (x) => erfc(x),
@@ -241,13 +251,42 @@ export function tsKernels(mem: HostMemory): KernelExports {
     dmft_reduced_rows: (mode, N, eta, g2, alpha, tau2, hc, nc, C, R, CA, RA, work, out, n0, n1) => {
       const sq = (N + 1) * (N + 1);
       const sqA = mode === 0 ? sq : 1;
-      return reducedRows(mode, N, eta, g2, alpha, tau2, f64(hc, nc), f64(C, sq), f64(R, sq), f64(CA, sqA), f64(RA, sqA),
-        f64(work, dmftReducedWorkF64(N)), f64(out, 4 * (N + 1)), n0, n1);
+      return reducedRows(
+        mode,
+        N,
+        eta,
+        g2,
+        alpha,
+        tau2,
+        f64(hc, nc),
+        f64(C, sq),
+        f64(R, sq),
+        f64(CA, sqA),
+        f64(RA, sqA),
+        f64(work, dmftReducedWorkF64(N)),
+        f64(out, 4 * (N + 1)),
+        n0,
+        n1,
+      );
     },
     dmft_fixed_abar_rows: (N, eta, alphaBar, tau2, hc, nc, Cd, Co, CA, Rd, Ro, RA, _work, out, n0, n1) => {
       const sq = (N + 1) * (N + 1);
-      return fixedAlphaBarRows(N, eta, alphaBar, tau2, f64(hc, nc), f64(Cd, sq), f64(Co, sq), f64(CA, sq), f64(Rd, sq), f64(Ro, sq),
-        f64(RA, sq), f64(out, 5 * (N + 1)), n0, n1);
+      return fixedAlphaBarRows(
+        N,
+        eta,
+        alphaBar,
+        tau2,
+        f64(hc, nc),
+        f64(Cd, sq),
+        f64(Co, sq),
+        f64(CA, sq),
+        f64(Rd, sq),
+        f64(Ro, sq),
+        f64(RA, sq),
+        f64(out, 5 * (N + 1)),
+        n0,
+        n1,
+      );
     },
     dsim_sigma: (P, x) => sigma(dsimPar(P), x),
     dsim_dsigma: (P, x) => dsigma(dsimPar(P), x),

@@ -18,9 +18,28 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 const hasNumpy = spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
 const contractRun = [
-  'kernel', 'run', '--kernel', 'exp', '--dim', '100', '--samples', '1000',
-  '--energies', '0,0.3333333,0.3333333,0.3333333', '--noise-sd', '0.5', '--seeds', '5',
-  '--t-min', '1', '--t-max', '1e9', '--t-count', '81', '--json', '--no-progress',
+  'kernel',
+  'run',
+  '--kernel',
+  'exp',
+  '--dim',
+  '100',
+  '--samples',
+  '1000',
+  '--energies',
+  '0,0.3333333,0.3333333,0.3333333',
+  '--noise-sd',
+  '0.5',
+  '--seeds',
+  '5',
+  '--t-min',
+  '1',
+  '--t-max',
+  '1e9',
+  '--t-count',
+  '81',
+  '--json',
+  '--no-progress',
 ];
 
 describe('learndyn kernel spectrum', () => {
@@ -100,8 +119,24 @@ describe('learndyn kernel run: contract and the three stages (G4)', () => {
   }, 120_000);
 
   it('--noisy-risk adds σ² to the test and oracle curves only', async () => {
-    const base = ['kernel', 'run', '--dim', '20', '--samples', '100', '--energies', '0,1', '--noise-sd', '0.5',
-      '--t-count', '5', '--json', '--no-progress', '--test-points', '0'];
+    const base = [
+      'kernel',
+      'run',
+      '--dim',
+      '20',
+      '--samples',
+      '100',
+      '--energies',
+      '0,1',
+      '--noise-sd',
+      '0.5',
+      '--t-count',
+      '5',
+      '--json',
+      '--no-progress',
+      '--test-points',
+      '0',
+    ];
     const a = JSON.parse((await run(base)).out);
     const b = JSON.parse((await run([...base, '--noisy-risk'])).out);
     for (let i = 0; i < 5; i++) {
@@ -183,7 +218,10 @@ describe('--out, --config and rerun', () => {
     expect(csv[0].split(',')).toContain('theoryTest');
     expect(csv.filter(Boolean)).toHaveLength(12);
     if (hasNumpy) {
-      const py = execFileSync('python3', ['-c', `import numpy as np; a=np.load('${join(out1, 'arrays.npz')}'); print(repr(float(a['test'][-1])), a['t'].shape)`]).toString();
+      const py = execFileSync('python3', [
+        '-c',
+        `import numpy as np; a=np.load('${join(out1, 'arrays.npz')}'); print(repr(float(a['test'][-1])), a['t'].shape)`,
+      ]).toString();
       expect(py).toContain(`(11,)`);
       expect(Number(py.split(' ')[0])).toBe(j.test[10]);
     }

@@ -90,16 +90,29 @@ const otherInvocation = fc.oneof(
   fc.constantFrom(['kernl'], ['kernel', 'rn'], ['committee', 'od'], ['dmft', 'simulat'], ['reproduc', 'x'], ['demo', '--bogus']),
   fc.record({ c: fc.constantFrom(...COMMANDS), flag: fc.stringMatching(/^[a-z]{2,8}$/) }).map(({ c, flag }) => [...c.path, `--zz${flag}`, '1']),
   fc.constantFrom(...COMMANDS).map((c) => [...c.path, `--${valueFields(c)[0].flag}`]), // value missing
-  fc.record({ id: fc.stringMatching(/^[a-z0-9-]{1,20}$/), quick: fc.boolean() }).map(({ id, quick }) => ['reproduce', `zz-${id}`, ...(quick ? ['--quick'] : [])]),
-  fc.constantFrom(...Object.values(FILES)).chain((p) => fc.constantFrom(['dmft', 'general', '--config', p], ['dmft', 'reduced', '--config', p], ['kernel', 'rerun', p], ['committee', 'ode', '--config', p])),
-  fc.record({ k: fc.constantFrom('zzz', 'exp:', 'exp:0', 'poly:', 'relu-ntk:1', '%'), sep: fc.constantFrom(',', ';') }).map(({ k, sep }) => ['kernel', 'compare', '--dim', '10', '--samples', '20', '--energies', '0,1', '--kernels', `exp${sep}${k}`]),
+  fc
+    .record({ id: fc.stringMatching(/^[a-z0-9-]{1,20}$/), quick: fc.boolean() })
+    .map(({ id, quick }) => ['reproduce', `zz-${id}`, ...(quick ? ['--quick'] : [])]),
+  fc
+    .constantFrom(...Object.values(FILES))
+    .chain((p) =>
+      fc.constantFrom(['dmft', 'general', '--config', p], ['dmft', 'reduced', '--config', p], ['kernel', 'rerun', p], ['committee', 'ode', '--config', p]),
+    ),
+  fc
+    .record({ k: fc.constantFrom('zzz', 'exp:', 'exp:0', 'poly:', 'relu-ntk:1', '%'), sep: fc.constantFrom(',', ';') })
+    .map(({ k, sep }) => ['kernel', 'compare', '--dim', '10', '--samples', '20', '--energies', '0,1', '--kernels', `exp${sep}${k}`]),
   fc.constantFrom(...Object.values(NEVER.int)).map((v) => ['kernel', 'spectrum', '--dim', v]),
-  fc.record({ key: fc.constantFrom('m', 'alphaBar', 'tau', 'h', 'a0', 'C0', 'v0', 'eta', 'tMax', 'bogus'), v: fc.constantFrom(...NEVER_JSON, -1) }).map(({ key, v }) => [
-    'dmft',
-    'general',
-    '--config',
-    file(`gen-${Math.random().toString(36).slice(2)}.json`, JSON.stringify({ m: 2, alphaBar: 1, tau: 0.5, h: [0, 1], a0: [1, 1], eta: 0.1, tMax: 1, [key]: v })),
-  ]),
+  fc
+    .record({ key: fc.constantFrom('m', 'alphaBar', 'tau', 'h', 'a0', 'C0', 'v0', 'eta', 'tMax', 'bogus'), v: fc.constantFrom(...NEVER_JSON, -1) })
+    .map(({ key, v }) => [
+      'dmft',
+      'general',
+      '--config',
+      file(
+        `gen-${Math.random().toString(36).slice(2)}.json`,
+        JSON.stringify({ m: 2, alphaBar: 1, tau: 0.5, h: [0, 1], a0: [1, 1], eta: 0.1, tMax: 1, [key]: v }),
+      ),
+    ]),
 );
 
 async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {

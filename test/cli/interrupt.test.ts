@@ -36,7 +36,9 @@ function run(args: string[]): number | null {
 }
 
 function npyFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => f.endsWith('.npy')).sort();
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.npy'))
+    .sort();
 }
 
 function expectSameArrays(a: string, b: string): void {
@@ -77,7 +79,25 @@ describe('interruption with real signals', () => {
 
   it('committee sgd: SIGTERM mid-run → Terminated, exit 130; --resume continues the replicates bit-identically', async () => {
     // 2 × 1.2·10⁶ SGD steps: ≈ 12 s on a quiet core, so the signal at 1.5 s lands mid-run on any machine.
-    const args = ['committee', 'sgd', '--p', '2', '--k', '2', '--lr', '0.5', '--dim', '1000', '--t-max', '300', '--t-count', '15', '--seeds', '2', '--no-progress'];
+    const args = [
+      'committee',
+      'sgd',
+      '--p',
+      '2',
+      '--k',
+      '2',
+      '--lr',
+      '0.5',
+      '--dim',
+      '1000',
+      '--t-max',
+      '300',
+      '--t-count',
+      '15',
+      '--seeds',
+      '2',
+      '--no-progress',
+    ];
     const dir = join(root, 'sgd');
     const t0 = performance.now();
     const r = await interrupt([...args, '--out', dir], () => performance.now() - t0 > 1500, 'SIGTERM');
@@ -96,7 +116,11 @@ describe('interruption with real signals', () => {
   it('reproduce: SIGINT while the entry computes (in a worker thread) → Terminated manifest, exit 130 within 2 s', async () => {
     const dir = join(root, 'reproduce');
     const t0 = performance.now();
-    const r = await interrupt(['reproduce', 'committee-noise-plateaus', '--quick', '--out', dir, '--no-progress'], () => performance.now() - t0 > 3000, 'SIGINT');
+    const r = await interrupt(
+      ['reproduce', 'committee-noise-plateaus', '--quick', '--out', dir, '--no-progress'],
+      () => performance.now() - t0 > 3000,
+      'SIGINT',
+    );
     expect(r.code).toBe(130);
     expect(r.stopMs).toBeLessThan(2000);
     expect(JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).status).toBe('Terminated');

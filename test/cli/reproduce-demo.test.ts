@@ -15,9 +15,19 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 
 // Every figure the specs list as reproducible (issue 5, item 3).
 const REQUIRED = [
-  'kernel-three-stages', 'kernel-two-kernels',
-  'committee-saad-solla-plateau', 'committee-dimension-independence', 'committee-noise-plateaus', 'committee-mean-field',
-  'dmft-fig2', 'dmft-fig3', 'dmft-fig4', 'dmft-fig5', 'dmft-lazy-closed-forms', 'dmft-gd-comparison', 'dmft-interpolation-threshold',
+  'kernel-three-stages',
+  'kernel-two-kernels',
+  'committee-saad-solla-plateau',
+  'committee-dimension-independence',
+  'committee-noise-plateaus',
+  'committee-mean-field',
+  'dmft-fig2',
+  'dmft-fig3',
+  'dmft-fig4',
+  'dmft-fig5',
+  'dmft-lazy-closed-forms',
+  'dmft-gd-comparison',
+  'dmft-interpolation-threshold',
 ];
 
 describe('learndyn reproduce', () => {
@@ -47,7 +57,8 @@ describe('learndyn demo', () => {
     const r = await run(['demo', '--out', dir, '--no-progress']);
     expect(r.code).toBe(0);
     for (const sub of ['kernel', 'committee']) {
-      for (const f of ['figure.svg', 'figure.png', 'figure.vl.json', 'manifest.json', 'arrays.npz', 'curves.csv']) expect(existsSync(join(dir, sub, f))).toBe(true);
+      for (const f of ['figure.svg', 'figure.png', 'figure.vl.json', 'manifest.json', 'arrays.npz', 'curves.csv'])
+        expect(existsSync(join(dir, sub, f))).toBe(true);
       expect(r.out).toContain(join(dir, sub, 'figure.svg'));
     }
     expect(readFileSync(join(dir, 'kernel', 'figure.svg'), 'utf8')).toContain('>t₂<');

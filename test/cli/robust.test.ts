@@ -70,7 +70,10 @@ describe('output folders', () => {
   it('a failed write leaves the previous complete folder (atomic replacement)', async () => {
     const dir = join(root, 'atomic');
     await replaceFolder(dir, new Map([['a.txt', new TextEncoder().encode('one')]]));
-    const bad = new Map<string, Uint8Array>([['a.txt', new TextEncoder().encode('two')], ['b.txt', 42 as unknown as Uint8Array]]);
+    const bad = new Map<string, Uint8Array>([
+      ['a.txt', new TextEncoder().encode('two')],
+      ['b.txt', 42 as unknown as Uint8Array],
+    ]);
     await expect(replaceFolder(dir, bad)).rejects.toThrow();
     expect(readdirSync(dir)).toEqual(['a.txt']);
     expect(readFileSync(join(dir, 'a.txt'), 'utf8')).toBe('one');
@@ -133,9 +136,21 @@ describe('every path validated before allocation (exit 2, one line)', () => {
     ['kernel spec exp:0', ['kernel', 'run', '--dim', '10', '--samples', '50', '--energies', '0,1', '--kernel', 'exp:0'], /> 0/],
     ['kernel noise beyond 1e100', ['kernel', 'run', '--dim', '10', '--samples', '50', '--energies', '0,1', '--noise-sd', '1e308'], /1e100/],
     ['committee noise beyond 1e100', ['committee', 'ode', '--p', '2', '--k', '2', '--lr', '0.5', '--noise', '1e308'], /1e100/],
-    ['reduced DMFT step count', ['dmft', 'run', '--reduced', 'lazy1', '--alpha', '0.5', '--tau', '1', '--gamma0', '1', '--h', '0,0.3,0.5', '--eta', '0.1', '--t-max', '1e9'], /1e7 steps/],
-    ['reduced DMFT γ₀ overflow', ['dmft', 'run', '--reduced', 'lazy1', '--alpha', '0.5', '--tau', '1', '--gamma0', '1e308', '--h', '0,0.3,0.5', '--eta', '0.1', '--t-max', '10'], /gamma0/],
-    ['--simulate-seeds without --simulate-dim', ['dmft', 'run', '--alpha', '0.5', '--tau', '1', '--h', '0,0.3,0.5', '--m', '8', '--eta', '0.1', '--t-max', '1', '--simulate-seeds', 'abc'], /simulate-dim/],
+    [
+      'reduced DMFT step count',
+      ['dmft', 'run', '--reduced', 'lazy1', '--alpha', '0.5', '--tau', '1', '--gamma0', '1', '--h', '0,0.3,0.5', '--eta', '0.1', '--t-max', '1e9'],
+      /1e7 steps/,
+    ],
+    [
+      'reduced DMFT γ₀ overflow',
+      ['dmft', 'run', '--reduced', 'lazy1', '--alpha', '0.5', '--tau', '1', '--gamma0', '1e308', '--h', '0,0.3,0.5', '--eta', '0.1', '--t-max', '10'],
+      /gamma0/,
+    ],
+    [
+      '--simulate-seeds without --simulate-dim',
+      ['dmft', 'run', '--alpha', '0.5', '--tau', '1', '--h', '0,0.3,0.5', '--m', '8', '--eta', '0.1', '--t-max', '1', '--simulate-seeds', 'abc'],
+      /simulate-dim/,
+    ],
     ['--config empty', ['kernel', 'run', '--config', ''], /config/],
     ['dmft simulate batch > n', [...sim, '--optimizer', 'sgd', '--batch', '100000', '--steps', '5'], /batch/],
     ['dmft simulate steps 0', [...sim, '--steps', '0'], /steps/],
@@ -150,8 +165,24 @@ describe('every path validated before allocation (exit 2, one line)', () => {
 
   it('dmft general: a non-symmetric or indefinite C0 and a wrong-length v0 are refused', async () => {
     for (const [cfg, msg] of [
-      [{ C0: [[1, 0.5], [0.2, 1]] }, /symmetric/],
-      [{ C0: [[1, 2], [2, 1]] }, /semi-definite/],
+      [
+        {
+          C0: [
+            [1, 0.5],
+            [0.2, 1],
+          ],
+        },
+        /symmetric/,
+      ],
+      [
+        {
+          C0: [
+            [1, 2],
+            [2, 1],
+          ],
+        },
+        /semi-definite/,
+      ],
       [{ v0: [0.1] }, /v0/],
     ] as const) {
       const r = await run(['dmft', 'general', '--config', general(cfg), '--no-progress']);

@@ -23,7 +23,12 @@ describe('plateau detection', () => {
 
   it('a monotone power law has no plateau', () => {
     const t = Array.from(logspace(1e-2, 1e4, 200));
-    expect(detectPlateaus(t, t.map((x) => 1 / (1 + x))).plateaus).toHaveLength(0);
+    expect(
+      detectPlateaus(
+        t,
+        t.map((x) => 1 / (1 + x)),
+      ).plateaus,
+    ).toHaveLength(0);
   });
 });
 

@@ -21,7 +21,18 @@ const k = 3;
 // Small, asymmetric initial overlaps: Q ≈ I with off-diagonals, tiny M (a Saad–Solla-style start).
 const Q = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 0.5 + 0.05 * i : 0.01 * ((i + j) % 3))));
 const M = Array.from({ length: p }, (_, i) => Array.from({ length: k }, (_, r) => 1e-3 * (1 + ((i * 7 + r * 3) % 5))));
-writeFileSync(initFile, JSON.stringify({ Q, M, P: [[1, 0, 0], [0, 1, 0], [0, 0, 1]] }));
+writeFileSync(
+  initFile,
+  JSON.stringify({
+    Q,
+    M,
+    P: [
+      [1, 0, 0],
+      [0, 1, 0],
+      [0, 0, 1],
+    ],
+  }),
+);
 const same = ['--p', '6', '--k', '3', '--activation', 'erf', '--lr', '0.5', '--noise', '1e-3', '--variance', 'noise', '--init-file', initFile];
 
 describe('learndyn committee ode / sgd: contract', () => {
@@ -51,7 +62,23 @@ describe('learndyn committee ode / sgd: contract', () => {
   });
 
   it('sgd adds riskSE, ode and agreement on the same grid, from the same initial overlaps', async () => {
-    const r = await run(['committee', 'sgd', '--dim', '500', '--seeds', '4', ...same, '--t-max', '20', '--t-count', '21', '--json', '--no-progress', '--threads', '2']);
+    const r = await run([
+      'committee',
+      'sgd',
+      '--dim',
+      '500',
+      '--seeds',
+      '4',
+      ...same,
+      '--t-max',
+      '20',
+      '--t-count',
+      '21',
+      '--json',
+      '--no-progress',
+      '--threads',
+      '2',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     for (const key of ['risk', 'riskSE', 'ode']) expect(j[key], key).toHaveLength(j.t.length);
@@ -68,7 +95,8 @@ describe('learndyn committee ode / sgd: contract', () => {
     const args = ['committee', 'sgd', '--dim', '100', '--seeds', '2', ...same, '--t-max', '5', '--t-count', '11', '--no-progress'];
     expect((await run([...args, '--out', out1])).code).toBe(0);
     expect((await run([...args, '--out', out2])).code).toBe(0);
-    for (const f of ['manifest.json', 'curves.csv', 'risk.npy', 'ode.npy', 'riskBySeed.npy', 'Q.npy', 'arrays.npz']) expect(existsSync(join(out1, f)), f).toBe(true);
+    for (const f of ['manifest.json', 'curves.csv', 'risk.npy', 'ode.npy', 'riskBySeed.npy', 'Q.npy', 'arrays.npz'])
+      expect(existsSync(join(out1, f)), f).toBe(true);
     expect(readFileSync(join(out1, 'curves.csv'))).toEqual(readFileSync(join(out2, 'curves.csv')));
     const man = JSON.parse(readFileSync(join(out1, 'manifest.json'), 'utf8'));
     expect(man.problem.p).toBe(6);
@@ -79,7 +107,19 @@ describe('learndyn committee ode / sgd: contract', () => {
 describe('committee bad input: exit 2 with one line', () => {
   const base = ['committee', 'sgd', '--p', '2', '--k', '2', '--lr', '1', '--json', '--no-progress'];
   const bad = join(dir, 'bad.json');
-  writeFileSync(bad, JSON.stringify({ Q: [[1, 2], [2, 1]], M: [[0, 0], [0, 0]] }));
+  writeFileSync(
+    bad,
+    JSON.stringify({
+      Q: [
+        [1, 2],
+        [2, 1],
+      ],
+      M: [
+        [0, 0],
+        [0, 0],
+      ],
+    }),
+  );
   const shape = join(dir, 'shape.json');
   writeFileSync(shape, JSON.stringify({ Q: [[1]], M: [[0, 0]] }));
   const cases: [string[], RegExp][] = [
@@ -115,8 +155,30 @@ describe('(g) dimension independence in the classical regime', () => {
     // Q0 = M Mᵀ + small orthogonal part, realised exactly at every d (k + rank ≤ 5).
     const pp = 2;
     const kk = 2;
-    const init = { Q: [[0.5, 0.1], [0.1, 0.4]], M: [[0.3, 0.2], [0.1, 0.4]] };
-    const common = { p: pp, k: kk, activation: 'erf' as const, lr: 0.05, noise: 1e-3, variance: 'noise' as const, init, tMin: 0.1, tMax: 20, tCount: 9, seeds: 4, threads: 2 };
+    const init = {
+      Q: [
+        [0.5, 0.1],
+        [0.1, 0.4],
+      ],
+      M: [
+        [0.3, 0.2],
+        [0.1, 0.4],
+      ],
+    };
+    const common = {
+      p: pp,
+      k: kk,
+      activation: 'erf' as const,
+      lr: 0.05,
+      noise: 1e-3,
+      variance: 'noise' as const,
+      init,
+      tMin: 0.1,
+      tMax: 20,
+      tCount: 9,
+      seeds: 4,
+      threads: 2,
+    };
     const ode = await solveCommittee({ ...common, dim: 50 });
     for (const d of [5, 10, 50]) {
       const sol = await solveCommittee({ ...common, dim: d }, { simulate: true });
@@ -134,7 +196,28 @@ describe('(g) dimension independence in the classical regime', () => {
 
 describe('committee blow-up', () => {
   it('linear p = k = 1 with γ > 2 ends Unstable, keeping the trajectory up to the last good point (exit 4)', async () => {
-    const r = await run(['committee', 'ode', '--p', '1', '--k', '1', '--activation', 'linear', '--lr', '3', '--variance', 'full', '--dim', '50', '--t-max', '1e4', '--t-count', '60', '--json', '--no-progress']);
+    const r = await run([
+      'committee',
+      'ode',
+      '--p',
+      '1',
+      '--k',
+      '1',
+      '--activation',
+      'linear',
+      '--lr',
+      '3',
+      '--variance',
+      'full',
+      '--dim',
+      '50',
+      '--t-max',
+      '1e4',
+      '--t-count',
+      '60',
+      '--json',
+      '--no-progress',
+    ]);
     expect(r.code).toBe(4);
     const j = JSON.parse(r.out);
     expect(j.status).toBe('Unstable');

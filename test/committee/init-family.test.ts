@@ -9,7 +9,11 @@ describe('committee init family small:Q0:M0', () => {
   it('is Q0·I and M0·G, G from the seed only: M is linear in M0, another seed gives another G', () => {
     const a = smallInit(3, 2, { q0: 0.02, m0: 1e-3 }, 7);
     const b = smallInit(3, 2, { q0: 0.02, m0: 1e-5 }, 7);
-    expect(a.Q).toEqual([[0.02, 0, 0], [0, 0.02, 0], [0, 0, 0.02]]);
+    expect(a.Q).toEqual([
+      [0.02, 0, 0],
+      [0, 0.02, 0],
+      [0, 0, 0.02],
+    ]);
     a.M.flat().forEach((x, i) => expect(b.M.flat()[i]).toBeCloseTo(x * 1e-2, 18));
     expect(smallInit(3, 2, { q0: 0.02, m0: 1e-3 }, 7)).toEqual(a);
     expect(smallInit(3, 2, { q0: 0.02, m0: 1e-3 }, 8).M).not.toEqual(a.M);
@@ -23,7 +27,24 @@ describe('committee init family small:Q0:M0', () => {
     const p = committeeProblem({ p: 2, k: 2, lr: 1, initFamily: 'small:0.01:0.001', seed: 3 });
     expect(p.init).toEqual(smallInit(2, 2, { q0: 0.01, m0: 1e-3 }, 3));
     expect(committeeProblem(p).init).toEqual(p.init); // a resolved problem validates again
-    expect(() => committeeProblem({ p: 2, k: 2, lr: 1, initFamily: 'small', init: { Q: [[1, 0], [0, 1]], M: [[0, 0], [0, 0]] } })).toThrow(/init-family names the initial state/);
+    expect(() =>
+      committeeProblem({
+        p: 2,
+        k: 2,
+        lr: 1,
+        initFamily: 'small',
+        init: {
+          Q: [
+            [1, 0],
+            [0, 1],
+          ],
+          M: [
+            [0, 0],
+            [0, 0],
+          ],
+        },
+      }),
+    ).toThrow(/init-family names the initial state/);
   });
 
   it('sets the plateau escape time: later for smaller M0, same plateau height', async () => {

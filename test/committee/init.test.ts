@@ -31,9 +31,7 @@ describe('weights with prescribed overlaps', () => {
       [-0.2 / det, 1.5 / det],
     ];
     const v = [0.5, -0.3, 0.1];
-    const Q = M.map((mi, i) =>
-      M.map((mj, j) => mi.reduce((s, a, r) => s + a * (Pinv[r][0] * mj[0] + Pinv[r][1] * mj[1]), 0) + v[i] * v[j]),
-    );
+    const Q = M.map((mi, i) => M.map((mj, j) => mi.reduce((s, a, r) => s + a * (Pinv[r][0] * mj[0] + Pinv[r][1] * mj[1]), 0) + v[i] * v[j]));
     const d = 40;
     const { W, Wstar } = weightsFromOverlaps({ Q, M, P }, d, 3, 0);
     const close = (A: number[][], B: number[][]) => A.forEach((r, i) => r.forEach((x, j) => expect(Math.abs(x - B[i][j])).toBeLessThan(1e-12)));
@@ -61,10 +59,64 @@ describe('committee problem validation', () => {
     expect(() => committeeProblem({ ...base, noise: -1 })).toThrow(/invalid noise: -1/);
     expect(() => committeeProblem({ ...base, activation: 'tanh' as never })).toThrow(/invalid activation: "tanh"/);
     expect(() => committeeProblem({ ...base, init: { Q: [[1]], M: [[0, 0]] } })).toThrow(/init.Q: "1×1" .*2×2/);
-    expect(() => committeeProblem({ ...base, init: { Q: [[1, 0.5], [0.4, 1]], M: [[0, 0], [0, 0]] } })).toThrow(/symmetric/);
-    expect(() => committeeProblem({ ...base, init: { Q: [[1, 2], [2, 1]], M: [[0, 0], [0, 0]] } })).toThrow(/positive semi-definite Q/);
-    expect(() => committeeProblem({ ...base, init: { Q: [[1, 0], [0, 1]], M: [[2, 0], [0, 0]] } })).toThrow(/jointly positive semi-definite/);
-    const ok = committeeProblem({ ...base, init: { Q: [[1, 0.2], [0.2, 1]], M: [[0.1, 0], [0, 0.1]] } });
+    expect(() =>
+      committeeProblem({
+        ...base,
+        init: {
+          Q: [
+            [1, 0.5],
+            [0.4, 1],
+          ],
+          M: [
+            [0, 0],
+            [0, 0],
+          ],
+        },
+      }),
+    ).toThrow(/symmetric/);
+    expect(() =>
+      committeeProblem({
+        ...base,
+        init: {
+          Q: [
+            [1, 2],
+            [2, 1],
+          ],
+          M: [
+            [0, 0],
+            [0, 0],
+          ],
+        },
+      }),
+    ).toThrow(/positive semi-definite Q/);
+    expect(() =>
+      committeeProblem({
+        ...base,
+        init: {
+          Q: [
+            [1, 0],
+            [0, 1],
+          ],
+          M: [
+            [2, 0],
+            [0, 0],
+          ],
+        },
+      }),
+    ).toThrow(/jointly positive semi-definite/);
+    const ok = committeeProblem({
+      ...base,
+      init: {
+        Q: [
+          [1, 0.2],
+          [0.2, 1],
+        ],
+        M: [
+          [0.1, 0],
+          [0, 0.1],
+        ],
+      },
+    });
     expect(ok.teacherActivation).toBe('erf');
     expect(ok.tMin).toBe(1e-2);
   });

@@ -30,7 +30,18 @@ describe('committee memory estimate', () => {
   });
 
   it('the mean-field model at p = 2000 (Fig. 3 left) fits the default 3 GiB budget', () => {
-    const p = committeeProblem({ p: 2000, k: 2, activation: 'quadratic', lr: 1, dim: 5, model: 'meanfield', variance: 'none', tMax: 1e3, tCount: 51, seeds: 1 });
+    const p = committeeProblem({
+      p: 2000,
+      k: 2,
+      activation: 'quadratic',
+      lr: 1,
+      dim: 5,
+      model: 'meanfield',
+      variance: 'none',
+      tMax: 1e3,
+      tCount: 51,
+      seeds: 1,
+    });
     expect(committeeMemoryBytes(p, true)).toBeLessThan(0.5 * 2 ** 30);
   });
 });

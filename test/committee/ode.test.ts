@@ -15,14 +15,19 @@ const MODEL_QUADRATIC_TEST = MODEL.quadraticTest;
 function rng(seed: number): () => number {
   let s = seed >>> 0 || 1;
   return () => {
-    s ^= s << 13; s >>>= 0; s ^= s >>> 17; s ^= s << 5; s >>>= 0;
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
     return (s / 4294967296) * 2 - 1;
   };
 }
 
 /** Random orthogonal V (Gram–Schmidt) and A = V diag(lam) Vᵀ; exact flow e^{At} y0 = V e^{Λt} Vᵀ y0. */
 function symmetricModel(lam: number[], seed: number) {
-  const n = lam.length, r = rng(seed);
+  const n = lam.length,
+    r = rng(seed);
   const V = Float64Array.from({ length: n * n }, () => r());
   for (let c = 0; c < n; c++) {
     for (let b = 0; b < c; b++) {
@@ -43,7 +48,8 @@ function symmetricModel(lam: number[], seed: number) {
       A[i * n + j] = s;
     }
   const exact = (y0: ArrayLike<number>, t: number) => {
-    const c = new Float64Array(n), y = new Float64Array(n);
+    const c = new Float64Array(n),
+      y = new Float64Array(n);
     for (let a = 0; a < n; a++) {
       let s = 0;
       for (let i = 0; i < n; i++) s += V[i * n + a] * y0[i];
@@ -69,13 +75,18 @@ const maxAbs = (a: ArrayLike<number>, b: ArrayLike<number>) => {
 };
 const slope = (errs: number[]) => {
   // least-squares slope of log2(err) against halving index
-  const xs = errs.map((_, i) => i), ys = errs.map((e) => -Math.log2(e));
-  const mx = xs.reduce((a, b) => a + b) / xs.length, my = ys.reduce((a, b) => a + b) / ys.length;
-  let sxy = 0, sxx = 0;
-  for (let i = 0; i < xs.length; i++) { sxy += (xs[i] - mx) * (ys[i] - my); sxx += (xs[i] - mx) ** 2; }
+  const xs = errs.map((_, i) => i),
+    ys = errs.map((e) => -Math.log2(e));
+  const mx = xs.reduce((a, b) => a + b) / xs.length,
+    my = ys.reduce((a, b) => a + b) / ys.length;
+  let sxy = 0,
+    sxx = 0;
+  for (let i = 0; i < xs.length; i++) {
+    sxy += (xs[i] - mx) * (ys[i] - my);
+    sxx += (xs[i] - mx) ** 2;
+  }
   return sxy / sxx;
 };
-
 
 let rt: WasmRuntime;
 let rtScalar: WasmRuntime;
@@ -93,8 +104,12 @@ const yT = M5.exact(y0, T);
 
 describe('integrators on the linear test model (exact e^{At})', () => {
   it('Euler has observed order 1, RK4 order 4 (Wasm and TS twin)', () => {
-    for (const [method, h0, order, tol] of [['euler', 0.02, 1, 0.05], ['rk4', 0.2, 4, 0.15]] as const) {
-      const errs: number[] = [], errsTs: number[] = [];
+    for (const [method, h0, order, tol] of [
+      ['euler', 0.02, 1, 0.05],
+      ['rk4', 0.2, 4, 0.15],
+    ] as const) {
+      const errs: number[] = [],
+        errsTs: number[] = [];
       for (let j = 0; j < 5; j++) {
         const dt = h0 / 2 ** j;
         const r = wasmOde(rt, method, MODEL.linearTest, P5, y0, 0, [T], { dt });
@@ -102,7 +117,8 @@ describe('integrators on the linear test model (exact e^{At})', () => {
         expect(r.stats[1]).toBe(Math.round(T / dt));
         expect(r.stats[O.ODE_STATS_LEN]).toBeCloseTo(T, 12);
         errs.push(maxAbs(r.out, yT));
-        const y = Float64Array.from(y0), out = new Float64Array(M5.n);
+        const y = Float64Array.from(y0),
+          out = new Float64Array(M5.n);
         const st = (method === 'euler' ? O.euler : O.rk4)(O.linearRhs(M5.A, M5.n), y, 0, dt, [T], out);
         expect(st).toBe(0);
         errsTs.push(maxAbs(out, yT));
@@ -149,10 +165,13 @@ describe('integrators on the linear test model (exact e^{At})', () => {
     const loose = wasmOde(rt, 'dopri5', MODEL.linearTest, P5, y0, 0, ts, { rtol: 1e-7, atol: 1e-9 });
     const tight = wasmOde(rt, 'dopri5', MODEL.linearTest, P5, y0, 0, ts, { rtol: 1e-12, atol: 1e-14 });
     expect(loose.stats[1]).toBeLessThan(ts.length); // fewer steps than save points: dense output is exercised
-    let eL = 0, eT = 0, eX = 0;
+    let eL = 0,
+      eT = 0,
+      eX = 0;
     for (let s = 0; s < ts.length; s++) {
       const ex = M5.exact(y0, ts[s]);
-      const row = loose.out.subarray(s * 5, s * 5 + 5), rowT = tight.out.subarray(s * 5, s * 5 + 5);
+      const row = loose.out.subarray(s * 5, s * 5 + 5),
+        rowT = tight.out.subarray(s * 5, s * 5 + 5);
       const scale = Math.max(1, ...Array.from(ex, Math.abs));
       eL = Math.max(eL, maxAbs(row, ex) / scale);
       eT = Math.max(eT, maxAbs(rowT, ex) / scale);
@@ -167,13 +186,21 @@ describe('integrators on the linear test model (exact e^{At})', () => {
   it('chunked calls on consecutive pieces of the save grid reproduce one call bit for bit (Wasm and TS)', () => {
     const ts = Array.from({ length: 30 }, (_, i) => 0.1 * i + 0.05 * (i % 3));
     const one = wasmOde(rt, 'dopri5', MODEL.linearTest, P5, y0, 0, ts, { rtol: 1e-6, atol: 1e-8 });
-    const ar = rt.arena, ex = rt.exports, n = 5;
+    const ar = rt.arena,
+      ex = rt.exports,
+      n = 5;
     const mark = ar.mark();
-    const pp = ar.copyIn(P5), py = ar.copyIn(y0), pt = ar.copyIn(ts);
-    const pout = ar.allocF64(ts.length * n), pw = ar.allocF64(ex.ode_work_f64(MODEL.linearTest, n, 0, 0));
+    const pp = ar.copyIn(P5),
+      py = ar.copyIn(y0),
+      pt = ar.copyIn(ts);
+    const pout = ar.allocF64(ts.length * n),
+      pw = ar.allocF64(ex.ode_work_f64(MODEL.linearTest, n, 0, 0));
     const pst = ar.allocF64(16);
     ar.f64(pst, 16).fill(0);
-    const yTs = Float64Array.from(y0), outTs = new Float64Array(ts.length * n), wTs = O.odeWork(n), stTs = O.newStats();
+    const yTs = Float64Array.from(y0),
+      outTs = new Float64Array(ts.length * n),
+      wTs = O.odeWork(n),
+      stTs = O.newStats();
     const rhs = O.linearRhs(M5.A, n);
     for (let c = 0; c < ts.length; c += 7) {
       const m = Math.min(7, ts.length - c);
@@ -194,7 +221,9 @@ describe('integrators on the linear test model (exact e^{At})', () => {
     const ts = [0, 0.3, 0.77, 1.5, 2.2, 4];
     const a = wasmOde(rt, 'dopri5', MODEL.linearTest, P5, y0, 0, ts, { rtol: 1e-9, atol: 1e-12 });
     const b = wasmOde(rtScalar, 'dopri5', MODEL.linearTest, P5, y0, 0, ts, { rtol: 1e-9, atol: 1e-12 });
-    const y = Float64Array.from(y0), out = new Float64Array(ts.length * 5), st = O.newStats();
+    const y = Float64Array.from(y0),
+      out = new Float64Array(ts.length * 5),
+      st = O.newStats();
     expect(O.dopri5(O.linearRhs(M5.A, 5), y, 0, ts, out, { rtol: 1e-9, atol: 1e-12 }, undefined, st)).toBe(0);
     expect(maxAbs(a.out, b.out)).toBeLessThan(1e-13);
     expect(maxAbs(a.out, out)).toBeLessThan(1e-13);
@@ -222,7 +251,9 @@ describe('failure statuses keep the last good state and the rows written', () =>
       expect(res.stats[4]).toBeLessThan(1.001);
       expect(Number.isNaN(res.out[2])).toBe(true);
     }
-    const y = Float64Array.of(1), out = new Float64Array(3), st = O.newStats();
+    const y = Float64Array.of(1),
+      out = new Float64Array(3),
+      st = O.newStats();
     expect(O.dopri5(O.quadraticTestRhs, y, 0, ts, out, { rtol: 1e-8, atol: 1e-10 }, undefined, st)).toBe(ODE_STATUS.nonFinite);
     expect(st[8]).toBe(2);
     expect(Number.isFinite(y[0])).toBe(true);
@@ -248,7 +279,9 @@ describe('failure statuses keep the last good state and the rows written', () =>
       expect(res.stats[8]).toBe(1);
       expect(Number.isFinite(res.y[0])).toBe(true);
       expect(res.y[0]).toBeGreaterThan(1e300);
-      const y = Float64Array.of(1), out = new Float64Array(2), st = O.newStats(2);
+      const y = Float64Array.of(1),
+        out = new Float64Array(2),
+        st = O.newStats(2);
       expect((method === 'euler' ? O.euler : O.rk4)(O.linearRhs([1000], 1), y, 0, 0.05, [0.5, 100], out, undefined, st)).toBe(ODE_STATUS.nonFinite);
       expect(y[0]).toBe(res.y[0]);
       expect(st[8]).toBe(1);
@@ -267,7 +300,10 @@ function committeeParams(p: number, k: number, o: { gp?: number; delta?: number;
   par[PAR.VAR] = o.varTerms ?? 0;
   par[PAR.ACT] = o.act ?? 0;
   par[PAR.TACT] = o.act ?? 0;
-  for (let r = 0; r < k; r++) { par[PAR.HEADER + r * k + r] = 1; par[PAR.HEADER + k * k + r] = 1; }
+  for (let r = 0; r < k; r++) {
+    par[PAR.HEADER + r * k + r] = 1;
+    par[PAR.HEADER + k * k + r] = 1;
+  }
   return par;
 }
 
@@ -305,7 +341,8 @@ describe('committee model', () => {
       const y0 = [0.3, 0.1]; // Q, M
       const r = wasmOde(rt, 'dopri5', MODEL.committee, par, y0, 0, ts, { rtol: 1e-11, atol: 1e-13, p: 1, k: 1 });
       expect(r.status).toBe(0);
-      const e0 = 0.5 * (0.3 - 2 * 0.1 + 1), einf = (gamma * delta) / (2 * (2 - gamma));
+      const e0 = 0.5 * (0.3 - 2 * 0.1 + 1),
+        einf = (gamma * delta) / (2 * (2 - gamma));
       for (let s = 0; s < ts.length; s++) {
         const e = 0.5 * (r.out[2 * s] - 2 * r.out[2 * s + 1] + 1);
         const exact = einf + (e0 - einf) * Math.exp(-(2 - gamma) * ts[s]);
@@ -317,36 +354,43 @@ describe('committee model', () => {
   });
 
   it('Wasm DOPRI5 = TS twin (dopri5 over the TS committee rhs); Q stays exactly symmetric', () => {
-    const p = 4, k = 3;
+    const p = 4,
+      k = 3;
     const par = committeeParams(p, k, { gp: 0.1, delta: 1e-2, varTerms: 2 });
     const y0 = gaussianInit(p, k, 20, 3);
     const ts = [0, 0.5, 3, 10, 40];
     const n = y0.length;
     const w = wasmOde(rt, 'dopri5', MODEL.committee, par, y0, 0, ts, { rtol: 1e-8, atol: 1e-10, p, k });
     expect(w.status).toBe(0);
-    const y = Float64Array.from(y0), out = new Float64Array(ts.length * n), st = O.newStats();
+    const y = Float64Array.from(y0),
+      out = new Float64Array(ts.length * n),
+      st = O.newStats();
     expect(O.dopri5((_t, a, b) => committeeRhsTs(par, a, b), y, 0, ts, out, { rtol: 1e-8, atol: 1e-10, post: O.symmetriseQ(p) }, undefined, st)).toBe(0);
     expect(maxAbs(w.out, out)).toBeLessThan(1e-9);
     expect(Math.abs(st[1] - w.stats[1])).toBeLessThanOrEqual(1);
-    for (let s = 0; s < ts.length; s++)
-      for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) expect(w.out[s * n + i * p + j]).toBe(w.out[s * n + j * p + i]);
+    for (let s = 0; s < ts.length; s++) for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) expect(w.out[s * n + i * p + j]).toBe(w.out[s * n + j * p + i]);
     // risk decreases from the Gaussian init
     const R = riskRows(par, w.out, n, ts.length);
     expect(R[4]).toBeLessThan(R[0]);
   });
 
   it('(e) Fig. 2-left setting (erf, p = 10, k = 2, γ/p = 0.005, Δ = 1e-3, noise): Euler dt = 1e-3 vs DOPRI5 rtol 1e-8 to t = 1e3', () => {
-    const p = 10, k = 2, d = 3;
+    const p = 10,
+      k = 2,
+      d = 3;
     const par = committeeParams(p, k, { gp: 0.005, delta: 1e-3, varTerms: 1 });
     const y0 = gaussianInit(p, k, d, 12345);
     const n = y0.length;
-    const grid = Array.from({ length: 27 }, (_, i) => 0.05 * 10 ** (i / 6)).filter((t) => t <= 1000).concat([1000]);
+    const grid = Array.from({ length: 27 }, (_, i) => 0.05 * 10 ** (i / 6))
+      .filter((t) => t <= 1000)
+      .concat([1000]);
     const eu = wasmOde(rt, 'euler', MODEL.committee, par, y0, 0, grid, { dt: 1e-3, p, k });
     expect(eu.status).toBe(0);
     const tEuler = Array.from(eu.stats.subarray(16, 16 + grid.length)); // actual Euler save times (multiples of dt)
     const dp = wasmOde(rt, 'dopri5', MODEL.committee, par, y0, 0, tEuler, { rtol: 1e-8, atol: 1e-10, p, k });
     expect(dp.status).toBe(0);
-    const Re = riskRows(par, eu.out, n, grid.length), Rd = riskRows(par, dp.out, n, grid.length);
+    const Re = riskRows(par, eu.out, n, grid.length),
+      Rd = riskRows(par, dp.out, n, grid.length);
     const rel = Re.map((r, i) => Math.abs(r - Rd[i]) / Rd[i]);
     // Euler's global error: ≤ 5e-4 relative in the fast transient (t ~ 1–3), ≤ 2e-4 from t = 10 on
     expect(Math.max(...rel)).toBeLessThan(5e-4);
@@ -363,7 +407,8 @@ describe('committee model', () => {
   });
 
   it('(i) GF (varTerms none): risk non-increasing, Q symmetric and PSD along the DOPRI5 trajectory; no memory growth', () => {
-    const p = 6, k = 3;
+    const p = 6,
+      k = 3;
     const par = committeeParams(p, k);
     const y0 = gaussianInit(p, k, 8, 11);
     const n = y0.length;
@@ -395,25 +440,36 @@ describe('committee model', () => {
   });
 
   it('raw-pointer TS twins (rawOdeTwins) reproduce the Wasm exports on the same memory (committee, mean-field, linear)', () => {
-    const p = 3, k = 2;
+    const p = 3,
+      k = 2;
     const twins = rawOdeTwins(rt.memory);
     const cases: [number, Float64Array, Float64Array][] = [
       [MODEL.committee, committeeParams(p, k, { gp: 0.2, delta: 1e-2, varTerms: 2 }), gaussianInit(p, k, 10, 5)],
       [MODEL.linearTest, P5, Float64Array.from(y0)],
-      [MODEL.meanfield, meanfieldParams({ p, k, activation: 'erf', d: 6, nodes: 12, gammaOverP: 0.01, noise: 0.01, varTerms: 'noise' }),
-        Float64Array.of(0.3, 0.1, -0.2, 0.4, 0.05, 0.2, 0.5, 0.4, 0.3)],
+      [
+        MODEL.meanfield,
+        meanfieldParams({ p, k, activation: 'erf', d: 6, nodes: 12, gammaOverP: 0.01, noise: 0.01, varTerms: 'noise' }),
+        Float64Array.of(0.3, 0.1, -0.2, 0.4, 0.05, 0.2, 0.5, 0.4, 0.3),
+      ],
     ];
     const ts = [0, 0.7, 2.5, 6];
     for (const [model, par, yInit] of cases) {
       for (const method of ['dopri5', 'euler', 'rk4'] as const) {
         const w = wasmOde(rt, method, model, par, yInit, 0, ts, { dt: 0.01, rtol: 1e-9, atol: 1e-11, p, k });
-        const ar = rt.arena, n = yInit.length, m = ar.mark();
-        const pp = ar.copyIn(par), py = ar.copyIn(yInit), pt = ar.copyIn(ts), po = ar.allocF64(ts.length * n);
-        const pw = ar.allocF64(twins.ode_work_f64(model, n, p, k) as number), pst = ar.allocF64(16 + ts.length);
+        const ar = rt.arena,
+          n = yInit.length,
+          m = ar.mark();
+        const pp = ar.copyIn(par),
+          py = ar.copyIn(yInit),
+          pt = ar.copyIn(ts),
+          po = ar.allocF64(ts.length * n);
+        const pw = ar.allocF64(twins.ode_work_f64(model, n, p, k) as number),
+          pst = ar.allocF64(16 + ts.length);
         ar.f64(pst, 16 + ts.length).fill(0);
-        const st = method === 'dopri5'
-          ? twins.ode_dopri5(model, pp, py, n, 0, pt, ts.length, po, 1e-9, 1e-11, 0, 0, 1e8, pw, pst)
-          : twins[`ode_${method}`](model, pp, py, n, 0, 0.01, pt, ts.length, po, pw, pst);
+        const st =
+          method === 'dopri5'
+            ? twins.ode_dopri5(model, pp, py, n, 0, pt, ts.length, po, 1e-9, 1e-11, 0, 0, 1e8, pw, pst)
+            : twins[`ode_${method}`](model, pp, py, n, 0, 0.01, pt, ts.length, po, pw, pst);
         expect(st).toBe(w.status);
         expect(maxAbs(ar.f64(po, ts.length * n), w.out)).toBeLessThan(1e-11);
         expect(ar.f64(pst, 16)[8]).toBe(ts.length);

@@ -55,9 +55,13 @@ function makeState(p: number, k: number, Q: (i: number, j: number) => number, M:
   return y;
 }
 function wasmRhs(rt: WasmRuntime, params: Float64Array, y: Float64Array): Float64Array {
-  const ar = rt.arena, m = ar.mark();
-  const p = params[PAR.P], k = params[PAR.K];
-  const pp = ar.allocF64(params.length), yp = ar.allocF64(y.length), dp = ar.allocF64(y.length);
+  const ar = rt.arena,
+    m = ar.mark();
+  const p = params[PAR.P],
+    k = params[PAR.K];
+  const pp = ar.allocF64(params.length),
+    yp = ar.allocF64(y.length),
+    dp = ar.allocF64(y.length);
   const wp = ar.allocF64(rt.exports.committee_work_f64(p, k));
   ar.f64(pp, params.length).set(params);
   ar.f64(yp, y.length).set(y);
@@ -67,8 +71,10 @@ function wasmRhs(rt: WasmRuntime, params: Float64Array, y: Float64Array): Float6
   return out;
 }
 function wasmRisk(rt: WasmRuntime, params: Float64Array, y: Float64Array): number {
-  const ar = rt.arena, m = ar.mark();
-  const pp = ar.allocF64(params.length), yp = ar.allocF64(y.length);
+  const ar = rt.arena,
+    m = ar.mark();
+  const pp = ar.allocF64(params.length),
+    yp = ar.allocF64(y.length);
   ar.f64(pp, params.length).set(params);
   ar.f64(yp, y.length).set(y);
   const r = rt.exports.committee_risk(pp, yp);
@@ -100,14 +106,28 @@ function randomProblem(o: Opts, seed: number): { params: Float64Array; y: Float6
   const astar = Array.from({ length: o.k }, () => 0.5 + g.uniform());
   const a = o.trained ? Array.from({ length: o.p }, () => 0.5 + g.uniform()) : undefined;
   const params = makeParams({ ...o, P, astar });
-  const y = makeState(o.p, o.k, (i, j) => Om[i * n + j], (i, r) => Om[i * n + o.p + r], a);
+  const y = makeState(
+    o.p,
+    o.k,
+    (i, j) => Om[i * n + j],
+    (i, r) => Om[i * n + o.p + r],
+    a,
+  );
   return { params, y };
 }
 
 describe('Wasm (SIMD, scalar) vs TS twin', () => {
   it('agree to 1e-13 on random states, all activations, varTerms, trained/fixed a, p,k <= 8', () => {
-    const sizes: [number, number][] = [[1, 1], [2, 3], [5, 2], [3, 8], [8, 4], [8, 8]];
-    let seed = 1, worst = 0;
+    const sizes: [number, number][] = [
+      [1, 1],
+      [2, 3],
+      [5, 2],
+      [3, 8],
+      [8, 4],
+      [8, 8],
+    ];
+    let seed = 1,
+      worst = 0;
     for (const [p, k] of sizes)
       for (const act of [ERF, LIN, QUAD, RELU])
         for (const vt of [0, 1, 2])
@@ -136,19 +156,31 @@ describe('Wasm (SIMD, scalar) vs TS twin', () => {
     const rt = rts[0];
     const { params, y } = randomProblem({ p: 6, k: 3, act: ERF, vt: 2, gp: 0.5, delta: 0.1 }, 77);
     const g0 = rt.arena.growCount;
-    const a = wasmRhs(rt, params, y), b = wasmRhs(rt, params, y);
+    const a = wasmRhs(rt, params, y),
+      b = wasmRhs(rt, params, y);
     expect(Array.from(a)).toEqual(Array.from(b));
     expect(rt.arena.growCount).toBe(g0);
   });
 
   it('stays inside its workspace (sentinels after work and dy untouched)', () => {
     for (const rt of rts)
-      for (const [p, k, act] of [[1, 1, RELU], [2, 1, RELU], [8, 8, ERF], [16, 3, ERF], [5, 5, QUAD], [12, 2, LIN], [3, 2, RELU]]) {
+      for (const [p, k, act] of [
+        [1, 1, RELU],
+        [2, 1, RELU],
+        [8, 8, ERF],
+        [16, 3, ERF],
+        [5, 5, QUAD],
+        [12, 2, LIN],
+        [3, 2, RELU],
+      ]) {
         const { params, y } = randomProblem({ p, k, act, vt: 2, gp: 0.2, delta: 0.1, trained: true, gh: p === 2 ? 3 : 0 }, 900 + p);
-        const ar = rt.arena, m = ar.mark();
+        const ar = rt.arena,
+          m = ar.mark();
         const nw = rt.exports.committee_work_f64(p, k);
-        const pp = ar.allocF64(params.length), yp = ar.allocF64(y.length);
-        const dp = ar.alloc(8 * (y.length + 8), 8), wp = ar.alloc(8 * (nw + 8), 8);
+        const pp = ar.allocF64(params.length),
+          yp = ar.allocF64(y.length);
+        const dp = ar.alloc(8 * (y.length + 8), 8),
+          wp = ar.alloc(8 * (nw + 8), 8);
         ar.f64(pp, params.length).set(params);
         ar.f64(yp, y.length).set(y);
         ar.f64(dp, y.length + 8).fill(12345.5);
@@ -156,7 +188,8 @@ describe('Wasm (SIMD, scalar) vs TS twin', () => {
         rt.exports.committee_rhs(pp, yp, dp, wp);
         expect(Array.from(ar.f64(dp + 8 * y.length, 8))).toEqual(new Array(8).fill(12345.5));
         expect(Array.from(ar.f64(wp + 8 * nw, 8))).toEqual(new Array(8).fill(12345.5));
-        const d = ar.copyOut(dp, y.length), t = tsRhs(params, y);
+        const d = ar.copyOut(dp, y.length),
+          t = tsRhs(params, y);
         for (let i = 0; i < y.length; i++) expect(Math.abs(d[i] - t[i])).toBeLessThan(1e-13 * Math.max(1, maxAbs(t)));
         ar.reset(m);
       }
@@ -165,9 +198,18 @@ describe('Wasm (SIMD, scalar) vs TS twin', () => {
 
 describe('(b) risk at init and at perfect learning', () => {
   it('Q = I, M = 0, P = I (erf): ε_g = (1/6)(1/p + 1/k)', () => {
-    for (const [p, k, want] of [[10, 2, 0.1], [8, 4, 0.0625], [3, 5, (1 / 6) * (1 / 3 + 1 / 5)]]) {
+    for (const [p, k, want] of [
+      [10, 2, 0.1],
+      [8, 4, 0.0625],
+      [3, 5, (1 / 6) * (1 / 3 + 1 / 5)],
+    ]) {
       const params = makeParams({ p, k });
-      const y = makeState(p, k, (i, j) => (i === j ? 1 : 0), () => 0);
+      const y = makeState(
+        p,
+        k,
+        (i, j) => (i === j ? 1 : 0),
+        () => 0,
+      );
       expect(Math.abs(ref.risk(params, y) - want)).toBeLessThan(1e-15);
       for (const rt of rts) expect(Math.abs(wasmRisk(rt, params, y) - want)).toBeLessThan(1e-15);
     }
@@ -176,7 +218,12 @@ describe('(b) risk at init and at perfect learning', () => {
     for (const act of [ERF, LIN, QUAD, RELU])
       for (const K of [1, 2, 4]) {
         const params = makeParams({ p: K, k: K, act });
-        const y = makeState(K, K, (i, j) => (i === j ? 1 : 0), (i, r) => (i === r ? 1 : 0));
+        const y = makeState(
+          K,
+          K,
+          (i, j) => (i === j ? 1 : 0),
+          (i, r) => (i === r ? 1 : 0),
+        );
         expect(Math.abs(ref.risk(params, y))).toBeLessThan(1e-15);
         for (const [name, d] of allRhs(params, y)) expect(maxAbs(d), `${name} act ${act}`).toBeLessThan(1e-15);
       }
@@ -186,9 +233,16 @@ describe('(b) risk at init and at perfect learning', () => {
 // ---------------------------------------------------------------- S29
 
 function s29(K: number, opts: { trained?: boolean } = {}) {
-  const q = 1 / (2 * K - 1), m = 1 / Math.sqrt(K * (2 * K - 1));
+  const q = 1 / (2 * K - 1),
+    m = 1 / Math.sqrt(K * (2 * K - 1));
   const params = makeParams({ p: K, k: K, trained: opts.trained, astar: opts.trained ? new Array(K).fill(K) : undefined });
-  const y = makeState(K, K, () => q, () => m, opts.trained ? new Array(K).fill(K) : undefined);
+  const y = makeState(
+    K,
+    K,
+    () => q,
+    () => m,
+    opts.trained ? new Array(K).fill(K) : undefined,
+  );
   return { params, y };
 }
 const epsPlateau = (K: number) => 1 / (6 * K) - Math.asin(1 / (2 * K)) / Math.PI;
@@ -213,7 +267,8 @@ function eigenvaluesReal(A0: number[][], c = 2, iters = 3000): number[] {
   const n = A0.length;
   let A = A0.map((r, i) => r.map((v, j) => v + (i === j ? c : 0)));
   for (let it = 0; it < iters; it++) {
-    const Q = A.map((r) => r.slice()), R = A.map(() => new Array(n).fill(0));
+    const Q = A.map((r) => r.slice()),
+      R = A.map(() => new Array(n).fill(0));
     for (let j = 0; j < n; j++) {
       for (let i = 0; i < j; i++) {
         let d = 0;
@@ -232,8 +287,9 @@ function eigenvaluesReal(A0: number[][], c = 2, iters = 3000): number[] {
   const out: number[] = [];
   for (let i = 0; i < n; i++) {
     if (i + 1 < n && Math.abs(A[i + 1][i]) > 1e-9) {
-      const tr = A[i][i] + A[i + 1][i + 1], det = A[i][i] * A[i + 1][i + 1] - A[i][i + 1] * A[i + 1][i];
-      const disc = tr * tr / 4 - det;
+      const tr = A[i][i] + A[i + 1][i + 1],
+        det = A[i][i] * A[i + 1][i + 1] - A[i][i + 1] * A[i + 1][i];
+      const disc = (tr * tr) / 4 - det;
       if (disc >= 0) out.push(tr / 2 + Math.sqrt(disc) - c, tr / 2 - Math.sqrt(disc) - c);
       else out.push(tr / 2 - c, tr / 2 - c);
       i++;
@@ -250,14 +306,18 @@ describe('(c) symmetric fixed point S29', () => {
     expect(Math.abs(ref.risk(params, y) - 0.00290271)).toBeLessThan(5e-9);
     for (const rt of rts) expect(Math.abs(wasmRisk(rt, params, y) - 0.00290271)).toBeLessThan(5e-9);
     for (const rt of rts) {
-      const x0 = toCoords(K, K, y), n = x0.length, h = 1e-6;
+      const x0 = toCoords(K, K, y),
+        n = x0.length,
+        h = 1e-6;
       const F = (x: number[]) => toCoords(K, K, wasmRhs(rt, params, fromCoords(K, K, x, y)));
       const J: number[][] = Array.from({ length: n }, () => new Array(n).fill(0));
       for (let c = 0; c < n; c++) {
-        const xp = x0.slice(), xm = x0.slice();
+        const xp = x0.slice(),
+          xm = x0.slice();
         xp[c] += h;
         xm[c] -= h;
-        const fp = F(xp), fm = F(xm);
+        const fp = F(xp),
+          fm = F(xm);
         for (let r = 0; r < n; r++) J[r][c] = (fp[r] - fm[r]) / (2 * h);
       }
       // inverse iteration with shift 0.05 (closest eigenvalue: the specialisation mode); residual J v ≈ λ v
@@ -297,7 +357,8 @@ describe('(c) symmetric fixed point S29', () => {
 
 describe('(i) invariants', () => {
   it('Q⊥ = Q − M P⁻¹ Mᵀ = 0 is a fixed direction under GF (dQ⊥ = 0 at Q = M Mᵀ, P = I)', () => {
-    const p = 4, k = 2;
+    const p = 4,
+      k = 2;
     const g = new NormalStream(5);
     const M = Array.from({ length: p * k }, () => 0.7 * g.normal());
     for (const act of [ERF, LIN, QUAD, RELU])
@@ -325,12 +386,17 @@ describe('(i) risk is non-increasing under GF', () => {
     let seed = 500;
     for (const act of [ERF, LIN, QUAD, RELU])
       for (const trained of [false, true])
-        for (const [p, k] of [[2, 2], [4, 3], [6, 2]]) {
+        for (const [p, k] of [
+          [2, 2],
+          [4, 3],
+          [6, 2],
+        ]) {
           const { params, y } = randomProblem({ p, k, act, trained }, seed++);
           for (const rt of [null, ...rts]) {
             const F = rt ? wasmRhs(rt, params, y) : tsRhs(params, y);
             const h = 1e-6;
-            const yp = y.map((v, i) => v + h * F[i]), ym = y.map((v, i) => v - h * F[i]);
+            const yp = y.map((v, i) => v + h * F[i]),
+              ym = y.map((v, i) => v - h * F[i]);
             const risk = (z: Float64Array) => (rt ? wasmRisk(rt, params, z) : ref.risk(params, z));
             const dedt = (risk(yp) - risk(ym)) / (2 * h);
             expect(dedt, `act ${act} trained ${trained} p ${p} k ${k}`).toBeLessThan(1e-9);
@@ -341,9 +407,18 @@ describe('(i) risk is non-increasing under GF', () => {
 
 describe('linear and quadratic closed systems', () => {
   it('linear p = k = 1 (S21): dM = P − M, dQ = 2(M − Q) + γ(Q − 2M + P + Δ)', () => {
-    const P = 1.3, Mv = 0.4, Qv = 0.9, gam = 0.6, D = 0.05;
+    const P = 1.3,
+      Mv = 0.4,
+      Qv = 0.9,
+      gam = 0.6,
+      D = 0.05;
     const params = makeParams({ p: 1, k: 1, act: LIN, vt: 2, gp: gam, delta: D, P: [P] });
-    const y = makeState(1, 1, () => Qv, () => Mv);
+    const y = makeState(
+      1,
+      1,
+      () => Qv,
+      () => Mv,
+    );
     for (const [name, d] of allRhs(params, y)) {
       expect(Math.abs(d[1] - (P - Mv)), name).toBeLessThan(1e-15);
       expect(Math.abs(d[0] - (2 * (Mv - Qv) + gam * (Qv - 2 * Mv + P + D))), name).toBeLessThan(1e-15);
@@ -351,20 +426,23 @@ describe('linear and quadratic closed systems', () => {
   });
 
   it('quadratic: S22 matrix forms (a = 1) and Ψ^noise = 4ΔQ', () => {
-    const p = 3, k = 2;
+    const p = 3,
+      k = 2;
     const { params, y } = randomProblem({ p, k, act: QUAD, vt: 1, gp: 0.2, delta: 0.07 }, 314);
     for (let r = 0; r < k; r++) params[PAR.HEADER + k * k + r] = 1;
     const Q = (i: number, j: number) => y[i * p + j];
     const M = (i: number, r: number) => y[p * p + i * k + r];
     const P = (r: number, s: number) => params[PAR.HEADER + r * k + s];
-    let trQ = 0, trP = 0;
+    let trQ = 0,
+      trP = 0;
     for (let i = 0; i < p; i++) trQ += Q(i, i);
     for (let r = 0; r < k; r++) trP += P(r, r);
     const c = trP / k - trQ / p;
     for (const [name, d] of allRhs(params, y)) {
       for (let j = 0; j < p; j++)
         for (let r = 0; r < k; r++) {
-          let MP = 0, QM = 0;
+          let MP = 0,
+            QM = 0;
           for (let s = 0; s < k; s++) MP += M(j, s) * P(s, r);
           for (let i = 0; i < p; i++) QM += Q(j, i) * M(i, r);
           const want = 2 * c * M(j, r) + 4 * (MP / k - QM / p);
@@ -372,7 +450,8 @@ describe('linear and quadratic closed systems', () => {
         }
       for (let j = 0; j < p; j++)
         for (let l = 0; l < p; l++) {
-          let MM = 0, QQ = 0;
+          let MM = 0,
+            QQ = 0;
           for (let r = 0; r < k; r++) MM += M(j, r) * M(l, r);
           for (let i = 0; i < p; i++) QQ += Q(j, i) * Q(i, l);
           const want = 4 * c * Q(j, l) + 8 * (MM / k - QQ / p) + 0.2 * 4 * 0.07 * Q(j, l);
@@ -380,7 +459,9 @@ describe('linear and quadratic closed systems', () => {
         }
     }
     // S22 risk
-    let trQ2 = 0, trP2 = 0, trMM = 0;
+    let trQ2 = 0,
+      trP2 = 0,
+      trMM = 0;
     for (let i = 0; i < p; i++) for (let j = 0; j < p; j++) trQ2 += Q(i, j) * Q(j, i);
     for (let r = 0; r < k; r++) for (let s = 0; s < k; s++) trP2 += P(r, s) * P(s, r);
     for (let i = 0; i < p; i++) for (let r = 0; r < k; r++) trMM += M(i, r) ** 2;
@@ -390,8 +471,11 @@ describe('linear and quadratic closed systems', () => {
   });
 
   it('quadratic: matrix forms vs the generic S14 expansion with Isserlis integrals (trained a, full variance)', () => {
-    const p = 3, k = 2, n = p + k;
-    const gp = 0.3, D = 0.02;
+    const p = 3,
+      k = 2,
+      n = p + k;
+    const gp = 0.3,
+      D = 0.02;
     const { params, y } = randomProblem({ p, k, act: QUAD, vt: 2, gp, delta: D, trained: true }, 2718);
     // Isserlis: E[Π z_idx] by brute-force enumeration of pairings
     const { om, w } = ref.fields(params, y);
@@ -417,7 +501,8 @@ describe('linear and quadratic closed systems', () => {
         want[p * p + j * k + r] = a(j) * s;
       }
       for (let l = 0; l < p; l++) {
-        let s = 0, v = 0;
+        let s = 0,
+          v = 0;
         for (let c = 0; c < n; c++) s += w[c] * (a(j) * i3(j, l, c) + a(l) * i3(l, j, c));
         for (let c = 0; c < n; c++) for (let e = 0; e < n; e++) v += w[c] * w[e] * i4(j, l, c, e);
         want[j * p + l] = s + gp * a(j) * a(l) * (v + D * j2(j, l));

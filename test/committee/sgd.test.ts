@@ -332,7 +332,7 @@ describe('one SGD step against the formula (independent code)', () => {
       const sig = (c: string, z: number) =>
         c === 'erf' ? (z >= 0 ? erfSimpson(z / Math.SQRT2) : -erfSimpson(-z / Math.SQRT2)) : c === 'linear' ? z : c === 'quadratic' ? z * z : Math.max(z, 0);
       const dsig = (c: string, z: number) =>
-        c === 'erf' ? Math.sqrt(2 / Math.PI) * Math.exp(-z * z / 2) : c === 'linear' ? 1 : c === 'quadratic' ? 2 * z : z > 0 ? 1 : 0;
+        c === 'erf' ? Math.sqrt(2 / Math.PI) * Math.exp((-z * z) / 2) : c === 'linear' ? 1 : c === 'quadratic' ? 2 * z : z > 0 ? 1 : 0;
       const lam = (M: Float64Array, j: number) => {
         let s = 0;
         for (let t = 0; t < d; t++) s += M[j * d + t] * x[t];
@@ -576,8 +576,16 @@ describe('driver', () => {
 
   it('pure-TS runtime (with the sgd twins), Wasm SIMD and Wasm scalar give the same records bit for bit (both inits)', async () => {
     const rtTs = await loadWasm({ variant: 'ts' });
-    Object.assign(rtTs.exports, sgdTwins(() => rtTs.memory.buffer as ArrayBuffer));
-    const M = [[0.6, 0.8], [0.8, -0.6], [1, 0], [0, 1]];
+    Object.assign(
+      rtTs.exports,
+      sgdTwins(() => rtTs.memory.buffer as ArrayBuffer),
+    );
+    const M = [
+      [0.6, 0.8],
+      [0.8, -0.6],
+      [1, 0],
+      [0, 1],
+    ];
     for (const init of ['gaussian' as const, { M }]) {
       const opts = { ...base, d: 60, saveTimes: [0, 0.3, 1], init };
       const a = await runSgd(rtTs, new InlineExecutor(rtTs), opts);

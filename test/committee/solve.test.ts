@@ -86,17 +86,28 @@ describe('fallbacks', () => {
 describe('general activation given as a function (library)', () => {
   it('σ = erf(x/√2) passed as a TS function reproduces the built-in closed-form ODE', async () => {
     const { erf } = await import('../../src/ref/special.js');
-    const init = { Q: [[0.8, 0.1], [0.1, 0.6]], M: [[0.2, 0.05], [0.1, 0.3]] };
+    const init = {
+      Q: [
+        [0.8, 0.1],
+        [0.1, 0.6],
+      ],
+      M: [
+        [0.2, 0.05],
+        [0.1, 0.3],
+      ],
+    };
     const prob = { p: 2, k: 2, lr: 0.5, noise: 1e-3, variance: 'noise' as const, init, tMin: 0.1, tMax: 4, tCount: 5 };
     const builtIn = await solveCommittee({ ...prob, activation: 'erf' });
     const custom = await solveCommittee(
       { ...prob, activation: 'custom' },
-      { customActivation: { sigma: (x) => erf(x / Math.SQRT2), sigmaPrime: (x) => Math.sqrt(2 / Math.PI) * Math.exp(-x * x / 2) } },
+      { customActivation: { sigma: (x) => erf(x / Math.SQRT2), sigmaPrime: (x) => Math.sqrt(2 / Math.PI) * Math.exp((-x * x) / 2) } },
     );
     expect(custom.status).toBe('Success');
     for (let i = 0; i < builtIn.t.length; i++) expect(Math.abs(custom.odeRisk[i] / builtIn.odeRisk[i] - 1)).toBeLessThan(1e-6);
     await expect(solveCommittee({ ...prob, activation: 'custom' })).rejects.toThrow(/customActivation/);
-    await expect(solveCommittee({ ...prob, activation: 'custom', dim: 10 }, { simulate: true, customActivation: { sigma: Math.tanh } })).rejects.toThrow(/built-in activation/);
+    await expect(solveCommittee({ ...prob, activation: 'custom', dim: 10 }, { simulate: true, customActivation: { sigma: Math.tanh } })).rejects.toThrow(
+      /built-in activation/,
+    );
   }, 120_000);
 });
 
@@ -119,7 +130,16 @@ describe('fixed-step integrators and init-file second layers (issue "One engine 
   });
 
   it("an init file's a is refused without --train-second-layer (the fixed a is 1), accepted when all ones or trained", () => {
-    const init = { Q: [[1, 0], [0, 1]], M: [[0.1, 0], [0, 0.1]] };
+    const init = {
+      Q: [
+        [1, 0],
+        [0, 1],
+      ],
+      M: [
+        [0.1, 0],
+        [0, 0.1],
+      ],
+    };
     const base = { p: 2, k: 2, lr: 0.5, dim: 100 };
     expect(() => committeeProblem({ ...base, init: { ...init, a: [0.5, 0.5] } })).toThrow(/init\.a .* is not used here: the second layer is fixed at a_i = 1/);
     expect(() => committeeProblem({ ...base, init: { ...init, a: [1, 1] } })).not.toThrow();

@@ -29,7 +29,19 @@ const aborted = () => {
 const kernelSmall = { kernel: 'exp', dim: 10, samples: 60, energies: [0, 0.5, 0.5], noiseSd: 0.2, seeds: 3, tMin: 1, tMax: 1e4, tCount: 9, testPoints: 0 };
 const committeeSmall = { p: 2, k: 2, activation: 'erf' as const, lr: 0.5, noise: 1e-3, dim: 100, tMax: 5, tCount: 11, seeds: 3 };
 const dmftSmall = { m: 4, alpha: 0.3, tau: 0.6, h: [0, 0.9, 0, 1 / 6], eta: 0.05, tMax: 4 };
-const simSmall = { model: 'network' as const, optimizer: 'gd' as const, m: 4, alpha: 0.3, dim: 30, tau: 0.6, h: [0, 0.9, 0, 1 / 6], a0: 1, tMax: 1, seeds: 2, threads: 1 };
+const simSmall = {
+  model: 'network' as const,
+  optimizer: 'gd' as const,
+  m: 4,
+  alpha: 0.3,
+  dim: 30,
+  tau: 0.6,
+  h: [0, 0.9, 0, 1 / 6],
+  a0: 1,
+  tMax: 1,
+  seeds: 2,
+  threads: 1,
+};
 const h3 = [0, 0.9, 0, 1 / 6];
 
 describe('Status and exit codes', () => {
@@ -71,7 +83,17 @@ describe('an already-aborted signal → status Terminated, no throw', () => {
 
   it('runSgd (the SGD building block)', async () => {
     const rt = await loadWasm();
-    const res = await runSgd(rt, new InlineExecutor(rt), { p: 2, k: 2, d: 50, gammaOverP: 0.25, noise: 0, seed: 1, seeds: 2, saveTimes: [0, 1, 2], signal: aborted() });
+    const res = await runSgd(rt, new InlineExecutor(rt), {
+      p: 2,
+      k: 2,
+      d: 50,
+      gammaOverP: 0.25,
+      noise: 0,
+      seed: 1,
+      seeds: 2,
+      saveTimes: [0, 1, 2],
+      signal: aborted(),
+    });
     expect(res.replicates.map((r) => r.status)).toEqual(['Terminated', 'Terminated']);
     // t = 0 needs no step: that save is finished before the first abort check.
     expect(res.replicates.map((r) => r.savesDone)).toEqual([1, 1]);

@@ -16,7 +16,11 @@ const toyFields: Field[] = [
   { key: 'y0', flag: 'y0', kind: 'number', default: '1', help: 'initial value' },
   { key: 'count', flag: 'count', kind: 'int', default: '5', help: 'time points' },
 ];
-interface ToyProblem { rate: number; y0: number; count: number }
+interface ToyProblem {
+  rate: number;
+  y0: number;
+  count: number;
+}
 const toy: EngineDescriptor = {
   name: 'toy',
   description: 'a toy engine for the descriptor test',
@@ -40,7 +44,15 @@ const toy: EngineDescriptor = {
       bundle: (s, argv) => ({
         arrays: { t: Float64Array.from(s.t), y: Float64Array.from(s.y) },
         csv: { columns: { t: Float64Array.from(s.t), y: Float64Array.from(s.y) } },
-        manifest: { version: 'test', command: argv, problem: s.problem, seed: null, rngScheme: 'none', wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false }, status: s.status },
+        manifest: {
+          version: 'test',
+          command: argv,
+          problem: s.problem,
+          seed: null,
+          rngScheme: 'none',
+          wasm: { variant: 'ts', simd: false, threads: false, noLiftoff: false },
+          status: s.status,
+        },
         arrayDocs: { y: { definition: 'y0 exp(−rate t)', unit: 'y units' } },
       }),
       figure: (s) => ({ panels: [{ xTitle: 't', yTitle: 'y', xScale: 'linear', yScale: 'linear', series: [{ name: 'y', x: s.t, y: s.y, mark: 'line' }] }] }),

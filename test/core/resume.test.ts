@@ -13,7 +13,19 @@ const bits = (a: ArrayLike<number>) => Buffer.from(Float64Array.from(a).buffer).
 
 describe('resume gives byte-identical results', () => {
   it('kernel: finished seeds are reused', async () => {
-    const problem = { kernel: 'exp', dim: 12, samples: 90, energies: [0.1, 0.4, 0.3, 0.2], noiseSd: 0.3, seeds: 3, seed: 7, tMin: 1e-3, tMax: 300, tCount: 11, testPoints: 200 };
+    const problem = {
+      kernel: 'exp',
+      dim: 12,
+      samples: 90,
+      energies: [0.1, 0.4, 0.3, 0.2],
+      noiseSd: 0.3,
+      seeds: 3,
+      seed: 7,
+      tMin: 1e-3,
+      tMax: 300,
+      tCount: 11,
+      testPoints: 200,
+    };
     const full = await solveKernel(problem);
     const ctl = new AbortController();
     const parts: unknown[] = [];
@@ -71,7 +83,8 @@ describe('resume gives byte-identical results', () => {
       },
     });
     expect(stopped.status).toBe('Terminated');
-    for (const a of [stopped.t, stopped.summary.trainError, stopped.summary.trainErrorSE, stopped.summary.a]) expect(Array.from(a).every(Number.isFinite)).toBe(true);
+    for (const a of [stopped.t, stopped.summary.trainError, stopped.summary.trainErrorSE, stopped.summary.a])
+      expect(Array.from(a).every(Number.isFinite)).toBe(true);
     const resumed = await simulateDmft(problem, { resume: viaDisk(parts) });
     expect(resumed.status).toBe('Success');
     for (const k of ['trainError', 'testError', 'a', 'v', 'Co', 'trainErrorSE'] as const) expect(bits(resumed.summary[k]), k).toBe(bits(full.summary[k]));
@@ -95,10 +108,14 @@ describe('finer Gram strips (abort checks between them) change no bit', () => {
       for (const [r0, r1] of stripBounds(n, parts)) await gramSymRowsOn(ex, X, n, d, G, 1 / d, r0, r1);
       const g = rt.arena.f64(G, n * n);
       // lower triangle (the mirror is a copy)
-      out.push(bits(Array.from({ length: (n * (n + 1)) / 2 }, (_, k) => {
-        const i = Math.floor((Math.sqrt(8 * k + 1) - 1) / 2);
-        return g[i * n + (k - (i * (i + 1)) / 2)];
-      })));
+      out.push(
+        bits(
+          Array.from({ length: (n * (n + 1)) / 2 }, (_, k) => {
+            const i = Math.floor((Math.sqrt(8 * k + 1) - 1) / 2);
+            return g[i * n + (k - (i * (i + 1)) / 2)];
+          }),
+        ),
+      );
     }
     expect(out[1]).toBe(out[0]);
     expect(out[2]).toBe(out[0]);

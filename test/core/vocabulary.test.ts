@@ -17,14 +17,70 @@ writeFileSync(generalCfg, JSON.stringify({ m: 2, alphaBar: 1, tau: 1, h: [0, 0.1
 
 const h3 = '0,0.9,0,0.16666666666666666';
 const CASES: { name: string; args: string[]; bySeed: string[] }[] = [
-  { name: 'kernel run', args: ['kernel', 'run', '--dim', '10', '--samples', '60', '--energies', '0,0.5,0.5', '--noise-sd', '0.2', '--seeds', '2', '--t-count', '7', '--test-points', '200'], bySeed: ['train', 'test'] },
+  {
+    name: 'kernel run',
+    args: [
+      'kernel',
+      'run',
+      '--dim',
+      '10',
+      '--samples',
+      '60',
+      '--energies',
+      '0,0.5,0.5',
+      '--noise-sd',
+      '0.2',
+      '--seeds',
+      '2',
+      '--t-count',
+      '7',
+      '--test-points',
+      '200',
+    ],
+    bySeed: ['train', 'test'],
+  },
   { name: 'kernel theory', args: ['kernel', 'theory', '--dim', '10', '--samples', '60', '--energies', '0,0.5,0.5', '--t-count', '7'], bySeed: [] },
   { name: 'committee ode', args: ['committee', 'ode', '--p', '2', '--k', '2', '--lr', '0.5', '--dim', '50', '--t-max', '2', '--t-count', '6'], bySeed: [] },
-  { name: 'committee sgd', args: ['committee', 'sgd', '--p', '2', '--k', '2', '--lr', '0.5', '--dim', '50', '--t-max', '2', '--t-count', '6', '--seeds', '2'], bySeed: ['risk'] },
+  {
+    name: 'committee sgd',
+    args: ['committee', 'sgd', '--p', '2', '--k', '2', '--lr', '0.5', '--dim', '50', '--t-max', '2', '--t-count', '6', '--seeds', '2'],
+    bySeed: ['risk'],
+  },
   { name: 'dmft run', args: ['dmft', 'run', '--m', '4', '--alpha', '0.3', '--tau', '0.6', '--h', h3, '--eta', '0.1', '--t-max', '1'], bySeed: [] },
-  { name: 'dmft run --simulate-dim', args: ['dmft', 'run', '--m', '4', '--alpha', '0.3', '--tau', '0.6', '--h', h3, '--eta', '0.1', '--t-max', '1', '--simulate-dim', '20', '--simulate-seeds', '2'], bySeed: ['simTrainError', 'simTestError'] },
-  { name: 'dmft run --reduced', args: ['dmft', 'run', '--reduced', 'lazy2', '--alpha', '0.5', '--tau', '1', '--gamma0', '1', '--h', h3, '--eta', '0.05', '--t-max', '1'], bySeed: [] },
-  { name: 'dmft simulate', args: ['dmft', 'simulate', '--m', '4', '--alpha', '0.3', '--dim', '20', '--tau', '0.6', '--h', h3, '--t-max', '1', '--seeds', '2', '--threads', '1'], bySeed: ['trainError', 'testError', 'a', 'v', 'Co'] },
+  {
+    name: 'dmft run --simulate-dim',
+    args: [
+      'dmft',
+      'run',
+      '--m',
+      '4',
+      '--alpha',
+      '0.3',
+      '--tau',
+      '0.6',
+      '--h',
+      h3,
+      '--eta',
+      '0.1',
+      '--t-max',
+      '1',
+      '--simulate-dim',
+      '20',
+      '--simulate-seeds',
+      '2',
+    ],
+    bySeed: ['simTrainError', 'simTestError'],
+  },
+  {
+    name: 'dmft run --reduced',
+    args: ['dmft', 'run', '--reduced', 'lazy2', '--alpha', '0.5', '--tau', '1', '--gamma0', '1', '--h', h3, '--eta', '0.05', '--t-max', '1'],
+    bySeed: [],
+  },
+  {
+    name: 'dmft simulate',
+    args: ['dmft', 'simulate', '--m', '4', '--alpha', '0.3', '--dim', '20', '--tau', '0.6', '--h', h3, '--t-max', '1', '--seeds', '2', '--threads', '1'],
+    bySeed: ['trainError', 'testError', 'a', 'v', 'Co'],
+  },
   { name: 'dmft reduced', args: ['dmft', 'reduced', '--config', reducedCfg], bySeed: [] },
   { name: 'dmft general', args: ['dmft', 'general', '--config', generalCfg], bySeed: [] },
 ];
@@ -46,9 +102,14 @@ describe('one output vocabulary across --json, .npz, .npy and curves.csv', () =>
       const r = await run([...c.args, '--no-progress', '--json', '--out', out]);
       expect(r.code, r.err).toBe(0);
       const j = JSON.parse(r.out) as Record<string, unknown>;
-      const jsonArrays = Object.keys(j).filter((k) => isNumbers(j[k]) || isRows(j[k])).sort();
+      const jsonArrays = Object.keys(j)
+        .filter((k) => isNumbers(j[k]) || isRows(j[k]))
+        .sort();
       const npz = Object.keys(decodeNpz(new Uint8Array(readFileSync(join(out, 'arrays.npz'))))).sort();
-      const npy = readdirSync(out).filter((f) => f.endsWith('.npy')).map((f) => f.slice(0, -4)).sort();
+      const npy = readdirSync(out)
+        .filter((f) => f.endsWith('.npy'))
+        .map((f) => f.slice(0, -4))
+        .sort();
       expect(npz).toEqual(npy);
       expect(jsonArrays).toEqual(npz);
       // curves.csv: exactly the JSON's 1-d arrays of the length of t.

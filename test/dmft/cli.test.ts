@@ -16,8 +16,28 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 const contract = [
-  'dmft', 'run', '--m', '16', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9,0,0.16666666666666666', '--phi-hat', 'same',
-  '--init', 'mean-field', '--a0', '1', '--eta', '0.025', '--t-max', '20', '--json', '--no-progress',
+  'dmft',
+  'run',
+  '--m',
+  '16',
+  '--alpha',
+  '0.3',
+  '--tau',
+  '0.6',
+  '--h',
+  '0,0.9,0,0.16666666666666666',
+  '--phi-hat',
+  'same',
+  '--init',
+  'mean-field',
+  '--a0',
+  '1',
+  '--eta',
+  '0.025',
+  '--t-max',
+  '20',
+  '--json',
+  '--no-progress',
 ];
 
 describe('learndyn dmft run', () => {
@@ -31,7 +51,10 @@ describe('learndyn dmft run', () => {
     expect(j.t[800]).toBeCloseTo(20, 12);
     for (const k of ['trainError', 'testError', 'a', 'v', 'Co', 'gamma', 'mCo', 'Cd0', 'nu', 'gap', 'tm', 'tOverM']) {
       expect(j[k], k).toHaveLength(801);
-      expect(j[k].every((x: unknown) => typeof x === 'number' && Number.isFinite(x)), k).toBe(true);
+      expect(
+        j[k].every((x: unknown) => typeof x === 'number' && Number.isFinite(x)),
+        k,
+      ).toBe(true);
     }
     // e_tr(0) = e_ts(0) = ½(τ² + ‖φ‖² + a0²h(1)/m) with h(0) = 0 (§5, [D]).
     const e0 = 0.5 * (0.36 + 16 / 15 + 16 / 15 / 16);
@@ -66,7 +89,31 @@ describe('learndyn dmft run', () => {
 
   it('explicit blow-up: exit 4, status Unstable, partial curves kept', async () => {
     // Lazy init a = γ0√m with η far above the explicit stability bound 1/(α γ0² m h′) (§10.3).
-    const r = await run(['dmft', 'run', '--m', '64', '--alpha', '0.5', '--tau', '1', '--h', '0,0.3,0.5', '--phi-hat', 'none', '--init', 'lazy', '--gamma0', '2', '--frozen-a', '--eta', '0.5', '--t-max', '40', '--json', '--no-progress']);
+    const r = await run([
+      'dmft',
+      'run',
+      '--m',
+      '64',
+      '--alpha',
+      '0.5',
+      '--tau',
+      '1',
+      '--h',
+      '0,0.3,0.5',
+      '--phi-hat',
+      'none',
+      '--init',
+      'lazy',
+      '--gamma0',
+      '2',
+      '--frozen-a',
+      '--eta',
+      '0.5',
+      '--t-max',
+      '40',
+      '--json',
+      '--no-progress',
+    ]);
     expect(r.code).toBe(4);
     const j = JSON.parse(r.out);
     expect(j.status).toBe('Unstable');

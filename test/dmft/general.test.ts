@@ -24,7 +24,7 @@ describe('general DMFT (§4)', () => {
     });
   }
 
-  it("Figs 6–7 settings (pure noise, τ = 1, m = 4, h = z/10 + z²/2, ᾱ = 1.5): invariants hold", () => {
+  it('Figs 6–7 settings (pure noise, τ = 1, m = 4, h = z/10 + z²/2, ᾱ = 1.5): invariants hold', () => {
     const base = { m: 4, alphaBar: 1.5, tau: 1, h: [0, 0.1, 0.5], phiHat: 'none' as const, eta: 0.1, tMax: 4 };
     const C0 = [
       [1, 0, 1, 0],
@@ -53,7 +53,21 @@ describe('general DMFT (§4)', () => {
 
   it('refuses bad shapes with one-line errors', () => {
     expect(() => solveGeneralDmft({ m: 2, alphaBar: 1, tau: 1, h: [0, 1], a0: [1], eta: 0.1, tMax: 1 })).toThrow(/a0/);
-    expect(() => solveGeneralDmft({ m: 2, alphaBar: 1, tau: 1, h: [0, 1], a0: [1, 1], C0: [[1, 0], [0, 2]], eta: 0.1, tMax: 1 })).toThrow(/C0/);
+    expect(() =>
+      solveGeneralDmft({
+        m: 2,
+        alphaBar: 1,
+        tau: 1,
+        h: [0, 1],
+        a0: [1, 1],
+        C0: [
+          [1, 0],
+          [0, 2],
+        ],
+        eta: 0.1,
+        tMax: 1,
+      }),
+    ).toThrow(/C0/);
   });
 });
 
@@ -126,13 +140,34 @@ describe('Figs 6–7: GD on the Gaussian model vs the full DMFT (m = 4, pure noi
     const pool = await WorkerPool.create(rt, 2);
     const base = { m: 4, alphaBar: 1.5, tau: 1, h: [0, 0.1, 0.5], phiHat: 'none' as const };
     const settings = [
-      { a0: [1, 1, -1, -1], C0: [[1, 0, 1, 0], [0, 1, 0, 1], [1, 0, 1, 0], [0, 1, 0, 1]], tiedRows: [0, 1, 0, 1] },
+      {
+        a0: [1, 1, -1, -1],
+        C0: [
+          [1, 0, 1, 0],
+          [0, 1, 0, 1],
+          [1, 0, 1, 0],
+          [0, 1, 0, 1],
+        ],
+        tiedRows: [0, 1, 0, 1],
+      },
       { a0: [-1, -0.5, 1 / 3, 2 / 3] },
     ];
     try {
       for (const st of settings) {
         const dm = solveGeneralDmft({ ...base, a0: st.a0, C0: st.C0, eta: 0.05, tMax: 4 });
-        const sim = await simulateGaussianModel(rt, pool, { ...base, model: 'gaussian', dim: 100, seeds: 40, seed: 3, a0: st.a0, tiedRows: st.tiedRows, lr: 0.05, tMax: 4, saveCount: 5, grid: 'uniform' });
+        const sim = await simulateGaussianModel(rt, pool, {
+          ...base,
+          model: 'gaussian',
+          dim: 100,
+          seeds: 40,
+          seed: 3,
+          a0: st.a0,
+          tiedRows: st.tiedRows,
+          lr: 0.05,
+          tMax: 4,
+          saveCount: 5,
+          grid: 'uniform',
+        });
         expect(sim.status).toBe('Success');
         for (const t of [1, 2, 4]) {
           const i = Array.from(sim.t).findIndex((x) => Math.abs(x - t) < 1e-9);

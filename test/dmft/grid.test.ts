@@ -41,8 +41,14 @@ function maxDev(s: DmftSolution, ref: DmftSolution, fields: readonly (keyof Dmft
 describe('a constant grid reproduces the uniform reference scheme (dmft.md §6) to rounding', () => {
   const cases: [string, DmftProblemInput][] = [
     ['mean-field single index, m = 16', { m: 16, ...unlearn, eta: 0.125, tMax: 12 }],
-    ['lazy pure noise frozen, m = 64', { m: 64, alpha: 0.5, tau: 1, h: [0, 0.3, 0.5], phiHat: 'none', init: 'lazy', gamma0: 1, frozenA: true, eta: 0.05 / 64, tMax: 8 / 64 }],
-    ['V1 non-spherical, m = 1', { m: 1, alpha: 2, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, a0: 1, frozenA: true, spherical: false, eta: 0.05, tMax: 6 }],
+    [
+      'lazy pure noise frozen, m = 64',
+      { m: 64, alpha: 0.5, tau: 1, h: [0, 0.3, 0.5], phiHat: 'none', init: 'lazy', gamma0: 1, frozenA: true, eta: 0.05 / 64, tMax: 8 / 64 },
+    ],
+    [
+      'V1 non-spherical, m = 1',
+      { m: 1, alpha: 2, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, a0: 1, frozenA: true, spherical: false, eta: 0.05, tMax: 6 },
+    ],
   ];
   for (const [name, input] of cases)
     for (const scheme of ['explicit', 'semi-implicit'] as const)
@@ -54,8 +60,7 @@ describe('a constant grid reproduces the uniform reference scheme (dmft.md §6) 
         expect(r.status).toBe('Success');
         expect(r.rows).toBe(u.rows);
         let d = 0;
-        for (const f of ['a', 'v', 'etr', 'ets', 'coDiag', 'cd0', 'nu'] as const)
-          for (let k = 0; k < u.rows; k++) d = Math.max(d, Math.abs(r[f][k] - u[f][k]));
+        for (const f of ['a', 'v', 'etr', 'ets', 'coDiag', 'cd0', 'nu'] as const) for (let k = 0; k < u.rows; k++) d = Math.max(d, Math.abs(r[f][k] - u[f][k]));
         expect(d).toBeLessThan(1e-13); // same terms, summation order differs only in the Volterra rows
         expect(d).toBeGreaterThanOrEqual(0);
       });
@@ -99,16 +104,22 @@ describe('adaptive vs the uniform explicit reference extrapolated to η → 0 (R
   it('m = 16, t ≤ 20, rtol ∈ {1e-2, 3e-3, 1e-3}', async () => {
     await check(16, 20, 0.0625, [1e-2, 3e-3, 1e-3]);
   });
-  it.runIf(heavy)('m = 16 and m = 64, t ≤ 50 (heavy, LEARNDYN_HEAVY=1)', async () => {
-    await check(16, 50, 0.0625, [1e-2, 3e-3, 1e-3]);
-    await check(64, 50, 0.0625, [1e-2, 3e-3, 1e-3]);
-  }, 900_000);
+  it.runIf(heavy)(
+    'm = 16 and m = 64, t ≤ 50 (heavy, LEARNDYN_HEAVY=1)',
+    async () => {
+      await check(16, 50, 0.0625, [1e-2, 3e-3, 1e-3]);
+      await check(64, 50, 0.0625, [1e-2, 3e-3, 1e-3]);
+    },
+    900_000,
+  );
 });
 
 // ---------------------------------------------------------------- (3) closed forms and limits
 /** ∫ f dμ over the continuous Marchenko–Pastur part (λ = ᾱx, ratio 1/ᾱ), midpoint rule in θ (x = centre + radius·cos θ). */
 function mpIntegral(ab: number, f: (l: number) => number, K = 4000): number {
-  const y = 1 / ab, a = (1 - Math.sqrt(y)) ** 2, b = (1 + Math.sqrt(y)) ** 2;
+  const y = 1 / ab,
+    a = (1 - Math.sqrt(y)) ** 2,
+    b = (1 + Math.sqrt(y)) ** 2;
   let s = 0;
   for (let i = 0; i < K; i++) {
     const th = (Math.PI * (i + 0.5)) / K;
@@ -133,7 +144,20 @@ describe('V1: Marchenko–Pastur (D40), m = 1, a frozen, ν ≡ 0', () => {
       const ref = d40(ab, t);
       const errs: number[] = [];
       for (const rtol of [1e-2, 3e-3]) {
-        const s = await solveDmft({ m: 1, alpha: ab, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, a0: 1, frozenA: true, spherical: false, tMax: t, grid: 'adaptive', rtol });
+        const s = await solveDmft({
+          m: 1,
+          alpha: ab,
+          tau: 0.5,
+          h: [0, 1],
+          phiHat: [0, 1],
+          phiNorm2: 1,
+          a0: 1,
+          frozenA: true,
+          spherical: false,
+          tMax: t,
+          grid: 'adaptive',
+          rtol,
+        });
         expect(s.status).toBe('Success');
         const e = Math.max(Math.abs(s.trainError.at(-1)! - ref.train), Math.abs(s.testError.at(-1)! - ref.test));
         expect(e, `t = ${t}, rtol = ${rtol}`).toBeLessThan(10 * rtol); // the contract; measured ≤ rtol (0.1–1.04·rtol)
@@ -154,11 +178,24 @@ describe('V1: Marchenko–Pastur (D40), m = 1, a frozen, ν ≡ 0', () => {
 describe('V2: lazy pure noise, e(t̂) = 0.75 + 0.15e^{−0.3t̂} (τ = γ0 = 1, α = 0.5, h = 0.3z + z²/2, frozen)', () => {
   it('at t̂ = tm = 10 the gap to the closed form shrinks ≈ ∝ 1/m (m = 256 → 1024; the finite-m gap, not the grid, dominates)', async () => {
     const gap = async (m: number) => {
-      const s = await solveDmft({ m, alpha: 0.5, tau: 1, h: [0, 0.3, 0.5], phiHat: 'none', init: 'lazy', gamma0: 1, frozenA: true, tMax: 10 / m, grid: 'adaptive', rtol: 1e-3 });
+      const s = await solveDmft({
+        m,
+        alpha: 0.5,
+        tau: 1,
+        h: [0, 0.3, 0.5],
+        phiHat: 'none',
+        init: 'lazy',
+        gamma0: 1,
+        frozenA: true,
+        tMax: 10 / m,
+        grid: 'adaptive',
+        rtol: 1e-3,
+      });
       expect(s.status).toBe('Success');
       return Math.abs(s.trainError.at(-1)! - (0.75 + 0.15 * Math.exp(-3)));
     };
-    const g256 = await gap(256), g1024 = await gap(1024);
+    const g256 = await gap(256),
+      g1024 = await gap(1024);
     expect(g1024).toBeLessThan(0.35 * g256);
     expect(g1024).toBeLessThan(0.02);
   });
@@ -214,19 +251,23 @@ describe('step statistics and parameters', () => {
 });
 
 describe('feature unlearning at m = 16 (τ = α = 0.3, h = φ̂ = 0.9q + q³/6, a0 = 1)', () => {
-  it.runIf(heavy)('the test-error minimum (time and value) agrees with the η → 0 reference (heavy, LEARNDYN_HEAVY=1)', async () => {
-    const tMax = 120;
-    const ref = await solveDmft({ m: 16, ...unlearn, eta: 0.0625, tMax, secondOrder: true, maxPoints: 1e7 });
-    const s = await solveDmft({ m: 16, ...unlearn, tMax, grid: 'adaptive', rtol: 1e-3, maxPoints: 1e7 });
-    expect(ref.status).toBe('Success');
-    expect(s.status).toBe('Success');
-    const iR = ref.testError.indexOf(Math.min(...ref.testError));
-    const iS = s.testError.indexOf(Math.min(...s.testError));
-    expect(ref.t[iR]).toBeGreaterThan(2); // an interior minimum, then the rise of feature unlearning
-    expect(ref.testError.at(-1)!).toBeGreaterThan(ref.testError[iR] + 1e-3);
-    expect(Math.abs(s.testError[iS] - ref.testError[iR])).toBeLessThan(1e-3);
-    expect(Math.abs(s.t[iS] - ref.t[iR])).toBeLessThan(0.1 * ref.t[iR] + 2);
-  }, 900_000);
+  it.runIf(heavy)(
+    'the test-error minimum (time and value) agrees with the η → 0 reference (heavy, LEARNDYN_HEAVY=1)',
+    async () => {
+      const tMax = 120;
+      const ref = await solveDmft({ m: 16, ...unlearn, eta: 0.0625, tMax, secondOrder: true, maxPoints: 1e7 });
+      const s = await solveDmft({ m: 16, ...unlearn, tMax, grid: 'adaptive', rtol: 1e-3, maxPoints: 1e7 });
+      expect(ref.status).toBe('Success');
+      expect(s.status).toBe('Success');
+      const iR = ref.testError.indexOf(Math.min(...ref.testError));
+      const iS = s.testError.indexOf(Math.min(...s.testError));
+      expect(ref.t[iR]).toBeGreaterThan(2); // an interior minimum, then the rise of feature unlearning
+      expect(ref.testError.at(-1)!).toBeGreaterThan(ref.testError[iR] + 1e-3);
+      expect(Math.abs(s.testError[iS] - ref.testError[iR])).toBeLessThan(1e-3);
+      expect(Math.abs(s.t[iS] - ref.t[iR])).toBeLessThan(0.1 * ref.t[iR] + 2);
+    },
+    900_000,
+  );
 });
 
 describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
@@ -247,7 +288,8 @@ describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
     expect(mid.status).toBe('NotConverged');
     const rest = await solveDmft(input, { resumeFrom: JSON.parse(JSON.stringify(mid.checkpoint)) });
     expect(rest.status).toBe('Success');
-    const bytes = (s: DmftSolution) => Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu, ...s.Cd0]).buffer).toString('hex');
+    const bytes = (s: DmftSolution) =>
+      Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu, ...s.Cd0]).buffer).toString('hex');
     expect(bytes(rest)).toBe(bytes(full));
     expect(rest.stats.adaptive!.steps).toBe(full.stats.adaptive!.steps);
     expect(JSON.stringify(rest.stats.adaptive!.errorEstimate)).toBe(JSON.stringify(full.stats.adaptive!.errorEstimate));
@@ -264,7 +306,8 @@ describe('Wasm kernel (assembly/dmft_grid.ts) vs the TS twin (src/ref/dmft_grid.
       const sc = await solveDmft(input, { runtime: await loadWasm({ variant: 'scalar' }) });
       expect(sc.stats.engine).toBe('wasm');
       expect(sc.stats.simd).toBe(false);
-      const bytes = (s: DmftSolution) => Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu]).buffer).toString('hex');
+      const bytes = (s: DmftSolution) =>
+        Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu]).buffer).toString('hex');
       expect(bytes(sc)).toBe(bytes(ts));
       const simd = await solveDmft(input, { runtime: await loadWasm({ variant: 'release' }) });
       expect(simd.stats.simd).toBe(true);

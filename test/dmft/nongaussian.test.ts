@@ -104,7 +104,9 @@ describe.skipIf(!HEAVY)('HEAVY (LEARNDYN_HEAVY=1): the Fig 4 setting (m = 16, α
     const net = await simulateNetwork(rt, pool, { ...simFig4, m: 16, dim: 100, seeds: 4, seed: 7 });
     for (let s = 1; s < 11; s++) {
       const g = gap(sol, gp, s, 'testError');
-      console.log(`t = ${gp.t[s]}: DMFT ${(gp.summary.testError[s] - g.d).toFixed(4)}, Gaussian model ${gp.summary.testError[s].toFixed(4)} ± ${g.se.toFixed(4)}, network ${net.summary.testError[s].toFixed(4)} ± ${net.summary.testErrorSE[s].toFixed(4)}`);
+      console.log(
+        `t = ${gp.t[s]}: DMFT ${(gp.summary.testError[s] - g.d).toFixed(4)}, Gaussian model ${gp.summary.testError[s].toFixed(4)} ± ${g.se.toFixed(4)}, network ${net.summary.testError[s].toFixed(4)} ± ${net.summary.testErrorSE[s].toFixed(4)}`,
+      );
       // measured at d = 20, 30, 40: |gap| ≤ 0.03 early (seed noise ~0.015), ≈ 0.004 at t = 20
       expect(Math.abs(g.d)).toBeLessThan(3 * g.se + 0.01);
       // measured at d = 100 and 200: +0.04 (t = 5), +0.055 (t = 10, 20)

@@ -76,7 +76,8 @@ describe('closed forms (§8a, 8b, 8e)', () => {
     expect(s.mCo![0]).toBeCloseTo(0, 14);
     expect(s.mCo!.at(-1)!).toBeCloseTo(1 / 3, 2);
     expect(s.mCo0!.at(-1)!).toBeCloseTo(-1, 3);
-    const rho0 = 0.27, h = 1e-5;
+    const rho0 = 0.27,
+      h = 1e-5;
     for (const t of [0.5, 2, 7]) {
       const f = (x: number) => meanFieldNoiseCo(0.3, 0.6, 1, 0.9, x).mCo;
       const d = (f(t + h) - f(t - h)) / (2 * h);
@@ -89,15 +90,17 @@ describe('closed forms (§8a, 8b, 8e)', () => {
   it('[D] m·C_o(t,t) curve vs finite-m SymmDMFT (mean-field init, pure noise, V6 setting; src/dmft/solve.ts)', async () => {
     const ts = [0.5, 1, 2, 4, 8, 15];
     const gapAt15: number[] = [];
-    for (const [m, eta] of [[1024, 0.05], [4096, 0.025]]) {
+    for (const [m, eta] of [
+      [1024, 0.05],
+      [4096, 0.025],
+    ]) {
       const s = await solveDmft(
         { m, alpha: 0.3, tau: 0.6, h: H_CUBIC, phiHat: 'none', init: 'mean-field', a0: 1, eta, tMax: 15, maxPoints: 100000 },
         { runtime: rt },
       );
       expect(s.status).toBe('Success');
       const at = (y: number[], x: number) => y[Math.round(x / eta)];
-      if (m === 4096)
-        for (const x of ts) expect(Math.abs(at(s.mCo, x) - meanFieldNoiseCo(0.3, 0.6, 1, 0.9, x).mCo)).toBeLessThan(0.005);
+      if (m === 4096) for (const x of ts) expect(Math.abs(at(s.mCo, x) - meanFieldNoiseCo(0.3, 0.6, 1, 0.9, x).mCo)).toBeLessThan(0.005);
       gapAt15.push(Math.abs(at(s.mCo, 15) - meanFieldNoiseCo(0.3, 0.6, 1, 0.9, 15).mCo));
     }
     // the O(t/m) departure at late times shrinks with m (measured 0.015 → 0.0036)
@@ -162,8 +165,7 @@ describe('lz2 system D36 (two-time kernel, mode 0)', () => {
       expect(s.status).toBe('Success');
       const at = (y: number[], x: number) => y[Math.round(x / eta)];
       let g = 0;
-      for (const x of ts)
-        g = Math.max(g, Math.abs(at(s.trainError, x) - lzAt(lz.trainError, x)), Math.abs(at(s.Cd0, x) - lzAt(lz.C0!, x)));
+      for (const x of ts) g = Math.max(g, Math.abs(at(s.trainError, x) - lzAt(lz.trainError, x)), Math.abs(at(s.Cd0, x) - lzAt(lz.C0!, x)));
       gaps.push(g);
       console.log(`SymmDMFT m = ${m}: max gap to lz2 ${g.toExponential(3)}`);
     }
@@ -174,12 +176,15 @@ describe('lz2 system D36 (two-time kernel, mode 0)', () => {
   });
 
   it('invariants: causality, R(t⁺,t) = 1, C(t,t) = 1, symmetry, C_A(t,t) ≤ 0, −C_A PSD, e_tr non-increasing', () => {
-    const N = 300, eta = 0.05, L = N + 1;
+    const N = 300,
+      eta = 0.05,
+      L = N + 1;
     const r = runTwoTime({ mode: 0, N, eta, ht: hTilde(H_FIG8), g2: 1, alpha: 0.5, tau2: 1, keepState: true }, rt);
     expect(r.rows).toBe(L);
     const { C, R } = r.state!;
     const CA = r.state!.CA!;
-    let asym = 0, asymA = 0;
+    let asym = 0,
+      asymA = 0;
     for (let n = 0; n < L; n++) {
       expect(C[n * L + n]).toBe(1);
       expect(R[n * L + n]).toBe(0);
@@ -198,18 +203,26 @@ describe('lz2 system D36 (two-time kernel, mode 0)', () => {
     // −C_A and C on a coarse subgrid are PSD up to the O(η) error of Euler: the negative part is small and
     // shrinks ∝ η (exact PSD holds only in the continuum)
     const negPart = (eta: number) => {
-      const n = Math.round(15 / eta), l = n + 1, step = Math.round(1 / eta);
+      const n = Math.round(15 / eta),
+        l = n + 1,
+        step = Math.round(1 / eta);
       const st = runTwoTime({ mode: 0, N: n, eta, ht: hTilde(H_FIG8), g2: 1, alpha: 0.5, tau2: 1, keepState: true }, rt).state!;
       const idx = Array.from({ length: Math.floor(n / step) + 1 }, (_, i) => i * step);
       const k = idx.length;
-      return ([[st.CA!, -1], [st.C, 1]] as const).map(([M, sg]) => {
+      return (
+        [
+          [st.CA!, -1],
+          [st.C, 1],
+        ] as const
+      ).map(([M, sg]) => {
         const A = new Float64Array(k * k);
         for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) A[i * k + j] = sg * M[idx[i] * l + idx[j]];
         const ev = eigh(A, k).values;
         return -Math.min(...ev) / Math.max(...ev);
       });
     };
-    const [ca1, c1] = negPart(0.1), [ca2, c2] = negPart(0.05);
+    const [ca1, c1] = negPart(0.1),
+      [ca2, c2] = negPart(0.05);
     for (const x of [ca1, c1, ca2, c2]) expect(x).toBeLessThan(5e-4);
     expect(ca2).toBeLessThan(ca1 / 1.6);
     expect(c2).toBeLessThan(c1 / 1.6);
@@ -217,17 +230,25 @@ describe('lz2 system D36 (two-time kernel, mode 0)', () => {
 
   it('the kernel reads only the causal triangle: poisoned R/R_A upper triangles change nothing', () => {
     // TS twin with NaN above the diagonal of R and R_A before the run
-    const N = 60, eta = 0.05, L = N + 1;
+    const N = 60,
+      eta = 0.05,
+      L = N + 1;
     const clean = runTwoTime({ mode: 0, N, eta, ht: hTilde(H_FIG8), g2: 1, alpha: 0.5, tau2: 1 });
     const ar = rt.arena;
     const mark = ar.mark();
     try {
       const sq = L * L;
-      const pC = ar.allocF64(sq), pR = ar.allocF64(sq), pCA = ar.allocF64(sq), pRA = ar.allocF64(sq);
-      const pw = ar.allocF64(9 * L), po = ar.allocF64(4 * L), ph = ar.copyIn(hTilde(H_FIG8));
+      const pC = ar.allocF64(sq),
+        pR = ar.allocF64(sq),
+        pCA = ar.allocF64(sq),
+        pRA = ar.allocF64(sq);
+      const pw = ar.allocF64(9 * L),
+        po = ar.allocF64(4 * L),
+        ph = ar.copyIn(hTilde(H_FIG8));
       ar.f64(pC, sq).fill(0);
       ar.f64(pCA, sq).fill(0);
-      const Rv = ar.f64(pR, sq), RAv = ar.f64(pRA, sq);
+      const Rv = ar.f64(pR, sq),
+        RAv = ar.f64(pRA, sq);
       Rv.fill(0);
       RAv.fill(0);
       for (let n = 0; n < L; n++)
@@ -247,7 +268,8 @@ describe('lz2 system D36 (two-time kernel, mode 0)', () => {
   it('Wasm kernel = TS twin (lz2 and CHSCK) to rounding', () => {
     for (const mode of [0, 1] as const) {
       const p = { mode, N: 250, eta: 0.04, ht: mode ? hTilde(H_CUBIC) : hTilde(H_FIG13), g2: 1.3, alpha: 0.4, tau2: 0.8 };
-      const a = runTwoTime(p, rt), b = runTwoTime(p);
+      const a = runTwoTime(p, rt),
+        b = runTwoTime(p);
       expect(a.rows).toBe(b.rows);
       let d = 0;
       for (let n = 0; n <= p.N; n++)
@@ -269,7 +291,8 @@ describe('lz2 system D36 (two-time kernel, mode 0)', () => {
         const r = runTwoTime({ mode, N, eta, ht: mode ? hTilde(H_CUBIC) : hTilde(H_FIG8), g2: 1, alpha: 0.5, tau2: 1 }, rt);
         return mode ? r.third[N] : r.etr[N];
       });
-      const r1 = (v[0] - v[1]) / (v[1] - v[2]), r2 = (v[1] - v[2]) / (v[2] - v[3]);
+      const r1 = (v[0] - v[1]) / (v[1] - v[2]),
+        r2 = (v[1] - v[2]) / (v[2] - v[3]);
       expect(r1).toBeGreaterThan(1.85);
       expect(r1).toBeLessThan(2.15);
       expect(r2).toBeGreaterThan(1.9);
@@ -296,7 +319,9 @@ describe('CHSCK p-spin system D37 (two-time kernel, mode 1; V7)', () => {
     const at = (t: number) => E[Math.round(t / 0.05)];
     expect(at(40)).toBeLessThan(-0.63);
     // slow (power-law) approach: the gap shrinks, but far less than exponentially
-    const g10 = at(10) + 2 / 3, g20 = at(20) + 2 / 3, g40 = at(40) + 2 / 3;
+    const g10 = at(10) + 2 / 3,
+      g20 = at(20) + 2 / 3,
+      g40 = at(40) + 2 / 3;
     expect(g20 / g10).toBeGreaterThan(0.4);
     expect(g40 / g20).toBeGreaterThan(0.4);
     expect(g40 / g20).toBeLessThan(0.9);
@@ -378,7 +403,9 @@ describe('interpolation threshold (§8c end)', () => {
 
 describe('fixed ᾱ, a = 1 frozen, m → ∞ (§8g) [D]', () => {
   it('t = 0: e_tr = e_ts = τ²/2, C̃_o = 0; finite-m SymmDMFT (src/dmft/solve.ts) converges to it ∝ 1/m on t = Θ(m)', async () => {
-    const ab = 0.8, T = 3, et = 0.02;
+    const ab = 0.8,
+      T = 3,
+      et = 0.02;
     const inf = solveReduced({ kind: 'fixed-alpha-bar', alphaBar: ab, tau: 1, h: H_FIG8, eta: et, tMax: T }, { runtime: rt });
     expect(inf.status).toBe('Success');
     expect(inf.stats.engine).toBe('wasm');
@@ -424,7 +451,7 @@ describe('fixed ᾱ, a = 1 frozen, m → ∞ (§8g) [D]', () => {
 });
 
 describe('V8 with the m → ∞ fixed-ᾱ system', () => {
-  it('t_rel(ᾱ) scan (τ = 1, h = 0.3z + z²/2, ε = 1e-7): ᾱ_GF(∞) near the paper\'s 1.18, exponent near 2', () => {
+  it("t_rel(ᾱ) scan (τ = 1, h = 0.3z + z²/2, ε = 1e-7): ᾱ_GF(∞) near the paper's 1.18, exponent near 2", () => {
     const r = thresholdScan({ tau: 1, h: H_FIG8, eta: 0.2, tMax: 100 }, [0.5, 0.6, 0.7, 0.8, 0.9], { runtime: rt, over: 'alphaBar' });
     expect(r.tRel.every(Number.isFinite)).toBe(true);
     for (let i = 1; i < r.tRel.length; i++) expect(r.tRel[i]).toBeGreaterThan(r.tRel[i - 1]);
@@ -492,9 +519,7 @@ describe('validation (one-line ParameterError)', () => {
       expect((err as Error).message).not.toContain('\n');
     }
     expect(() => solveReduced({ ...base, kind: 'fixed-alpha-bar' })).toThrow(/alpha/);
-    expect(() => solveReduced({ tau: 1, h: H_FIG8, eta: 0.1, tMax: 1, kind: 'fixed-alpha-bar', alphaBar: 1, phiHat: 'same' })).toThrow(
-      ParameterError,
-    );
+    expect(() => solveReduced({ tau: 1, h: H_FIG8, eta: 0.1, tMax: 1, kind: 'fixed-alpha-bar', alphaBar: 1, phiHat: 'same' })).toThrow(ParameterError);
   });
 });
 

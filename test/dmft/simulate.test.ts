@@ -12,14 +12,7 @@ import { MemoryBudgetError } from '../../src/wasm/arena.js';
 import { ParameterError } from '../../src/core/validate.js';
 import { RefStream } from '../../src/numerics/rng.js';
 import * as twin from '../../src/ref/dmft_sim.js';
-import {
-  saveGrid,
-  simulateGaussianModel,
-  simulateMemoryBytes,
-  simulateNetwork,
-  simulateOptions,
-  type SimResult,
-} from '../../src/dmft/simulate.js';
+import { saveGrid, simulateGaussianModel, simulateMemoryBytes, simulateNetwork, simulateOptions, type SimResult } from '../../src/dmft/simulate.js';
 import { main } from '../../src/cli/main.js';
 
 let rt: WasmRuntime;
@@ -57,7 +50,11 @@ function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 }
 
 /** Copy arrays into Wasm memory, run `f`, copy back. */
-function withWasm<T>(r: WasmRuntime, arrays: Record<string, Float64Array | Int32Array>, f: (p: Record<string, number>) => T): { ret: T; out: Record<string, Float64Array | Int32Array> } {
+function withWasm<T>(
+  r: WasmRuntime,
+  arrays: Record<string, Float64Array | Int32Array>,
+  f: (p: Record<string, number>) => T,
+): { ret: T; out: Record<string, Float64Array | Int32Array> } {
   const A = r.arena;
   const mark = A.mark();
   try {
@@ -125,13 +122,15 @@ function handStep(s: Small, rows: number[], lr: number, project: boolean, trainA
   const gW = new Float64Array(m * d);
   const ga = new Float64Array(m);
   for (let j = 0; j < m * d; j++) {
-    const Wp = s.W.slice(), Wm = s.W.slice();
+    const Wp = s.W.slice(),
+      Wm = s.W.slice();
     Wp[j] += eps;
     Wm[j] -= eps;
     gW[j] = (loss(Wp, s.a) - loss(Wm, s.a)) / (2 * eps);
   }
   for (let i = 0; i < m; i++) {
-    const ap = s.a.slice(), am = s.a.slice();
+    const ap = s.a.slice(),
+      am = s.a.slice();
     ap[i] += eps;
     am[i] -= eps;
     ga[i] = (loss(s.W, ap) - loss(s.W, am)) / (2 * eps);
@@ -160,8 +159,14 @@ describe('dmft simulate: network kernels', () => {
       [-2.5, -0.3, 0, 0.7, 3.1].forEach((x, i) => {
         expect(ret[i][0]).toBeCloseTo(sigmaHand(h, x), 12);
         expect(ret[i][1]).toBeCloseTo((sigmaHand(h, x + 1e-6) - sigmaHand(h, x - 1e-6)) / 2e-6, 6);
-        expect(ret[i][2]).toBeCloseTo(h.reduce((s, c, k) => s + c * (x / 4) ** k, 0), 13);
-        expect(twin.sigma(twin.paramsBlock({ m: 1, d: 1, n: 1, h, lr: 0, batch: 1, trainA: true, project: false, tau: 0, signal: true }), x)).toBeCloseTo(sigmaHand(h, x), 12);
+        expect(ret[i][2]).toBeCloseTo(
+          h.reduce((s, c, k) => s + c * (x / 4) ** k, 0),
+          13,
+        );
+        expect(twin.sigma(twin.paramsBlock({ m: 1, d: 1, n: 1, h, lr: 0, batch: 1, trainA: true, project: false, tau: 0, signal: true }), x)).toBeCloseTo(
+          sigmaHand(h, x),
+          12,
+        );
       });
     }
     // E σ(G)² = h(1) by Gauss–Hermite-free Monte Carlo is in the D4 test; here: σ of the table
@@ -232,9 +237,13 @@ describe('dmft simulate: network kernels', () => {
 
   it('Wasm (SIMD and scalar) vs the TS twin: 40 GD and 40 SGD steps, train error, D4', () => {
     const s = smallProblem(3, 5, 13, 90, H3);
-    for (const [batch, project] of [[90, true], [16, false]] as const) {
+    for (const [batch, project] of [
+      [90, true],
+      [16, false],
+    ] as const) {
       const P = twin.paramsBlock({ m: 5, d: 13, n: 90, h: H3, lr: 0.3, batch, trainA: true, project, tau: 0.5, signal: true });
-      const W = s.W.slice(), a = s.a.slice();
+      const W = s.W.slice(),
+        a = s.a.slice();
       const perm = Int32Array.from({ length: 91 }, (_, i) => (i < 90 ? i : 90));
       const rs = RefStream.fromSeed(5, 0);
       const words = new Uint32Array(8);
@@ -254,11 +263,15 @@ describe('dmft simulate: network kernels', () => {
         const mark = A.mark();
         const stp = A.alloc(32);
         A.u32(stp, 8).set(words);
-        const { ret, out } = withWasm(r, { P, X: s.X, y: s.y, W: s.W, a: s.a, work, perm: Int32Array.from({ length: 91 }, (_, i) => (i < 90 ? i : 90)) }, (p) => {
-          const rc = r.exports.dsim_net_run(p.P, p.X, p.y, p.W, p.a, 40, p.work, p.perm, stp);
-          const tr = r.exports.dsim_net_train_error(p.P, p.X, p.y, p.W, p.a, p.work);
-          return [rc, tr];
-        });
+        const { ret, out } = withWasm(
+          r,
+          { P, X: s.X, y: s.y, W: s.W, a: s.a, work, perm: Int32Array.from({ length: 91 }, (_, i) => (i < 90 ? i : 90)) },
+          (p) => {
+            const rc = r.exports.dsim_net_run(p.P, p.X, p.y, p.W, p.a, 40, p.work, p.perm, stp);
+            const tr = r.exports.dsim_net_train_error(p.P, p.X, p.y, p.W, p.a, p.work);
+            return [rc, tr];
+          },
+        );
         A.reset(mark);
         expect(ret[0]).toBe(0);
         expect(maxAbsDiff(out.W, W)).toBeLessThan(1e-11);
@@ -279,7 +292,8 @@ describe('dmft simulate: network kernels', () => {
   });
 
   it('D4 population test error matches a large fresh Monte-Carlo test set (within 4 s.e.)', () => {
-    const m = 4, d = 12;
+    const m = 4,
+      d = 12;
     const rs = RefStream.fromSeed(11, 0);
     const u = unitRows(gaussians(rs, d), 1, d);
     const W = unitRows(gaussians(rs, m * d), m, d);
@@ -291,13 +305,18 @@ describe('dmft simulate: network kernels', () => {
     unitRows(W, m, d);
     const a = Float64Array.from([1.5, -0.7, 2.0, 0.4]);
     const tau = 0.6;
-    for (const [h, signal] of [[H3, true], [H2, true], [H2, false]] as const) {
+    for (const [h, signal] of [
+      [H3, true],
+      [H2, true],
+      [H2, false],
+    ] as const) {
       const P = twin.paramsBlock({ m, d, n: 1, h: [...h], lr: 0, batch: 1, trainA: true, project: false, tau, signal });
       const pop = twin.population(P, W, a, u).testError;
       const N = 200000;
       const x = new Float64Array(d);
       const xi = new Float64Array(2);
-      let s1 = 0, s2 = 0;
+      let s1 = 0,
+        s2 = 0;
       for (let t = 0; t < N; t++) {
         rs.fillNormal(x);
         rs.fillNormal(xi);
@@ -365,7 +384,8 @@ describe('dmft simulate: network driver', () => {
       const P = twin.paramsBlock({ m: 8, d: 40, n: 160, h: H3, lr: 0, batch: 160, trainA: true, project: true, tau: 0.6, signal: true });
       const a = new Float64Array(8).fill(1);
       // D4 by hand: ½(τ² + h(1)) − (1/m)Σ a h(v_i) + (1/2m²)Σ a a h(q_ij)
-      let lin = 0, quad = 0;
+      let lin = 0,
+        quad = 0;
       const hq = (q: number) => 0.9 * q + q ** 3 / 6;
       for (let i = 0; i < 8; i++) {
         let v = 0;
@@ -386,10 +406,23 @@ describe('dmft simulate: network driver', () => {
     // sphere: run with the kernels directly and check every row norm
     const s = smallProblem(4, 6, 30, 120, H3);
     const P = twin.paramsBlock({ m: 6, d: 30, n: 120, h: H3, lr: 0.5, batch: 20, trainA: true, project: false, tau: 0.5, signal: true });
-    const { out } = withWasm(rt, { P, X: s.X, y: s.y, W: s.W, a: s.a, work: new Float64Array(rt.exports.dsim_net_work_len(6, 30, 120, 20)), perm: Int32Array.from({ length: 122 }, (_, i) => (i < 120 ? i : 120)), st: new Float64Array(4) }, (p) => {
-      rt.exports.rng_seed(p.st, 1, 0, 0);
-      return rt.exports.dsim_net_run(p.P, p.X, p.y, p.W, p.a, 200, p.work, p.perm, p.st);
-    });
+    const { out } = withWasm(
+      rt,
+      {
+        P,
+        X: s.X,
+        y: s.y,
+        W: s.W,
+        a: s.a,
+        work: new Float64Array(rt.exports.dsim_net_work_len(6, 30, 120, 20)),
+        perm: Int32Array.from({ length: 122 }, (_, i) => (i < 120 ? i : 120)),
+        st: new Float64Array(4),
+      },
+      (p) => {
+        rt.exports.rng_seed(p.st, 1, 0, 0);
+        return rt.exports.dsim_net_run(p.P, p.X, p.y, p.W, p.a, 200, p.work, p.perm, p.st);
+      },
+    );
     for (let i = 0; i < 6; i++) {
       let nn = 0;
       for (let k = 0; k < 30; k++) nn += out.W[i * 30 + k] ** 2;
@@ -427,7 +460,8 @@ describe('dmft simulate: network driver', () => {
     const b = await simulateNetwork(rt, new InlineExecutor(rt), opts);
     const c = await simulateNetwork(rtS, pool!, opts);
     const d = await simulateNetwork(rt, new InlineExecutor(rt), { ...opts, seeds: 1, maxStepsPerCall: 7 });
-    const recs = (r: SimResult, i: number) => [r.replicates[i].trainError, r.replicates[i].testError, r.replicates[i].a, r.replicates[i].v, r.replicates[i].Co].flatMap((x) => Array.from(x));
+    const recs = (r: SimResult, i: number) =>
+      [r.replicates[i].trainError, r.replicates[i].testError, r.replicates[i].a, r.replicates[i].v, r.replicates[i].Co].flatMap((x) => Array.from(x));
     for (let i = 0; i < 3; i++) {
       expect(recs(b, i)).toEqual(recs(a, i));
       expect(recs(c, i)).toEqual(recs(a, i));
@@ -445,7 +479,25 @@ describe('dmft simulate: network driver', () => {
     expect(rep.trainError.length).toBeLessThan(41);
     expect(res.t.length).toBe(rep.trainError.length);
     const s = res.summary;
-    for (const a of [res.t, rep.trainError, rep.testError, rep.a, rep.v, rep.Co, s.trainError, s.trainErrorSE, s.testError, s.testErrorSE, s.a, s.aSE, s.v, s.vSE, s.Co, s.CoSE, s.gamma])
+    for (const a of [
+      res.t,
+      rep.trainError,
+      rep.testError,
+      rep.a,
+      rep.v,
+      rep.Co,
+      s.trainError,
+      s.trainErrorSE,
+      s.testError,
+      s.testErrorSE,
+      s.a,
+      s.aSE,
+      s.v,
+      s.vSE,
+      s.Co,
+      s.CoSE,
+      s.gamma,
+    ])
       expect(a.every(Number.isFinite)).toBe(true);
   });
 
@@ -474,15 +526,23 @@ describe('dmft simulate: network driver', () => {
 
 describe('dmft simulate: Gaussian-process model', () => {
   it('kernels: Wasm GD (gemm contractions) vs the direct index-sum twin, degrees 1, 2, 3', () => {
-    const m = 3, d = 5, n = 8;
+    const m = 3,
+      d = 5,
+      n = 8;
     const rs = RefStream.fromSeed(21, 0);
     const J = { J1: gaussians(rs, n * d), J2: gaussians(rs, n * d * d), J3: gaussians(rs, n * d * d * d) };
     const y = gaussians(rs, n);
     const W0 = unitRows(gaussians(rs, m * d), m, d);
     const a0 = Float64Array.from([1, -0.5, 2]);
-    for (const h of [[0, 0.7], [0, 0.1, 0.5], [0, 0.9, 0, 1 / 6], [0, 0.2, 0.3, 0.4]]) {
+    for (const h of [
+      [0, 0.7],
+      [0, 0.1, 0.5],
+      [0, 0.9, 0, 1 / 6],
+      [0, 0.2, 0.3, 0.4],
+    ]) {
       const P = twin.paramsBlock({ m, d, n, h, lr: 0.07, batch: n, trainA: true, project: false, tau: 1, signal: false });
-      const W = W0.slice(), a = a0.slice();
+      const W = W0.slice(),
+        a = a0.slice();
       expect(twin.gaussRun(P, J, y, W, a, 15)).toBe(0);
       const trTwin = twin.gaussTrainError(P, J, y, W, a);
       for (const r of [rt, sca]) {
@@ -500,7 +560,9 @@ describe('dmft simulate: Gaussian-process model', () => {
   });
 
   it('one GD step (D.9) equals a finite-difference gradient of R̂ with the n/d factor', () => {
-    const m = 2, d = 4, n = 6;
+    const m = 2,
+      d = 4,
+      n = 6;
     const rs = RefStream.fromSeed(22, 0);
     const J = { J1: gaussians(rs, n * d), J2: gaussians(rs, n * d * d) };
     const y = gaussians(rs, n);
@@ -514,7 +576,8 @@ describe('dmft simulate: Gaussian-process model', () => {
       for (let mu = 0; mu < n; mu++) {
         let f = 0;
         for (let i = 0; i < m; i++) {
-          let v1 = 0, v2 = 0;
+          let v1 = 0,
+            v2 = 0;
           for (let x = 0; x < d; x++) {
             v1 += J.J1[mu * d + x] * W[i * d + x];
             for (let z = 0; z < d; z++) v2 += J.J2[mu * d * d + x * d + z] * W[i * d + x] * W[i * d + z];
@@ -527,15 +590,18 @@ describe('dmft simulate: Gaussian-process model', () => {
     };
     const eta = 0.05 * (n / d);
     const eps = 1e-6;
-    const W = W0.slice(), a = a0.slice();
+    const W = W0.slice(),
+      a = a0.slice();
     for (let j = 0; j < m * d; j++) {
-      const p = W0.slice(), q = W0.slice();
+      const p = W0.slice(),
+        q = W0.slice();
       p[j] += eps;
       q[j] -= eps;
       W[j] -= (eta * (R(p, a0) - R(q, a0))) / (2 * eps);
     }
     for (let i = 0; i < m; i++) {
-      const p = a0.slice(), q = a0.slice();
+      const p = a0.slice(),
+        q = a0.slice();
       p[i] += eps;
       q[i] -= eps;
       a[i] -= (eta * (R(W0, p) - R(W0, q))) / (2 * eps);
@@ -550,7 +616,8 @@ describe('dmft simulate: Gaussian-process model', () => {
   });
 
   it('Gaussian model with signal: D4 equals the Monte-Carlo risk over fresh tensors (within 4 s.e.)', () => {
-    const m = 2, d = 3;
+    const m = 2,
+      d = 3;
     const h = [0, 0.3, 0.5, 0.2];
     const rs = RefStream.fromSeed(31, 0);
     const u = unitRows(gaussians(rs, d), 1, d);
@@ -564,8 +631,11 @@ describe('dmft simulate: Gaussian-process model', () => {
     const pop = twin.population(P, W, a, u).testError;
     const N = 60000;
     const J = { J1: new Float64Array(d), J2: new Float64Array(d * d), J3: new Float64Array(d * d * d) };
-    const F = new Float64Array(m), F1 = new Float64Array(1), xi = new Float64Array(2);
-    let s1 = 0, s2 = 0;
+    const F = new Float64Array(m),
+      F1 = new Float64Array(1),
+      xi = new Float64Array(2);
+    let s1 = 0,
+      s2 = 0;
     for (let t = 0; t < N; t++) {
       rs.fillNormal(J.J1);
       rs.fillNormal(J.J2);
@@ -619,7 +689,18 @@ describe('dmft simulate: Gaussian-process model', () => {
   });
 
   it('pure noise (V4 setting, small d): train error decreases, e_ts(0) = ½τ² + h(1)/(2m) + O(1/d)', async () => {
-    const res = await simulateGaussianModel(rt, new InlineExecutor(rt), { m: 2, alphaBar: 1.5, dim: 40, tau: 1, h: H2, phiHat: 'none', a0: 1, tMax: 4, saveCount: 9, seeds: 6 });
+    const res = await simulateGaussianModel(rt, new InlineExecutor(rt), {
+      m: 2,
+      alphaBar: 1.5,
+      dim: 40,
+      tau: 1,
+      h: H2,
+      phiHat: 'none',
+      a0: 1,
+      tMax: 4,
+      saveCount: 9,
+      seeds: 6,
+    });
     const s = res.summary;
     for (let i = 1; i < s.trainError.length; i++) expect(s.trainError[i]).toBeLessThan(s.trainError[i - 1]);
     expect(s.trainError[8]).toBeLessThan(0.5 * s.trainError[0]);
@@ -639,7 +720,34 @@ async function cli(args: string[]): Promise<{ code: number; out: string; err: st
 
 describe('learndyn dmft simulate: CLI contract', () => {
   it('--json: arrays aligned to "t" with the contract names', async () => {
-    const r = await cli(['dmft', 'simulate', '--dim', '40', '--seeds', '2', '--m', '8', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9,0,0.16666666666666666', '--phi-hat', 'same', '--a0', '1', '--t-max', '1', '--save-count', '6', '--threads', '1', '--json', '--no-progress']);
+    const r = await cli([
+      'dmft',
+      'simulate',
+      '--dim',
+      '40',
+      '--seeds',
+      '2',
+      '--m',
+      '8',
+      '--alpha',
+      '0.3',
+      '--tau',
+      '0.6',
+      '--h',
+      '0,0.9,0,0.16666666666666666',
+      '--phi-hat',
+      'same',
+      '--a0',
+      '1',
+      '--t-max',
+      '1',
+      '--save-count',
+      '6',
+      '--threads',
+      '1',
+      '--json',
+      '--no-progress',
+    ]);
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(j.status).toBe('Success');
@@ -658,14 +766,65 @@ describe('learndyn dmft simulate: CLI contract', () => {
 
   it('gaussian model, sgd optimizer, --out writes the bundle, text output', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ld-dsim-'));
-    const r = await cli(['dmft', 'simulate', '--model', 'gaussian', '--dim', '10', '--m', '2', '--alpha-bar', '1.5', '--tau', '1', '--h', '0,0.1,0.5', '--phi-hat', 'none', '--a0', '1', '--t-max', '0.5', '--seeds', '2', '--threads', '2', '--out', dir, '--no-progress']);
+    const r = await cli([
+      'dmft',
+      'simulate',
+      '--model',
+      'gaussian',
+      '--dim',
+      '10',
+      '--m',
+      '2',
+      '--alpha-bar',
+      '1.5',
+      '--tau',
+      '1',
+      '--h',
+      '0,0.1,0.5',
+      '--phi-hat',
+      'none',
+      '--a0',
+      '1',
+      '--t-max',
+      '0.5',
+      '--seeds',
+      '2',
+      '--threads',
+      '2',
+      '--out',
+      dir,
+      '--no-progress',
+    ]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/trainError/);
     for (const f of ['manifest.json', 'curves.csv', 'arrays.npz', 't.npy', 'testError.npy']) expect(existsSync(join(dir, f))).toBe(true);
     const man = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
     expect(man.problem.alphaBar).toBe(1.5);
     expect(man.problem.m).toBe(2);
-    const s = await cli(['dmft', 'simulate', '--optimizer', 'sgd', '--batch', '50', '--dim', '20', '--m', '4', '--alpha', '1', '--tau', '0.3', '--h', '0,0.9,0.5', '--a0', '1', '--steps', '10', '--json', '--no-progress']);
+    const s = await cli([
+      'dmft',
+      'simulate',
+      '--optimizer',
+      'sgd',
+      '--batch',
+      '50',
+      '--dim',
+      '20',
+      '--m',
+      '4',
+      '--alpha',
+      '1',
+      '--tau',
+      '0.3',
+      '--h',
+      '0,0.9,0.5',
+      '--a0',
+      '1',
+      '--steps',
+      '10',
+      '--json',
+      '--no-progress',
+    ]);
     expect(s.code).toBe(0);
     expect(JSON.parse(s.out).options.batch).toBe(50);
   });
@@ -709,8 +868,13 @@ describe.skipIf(!HEAVY)('HEAVY (LEARNDYN_HEAVY=1): V4 Gaussian-model GD at d = 1
     const r100 = await simulateGaussianModel(rtS, pool, { ...v4, dim: 100, seeds: 400 });
     const r200 = await simulateGaussianModel(rtS, pool, { ...v4, dim: 200, seeds: 60 });
     expect(Array.from(r100.t)).toEqual([0, 1, 2, 3, 4]);
-    for (const [key, se, s] of [['trainError', 'trainErrorSE', 1], ['trainError', 'trainErrorSE', 4], ['a', 'aSE', 4]] as const) {
-      const x = r100.summary[key][s], y = r200.summary[key][s];
+    for (const [key, se, s] of [
+      ['trainError', 'trainErrorSE', 1],
+      ['trainError', 'trainErrorSE', 4],
+      ['a', 'aSE', 4],
+    ] as const) {
+      const x = r100.summary[key][s],
+        y = r200.summary[key][s];
       const e = Math.hypot(r100.summary[se][s], r200.summary[se][s]);
       console.log(`V4 ${key}(t=${s}): d=100 ${x.toFixed(5)} ± ${r100.summary[se][s].toFixed(5)}, d=200 ${y.toFixed(5)} ± ${r200.summary[se][s].toFixed(5)}`);
       expect(Math.abs(x - y)).toBeLessThan(4 * e + 0.005);

@@ -49,12 +49,17 @@ describe('V1: linear regression vs Marchenko–Pastur (D40), c = f1 = 1, τ = 0.
       const etas = [0.02, 0.01, 0.005];
       const sols: DmftSolution[] = [];
       for (const eta of etas)
-        sols.push(await solveDmft({ m: 1, alpha: ab, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, a0: 1, frozenA: true, spherical: false, eta, tMax: 8, ...full }));
+        sols.push(
+          await solveDmft({ m: 1, alpha: ab, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, a0: 1, frozenA: true, spherical: false, eta, tMax: 8, ...full }),
+        );
       for (const s of sols) expect(s.status).toBe('Success');
       let worst = 0;
       for (const t of [0.5, 2, 8]) {
         const ref = d40(ab, t);
-        for (const [f, r] of [['trainError', ref.train], ['testError', ref.test]] as const) {
+        for (const [f, r] of [
+          ['trainError', ref.train],
+          ['testError', ref.test],
+        ] as const) {
           const [e1, e2, e3] = sols.map((s) => at(s, f, t) - r);
           if (Math.abs(e1) > 1e-6) {
             expect(e2 / e1, `${f} t=${t} gap ratio`).toBeGreaterThan(0.4);
@@ -126,7 +131,8 @@ describe('V3: SymmDMFT → mean-field ODE D38 as m grows (h = φ̂ = 0.9z + z³/
     const s64 = await solveDmft({ ...v3base, m: 64 });
     expect(s16.status).toBe('Success');
     expect(s64.status).toBe('Success');
-    const d16 = dev(s16), d64 = dev(s64);
+    const d16 = dev(s16),
+      d64 = dev(s64);
     expect(d64).toBeLessThan(0.6 * d16); // measured 0.57 → 0.25
     expect(Math.abs(at(s64, 'a', 2) - interp(ode.t, ode.a, 2))).toBeLessThan(5e-3);
     expect(Math.abs(at(s64, 'v', 2) - interp(ode.t, ode.v, 2))).toBeLessThan(2e-2);
@@ -147,16 +153,22 @@ describe('V3: SymmDMFT → mean-field ODE D38 as m grows (h = φ̂ = 0.9z + z³/
       for (let i = 1; i < s.t.length; i++) expect(s.trainError[i]).toBeLessThanOrEqual(s.trainError[i - 1]);
       // test error = D4 on the order parameters: ½[τ² + ‖φ‖² − 2aφ̂(v) + a²h(1)/m + (m−1)/m a²h(C_o)]
       const k = 800;
-      const a = s.a[k], v = s.v[k], co = s.Co[k];
+      const a = s.a[k],
+        v = s.v[k],
+        co = s.Co[k];
       const h = (q: number) => 0.9 * q + q ** 3 / 6;
       expect(s.testError[k]).toBeCloseTo(0.5 * (0.36 + 16 / 15 - 2 * a * h(v) + (a * a * h(1)) / m + ((m - 1) / m) * a * a * h(co)), 12);
     }
   }, 60_000);
-  it.runIf(heavy)('m = 256 is closer still (heavy, LEARNDYN_HEAVY=1)', async () => {
-    const s64 = await solveDmft({ ...v3base, m: 64 });
-    const s256 = await solveDmft({ ...v3base, m: 256 });
-    expect(dev(s256)).toBeLessThan(0.5 * dev(s64));
-  }, 120_000);
+  it.runIf(heavy)(
+    'm = 256 is closer still (heavy, LEARNDYN_HEAVY=1)',
+    async () => {
+      const s64 = await solveDmft({ ...v3base, m: 64 });
+      const s256 = await solveDmft({ ...v3base, m: 256 });
+      expect(dev(s256)).toBeLessThan(0.5 * dev(s64));
+    },
+    120_000,
+  );
 });
 
 // ---------------------------------------------------------------- V6: pure-noise mean-field plateau
@@ -252,24 +264,42 @@ describe('memory and validation', () => {
 
 // ---------------------------------------------------------------- V10 (heavy): feature unlearning
 describe('V10: feature unlearning at m = 16 (η = 0.125, t/m ≤ 25, τ = 0.3)', () => {
-  it.runIf(heavy)('interior test minimum, e_tr → 0, γ grows, v decays, a·v ≈ 1 late (heavy, LEARNDYN_HEAVY=1)', async () => {
-    const s = await solveDmft({ m: 16, alpha: 0.3, tau: 0.3, h: H3, a0: 1, eta: 0.125, tMax: 400, scheme: 'explicit' });
-    expect(s.status).toBe('Success');
-    const L = s.t.length - 1;
-    const iMin = s.testError.indexOf(Math.min(...s.testError));
-    expect(s.t[iMin]).toBeGreaterThan(2);
-    expect(s.t[iMin]).toBeLessThan(100);
-    expect(s.testError[L]).toBeGreaterThan(s.testError[iMin] + 0.01);
-    expect(s.trainError[L]).toBeLessThan(0.1 * s.trainError[iMin]);
-    expect(s.gamma[L]).toBeGreaterThan(s.gamma[iMin]);
-    expect(Math.abs(s.a[L] * s.v[L] - 1)).toBeLessThan(0.2);
-  }, 300_000);
+  it.runIf(heavy)(
+    'interior test minimum, e_tr → 0, γ grows, v decays, a·v ≈ 1 late (heavy, LEARNDYN_HEAVY=1)',
+    async () => {
+      const s = await solveDmft({ m: 16, alpha: 0.3, tau: 0.3, h: H3, a0: 1, eta: 0.125, tMax: 400, scheme: 'explicit' });
+      expect(s.status).toBe('Success');
+      const L = s.t.length - 1;
+      const iMin = s.testError.indexOf(Math.min(...s.testError));
+      expect(s.t[iMin]).toBeGreaterThan(2);
+      expect(s.t[iMin]).toBeLessThan(100);
+      expect(s.testError[L]).toBeGreaterThan(s.testError[iMin] + 0.01);
+      expect(s.trainError[L]).toBeLessThan(0.1 * s.trainError[iMin]);
+      expect(s.gamma[L]).toBeGreaterThan(s.gamma[iMin]);
+      expect(Math.abs(s.a[L] * s.v[L] - 1)).toBeLessThan(0.2);
+    },
+    300_000,
+  );
 });
 
 describe('second-order variant (Richardson over η and η/2, §10.3 option 3)', () => {
   it('V1 setting: the error against D40 drops from O(η) to O(η²)', async () => {
     const prob = (eta: number, secondOrder: boolean) =>
-      solveDmft({ m: 1, alpha: 2, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, a0: 1, frozenA: true, spherical: false, eta, tMax: 2, secondOrder, ...full });
+      solveDmft({
+        m: 1,
+        alpha: 2,
+        tau: 0.5,
+        h: [0, 1],
+        phiHat: [0, 1],
+        phiNorm2: 1,
+        a0: 1,
+        frozenA: true,
+        spherical: false,
+        eta,
+        tMax: 2,
+        secondOrder,
+        ...full,
+      });
     const err = (s: DmftSolution) => Math.max(...[0.5, 1, 2].map((t) => Math.abs(at(s, 'testError', t) - d40(2, t).test)));
     // η = 0.02 and 0.01 are in the asymptotic range (the plain error halves: 0.0102 → 0.0051).
     const e1 = err(await prob(0.02, false));

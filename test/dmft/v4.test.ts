@@ -43,11 +43,51 @@ describe('dmft run --reduced', () => {
       const code = await main(args, { out: (s) => (out += s), err: () => {} });
       return { code, j: JSON.parse(out) };
     };
-    const lazy = await run(['dmft', 'run', '--reduced', 'lazy1', '--alpha', '0.5', '--tau', '1', '--gamma0', '1', '--h', '0,0.3,0.5', '--phi-hat', 'none', '--eta', '0.05', '--t-max', '10', '--json']);
+    const lazy = await run([
+      'dmft',
+      'run',
+      '--reduced',
+      'lazy1',
+      '--alpha',
+      '0.5',
+      '--tau',
+      '1',
+      '--gamma0',
+      '1',
+      '--h',
+      '0,0.3,0.5',
+      '--phi-hat',
+      'none',
+      '--eta',
+      '0.05',
+      '--t-max',
+      '10',
+      '--json',
+    ]);
     expect(lazy.code).toBe(0);
     // dmft.md §8a: e(t̂) = 0.75 + 0.15 e^{−0.3 t̂}.
     lazy.j.t.forEach((t: number, i: number) => expect(lazy.j.trainError[i]).toBeCloseTo(0.75 + 0.15 * Math.exp(-0.3 * t), 12));
-    const mf = await run(['dmft', 'run', '--reduced', 'mean-field', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9,0,0.16666666666666666', '--phi-hat', 'same', '--a0', '1', '--eta', '0.001', '--t-max', '40', '--json']);
+    const mf = await run([
+      'dmft',
+      'run',
+      '--reduced',
+      'mean-field',
+      '--alpha',
+      '0.3',
+      '--tau',
+      '0.6',
+      '--h',
+      '0,0.9,0,0.16666666666666666',
+      '--phi-hat',
+      'same',
+      '--a0',
+      '1',
+      '--eta',
+      '0.001',
+      '--t-max',
+      '40',
+      '--json',
+    ]);
     expect(mf.code).toBe(0);
     // D38 with φ̂ = h, h′(0) > 0: (a, v) → (1, 1) and e → τ²/2 = 0.18 (Bayes).
     expect(mf.j.trainError[mf.j.trainError.length - 1]).toBeCloseTo(0.18, 2);
@@ -59,8 +99,32 @@ describe('dmft run --simulate-dim: the network beside the DMFT', () => {
     const { main } = await import('../../src/cli/main.js');
     let out = '';
     const code = await main(
-      ['dmft', 'run', '--m', '8', '--alpha', '0.3', '--tau', '0.3', '--h', '0,0.9,0,0.16666666666666666', '--phi-hat', 'same', '--a0', '1',
-        '--eta', '0.125', '--t-max', '20', '--simulate-dim', '60', '--simulate-seeds', '2', '--json', '--no-progress'],
+      [
+        'dmft',
+        'run',
+        '--m',
+        '8',
+        '--alpha',
+        '0.3',
+        '--tau',
+        '0.3',
+        '--h',
+        '0,0.9,0,0.16666666666666666',
+        '--phi-hat',
+        'same',
+        '--a0',
+        '1',
+        '--eta',
+        '0.125',
+        '--t-max',
+        '20',
+        '--simulate-dim',
+        '60',
+        '--simulate-seeds',
+        '2',
+        '--json',
+        '--no-progress',
+      ],
       { out: (s) => (out += s), err: () => {} },
     );
     expect(code).toBe(0);
@@ -80,8 +144,28 @@ describe('V9: the real network vs SymmDMFT on t = O(1)', () => {
     const { main } = await import('../../src/cli/main.js');
     let out = '';
     const code = await main(
-      ['dmft', 'run', '--m', '16', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9,0,0.16666666666666666', '--eta', '0.025', '--t-max', '5',
-        '--simulate-dim', '200', '--simulate-seeds', '8', '--json', '--no-progress'],
+      [
+        'dmft',
+        'run',
+        '--m',
+        '16',
+        '--alpha',
+        '0.3',
+        '--tau',
+        '0.6',
+        '--h',
+        '0,0.9,0,0.16666666666666666',
+        '--eta',
+        '0.025',
+        '--t-max',
+        '5',
+        '--simulate-dim',
+        '200',
+        '--simulate-seeds',
+        '8',
+        '--json',
+        '--no-progress',
+      ],
       { out: (s) => (out += s), err: () => {} },
     );
     expect(code).toBe(0);

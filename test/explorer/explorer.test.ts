@@ -74,7 +74,12 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
     buildDir = await mkdtemp(join(tmpdir(), 'learndyn-explorer-dist-'));
     await build({ configFile: config, logLevel: 'warn', build: { outDir: buildDir, emptyOutDir: true } });
     const port = await freePort();
-    const server = await preview({ configFile: config, logLevel: 'warn', build: { outDir: buildDir }, preview: { host: '127.0.0.1', port, strictPort: true, open: false } });
+    const server = await preview({
+      configFile: config,
+      logLevel: 'warn',
+      build: { outDir: buildDir },
+      preview: { host: '127.0.0.1', port, strictPort: true, open: false },
+    });
     closeServer = () => new Promise<void>((res) => server.httpServer.close(() => res()));
     url = `http://127.0.0.1:${port}/`;
     const { chromium } = await import('playwright-core');
@@ -82,7 +87,16 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
       viewport: { width: 1440, height: 1000 },
       acceptDownloads: true,
     });

@@ -188,13 +188,7 @@ describe('CSV', () => {
     const s = csvString({ t: x, 'loss,test': y });
     const lines = s.trimEnd().split('\n');
     expect(lines[0]).toBe('t,"loss,test"');
-    expect(lines.slice(1, 6)).toEqual([
-      `0,${y[0]}`,
-      `-0,${y[1]}`,
-      `nan,${y[2]}`,
-      `inf,${y[3]}`,
-      `-inf,${y[4]}`,
-    ]);
+    expect(lines.slice(1, 6)).toEqual([`0,${y[0]}`, `-0,${y[1]}`, `nan,${y[2]}`, `inf,${y[3]}`, `-inf,${y[4]}`]);
     const back = decodeCsv(encodeCsv({ t: x, 'loss,test': y }));
     expect(back.header).toEqual(['t', 'loss,test']);
     expect(hexOf(back.columns.t)).toBe(hexOf(x));
@@ -277,9 +271,7 @@ describe('manifest', () => {
   });
 
   it('sha256 known answer', async () => {
-    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe(
-      'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
-    );
+    expect(await sha256Hex(new TextEncoder().encode('abc'))).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
   });
 });
 

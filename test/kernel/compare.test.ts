@@ -49,8 +49,24 @@ describe('two-kernel comparison (G6)', () => {
   it('the CLI prints per-kernel curves and the summary', async () => {
     let out = '';
     const code = await main(
-      ['kernel', 'compare', '--kernels', 'exp;0.5*exp+gegenbauer:30:0,0,0,0,0,0,2', '--dim', '30', '--samples', '200',
-        '--energies', '0,0.5,0.5', '--t-count', '9', '--json', '--no-progress', '--test-points', '0'],
+      [
+        'kernel',
+        'compare',
+        '--kernels',
+        'exp;0.5*exp+gegenbauer:30:0,0,0,0,0,0,2',
+        '--dim',
+        '30',
+        '--samples',
+        '200',
+        '--energies',
+        '0,0.5,0.5',
+        '--t-count',
+        '9',
+        '--json',
+        '--no-progress',
+        '--test-points',
+        '0',
+      ],
       { out: (s) => (out += s), err: () => {} },
     );
     expect(code).toBe(0);

@@ -214,7 +214,17 @@ describe('memory discipline', () => {
 
 describe('domains, kernels and invariances', () => {
   it('hypercube: exact test error (Krawtchouk M) agrees with Monte Carlo; the ridgeless limit interpolates', async () => {
-    const prob = { ...small, domain: 'hypercube' as const, dim: 20, samples: 150, energies: [0, 0.5, 0.3, 0.2], testPoints: 30_000, tCount: 7, tMin: 0.1, tMax: 1e6 };
+    const prob = {
+      ...small,
+      domain: 'hypercube' as const,
+      dim: 20,
+      samples: 150,
+      energies: [0, 0.5, 0.3, 0.2],
+      testPoints: 30_000,
+      tCount: 7,
+      tMin: 0.1,
+      tMax: 1e6,
+    };
     const sol = await solveKernel(prob);
     expect(sol.status).toBe('Success');
     const c = sol.curves;

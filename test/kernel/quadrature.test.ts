@@ -70,7 +70,12 @@ describe('Gauss–Jacobi (symmetric) rules', () => {
       sum += term;
     }
     expect(rel(expectJacobi(Math.exp, a, 400), sum)).toBeLessThan(1e-14);
-    expect(rel(expectJacobi((s) => s ** 24, a, 400), evenMoment(a, 12))).toBeLessThan(1e-12);
+    expect(
+      rel(
+        expectJacobi((s) => s ** 24, a, 400),
+        evenMoment(a, 12),
+      ),
+    ).toBeLessThan(1e-12);
   });
 });
 
@@ -91,8 +96,8 @@ describe('special functions', () => {
   it('lgamma / gamma agree with exact values', () => {
     expect(rel(lgamma(0.5), 0.5 * Math.log(Math.PI))).toBeLessThan(1e-15);
     expect(rel(lgamma(10), Math.log(362880))).toBeLessThan(1e-15);
-    expect(rel(lgamma(100), 359.1342053695753987760440)).toBeLessThan(1e-15);
-    expect(rel(gamma(5.5), 52.34277778455352018114900)).toBeLessThan(1e-14);
+    expect(rel(lgamma(100), 359.134205369575398776044)).toBeLessThan(1e-15);
+    expect(rel(gamma(5.5), 52.342777784553520181149)).toBeLessThan(1e-14);
     expect(rel(gamma(-0.5), -2 * Math.sqrt(Math.PI))).toBeLessThan(1e-14);
     expect(rel(lgamma(1e6), 12815504.56914761)).toBeLessThan(1e-15);
   });

@@ -6,8 +6,17 @@ import { solveKernel } from '../../src/kernel/solve.js';
 describe('G5: d = 400, n = 8000, clean stages', () => {
   it('Stage 2: train → 0 while test ≈ oracle near 2/3; Stage 3: test frozen while the oracle keeps descending', async () => {
     const sol = await solveKernel({
-      kernel: 'exp', dim: 400, samples: 8000, energies: [0, 1 / 3, 1 / 3, 1 / 3], noiseSd: 0.5,
-      seeds: 1, tMin: 1, tMax: 1e9, tCount: 37, testPoints: 0, threads: 2,
+      kernel: 'exp',
+      dim: 400,
+      samples: 8000,
+      energies: [0, 1 / 3, 1 / 3, 1 / 3],
+      noiseSd: 0.5,
+      seeds: 1,
+      tMin: 1,
+      tMax: 1e9,
+      tCount: 37,
+      testPoints: 0,
+      threads: 2,
     });
     expect(sol.status).toBe('Success');
     expect(sol.stats.method).toBe('lanczos');
@@ -41,8 +50,18 @@ describe('G5: d = 400, n = 8000, clean stages', () => {
 describe('K22 vs Monte Carlo with 10⁶ test points', () => {
   it('agree within the Monte-Carlo standard error', async () => {
     const sol = await solveKernel({
-      kernel: 'exp', dim: 12, samples: 80, energies: [0.1, 0.4, 0.3, 0.2], noiseSd: 0.3, seed: 11,
-      tMin: 0.1, tMax: 1e5, tCount: 7, testPoints: 1_000_000, gdLr: null, threads: 2,
+      kernel: 'exp',
+      dim: 12,
+      samples: 80,
+      energies: [0.1, 0.4, 0.3, 0.2],
+      noiseSd: 0.3,
+      seed: 11,
+      tMin: 0.1,
+      tMax: 1e5,
+      tCount: 7,
+      testPoints: 1_000_000,
+      gdLr: null,
+      threads: 2,
     });
     const c = sol.curves;
     for (let i = 0; i < sol.t.length; i++) {

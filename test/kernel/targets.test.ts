@@ -167,7 +167,7 @@ describe('single-index energies (K27)', () => {
     expect(h3[1]).toBeCloseTo(9, 12);
     expect(h3[3]).toBeCloseTo(6, 12);
     const big = singleIndexEnergies(Math.exp, 1e4, 6, 200);
-    for (let k = 0; k <= 6; k++) expect(Math.abs(big[k] / h[k] - 1)).toBeLessThan((k * k + 2) / 1e4 * 2);
+    for (let k = 0; k <= 6; k++) expect(Math.abs(big[k] / h[k] - 1)).toBeLessThan(((k * k + 2) / 1e4) * 2);
   });
 });
 
@@ -182,7 +182,7 @@ describe('hypercube targets (§10)', () => {
     for (let mask = 0; mask < 1 << d; mask++) {
       for (let i = 0; i < d; i++) x[i] = (mask >> i) & 1 ? -1 : 1;
       const v = terms.map((t) => evalTargetTermUnit(t, x, d));
-      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) G[i * m + j] += v[i] * v[j] / (1 << d);
+      for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) G[i * m + j] += (v[i] * v[j]) / (1 << d);
     }
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) expect(G[i * m + j]).toBe(i === j ? 1 : 0);
     expect(() => targetTermsFromEnergies([0, 0, 0, 1], 2, { domain: 'hypercube' })).toThrow(/degree 3/);

@@ -172,7 +172,7 @@ describe('T3 block approximation (K24)', () => {
     const kap = Math.E - sp.mass[0] - sp.mass[1];
     const s1 = sp.eigenvalues[1] / (sp.eigenvalues[1] + kap / 1000);
     const s0 = sp.eigenvalues[0] / (sp.eigenvalues[0] + kap / 1000);
-    const want = (1 / 3) * (1 - s1) ** 2 + 2 / 3 + (0.25 + 2 / 3) * (s0 * s0 + 100 * s1 * s1) / 1000;
+    const want = (1 / 3) * (1 - s1) ** 2 + 2 / 3 + ((0.25 + 2 / 3) * (s0 * s0 + 100 * s1 * s1)) / 1000;
     expect(rel(r.test[0], want)).toBeLessThan(1e-12);
     expect(rel(r.test[1], want)).toBeLessThan(1e-9);
   });

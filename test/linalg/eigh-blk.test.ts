@@ -27,10 +27,16 @@ describe('blocked reduction and Qᵀ formation', () => {
   });
   it.each([129, 200, 333])('A = Q T Qᵀ with the blocked reflectors; formed Qᵀ = apply_q(I) (n = %i)', (n) => {
     for (const v of ['release', 'scalar']) {
-      const rt = rts[v], ex = rt.exports, ar = rt.arena, mk = ar.mark();
+      const rt = rts[v],
+        ex = rt.exports,
+        ar = rt.arena,
+        mk = ar.mark();
       const A = randomSym(n, n + 5);
       const na = frob(A);
-      const a = ar.copyIn(A), d = ar.allocF64(n), e = ar.allocF64(n), w = ar.allocF64(L.eighWorkF64(n));
+      const a = ar.copyIn(A),
+        d = ar.allocF64(n),
+        e = ar.allocF64(n),
+        w = ar.allocF64(L.eighWorkF64(n));
       ex.tridiag_blk_f64(a, n, d, e, w);
       // unblocked reduction of the same matrix: T agrees up to Krylov sensitivity (loose, as the TS twin check)
       const u = L.tridiag(rt, A, n);
@@ -95,7 +101,8 @@ describe('eigh (blocked reduction) on hard spectra', () => {
       expect(r.orth).toBeLessThan(tol);
     }
     // tridiagonal with couplings far below ε·‖T‖
-    const n = 140, r0 = rng(5);
+    const n = 140,
+      r0 = rng(5);
     const d = Array.from({ length: n }, () => r0());
     const e = Array.from({ length: n - 1 }, (_, i) => (i % 3 === 0 ? 1e-290 : i % 3 === 1 ? 1e-17 : r0()));
     const T = denseTri(d, e);
@@ -113,13 +120,20 @@ describe('eigh (blocked reduction) on hard spectra', () => {
 
 describe('TS twins of the blocked kernels (ts runtime)', () => {
   it('form_qt_blk_f64 and ormtr_cols_f64: Wasm = twin', () => {
-    const n = 150, nc = 40;
+    const n = 150,
+      nc = 40;
     const t = L.tridiag(rts.release, randomSym(n, 8), n);
     const Z0 = Float64Array.from({ length: n * nc }, (_, i) => Math.cos(0.3 * i));
     const out: Float64Array[][] = [];
     for (const v of ['release', 'ts']) {
-      const rt = rts[v], ex = rt.exports, ar = rt.arena, mk = ar.mark();
-      const a = ar.copyIn(t.reflectors), tau = ar.copyIn(t.tau), z = ar.copyIn(Z0), w = ar.allocF64(L.eighWorkF64(n));
+      const rt = rts[v],
+        ex = rt.exports,
+        ar = rt.arena,
+        mk = ar.mark();
+      const a = ar.copyIn(t.reflectors),
+        tau = ar.copyIn(t.tau),
+        z = ar.copyIn(Z0),
+        w = ar.allocF64(L.eighWorkF64(n));
       ex.ormtr_cols_f64(a, n, tau, z, nc, 8, 29, w);
       const zq = ar.f64(z, n * nc).slice();
       ex.form_qt_blk_f64(a, n, tau, w);

@@ -6,9 +6,7 @@ import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import * as L from '../../src/linalg/index.js';
-import {
-  FIXTURES, denseTri, eigChecks, frob, gluedWilkinson, kernelLike, maxAbsDiff, randomSym, readNpy, rng, withSpectrum,
-} from './helpers.js';
+import { FIXTURES, denseTri, eigChecks, frob, gluedWilkinson, kernelLike, maxAbsDiff, randomSym, readNpy, rng, withSpectrum } from './helpers.js';
 
 const rts: Record<string, WasmRuntime> = {};
 beforeAll(async () => {
@@ -28,7 +26,8 @@ function triCases(): [string, number[], number[]][] {
   out.push(['diagonal with triple repeats n = 150', Array.from({ length: 150 }, (_, i) => i % 3), Array(149).fill(0)]);
   out.push(['all equal diagonal, zero couplings n = 100', Array(100).fill(0.5), Array(99).fill(0)]);
   out.push(['zero n = 70', Array(70).fill(0), Array(69).fill(0)]);
-  const gd: number[] = [], ge: number[] = [];
+  const gd: number[] = [],
+    ge: number[] = [];
   for (let b = 0; b < 10; b++) {
     for (let i = 0; i < 21; i++) {
       gd.push(Math.abs(10 - i));
@@ -37,7 +36,11 @@ function triCases(): [string, number[], number[]][] {
     if (b < 9) ge.push(1e-12);
   }
   out.push(['glued Wilkinson W21+ ×10, δ = 1e-12', gd, ge]);
-  out.push(['tiny couplings n = 300', Array.from({ length: 300 }, () => r()), Array.from({ length: 299 }, (_, i) => (i % 3 === 0 ? 1e-290 : i % 3 === 1 ? 1e-17 : r()))]);
+  out.push([
+    'tiny couplings n = 300',
+    Array.from({ length: 300 }, () => r()),
+    Array.from({ length: 299 }, (_, i) => (i % 3 === 0 ? 1e-290 : i % 3 === 1 ? 1e-17 : r())),
+  ]);
   out.push(['graded 1e0..1e-12 n = 120', Array.from({ length: 120 }, (_, i) => 10 ** (-i / 10)), Array.from({ length: 119 }, (_, i) => 0.5 * 10 ** (-i / 10))]);
   return out;
 }
@@ -61,12 +64,14 @@ describe('stedc_f64 (divide and conquer on a tridiagonal)', () => {
   });
   it('TS twin (QL) agrees on values and on vectors with a gap', () => {
     const [, d, e] = triCases()[6];
-    const a = L.stedc(rts.release, d, e), b = L.stedc(rts.ts, d, e);
+    const a = L.stedc(rts.release, d, e),
+      b = L.stedc(rts.ts, d, e);
     expect(maxAbsDiff(a.values, b.values)).toBeLessThan(1e-14);
     const n = d.length;
     let worst = 0;
     for (let j = 0; j < n; j++) {
-      let dp = 0, dm = 0;
+      let dp = 0,
+        dm = 0;
       for (let i = 0; i < n; i++) {
         dp = Math.max(dp, Math.abs(a.vectors[i * n + j] - b.vectors[i * n + j]));
         dm = Math.max(dm, Math.abs(a.vectors[i * n + j] + b.vectors[i * n + j]));
@@ -85,13 +90,22 @@ describe('stedc_f64 (divide and conquer on a tridiagonal)', () => {
 });
 
 describe('ormtr_blk_f64 (blocked back-transformation)', () => {
-  it.each([[150, 150], [301, 7], [140, 333]])('Q Z equals the level-2 apply_q (n = %i, %i columns)', (n, nc) => {
+  it.each([
+    [150, 150],
+    [301, 7],
+    [140, 333],
+  ])('Q Z equals the level-2 apply_q (n = %i, %i columns)', (n, nc) => {
     for (const v of ['release', 'scalar', 'ts']) {
-      const rt = rts[v], ex = rt.exports, ar = rt.arena, mk = ar.mark();
+      const rt = rts[v],
+        ex = rt.exports,
+        ar = rt.arena,
+        mk = ar.mark();
       const t = L.tridiag(rts.release, randomSym(n, n + 1), n);
       const B = Float64Array.from({ length: n * nc }, (_, i) => Math.sin(0.37 * i + 1));
       const ref = L.applyQ(rts.release, t, n, B, nc);
-      const a = ar.copyIn(t.reflectors), tau = ar.copyIn(t.tau), z = ar.copyIn(B);
+      const a = ar.copyIn(t.reflectors),
+        tau = ar.copyIn(t.tau),
+        z = ar.copyIn(B);
       const w = ar.allocF64(L.eighWorkF64(Math.max(n, nc)));
       ex.ormtr_blk_f64(a, n, tau, z, nc, w);
       expect(maxAbsDiff(ar.f64(z, n * nc), ref)).toBeLessThan(1e-13);
@@ -135,7 +149,12 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
     const n = w.length;
     const A = withSpectrum(w, 23);
     const r = check(rts.release, A, n);
-    expect(maxAbsDiff(r.values, [...w].sort((a, b) => a - b)) / frob(A)).toBeLessThan(1e-14);
+    expect(
+      maxAbsDiff(
+        r.values,
+        [...w].sort((a, b) => a - b),
+      ) / frob(A),
+    ).toBeLessThan(1e-14);
   });
   it('glued Wilkinson and tiny couplings as dense matrices', () => {
     for (const A of [gluedWilkinson(9, 1e-12), gluedWilkinson(9, 1e-300)]) check(rts.release, A, Math.round(Math.sqrt(A.length)));
@@ -160,7 +179,8 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
         let err = 0;
         for (let a = 0; a < n; a++)
           for (let b = 0; b < n; b++) {
-            let p = 0, q = 0;
+            let p = 0,
+              q = 0;
             for (let j = j0; j < j1; j++) {
               p += r.vectors[a * n + j] * r.vectors[b * n + j];
               q += V[a * n + j] * V[b * n + j];
@@ -182,7 +202,9 @@ describe('eigh_dc over two workers (threads build)', () => {
     try {
       const A = kernelLike(n, 5, n + 3);
       const ar = rt.arena;
-      const a = ar.copyIn(A), w = ar.allocF64(n), work = ar.allocF64(L.eighDcParallelWorkF64(n));
+      const a = ar.copyIn(A),
+        w = ar.allocF64(n),
+        work = ar.allocF64(L.eighDcParallelWorkF64(n));
       const st = await L.eighDcPtrParallel(rt, pool, a, n, w, work);
       expect(st).toBe(0);
       const ref = L.eigh(rt, A, n, 'dc');

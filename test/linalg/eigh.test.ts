@@ -4,9 +4,7 @@ import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import * as L from '../../src/linalg/index.js';
 import * as R from '../../src/ref/eigh.js';
 import { gemm } from '../../src/ref/blas.js';
-import {
-  FIXTURES, colDiffUpToSign, eigChecks, frob, kernelLike, maxAbsDiff, randomSym, readNpy, rng,
-} from './helpers.js';
+import { FIXTURES, colDiffUpToSign, eigChecks, frob, kernelLike, maxAbsDiff, randomSym, readNpy, rng } from './helpers.js';
 
 const rts: Record<string, WasmRuntime> = {};
 beforeAll(async () => {
@@ -64,7 +62,8 @@ describe('eigh_f64 reads only the upper triangle', () => {
     const A = randomSym(n, 77);
     const G = A.slice();
     for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) G[i * n + j] = 1e6 * Math.sin(i * j + 1);
-    const a = L.eigh(rts.release, A, n), g = L.eigh(rts.release, G, n);
+    const a = L.eigh(rts.release, A, n),
+      g = L.eigh(rts.release, G, n);
     expect(Array.from(g.values)).toEqual(Array.from(a.values));
     expect(Array.from(g.vectors)).toEqual(Array.from(a.vectors));
   });
@@ -103,7 +102,8 @@ describe('eigh_f64 vs numpy.linalg.eigh fixtures', () => {
             let err = 0;
             for (let a = 0; a < n; a++)
               for (let b = 0; b < n; b++) {
-                let p = 0, q = 0;
+                let p = 0,
+                  q = 0;
                 for (let j = j0; j < j1; j++) {
                   p += res.vectors[a * n + j] * res.vectors[b * n + j];
                   q += V[a * n + j] * V[b * n + j];
@@ -169,7 +169,9 @@ describe('SIMD vs scalar vs TS twin', () => {
     const na = frob(A);
     expect(maxAbsDiff(a.values, b.values) / na).toBeLessThan(1e-13);
     expect(maxAbsDiff(a.values, c.values) / na).toBeLessThan(1e-13);
-    const cols = [...Array(n).keys()].filter((j) => Math.min(j > 0 ? a.values[j] - a.values[j - 1] : Infinity, j + 1 < n ? a.values[j + 1] - a.values[j] : Infinity) > 1e-6 * na);
+    const cols = [...Array(n).keys()].filter(
+      (j) => Math.min(j > 0 ? a.values[j] - a.values[j - 1] : Infinity, j + 1 < n ? a.values[j + 1] - a.values[j] : Infinity) > 1e-6 * na,
+    );
     expect(colDiffUpToSign(a.vectors, b.vectors, n, cols)).toBeLessThan(1e-8);
     expect(colDiffUpToSign(a.vectors, c.vectors, n, cols)).toBeLessThan(1e-8);
     const rc = eigChecks(A, n, c.vectors, c.values);
@@ -224,13 +226,16 @@ describe('tql_first_f64', () => {
     expect(maxAbsDiff(f.values, full.values)).toBeLessThan(1e-13 * frob(T));
     // eigenvector components are accurate to ~ε‖T‖/gap
     const nt = frob(T);
-    const tolj = (j: number) => 1e-12 + (1e-13 * nt) / Math.min(j > 0 ? full.values[j] - full.values[j - 1] : Infinity, j + 1 < n ? full.values[j + 1] - full.values[j] : Infinity);
+    const tolj = (j: number) =>
+      1e-12 + (1e-13 * nt) / Math.min(j > 0 ? full.values[j] - full.values[j - 1] : Infinity, j + 1 < n ? full.values[j + 1] - full.values[j] : Infinity);
     for (let j = 0; j < n; j++) expect(Math.abs(Math.abs(f.z0[j]) - Math.abs(full.vectors[j]))).toBeLessThan(tolj(j));
     let s = 0;
     for (const z of f.z0) s += z * z;
     expect(s).toBeCloseTo(1, 13);
     // TS twin
-    const d2 = Float64Array.from(diag), e2 = Float64Array.from(off), z2 = new Float64Array(n);
+    const d2 = Float64Array.from(diag),
+      e2 = Float64Array.from(off),
+      z2 = new Float64Array(n);
     if (n) z2[0] = 1;
     expect(R.tqlFirst(d2, e2, n, z2)).toBe(0);
     expect(maxAbsDiff(d2, f.values)).toBeLessThan(1e-13 * frob(T));
@@ -262,7 +267,11 @@ describe('tridiag_solve_f64', () => {
     for (const shift of [0, 0.7, -2]) {
       const { x, status } = L.tridiagSolve(rt, diag, off, b, shift);
       expect(status).toBe(0);
-      const T = denseT(diag.map((v) => v - shift), off, n);
+      const T = denseT(
+        diag.map((v) => v - shift),
+        off,
+        n,
+      );
       const Tx = new Float64Array(n);
       gemm(T, x, Tx, n, n, 1);
       expect(maxAbsDiff(Tx, b)).toBeLessThan(1e-14);
@@ -287,7 +296,9 @@ describe('eigh split over two workers (threads build)', () => {
     try {
       const A = kernelLike(n, 5, n + 3);
       const ar = rt.arena;
-      const a = ar.copyIn(A), w = ar.allocF64(n), work = ar.allocF64(L.eighParallelWorkF64(n, 2));
+      const a = ar.copyIn(A),
+        w = ar.allocF64(n),
+        work = ar.allocF64(L.eighParallelWorkF64(n, 2));
       const st = await L.eighPtrParallel(rt, pool, a, n, w, work, 2);
       expect(st).toBe(0);
       const ref = L.eigh(rt, A, n, 'ql'); // the QL path (L.eigh defaults to divide and conquer)

@@ -16,7 +16,11 @@ export function readNpy(path: string): { shape: number[]; data: Float64Array } {
   if (!/'descr':\s*'<f8'/.test(header)) throw new Error(`${path}: only <f8 supported: ${header}`);
   if (/'fortran_order':\s*True/.test(header)) throw new Error(`${path}: fortran order not supported`);
   const m = /'shape':\s*\(([^)]*)\)/.exec(header);
-  const shape = m![1].split(',').map((s) => s.trim()).filter(Boolean).map(Number);
+  const shape = m![1]
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map(Number);
   const off = hstart + hlen;
   const len = shape.reduce((a, b) => a * b, 1);
   const data = new Float64Array(len);
@@ -105,7 +109,8 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function colDiffUpToSign(V: ArrayLike<number>, U: ArrayLike<number>, n: number, cols: number[] = [...Array(n).keys()]): number {
   let worst = 0;
   for (const j of cols) {
-    let dp = 0, dm = 0;
+    let dp = 0,
+      dm = 0;
     for (let i = 0; i < n; i++) {
       dp = Math.max(dp, Math.abs(V[i * n + j] - U[i * n + j]));
       dm = Math.max(dm, Math.abs(V[i * n + j] + U[i * n + j]));
@@ -117,7 +122,8 @@ export function colDiffUpToSign(V: ArrayLike<number>, U: ArrayLike<number>, n: n
 
 /** Q diag(w) Qᵀ with Q a product of 4 random Householder reflectors (orthogonal to rounding). */
 export function withSpectrum(w: number[], seed: number): Float64Array {
-  const n = w.length, r = rng(seed);
+  const n = w.length,
+    r = rng(seed);
   const A = new Float64Array(n * n);
   for (let i = 0; i < n; i++) A[i * n + i] = w[i];
   for (let h = 0; h < 4; h++) {
@@ -128,8 +134,7 @@ export function withSpectrum(w: number[], seed: number): Float64Array {
     for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) Av[i] += A[i * n + j] * v[j];
     const vAv = v.reduce((s, x, i) => s + x * Av[i], 0);
     const c = 2 / vv;
-    for (let i = 0; i < n; i++)
-      for (let j = 0; j < n; j++) A[i * n + j] += -c * (v[i] * Av[j] + Av[i] * v[j]) + c * c * vAv * v[i] * v[j];
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) A[i * n + j] += -c * (v[i] * Av[j] + Av[i] * v[j]) + c * c * vAv * v[i] * v[j];
   }
   for (let i = 0; i < n; i++) for (let j = 0; j < i; j++) A[i * n + j] = A[j * n + i] = 0.5 * (A[i * n + j] + A[j * n + i]);
   return A;
@@ -137,7 +142,8 @@ export function withSpectrum(w: number[], seed: number): Float64Array {
 
 /** Dense symmetric tridiagonal matrix. */
 export function denseTri(d: number[], e: number[]): Float64Array {
-  const n = d.length, T = new Float64Array(n * n);
+  const n = d.length,
+    T = new Float64Array(n * n);
   for (let i = 0; i < n; i++) {
     T[i * n + i] = d[i];
     if (i + 1 < n) T[i * n + i + 1] = T[(i + 1) * n + i] = e[i];
@@ -147,7 +153,8 @@ export function denseTri(d: number[], e: number[]): Float64Array {
 
 /** Glued Wilkinson W21+ blocks (diagonal |10 − i|, couplings 1), glued by δ. */
 export function gluedWilkinson(blocks: number, delta: number): Float64Array {
-  const d: number[] = [], e: number[] = [];
+  const d: number[] = [],
+    e: number[] = [];
   for (let b = 0; b < blocks; b++) {
     for (let i = 0; i < 21; i++) {
       d.push(Math.abs(10 - i));
@@ -157,4 +164,3 @@ export function gluedWilkinson(blocks: number, delta: number): Float64Array {
   }
   return denseTri(d, e);
 }
-

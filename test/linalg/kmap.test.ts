@@ -39,7 +39,9 @@ describe.each(variants)('kmap_f64 (%s build)', (variant) => {
       const gotAcc = L.kmap(rt, S, c.kind, { p0: c.p0, coef: c.coef, weight: -2, dst: base, accumulate: true });
       expect(maxAbsDiff(gotAcc, refAcc)).toBeLessThan(1e-13 * Math.max(1, ...refAcc.map(Math.abs)));
       // in place (src == dst)
-      expect(maxAbsDiff(L.kmap(rt, S, c.kind, { p0: c.p0, coef: c.coef }), kmapRef(S, new Float64Array(S.length), c.kind, c.p0, c.coef))).toBeLessThan(1e-13 * Math.max(1, ...ref.map(Math.abs)));
+      expect(maxAbsDiff(L.kmap(rt, S, c.kind, { p0: c.p0, coef: c.coef }), kmapRef(S, new Float64Array(S.length), c.kind, c.p0, c.coef))).toBeLessThan(
+        1e-13 * Math.max(1, ...ref.map(Math.abs)),
+      );
     }
   });
 
@@ -65,11 +67,12 @@ describe.each(variants)('kmap_f64 (%s build)', (variant) => {
       expect(at(5, [s], 3, [0, 0, 0, 1])[0]).toBeCloseTo((5 * s ** 3 - 3 * s) / 2, 14);
       expect(at(5, [s], 2, [0, 0, 0, 0, 0, 1])[0]).toBeCloseTo(Math.cos(5 * Math.acos(s)), 13);
     }
-    for (const d of [3, 10, 400]) for (let k = 0; k < 8; k++) {
-      const coef = new Array(k + 1).fill(0);
-      coef[k] = 1;
-      expect(at(5, [1], d, coef)[0]).toBeCloseTo(1, 12);
-    }
+    for (const d of [3, 10, 400])
+      for (let k = 0; k < 8; k++) {
+        const coef = new Array(k + 1).fill(0);
+        coef[k] = 1;
+        expect(at(5, [1], d, coef)[0]).toBeCloseTo(1, 12);
+      }
     // polynomial Horner, empty coefficient list is 0; unknown kind is NaN
     expect(at(1, [0.5], 0, [1, 2, 3])[0]).toBeCloseTo(1 + 1 + 0.75, 15);
     expect(at(1, [0.5])[0]).toBe(0);
@@ -79,7 +82,8 @@ describe.each(variants)('kmap_f64 (%s build)', (variant) => {
 
   it('count = 0 is a no-op; scalar kfun_f64 export matches kfun', () => {
     const rt = rts[variant];
-    const ar = rt.arena, m = ar.mark();
+    const ar = rt.arena,
+      m = ar.mark();
     const p = ar.copyIn([0.3, 0.4]);
     rt.exports.kmap_f64(p, p, 0, 0, 1, 0, 0, 1, 0);
     expect(Array.from(ar.f64(p, 2))).toEqual([0.3, 0.4]);
@@ -96,7 +100,8 @@ describe.each(variants)('kmap_f64 (%s build)', (variant) => {
 describe('TS twin self-checks', () => {
   it('Gegenbauer orthogonality under the d-dimensional law (K7), d = 5', () => {
     // E[P_j P_k] = δ_jk / B(d,k); density ∝ (1−s²)^{(d−3)/2} = (1−s²) for d = 5; Simpson on a fine grid
-    const d = 5, N = 20000;
+    const d = 5,
+      N = 20000;
     const B = (k: number) => (k === 0 ? 1 : ((2 * k + d - 2) / k) * [1, 4, 10, 20, 35][k - 1]);
     const integ = (f: (s: number) => number) => {
       let s = 0;
@@ -108,11 +113,17 @@ describe('TS twin self-checks', () => {
       return (s * 2) / N / 3;
     };
     const Z = integ(() => 1);
-    const P = (k: number) => (s: number) => gegenbauerSeries(Array.from({ length: k + 1 }, (_, i) => (i === k ? 1 : 0)), d, s);
-    for (let j = 0; j < 4; j++) for (let k = 0; k < 4; k++) {
-      const v = integ((s) => P(j)(s) * P(k)(s)) / Z;
-      expect(v).toBeCloseTo(j === k ? 1 / B(k) : 0, 8);
-    }
+    const P = (k: number) => (s: number) =>
+      gegenbauerSeries(
+        Array.from({ length: k + 1 }, (_, i) => (i === k ? 1 : 0)),
+        d,
+        s,
+      );
+    for (let j = 0; j < 4; j++)
+      for (let k = 0; k < 4; k++) {
+        const v = integ((s) => P(j)(s) * P(k)(s)) / Z;
+        expect(v).toBeCloseTo(j === k ? 1 / B(k) : 0, 8);
+      }
   });
   it('KMAP_KIND codes', () => {
     expect(KMAP_KIND).toEqual({ exp: 0, poly: 1, arccos0: 2, arccos1: 3, reluNtk: 4, gegenbauer: 5 });

@@ -60,7 +60,9 @@ describe.each(['release', 'scalar'])('lanczos_f64 (%s build)', (variant) => {
     // Ritz values are eigenvalues in any case
     for (const th of t.values) expect(Math.min(...full.values.map((l) => Math.abs(l - th))) / frob(K)).toBeLessThan(1e-10);
     // TS twin
-    const Q = new Float64Array((n + 1) * n), a = new Float64Array(n), b = new Float64Array(n);
+    const Q = new Float64Array((n + 1) * n),
+      a = new Float64Array(n),
+      b = new Float64Array(n);
     const ny = Math.hypot(...y);
     for (let i = 0; i < n; i++) Q[i] = y[i] / ny;
     expect(R.lanczos(K, n, Q, a, b, 0, n)).toBe(m);
@@ -82,7 +84,12 @@ describe.each(['release', 'scalar'])('lanczos_f64 (%s build)', (variant) => {
     const t = L.tqlFirst(rt, res.alpha, res.beta);
     expect(maxAbsDiff(t.values, [3, 8, 21])).toBeLessThan(1e-12);
     // Gauss quadrature weights z0² = normalised energies of y
-    expect(maxAbsDiff(t.z0.map((z) => z * z), [1 / 5.25, 4 / 5.25, 0.25 / 5.25])).toBeLessThan(1e-13);
+    expect(
+      maxAbsDiff(
+        t.z0.map((z) => z * z),
+        [1 / 5.25, 4 / 5.25, 0.25 / 5.25],
+      ),
+    ).toBeLessThan(1e-13);
   });
 
   it('K⁻¹y ≈ ‖y‖ Qᵀ T⁻¹ e_0 converges on a well-conditioned matrix', () => {

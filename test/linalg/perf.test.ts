@@ -20,9 +20,11 @@ function best(f: () => void, reps: number): number {
 describe('performance guards (ratios to the TS twin)', () => {
   it('Gram (n=512, d=256): Wasm SIMD ≥ 3× the TS twin', async () => {
     const rt = await loadWasm({ variant: 'release' });
-    const n = 512, d = 256;
+    const n = 512,
+      d = 256;
     const X = Float64Array.from({ length: n * d }, (_, i) => Math.sin(i));
-    const x = rt.arena.copyIn(X), g = rt.arena.allocF64(n * n);
+    const x = rt.arena.copyIn(X),
+      g = rt.arena.allocF64(n * n);
     const tW = best(() => {
       rt.exports.gram_sym_f64(x, n, d, g, 1, 0, n);
       rt.exports.mirror_lower_f64(g, n, 0, n);
@@ -36,7 +38,9 @@ describe('performance guards (ratios to the TS twin)', () => {
     const rt = await loadWasm({ variant: 'release' });
     const n = 256;
     const A = randomSym(n, 1);
-    const a = rt.arena.allocF64(n * n), w = rt.arena.allocF64(n), work = rt.arena.allocF64(3 * n);
+    const a = rt.arena.allocF64(n * n),
+      w = rt.arena.allocF64(n),
+      work = rt.arena.allocF64(3 * n);
     const tW = best(() => {
       rt.arena.f64(a, n * n).set(A);
       expect(rt.exports.eigh_f64(a, n, w, work)).toBe(0);

@@ -71,7 +71,11 @@ describe('panelRows', () => {
 describe('log-axis labels', () => {
   const labels = async (lo: number, hi: number) => {
     const svg = await renderSvg(
-      vegaLiteSpec({ panels: [{ xTitle: 'x', yTitle: 'y', xScale: 'linear', series: [{ name: 's', x: [0, 50], y: [lo, hi], mark: 'line' }], yDomain: [lo, hi], legend: 'none' }] }),
+      vegaLiteSpec({
+        panels: [
+          { xTitle: 'x', yTitle: 'y', xScale: 'linear', series: [{ name: 's', x: [0, 50], y: [lo, hi], mark: 'line' }], yDomain: [lo, hi], legend: 'none' },
+        ],
+      }),
     );
     // y-axis labels are the right-anchored texts
     return [...svg.matchAll(/<text text-anchor="end"[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
@@ -94,7 +98,11 @@ describe('log-axis labels', () => {
   });
   it('linear axes print plain numbers at the tick precision (10, not 1e+1)', async () => {
     const svg = await renderSvg(
-      vegaLiteSpec({ panels: [{ xTitle: 'x', yTitle: 'y', xScale: 'linear', yScale: 'linear', series: [{ name: 's', x: [0, 10], y: [0, 0.5], mark: 'line' }], legend: 'none' }] }),
+      vegaLiteSpec({
+        panels: [
+          { xTitle: 'x', yTitle: 'y', xScale: 'linear', yScale: 'linear', series: [{ name: 's', x: [0, 10], y: [0, 0.5], mark: 'line' }], legend: 'none' },
+        ],
+      }),
     );
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(texts).toEqual(expect.arrayContaining(['0', '2', '10', '0.1', '0.5']));
@@ -155,7 +163,24 @@ describe('--out writes the figures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ld-fig-'));
   it('committee ode --out --png: figure.vl.json, figure.svg, figure.png, listed in the manifest', async () => {
     const out = join(dir, 'c');
-    const r = await run(['committee', 'ode', '--p', '2', '--k', '2', '--lr', '0.5', '--t-max', '100', '--t-count', '31', '--out', out, '--png', '--no-progress']);
+    const r = await run([
+      'committee',
+      'ode',
+      '--p',
+      '2',
+      '--k',
+      '2',
+      '--lr',
+      '0.5',
+      '--t-max',
+      '100',
+      '--t-count',
+      '31',
+      '--out',
+      out,
+      '--png',
+      '--no-progress',
+    ]);
     expect(r.code).toBe(0);
     for (const f of ['figure.vl.json', 'figure.svg', 'figure.png']) expect(existsSync(join(out, f))).toBe(true);
     const man = JSON.parse(readFileSync(join(out, 'manifest.json'), 'utf8'));
@@ -170,7 +195,25 @@ describe('--out writes the figures', () => {
 
   it('kernel run --out writes the figure with the stage rules; without --png no PNG', async () => {
     const out = join(dir, 'k');
-    const r = await run(['kernel', 'run', '--kernel', 'exp', '--dim', '30', '--samples', '200', '--energies', '0,0.5,0.5', '--seeds', '1', '--t-count', '21', '--out', out, '--no-progress']);
+    const r = await run([
+      'kernel',
+      'run',
+      '--kernel',
+      'exp',
+      '--dim',
+      '30',
+      '--samples',
+      '200',
+      '--energies',
+      '0,0.5,0.5',
+      '--seeds',
+      '1',
+      '--t-count',
+      '21',
+      '--out',
+      out,
+      '--no-progress',
+    ]);
     expect(r.code).toBe(0);
     expect(existsSync(join(out, 'figure.png'))).toBe(false);
     const svg = readFileSync(join(out, 'figure.svg'), 'utf8');
@@ -187,7 +230,16 @@ describe('--out writes the figures', () => {
     const panels = (vl.hconcat ?? [vl]) as { data: { values: { series: string }[] } }[];
     expect(panels).toHaveLength(2);
     const names = new Set(panels.flatMap((p) => p.data.values.map((v) => v.series)));
-    expect(names).toEqual(new Set(['oracle (T1)', 'test, block approx. (T3)', 'train, block approx. (T3)', 'test, eigenlearning (T4)', 'train, eigenlearning (T4)', '‖P>1f‖² = 0.500']));
+    expect(names).toEqual(
+      new Set([
+        'oracle (T1)',
+        'test, block approx. (T3)',
+        'train, block approx. (T3)',
+        'test, eigenlearning (T4)',
+        'train, eigenlearning (T4)',
+        '‖P>1f‖² = 0.500',
+      ]),
+    );
     // Train panel log–log (no linear scale anywhere); test panel: a linear y scale.
     expect(JSON.stringify(panels[0])).not.toContain('"type":"linear"');
     expect(JSON.stringify(panels[1])).toContain('"type":"linear"');
@@ -198,7 +250,25 @@ describe('--out writes the figures', () => {
   });
 
   it('dmft run: --time-axis picks the clock; a bad value is exit 2 with one line', async () => {
-    const base = ['dmft', 'run', '--m', '8', '--alpha', '0.3', '--tau', '0.6', '--h', '0,0.9', '--phi-hat', 'same', '--eta', '0.1', '--t-max', '2', '--no-progress'];
+    const base = [
+      'dmft',
+      'run',
+      '--m',
+      '8',
+      '--alpha',
+      '0.3',
+      '--tau',
+      '0.6',
+      '--h',
+      '0,0.9',
+      '--phi-hat',
+      'same',
+      '--eta',
+      '0.1',
+      '--t-max',
+      '2',
+      '--no-progress',
+    ];
     const out = join(dir, 'd');
     const r = await run([...base, '--time-axis', 't/m', '--out', out]);
     expect(r.code).toBe(0);

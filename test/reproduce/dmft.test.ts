@@ -7,7 +7,16 @@ import { join } from 'node:path';
 import { dmftEntries } from '../../src/reproduce/dmft.js';
 import { runReproduction } from '../../src/reproduce/index.js';
 
-const IDS = ['dmft-fig2', 'dmft-fig3', 'dmft-fig4', 'dmft-fig5', 'dmft-lazy-closed-forms', 'dmft-gd-comparison', 'dmft-interpolation-threshold', 'dmft-finite-d'];
+const IDS = [
+  'dmft-fig2',
+  'dmft-fig3',
+  'dmft-fig4',
+  'dmft-fig5',
+  'dmft-lazy-closed-forms',
+  'dmft-gd-comparison',
+  'dmft-interpolation-threshold',
+  'dmft-finite-d',
+];
 
 describe('dmft reproductions (quick variants)', () => {
   it('registers the eight entries with the expected ids', () => {
@@ -33,7 +42,8 @@ describe('dmft reproductions (quick variants)', () => {
       for (const f of ['figure.svg', 'figure.vl.json', 'manifest.json', 'arrays.npz', 'checks.json']) expect(existsSync(join(dir, f)), f).toBe(true);
       const man = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
       // Every array is named in the output vocabulary (a definition, not the fallback).
-      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>)) expect(doc.definition, name).not.toMatch(/see the figure/);
+      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>))
+        expect(doc.definition, name).not.toMatch(/see the figure/);
       expect(man.status).toBe('Success');
       expect(man.problem.reproduce).toBe(entry.id);
       expect(man.problem.quick).toBe(true);

@@ -35,7 +35,8 @@ describe('issue-13 reproductions (quick)', () => {
       for (const p of panels) expect(p.data.values.length).toBeGreaterThan(3);
       const man = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
       // Every array is named in the output vocabulary (a definition, not the fallback).
-      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>)) expect(doc.definition, name).not.toMatch(/see the figure/);
+      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>))
+        expect(doc.definition, name).not.toMatch(/see the figure/);
       expect(man.status).toBe('Success');
       expect(man.problem.reproduce).toBe(id);
     }, 120_000);

@@ -20,13 +20,15 @@ describe('kernel reproductions (quick)', () => {
       for (const c of run.checks) expect(c.pass, `${c.name}: ${c.value} vs ${c.expected}`).toBe(true);
       expect(run.passed).toBe(true);
       expect(run.checks.length).toBeGreaterThan(5);
-      for (const f of ['figure.svg', 'figure.vl.json', 'manifest.json', 'arrays.npz', 'checks.json', 'curves.csv']) expect(existsSync(join(outDir, f)), f).toBe(true);
+      for (const f of ['figure.svg', 'figure.vl.json', 'manifest.json', 'arrays.npz', 'checks.json', 'curves.csv'])
+        expect(existsSync(join(outDir, f)), f).toBe(true);
       const vl = JSON.parse(readFileSync(join(outDir, 'figure.vl.json'), 'utf8'));
       const panels = vl.hconcat ?? [vl];
       for (const p of panels) expect(p.data.values.length).toBeGreaterThan(10);
       const man = JSON.parse(readFileSync(join(outDir, 'manifest.json'), 'utf8'));
       // Every array is named in the output vocabulary (a definition, not the fallback).
-      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>)) expect(doc.definition, name).not.toMatch(/see the figure/);
+      for (const [name, doc] of Object.entries(man.arrays as Record<string, { definition: string }>))
+        expect(doc.definition, name).not.toMatch(/see the figure/);
       expect(man.status).toBe('Success');
       expect(man.seed).toBe(0);
       expect(man.problem.reproduce).toBe(id);

@@ -1,15 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
-import {
-  RefStream,
-  Xoshiro256ppBig,
-  logPos,
-  polarNormals,
-  seedHalves,
-  seedState,
-  splitmix64,
-} from '../../src/numerics/rng.js';
+import { RefStream, Xoshiro256ppBig, logPos, polarNormals, seedHalves, seedState, splitmix64 } from '../../src/numerics/rng.js';
 import { createStreams, readState, sampleHypercube, sampleSphere, streamPtr } from '../../src/rng/index.js';
 
 // Known answers computed independently by test/rng/fixtures/gen_kat.py (Python big ints, from the
@@ -74,7 +66,12 @@ describe('known-answer values (reference algorithm definitions)', () => {
     }
   });
   it('RefStream.fillNormal (inlined) == polarNormals driven by nextUniform, incl. odd n and state', () => {
-    for (const [seed, n] of [[3, 100001], [4, 1], [5, 2], [6, 50000]] as const) {
+    for (const [seed, n] of [
+      [3, 100001],
+      [4, 1],
+      [5, 2],
+      [6, 50000],
+    ] as const) {
       const a = RefStream.fromSeed(seed, 2);
       const b = RefStream.fromSeed(seed, 2);
       const x = new Float64Array(n);
@@ -339,7 +336,10 @@ describe('statistical sanity (Wasm release, 2e6 draws; bounds = 5 standard error
     const o = rt.arena.allocF64(n);
     rt.exports.rng_fill_normal(p, o, n);
     const x = rt.arena.f64(o, n);
-    let s1 = 0, s2 = 0, s3 = 0, s4 = 0;
+    let s1 = 0,
+      s2 = 0,
+      s3 = 0,
+      s4 = 0;
     for (const v of x) {
       const v2 = v * v;
       s1 += v;
@@ -347,7 +347,10 @@ describe('statistical sanity (Wasm release, 2e6 draws; bounds = 5 standard error
       s3 += v2 * v;
       s4 += v2 * v2;
     }
-    s1 /= n; s2 /= n; s3 /= n; s4 /= n;
+    s1 /= n;
+    s2 /= n;
+    s3 /= n;
+    s4 /= n;
     // SEs for N(0,1): mean 1/sqrt n, E x^2: sqrt(2/n), E x^3: sqrt(15/n), E x^4: sqrt(96/n)
     expect(Math.abs(s1)).toBeLessThan(5 / Math.sqrt(n));
     expect(Math.abs(s2 - 1)).toBeLessThan(5 * Math.sqrt(2 / n));
@@ -400,7 +403,12 @@ describe('statistical sanity (Wasm release, 2e6 draws; bounds = 5 standard error
       for (let i = 0; i + lag < a.length; i++) s += a[i] * b[i + lag];
       return s / (a.length - lag);
     };
-    for (const [i, j] of [[0, 1], [1, 2], [0, 2], [0, 3]]) {
+    for (const [i, j] of [
+      [0, 1],
+      [1, 2],
+      [0, 2],
+      [0, 3],
+    ]) {
       for (const lag of [0, 1]) {
         const r = corr(rt.arena.f64(bufs[i], n), rt.arena.f64(bufs[j], n), lag);
         expect(Math.abs(r), `${i}-${j} lag ${lag}`).toBeLessThan(5 / Math.sqrt(n));

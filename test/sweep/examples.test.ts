@@ -13,7 +13,11 @@ import { ENGINES } from '../../src/engines.js';
 const EX = resolve(__dirname, '../../examples/sweeps');
 /** Per example: base overrides and how many values of each axis to keep. */
 const REDUCE: Record<string, { base: Record<string, unknown>; keep: number; scalar: string }> = {
-  'kernel-learning-curve.json': { base: { dim: 20, seeds: 1, tCount: 11, testPoints: 200 }, keep: 2, scalar: 'testAtInfinity,theoryTestFinal,eigenlearningTestFinal' },
+  'kernel-learning-curve.json': {
+    base: { dim: 20, seeds: 1, tCount: 11, testPoints: 200 },
+    keep: 2,
+    scalar: 'testAtInfinity,theoryTestFinal,eigenlearningTestFinal',
+  },
   'committee-plateau.json': { base: { tMax: 600, tCount: 60 }, keep: 2, scalar: 'plateauEscape' },
   'committee-phase.json': { base: { tMax: 100, tCount: 20 }, keep: 2, scalar: 'riskFinal' },
   'dmft-width.json': { base: { tMax: 4, eta: 0.2 }, keep: 2, scalar: 'testErrorMin' },
@@ -27,7 +31,11 @@ describe('examples/sweeps at reduced size', () => {
   for (const [file, red] of Object.entries(REDUCE))
     it(file, async () => {
       const spec = (await parseSpecText(readFileSync(join(EX, file), 'utf8'), file)) as { base: object; grid: Record<string, unknown[]> };
-      const small = { ...spec, base: { ...spec.base, ...red.base }, grid: Object.fromEntries(Object.entries(spec.grid).map(([k, v]) => [k, v.slice(0, red.keep)])) };
+      const small = {
+        ...spec,
+        base: { ...spec.base, ...red.base },
+        grid: Object.fromEntries(Object.entries(spec.grid).map(([k, v]) => [k, v.slice(0, red.keep)])),
+      };
       const sw = await expandSweep(small, ENGINES);
       const out = mkdtempSync(join(tmpdir(), 'sweep-example-'));
       const rep = await runSweep(sw, out, { engines: ENGINES });

@@ -13,7 +13,12 @@ import { cli } from './toy.js';
 const ROOT = resolve(__dirname, '../..');
 const BIN = join(ROOT, 'bin/learndyn.js');
 const BUILT = existsSync(join(ROOT, 'dist/cli/sweep.js'));
-const SPEC = { command: 'committee ode', base: { p: 2, k: 2, tMax: 50, tCount: 15, dim: 200 }, grid: { lr: [0.5, 1] }, zip: { noise: [0, 0.01], seed: [1, 2] } };
+const SPEC = {
+  command: 'committee ode',
+  base: { p: 2, k: 2, tMax: 50, tCount: 15, dim: 200 },
+  grid: { lr: [0.5, 1] },
+  zip: { noise: [0, 0.01], seed: [1, 2] },
+};
 
 function built(args: string[]): string {
   return execFileSync(process.execPath, [BIN, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
@@ -31,7 +36,9 @@ function slurmReady(): { ok: boolean; why: string } {
 }
 
 function mergedFiles(dir: string): string[] {
-  return readdirSync(dir).filter((f) => /^(table|summary|manifest|figure)/.test(f)).sort();
+  return readdirSync(dir)
+    .filter((f) => /^(table|summary|manifest|figure)/.test(f))
+    .sort();
 }
 
 function expectSameMerge(a: string, b: string): void {

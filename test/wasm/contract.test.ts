@@ -13,14 +13,33 @@ describe('generated contract', () => {
 
   it('every generated file is committed to git', () => {
     const tracked = execFileSync('git', ['ls-files', 'assembly/gen', 'src/gen', 'src/wasm/exports.gen.ts'], { encoding: 'utf8' })
-      .split('\n').filter(Boolean).sort();
+      .split('\n')
+      .filter(Boolean)
+      .sort();
     expect(tracked).toEqual([...Object.keys(contractFiles()), 'src/wasm/exports.gen.ts'].sort());
   });
 
   it('no hand-kept copies remain ("keep in sync", "mirrors …" comments)', () => {
     let hits = '';
     try {
-      hits = execFileSync('git', ['grep', '-n', '-i', '-E', 'keep(s)? in sync|mirrors (src|assembly)/|mirror of committee_work', '--', 'src', 'assembly', 'test', 'bench', 'explorer', ':!test/wasm/contract.test.ts'], { encoding: 'utf8' });
+      hits = execFileSync(
+        'git',
+        [
+          'grep',
+          '-n',
+          '-i',
+          '-E',
+          'keep(s)? in sync|mirrors (src|assembly)/|mirror of committee_work',
+          '--',
+          'src',
+          'assembly',
+          'test',
+          'bench',
+          'explorer',
+          ':!test/wasm/contract.test.ts',
+        ],
+        { encoding: 'utf8' },
+      );
     } catch (e) {
       if ((e as { status?: number }).status !== 1) throw e; // 1: no match
     }
@@ -32,8 +51,13 @@ describe('generated contract', () => {
     // embedded 4th-order weights b̂ = b − E, and row sums c_i = Σ_j a_ij. Exact rationals, so rounding only.
     const c = [0, T.C2, T.C3, T.C4, T.C5, 1, 1];
     const A = [
-      [], [T.A21], [T.A31, T.A32], [T.A41, T.A42, T.A43], [T.A51, T.A52, T.A53, T.A54],
-      [T.A61, T.A62, T.A63, T.A64, T.A65], [T.A71, 0, T.A73, T.A74, T.A75, T.A76],
+      [],
+      [T.A21],
+      [T.A31, T.A32],
+      [T.A41, T.A42, T.A43],
+      [T.A51, T.A52, T.A53, T.A54],
+      [T.A61, T.A62, T.A63, T.A64, T.A65],
+      [T.A71, 0, T.A73, T.A74, T.A75, T.A76],
     ];
     for (let i = 1; i < 7; i++) expect(A[i].reduce((s, x) => s + x, 0)).toBeCloseTo(c[i], 14);
     const b = [...A[6], 0];
@@ -46,8 +70,30 @@ describe('generated contract', () => {
       const out: [number, number][] = [];
       for (let q = 0; q < order; q++) out.push([dotw(w, cq(q)), 1 / (q + 1)]); // Σ b c^q = 1/(q+1)
       if (order >= 3) out.push([dotw(w, Ac(c)), 1 / 6]);
-      if (order >= 4) out.push([dotw(w, Ac(cq(2))), 1 / 12], [dotw(w, c.map((x, i) => x * Ac(c)[i])), 1 / 8], [dotw(w, Ac(Ac(c))), 1 / 24]);
-      if (order >= 5) out.push([dotw(w, Ac(cq(3))), 1 / 20], [dotw(w, Ac(Ac(Ac(c)))), 1 / 120], [dotw(w, c.map((x, i) => x * x * Ac(c)[i])), 1 / 10]);
+      if (order >= 4)
+        out.push(
+          [dotw(w, Ac(cq(2))), 1 / 12],
+          [
+            dotw(
+              w,
+              c.map((x, i) => x * Ac(c)[i]),
+            ),
+            1 / 8,
+          ],
+          [dotw(w, Ac(Ac(c))), 1 / 24],
+        );
+      if (order >= 5)
+        out.push(
+          [dotw(w, Ac(cq(3))), 1 / 20],
+          [dotw(w, Ac(Ac(Ac(c)))), 1 / 120],
+          [
+            dotw(
+              w,
+              c.map((x, i) => x * x * Ac(c)[i]),
+            ),
+            1 / 10,
+          ],
+        );
       return out;
     };
     for (const [got, want] of [...conds(b, 5), ...conds(bh, 4)]) expect(Math.abs(got - want)).toBeLessThan(2e-15);

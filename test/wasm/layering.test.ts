@@ -33,21 +33,33 @@ describe('layering of src/', () => {
   it('production code imports nothing from src/ref (only src/wasm/ts-kernels.ts, the TS runtime variant)', () => {
     const bad = src
       .filter((f) => !inside(f, 'src/ref') && f !== normalize('src/wasm/ts-kernels.ts') && !VALIDATION(f) && !KNOWN.includes(f))
-      .flatMap((f) => importsOf(f).filter((t) => inside(t, 'src/ref')).map((t) => `${f} → ${t}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => inside(t, 'src/ref'))
+          .map((t) => `${f} → ${t}`),
+      );
     expect(bad).toEqual([]);
   });
 
   it('the reference solvers of src/reference serve validation only (tests, reproduce)', () => {
     const bad = src
       .filter((f) => !inside(f, 'src/reference') && !VALIDATION(f))
-      .flatMap((f) => importsOf(f).filter((t) => inside(t, 'src/reference')).map((t) => `${f} → ${t}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => inside(t, 'src/reference'))
+          .map((t) => `${f} → ${t}`),
+      );
     expect(bad).toEqual([]);
   });
 
   it('host numerics and the generated contract do not depend on the twins or on engines', () => {
     const bad = src
       .filter((f) => inside(f, 'src/numerics') || inside(f, 'src/gen'))
-      .flatMap((f) => importsOf(f).filter((t) => !inside(t, 'src/numerics') && !inside(t, 'src/gen')).map((t) => `${f} → ${t}`));
+      .flatMap((f) =>
+        importsOf(f)
+          .filter((t) => !inside(t, 'src/numerics') && !inside(t, 'src/gen'))
+          .map((t) => `${f} → ${t}`),
+      );
     expect(bad).toEqual([]);
   });
 
