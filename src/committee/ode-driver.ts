@@ -4,11 +4,11 @@
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { minEigenvalue } from '../numerics/symeig.js';
 import { MODEL, ODE_STATS_LEN, ODE_STATUS } from './layout.js';
-import type { Status } from '../core/contract.js';
+import { stopRequested, TERMINATED_MESSAGE, type Status } from '../core/contract.js';
 import { dopri5, euler, newStats, rk4, symmetriseQ, type Rhs } from '../numerics/ode.js';
 
-/** An integration is never 'Terminated' (one Wasm call): the contract's Status minus that. */
-export type OdeStatus = Exclude<Status, 'Terminated'>;
+/** The contract's Status: 'Terminated' when opts.signal fires between chunks of the save grid. */
+export type OdeStatus = Status;
 
 export interface OdeOptions {
   method: 'dopri5' | 'rk4' | 'euler';
@@ -19,6 +19,8 @@ export interface OdeOptions {
   /** DOPRI5 step cap (default: horizon/50, as the thesis' reference runs). */
   hmax?: number;
   onProgress?: (fraction: number) => void;
+  /** Checked between chunks of the save grid (integrateOverlaps): the rows saved so far are kept. */
+  signal?: AbortSignal;
 }
 
 export interface OdeResult {
@@ -61,14 +63,14 @@ const FAIL: Record<number, (t: number, opts: OdeOptions, hmin: number) => { stat
   [ODE_STATUS.maxSteps]: (t, o) => ({ status: 'NotConverged', message: `maxSteps = ${o.maxSteps} reached at t = ${t.toPrecision(4)}` }),
 };
 
-export function integrateOverlaps(
+export async function integrateOverlaps(
   rt: WasmRuntime,
   model: (typeof MODEL)['committee'] | (typeof MODEL)['meanfield'],
   params: Float64Array,
   y0: Float64Array,
   tsave: Float64Array,
   opts: OdeOptions,
-): OdeResult {
+): Promise<OdeResult> {
   const E = rt.exports;
   const a = rt.arena;
   const p = params[0];
@@ -95,6 +97,12 @@ export function integrateOverlaps(
     let message: string | undefined;
     let t0 = 0;
     while (rows < nsave) {
+      // Between chunks (≤ 16 saves each) the signal is seen: a stop keeps the rows saved so far.
+      if (await stopRequested(opts.signal)) {
+        status = 'Terminated';
+        message = `${TERMINATED_MESSAGE} (${rows} of ${nsave} saves)`;
+        break;
+      }
       const cnt = Math.min(CHUNK, nsave - rows);
       let code: number;
       if (opts.method === 'dopri5') {

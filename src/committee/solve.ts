@@ -258,7 +258,8 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
             odeTimes,
             odeOpts,
           )
-        : integrateOverlaps(rt, model, odeParams, y0, odeTimes, odeOpts);
+        : // Beside the SGD the ODE only follows the saves the SGD reached (cheap): the signal stops the SGD.
+          await integrateOverlaps(rt, model, odeParams, y0, odeTimes, { ...odeOpts, signal: simulate ? undefined : opts.signal });
       odes.push(r);
       if (r.status !== 'Success') break;
     }

@@ -182,6 +182,17 @@ describe('aborting mid-run keeps what was finished', () => {
     expect(sol.sgd!.risk).toEqual(full.sgd!.risk.slice(0, rows));
   });
 
+  it('committee ODE: stopped between chunks of the save grid, the saves reached kept and equal to the full run', async () => {
+    const input = { p: 2, k: 2, lr: 0.5, dim: 100, tMax: 100, tCount: 200 };
+    const c = new AbortController();
+    const sol = await solveCommittee(input, { signal: c.signal, onProgress: (e) => e.phase.startsWith('ODE') && e.fraction > 0 && c.abort() });
+    expect(sol.status).toBe('Terminated');
+    const full = await solveCommittee(input);
+    expect(sol.t.length).toBeGreaterThan(0);
+    expect(sol.t.length).toBeLessThan(full.t.length);
+    expect(sol.odeRisk).toEqual(full.odeRisk.slice(0, sol.t.length));
+  });
+
   it('DMFT: the rows computed before the abort, equal to the uninterrupted run', async () => {
     const c = new AbortController();
     const input = { ...dmftSmall, tMax: 20, eta: 0.05 };
