@@ -52,7 +52,7 @@ export interface StepStats {
 }
 
 export interface GridRaw {
-  status: 'Success' | 'Unstable' | 'NotConverged';
+  status: 'Success' | 'Unstable' | 'NotConverged' | 'Terminated';
   /** Set when stopAfterSteps paused the run: the state to resume from (rows 0..rows−1 are final). */
   paused?: GridCheckpoint;
   message?: string;
@@ -378,7 +378,14 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       inv.violation = { row, t: S.t[row], what };
     };
     for (;;) {
-      if (o.signal?.aborted) throw new Error('aborted');
+      if (o.signal?.aborted) {
+        // The march is synchronous: a signal is seen when it fired before the call. Rows so far are
+        // kept, with a checkpoint to continue from (never a throw: the engine contract).
+        status = 'Terminated';
+        message = `terminated by its AbortSignal after ${rows} rows`;
+        if (ctl) paused = checkpoint();
+        break;
+      }
       if (ctl && o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
         paused = checkpoint();
         break;

@@ -100,6 +100,8 @@ describe('an already-aborted signal → status Terminated, no throw', () => {
   });
 
   it('solveDmft (first and second order), solveReduced, solveGeneralDmft, meanFieldOde', async () => {
+    const adaptive = await solveDmft({ m: 4, alpha: 0.3, tau: 0.6, h: h3, tMax: 4, grid: 'adaptive', rtol: 1e-2 }, { signal: aborted() });
+    expect(adaptive.status).toBe('Terminated');
     for (const secondOrder of [false, true]) {
       const sol = await solveDmft({ ...dmftSmall, secondOrder }, { signal: aborted() });
       expect(sol.status).toBe('Terminated');
