@@ -180,7 +180,10 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
   const h1p = series(p.h, 1)[1];
   return {
     status: raw.paused && raw.status !== 'Terminated' ? 'NotConverged' : raw.status,
-    message: raw.paused && raw.status !== 'Terminated' ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resumeFrom)` : raw.message,
+    message:
+      raw.paused && raw.status !== 'Terminated'
+        ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resumeFrom)`
+        : raw.message,
     ...(raw.paused ? { checkpoint: raw.paused } : {}),
     t,
     trainError: pick((k) => raw.etr[k]),
