@@ -10,6 +10,7 @@ import { oracleRisk } from '../kernel/theory.js';
 import { parseKernel } from '../kernel/kernels.js';
 import { logspace, type KernelProblemInput } from '../kernel/problem.js';
 import { kappaExp, multiplicityK5, regenerateKernelData, xiExp } from './kernel-ref.js';
+import { ENERGIES, flattestLevel } from './kernel.js';
 import { eigh } from '../ref/eigh.js';
 import { buildSetup } from '../kernel/setup.js';
 import { kernelProblem } from '../kernel/problem.js';
@@ -33,20 +34,8 @@ function at(t: ArrayLike<number>, y: ArrayLike<number>, x: number): number {
   return y[i - 1] + Math.min(1, Math.max(0, w)) * (y[i] - y[i - 1]);
 }
 
-/** Target of G3/G4/G5: c_k² = 1/3 for k = 1, 2, 3 (K27 monomials), ‖f‖² = 1. */
-const ENERGIES = [0, 1 / 3, 1 / 3, 1 / 3];
 /** Σ_k c_k² e^{−2ξ_{d,k} t} with ξ from the independent ₀F₁ series (K16, K12). */
 const oracleIndependent = (d: number, t: ArrayLike<number>) => Array.from(t, (x) => ENERGIES.reduce((s, e, k) => s + e * Math.exp(-2 * xiExp(d, k) * x), 0));
-
-/** Oracle level at its flattest point (min |dR/d ln t|) between two times (a staircase step, G3). */
-function flattestLevel(d: number, lo: number, hi: number): { t: number; level: number } {
-  const grid = Array.from(logspace(lo, hi, 400));
-  const r = oracleRisk({ kernel: parseKernel('exp'), dim: d }, ENERGIES, grid);
-  const slope = (i: number) => Math.abs((r[i + 1] - r[i - 1]) / Math.log(grid[i + 1] / grid[i - 1]));
-  let best = 1;
-  for (let i = 1; i < grid.length - 1; i++) if (slope(i) < slope(best)) best = i;
-  return { t: grid[best], level: r[best] };
-}
 
 // ---------------------------------------------------------------------------------------------
 // kernel-three-stages-large (kernel.md G5, §13 preset `three-stages-large`)

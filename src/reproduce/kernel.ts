@@ -22,18 +22,15 @@ const maxAbsDiff = (a: ArrayLike<number>, b: ArrayLike<number>, keep: (i: number
 export const dropBelow = (y: ArrayLike<number>, floor: number) => Array.from(y, (v) => (v < floor / 10 ? NaN : v));
 
 /** Target of G3/G4/§9: c_k² = 1/3 for k = 1, 2, 3 (K27 monomials), ‖f‖² = 1. */
-const ENERGIES = [0, 1 / 3, 1 / 3, 1 / 3];
+export const ENERGIES = [0, 1 / 3, 1 / 3, 1 / 3];
 
 /** Oracle level at its flattest point (min |d R/d ln t|) between two times: a staircase step (G3). */
-function flattestLevel(d: number, lo: number, hi: number): { t: number; level: number } {
+export function flattestLevel(d: number, lo: number, hi: number): { t: number; level: number } {
   const grid = Array.from(logspace(lo, hi, 400));
   const r = oracleRisk({ kernel: parseKernel('exp'), dim: d }, ENERGIES, grid);
+  const slope = (i: number) => Math.abs((r[i + 1] - r[i - 1]) / Math.log(grid[i + 1] / grid[i - 1]));
   let best = 1;
-  for (let i = 1; i < grid.length - 1; i++) {
-    const s = Math.abs((r[i + 1] - r[i - 1]) / Math.log(grid[i + 1] / grid[i - 1]));
-    const sb = Math.abs((r[best + 1] - r[best - 1]) / Math.log(grid[best + 1] / grid[best - 1]));
-    if (s < sb) best = i;
-  }
+  for (let i = 1; i < grid.length - 1; i++) if (slope(i) < slope(best)) best = i;
   return { t: grid[best], level: r[best] };
 }
 
