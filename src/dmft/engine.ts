@@ -11,7 +11,7 @@ import type { FigureDesc, Series } from '../plot/figure.js';
 import { dmftFigure, dmftSimulationFigure, type DmftTimeAxis } from '../plot/engines.js';
 import { VERSION } from '../version.js';
 import { loadWasm } from '../wasm/runtime.js';
-import { solveGeneralDmft, type GeneralDmftInput, type GeneralDmftSolution } from './general.js';
+import { solveGeneralDmft, validateGeneralDmft, type GeneralDmftInput, type GeneralDmftSolution } from './general.js';
 import { dmftMemoryBytes, phiCoeffs, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { parseReducedProblem, solveReduced, type ReducedProblem, type ReducedSolution } from './reduced.js';
 import { DSIM_RNG_SCHEME, simulationJSON, type SimResult, type SimulateOptions } from './simulate.js';
@@ -586,10 +586,7 @@ export const dmftGeneral = command({
     'full non-symmetric DMFT for small m (dmft.md §4, Figs 6–7 settings), parameters from a config {m, alphaBar, tau, h, phiHat, a0: [...], C0?, v0?, eta, tMax}',
   fields: [],
   prepare: (params) => {
-    // Validation happens in the solver's schema; a run with an aborted signal validates without computing.
-    const ctl = new AbortController();
-    ctl.abort();
-    solveGeneralDmft(params as GeneralDmftInput, { signal: ctl.signal });
+    validateGeneralDmft(params as GeneralDmftInput);
     return params as GeneralDmftInput;
   },
   solve: async (p, options) => solveGeneralDmft(p, { signal: options.signal }),

@@ -48,9 +48,10 @@ export interface GeneralDmftSolution {
   problem: z.output<typeof generalDmftSchema>;
 }
 
-export function solveGeneralDmft(input: GeneralDmftInput, opts: Pick<SolveOptions, 'signal'> = {}): GeneralDmftSolution {
+/** Validate a general-DMFT problem (schema, per-neuron lengths, C0 a unit-diagonal Gram matrix, grid
+ *  size) before anything is allocated; returns the parsed problem, its initial overlaps and step count. */
+export function validateGeneralDmft(input: GeneralDmftInput): { p: z.output<typeof generalDmftSchema>; C0: number[][]; N: number } {
   const p = parseOrThrow(generalDmftSchema, input);
-  // Every check runs before the abort test: `dmft general`'s prepare validates through an aborted call.
   const m = p.m;
   if (p.a0.length !== m) throw new ParameterError('a0', p.a0, `${m} values (one per neuron)`);
   if (p.v0 !== undefined && p.v0.length !== m) throw new ParameterError('v0', p.v0, `${m} values (one per neuron)`);
@@ -67,6 +68,12 @@ export function solveGeneralDmft(input: GeneralDmftInput, opts: Pick<SolveOption
     throw new ParameterError('C0', 'eigenvalues', `a positive semi-definite matrix (a Gram matrix; its smallest eigenvalue is ${lmin.toPrecision(4)})`);
   const N = Math.round(p.tMax / p.eta);
   if (N * N * m * m * 2 * 8 > 2 ** 31) throw new ParameterError('tMax', p.tMax, `a grid of at most ${Math.floor(Math.sqrt(2 ** 27 / (m * m)))} steps`);
+  return { p, C0, N };
+}
+
+export function solveGeneralDmft(input: GeneralDmftInput, opts: Pick<SolveOptions, 'signal'> = {}): GeneralDmftSolution {
+  const { p, C0, N } = validateGeneralDmft(input);
+  const m = p.m;
   if (opts.signal?.aborted) {
     // Synchronous solve: an abort can only be seen before it starts, and then nothing is finished.
     return {

@@ -83,6 +83,19 @@ function simArrays(arrays: ReproduceResult['arrays'], key: string, sim: SimResul
 
 type Field = 'testError' | 'trainError' | 'a';
 
+/** V9: the SGD network beside the DMFT on t = O(1), one check per simulated width (mean |gap|/s.e.). */
+function networkChecks(sims: DmftSolution[], ms: number[], net: SimResult[], simMs: number[], dim: number, seeds: number): Check[] {
+  return net.map((r, k) =>
+    chk(
+      `SGD network (m = ${simMs[k]}, d = ${dim}, ${seeds} runs) vs DMFT test error, t ≤ 5: mean |gap|/s.e.`,
+      agreementZ(sims[ms.indexOf(simMs[k])], r, 5).meanZ,
+      0,
+      { tol: 3 },
+      'dmft.md §12 V9 (agreement within SGD noise on t = O(1))',
+    ),
+  );
+}
+
 /** Issue 14. SymmDMFT is the exact n, d → ∞ theory of the Gaussian-process model (dmft.md §2.7,
  *  §11.2), which shares the network's population risk D4 and covariances D5 but not its non-Gaussian
  *  dynamics. Beside the network points: GD on that model (with the teacher built from the same
@@ -261,19 +274,7 @@ async function fig2(ctx: Ctx): Promise<ReproduceResult> {
     );
   checks.push(...invariantChecks([...sims, big]));
   // V9: the network beside the DMFT on t = O(1)
-  for (const [k, r] of net.entries()) {
-    const s = sims[ms.indexOf(simMs[k])];
-    const ag = agreementZ(s, r, 5);
-    checks.push(
-      chk(
-        `SGD network (m = ${simMs[k]}, d = ${dim}, ${seeds} runs) vs DMFT test error, t ≤ 5: mean |gap|/s.e.`,
-        ag.meanZ,
-        0,
-        { tol: 3 },
-        'dmft.md §12 V9 (agreement within SGD noise on t = O(1))',
-      ),
-    );
-  }
+  checks.push(...networkChecks(sims, ms, net, simMs, dim, seeds));
   checks.push(...gb.checks);
 
   // figure
@@ -463,19 +464,7 @@ async function fig4(ctx: Ctx): Promise<ReproduceResult> {
     ),
   );
   checks.push(...invariantChecks(sims));
-  for (const [k, r] of net.entries()) {
-    const s = sims[ms.indexOf(simMs[k])];
-    const ag = agreementZ(s, r, 5);
-    checks.push(
-      chk(
-        `SGD network (m = ${simMs[k]}, d = ${dim}, ${seeds} runs) vs DMFT test error, t ≤ 5: mean |gap|/s.e.`,
-        ag.meanZ,
-        0,
-        { tol: 3 },
-        'dmft.md §12 V9 (agreement within SGD noise on t = O(1))',
-      ),
-    );
-  }
+  checks.push(...networkChecks(sims, ms, net, simMs, dim, seeds));
   checks.push(...gb.checks);
 
   const left: Series[] = [],
