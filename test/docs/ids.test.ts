@@ -255,6 +255,8 @@ describe('links stay inside the repository (except the papers on arxiv.org)', ()
       '```',
     ].join('\n');
     expect(links(md).sort()).toEqual(['docs/a.md#x', 'https://arxiv.org/abs/2111.07167', 'https://example.com/p', 'https://example.org/q', 'img.png'].sort());
-    expect([...headingAnchors('# The Model (K1–K2)\n## Model\n## Model\n<a id="K22"></a>')].sort()).toEqual(['K22', 'model', 'model-1', 'the-model-k1k2'].sort());
+    expect([...headingAnchors('# The Model (K1–K2)\n## Model\n## Model\n<a id="K22"></a>')].sort()).toEqual(
+      ['K22', 'model', 'model-1', 'the-model-k1k2'].sort(),
+    );
   });
 });
