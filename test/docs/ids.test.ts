@@ -1,5 +1,6 @@
-// Every equation / validation ID and every spec §-reference that a code comment cites resolves inside
-// the repository, in docs/kernel.md, docs/committee.md or docs/dmft.md; and no Markdown link in
+// Every equation / validation ID and every spec §-reference that a code comment (or a user-visible
+// string in src/: CLI help, reproduce checks, the output vocabulary) cites resolves inside the
+// repository, in docs/kernel.md, docs/committee.md or docs/dmft.md; and no Markdown link in
 // README.md or docs/ leaves the repository except to the papers (arxiv.org), while every relative
 // link points at a file that exists. (Loopback URLs — the explorer served by `npm run explorer` — are
 // allowed: they point at this repository's own server, not at a page outside it.)
@@ -61,16 +62,18 @@ function walk(dir: string, out: string[]): string[] {
   return out;
 }
 
-/** All comments of a source file, in order, each once. */
-function comments(file: string): string[] {
+/** All comments of a source file, in order, each once; and its string literals (template parts included). */
+function texts(file: string): { comments: string[]; strings: string[] } {
   const text = readFileSync(file, 'utf8');
   const sf = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, file.endsWith('.ts') ? ts.ScriptKind.TS : ts.ScriptKind.JS);
   const found = new Map<number, string>();
+  const strings: string[] = [];
   const add = (ranges: ts.CommentRange[] | undefined) => {
     for (const r of ranges ?? []) found.set(r.pos, text.slice(r.pos, r.end));
   };
   const visit = (node: ts.Node) => {
     if (node.kind >= ts.SyntaxKind.FirstJSDocNode && node.kind <= ts.SyntaxKind.LastJSDocNode) return;
+    if (ts.isStringLiteral(node) || ts.isNoSubstitutionTemplateLiteral(node) || ts.isTemplateLiteralToken(node)) strings.push(node.text);
     const kids = node.getChildren(sf);
     if (kids.length === 0) {
       add(ts.getLeadingCommentRanges(text, node.pos));
@@ -82,7 +85,7 @@ function comments(file: string): string[] {
   visit(sf);
   add(ts.getLeadingCommentRanges(text, sf.endOfFileToken.pos));
   add(ts.getTrailingCommentRanges(text, sf.endOfFileToken.pos));
-  return [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c);
+  return { comments: [...found.entries()].sort((a, b) => a[0] - b[0]).map(([, c]) => c), strings };
 }
 
 interface Citation {
@@ -90,35 +93,45 @@ interface Citation {
   where: string;
 }
 
-function collect(): { ids: Citation[]; sections: Citation[] } {
-  const ids: Citation[] = [];
-  const sections: Citation[] = [];
+interface Found {
+  ids: Citation[];
+  sections: Citation[];
+}
+
+const SPEC_MENTION = /\b(kernel|committee|dmft-grid|dmft|engineering)\.md\b|§\s*(\d+(?:\.\d+)?[a-g]?)/g;
+
+function scan(text: string, where: string, skip: Set<string>, out: Found, spec: string | undefined): string | undefined {
+  for (const m of text.matchAll(ID_RE)) if (!skip.has(m[0])) out.ids.push({ key: m[0], where });
+  for (const m of text.matchAll(RANGE_RE)) {
+    for (let n = Number(m[2]) + 1; n < Number(m[3]); n++) out.ids.push({ key: `${m[1]}${n}`, where });
+  }
+  // § references: the spec is the last "<spec>.md" mention before them
+  let current = spec;
+  for (const t of text.matchAll(SPEC_MENTION)) {
+    if (t[1]) current = t[1];
+    else if (current !== undefined && current !== 'engineering') out.sections.push({ key: `${current} §${t[2]}`, where });
+  }
+  return current;
+}
+
+/** Citations in code comments (every code directory), and in user-visible strings of src/ (CLI help,
+ *  reproduce checks, the output vocabulary). In comments a spec mention carries over to the later
+ *  comments of the file, else the engine named by the path; in a string only within that string. */
+function collect(): { comments: Found; strings: Found } {
+  const comments: Found = { ids: [], sections: [] };
+  const strings: Found = { ids: [], sections: [] };
   const files = CODE_DIRS.flatMap((d) => walk(join(ROOT, d), []));
   for (const abs of files) {
     const file = relative(ROOT, abs).split('\\').join('/');
     if (file === SELF) continue;
     const skip = new Set(NOT_IDS[file] ?? []);
     const byPath = /(^|\/)(kernel|committee|dmft)[^/]*$/.exec(file)?.[2] ?? /\/(kernel|committee|dmft)\//.exec(file)?.[1];
+    const t = texts(abs);
     let spec: string | undefined;
-    for (const c of comments(abs)) {
-      for (const m of c.matchAll(ID_RE)) if (!skip.has(m[0])) ids.push({ key: m[0], where: file });
-      for (const m of c.matchAll(RANGE_RE)) {
-        for (let n = Number(m[2]) + 1; n < Number(m[3]); n++) ids.push({ key: `${m[1]}${n}`, where: file });
-      }
-      // § references, the spec context carried from the last "<spec>.md" mention
-      const tokens = c.matchAll(/\b(kernel|committee|dmft-grid|dmft|engineering)\.md\b|§\s*(\d+(?:\.\d+)?[a-g]?)/g);
-      for (const t of tokens) {
-        if (t[1]) {
-          spec = t[1];
-          continue;
-        }
-        const s = spec ?? byPath;
-        if (s === undefined || s === 'engineering') continue;
-        sections.push({ key: `${s} §${t[2]}`, where: file });
-      }
-    }
+    for (const c of t.comments) spec = scan(c, file, skip, comments, spec ?? byPath);
+    if (file.startsWith('src/')) for (const s of t.strings) scan(s, `${file} (string)`, skip, strings, undefined);
   }
-  return { ids, sections };
+  return { comments, strings };
 }
 
 const DOCS = join(ROOT, 'docs');
@@ -134,39 +147,54 @@ function anchors(): Map<string, string[]> {
 
 const found = collect();
 
+function unresolvedIds(ids: Citation[]): string[] {
+  const at = anchors();
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const { key, where } of ids) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const page = `${FAMILY_PAGE[key[0]]}.md`;
+    const pages = at.get(key) ?? [];
+    if (pages.length !== 1 || pages[0] !== page) problems.push(`${key} (cited in ${where}): anchors in [${pages.join(', ')}], want one in docs/${page}`);
+  }
+  return problems;
+}
+
+function unresolvedSections(sections: Citation[]): string[] {
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  for (const { key, where } of sections) {
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const [spec, sec] = key.split(' ');
+    const { page, prefix } = SPEC_PAGE[spec];
+    const label = prefix + sec.slice(1);
+    const row = new RegExp(`^\\|\\s*${label.replace(/\./g, '\\.')}\\s*\\|`, 'm');
+    if (!row.test(docText(page))) problems.push(`${key} (cited in ${where}): no row "| ${label} |" in docs/${page}.md`);
+  }
+  return problems;
+}
+
 describe('equation and validation IDs cited in code comments', () => {
   it('finds the citations (the grammar matches the code base)', () => {
-    const keys = new Set(found.ids.map((c) => c.key));
+    const keys = new Set(found.comments.ids.map((c) => c.key));
     // one well-known citation per family, so a broken extractor cannot pass vacuously
     for (const k of ['K22', 'T3', 'G4', 'S29', 'D35', 'V2']) expect(keys.has(k), k).toBe(true);
+    expect(found.comments.sections.length).toBeGreaterThan(50);
   });
 
   it('every cited ID is defined once, by an anchor, on its engine page', () => {
-    const at = anchors();
-    const problems: string[] = [];
-    const seen = new Set<string>();
-    for (const { key, where } of found.ids) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const page = `${FAMILY_PAGE[key[0]]}.md`;
-      const pages = at.get(key) ?? [];
-      if (pages.length !== 1 || pages[0] !== page) problems.push(`${key} (cited in ${where}): anchors in [${pages.join(', ')}], want one in docs/${page}`);
-    }
-    expect(problems).toEqual([]);
+    expect(unresolvedIds(found.comments.ids)).toEqual([]);
   });
 
   it('every spec §-reference has a row in the section index of its engine page', () => {
-    const problems: string[] = [];
-    const seen = new Set<string>();
-    for (const { key, where } of found.sections) {
-      if (seen.has(key)) continue;
-      seen.add(key);
-      const [spec, sec] = key.split(' ');
-      const { page, prefix } = SPEC_PAGE[spec];
-      const row = new RegExp(`^\\|\\s*${(prefix + sec.slice(1)).replace(/[.§]/g, (c) => (c === '.' ? '\\.' : c))}\\s*\\|`, 'm');
-      if (!row.test(docText(page))) problems.push(`${key} (cited in ${where}): no row "| ${prefix}${sec.slice(1)} |" in docs/${page}.md`);
-    }
-    expect(problems).toEqual([]);
+    expect(unresolvedSections(found.comments.sections)).toEqual([]);
+  });
+
+  it('IDs and §-references in user-visible strings of src/ (help, reproduce checks, vocabulary) resolve too', () => {
+    expect(found.strings.ids.length).toBeGreaterThan(0);
+    expect([...unresolvedIds(found.strings.ids), ...unresolvedSections(found.strings.sections)]).toEqual([]);
   });
 });
 
