@@ -14,6 +14,7 @@
 //   D<n>       DMFT equations          V<n>   DMFT validation                                  → docs/dmft.md
 // A range "D26–D32" cites every ID in it. A docs page defines an ID with an anchor <a id="K22"></a>.
 // A few comments use the same shapes for matrix or engine names; they are listed in NOT_IDS below.
+// "grid G<n>" (or "dmft-grid.md G<n>") names the long-time grid design's checks: anchor grid-G<n> in docs/dmft.md.
 //
 // §-references: "<spec>.md §N" (spec ∈ kernel, committee, dmft, dmft-grid), and a bare "§N" in a
 // comment after such a mention in the same file (else the engine named by the file's path). The page
@@ -101,7 +102,12 @@ interface Found {
 const SPEC_MENTION = /\b(kernel|committee|dmft-grid|dmft|engineering)\.md\b|§\s*(\d+(?:\.\d+)?[a-g]?)/g;
 
 function scan(text: string, where: string, skip: Set<string>, out: Found, spec: string | undefined): string | undefined {
-  for (const m of text.matchAll(ID_RE)) if (!skip.has(m[0])) out.ids.push({ key: m[0], where });
+  for (const m of text.matchAll(ID_RE)) {
+    if (skip.has(m[0])) continue;
+    // "grid G3" / "dmft-grid.md G3": the long-time grid design's validation items, not the kernel's G3
+    const grid = m[1] === 'G' && /(dmft-grid\.md|grid)[\s,(]*$/.test(text.slice(Math.max(0, m.index - 16), m.index));
+    out.ids.push({ key: grid ? `grid-${m[0]}` : m[0], where });
+  }
   for (const m of text.matchAll(RANGE_RE)) {
     for (let n = Number(m[2]) + 1; n < Number(m[3]); n++) out.ids.push({ key: `${m[1]}${n}`, where });
   }
@@ -154,7 +160,7 @@ function unresolvedIds(ids: Citation[]): string[] {
   for (const { key, where } of ids) {
     if (seen.has(key)) continue;
     seen.add(key);
-    const page = `${FAMILY_PAGE[key[0]]}.md`;
+    const page = `${key.startsWith('grid-') ? 'dmft' : FAMILY_PAGE[key[0]]}.md`;
     const pages = at.get(key) ?? [];
     if (pages.length !== 1 || pages[0] !== page) problems.push(`${key} (cited in ${where}): anchors in [${pages.join(', ')}], want one in docs/${page}`);
   }
@@ -182,6 +188,14 @@ describe('equation and validation IDs cited in code comments', () => {
     // one well-known citation per family, so a broken extractor cannot pass vacuously
     for (const k of ['K22', 'T3', 'G4', 'S29', 'D35', 'V2']) expect(keys.has(k), k).toBe(true);
     expect(found.comments.sections.length).toBeGreaterThan(50);
+  });
+
+  it('the grammar: IDs, ranges, grid items, § references with their spec context', () => {
+    const out: Found = { ids: [], sections: [] };
+    const spec = scan('kernel.md K22 and §11.3; dmft-grid.md G3, §4; dmft.md D26–D28, §8a; S2[i] skipped', 'x', new Set(['S2']), out, undefined);
+    expect(out.ids.map((c) => c.key).sort()).toEqual(['D26', 'D27', 'D28', 'K22', 'grid-G3'].sort());
+    expect(out.sections.map((c) => c.key)).toEqual(['kernel §11.3', 'dmft-grid §4', 'dmft §8a']);
+    expect(spec).toBe('dmft');
   });
 
   it('every cited ID is defined once, by an anchor, on its engine page', () => {
