@@ -15,7 +15,7 @@ const model: Field[] = [
     flag: 'kernel',
     kind: 'string',
     default: 'exp',
-    help: 'kernel: exp | exp:TAU | poly:a0,a1,.. | relu-ntk | arccos0 | arccos1',
+    help: 'kernel h(s): exp | exp:TAU | poly:a0,a1,.. | taylor:a0,a1,.. | gegenbauer:D:c0,c1,.. | relu-ntk | arccos0 | arccos1 | two-kernels-A|B|C, or a weighted sum such as 0.5*exp+gegenbauer:100:0,0,0,0,0,0,2',
     widget: {
       label: 'kernel h(s)',
       control: 'text',

@@ -43,7 +43,11 @@ export function resolveKernel(kernel: unknown): KernelSpec {
     return toKernelSpec(kernel as KernelSpec);
   } catch (e) {
     if (e instanceof KernelSpecError)
-      throw new ParameterError('kernel', kernel, `exp | exp:TAU | poly:a0,a1,.. | relu-ntk | arccos0 | arccos1 | a KernelSpec (${e.message})`);
+      throw new ParameterError(
+        'kernel',
+        kernel,
+        `exp | exp:TAU | poly:a0,a1,.. | relu-ntk | arccos0 | arccos1 | taylor:a0,a1,.. | gegenbauer:D:c0,c1,.. | two-kernels-A|B|C | sums W*TERM+TERM | a KernelSpec (${e.message})`,
+      );
     throw e;
   }
 }
