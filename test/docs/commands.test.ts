@@ -218,72 +218,8 @@ describe('the marker syntax', () => {
   });
 });
 
-// Pages other branches of the same release add (issue 13: engine pages, sweeps, interruption, …).
-// Links to them are allowed to dangle until they are merged; remove a name once its page exists.
-const PENDING_PAGES = [
-  'kernel.md',
-  'committee.md',
-  'dmft.md',
-  'papers.md',
-  'sweeps.md',
-  'interruption.md',
-  'dmft-long-times.md',
-  'dmft-uniform.md',
-  'linalg.md',
-  'reference-codes.md',
-].map((f) => join(repo, 'docs', f));
-
-/** GitHub's anchor for a heading: lower case, punctuation dropped, spaces → hyphens. */
-const slug = (h: string) =>
-  h
-    .trim()
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}\s_-]/gu, '')
-    .replace(/\s/g, '-');
-
-function anchors(file: string): Set<string> {
-  const seen = new Map<string, number>();
-  const out = new Set<string>();
-  let fenced = false;
-  for (const l of readFileSync(file, 'utf8').split('\n')) {
-    if (/^\s*```/.test(l)) fenced = !fenced;
-    const m = !fenced && /^#{1,6}\s+(.*)$/.exec(l);
-    if (!m) continue;
-    const s = slug(m[1]);
-    const n = seen.get(s) ?? 0;
-    seen.set(s, n + 1);
-    out.add(n ? `${s}-${n}` : s);
-  }
-  return out;
-}
-
-describe('links in README.md and docs/ stay inside the repository', () => {
-  it('every relative link resolves to a file (and heading) of the repository; README links out only to the papers', () => {
-    const bad: string[] = [];
-    const pending = new Set<string>();
-    for (const p of pages()) {
-      const page = relative(repo, p);
-      const text = readFileSync(p, 'utf8').replace(/^```[\s\S]*?^```/gm, '');
-      for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
-        const link = m[1];
-        if (/^[a-z]+:/i.test(link)) {
-          if (page === 'README.md' && !/^https:\/\/(arxiv\.org|doi\.org)\//.test(link)) bad.push(`${page}: ${link} (README links out only to the papers)`);
-          continue;
-        }
-        const [path, anchor] = link.split('#');
-        const target = path ? resolve(join(repo, page, '..'), path) : p;
-        if (relative(repo, target).startsWith('..')) bad.push(`${page}: ${link} leaves the repository`);
-        else if (!existsSync(target)) {
-          if (PENDING_PAGES.includes(target)) pending.add(relative(repo, target));
-          else bad.push(`${page}: ${link} does not exist`);
-        } else if (anchor && target.endsWith('.md') && !anchors(target).has(anchor))
-          bad.push(`${page}: ${link}: no heading #${anchor} in ${relative(repo, target)}`);
-      }
-    }
-    if (pending.size) console.warn(`links to pages not in this branch yet (PENDING_PAGES): ${[...pending].join(', ')}`);
-    expect(bad).toEqual([]);
-  });
-
+// Link checks (inside the repository, anchors, papers only) live in test/docs/ids.test.ts.
+describe('README stands on its own', () => {
   it('README names no spec file outside the repository and no bare equation ids', () => {
     const readme = readFileSync(join(repo, 'README.md'), 'utf8');
     expect(readme).not.toMatch(/shared\/spec/);

@@ -283,8 +283,8 @@ describe('links stay inside the repository (except the papers on arxiv.org)', ()
     expect(pages.flatMap((p) => checkLinks(p, true))).toEqual([]);
   });
 
-  it('README.md: external links only to arxiv.org; relative links exist', () => {
-    expect(checkLinks('README.md', false)).toEqual([]);
+  it('README.md: external links only to arxiv.org; relative links and anchors exist', () => {
+    expect(checkLinks('README.md', true)).toEqual([]);
   });
 
   it('the link reader sees inline links, images, references, autolinks and bare URLs, not code', () => {
