@@ -15,8 +15,7 @@ const DIR = 'src/reproduce';
 const ENGINE_DIRS = ['kernel', 'committee', 'dmft'];
 
 /** Engine functions that run a problem (what a descriptor's `solve` wraps). */
-const isSolveFunction = (name: string) =>
-  /^(solve|simulate|run)[A-Z]/.test(name) || ['meanFieldOde', 'compareKernels', 'thresholdScan'].includes(name);
+const isSolveFunction = (name: string) => /^(solve|simulate|run)[A-Z]/.test(name) || ['meanFieldOde', 'compareKernels', 'thresholdScan'].includes(name);
 
 /** file → allowed direct imports, with the reason. */
 const EXCEPTIONS: Record<string, Record<string, string>> = {
@@ -85,7 +84,11 @@ describe('reproduce runs engine problems through the descriptors', () => {
     // odeParams drops exactly the keys only the SGD has, read off the descriptors.
     const ode = findCommand(ENGINES, 'committee ode')!.command;
     expect(Object.keys(odeParams(p)).every((k) => ode.fields.some((f) => f.key === k))).toBe(true);
-    expect(Object.keys(odeParams(p)).sort()).toEqual(Object.keys(p).filter((k) => k !== 'seeds').sort());
+    expect(Object.keys(odeParams(p)).sort()).toEqual(
+      Object.keys(p)
+        .filter((k) => k !== 'seeds')
+        .sort(),
+    );
     // And the same run without it gives the ODE's Solution.
     const sol = await runCommand('committee ode', odeParams(p));
     expect(sol.status).toBe('Success');
