@@ -5,12 +5,12 @@
 // retry gridUpdate alone after a rejection. Storage: lower triangles (row n at n(n+1)/2), R_A regular part
 // only (R_A[n][n] slot = 0).
 //
-// Parameter block (f64, index → meaning):
-//  0 cap  1 m  2 K  3 τ²  4 ‖φ‖²  5 frozen  6 spherical  7 imex  8 nh  9 nφ  10 h coeffs  11 φ̂ coeffs
-//  12 t  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 φ̂(v)  22 ν  23 e_tr  24 e_ts
-//  25 work (GRID_WORK_ROWS·cap)  26..31 outputs of the row: ν, I, L_d, L_o, ȧ, v̇_E
+// Parameter block: slots DMFT_GRID_PAR (GRID_*) of codegen/contract.mjs, generated into ./gen/dmft_layout.
 
-import { DMFT_GRID_WORK_ROWS as GRID_WORK_ROWS } from "./gen/dmft_layout";
+import {
+  DMFT_GRID_WORK_ROWS as GRID_WORK_ROWS,
+  GRID_A, GRID_CA, GRID_CAP, GRID_CD, GRID_CO, GRID_ETR, GRID_ETS, GRID_FROZEN, GRID_HC, GRID_IMEX, GRID_K, GRID_M, GRID_NH, GRID_NPH, GRID_NU, GRID_OUT_ADOT, GRID_OUT_I, GRID_OUT_LD, GRID_OUT_LO, GRID_OUT_NU, GRID_OUT_VE, GRID_PHC, GRID_PHI2, GRID_PHV, GRID_RA, GRID_RD, GRID_RO, GRID_SPHERICAL, GRID_T, GRID_TAU2, GRID_V, GRID_WORK,
+} from "./gen/dmft_layout";
 
 import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dotaxpy1, dot4axpy22 } from "./dmft_rows";
 @inline function row(p: usize, n: i32): usize { return p + (tri(n) << 3); }
@@ -22,16 +22,16 @@ import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dotaxpy1, dot4a
 export function dmft_grid_work_rows(): i32 { return GRID_WORK_ROWS; }
 
 /** Row n: Σ rows, Volterra rows n of R_A, C_A, observables at t_n, ν, kernels, explicit derivative parts
- *  (work rows Ed, Eo, Fd, Fo; scalars into par[26..31]). Returns 1 if finite, 0 otherwise. */
+ *  (work rows Ed, Eo, Fd, Fo; scalars into par[GRID_OUT_NU..GRID_OUT_VE]). Returns 1 if finite, 0 otherwise. */
 export function dmft_grid_row(par: usize, n: i32): i32 {
-  const cap = <i32>P(par, 0);
-  const m = P(par, 1), K = P(par, 2), tau2 = P(par, 3), phi2 = P(par, 4);
-  const spherical = P(par, 6) != 0, imex = P(par, 7) != 0, frozen = P(par, 5) != 0;
-  const nh = <i32>P(par, 8), nph = <i32>P(par, 9);
-  const hc = PP(par, 10), phc = PP(par, 11);
-  const T = PP(par, 12), Cd = PP(par, 13), Co = PP(par, 14), CA = PP(par, 15), Rd = PP(par, 16), Ro = PP(par, 17), RA = PP(par, 18);
-  const A = PP(par, 19), V = PP(par, 20), PHV = PP(par, 21), NU = PP(par, 22), ETR = PP(par, 23), ETS = PP(par, 24);
-  const W = PP(par, 25);
+  const cap = <i32>P(par, GRID_CAP);
+  const m = P(par, GRID_M), K = P(par, GRID_K), tau2 = P(par, GRID_TAU2), phi2 = P(par, GRID_PHI2);
+  const spherical = P(par, GRID_SPHERICAL) != 0, imex = P(par, GRID_IMEX) != 0, frozen = P(par, GRID_FROZEN) != 0;
+  const nh = <i32>P(par, GRID_NH), nph = <i32>P(par, GRID_NPH);
+  const hc = PP(par, GRID_HC), phc = PP(par, GRID_PHC);
+  const T = PP(par, GRID_T), Cd = PP(par, GRID_CD), Co = PP(par, GRID_CO), CA = PP(par, GRID_CA), Rd = PP(par, GRID_RD), Ro = PP(par, GRID_RO), RA = PP(par, GRID_RA);
+  const A = PP(par, GRID_A), V = PP(par, GRID_V), PHV = PP(par, GRID_PHV), NU = PP(par, GRID_NU), ETR = PP(par, GRID_ETR), ETS = PP(par, GRID_ETS);
+  const W = PP(par, GRID_WORK);
   const c8 = <usize>cap << 3;
   const w = W, SigC = W + c8, SigR = W + 2 * c8, SigCw = W + 3 * c8, SigRw = W + 4 * c8;
   const Hd = W + 5 * c8, Ho = W + 6 * c8, H1d = W + 7 * c8, H1o = W + 8 * c8, H2d = W + 9 * c8, H2o = W + 10 * c8;
@@ -162,23 +162,23 @@ export function dmft_grid_row(par: usize, n: i32): i32 {
     st(Fd, l, -im * ld(accD, l));
     st(Fo, l, -im * ld(accO, l));
   }
-  st(par, 26, nu); st(par, 27, In); st(par, 28, Ld); st(par, 29, Lo); st(par, 30, adot); st(par, 31, vE);
+  st(par, GRID_OUT_NU, nu); st(par, GRID_OUT_I, In); st(par, GRID_OUT_LD, Ld); st(par, GRID_OUT_LO, Lo); st(par, GRID_OUT_ADOT, adot); st(par, GRID_OUT_VE, vE);
   const chk = ld(ETR, n) + ld(ETS, n) + nu + adot + vE + In;
   return isFinite(chk) ? 1 : 0;
 }
 
 /** Row n+1 at t_n + dt from the results of dmft_grid_row(n) (overwrites row n+1). 1 if finite. */
 export function dmft_grid_update(par: usize, n: i32, dt: f64): i32 {
-  const cap = <i32>P(par, 0);
-  const m = P(par, 1);
-  const frozen = P(par, 5) != 0, spherical = P(par, 6) != 0, imex = P(par, 7) != 0;
-  const nph = <i32>P(par, 9), phc = PP(par, 11);
-  const T = PP(par, 12), Cd = PP(par, 13), Co = PP(par, 14), Rd = PP(par, 16), Ro = PP(par, 17);
-  const A = PP(par, 19), V = PP(par, 20), PHV = PP(par, 21);
-  const W = PP(par, 25);
+  const cap = <i32>P(par, GRID_CAP);
+  const m = P(par, GRID_M);
+  const frozen = P(par, GRID_FROZEN) != 0, spherical = P(par, GRID_SPHERICAL) != 0, imex = P(par, GRID_IMEX) != 0;
+  const nph = <i32>P(par, GRID_NPH), phc = PP(par, GRID_PHC);
+  const T = PP(par, GRID_T), Cd = PP(par, GRID_CD), Co = PP(par, GRID_CO), Rd = PP(par, GRID_RD), Ro = PP(par, GRID_RO);
+  const A = PP(par, GRID_A), V = PP(par, GRID_V), PHV = PP(par, GRID_PHV);
+  const W = PP(par, GRID_WORK);
   const c8 = <usize>cap << 3;
   const Ed = W + 19 * c8, Eo = W + 20 * c8, Fd = W + 21 * c8, Fo = W + 22 * c8;
-  const nu = P(par, 26), Ld = P(par, 28), Lo = P(par, 29), adot = P(par, 30), vE = P(par, 31);
+  const nu = P(par, GRID_OUT_NU), Ld = P(par, GRID_OUT_LD), Lo = P(par, GRID_OUT_LO), adot = P(par, GRID_OUT_ADOT), vE = P(par, GRID_OUT_VE);
   const im = 1.0 / m, wo = (m - 1) / m;
   const cdn = row(Cd, n), con = row(Co, n), rdn = row(Rd, n), ron = row(Ro, n);
   const cdn1 = row(Cd, n + 1), con1 = row(Co, n + 1), rdn1 = row(Rd, n + 1), ron1 = row(Ro, n + 1);

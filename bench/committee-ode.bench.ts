@@ -3,13 +3,21 @@
 //   1. p = k = 4 to t = 1e4: DOPRI5 (rtol 1e-8, atol 1e-10) and Euler dt = 0.01 (1e6 steps), Wasm SIMD / scalar /
 //      TS twin (src/numerics/ode.ts over src/ref/committee.ts; the TS Euler is timed on 1e5 steps and scaled).
 //   2. p = k = 4, 8, 16: per-step cost of Euler (1 RHS) and of one DOPRI5 step (6 RHS).
-// Native reference: C++ Euler dt = 0.01 to t = 1e4 at K = M = 4 (sgoldt/nn2pp) takes 10.5 s (10.5 µs/step).
-// Run: node --import tsx bench/committee-ode.bench.ts [--quick]
+//   3. The reference code sgoldt/nn2pp (C++ scmpp_ode, explicit Euler) on the SAME problem, when
+//      LEARNDYN_NN2PP=/path/to/scmpp_ode.exe is set (build: docs/reference-codes.md): agreement of the two
+//      Euler runs, equal-work and equal-accuracy ratios, whole process (CLI) and solver only.
+// Run: node --import tsx bench/committee-ode.bench.ts [--quick] [--reference]   (part 3 runs the CLI: `npm run build` first)
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { rhs as rhsTs, risk as riskTs } from '../src/ref/committee.js';
 import * as O from '../src/numerics/ode.js';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const quick = process.argv.includes('--quick');
+// --reference: only part 3 (the comparison with the reference code).
+const referenceOnly = process.argv.includes('--reference');
 const MODEL_COMMITTEE = 0;
 
 function params(p: number, k: number): Float64Array {
@@ -105,6 +113,11 @@ const rtN = await loadWasm({ variant: 'scalar' });
 wasmRun(rtS, 'euler', 4, 4, 1);
 wasmRun(rtN, 'euler', 4, 4, 1);
 
+if (referenceOnly) {
+  await referenceComparison();
+  process.exit(0);
+}
+
 const T = quick ? 1e3 : 1e4;
 console.log(`\n1) erf p = k = 4, varTerms full, γ/p = 0.1, Δ = 1e-3, t = ${T}`);
 const rows: string[][] = [['engine', 'method', 'wall', 'steps', 'RHS evals', 'µs/step', 'excess risk at T']];
@@ -131,7 +144,6 @@ for (const [tag, rt] of [
 add('TS twin', 'DOPRI5 rtol 1e-8', tsRun('dopri5', 4, 4, T));
 const tsScale = 10;
 add('TS twin', 'Euler dt = 0.01', tsRun('euler', 4, 4, T / tsScale), tsScale);
-rows.push(['C++ nn2pp (reference)', 'Euler dt = 0.01', '10.5 s (t = 1e4)', '1000000', '1000000', '10.5', '']);
 printTable(rows);
 
 console.log('\n2) per-step cost (erf, varTerms full), Euler: 1 RHS per step; DOPRI5: 6 RHS per step');
@@ -149,6 +161,203 @@ for (const p of [4, 8, 16]) {
   rows2.push([`${p}`, `${2 * p * p}`, a.toFixed(2), b.toFixed(2), c.toFixed(2), us(dp).toFixed(2), `${(c / a).toFixed(1)}×`]);
 }
 printTable(rows2);
+
+await referenceComparison();
+
+/** Part 3: sgoldt/nn2pp's scmpp_ode (C++, Armadillo, explicit Euler in α = ν/N) against `learndyn committee ode` on
+ *  one problem. Their network is un-normalised, Σ v_i g(λ_i) with --uniform 0.25 = our (1/p)Σ a_i σ(λ_i) with a = 1
+ *  at p = k = 4; their update w += (η/√N) e v g′ x and dα = 1/N give, per unit α, our ODE at γ/p = η/4 (lr γ = η)
+ *  advanced by t = (γ/p)α: at η = 0.5, t = α/8, so their Euler dt = 0.01 is our Euler dt = 0.00125 (committee.md §2,
+ *  §10 table; their noise σ is our √Δ). The initial overlaps are written to their --prefix files and our --init-file. */
+async function referenceComparison(): Promise<void> {
+  const exe = process.env.LEARNDYN_NN2PP;
+  console.log('\n3) reference code sgoldt/nn2pp (C++ explicit Euler) on the same problem');
+  if (!exe) {
+    console.log('   skipped: set LEARNDYN_NN2PP=/path/to/scmpp_ode.exe (how to build it: docs/reference-codes.md)');
+    return;
+  }
+  const p = 4,
+    lr = 0.5,
+    noise = 1e-3;
+  const alphaMax = quick ? 1e3 : 1e4;
+  const tMax = (alphaMax * lr) / p; // t = (γ/p)·α: at η = γ = 0.5, p = 4, α/8
+  const scale = alphaMax / tMax;
+  const dir = mkdtempSync(join(tmpdir(), 'learndyn-nn2pp-'));
+  try {
+    // Initial overlaps of Gaussian W0 at d = 100 (as parts 1–2), orthonormal teacher.
+    const y0 = init(p, p, 100, 7);
+    const Q = Array.from({ length: p }, (_, i) => Array.from(y0.subarray(i * p, (i + 1) * p)));
+    const M = Array.from({ length: p }, (_, i) => Array.from(y0.subarray(p * p + i * p, p * p + (i + 1) * p)));
+    const I = Array.from({ length: p }, (_, i) => Array.from({ length: p }, (_, j) => (i === j ? 1 : 0)));
+    const mat = (m: number[][]) => m.map((r) => r.map((x) => x.toPrecision(17)).join(' ')).join('\n') + '\n';
+    writeFileSync(join(dir, 'init_Q0.dat'), mat(Q));
+    writeFileSync(join(dir, 'init_R0.dat'), mat(M));
+    writeFileSync(join(dir, 'init_T0.dat'), mat(I));
+    writeFileSync(join(dir, 'init_A0.dat'), mat([Array(p).fill(1 / p)]).replace(/ /g, '\n'));
+    writeFileSync(join(dir, 'init_v0.dat'), mat([Array(p).fill(1 / p)]).replace(/ /g, '\n'));
+    writeFileSync(join(dir, 'init.json'), JSON.stringify({ Q, M, P: I }));
+    const cxxArgs = ['--g', '1', '-M', `${p}`, '-K', `${p}`, '--lr', `${lr}`, '--sigma', `${Math.sqrt(noise)}`, '--uniform', `${1 / p}`];
+    const cxx = (steps: number) => {
+      const t0 = performance.now();
+      const r = spawnSync(exe, [...cxxArgs, '--dt', '0.01', '--steps', `${steps}`, '--prefix', 'init'], { cwd: dir, encoding: 'utf8' });
+      const ms = performance.now() - t0;
+      if (r.status !== 0) throw new Error(`${exe} failed: ${r.stderr}`);
+      const rows = readFileSync(join(dir, 'init_ode.dat'), 'utf8')
+        .split('\n')
+        .filter((l) => l && !l.startsWith('#'))
+        .map((l) => l.split(',').map(Number));
+      return { ms, t: rows.map((r) => r[0] / scale), risk: rows.map((r) => r[1]) };
+    };
+    const cli = (args: string[]) => {
+      const t0 = performance.now();
+      const r = spawnSync(
+        process.execPath,
+        [
+          'bin/learndyn.js',
+          'committee',
+          'ode',
+          '--p',
+          `${p}`,
+          '--k',
+          `${p}`,
+          '--activation',
+          'erf',
+          '--lr',
+          `${lr}`,
+          '--noise',
+          `${noise}`,
+          '--variance',
+          'full',
+          '--init-file',
+          join(dir, 'init.json'),
+          '--t-min',
+          `${0.1 / scale}`,
+          '--t-max',
+          `${tMax}`,
+          '--t-count',
+          '300',
+          '--json',
+          '--no-progress',
+          ...args,
+        ],
+        { encoding: 'utf8', maxBuffer: 1 << 28 },
+      );
+      const ms = performance.now() - t0;
+      if (r.status !== 0) throw new Error(`learndyn committee ode ${args.join(' ')} failed: ${r.stderr}`);
+      const j = JSON.parse(r.stdout) as { t: number[]; risk: number[]; timings: { odeMs: number }; stats: Record<string, unknown> };
+      return { ms, solverMs: j.timings.odeMs, t: j.t, risk: j.risk };
+    };
+    // The converged curve: DOPRI5 at rtol 1e-12 on a fine log grid, read off at any time by 4-point Lagrange
+    // interpolation in ln t (its own error is far below every error measured here).
+    const ref = cli(['--rtol', '1e-12', '--atol', '1e-15', '--t-count', '20001']);
+    const exact = (t: number) => {
+      const x = ref.t.map(Math.log),
+        u = Math.log(t);
+      let i = x.findIndex((v) => v >= u);
+      i = Math.min(Math.max(i - 2, 0), x.length - 4);
+      let s = 0;
+      for (let a = i; a < i + 4; a++) {
+        let w = 1;
+        for (let b = i; b < i + 4; b++) if (b !== a) w *= (u - x[b]) / (x[a] - x[b]);
+        s += w * ref.risk[a];
+      }
+      return s;
+    };
+    const supRel = (c: { t: number[]; risk: number[] }) =>
+      Math.max(...c.t.map((t, i) => (t >= ref.t[1] && t <= ref.t[ref.t.length - 2] ? Math.abs(c.risk[i] / exact(t) - 1) : 0)));
+    // Agreement of the two Euler runs at the C++ save points: our Euler kernel (the one the CLI runs) with
+    // dt = 0.01/8 asked for the states at their times (sums of their dt's, so on our step grid).
+    const c0 = cxx(alphaMax);
+    const ours = eulerAt(rtS, Q, M, lr / p, noise, 0.01 / scale, c0.t);
+    const agree = Math.max(...c0.t.map((_, i) => Math.abs(ours[i] - c0.risk[i])));
+    const euler = ['--method', 'euler', '--dt', `${0.01 / scale}`];
+    const errEuler = supRel(c0);
+    // Equal accuracy: the loosest DOPRI5 rtol whose sup relative error is at most the C++ Euler's.
+    const rtols = [1e-2, 3e-3, 1e-3, 3e-4, 1e-4, 3e-5, 1e-5, 3e-6, 1e-6];
+    let rtolEq = rtols[rtols.length - 1];
+    const scan: string[] = [];
+    for (const rt of rtols) {
+      const d = cli(['--rtol', `${rt}`, '--atol', `${rt * 1e-3}`]);
+      const err = supRel(d);
+      scan.push(`${rt}: ${err.toExponential(2)}`);
+      if (err <= errEuler) {
+        rtolEq = rt;
+        break;
+      }
+    }
+    const dopri = ['--rtol', `${rtolEq}`, '--atol', `${rtolEq * 1e-3}`];
+    // Startup of the C++ process (a run of a few steps), subtracted for its solver-only time.
+    const startup = median([0, 1, 2].map(() => cxx(0.2).ms));
+    // Interleaved repetitions, medians.
+    const reps = quick ? 1 : 3;
+    const T = { cxx: [] as number[], eu: [] as number[], euS: [] as number[], dp: [] as number[], dpS: [] as number[] };
+    let dpErr = NaN;
+    for (let r = 0; r < reps; r++) {
+      T.cxx.push(cxx(alphaMax).ms);
+      const e = cli(euler);
+      T.eu.push(e.ms);
+      T.euS.push(e.solverMs);
+      const d = cli(dopri);
+      T.dp.push(d.ms);
+      T.dpS.push(d.solverMs);
+      dpErr = supRel(d);
+    }
+    const m = Object.fromEntries(Object.entries(T).map(([k, v]) => [k, median(v)])) as Record<keyof typeof T, number>;
+    const cxxSolver = m.cxx - startup;
+    console.log(`   problem: erf, p = k = 4, lr γ = η = ${lr} (γ/p = ${lr / p}), Δ = σ² = ${noise}, variance full, fixed second layer (their --uniform 0.25),`);
+    console.log(`   our t ∈ [${(0.1 / scale).toPrecision(3)}, ${tMax}] = their α/${scale} ∈ [0.1, ${alphaMax}], 300 log-spaced save points`);
+    console.log(`   C++ binary: ${exe}; medians of ${reps} interleaved runs; machine shared with other work (loaded)`);
+    console.log(`   agreement of the two Euler runs at their ${c0.t.length} save points: max |Δrisk| = ${agree.toExponential(2)}`);
+    console.log(`   sup relative error of the risk vs the converged curve: Euler dt = 0.01 (theirs = ours) ${errEuler.toExponential(2)}`);
+    console.log(`   DOPRI5 rtol scan (sup rel. error): ${scan.join(', ')}  → rtol ${rtolEq} (error ${dpErr.toExponential(2)})`);
+    const r3: string[][] = [['run', 'whole process', 'solver only', 'C++ / run (whole)', 'C++ / run (solver)']];
+    r3.push(['C++ nn2pp Euler dt = 0.01', `${(m.cxx / 1000).toFixed(2)} s`, `${(cxxSolver / 1000).toFixed(2)} s (startup ${startup.toFixed(0)} ms)`, '1', '1']);
+    r3.push([
+      `learndyn Euler dt = ${0.01 / scale} (equal work)`,
+      `${(m.eu / 1000).toFixed(2)} s`,
+      `${(m.euS / 1000).toFixed(3)} s`,
+      `${(m.cxx / m.eu).toFixed(1)}×`,
+      `${(cxxSolver / m.euS).toFixed(1)}×`,
+    ]);
+    r3.push([
+      `learndyn DOPRI5 rtol ${rtolEq} (equal accuracy)`,
+      `${(m.dp / 1000).toFixed(2)} s`,
+      `${(m.dpS / 1000).toFixed(4)} s`,
+      `${(m.cxx / m.dp).toFixed(1)}×`,
+      `${(cxxSolver / m.dpS).toFixed(0)}×`,
+    ]);
+    printTable(r3);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The committee Euler kernel (ode_euler) from (Q, M), P = I, a = a* = 1, erf, variance full: the excess risk at
+ *  `times` (each rounded to its nearest step, as the fixed-step kernels do; committee_risk is the noise-free part). */
+function eulerAt(rt: WasmRuntime, Q: number[][], M: number[][], gp: number, noise: number, dt: number, times: number[]): number[] {
+  const p = Q.length,
+    k = M[0].length,
+    ex = rt.exports,
+    ar = rt.arena;
+  const par = params(p, k);
+  par[2] = gp;
+  par[3] = noise;
+  const y0 = Float64Array.from([...Q.flat(), ...M.flat()]),
+    n = y0.length;
+  const mk = ar.mark();
+  const pp = ar.copyIn(par),
+    py = ar.copyIn(y0),
+    pt = ar.copyIn(times),
+    po = ar.allocF64(n * times.length);
+  const pw = ar.allocF64(ex.ode_work_f64(MODEL_COMMITTEE, n, p, k)),
+    pst = ar.allocF64(16 + times.length);
+  ar.f64(pst, 16 + times.length).fill(0);
+  const status = ex.ode_euler(MODEL_COMMITTEE, pp, py, n, 0, dt, pt, times.length, po, pw, pst);
+  if (status !== 0) throw new Error(`ode_euler status ${status}`);
+  const risk = times.map((_, i) => ex.committee_risk(pp, po + 8 * n * i));
+  ar.reset(mk);
+  return risk;
+}
 
 function printTable(rs: string[][]): void {
   const w = rs[0].map((_, j) => Math.max(...rs.map((r) => (r[j] ?? '').length)));

@@ -122,11 +122,23 @@ export const groups = {
         entries: [['M', 'M', 0], ['D', 'D', 1], ['N', 'N', 2], ['K', 'K', 3], ['LR', 'LR', 4], ['B', 'B', 5], ['TRAIN_A', 'TRAINA', 6],
           ['PROJECT', 'PROJ', 7], ['TAU', 'TAU', 8], ['SIGNAL', 'SIGNAL', 9], ['B0', 'B0', 10], ['C0', 'C0', 19]],
       },
+      {
+        ts: 'DMFT_GRID_PAR', as: 'GRID_', type: 'i32',
+        doc: 'Adaptive-grid SymmDMFT parameter block (assembly/dmft_grid.ts; f64 slots, pointers stored as byte offsets): ' +
+          'capacity, m, K, τ², ‖φ‖², frozen a, spherical, imex, nh, nφ, h coeffs, φ̂ coeffs, t, C_d, C_o, C_A, R_d, R_o, R_A, ' +
+          'a, v, φ̂(v), ν, e_tr, e_ts, work (DMFT_GRID_WORK_ROWS·cap); then the outputs of dmft_grid_row: ν, I, L_d, L_o, ȧ, v̇_E.',
+        entries: [['CAP', 'CAP', 0], ['M', 'M', 1], ['K', 'K', 2], ['TAU2', 'TAU2', 3], ['PHI2', 'PHI2', 4], ['FROZEN', 'FROZEN', 5],
+          ['SPHERICAL', 'SPHERICAL', 6], ['IMEX', 'IMEX', 7], ['NH', 'NH', 8], ['NPH', 'NPH', 9], ['HC', 'HC', 10], ['PHC', 'PHC', 11],
+          ['T', 'T', 12], ['CD', 'CD', 13], ['CO', 'CO', 14], ['CA', 'CA', 15], ['RD', 'RD', 16], ['RO', 'RO', 17], ['RA', 'RA', 18],
+          ['A', 'A', 19], ['V', 'V', 20], ['PHV', 'PHV', 21], ['NU', 'NU', 22], ['ETR', 'ETR', 23], ['ETS', 'ETS', 24], ['WORK', 'WORK', 25],
+          ['OUT_NU', 'OUT_NU', 26], ['OUT_I', 'OUT_I', 27], ['OUT_LD', 'OUT_LD', 28], ['OUT_LO', 'OUT_LO', 29], ['OUT_ADOT', 'OUT_ADOT', 30],
+          ['OUT_VE', 'OUT_VE', 31]],
+      },
     ],
     consts: [
       { name: 'DMFT_PAR_LEN', type: 'i32', value: 26, doc: 'f64 slots of the SymmDMFT parameter block' },
       { name: 'DMFT_WORK_ROWS', type: 'i32', value: 16, doc: 'rows of S f64 in the SymmDMFT work array' },
-      { name: 'DMFT_GRID_PAR_LEN', type: 'i32', value: 32, doc: 'f64 slots of the adaptive-grid parameter block (assembly/dmft_grid.ts header)' },
+      { name: 'DMFT_GRID_PAR_LEN', type: 'i32', value: 32, doc: 'f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1)' },
       { name: 'DMFT_GRID_WORK_ROWS', type: 'i32', value: 23, doc: 'rows of cap f64 in the adaptive-grid work array' },
       { name: 'DSIM_PAR_LEN', type: 'i32', value: 28, doc: 'f64 slots of the simulation params block' },
       { name: 'DSIM_MAX_DEGREE', type: 'i32', value: 8, doc: 'largest Hermite degree of σ (the Gaussian model supports k ≤ 3)' },

@@ -44,11 +44,45 @@ export const P_SIGNAL: i32 = 9;
 export const P_B0: i32 = 10;
 export const P_C0: i32 = 19;
 
+// DMFT_GRID_PAR: Adaptive-grid SymmDMFT parameter block (assembly/dmft_grid.ts; f64 slots, pointers stored as byte offsets): capacity, m, K, τ², ‖φ‖², frozen a, spherical, imex, nh, nφ, h coeffs, φ̂ coeffs, t, C_d, C_o, C_A, R_d, R_o, R_A, a, v, φ̂(v), ν, e_tr, e_ts, work (DMFT_GRID_WORK_ROWS·cap); then the outputs of dmft_grid_row: ν, I, L_d, L_o, ȧ, v̇_E.
+export const GRID_CAP: i32 = 0;
+export const GRID_M: i32 = 1;
+export const GRID_K: i32 = 2;
+export const GRID_TAU2: i32 = 3;
+export const GRID_PHI2: i32 = 4;
+export const GRID_FROZEN: i32 = 5;
+export const GRID_SPHERICAL: i32 = 6;
+export const GRID_IMEX: i32 = 7;
+export const GRID_NH: i32 = 8;
+export const GRID_NPH: i32 = 9;
+export const GRID_HC: i32 = 10;
+export const GRID_PHC: i32 = 11;
+export const GRID_T: i32 = 12;
+export const GRID_CD: i32 = 13;
+export const GRID_CO: i32 = 14;
+export const GRID_CA: i32 = 15;
+export const GRID_RD: i32 = 16;
+export const GRID_RO: i32 = 17;
+export const GRID_RA: i32 = 18;
+export const GRID_A: i32 = 19;
+export const GRID_V: i32 = 20;
+export const GRID_PHV: i32 = 21;
+export const GRID_NU: i32 = 22;
+export const GRID_ETR: i32 = 23;
+export const GRID_ETS: i32 = 24;
+export const GRID_WORK: i32 = 25;
+export const GRID_OUT_NU: i32 = 26;
+export const GRID_OUT_I: i32 = 27;
+export const GRID_OUT_LD: i32 = 28;
+export const GRID_OUT_LO: i32 = 29;
+export const GRID_OUT_ADOT: i32 = 30;
+export const GRID_OUT_VE: i32 = 31;
+
 /** f64 slots of the SymmDMFT parameter block */
 export const DMFT_PAR_LEN: i32 = 26;
 /** rows of S f64 in the SymmDMFT work array */
 export const DMFT_WORK_ROWS: i32 = 16;
-/** f64 slots of the adaptive-grid parameter block (assembly/dmft_grid.ts header) */
+/** f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1) */
 export const DMFT_GRID_PAR_LEN: i32 = 32;
 /** rows of cap f64 in the adaptive-grid work array */
 export const DMFT_GRID_WORK_ROWS: i32 = 23;

@@ -15,10 +15,10 @@
 // node; 1/8 of the cost) gives x_G − x_{G/2} ≈ −(error of x_G) at the even nodes (first order), and the
 // extrapolation 2x_G − x_{G/2} (second order) — the non-uniform analogue of secondOrder (dmft.md §10.3
 // option 3). stats.errorEstimate holds max |x_G − x_{G/2}| per observable.
-import { DMFT_GRID_PAR_LEN } from '../gen/dmft_layout.js';
-import { gridAlloc, gridBytes, gridInit, gridRow, gridUpdate, gridWork, tri, type GridParams, type GridState } from '../ref/dmft_grid.js';
+import { DMFT_GRID_PAR, DMFT_GRID_PAR_LEN } from '../gen/dmft_layout.js';
+import { gridInit, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
 import { phiCoeffs, series, type DmftProblem } from './problem.js';
-import type { WasmRuntime } from '../wasm/runtime.js';
+import { tsRuntime, type WasmRuntime } from '../wasm/runtime.js';
 import type { InvariantReport } from './symm.js';
 
 export interface AdaptiveControl {
@@ -94,8 +94,8 @@ export function lambdaS0(p: DmftProblem): number {
   return (p.alpha * p.a0 * p.a0 * (h1 + (p.m - 1) * h0)) / p.m;
 }
 
-/** Where the rows are computed: the TS kernel (src/ref/dmft_grid.ts) or the Wasm kernel (assembly/dmft_grid.ts)
- *  over arena memory; S holds views of the state either way (re-derived after grow). */
+/** Where the rows are computed: the kernel assembly/dmft_grid.ts (or its TS twin behind the TS runtime) over
+ *  arena memory; S holds views of the state (re-derived after grow). */
 interface GridEngine {
   S: GridState;
   row(n: number): boolean;
@@ -107,25 +107,6 @@ interface GridEngine {
   close(): void;
   name: 'ts' | 'wasm';
   simd: boolean;
-}
-
-function tsEngine(P: GridParams, cap: number): GridEngine {
-  let W = gridWork(cap);
-  const e: GridEngine = {
-    S: gridAlloc(cap),
-    name: 'ts',
-    simd: false,
-    row: (n) => gridRow(P, e.S, W, n),
-    update: (n, dt) => gridUpdate(P, e.S, W, n, dt),
-    local: () => [W.nu, W.Ld, W.Lo],
-    grow: (next, rows) => {
-      e.S = gridAlloc(next, e.S, rows);
-      W = gridWork(next);
-    },
-    bytes: gridBytes,
-    close: () => {},
-  };
-  return e;
 }
 
 const GRID_KEYS = ['t', 'Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const;
@@ -148,35 +129,35 @@ function wasmEngine(P: GridParams, cap0: number, rt: WasmRuntime): GridEngine {
     ptr = {};
     for (const k of GRID_KEYS) ptr[k] = ar.allocF64(TWO_TIME.has(k) ? tri(c) : c);
     const work = ar.allocF64(rowsW * c);
-    const pv = ar.f64(par, 32);
-    pv.set([
-      c,
-      P.m,
-      P.K,
-      P.tau2,
-      P.phi2,
-      P.frozen ? 1 : 0,
-      P.spherical ? 1 : 0,
-      P.imex ? 1 : 0,
-      P.h.length,
-      P.ph.length,
-      hc,
-      ph,
-      ptr.t,
-      ptr.Cd,
-      ptr.Co,
-      ptr.CA,
-      ptr.Rd,
-      ptr.Ro,
-      ptr.RA,
-      ptr.a,
-      ptr.v,
-      ptr.phv,
-      ptr.nu,
-      ptr.etr,
-      ptr.ets,
-      work,
-    ]);
+    // The parameter block's slots are generated (codegen/contract.mjs DMFT_GRID_PAR).
+    const pv = ar.f64(par, DMFT_GRID_PAR_LEN);
+    const G = DMFT_GRID_PAR;
+    pv[G.CAP] = c;
+    pv[G.M] = P.m;
+    pv[G.K] = P.K;
+    pv[G.TAU2] = P.tau2;
+    pv[G.PHI2] = P.phi2;
+    pv[G.FROZEN] = P.frozen ? 1 : 0;
+    pv[G.SPHERICAL] = P.spherical ? 1 : 0;
+    pv[G.IMEX] = P.imex ? 1 : 0;
+    pv[G.NH] = P.h.length;
+    pv[G.NPH] = P.ph.length;
+    pv[G.HC] = hc;
+    pv[G.PHC] = ph;
+    pv[G.T] = ptr.t;
+    pv[G.CD] = ptr.Cd;
+    pv[G.CO] = ptr.Co;
+    pv[G.CA] = ptr.CA;
+    pv[G.RD] = ptr.Rd;
+    pv[G.RO] = ptr.Ro;
+    pv[G.RA] = ptr.RA;
+    pv[G.A] = ptr.a;
+    pv[G.V] = ptr.v;
+    pv[G.PHV] = ptr.phv;
+    pv[G.NU] = ptr.nu;
+    pv[G.ETR] = ptr.etr;
+    pv[G.ETS] = ptr.ets;
+    pv[G.WORK] = work;
   };
   const views = (): GridState => {
     const o = { cap } as GridState;
@@ -186,13 +167,13 @@ function wasmEngine(P: GridParams, cap0: number, rt: WasmRuntime): GridEngine {
   alloc(cap0);
   const e: GridEngine = {
     S: views(),
-    name: 'wasm',
+    name: rt.variant === 'ts' ? 'ts' : 'wasm',
     simd: rt.simd,
     row: (n) => ex.dmft_grid_row(par, n) === 1,
     update: (n, dt) => ex.dmft_grid_update(par, n, dt) === 1,
     local: () => {
-      const pv = ar.f64(par, 32);
-      return [pv[26], pv[28], pv[29]];
+      const pv = ar.f64(par, DMFT_GRID_PAR_LEN);
+      return [pv[DMFT_GRID_PAR.OUT_NU], pv[DMFT_GRID_PAR.OUT_LD], pv[DMFT_GRID_PAR.OUT_LO]];
     },
     grow: (next, rows) => {
       const keep: Record<string, Float64Array> = {};
@@ -289,7 +270,8 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     throw new Error('resume: the checkpoint was written for a different problem or control (refused)');
   let cap = o.grid ? o.grid.length + 1 : Math.max(256, cp ? cp.n + 2 : 0);
   if (o.runtime && typeof o.runtime.exports.dmft_grid_row !== 'function') throw new Error('internal: the Wasm module has no dmft_grid_row (rebuild)');
-  const eng = o.runtime ? wasmEngine(P, cap, o.runtime) : tsEngine(P, cap);
+  // Without a Wasm runtime the same driver runs the kernel's TS twin behind the TS runtime's exports.
+  const eng = wasmEngine(P, cap, o.runtime ?? tsRuntime(o.budgetBytes));
   let S: GridState = eng.S;
   try {
     gridInit(P, S, p.a0);

@@ -48,11 +48,47 @@ export const DSIM_PAR = {
   C0: 19,
 } as const;
 
+/** Adaptive-grid SymmDMFT parameter block (assembly/dmft_grid.ts; f64 slots, pointers stored as byte offsets): capacity, m, K, τ², ‖φ‖², frozen a, spherical, imex, nh, nφ, h coeffs, φ̂ coeffs, t, C_d, C_o, C_A, R_d, R_o, R_A, a, v, φ̂(v), ν, e_tr, e_ts, work (DMFT_GRID_WORK_ROWS·cap); then the outputs of dmft_grid_row: ν, I, L_d, L_o, ȧ, v̇_E. */
+export const DMFT_GRID_PAR = {
+  CAP: 0,
+  M: 1,
+  K: 2,
+  TAU2: 3,
+  PHI2: 4,
+  FROZEN: 5,
+  SPHERICAL: 6,
+  IMEX: 7,
+  NH: 8,
+  NPH: 9,
+  HC: 10,
+  PHC: 11,
+  T: 12,
+  CD: 13,
+  CO: 14,
+  CA: 15,
+  RD: 16,
+  RO: 17,
+  RA: 18,
+  A: 19,
+  V: 20,
+  PHV: 21,
+  NU: 22,
+  ETR: 23,
+  ETS: 24,
+  WORK: 25,
+  OUT_NU: 26,
+  OUT_I: 27,
+  OUT_LD: 28,
+  OUT_LO: 29,
+  OUT_ADOT: 30,
+  OUT_VE: 31,
+} as const;
+
 /** f64 slots of the SymmDMFT parameter block */
 export const DMFT_PAR_LEN = 26;
 /** rows of S f64 in the SymmDMFT work array */
 export const DMFT_WORK_ROWS = 16;
-/** f64 slots of the adaptive-grid parameter block (assembly/dmft_grid.ts header) */
+/** f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1) */
 export const DMFT_GRID_PAR_LEN = 32;
 /** rows of cap f64 in the adaptive-grid work array */
 export const DMFT_GRID_WORK_ROWS = 23;

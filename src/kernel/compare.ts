@@ -51,6 +51,11 @@ export async function compareKernels(
     });
     solutions.push(sol);
   }
+  return compareSolutions(kernels, solutions);
+}
+
+/** The §9 comparison of kernels already solved on the same data (same input apart from the kernel). */
+export function compareSolutions(kernels: (string | object)[], solutions: KernelSolution[]): KernelComparison {
   const t = solutions[0].t;
   const names = kernels.map((k) => (typeof k === 'string' ? k : JSON.stringify(k)));
   const collapse = solutions.map((s) => crossingTime(s.t, s.curves.train, 0.1 * s.curves.train[0]));

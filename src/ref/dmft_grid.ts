@@ -11,38 +11,13 @@
 // grid is a copy of the prefix. R_A holds only its regular part (R_A[n][n] slot = 0; the δ is explicit).
 // semi-implicit (imex): the local terms −ν X and the δ part of M_R are taken implicitly (dmft.md §10.3
 // option 2, as src/ref/dmft.ts), a 2×2 solve per (row, column).
-// Plain TypeScript (no Wasm kernel yet); the loops keep the fused structure of assembly/dmft.ts.
+// The TS twin of assembly/dmft_grid.ts (wired as its exports in src/wasm/ts-kernels.ts); the loops keep the
+// fused structure of assembly/dmft.ts. Work rows in the order of the kernel's work array (gridWork).
 import { DMFT_GRID_WORK_ROWS } from '../gen/dmft_layout.js';
 
-export interface GridParams {
-  m: number;
-  /** K = ᾱ/m = α. */
-  K: number;
-  tau2: number;
-  phi2: number;
-  frozen: boolean;
-  spherical: boolean;
-  imex: boolean;
-  h: Float64Array;
-  ph: Float64Array;
-}
+import { gridInit, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
 
-export interface GridState {
-  cap: number;
-  t: Float64Array;
-  Cd: Float64Array;
-  Co: Float64Array;
-  CA: Float64Array;
-  Rd: Float64Array;
-  Ro: Float64Array;
-  RA: Float64Array;
-  a: Float64Array;
-  v: Float64Array;
-  phv: Float64Array;
-  nu: Float64Array;
-  etr: Float64Array;
-  ets: Float64Array;
-}
+export { gridInit, tri, type GridParams, type GridState };
 
 /** Work rows (length cap) and the Δ-independent results of gridRow for the current row. */
 export interface GridWork {
@@ -78,8 +53,6 @@ export interface GridWork {
   adot: number;
   vE: number;
 }
-
-export const tri = (n: number): number => (n * (n + 1)) / 2;
 
 export function gridAlloc(cap: number, old?: GridState, rows = 0): GridState {
   const T = tri(cap);
@@ -166,18 +139,6 @@ function series(c: Float64Array, x: number): void {
 export function phiAt(P: GridParams, x: number): number {
   series(P.ph, x);
   return g0;
-}
-
-/** Initial row (C_d = 1, C_o = 0, v = 0, a = a₀, t = 0). */
-export function gridInit(P: GridParams, S: GridState, a0: number): void {
-  S.t[0] = 0;
-  S.a[0] = a0;
-  S.v[0] = 0;
-  S.phv[0] = phiAt(P, 0);
-  S.Cd[0] = 1;
-  S.Co[0] = 0;
-  S.Rd[0] = 0;
-  S.Ro[0] = 0;
 }
 
 /** Row n (rows 0..n of C, R, a, v, t present): Σ rows, Volterra rows n of R_A, C_A (D27), observables

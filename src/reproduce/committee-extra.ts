@@ -5,7 +5,8 @@
 import type { Check, ReproduceContext, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
 import { TAB10 } from '../plot/figure.js';
-import { solveCommittee, type CommitteeSolution } from '../committee/solve.js';
+import type { CommitteeSolution } from '../committee/solve.js';
+import { odeParams, runCommand } from './engine-run.js';
 import type { CommitteeProblemInput } from '../committee/problem.js';
 import { classifyRegime } from '../committee/analysis.js';
 import * as ref from '../ref/committee.js';
@@ -41,7 +42,7 @@ async function fig2Left(ctx: ReproduceContext): Promise<ReproduceResult> {
   const tCount = ctx.quick ? 41 : 121;
   ctx.progress(0, 'ODE and SGD (one run)');
   const whole = ok(
-    await solveCommittee({ ...base, tMin: 5e-2, tMax: 1e4, tCount }, { simulate: true, onProgress: (e) => ctx.progress(0.6 * e.fraction, e.phase) }),
+    await runCommand('committee sgd', { ...base, tMin: 5e-2, tMax: 1e4, tCount }, { onProgress: (e) => ctx.progress(0.6 * e.fraction, e.phase) }),
   );
   // The overlaps along the way: the ODE is autonomous, so it is continued segment by segment from
   // each save's (Q, M) (the Solution keeps only the final overlaps).
@@ -56,7 +57,7 @@ async function fig2Left(ctx: ReproduceContext): Promise<ReproduceResult> {
   let prev = 0;
   for (let i = 0; i < t.length; i++) {
     const dt = t[i] - prev;
-    const s = ok(await solveCommittee({ ...base, init, tMin: dt / 2, tMax: dt, tCount: 2 }));
+    const s = ok(await runCommand('committee ode', odeParams({ ...base, init, tMin: dt / 2, tMax: dt, tCount: 2 })));
     init = { Q: s.Q, M: s.M, P };
     riskChained.push(s.odeRisk[s.odeRisk.length - 1]);
     mhat.push(norm(s.Q, s.M));
@@ -227,11 +228,11 @@ async function fig3Right(ctx: ReproduceContext): Promise<ReproduceResult> {
     tCount: ctx.quick ? 25 : 41,
   };
   ctx.progress(0, `SGD at d = p = ${nSgd}`);
-  const sim = ok(await solveCommittee({ ...base, p: nSgd, dim: nSgd }, { simulate: true, onProgress: (e) => ctx.progress(0.7 * e.fraction, e.phase) }));
+  const sim = ok(await runCommand('committee sgd', { ...base, p: nSgd, dim: nSgd }, { onProgress: (e) => ctx.progress(0.7 * e.fraction, e.phase) }));
   const odes: CommitteeSolution[] = [];
   for (let i = 0; i < ps.length; i++) {
     ctx.progress(0.7 + (0.3 * i) / ps.length, `mean-field ODE p = ${ps[i]}`);
-    odes.push(ok(await solveCommittee({ ...base, p: ps[i], dim: dOde })));
+    odes.push(ok(await runCommand('committee ode', odeParams({ ...base, p: ps[i], dim: dOde }))));
   }
   const Q = sim.initial.Q;
   const M = sim.initial.M;
@@ -357,7 +358,7 @@ async function phaseDiagram(ctx: ReproduceContext): Promise<ReproduceResult> {
   const floors: number[] = [];
   for (const r of ratios) {
     const s = ok(
-      await solveCommittee({
+      await runCommand('committee ode', {
         p: 2,
         k: 2,
         activation: 'erf',
@@ -380,7 +381,7 @@ async function phaseDiagram(ctx: ReproduceContext): Promise<ReproduceResult> {
       { p: 2, lr: 0.5, dim: 100 },
       { p: 2, lr: 20, dim: 100 },
       { p: 2, lr: 2000, dim: 10000 },
-    ].map((c) => solveCommittee({ ...c, k: 2, activation: 'erf', noise: 0, dim: c.dim, tMax: 1, tCount: 2 }).then(ok)),
+    ].map((c) => runCommand('committee ode', { ...c, k: 2, activation: 'erf', noise: 0, dim: c.dim, tMax: 1, tCount: 2 }).then(ok)),
   );
   const checks: Check[] = [
     {

@@ -7,10 +7,10 @@
 // O(1/m) regime only exists in the lazy initialisation, so that panel uses the lazy setting of Figs 13–14.
 import type { Check, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
-import { solveDmft, type DmftSolution } from '../dmft/solve.js';
-import { meanFieldOde } from '../dmft/mean-field-ode.js';
+import type { DmftSolution } from '../dmft/solve.js';
+import { runSymmDmft } from './engine-run.js';
 import { loadWasm } from '../wasm/runtime.js';
-import { chk, f64, H_CUBIC, H_Q09, hEval, interpAt, line, logSlope, M_COLORS, maxRise, solAt } from './dmft-util.js';
+import { chk, f64, H_CUBIC, H_Q09, hEval, interpAt, line, logSlope, M_COLORS, maxRise, solAt, meanFieldCurve } from './dmft-util.js';
 
 type Ctx = { quick: boolean; progress: (f: number, p?: string) => void };
 const BLACK = '#000000';
@@ -27,7 +27,7 @@ async function fig1(ctx: Ctx): Promise<ReproduceResult> {
   const lazy: DmftSolution[] = [];
   for (const [k, m] of lazyMs.entries()) {
     ctx.progress((0.1 * k) / lazyMs.length, `lazy SymmDMFT t·m ≤ 10, m = ${m}`);
-    lazy.push(await solveDmft({ ...lazyCommon, m, eta: 0.05 / m, tMax: 10 / m, secondOrder: true }, { runtime: rt }));
+    lazy.push(await runSymmDmft({ ...lazyCommon, m, eta: 0.05 / m, tMax: 10 / m, secondOrder: true }, { runtime: rt }));
   }
   const lazyErr = lazy.map((s) => Math.max(...[3, 6].map((th) => Math.abs(solAt(s, 'testError', th / s.problem.m) - D35(th)))));
   const mL = lazyMs[lazyMs.length - 1];
@@ -63,13 +63,13 @@ async function fig1(ctx: Ctx): Promise<ReproduceResult> {
   const sims: DmftSolution[] = [];
   for (const [k, m] of ms.entries()) {
     ctx.progress(0.1 + (0.7 * k) / ms.length, `mean-field SymmDMFT t ≤ ${tOverM}·m, m = ${m}`);
-    sims.push(await solveDmft({ ...common, m, eta: m <= 16 ? 0.125 : 0.25, tMax: tOverM * m }, { runtime: rt }));
+    sims.push(await runSymmDmft({ ...common, m, eta: m <= 16 ? 0.125 : 0.25, tMax: tOverM * m }, { runtime: rt }));
   }
   ctx.progress(0.8, 'short second-order runs (V3)');
   const short: DmftSolution[] = [];
-  for (const m of ms) short.push(await solveDmft({ ...common, m, eta: 0.05, tMax: 6, secondOrder: true }, { runtime: rt }));
+  for (const m of ms) short.push(await runSymmDmft({ ...common, m, eta: 0.05, tMax: 6, secondOrder: true }, { runtime: rt }));
   const tEnd = tOverM * ms[ms.length - 1];
-  const ode = meanFieldOde({ alpha, tau, h, phiHat: h, phiNorm2: phi2, a0, tMax: Math.max(200, tEnd), dt: 1e-3 });
+  const ode = await meanFieldCurve({ alpha, tau, h, phiHat: h, phiNorm2: phi2, a0, tMax: Math.max(200, tEnd), dt: 1e-3 });
   const dev = (s: DmftSolution) =>
     Math.max(...[2, 5].map((t) => Math.abs(solAt(s, 'a', t) - interpAt(ode.t, ode.a, t)) + Math.abs(solAt(s, 'v', t) - interpAt(ode.t, ode.v, t))));
   const devs = short.map(dev);

@@ -7,7 +7,8 @@
 // network's non-Gaussian finite-m correction (dmft.md §2.7), not a finite-d or discretisation effect.
 import type { Check, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
-import { solveDmft, type DmftSolution } from '../dmft/solve.js';
+import type { DmftSolution } from '../dmft/solve.js';
+import { runSymmDmft } from './engine-run.js';
 import type { SimResult, SimulateInput } from '../dmft/simulate.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { chk, f64, H_CUBIC, interpAt, logSlope, M_COLORS } from './dmft-util.js';
@@ -46,7 +47,7 @@ async function finiteD(ctx: Ctx): Promise<ReproduceResult> {
   // explicit Euler, stable for η·α a² m h′(1) ≲ 2 (a ≤ 1.4 here): η = 0.05 up to m = 64
   const dmft = new Map<number, DmftSolution>();
   for (const m of [...new Set([mD, ...ms])])
-    dmft.set(m, await solveDmft({ ...base, m, eta: m > 64 ? 0.0125 : 0.05, tMax: T, scheme: 'explicit', maxPoints: 1_000_000 }, { runtime: rt }));
+    dmft.set(m, await runSymmDmft({ ...base, m, eta: m > 64 ? 0.0125 : 0.05, tMax: T, scheme: 'explicit', maxPoints: 1_000_000 }, { runtime: rt }));
   ctx.progress(0.05, 'network GD');
   const sim = (m: number, dim: number, seeds: number): SimulateInput => ({
     ...base,

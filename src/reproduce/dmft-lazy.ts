@@ -4,8 +4,8 @@
 //   dmft-fig3               Fig 3: single index, lazy, train/test vs t·m (D35) and vs t (lz2, single-index map).
 import type { Check, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Panel, Series } from '../plot/figure.js';
-import { solveDmft, type DmftSolution } from '../dmft/solve.js';
-import { solveReduced } from '../dmft/reduced.js';
+import type { DmftSolution } from '../dmft/solve.js';
+import { runCommand, runSymmDmft } from './engine-run.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { chk, f64, H_Q03, H_Q09, hEval, interpAt, line, logSlope, M_COLORS, maxRise, solAt } from './dmft-util.js';
 
@@ -37,7 +37,7 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
   for (const [k, m] of shortMs.entries()) {
     ctx.progress(0.02 + 0.1 * (k / shortMs.length), `SymmDMFT t·m ≤ ${thatMax}, m = ${m}`);
     short.push(
-      await solveDmft(
+      await runSymmDmft(
         {
           m,
           alpha,
@@ -57,7 +57,7 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
     );
   }
   // t = Θ(1): lz2 (D36) and SymmDMFT at the explicit-stability η.
-  const lz = solveReduced({ kind: 'lazy2', alpha, tau, gamma0: g0, h, eta: 0.005, tMax: T }, { runtime: rt });
+  const lz = await runCommand('dmft reduced', { kind: 'lazy2', alpha, tau, gamma0: g0, h, eta: 0.005, tMax: T }, { runtime: rt });
   const long: DmftSolution[] = [];
   const w = longMs.map((m) => (T / lazyEta(m, alpha, g0, 1.3)) ** 3);
   const wt = w.reduce((a, b) => a + b, 0);
@@ -66,7 +66,7 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
     const eta = lazyEta(m, alpha, g0, 1.3);
     const base = 0.15 + (0.85 * done) / wt;
     long.push(
-      await solveDmft(
+      await runSymmDmft(
         { m, alpha, tau, h, phiHat: 'none', init: 'lazy', gamma0: g0, frozenA: true, eta, tMax: T, maxPoints: 1_000_000 },
         { runtime: rt, onProgress: (e) => ctx.progress(base + (0.85 * w[k] * e.fraction) / wt, `SymmDMFT t ≤ ${T}, m = ${m}`) },
       ),
@@ -262,9 +262,9 @@ async function fig3(ctx: { quick: boolean; progress: (f: number, p?: string) => 
   const short: DmftSolution[] = [];
   for (const [k, m] of shortMs.entries()) {
     ctx.progress(0.02 + (0.08 * k) / shortMs.length, `SymmDMFT t·m ≤ ${thatMax}, m = ${m}`);
-    short.push(await solveDmft({ ...common, m, eta: 0.05 / m, tMax: thatMax / m, secondOrder: true }, { runtime: rt }));
+    short.push(await runSymmDmft({ ...common, m, eta: 0.05 / m, tMax: thatMax / m, secondOrder: true }, { runtime: rt }));
   }
-  const lz = solveReduced({ kind: 'lazy2', alpha, tau, gamma0: g0, h, phiHat: 'same', eta: 0.01, tMax: T }, { runtime: rt });
+  const lz = await runCommand('dmft reduced', { kind: 'lazy2', alpha, tau, gamma0: g0, h, phiHat: 'same', eta: 0.01, tMax: T }, { runtime: rt });
   const w = ms.map((m) => (T / lazyEta(m, alpha, g0, hp1)) ** 3);
   const wt = w.reduce((a, b) => a + b, 0);
   let done = 0;
@@ -272,7 +272,7 @@ async function fig3(ctx: { quick: boolean; progress: (f: number, p?: string) => 
   for (const [k, m] of ms.entries()) {
     const base = 0.12 + (0.88 * done) / wt;
     long.push(
-      await solveDmft(
+      await runSymmDmft(
         { ...common, m, eta: lazyEta(m, alpha, g0, hp1), tMax: T },
         { runtime: rt, onProgress: (e) => ctx.progress(base + (0.88 * w[k] * e.fraction) / wt, `SymmDMFT t ≤ ${T}, m = ${m}`) },
       ),

@@ -5,12 +5,13 @@
 //              frozen-γ lazy (lz2) curve.
 import type { Check, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
-import { solveDmft, type DmftSolution } from '../dmft/solve.js';
-import { solveReduced, lazy1Limits } from '../dmft/reduced.js';
-import { meanFieldOde } from '../dmft/mean-field-ode.js';
+import type { DmftSolution } from '../dmft/solve.js';
+import { runCommand, runSymmDmft } from './engine-run.js';
+// lazy1Limits: closed forms of the lazy-1 system (limits, not a solve), no descriptor command.
+import { lazy1Limits } from '../dmft/reduced.js';
 import type { SimResult, SimulateInput } from '../dmft/simulate.js';
 import { loadWasm } from '../wasm/runtime.js';
-import { chk, f64, H_CUBIC, hEval, interpAt, line, logSlope, M_COLORS, maxRise, solAt } from './dmft-util.js';
+import { chk, f64, H_CUBIC, hEval, interpAt, line, logSlope, M_COLORS, maxRise, solAt, meanFieldCurve } from './dmft-util.js';
 import { agreementZ, simulate } from './dmft-sim.js';
 
 type Ctx = { quick: boolean; progress: (f: number, p?: string) => void };
@@ -22,7 +23,7 @@ const SIM_SEED = 2025;
 async function runMs(
   ctx: Ctx,
   ms: number[],
-  mk: (m: number) => Parameters<typeof solveDmft>[0] & { eta: number; tMax: number },
+  mk: (m: number) => Parameters<typeof runSymmDmft>[0] & { eta: number; tMax: number },
   lo: number,
   hi: number,
 ): Promise<DmftSolution[]> {
@@ -34,7 +35,7 @@ async function runMs(
   const out: DmftSolution[] = [];
   for (const [k, p] of probs.entries()) {
     const base = lo + ((hi - lo) * done) / wt;
-    out.push(await solveDmft(p, { runtime: rt, onProgress: (e) => ctx.progress(base + ((hi - lo) * w[k] * e.fraction) / wt, `SymmDMFT m = ${ms[k]}`) }));
+    out.push(await runSymmDmft(p, { runtime: rt, onProgress: (e) => ctx.progress(base + ((hi - lo) * w[k] * e.fraction) / wt, `SymmDMFT m = ${ms[k]}`) }));
     done += w[k];
   }
   return out;
@@ -363,7 +364,7 @@ async function fig4(ctx: Ctx): Promise<ReproduceResult> {
   const common = { alpha, tau, h, phiHat: 'same' as const, a0, scheme: 'semi-implicit' as const, maxPoints: 1_000_000 };
   const sims = await runMs(ctx, ms, (m) => ({ ...common, m, eta: m <= 16 ? 0.125 : eta, tMax: tOverM * m }), 0, 0.6);
   const tEnd = tOverM * ms[ms.length - 1];
-  const ode = meanFieldOde({ alpha, tau, h, phiHat: h, phiNorm2: phi2, a0, tMax: Math.max(200, tEnd), dt: 1e-3 });
+  const ode = await meanFieldCurve({ alpha, tau, h, phiHat: h, phiNorm2: phi2, a0, tMax: Math.max(200, tEnd), dt: 1e-3 });
   const simMs = ctx.quick ? [8] : [16];
   const dim = ctx.quick ? 100 : 200;
   const seeds = ctx.quick ? 4 : 10;
@@ -578,20 +579,21 @@ async function fig5(ctx: Ctx): Promise<ReproduceResult> {
     tX = 5 * mX;
   const rt0 = await loadWasm();
   ctx.progress(0.7, 'explicit vs semi-implicit');
-  const expl = await solveDmft({ ...common, m: mX, tMax: tX, eta: 0.0625, scheme: 'explicit' }, { runtime: rt0 });
-  const semi = await solveDmft({ ...common, m: mX, tMax: tX, eta: 0.0625 }, { runtime: rt0 });
+  const expl = await runSymmDmft({ ...common, m: mX, tMax: tX, eta: 0.0625, scheme: 'explicit' }, { runtime: rt0 });
+  const semi = await runSymmDmft({ ...common, m: mX, tMax: tX, eta: 0.0625 }, { runtime: rt0 });
   // frozen-γ lazy curves: e^{lz1}_{ts,∞}(γ) − e^{lz2}_{tr,∞}(γ) (single-index map of §8c)
   const gammas = ctx.quick
     ? [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 1.0]
     : [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55, 0.6, 0.7, 0.8, 0.9, 1.0, 1.2];
   const rt = await loadWasm();
   const TL = ctx.quick ? 40 : 100;
-  const frozen = gammas.map((g, k) => {
+  const frozen: { g: number; train: number; test: number; status: string }[] = [];
+  for (const [k, g] of gammas.entries()) {
     ctx.progress(0.8 + (0.2 * k) / gammas.length, 'frozen-γ lz2');
-    const r = solveReduced({ kind: 'lazy2', alpha, tau, gamma0: g, h, phiHat: 'same', eta: 0.05, tMax: TL }, { runtime: rt });
+    const r = await runCommand('dmft reduced', { kind: 'lazy2', alpha, tau, gamma0: g, h, phiHat: 'same', eta: 0.05, tMax: TL }, { runtime: rt });
     const lim = lazy1Limits({ alpha, tau, gamma0: g, h, phiHat: h, phiNorm2: phi2 });
-    return { g, train: r.trainError[r.trainError.length - 1], test: lim.testInf, status: r.status };
-  });
+    frozen.push({ g, train: r.trainError[r.trainError.length - 1], test: lim.testInf, status: r.status });
+  }
 
   const checks: Check[] = [];
   const h1 = hEval(h, 1);
@@ -648,7 +650,8 @@ async function fig5(ctx: Ctx): Promise<ReproduceResult> {
   checks.push(
     chk(
       'frozen-γ lz2: e_tr(0) = e_ts,∞ at γ = ' + gammas[0],
-      solveReduced({ kind: 'lazy2', alpha, tau, gamma0: gammas[0], h, phiHat: 'same', eta: 0.05, tMax: 0.1 }, { runtime: rt }).trainError[0],
+      (await runCommand('dmft reduced', { kind: 'lazy2', alpha, tau, gamma0: gammas[0], h, phiHat: 'same', eta: 0.05, tMax: 0.1 }, { runtime: rt }))
+        .trainError[0],
       frozen[0].test,
       { tol: 1e-12 },
       'dmft.md §8c (e^{lz2}_tr(0) = ½[τ′² + γ₀²h̃(1)] = e^{lz1}_{ts,∞})',

@@ -1,8 +1,9 @@
-// Direct simulations beside the DMFT in the dmft reproductions: one shared-memory runtime and a
-// 2-worker pool per call, closed afterwards.
+// Direct simulations beside the DMFT in the dmft reproductions, as `dmft simulate` runs: one
+// shared-memory runtime and a 2-worker pool per call (handed to each run), closed afterwards.
 import { loadWasm, type WasmRuntime } from '../wasm/runtime.js';
 import { WorkerPool } from '../wasm/exec.js';
-import { runSimulation, type SimResult, type SimulateInput } from '../dmft/simulate.js';
+import type { SimResult, SimulateInput } from '../dmft/simulate.js';
+import { runCommand } from './engine-run.js';
 import type { DmftSolution } from '../dmft/solve.js';
 import { interpAt } from './dmft-util.js';
 
@@ -19,7 +20,8 @@ export async function withPool<T>(f: (rt: WasmRuntime, pool: WorkerPool) => Prom
 export async function simulate(inputs: SimulateInput[], progress: (f: number) => void): Promise<SimResult[]> {
   return withPool(async (rt, pool) => {
     const out: SimResult[] = [];
-    for (const [k, inp] of inputs.entries()) out.push(await runSimulation(rt, pool, inp, { onProgress: (e) => progress((k + e.fraction) / inputs.length) }));
+    for (const [k, inp] of inputs.entries())
+      out.push(await runCommand('dmft simulate', inp, { runtime: rt, executor: pool, onProgress: (e) => progress((k + e.fraction) / inputs.length) }));
     return out;
   });
 }

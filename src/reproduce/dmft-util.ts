@@ -3,6 +3,7 @@
 import type { Check } from './types.js';
 import type { Series } from '../plot/figure.js';
 import type { DmftSolution } from '../dmft/solve.js';
+import { runCommand } from './engine-run.js';
 
 /** h = 0.9z + z³/6 (σ = √0.9·x + He₃/6), h(1) = 16/15. */
 export const H_CUBIC = [0, 0.9, 0, 1 / 6];
@@ -115,3 +116,23 @@ export function maxRise(e: ArrayLike<number>): number {
 }
 
 export const fmtM = (m: number): string => `m = ${m}`;
+
+/** The mean-field ODE D38 (a(t), v(t), e(t)) as `dmft reduced` kind 'mean-field' (RK4 step `dt`),
+ *  thinned to about 2000 points for the figure and the arrays. */
+export async function meanFieldCurve(p: {
+  alpha: number;
+  tau: number;
+  h: number[];
+  phiHat: number[];
+  phiNorm2: number;
+  a0: number;
+  tMax: number;
+  dt: number;
+}): Promise<{ t: number[]; a: number[]; v: number[]; error: number[] }> {
+  const { dt, ...rest } = p;
+  const r = await runCommand('dmft reduced', { kind: 'mean-field', ...rest, eta: dt });
+  if (r.status !== 'Success' || !r.a || !r.v) throw new Error(`mean-field ODE ended ${r.status}: ${r.message ?? ''}`);
+  const every = Math.max(1, Math.ceil((r.t.length - 1) / 2000));
+  const keep = <T>(x: T[]) => x.filter((_, i) => i % every === 0);
+  return { t: keep(r.t), a: keep(r.a), v: keep(r.v), error: keep(r.trainError) };
+}

@@ -5,7 +5,7 @@
 import type { Check, ReproduceContext, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
 import { TAB10 } from '../plot/figure.js';
-import { solveKernel } from '../kernel/solve.js';
+import { runCommand } from './engine-run.js';
 import { oracleRisk } from '../kernel/theory.js';
 import { parseKernel } from '../kernel/kernels.js';
 import { logspace, type KernelProblemInput } from '../kernel/problem.js';
@@ -63,11 +63,11 @@ async function threeStagesLarge(ctx: ReproduceContext): Promise<ReproduceResult>
     threads: 2,
   };
   ctx.progress(0, 'Empirical World, d = 400, n = 8000 (Lanczos)');
-  const sol = await solveKernel(problem, { onProgress: (e) => ctx.progress(0.85 * e.fraction, e.phase) });
+  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(0.85 * e.fraction, e.phase) });
   if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
   // The G4 case (d = 100, n = 1000) on the same relative footing: the Stage-2 gap test − oracle at t₁.
   ctx.progress(0.85, 'd = 100, n = 1000 for comparison (G4)');
-  const small = await solveKernel({ ...problem, dim: 100, samples: 1000, seeds: 1, method: 'eigh', tCount: 41 });
+  const small = await runCommand('kernel run', { ...problem, dim: 100, samples: 1000, seeds: 1, method: 'eigh', tCount: 41 });
   if (small.status !== 'Success') throw new Error(`kernel solve (d = 100) ended ${small.status}`);
   ctx.progress(0.98, 'checks');
 
@@ -512,7 +512,7 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
     threads: 2,
   };
   ctx.progress(0, 'Empirical World (G4 setup)');
-  const sol = await solveKernel(problem, { onProgress: (e) => ctx.progress(0.9 * e.fraction, e.phase) });
+  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(0.9 * e.fraction, e.phase) });
   if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
   const t = sol.t;
   const c = sol.curves;

@@ -3,8 +3,9 @@
 // independently (kernel-ref.ts), from the spec's numbers, or from an independent method (Cholesky).
 import type { Check, ReproduceContext, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
-import { solveKernel, type KernelSolution } from '../kernel/solve.js';
-import { compareKernels } from '../kernel/compare.js';
+import type { KernelSolution } from '../kernel/solve.js';
+import { compareSolutions } from '../kernel/compare.js';
+import { runCommand } from './engine-run.js';
 import { oracleRisk } from '../kernel/theory.js';
 import { parseKernel } from '../kernel/kernels.js';
 import { logspace, type KernelProblemInput } from '../kernel/problem.js';
@@ -59,11 +60,11 @@ async function threeStages(ctx: ReproduceContext): Promise<ReproduceResult> {
     threads: 2,
   };
   ctx.progress(0, 'Empirical World (eigh per seed)');
-  const sol = await solveKernel(problem, { onProgress: (e) => ctx.progress(0.8 * e.fraction, e.phase) });
+  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(0.8 * e.fraction, e.phase) });
   if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
   ctx.progress(0.8, 'ridgeless Cholesky reference (seed 0)');
   const chol = ridgelessCholesky(problem, 0);
-  const seed0 = await solveKernel({ ...problem, seeds: 1, testPoints: 0, tMin: 1, tMax: 10, tCount: 2 });
+  const seed0 = await runCommand('kernel run', { ...problem, seeds: 1, testPoints: 0, tMin: 1, tMax: 10, tCount: 2 });
   ctx.progress(0.95, 'checks');
 
   const t = sol.t;
@@ -248,9 +249,19 @@ async function twoKernels(ctx: ReproduceContext): Promise<ReproduceResult> {
   const labels = ['A: exp(s)', 'B: exp(s) + 2P₆', 'C: ½exp(s) + 2P₆'];
   // G6 compares A and C (same data: the draws depend only on the seed); B (optional in §9) is run
   // beside them on the same data and drawn, but is not part of the A-vs-C summary.
-  const cmp = await compareKernels(input, ['two-kernels-A', 'two-kernels-C'], { onProgress: (e) => ctx.progress(0.67 * e.fraction, e.phase) });
+  const AC = ['two-kernels-A', 'two-kernels-C'];
+  const solvedAC: KernelSolution[] = [];
+  for (const [i, kernel] of AC.entries())
+    solvedAC.push(
+      await runCommand('kernel run', { ...input, kernel }, { onProgress: (e) => ctx.progress((0.67 * (i + e.fraction)) / 2, `kernel ${kernel}, ${e.phase}`) }),
+    );
+  const cmp = compareSolutions(AC, solvedAC);
   const [A, C] = cmp.solutions;
-  const B = await solveKernel({ ...input, kernel: 'two-kernels-B' }, { onProgress: (e) => ctx.progress(0.67 + 0.33 * e.fraction, `kernel B, ${e.phase}`) });
+  const B = await runCommand(
+    'kernel run',
+    { ...input, kernel: 'two-kernels-B' },
+    { onProgress: (e) => ctx.progress(0.67 + 0.33 * e.fraction, `kernel B, ${e.phase}`) },
+  );
   const t = cmp.t;
   // Independent spectra: ξ_k(exp) by the ₀F₁ series, the P₆ term as 2/B(100,6) (K4, K5).
   const kA = kappaExp(d, 1);

@@ -10,11 +10,21 @@ import { asin, erf, erfc, phi1 } from '../ref/special.js';
 import { I2, J2, I3, rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported } from '../ref/committee.js';
 import { dmftSymmInit, dmftSymmRun } from '../ref/dmft.js';
 import { fixedAlphaBarRows, reducedRows } from '../ref/dmft_reduced.js';
+import { gridRow, gridUpdate, gridWork, type GridWork } from '../ref/dmft_grid.js';
+import { GRID_ONE_TIME, GRID_TWO_TIME, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
 import { dsigma, hval, sigma } from '../ref/dmft_sim.js';
 import { rawOdeTwins } from '../ref/ode.js';
 import { sgdTwins } from '../ref/sgd.js';
 import { PAR, committeeWorkF64, paramsLength, stateLength } from '../committee/layout.js';
-import { DSIM_PAR_LEN, dmftReducedWorkF64, dsimGaussWorkLen, dsimNetWorkLen } from '../gen/dmft_layout.js';
+import {
+  DMFT_GRID_PAR as G,
+  DMFT_GRID_PAR_LEN,
+  DMFT_GRID_WORK_ROWS,
+  DSIM_PAR_LEN,
+  dmftReducedWorkF64,
+  dsimGaussWorkLen,
+  dsimNetWorkLen,
+} from '../gen/dmft_layout.js';
 import type { KernelExports, KernelName } from './exports.gen.js';
 
 const PAGE = 65536;
@@ -50,9 +60,6 @@ export const TWINLESS = {
   stedc_merge_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_rows_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_finish_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
-  dmft_grid_work_rows: 'the adaptive DMFT grid drives its TS twin (src/ref/dmft_grid.ts) directly (known debt, see test/wasm/layering.test.ts)',
-  dmft_grid_row: 'the adaptive DMFT grid drives its TS twin (src/ref/dmft_grid.ts) directly (known debt, see test/wasm/layering.test.ts)',
-  dmft_grid_update: 'the adaptive DMFT grid drives its TS twin (src/ref/dmft_grid.ts) directly (known debt, see test/wasm/layering.test.ts)',
   committee_I4: 'takes a Gauss–Hermite scratch pointer; its twin I4 is tested directly',
   dsim_population: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
   dsim_net_run: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
@@ -122,6 +129,32 @@ export function tsKernels(mem: HostMemory): KernelExports {
     return f64(py, stateLength(h[PAR.P], h[PAR.K], h[PAR.TRAIN_A] !== 0));
   };
   const dsimPar = (P: number) => f64(P, DSIM_PAR_LEN);
+  /** The adaptive grid's parameters, state and work as views of the block at `par` (assembly/dmft_grid.ts). */
+  const grid = (par: number): { P: GridParams; S: GridState; W: GridWork } => {
+    const pv = f64(par, DMFT_GRID_PAR_LEN);
+    const cap = pv[G.CAP];
+    const P: GridParams = {
+      m: pv[G.M],
+      K: pv[G.K],
+      tau2: pv[G.TAU2],
+      phi2: pv[G.PHI2],
+      frozen: pv[G.FROZEN] !== 0,
+      spherical: pv[G.SPHERICAL] !== 0,
+      imex: pv[G.IMEX] !== 0,
+      h: f64(pv[G.HC], pv[G.NH]),
+      ph: f64(pv[G.PHC], pv[G.NPH]),
+    };
+    const slot = { t: G.T, Cd: G.CD, Co: G.CO, CA: G.CA, Rd: G.RD, Ro: G.RO, RA: G.RA, a: G.A, v: G.V, phv: G.PHV, nu: G.NU, etr: G.ETR, ets: G.ETS };
+    const S = { cap } as GridState;
+    for (const k of GRID_ONE_TIME) S[k] = f64(pv[slot[k]], cap);
+    for (const k of GRID_TWO_TIME) S[k] = f64(pv[slot[k]], tri(cap));
+    // Work rows in the kernel's order (gridWork's keys), each cap long.
+    const W = gridWork(0);
+    let r = 0;
+    for (const k of Object.keys(W) as (keyof GridWork)[])
+      if (W[k] instanceof Float64Array) (W as unknown as Record<string, Float64Array>)[k] = f64(pv[G.WORK] + 8 * cap * r++, cap);
+    return { P, S, W };
+  };
   const twins = exactTwins({
     heap_base: () => 1024,
     simd_enabled: () => 0,
@@ -287,6 +320,22 @@ export function tsKernels(mem: HostMemory): KernelExports {
         n0,
         n1,
       );
+    },
+    // Adaptive DMFT grid: the twin reads the kernel's parameter block (slots DMFT_GRID_PAR, byte pointers)
+    // and works on views of the same memory; the row's scalars go to the block's OUT_* slots as in the kernel.
+    dmft_grid_work_rows: () => DMFT_GRID_WORK_ROWS,
+    dmft_grid_row: (par, n) => {
+      const g = grid(par);
+      const ok = gridRow(g.P, g.S, g.W, n);
+      const pv = f64(par, DMFT_GRID_PAR_LEN);
+      [pv[G.OUT_NU], pv[G.OUT_I], pv[G.OUT_LD], pv[G.OUT_LO], pv[G.OUT_ADOT], pv[G.OUT_VE]] = [g.W.nu, g.W.In, g.W.Ld, g.W.Lo, g.W.adot, g.W.vE];
+      return ok ? 1 : 0;
+    },
+    dmft_grid_update: (par, n, dt) => {
+      const g = grid(par);
+      const pv = f64(par, DMFT_GRID_PAR_LEN);
+      [g.W.nu, g.W.In, g.W.Ld, g.W.Lo, g.W.adot, g.W.vE] = [pv[G.OUT_NU], pv[G.OUT_I], pv[G.OUT_LD], pv[G.OUT_LO], pv[G.OUT_ADOT], pv[G.OUT_VE]];
+      return gridUpdate(g.P, g.S, g.W, n, dt) ? 1 : 0;
     },
     dsim_sigma: (P, x) => sigma(dsimPar(P), x),
     dsim_dsigma: (P, x) => dsigma(dsimPar(P), x),

@@ -26,13 +26,9 @@ describe('layering of src/', () => {
   const src = files('src');
   const VALIDATION = (f: string) => inside(f, 'src/reproduce');
 
-  // Known debt, named so it cannot grow silently: the adaptive DMFT grid's TS engine (src/dmft/grid.ts)
-  // still drives its twin directly instead of through the TS runtime's exports.
-  const KNOWN = [normalize('src/dmft/grid.ts')];
-
   it('production code imports nothing from src/ref (only src/wasm/ts-kernels.ts, the TS runtime variant)', () => {
     const bad = src
-      .filter((f) => !inside(f, 'src/ref') && f !== normalize('src/wasm/ts-kernels.ts') && !VALIDATION(f) && !KNOWN.includes(f))
+      .filter((f) => !inside(f, 'src/ref') && f !== normalize('src/wasm/ts-kernels.ts') && !VALIDATION(f))
       .flatMap((f) =>
         importsOf(f)
           .filter((t) => inside(t, 'src/ref'))
