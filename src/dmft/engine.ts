@@ -304,14 +304,24 @@ async function prepareDmftRun(input: Record<string, unknown>): Promise<DmftRunPl
 
 async function solveDmftRun(plan: DmftRunPlan, options: SolveOptions): Promise<DmftRunResult> {
   if (plan.kind === 'reduced') {
+    if (options.checkpointEveryMs !== undefined)
+      throw new ParameterError(
+        'checkpoint-every',
+        options.checkpointEveryMs / 1000,
+        'not with --reduced (a reduced system runs in one call, without checkpoints)',
+      );
     const reduced = solveReduced(plan.problem, { runtime: options.runtime ?? (await loadWasm()), signal: options.signal });
     return { status: reduced.status, message: reduced.message, kind: 'reduced', timeAxis: 't', reduced };
   }
   const share = plan.network ? 0.5 : 1;
   const symm = await solveDmft(plan.problem, { ...options, onProgress: (e) => options.onProgress?.({ phase: e.phase, fraction: share * e.fraction }) });
   if (!plan.network || symm.status === 'Terminated') return { status: symm.status, message: symm.message, kind: 'symm', timeAxis: plan.timeAxis, symm };
+  // The network's finished replicates go to onPartial (the CLI stores them; --resume reuses them). The
+  // DMFT itself finished: a resume recomputes it (deterministic, the same bytes).
   const sim = await runPlannedSimulation(plan.network, {
     signal: options.signal,
+    resume: options.resume,
+    onPartial: options.onPartial,
     onProgress: (e) => options.onProgress?.({ phase: `network SGD, ${e.phase}`, fraction: 0.5 + 0.5 * e.fraction }),
   });
   const simulation = { ...simulationJSON(sim), agreement: dmftVsSimulation(symm, sim.t, sim.summary.testError, sim.summary.testErrorSE) };
@@ -422,6 +432,7 @@ export const dmftRun = command({
   memoryBytes: (plan) =>
     plan.kind === 'symm' ? dmftMemoryBytes(plan.problem.steps, plan.problem.h.length + phiCoeffs(plan.problem).length) + (plan.network?.memoryBytes ?? 0) : 0,
   solve: solveDmftRun,
+  checkpoints: 'state',
   json: (r) => {
     if (r.reduced) return { ...r.reduced };
     const sol = r.symm!;
