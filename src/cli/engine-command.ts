@@ -38,7 +38,10 @@ export function addRunOptions(c: Command, configRequired: boolean, checkpoints?:
     .option('--out <dir>', 'write manifest.json, curves.csv, arrays (.npy, .npz), figure.vl.json and figure.svg to DIR')
     .option('--png', 'with --out: also write figure.png')
     .option('--force', "with --out: replace a folder holding another command's run (only the files its manifest lists are removed)")
-    .option('--resume', 'with --out: continue the interrupted run in DIR (same command and parameters); finished seeds are not recomputed')
+    .option(
+      '--resume',
+      'with --out: continue the interrupted run in DIR (same command and parameters): finished seeds and replicates are not recomputed, a DMFT run continues from its checkpoint',
+    )
     .option('--no-progress', 'no progress output on stderr');
 }
 
