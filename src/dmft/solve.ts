@@ -113,6 +113,58 @@ const rawToState = (r: SymmRaw): UniformState['coarse'] => {
 };
 const stateToRaw = (c: NonNullable<UniformState['coarse']>): SymmRaw => ({ ...(JSON.parse(c.meta) as SymmRaw), ...c.arrays });
 
+/** The stepping iterator (dmft.md §10.4) as an async generator: yields an event after each accepted row
+ *  (t and the observables) and returns the Solution. Leaving the loop early (break) stops the solve
+ *  through its signal. Events come in bursts (the solve yields to the event loop between chunks of rows). */
+export async function* dmftSteps(input: DmftProblemInput | DmftProblem, opts: DmftSolveOptions = {}): AsyncGenerator<DmftStepEvent, DmftSolution, void> {
+  const ctl = new AbortController();
+  const outer = opts.signal;
+  const relay = () => ctl.abort();
+  if (outer?.aborted) ctl.abort();
+  else outer?.addEventListener('abort', relay, { once: true });
+  const queue: DmftStepEvent[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  let result: DmftSolution | undefined;
+  let error: unknown;
+  const run = solveDmft(input, {
+    ...opts,
+    signal: ctl.signal,
+    onStep: (e) => {
+      opts.onStep?.(e);
+      queue.push(e);
+      wake?.();
+    },
+  }).then(
+    (r) => {
+      result = r;
+    },
+    (e: unknown) => {
+      error = e;
+    },
+  );
+  void run.finally(() => {
+    done = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length) yield queue.shift()!;
+      if (done) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+  } finally {
+    outer?.removeEventListener('abort', relay);
+    if (!done) {
+      ctl.abort(); // the consumer left early
+      await run;
+    }
+  }
+  if (error !== undefined) throw error;
+  return result!;
+}
+
 /** Validate only (for the CLI: exit 2 before any allocation). */
 export function validateDmftProblem(input: DmftProblemInput): DmftProblem {
   return dmftProblem(input);

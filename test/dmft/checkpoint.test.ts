@@ -4,7 +4,7 @@
 // secondOrder in either pass) and adaptive grid (mid-march and during the coarse replay).
 import { describe, expect, it } from 'vitest';
 import { decodeState, encodeState, type DmftCheckpoint } from '../../src/dmft/checkpoint.js';
-import { solveDmft, type DmftSolution, type DmftSolveOptions } from '../../src/dmft/solve.js';
+import { dmftSteps, solveDmft, type DmftSolution, type DmftSolveOptions, type DmftStepEvent } from '../../src/dmft/solve.js';
 import type { DmftProblemInput } from '../../src/dmft/problem.js';
 
 const H3 = [0, 0.9, 0, 1 / 6];
@@ -90,6 +90,22 @@ describe('uniform grid: stop, resume, byte-identical', () => {
     }
     await expect(solveDmft({ ...fine, tau: 0.31 }, { resumeFrom: cps[0] })).rejects.toThrow(/different problem/);
     await expect(solveDmft({ ...fine, grid: 'adaptive' }, { resumeFrom: cps[0] })).rejects.toThrow(/uniform solver/);
+  });
+
+  it('dmftSteps: an async iterator over the rows that returns the Solution; leaving it early stops the solve', async () => {
+    const full = await solveDmft({ ...base, maxPoints: 1e6 });
+    const seen: DmftStepEvent[] = [];
+    const it = dmftSteps({ ...base, maxPoints: 1e6 });
+    let r = await it.next();
+    while (!r.done) {
+      seen.push(r.value);
+      r = await it.next();
+    }
+    expect(seen.map((e) => e.t)).toEqual(full.t);
+    expect(hex(r.value)).toBe(hex(full));
+    let n = 0;
+    for await (const e of dmftSteps({ ...base, eta: 0.01 })) if (++n === 5 || e.row > 1000) break; // returns once the solve has stopped
+    expect(n).toBe(5);
   });
 
   it('the stepping iterator sees every row once, in order, with the observables of the output', async () => {
