@@ -15,6 +15,11 @@
 // node; 1/8 of the cost) gives x_G − x_{G/2} ≈ −(error of x_G) at the even nodes (first order), and the
 // extrapolation 2x_G − x_{G/2} (second order) — the non-uniform analogue of secondOrder (dmft.md §10.3
 // option 3). stats.errorEstimate holds max |x_G − x_{G/2}| per observable.
+//
+// Stepping, stops and checkpoints (issue 11 item 4): the march is a generator that yields between rows;
+// marchGrid/runAdaptive drive it synchronously, runAdaptiveAsync yields to the event loop every ~20 ms
+// so an AbortSignal fired by SIGINT is seen at the next row ('Terminated' with the rows so far and a
+// checkpoint, src/dmft/checkpoint.ts) and periodic checkpoints can be taken between rows.
 import { DMFT_GRID_PAR_LEN } from '../gen/dmft_layout.js';
 import { gridAlloc, gridBytes, gridInit, gridRow, gridUpdate, gridWork, tri, type GridParams, type GridState } from '../ref/dmft_grid.js';
 import { phiCoeffs, series, type DmftProblem } from './problem.js';
@@ -384,9 +389,7 @@ function* marchSteps(p: DmftProblem, o: MarchOpts): Generator<number, GridRaw, M
       pRd.set(cs.arrays.pRd);
       pRo.set(cs.arrays.pRo);
       ({ dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cs.ctlState);
-      hist.t.push(...cs.hist.t);
-      hist.dt.push(...cs.hist.dt);
-      hist.err.push(...cs.hist.err);
+      for (const k of ['t', 'dt', 'err'] as const) for (const x of cs.hist[k]) hist[k].push(x); // (no spread: up to maxSteps entries)
       Object.assign(inv, JSON.parse(cs.invariants));
     }
     const startSteps = steps;

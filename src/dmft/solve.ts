@@ -2,6 +2,9 @@
 // status 'Success' | 'Unstable' (runtime invariants, §10.4), partial curves kept up to the last good row.
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
+// Stops and resumes (dmft.md §10.4): the signal ends a solve 'Terminated' with the rows so far and a
+// checkpoint (src/dmft/checkpoint.ts), which `resumeFrom` continues byte-identically on either grid;
+// onStep / dmftSteps is the stepping iterator.
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport, type SymmRaw, type SymmState } from './symm.js';

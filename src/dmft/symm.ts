@@ -1,6 +1,8 @@
 // Host driver of the SymmDMFT kernel (assembly/dmft.ts, twin src/ref/dmft.ts): allocates the whole state once
 // (dmft.md §10.2; here all six two-time arrays are lower triangles, see assembly/dmft.ts), steps rows in chunks (progress between chunks, cost ∝ n² per row), checks the runtime
 // invariants of §10.4 / V5 on every row and stops at the first violation, keeping the rows before it.
+// Between chunks: the signal (stop → 'Terminated' with the state to resume from) and periodic checkpoints
+// (SymmState: the rows so far of every array the next step reads; src/dmft/checkpoint.ts).
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
