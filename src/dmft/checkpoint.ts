@@ -1,6 +1,7 @@
 // Checkpoints of the DMFT solvers (issue 11 item 4, dmft.md §10.4): the full solver state at the head of a
 // row, enough to continue bit-identically. Browser-safe (no Node imports); the CLI writes the bytes of
 // encodeState() into DIR/partial/ atomically (src/io/checkpoint-file.ts).
+import { ParameterError } from '../core/validate.js';
 //
 // The interface every DMFT solver plugs into (uniform grid: src/dmft/symm.ts + the Richardson wrapper in
 // src/dmft/solve.ts; adaptive grid: src/dmft/grid.ts; a new solver, e.g. a θ-grid one, adds its own
@@ -36,12 +37,15 @@ export interface DmftCheckpoint<S extends { [k: string]: StateValue } = { [k: st
   state: S;
 }
 
-/** Check that `cp` is a checkpoint of `solver` for the problem `problemKey`; throws one line otherwise. */
+/** Check that `cp` is a checkpoint of `solver` for the problem `problemKey`; throws a one-line
+ *  ParameterError (parameter 'resume') otherwise. */
 export function checkCheckpoint(cp: DmftCheckpoint, solver: string, problemKey: string): void {
+  const bad = (what: string) =>
+    new ParameterError('resume', `${cp?.solver ?? '?'} checkpoint`, `a checkpoint of the ${solver} solver for this problem (${what})`);
   if (!cp || cp.kind !== DMFT_CHECKPOINT_KIND || cp.version !== DMFT_CHECKPOINT_VERSION)
-    throw new Error(`resume: not a DMFT checkpoint of version ${DMFT_CHECKPOINT_VERSION} (refused)`);
-  if (cp.solver !== solver) throw new Error(`resume: the checkpoint was written by the ${cp.solver} solver, not the ${solver} one (refused)`);
-  if (cp.problem !== problemKey) throw new Error('resume: the checkpoint was written for a different problem (refused)');
+    throw bad(`not a DMFT checkpoint of version ${DMFT_CHECKPOINT_VERSION}`);
+  if (cp.solver !== solver) throw bad(`it was written by the ${cp.solver} solver`);
+  if (cp.problem !== problemKey) throw bad('it was written for a different problem');
 }
 
 // ---- byte encoding (any plain object of StateValues; used for DMFT checkpoints and by the CLI)

@@ -27,6 +27,7 @@ import type { WasmRuntime } from '../wasm/runtime.js';
 import type { InvariantReport } from './symm.js';
 import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint } from './checkpoint.js';
 import { stopRequested } from '../core/contract.js';
+import { ParameterError } from '../core/validate.js';
 
 export interface AdaptiveControl {
   rtol: number;
@@ -329,7 +330,8 @@ function* marchSteps(p: DmftProblem, o: MarchOpts): Generator<number, GridRaw, M
   if (cp && (o.grid || !ctl)) throw new Error('resume: only for the adaptive controller');
   if (cp) {
     checkCheckpoint(cp, 'adaptive', JSON.stringify(p));
-    if (cp.state.control !== ctlKey(ctl!)) throw new Error('resume: the checkpoint was written for a different control (refused)');
+    if (cp.state.control !== ctlKey(ctl!))
+      throw new ParameterError('resume', 'adaptive checkpoint', 'a checkpoint of this problem and step control (it was written for a different control)');
   }
   const cs = cp?.state;
   let cap = o.grid ? o.grid.length + 1 : Math.max(256, cs ? cs.n + 2 : 0);

@@ -4,7 +4,7 @@
 // recomputed) and its final arrays are byte-identical to an uninterrupted run's.
 import { describe, expect, it } from 'vitest';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -134,7 +134,7 @@ describe('interruption with real signals', () => {
   const ckpt = (dir: string) => join(dir, 'partial', 'checkpoint.ldstate');
 
   /** Interrupt (SIGINT, or SIGKILL: no manifest) after the first checkpoint, --resume, compare with a fresh run. */
-  async function stopAndResume(name: string, args: string[], signal: NodeJS.Signals): Promise<void> {
+  async function stopAndResume(name: string, args: string[], signal: NodeJS.Signals, checkForce = false): Promise<void> {
     const dir = join(root, name);
     let seenAt = 0;
     const r = await interrupt(
@@ -156,6 +156,15 @@ describe('interruption with real signals', () => {
       expect(m.stats.resumeFiles).toEqual(['partial/checkpoint.ldstate']); // listed: --force removes it
       expect(m.stats.rowsComputed).toBeGreaterThan(0); // the partial curves are written
       expect(existsSync(join(dir, 'testError.npy'))).toBe(true);
+      if (checkForce) {
+        // Another command with --force over a copy: the listed checkpoint goes with the old run's files.
+        const copy = join(root, `${name}-force`);
+        cpSync(dir, copy, { recursive: true });
+        expect(run(['committee', 'ode', '--p', '2', '--k', '2', '--lr', '0.5', '--t-max', '2', '--no-progress', '--out', copy, '--force'])).toBe(0);
+        expect(existsSync(join(copy, 'partial'))).toBe(false);
+        expect(existsSync(join(copy, 'testError.npy'))).toBe(false);
+        expect(JSON.parse(readFileSync(join(copy, 'manifest.json'), 'utf8')).command.slice(1, 3)).toEqual(['committee', 'ode']);
+      }
     }
     expect(existsSync(ckpt(dir))).toBe(true);
     expect(run([...args, '--out', dir, '--resume'])).toBe(0);
@@ -179,6 +188,7 @@ describe('interruption with real signals', () => {
       'dmft-adaptive',
       [...dmftBase.slice(0, 3), '16', ...dmftBase.slice(4), '--t-max', '40', '--grid', 'adaptive', '--rtol', '5e-4'],
       'SIGINT',
+      true,
     );
   }, 240_000);
 
