@@ -146,7 +146,7 @@ function partialFiles(dir: string): string[] {
   const p = join(dir, PARTIAL_DIR);
   if (!existsSync(p)) return [];
   return readdirSync(p)
-    .filter((f) => !f.startsWith('.'))
+    .filter((f) => !f.startsWith('.') && !f.includes('.tmp-'))
     .sort()
     .map((f) => `${PARTIAL_DIR}/${f}`);
 }
