@@ -141,4 +141,16 @@ describe('adaptive grid: stop mid-march or during the coarse replay, resume, byt
     expect(hex(rest)).toBe(hex(full));
     expect(JSON.stringify(rest.stats.adaptive!.errorEstimate)).toBe(JSON.stringify(full.stats.adaptive!.errorEstimate));
   });
+
+  it('periodic checkpoints between rows (the async driver asks every ≥ 20 ms): any of them resumes to the same bytes', async () => {
+    const long = { ...input, tMax: 40, rtol: 3e-4 }; // a march of several yields (~0.5 s)
+    const full = await solveDmft(long);
+    const cps: DmftCheckpoint[] = [];
+    const ctl = new AbortController(); // a signal makes the driver yield (and ask for checkpoints)
+    const again = await solveDmft(long, { signal: ctl.signal, checkpointEveryMs: 100, onCheckpoint: (c) => cps.push(roundTrip(c as DmftCheckpoint)) });
+    expect(hex(again)).toBe(hex(full));
+    expect(cps.length).toBeGreaterThan(1);
+    for (let i = 1; i < cps.length; i++) expect(cps[i].rows).toBeGreaterThan(cps[i - 1].rows);
+    expect(hex(await solveDmft(long, { resumeFrom: cps[Math.floor(cps.length / 2)] }))).toBe(hex(full));
+  });
 });
