@@ -154,3 +154,35 @@ describe('adaptive grid: stop mid-march or during the coarse replay, resume, byt
     expect(hex(await solveDmft(long, { resumeFrom: cps[Math.floor(cps.length / 2)] }))).toBe(hex(full));
   });
 });
+
+describe('dmft run --simulate-dim: a stop during the network keeps the finished DMFT as the checkpoint', () => {
+  it('the resume skips the DMFT and reuses the finished replicates; bytes equal the uninterrupted run', async () => {
+    const { dmftRun } = await import('../../src/dmft/engine.js');
+    const { simulationArrays } = await import('../../src/io/bundles.js');
+    const { decodePart, encodePart } = await import('../../src/io/folder.js');
+    const plan = await dmftRun.prepare({ m: 4, alpha: 0.5, tau: 0.3, h: H3, a0: 1, tMax: 2, eta: 0.05, simulateDim: 30, simulateSeeds: 3 });
+    const full = await dmftRun.solve(plan, {});
+    expect(full.status).toBe('Success');
+    const ctl = new AbortController();
+    const parts: unknown[] = [];
+    let state: unknown;
+    const stopped = await dmftRun.solve(plan, {
+      signal: ctl.signal,
+      onCheckpoint: (s) => (state = decodeState(bytesOf(encodeState(s)))),
+      onPartial: (p) => {
+        parts.push(decodePart(encodePart(p)));
+        ctl.abort(); // after the first network replicate
+      },
+    });
+    expect(stopped.status).toBe('Terminated');
+    expect(state).toBeDefined();
+    const phases: string[] = [];
+    const resumed = await dmftRun.solve(plan, { resumeState: state, resume: parts, onProgress: (e) => phases.push(e.phase) });
+    expect(resumed.status).toBe('Success');
+    expect(phases.some((p) => p.startsWith('row'))).toBe(false); // the DMFT rows were not computed again
+    expect(hex(resumed.symm!)).toBe(hex(full.symm!));
+    const arr = (r: typeof full) =>
+      Object.entries(simulationArrays(r.sim!)).map(([k, v]) => `${k}:${Buffer.from((ArrayBuffer.isView(v) ? v : v.data).buffer).toString('hex')}`);
+    expect(arr(resumed)).toEqual(arr(full));
+  });
+});
