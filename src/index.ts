@@ -53,7 +53,8 @@ export * as committeeLayout from './committee/layout.js';
 
 // DMFT of large two-layer networks (dmft.md)
 export { dmftProblem, dmftProblemSchema, dmftMemoryBytes, type DmftProblem, type DmftProblemInput } from './dmft/problem.js';
-export { solveDmft, validateDmftProblem, type DmftSolution, type DmftSolveOptions } from './dmft/solve.js';
+export { dmftSteps, solveDmft, validateDmftProblem, type DmftSolution, type DmftSolveOptions, type DmftStepEvent } from './dmft/solve.js';
+export { decodeState, encodeState, type DmftCheckpoint } from './dmft/checkpoint.js';
 export { solveReduced, thresholdScan, fitThresholdPowerLaw, type ReducedProblem, type ReducedSolution } from './dmft/reduced.js';
 export { simulateNetwork, simulateGaussianModel, runSimulation, simulateOptions, type SimResult } from './dmft/simulate.js';
 export { simulateDmft, planSimulation, type SimulationProblemInput } from './dmft/simulate-solve.js';

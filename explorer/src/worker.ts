@@ -31,7 +31,7 @@ export type Request = { kind: 'theory' | 'run'; id: number; engine: Engine; para
 
 export type Reply =
   | { kind: 'ready'; wasm: string }
-  | { kind: 'progress'; id: number; fraction: number; phase: string }
+  | { kind: 'progress'; id: number; fraction: number; phase: string; live?: DmftLive }
   | {
       kind: 'result';
       id: number;
@@ -44,6 +44,16 @@ export type Reply =
       ms: number;
     }
   | { kind: 'error'; id: number; message: string; parameter?: string; allowed?: string; network?: boolean };
+
+/** DMFT live curves (the solver's stepping iterator, thinned to ≤ ~1000 points per pass): the points
+ *  accepted since the previous progress message. Uniform grid with second order: pass 1 (η) then pass 2
+ *  (η/2, restarting at t = 0); a consumer may draw the latest pass only. */
+export interface DmftLive {
+  pass: number;
+  t: number[];
+  trainError: number[];
+  testError: number[];
+}
 
 const ctx = self as unknown as DedicatedWorkerGlobalScope;
 let runtime: Promise<WasmRuntime> | undefined;
@@ -122,11 +132,13 @@ async function handle(req: Request): Promise<void> {
   const start = performance.now();
   const { id, engine, params } = req;
   let lastPost = -Infinity;
+  let live: DmftLive | undefined; // DMFT only: points not yet posted
   const onProgress = (e: { phase: string; fraction: number }) => {
     const now = performance.now();
     if (now - lastPost < 50 && e.fraction < 1) return; // at most ~20 progress messages a second
     lastPost = now;
-    post({ kind: 'progress', id, fraction: e.fraction, phase: e.phase });
+    post({ kind: 'progress', id, fraction: e.fraction, phase: e.phase, ...(live?.t.length ? { live } : {}) });
+    if (live) live = { ...live, t: [], trainError: [], testError: [] };
   };
   const r = await rt();
   let status = 'Success';
@@ -170,10 +182,27 @@ async function handle(req: Request): Promise<void> {
     const simulate = req.kind === 'run' && params.network;
     // Validate the network before the (N³) DMFT so a bad network field costs nothing.
     const netOpts = simulate ? validated(() => simulateOptions(params.network), true) : undefined;
+    const tMax = Number((params.problem as { tMax?: unknown }).tMax) || 1;
+    let lastT = -Infinity;
+    live = { pass: 1, t: [], trainError: [], testError: [] };
     const sol = await solveDmft(params.problem as never, {
       runtime: r,
       onProgress: (e) => onProgress({ phase: 'DMFT ' + e.phase, fraction: simulate ? 0.5 * e.fraction : e.fraction }),
+      // The stepping iterator feeds the live plot (cheap: a few numbers per kept row).
+      onStep: (e) => {
+        const pass = e.pass ?? 1;
+        if (pass !== live!.pass) {
+          live = { pass, t: [], trainError: [], testError: [] };
+          lastT = -Infinity;
+        }
+        if (e.t - lastT < tMax / 1000) return;
+        lastT = e.t;
+        live!.t.push(e.t);
+        live!.trainError.push(e.trainError);
+        live!.testError.push(e.testError);
+      },
     });
+    live = undefined;
     let sim: SimResult | undefined;
     if (netOpts) {
       sim = await simulateNetwork(r, new InlineExecutor(r), netOpts, {

@@ -223,6 +223,7 @@ const committeeCommand = (name: 'ode' | 'sgd', description: string) => {
     prepare: (params): CommitteeProblem => validateCommitteeProblem(params as CommitteeProblemInput, simulate).problem,
     memoryBytes: (p) => validateCommitteeProblem(p as CommitteeProblemInput, simulate).memoryBytes,
     solve: (p, options) => solveCommittee(p as CommitteeProblemInput, { ...options, simulate }),
+    ...(simulate ? { checkpoints: 'parts' as const } : {}),
     json: committeeJSON,
     text: committeeText,
     bundle: committeeBundle,

@@ -65,6 +65,11 @@ export interface SgdOptions {
   resume?: readonly SgdReplicate[];
   /** Upper bound on SGD steps per kernel call (chunking; results do not depend on it). */
   maxStepsPerCall?: number;
+  /** Periodic snapshots (`--checkpoint-every`): every replicate still running hands a copy of itself,
+   *  status 'Terminated' with its snapshot (what `resume` continues from), to onSnapshot at least every
+   *  snapshotEveryMs (between chunks), and once more when it finishes. */
+  snapshotEveryMs?: number;
+  onSnapshot?: (rep: SgdReplicate) => void;
 }
 
 /** Given weights: teacher W* (k×d) and student W0 (p×d), row-major — e.g. realising an init file's
@@ -310,18 +315,28 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
     // d ziggurat normals): postMessage latency stays < 1%, progress stays live
     const chunkMax = Math.max(1, Math.min(2 ** 30, Math.floor(opts.maxStepsPerCall ?? Math.max(64, Math.floor(2e8 / ((p + k) * d + 50 * d))))));
     const astarPtr = params + 8 * (PAR.HEADER + k * k);
+    const snapshotOf = (r: number): SgdSnapshot => {
+      const rng = new Float64Array(4);
+      new Uint8Array(rng.buffer).set(new Uint8Array(rt.memory.buffer, st[r], 32));
+      return { W: A.f64(W[r], p * d).slice(), a: A.f64(av[r], p).slice(), rng };
+    };
+    const every = opts.onSnapshot && opts.snapshotEveryMs !== undefined ? opts.snapshotEveryMs : undefined;
     const runOne = async (r: number) => {
       const rep = replicates[r];
       let nu = startStep[r];
+      let lastSnap = Date.now();
       for (let s = rep.savesDone; s < nsave; s++) {
         const target = steps[s];
         while (nu < target) {
           if (await stopRequested(opts.signal)) {
             rep.status = 'Terminated';
-            const rng = new Float64Array(4);
-            new Uint8Array(rng.buffer).set(new Uint8Array(rt.memory.buffer, st[r], 32));
-            rep.snapshot = { W: A.f64(W[r], p * d).slice(), a: A.f64(av[r], p).slice(), rng };
+            rep.snapshot = snapshotOf(r);
             return;
+          }
+          if (every !== undefined && Date.now() - lastSnap >= every) {
+            // The state after `nu` steps, as a stopped replicate (resume continues it bit-identically).
+            opts.onSnapshot!({ ...rep, states: rep.states.slice(), status: 'Terminated', snapshot: snapshotOf(r) });
+            lastSnap = Date.now();
           }
           const n = Math.min(chunkMax, target - nu);
           const rc = await exec.call('sgd_run', st[r], W[r], Wstar, av[r], astarPtr, params, d, n, work[r]);
@@ -340,6 +355,7 @@ export async function runSgd(rt: WasmRuntime, exec: Executor, opts: SgdOptions):
         rep.savesDone = s + 1;
         opts.onProgress?.({ replicate: r, save: s, steps: nu, fraction: total ? doneAll / total : 1 });
       }
+      if (every !== undefined) opts.onSnapshot!({ ...rep, states: rep.states.slice() });
     };
     await Promise.all(replicates.map((_, r) => runOne(r)));
     const growsDuringStepping = A.growCount - growsAfterAlloc;

@@ -198,6 +198,9 @@ export async function solveCommittee(input: CommitteeProblemInput, opts: Committ
         saveTimes: simulate ? tsave : [0],
         signal: opts.signal,
         resume: simulate ? (opts.resume as SgdReplicate[] | undefined) : undefined,
+        // --checkpoint-every: running replicates hand out their snapshot periodically (stored for --resume).
+        snapshotEveryMs: simulate ? opts.checkpointEveryMs : undefined,
+        onSnapshot: simulate && opts.onPartial ? (r) => opts.onPartial!(r) : undefined,
         // Replicates step in parallel (interleaved chunks): the phase names them all, never "replicate 4/4".
         onProgress: (e) => progress({ phase: simulate && p.seeds > 1 ? `SGD, ${p.seeds} replicates in parallel` : 'SGD', fraction: 0.8 * e.fraction }),
       });

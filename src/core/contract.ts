@@ -56,6 +56,26 @@ export interface SolveOptions<Partial = unknown> {
   /** Parts finished by an earlier, interrupted run of the same problem (what onPartial received):
    *  the solve reuses them instead of recomputing (`--resume`). Engines without resume ignore it. */
   resume?: readonly unknown[];
+  /** Checkpoints of a long single solve (DMFT; committee SGD hands its unfinished replicates to
+   *  onPartial instead): the full solver state goes to onCheckpoint at least every checkpointEveryMs
+   *  (between steps, never mid-step) and when the signal stops the solve (`--checkpoint-every`). */
+  checkpointEveryMs?: number;
+  onCheckpoint?: (state: unknown) => void;
+  /** A state that onCheckpoint received in an interrupted earlier run of the same problem: the solve
+   *  continues from it, byte-identical to an uninterrupted run (`--resume`). */
+  resumeState?: unknown;
+}
+
+/** A clock for checkpointEveryMs: true once every `everyMs` (never when undefined). */
+export function checkpointClock(everyMs?: number): (() => boolean) | undefined {
+  if (everyMs === undefined || !(everyMs >= 0)) return undefined;
+  let last = Date.now();
+  return () => {
+    const now = Date.now();
+    if (now - last < everyMs) return false;
+    last = now;
+    return true;
+  };
 }
 
 /** Yield to the event loop (a macrotask), then tell whether the signal fired. A run whose Wasm calls

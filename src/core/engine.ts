@@ -61,6 +61,9 @@ export interface EngineCommand<P = unknown, S extends Solved = Solved> {
   prepare(params: Record<string, unknown>): P | Promise<P>;
   /** Wasm bytes the run will allocate (sweeps and Slurm size their tasks from it). */
   memoryBytes?(prepared: P): number;
+  /** `--checkpoint-every SECONDS` (SolveOptions.checkpointEveryMs): 'state', the solve hands its full
+   *  state to onCheckpoint (DMFT); 'parts', it hands unfinished parts to onPartial (committee SGD). */
+  checkpoints?: 'state' | 'parts';
   solve(prepared: P, options: SolveOptions): Promise<S>;
   /** The `--json` object: t-aligned arrays at the top level under their vocabulary names. */
   json(sol: S): Record<string, unknown>;

@@ -302,16 +302,69 @@ async function prepareDmftRun(input: Record<string, unknown>): Promise<DmftRunPl
   return { kind: 'symm', problem, timeAxis: timeAxis as DmftTimeAxis, network };
 }
 
+/** The checkpoint of `dmft run --simulate-dim` once the DMFT has finished and the network runs: the DMFT
+ *  solution itself (its curves as Float64Arrays, so that every bit, −0 included, survives the file). */
+const SYMM_DONE = 'learndyn/dmft-run-symm-done';
+const CURVES = ['t', 'trainError', 'testError', 'a', 'gamma', 'v', 'Co', 'mCo', 'Cd0', 'nu', 'gap', 'tm', 'tOverM'] as const;
+interface SymmDone {
+  kind: typeof SYMM_DONE;
+  version: 1;
+  problem: string;
+  curves: Record<string, Float64Array>;
+  /** JSON of the rest of the solution. */
+  rest: string;
+}
+function toSymmDone(sol: DmftSolution, problem: string): SymmDone {
+  const curves: Record<string, Float64Array> = {};
+  const rest: Record<string, unknown> = { ...sol };
+  for (const k of CURVES) {
+    curves[k] = Float64Array.from(sol[k]);
+    delete rest[k];
+  }
+  return {
+    kind: SYMM_DONE,
+    version: 1,
+    problem,
+    curves,
+    rest: JSON.stringify(rest, (_k, v) => (typeof v === 'number' && !Number.isFinite(v) ? { $num: String(v) } : v)),
+  };
+}
+function fromSymmDone(d: SymmDone): DmftSolution {
+  const rest = JSON.parse(d.rest, (_k, v) => (v && typeof v === 'object' && typeof v.$num === 'string' ? Number(v.$num) : v)) as DmftSolution;
+  for (const k of CURVES) rest[k] = Array.from(d.curves[k]);
+  return rest;
+}
+
 async function solveDmftRun(plan: DmftRunPlan, options: SolveOptions): Promise<DmftRunResult> {
   if (plan.kind === 'reduced') {
+    if (options.checkpointEveryMs !== undefined)
+      throw new ParameterError(
+        'checkpoint-every',
+        options.checkpointEveryMs / 1000,
+        'not with --reduced (a reduced system runs in one call, without checkpoints)',
+      );
     const reduced = solveReduced(plan.problem, { runtime: options.runtime ?? (await loadWasm()), signal: options.signal });
     return { status: reduced.status, message: reduced.message, kind: 'reduced', timeAxis: 't', reduced };
   }
   const share = plan.network ? 0.5 : 1;
-  const symm = await solveDmft(plan.problem, { ...options, onProgress: (e) => options.onProgress?.({ phase: e.phase, fraction: share * e.fraction }) });
+  const key = JSON.stringify(plan.problem);
+  const done = options.resumeState as SymmDone | undefined;
+  const reuse = done?.kind === SYMM_DONE && done.version === 1 && done.problem === key;
+  const symm = reuse
+    ? fromSymmDone(done)
+    : await solveDmft(plan.problem, {
+        ...options,
+        resumeState: done?.kind === SYMM_DONE ? undefined : options.resumeState,
+        onProgress: (e) => options.onProgress?.({ phase: e.phase, fraction: share * e.fraction }),
+      });
   if (!plan.network || symm.status === 'Terminated') return { status: symm.status, message: symm.message, kind: 'symm', timeAxis: plan.timeAxis, symm };
+  // The DMFT is done: its solution becomes the checkpoint (a resume skips it), and the network's finished
+  // replicates go to onPartial (the CLI stores them; --resume reuses them).
+  if (!reuse) options.onCheckpoint?.(toSymmDone(symm, key));
   const sim = await runPlannedSimulation(plan.network, {
     signal: options.signal,
+    resume: options.resume,
+    onPartial: options.onPartial,
     onProgress: (e) => options.onProgress?.({ phase: `network SGD, ${e.phase}`, fraction: 0.5 + 0.5 * e.fraction }),
   });
   const simulation = { ...simulationJSON(sim), agreement: dmftVsSimulation(symm, sim.t, sim.summary.testError, sim.summary.testErrorSE) };
@@ -422,6 +475,7 @@ export const dmftRun = command({
   memoryBytes: (plan) =>
     plan.kind === 'symm' ? dmftMemoryBytes(plan.problem.steps, plan.problem.h.length + phiCoeffs(plan.problem).length) + (plan.network?.memoryBytes ?? 0) : 0,
   solve: solveDmftRun,
+  checkpoints: 'state',
   json: (r) => {
     if (r.reduced) return { ...r.reduced };
     const sol = r.symm!;

@@ -15,11 +15,19 @@
 // node; 1/8 of the cost) gives x_G − x_{G/2} ≈ −(error of x_G) at the even nodes (first order), and the
 // extrapolation 2x_G − x_{G/2} (second order) — the non-uniform analogue of secondOrder (dmft.md §10.3
 // option 3). stats.errorEstimate holds max |x_G − x_{G/2}| per observable.
+//
+// Stepping, stops and checkpoints (issue 11 item 4): the march is a generator that yields between rows;
+// marchGrid/runAdaptive drive it synchronously, runAdaptiveAsync yields to the event loop every ~20 ms
+// so an AbortSignal fired by SIGINT is seen at the next row ('Terminated' with the rows so far and a
+// checkpoint, src/dmft/checkpoint.ts) and periodic checkpoints can be taken between rows.
 import { DMFT_GRID_PAR, DMFT_GRID_PAR_LEN } from '../gen/dmft_layout.js';
 import { gridInit, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
 import { phiCoeffs, series, type DmftProblem } from './problem.js';
 import { tsRuntime, type WasmRuntime } from '../wasm/runtime.js';
 import type { InvariantReport } from './symm.js';
+import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint } from './checkpoint.js';
+import { stopRequested } from '../core/contract.js';
+import { ParameterError } from '../core/validate.js';
 
 export interface AdaptiveControl {
   rtol: number;
@@ -53,8 +61,12 @@ export interface StepStats {
 
 export interface GridRaw {
   status: 'Success' | 'Unstable' | 'NotConverged' | 'Terminated';
-  /** Set when stopAfterSteps paused the run: the state to resume from (rows 0..rows−1 are final). */
+  /** Set when stopAfterSteps paused the run or the signal stopped it: the state to resume from (rows
+   *  0..rows−1 are final). */
   paused?: GridCheckpoint;
+  /** With `finalCheckpoint`: the state at the head of the last row of a run that reached tMax (a stop
+   *  during the coarse replay resumes from it). */
+  last?: GridCheckpoint;
   message?: string;
   rows: number;
   t: Float64Array;
@@ -203,7 +215,16 @@ interface MarchOpts {
   resume?: GridCheckpoint;
   /** Adaptive only: pause (return paused = true with a checkpoint) once this many steps are accepted. */
   stopAfterSteps?: number;
+  /** Adaptive only: on the command 'checkpoint' (async driver), the state goes here. */
+  onCheckpoint?: (cp: GridCheckpoint) => void;
+  /** Adaptive only: keep the state at the head of the last row (GridRaw.last). */
+  finalCheckpoint?: boolean;
+  /** Recorded in the checkpoint (the stability reruns of runAdaptive). */
+  retries?: number;
 }
+
+/** What a driver tells the march at a yield (between rows): nothing, or write a checkpoint now. */
+export type MarchCommand = 'checkpoint' | undefined;
 
 /** After each accepted row: its time and observables (the stepping iterator of dmft.md §10.4). */
 export interface GridStepEvent {
@@ -213,19 +234,22 @@ export interface GridStepEvent {
   trainError: number;
   testError: number;
   Co: number;
+  /** Row index on the grid. */
+  row: number;
 }
 
-/** The full solver state at the head of a row (dmft-grid.md §6 adapted to the full-history grid): the rows
- *  0..n of the two-time arrays, the one-time series, the controller state. JSON-serialisable; the arrays are
- *  the f64 bytes in base64, so the continuation is byte-identical. */
-export interface GridCheckpoint {
-  kind: 'learndyn/dmft-grid-checkpoint';
-  version: 1;
-  /** JSON of the problem and of the control; a resume with a different one is refused. */
-  problem: string;
-  control: string;
+/** The adaptive grid's checkpoint (src/dmft/checkpoint.ts, solver 'adaptive'): the full solver state at the
+ *  head of row n (dmft-grid.md §6 adapted to the full-history grid): rows 0..n of the two-time arrays,
+ *  the one-time series to n, the divided-difference memory of the last step and the controller state. */
+export type GridCheckpoint = DmftCheckpoint<GridCheckpointState>;
+
+export interface GridCheckpointState {
+  [k: string]: GridCheckpointState[keyof GridCheckpointState & string];
   n: number;
-  arrays: Record<string, string>;
+  /** JSON of the control (stabFactor included: a stability rerun continues as one) and the reruns so far. */
+  control: string;
+  retries: number;
+  arrays: Record<string, Float64Array>;
   ctlState: {
     dt: number;
     dtPrev: number;
@@ -239,43 +263,66 @@ export interface GridCheckpoint {
     dtMaxUsed: number;
     dtFirst: number;
   };
-  hist: { t: number[]; dt: number[]; err: number[] };
-  invariants: InvariantReport;
+  hist: { t: Float64Array; dt: Float64Array; err: Float64Array };
+  /** InvariantReport as JSON (plain numbers and objects). */
+  invariants: string;
 }
 
-function f64ToB64(x: Float64Array): string {
-  const b = new Uint8Array(x.buffer, x.byteOffset, x.byteLength);
-  let s = '';
-  for (let i = 0; i < b.length; i += 0x8000) s += String.fromCharCode(...b.subarray(i, i + 0x8000));
-  return btoa(s);
-}
-function b64ToF64(s: string): Float64Array {
-  const bin = atob(s);
-  const b = new Uint8Array(bin.length);
-  for (let i = 0; i < bin.length; i++) b[i] = bin.charCodeAt(i);
-  return new Float64Array(b.buffer);
-}
 const ctlKey = (c: AdaptiveControl) =>
   JSON.stringify({ rtol: c.rtol, atol: c.atol, dt0: c.dt0, dtMax: c.dtMax, errorNorm: c.errorNorm, maxSteps: c.maxSteps, stabFactor: c.stabFactor });
 
+/** Run a march (or runAdaptive's core) to its end synchronously. */
+function drive<R>(g: Generator<number, R, MarchCommand>): R {
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Run it with a macrotask yield every `yieldMs` (so SIGINT/SIGTERM handlers run and the signal is seen
+ *  between rows) and a checkpoint whenever `checkpointDue()` says so. */
+async function driveAsync<R>(g: Generator<number, R, MarchCommand>, signal?: AbortSignal, checkpointDue?: () => boolean, yieldMs = 20): Promise<R> {
+  let last = performance.now();
+  let r = g.next();
+  while (!r.done) {
+    let cmd: MarchCommand;
+    if (performance.now() - last >= yieldMs) {
+      await stopRequested(signal); // the march sees signal.aborted at its next row
+      last = performance.now();
+      if (checkpointDue?.()) cmd = 'checkpoint';
+    }
+    r = g.next(cmd);
+  }
+  return r.value;
+}
+
 /** March the SymmDMFT on an adaptive (ctl) or prescribed (grid) non-uniform grid from 0 to p.tMax. */
 export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
+  return drive(marchSteps(p, o));
+}
+
+/** The march as a generator: yields the row index at the head of each row after the first (the state is
+ *  then complete: a checkpoint may be taken); the driver answers with a MarchCommand. */
+function* marchSteps(p: DmftProblem, o: MarchOpts): Generator<number, GridRaw, MarchCommand> {
   const P = gridParams(p);
   const ctl = o.ctl;
   const tMax = o.grid ? o.grid[o.grid.length - 1] : p.tMax;
   const cp = o.resume;
   if (cp && (o.grid || !ctl)) throw new Error('resume: only for the adaptive controller');
-  if (cp && (cp.kind !== 'learndyn/dmft-grid-checkpoint' || cp.version !== 1)) throw new Error('resume: not a dmft grid checkpoint (version 1)');
-  if (cp && (cp.problem !== JSON.stringify(p) || cp.control !== ctlKey(ctl!)))
-    throw new Error('resume: the checkpoint was written for a different problem or control (refused)');
-  let cap = o.grid ? o.grid.length + 1 : Math.max(256, cp ? cp.n + 2 : 0);
+  if (cp) {
+    checkCheckpoint(cp, 'adaptive', JSON.stringify(p));
+    if (cp.state.control !== ctlKey(ctl!))
+      throw new ParameterError('resume', 'adaptive checkpoint', 'a checkpoint of this problem and step control (it was written for a different control)');
+  }
+  const cs = cp?.state;
+  let cap = o.grid ? o.grid.length + 1 : Math.max(256, cs ? cs.n + 2 : 0);
   if (o.runtime && typeof o.runtime.exports.dmft_grid_row !== 'function') throw new Error('internal: the Wasm module has no dmft_grid_row (rebuild)');
   // Without a Wasm runtime the same driver runs the kernel's TS twin behind the TS runtime's exports.
   const eng = wasmEngine(P, cap, o.runtime ?? tsRuntime(o.budgetBytes));
   let S: GridState = eng.S;
   try {
     gridInit(P, S, p.a0);
-    if (cp) for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 't', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) S[k].set(b64ToF64(cp.arrays[k]));
+    if (cs) for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA', 't', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) S[k].set(cs.arrays[k]);
     const t0 = performance.now();
     // Effective derivatives of the last accepted step (for the divided difference).
     let pCd = new Float64Array(cap),
@@ -294,6 +341,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     const norm = ctl?.errorNorm ?? 'smooth';
     const scalarsOnly = norm === 'scalars';
     let lamMax = 0;
+    let capNow = Infinity; // the step cap of the last step (min of dtMax and the stability cap)
     const hist = { t: [] as number[], dt: [] as number[], err: [] as number[] };
     let steps = 0,
       rejections = 0,
@@ -316,42 +364,48 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
     let n = 0;
     let rows = 0;
     let paused: GridCheckpoint | undefined;
-    if (cp) {
-      n = cp.n;
+    let last: GridCheckpoint | undefined;
+    if (cs) {
+      n = cs.n;
       rows = n;
-      pCd.set(b64ToF64(cp.arrays.pCd));
-      pCo.set(b64ToF64(cp.arrays.pCo));
-      pRd.set(b64ToF64(cp.arrays.pRd));
-      pRo.set(b64ToF64(cp.arrays.pRo));
-      ({ dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cp.ctlState);
-      hist.t.push(...cp.hist.t);
-      hist.dt.push(...cp.hist.dt);
-      hist.err.push(...cp.hist.err);
-      Object.assign(inv, structuredClone(cp.invariants));
+      pCd.set(cs.arrays.pCd);
+      pCo.set(cs.arrays.pCo);
+      pRd.set(cs.arrays.pRd);
+      pRo.set(cs.arrays.pRo);
+      ({ dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst } = cs.ctlState);
+      for (const k of ['t', 'dt', 'err'] as const) for (const x of cs.hist[k]) hist[k].push(x); // (no spread: up to maxSteps entries)
+      Object.assign(inv, JSON.parse(cs.invariants));
     }
     const startSteps = steps;
+    const startRow = n;
     const checkpoint = (): GridCheckpoint => {
       const T = tri(n + 1);
-      const arrays: Record<string, string> = {};
-      for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA'] as const) arrays[k] = f64ToB64(S[k].slice(0, T));
-      for (const k of ['t', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) arrays[k] = f64ToB64(S[k].slice(0, n + 1));
+      const arrays: Record<string, Float64Array> = {};
+      for (const k of ['Cd', 'Co', 'CA', 'Rd', 'Ro', 'RA'] as const) arrays[k] = S[k].slice(0, T);
+      for (const k of ['t', 'a', 'v', 'phv', 'nu', 'etr', 'ets'] as const) arrays[k] = S[k].slice(0, n + 1);
       for (const [k, x] of [
         ['pCd', pCd],
         ['pCo', pCo],
         ['pRd', pRd],
         ['pRo', pRo],
       ] as const)
-        arrays[k] = f64ToB64(x.slice(0, n + 1));
+        arrays[k] = x.slice(0, n + 1);
       return {
-        kind: 'learndyn/dmft-grid-checkpoint',
-        version: 1,
+        kind: DMFT_CHECKPOINT_KIND,
+        version: DMFT_CHECKPOINT_VERSION,
+        solver: 'adaptive',
         problem: JSON.stringify(p),
-        control: ctlKey(ctl!),
-        n,
-        arrays,
-        ctlState: { dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
-        hist: { t: [...hist.t], dt: [...hist.dt], err: [...hist.err] },
-        invariants: structuredClone(inv),
+        rows: n,
+        t: n > 0 ? S.t[n - 1] : NaN,
+        state: {
+          n,
+          control: ctlKey(ctl!),
+          retries: o.retries ?? 0,
+          arrays,
+          ctlState: { dt, dtPrev, pA, pV, pCoD, pCdD, steps, rejections, dtMin, dtMaxUsed, dtFirst },
+          hist: { t: Float64Array.from(hist.t), dt: Float64Array.from(hist.dt), err: Float64Array.from(hist.err) },
+          invariants: JSON.stringify(inv),
+        },
       };
     };
     const fail = (row: number, what: string, st: GridRaw['status'] = 'Unstable') => {
@@ -360,8 +414,14 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       inv.violation = { row, t: S.t[row], what };
     };
     for (;;) {
+      if (n > startRow) {
+        // Between rows (the state is complete here): the driver may yield to the event loop and ask for
+        // a checkpoint (src/dmft/checkpoint.ts).
+        const cmd = yield n;
+        if (cmd === 'checkpoint' && ctl) o.onCheckpoint?.(checkpoint());
+      }
       if (o.signal?.aborted) {
-        // The march is synchronous: a signal is seen when it fired before the call. Rows so far are
+        // Seen between rows (the async driver yields to the event loop every few ms). Rows so far are
         // kept, with a checkpoint to continue from (never a throw: the engine contract).
         status = 'Terminated';
         message = `terminated by its AbortSignal after ${rows} rows`;
@@ -399,8 +459,11 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       }
       rows = n + 1;
       inv.checkedRows = rows;
-      o.onStep?.({ t: S.t[n], a: S.a[n], v: S.v[n], trainError: etr, testError: S.ets[n], Co: co });
-      if (o.grid ? n + 1 >= o.grid.length : S.t[n] >= tMax * (1 - 1e-14)) break;
+      o.onStep?.({ t: S.t[n], a: S.a[n], v: S.v[n], trainError: etr, testError: S.ets[n], Co: co, row: n });
+      if (o.grid ? n + 1 >= o.grid.length : S.t[n] >= tMax * (1 - 1e-14)) {
+        if (ctl && o.finalCheckpoint) last = checkpoint();
+        break;
+      }
       if (ctl && steps >= maxSteps) {
         fail(n, `maxSteps = ${maxSteps} reached`, 'NotConverged');
         break;
@@ -445,6 +508,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
         // Semi-implicit: Δ ≤ 1/λ_max (measured: with Δλ ≈ 2–8 the IMEX two-time fields degrade while the
         // divided-difference estimate stays small, m = 256 mean-field init, e_tr rose at t ≈ 178).
         const dtStab = (ctl!.stabFactor ?? (P.imex ? 1 : 0.45)) / lamMax;
+        capNow = Math.min(dtMax, dtStab);
         let accepted = false;
         let err = 0;
         for (let tries = 0; tries < 60; tries++) {
@@ -490,7 +554,9 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
         dt = dt * Math.min(1.25, Math.max(0.5, err > 0 ? 0.9 / err : 1.25));
       }
       n++;
-      o.onProgress?.(S.t[n] / tMax);
+      // Fraction of the work (row n costs ∝ n²): rows so far against the rows expected at the current step.
+      const expected = o.grid ? o.grid.length : n + remainingSteps(S.t[n], dtPrev, capNow, tMax);
+      o.onProgress?.(Math.min(1, (n / expected) ** 3));
     }
 
     function estimate(St: GridState, k: number, h: number, hp: number, c: AdaptiveControl, scalars: boolean): number {
@@ -541,6 +607,7 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
       message,
       rows,
       paused,
+      ...(last ? { last } : {}),
       t: out(S.t),
       a: out(S.a),
       v: out(S.v),
@@ -569,6 +636,17 @@ export function marchGrid(p: DmftProblem, o: MarchOpts): GridRaw {
   }
 }
 
+/** Progress estimate of the steps left from t with the last step dt: relaxing dynamics let the controller
+ *  grow Δ roughly ∝ t (Δ = ct gives ln(t_c/t)/c steps up to t_c, where ct_c reaches the cap), then
+ *  steps of the cap. A guess for the ETA only (one run, unlearning setting, m = 16, t ≤ 40, rtol 3e-4: at
+ *  step 432 of 560 it reports 30 % against (432/560)³ = 46 % of the work; the plain (tMax − t)/Δ gave 7 %). */
+function remainingSteps(t: number, dt: number, cap: number, tMax: number): number {
+  if (!(t > 0) || !(dt > 0)) return 0;
+  const c = dt / t;
+  const tc = Math.min(tMax, Math.max(t, cap / c));
+  return Math.log(tc / t) / c + Math.max(0, tMax - tc) / Math.min(cap, Math.max(dt, c * tc));
+}
+
 export type GridObservable = 'a' | 'v' | 'etr' | 'ets' | 'coDiag' | 'cd0' | 'nu';
 const OBS: GridObservable[] = ['a', 'v', 'etr', 'ets', 'coDiag', 'cd0', 'nu'];
 
@@ -582,16 +660,41 @@ export interface AdaptiveRaw extends GridRaw {
   stabilityRetries: number;
 }
 
+/** Options of runAdaptive beyond the march's. */
+export type AdaptiveOpts = Omit<MarchOpts, 'ctl' | 'grid' | 'finalCheckpoint'> & { extrapolate?: boolean };
+
 /** The adaptive solve: controller run, coarse replay on every other node, error estimate (and the
- *  second-order extrapolation when `extrapolate`). */
-export function runAdaptive(
+ *  second-order extrapolation when `extrapolate`). Synchronous (the signal is seen only if it fired before). */
+export function runAdaptive(p: DmftProblem, ctl: AdaptiveControl, o: AdaptiveOpts): AdaptiveRaw {
+  return drive(adaptiveSteps(p, ctl, o));
+}
+
+/** runAdaptive yielding to the event loop every `yieldMs` between rows: a signal stops it mid-run (status
+ *  'Terminated' with the rows so far and `paused`, the checkpoint to resume from), and `onCheckpoint`
+ *  receives the state whenever `checkpointDue()` holds. */
+export function runAdaptiveAsync(
   p: DmftProblem,
   ctl: AdaptiveControl,
-  o: Omit<MarchOpts, 'ctl' | 'grid'> & { extrapolate?: boolean; retries?: number },
-): AdaptiveRaw {
-  const fine = marchGrid(p, { ...o, ctl, onProgress: o.onProgress ? (f) => o.onProgress!(0.9 * f) : undefined });
+  o: AdaptiveOpts & { checkpointDue?: () => boolean; yieldMs?: number },
+): Promise<AdaptiveRaw> {
+  return driveAsync(adaptiveSteps(p, ctl, o), o.signal, o.checkpointDue, o.yieldMs);
+}
+
+function* adaptiveSteps(p: DmftProblem, ctl0: AdaptiveControl, o: AdaptiveOpts): Generator<number, AdaptiveRaw, MarchCommand> {
+  // A checkpoint carries its control (a stability rerun's halved cap) and rerun count.
+  const ctl: AdaptiveControl = o.resume ? { ...ctl0, ...(JSON.parse(o.resume.state.control) as AdaptiveControl) } : ctl0;
+  const retries = o.resume ? o.resume.state.retries : (o.retries ?? 0);
+  // The fine run takes 8/9 of the work (the coarse replay has half the rows: 1/8 of the O(N³) work).
+  const fine = yield* marchSteps(p, {
+    ...o,
+    ctl,
+    retries,
+    finalCheckpoint: !!o.signal,
+    onProgress: o.onProgress ? (f) => o.onProgress!((8 / 9) * f) : undefined,
+  });
   const errorEstimate: AdaptiveRaw['errorEstimate'] = {};
-  if (fine.rows < 5 || fine.paused) return { ...fine, errorEstimate, values: 'first-order', stabilityRetries: 0 };
+  const { last, ...fineRaw } = fine;
+  if (fine.rows < 5 || fine.paused) return { ...fineRaw, errorEstimate, values: 'first-order', stabilityRetries: retries };
   // Coarse grid: the even nodes 0, 2, 4, …, plus the last node when the step count is odd (its last coarse
   // step is then a single fine step; the difference there is the one propagated from t_{N−1}).
   const N = fine.rows - 1;
@@ -599,13 +702,31 @@ export function runAdaptive(
   for (let k = 0; k <= N; k += 2) fi.push(k);
   if (fi[fi.length - 1] !== N) fi.push(N);
   const cg = Float64Array.from(fi, (k) => fine.t[k]);
-  const coarse = marchGrid(p, { grid: cg, budgetBytes: o.budgetBytes, signal: o.signal, runtime: o.runtime });
-  const retries = o.retries ?? 0;
-  if (fine.status === 'Success' && coarse.status === 'Unstable' && retries < 3 && !o.resume) {
+  const coarse = yield* marchSteps(p, {
+    grid: cg,
+    budgetBytes: o.budgetBytes,
+    signal: o.signal,
+    runtime: o.runtime,
+    onProgress: o.onProgress ? (f) => o.onProgress!(8 / 9 + f / 9) : undefined,
+  });
+  if (coarse.status === 'Terminated')
+    // Stopped during the replay: the fine run's first-order values, and its state at the last row (a
+    // resume recomputes that row, then the replay).
+    return {
+      ...fineRaw,
+      status: 'Terminated',
+      message: `${coarse.message ?? 'terminated'} (during the coarse replay; first-order values)`,
+      ...(last ? { paused: last } : {}),
+      errorEstimate,
+      values: 'first-order',
+      stabilityRetries: retries,
+    };
+  if (fine.status === 'Success' && coarse.status === 'Unstable' && retries < 3) {
     // The doubled steps of the replay crossed a stability limit that λ_max (local rates) does not see
-    // (measured: V1, ᾱ = 0.5, t ≈ 5, where the Volterra memory sets the fastest rate): halve the cap, redo.
+    // (measured: V1, ᾱ = 0.5, t ≈ 5, where the Volterra memory sets the fastest rate): halve the cap, redo
+    // from the start (also after a resume: the uninterrupted run does the same).
     const f0 = ctl.stabFactor ?? (p.scheme === 'semi-implicit' ? 1 : 0.45);
-    return runAdaptive(p, { ...ctl, stabFactor: f0 / 2 }, { ...o, retries: retries + 1 });
+    return yield* adaptiveSteps(p, { ...ctl, stabFactor: f0 / 2 }, { ...o, resume: undefined, retries: retries + 1 });
   }
   const rowsC = Math.min(cg.length, coarse.rows);
   for (const f of OBS) {
@@ -614,7 +735,7 @@ export function runAdaptive(
     errorEstimate[f] = e;
   }
   o.onProgress?.(1);
-  if (!o.extrapolate) return { ...fine, errorEstimate, values: 'first-order', stabilityRetries: retries };
+  if (!o.extrapolate) return { ...fineRaw, errorEstimate, values: 'first-order', stabilityRetries: retries };
   const mix = (x: Float64Array, c: Float64Array) => {
     const y = new Float64Array(rowsC);
     for (let k = 0; k < rowsC; k++) y[k] = 2 * x[fi[k]] - c[k];
@@ -622,7 +743,7 @@ export function runAdaptive(
   };
   const bad = fine.status !== 'Success' ? fine : coarse;
   return {
-    ...fine,
+    ...fineRaw,
     status: bad.status,
     message: bad.message,
     rows: rowsC,

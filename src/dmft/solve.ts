@@ -2,12 +2,16 @@
 // status 'Success' | 'Unstable' (runtime invariants, §10.4), partial curves kept up to the last good row.
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
+// Stops and resumes (dmft.md §10.4): the signal ends a solve 'Terminated' with the rows so far and a
+// checkpoint (src/dmft/checkpoint.ts), which `resumeFrom` continues byte-identically on either grid;
+// onStep / dmftSteps is the stepping iterator.
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
-import { runSymm, type InvariantReport } from './symm.js';
-import { runAdaptive, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
+import { runSymm, type InvariantReport, type SymmRaw, type SymmState } from './symm.js';
+import { runAdaptiveAsync, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
+import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint, type StateValue } from './checkpoint.js';
 
-import { combineStatus, type SolveOptions, type Status } from '../core/contract.js';
+import { checkpointClock, combineStatus, type SolveOptions, type Status } from '../core/contract.js';
 
 /** @deprecated the engine contract's Status. */
 export type DmftStatus = Status;
@@ -65,20 +69,103 @@ export interface DmftSolution {
   };
   problem: DmftProblem;
   timings: { stepMs: number; totalMs: number };
-  /** Adaptive grid, paused by stopAfterSteps: the solver state to pass back as `resumeFrom`. */
-  checkpoint?: GridCheckpoint;
+  /** Stopped by the signal (either grid) or paused by stopAfterSteps (adaptive): the solver state to pass
+   *  back as `resumeFrom` (src/dmft/checkpoint.ts). */
+  checkpoint?: DmftCheckpoint;
+}
+
+/** The stepping iterator's event (dmft.md §10.4): after each accepted row, its time and observables.
+ *  Uniform grid with secondOrder: `pass` 1 is the η run, 2 the η/2 run (the output mixes both). */
+export interface DmftStepEvent extends GridStepEvent {
+  pass?: 1 | 2;
 }
 
 export interface DmftSolveOptions extends SolveOptions {
   /** 'ts' runs the TS twin of the row sweeps (reference; slow). */
   engine?: 'wasm' | 'ts';
-  /** Adaptive grid: called after each accepted row with t and the observables (stepping iterator). */
-  onStep?: (e: GridStepEvent) => void;
+  /** Called after each accepted row with t and the observables (stepping iterator; see dmftSteps). */
+  onStep?: (e: DmftStepEvent) => void;
   /** Adaptive grid: pause after this many accepted steps (status 'NotConverged', `checkpoint` set) … */
   stopAfterSteps?: number;
-  /** … and continue from such a checkpoint (same problem; refused otherwise): byte-identical to an
-   *  uninterrupted run. */
-  resumeFrom?: GridCheckpoint;
+  /** … and continue from such a checkpoint, or one of a run stopped by its signal or written through
+   *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Either grid.
+   *  (SolveOptions.resumeState is the same, untyped.) */
+  resumeFrom?: DmftCheckpoint;
+}
+
+/** The uniform grid's checkpoint state: which run of the Richardson pair (1: η, 2: η/2; always 1 without
+ *  secondOrder), the state of that run, and the finished η run when in run 2. */
+interface UniformState {
+  [k: string]: StateValue;
+  pass: 1 | 2;
+  run: SymmState;
+  /** JSON of the finished η run's scalars (status, rows, invariants, …) and its arrays. */
+  coarse: null | { meta: string; arrays: { [k: string]: Float64Array } };
+}
+
+const RAW_ARRAYS = ['a', 'v', 'nu', 'etr', 'ets', 'coDiag', 'cd0', 'cdSub'] as const;
+const rawToState = (r: SymmRaw): UniformState['coarse'] => {
+  const { checkpoint: _c, ...rest } = r;
+  const meta: Record<string, unknown> = { ...rest };
+  const arrays: { [k: string]: Float64Array } = {};
+  for (const k of RAW_ARRAYS) {
+    arrays[k] = r[k];
+    delete meta[k];
+  }
+  return { meta: JSON.stringify(meta), arrays };
+};
+const stateToRaw = (c: NonNullable<UniformState['coarse']>): SymmRaw => ({ ...(JSON.parse(c.meta) as SymmRaw), ...c.arrays });
+
+/** The stepping iterator (dmft.md §10.4) as an async generator: yields an event after each accepted row
+ *  (t and the observables) and returns the Solution. Leaving the loop early (break) stops the solve
+ *  through its signal. Events come in bursts (the solve yields to the event loop between chunks of rows). */
+export async function* dmftSteps(input: DmftProblemInput | DmftProblem, opts: DmftSolveOptions = {}): AsyncGenerator<DmftStepEvent, DmftSolution, void> {
+  const ctl = new AbortController();
+  const outer = opts.signal;
+  const relay = () => ctl.abort();
+  if (outer?.aborted) ctl.abort();
+  else outer?.addEventListener('abort', relay, { once: true });
+  const queue: DmftStepEvent[] = [];
+  let wake: (() => void) | undefined;
+  let done = false;
+  let result: DmftSolution | undefined;
+  let error: unknown;
+  const run = solveDmft(input, {
+    ...opts,
+    signal: ctl.signal,
+    onStep: (e) => {
+      opts.onStep?.(e);
+      queue.push(e);
+      wake?.();
+    },
+  }).then(
+    (r) => {
+      result = r;
+    },
+    (e: unknown) => {
+      error = e;
+    },
+  );
+  void run.finally(() => {
+    done = true;
+    wake?.();
+  });
+  try {
+    for (;;) {
+      while (queue.length) yield queue.shift()!;
+      if (done) break;
+      await new Promise<void>((r) => (wake = r));
+      wake = undefined;
+    }
+  } finally {
+    outer?.removeEventListener('abort', relay);
+    if (!done) {
+      ctl.abort(); // the consumer left early
+      await run;
+    }
+  }
+  if (error !== undefined) throw error;
+  return result!;
 }
 
 /** Validate only (for the CLI: exit 2 before any allocation). */
@@ -89,22 +176,51 @@ export function validateDmftProblem(input: DmftProblemInput): DmftProblem {
 export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: DmftSolveOptions = {}): Promise<DmftSolution> {
   const start = performance.now();
   const p = dmftProblem(stripDerived(input));
-  if (p.grid === 'adaptive') return solveAdaptive(p, opts, start);
-  const run = (q: DmftProblem, lo: number, hi: number) =>
+  const key = JSON.stringify(p);
+  const from = (opts.resumeFrom ?? opts.resumeState) as DmftCheckpoint | undefined;
+  if (from) checkCheckpoint(from, p.grid, key);
+  const due = checkpointClock(opts.checkpointEveryMs);
+  if (p.grid === 'adaptive') return solveAdaptive(p, opts, start, from as GridCheckpoint | undefined, due);
+  const rs = from?.state as UniformState | undefined;
+  const wrap = (pass: 1 | 2, run: SymmState, coarse: UniformState['coarse']): DmftCheckpoint => ({
+    kind: DMFT_CHECKPOINT_KIND,
+    version: DMFT_CHECKPOINT_VERSION,
+    solver: 'uniform',
+    problem: key,
+    rows: run.n,
+    t: run.n > 0 ? (run.n - 1) * run.eta : NaN,
+    state: { pass, run, coarse },
+  });
+  let checkpoint: DmftCheckpoint | undefined;
+  const run = (q: DmftProblem, pass: 1 | 2, lo: number, hi: number, coarse: UniformState['coarse']) =>
     runSymm(q, {
       runtime: opts.runtime,
       engine: opts.engine,
       signal: opts.signal,
-      onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'rows', fraction: lo + (hi - lo) * f }) : undefined,
+      onProgress: opts.onProgress
+        ? (f, row) =>
+            opts.onProgress!({
+              phase: `${p.secondOrder ? `${pass === 1 ? 'η' : 'η/2'} run, ` : ''}row ${row}/${q.steps + 1}, t = ${((row - 1) * q.eta).toPrecision(4)}`,
+              fraction: lo + (hi - lo) * f,
+            })
+        : undefined,
+      onRow: opts.onStep ? (k, e) => opts.onStep!({ ...e, row: k, ...(p.secondOrder ? { pass } : {}) }) : undefined,
+      resumeFrom: rs && rs.pass === pass ? rs.run : undefined,
+      checkpointDue: opts.onCheckpoint ? due : undefined,
+      onCheckpoint: opts.onCheckpoint ? (st) => opts.onCheckpoint!(wrap(pass, st, coarse)) : undefined,
+    }).then((r) => {
+      if (r.checkpoint) checkpoint = wrap(pass, r.checkpoint, coarse);
+      return r;
     });
-  let raw: Awaited<ReturnType<typeof runSymm>>;
-  if (!p.secondOrder) raw = await run(p, 0, 1);
+  let raw: SymmRaw;
+  if (!p.secondOrder) raw = await run(p, 1, 0, 1, null);
   else {
     // Richardson over η and η/2 (the scheme is O(η)): x₂ = 2·x(η/2) − x(η) on the η grid, O(η²).
-    const coarse = await run(p, 0, 1 / 9);
+    const coarse = rs?.pass === 2 && rs.coarse ? stateToRaw(rs.coarse) : await run(p, 1, 0, 1 / 9, null);
     if (coarse.status === 'Terminated') raw = { ...coarse, message: `${coarse.message}; first-order values (the η/2 run had not started)` };
-    else raw = richardson(coarse, await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 1 / 9, 1));
+    else raw = richardson(coarse, await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 2, 1 / 9, 1, rawToState(coarse)));
   }
+  if (checkpoint) opts.onCheckpoint?.(checkpoint);
   const rows = raw.rows;
   const stride = Math.max(1, Math.ceil((p.steps + 1) / p.maxPoints));
   const idx: number[] = [];
@@ -148,14 +264,22 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
     },
     problem: p,
     timings: { stepMs: raw.stepMs, totalMs: performance.now() - start },
+    ...(checkpoint ? { checkpoint } : {}),
   };
 }
 
 /** The adaptive non-uniform grid (src/dmft/grid.ts): same Solution fields, t non-uniform. */
-async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
+async function solveAdaptive(
+  p: DmftProblem,
+  opts: DmftSolveOptions,
+  start: number,
+  resume: GridCheckpoint | undefined,
+  due: (() => boolean) | undefined,
+): Promise<DmftSolution> {
   const engine = opts.engine ?? 'wasm';
   const rt = engine === 'ts' ? undefined : (opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes })));
-  const raw = runAdaptive(
+  let at = { row: 0, t: 0 };
+  const raw = await runAdaptiveAsync(
     p,
     { rtol: p.rtol!, atol: p.atol!, dtMax: p.eta },
     {
@@ -163,12 +287,21 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
       signal: opts.signal,
       runtime: rt && typeof rt.exports.dmft_grid_row === 'function' ? rt : undefined,
       extrapolate: p.secondOrder,
-      onStep: opts.onStep,
+      onStep: (e) => {
+        at = e;
+        opts.onStep?.(e);
+      },
       stopAfterSteps: opts.stopAfterSteps,
-      resume: opts.resumeFrom,
-      onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'steps', fraction: f }) : undefined,
+      resume,
+      checkpointDue: opts.onCheckpoint ? due : undefined,
+      onCheckpoint: opts.onCheckpoint,
+      onProgress: opts.onProgress
+        ? (f) =>
+            opts.onProgress!({ phase: f <= 8 / 9 ? `step ${at.row}, t = ${at.t.toPrecision(4)}/${p.tMax}` : 'coarse replay (error estimate)', fraction: f })
+        : undefined,
     },
   );
+  if (raw.paused && raw.status === 'Terminated') opts.onCheckpoint?.(raw.paused);
   const rows = raw.rows;
   const stride = Math.max(1, Math.ceil(rows / p.maxPoints));
   const idx: number[] = [];

@@ -1,10 +1,14 @@
 // Host driver of the SymmDMFT kernel (assembly/dmft.ts, twin src/ref/dmft.ts): allocates the whole state once
 // (dmft.md §10.2; here all six two-time arrays are lower triangles, see assembly/dmft.ts), steps rows in chunks (progress between chunks, cost ∝ n² per row), checks the runtime
 // invariants of §10.4 / V5 on every row and stops at the first violation, keeping the rows before it.
+// Between chunks: the signal (stop → 'Terminated' with the state to resume from) and periodic checkpoints
+// (SymmState: the rows so far of every array the next step reads; src/dmft/checkpoint.ts).
 import type { WasmRuntime } from '../wasm/runtime.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
 import { dmftMemoryBytes, phiCoeffs, strideFor, type DmftProblem } from './problem.js';
+
+const triOf = (n: number) => (n * (n + 1)) / 2;
 
 import { stopRequested, TERMINATED_MESSAGE, type Status } from '../core/contract.js';
 
@@ -31,6 +35,8 @@ export interface SymmRaw {
   simd: boolean;
   memoryBytes: number;
   stepMs: number;
+  /** Set when the signal stopped the run: the state to continue from. */
+  checkpoint?: SymmState;
 }
 
 export interface InvariantReport {
@@ -50,6 +56,45 @@ export interface SymmOptions {
   engine?: 'wasm' | 'ts';
   onProgress?: (fraction: number, row: number) => void;
   signal?: AbortSignal;
+  /** Called after each checked row k (the stepping iterator of dmft.md §10.4). */
+  onRow?: (k: number, o: SymmRowEvent) => void;
+  /** Continue from this state (solve.ts checks that it belongs to the problem): byte-identical. */
+  resumeFrom?: SymmState;
+  /** Asked between chunks of rows: true → onCheckpoint receives the state at the head of the next row. */
+  checkpointDue?: () => boolean;
+  onCheckpoint?: (s: SymmState) => void;
+}
+
+/** Observables of a checked row. */
+export interface SymmRowEvent {
+  t: number;
+  a: number;
+  v: number;
+  trainError: number;
+  testError: number;
+  Co: number;
+}
+
+/** The full state at the head of step n (src/dmft/checkpoint.ts): step n reads rows 0..n of the six
+ *  two-time triangles (C_A, R_A row n is rewritten, saved anyway so the memory matches bit for bit) and
+ *  entries 0..n of the one-time series; the work rows are per-row scratch. Rows 0..n−1 are final. */
+export interface SymmState {
+  [k: string]: number | Float64Array;
+  n: number;
+  N: number;
+  eta: number;
+  Cd: Float64Array;
+  Co: Float64Array;
+  CA: Float64Array;
+  Rd: Float64Array;
+  Ro: Float64Array;
+  RA: Float64Array;
+  a: Float64Array;
+  v: Float64Array;
+  nu: Float64Array;
+  etr: Float64Array;
+  ets: Float64Array;
+  phv: Float64Array;
 }
 
 /** Run the SymmDMFT rows 0..N of a validated problem. */
@@ -128,22 +173,22 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     let rows = 0;
     let status: SymmStatus = 'Success';
     let message: string | undefined;
+    let checkpoint: SymmState | undefined;
     const t0 = performance.now();
     const total = (N + 1) ** 3 / 3;
     let n = 0;
     const growBefore = ar.growCount;
-    while (n <= N) {
-      if (await stopRequested(opts.signal)) {
-        // Rows 0..rows−1 are finished and checked: they are kept.
-        status = 'Terminated';
-        message = `${TERMINATED_MESSAGE} (rows 0..${rows - 1})`;
-        break;
-      }
-      const chunk = Math.max(1, Math.min(N + 1 - n, 64, Math.ceil(4e6 / ((n + 1) * (n + 1))))); // ≤ 64 rows past a violation
-      const n1 = n + chunk;
-      const ret = run(n, n1);
-      const last = Math.min(ret, n1);
-      // Copy and check rows n..last−1 (observables of row k are written by step k).
+    const TWO = { Cd, Co, CA, Rd, Ro, RA } as const;
+    const ONE = { a: A, v: V, nu: NU, etr: ETR, ets: ETS, phv: PHV } as const;
+    // The state at the head of step n (rows 0..n of the triangles, entries 0..n of the series).
+    const snapshot = (at: number): SymmState => {
+      const s = { n: at, N, eta: p.eta } as SymmState;
+      for (const [k, q] of Object.entries(TWO)) s[k] = ar.f64(q, triOf(at + 1)).slice();
+      for (const [k, q] of Object.entries(ONE)) s[k] = ar.f64(q, at + 1).slice();
+      return s;
+    };
+    // Copy and check rows n..last−1 (observables of row k are written by step k); the first bad row, if any.
+    const check = (n: number, last: number): { row: number; what: string } | undefined => {
       const mem = new Float64Array(rt.memory.buffer);
       const [a, v, nu, etr, ets] = [A, V, NU, ETR, ETS].map((q) => mem.subarray(q / 8, q / 8 + N + 2));
       let bad: { row: number; what: string } | undefined;
@@ -178,7 +223,37 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
           else if (p.m > 1 && Math.abs(co) > 1 + tolBound) bad = { row: k, what: `|C_o(t,t)| = ${Math.abs(co)} > 1` };
           else if (p.spherical && Math.abs(cdd - 1) > 1e-9) bad = { row: k, what: `C_d(t,t) = ${cdd} ≠ 1` };
         }
+        if (!bad) opts.onRow?.(k, { t: k * p.eta, a: a[k], v: v[k], trainError: etr[k], testError: ets[k], Co: co });
       }
+      return bad;
+    };
+    const rs = opts.resumeFrom;
+    if (rs) {
+      // Resume: the saved state back into the arena, then rows 0..n−1 re-checked (same host arrays and
+      // invariant report as the run that wrote it; the rows were good when it was written).
+      if (rs.N !== N || rs.eta !== p.eta || !(rs.n >= 0 && rs.n <= N + 1)) throw new Error('resume: the checkpoint belongs to another grid (refused)');
+      for (const [k, q] of Object.entries(TWO)) ar.f64(q, triOf(rs.n + 1)).set(rs[k] as Float64Array);
+      for (const [k, q] of Object.entries(ONE)) ar.f64(q, rs.n + 1).set(rs[k] as Float64Array);
+      n = rs.n;
+      const bad = check(0, n);
+      if (bad) throw new Error(`resume: the checkpoint's row ${bad.row} fails its check (${bad.what}; refused)`);
+      rows = n;
+      inv.checkedRows = rows;
+    }
+    while (n <= N) {
+      if (await stopRequested(opts.signal)) {
+        // Rows 0..rows−1 are finished and checked: they are kept, with the state to continue from.
+        status = 'Terminated';
+        message = `${TERMINATED_MESSAGE} (rows 0..${rows - 1})`;
+        checkpoint = snapshot(n);
+        break;
+      }
+      if (n > 0 && opts.checkpointDue?.()) opts.onCheckpoint?.(snapshot(n));
+      const chunk = Math.max(1, Math.min(N + 1 - n, 64, Math.ceil(4e6 / ((n + 1) * (n + 1))))); // ≤ 64 rows past a violation
+      const n1 = n + chunk;
+      const ret = run(n, n1);
+      const last = Math.min(ret, n1);
+      let bad = check(n, last);
       if (!bad && ret < n1) bad = { row: ret - 1, what: 'a non-finite value (NaN/∞)' };
       if (bad) {
         rows = bad.row;
@@ -215,6 +290,7 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
       simd: !useTs && rt.simd,
       memoryBytes,
       stepMs: performance.now() - t0,
+      ...(checkpoint ? { checkpoint } : {}),
     };
   } finally {
     ar.reset(mark);

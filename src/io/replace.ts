@@ -32,10 +32,17 @@ export function readFolderState(fs: FsLike, join: (...p: string[]) => string, di
   let listed: string[] = [];
   if (entries.includes(MANIFEST)) {
     try {
-      const m = JSON.parse(fs.readFileSync(join(dir, MANIFEST), 'utf8')) as { command?: string | string[]; files?: { name: string }[]; status?: string };
+      const m = JSON.parse(fs.readFileSync(join(dir, MANIFEST), 'utf8')) as {
+        command?: string | string[];
+        files?: { name: string }[];
+        status?: string;
+        stats?: { resumeFiles?: unknown };
+      };
       command = m.command !== undefined ? commandKey(m.command) : undefined;
       status = m.status;
-      listed = [...(m.files ?? []).map((f) => f.name), MANIFEST];
+      // An interrupted run also lists what --resume reads (partial/checkpoint.ldstate, partial/part-*.json).
+      const resumeFiles = Array.isArray(m.stats?.resumeFiles) ? m.stats.resumeFiles.filter((f): f is string => typeof f === 'string') : [];
+      listed = [...(m.files ?? []).map((f) => f.name), ...resumeFiles, MANIFEST];
     } catch {
       listed = [];
     }

@@ -70,6 +70,26 @@ describe('resume gives byte-identical results', () => {
     expect(bits(resumed.sgd!.Q.flat())).toBe(bits(full.sgd!.Q.flat()));
   });
 
+  it('committee sgd: periodic snapshots (checkpointEveryMs, what a SIGKILL leaves on disk) resume bit-identically', async () => {
+    const problem = { p: 2, k: 2, lr: 0.5, dim: 200, tMax: 5, tCount: 8, seeds: 2, seed: 3 };
+    const full = await solveCommittee(problem, { simulate: true });
+    const snaps: { replicate: number; status: string; stepsDone: number }[] = [];
+    const again = await solveCommittee(problem, { simulate: true, checkpointEveryMs: 0, onPartial: (p) => snaps.push(viaDisk([p])[0] as never) });
+    expect(bits(again.sgd!.risk)).toBe(bits(full.sgd!.risk)); // snapshots change nothing
+    for (const r of [0, 1]) {
+      const mine = snaps.filter((x) => x.replicate === r && x.status === 'Terminated');
+      expect(mine.length).toBeGreaterThan(3);
+      for (let i = 1; i < mine.length; i++) expect(mine[i].stepsDone).toBeGreaterThan(mine[i - 1].stepsDone);
+    }
+    // What the store holds after a kill: the latest snapshot of each replicate at that moment.
+    const at = (r: number, i: number) => snaps.filter((x) => x.replicate === r && x.status === 'Terminated')[i];
+    const resumed = await solveCommittee(problem, { simulate: true, resume: [at(0, 1), at(1, 3)] });
+    expect(resumed.status).toBe('Success');
+    expect(bits(resumed.sgd!.risk)).toBe(bits(full.sgd!.risk));
+    expect(resumed.sgd!.riskBySeed.map(bits)).toEqual(full.sgd!.riskBySeed.map(bits));
+    expect(bits(resumed.sgd!.Q.flat())).toBe(bits(full.sgd!.Q.flat()));
+  });
+
   it('dmft simulate: finished replicates are reused; a stopped run holds no NaN', async () => {
     const problem = { m: 8, alpha: 0.5, dim: 40, tau: 0.6, h: [0, 0.9, 0, 1 / 6], phiHat: 'same' as const, a0: 1, tMax: 2, saveCount: 5, seeds: 3, threads: 1 };
     const full = await simulateDmft(problem);

@@ -8,6 +8,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
 import { dmftProblem, type DmftProblemInput } from '../../src/dmft/problem.js';
 import { marchGrid, runAdaptive } from '../../src/dmft/grid.js';
+import { decodeState, encodeState, type DmftCheckpoint } from '../../src/dmft/checkpoint.js';
 import { runSymm } from '../../src/dmft/symm.js';
 import { meanFieldOde, interp } from '../../src/dmft/mean-field-ode.js';
 import { ParameterError } from '../../src/core/validate.js';
@@ -270,9 +271,21 @@ describe('feature unlearning at m = 16 (τ = α = 0.3, h = φ̂ = 0.9q + q³/6, 
   );
 });
 
+/** Through the bytes of the checkpoint file (src/dmft/checkpoint.ts). */
+const roundTrip = (cp: DmftCheckpoint): DmftCheckpoint => {
+  const chunks = encodeState(cp);
+  const all = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
+  let o = 0;
+  for (const c of chunks) {
+    all.set(c, o);
+    o += c.length;
+  }
+  return decodeState(all) as DmftCheckpoint;
+};
+
 describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
   const input = { m: 16, ...unlearn, tMax: 40, grid: 'adaptive' as const, rtol: 3e-3 };
-  it('pause after K steps, JSON round trip of the checkpoint, resume: byte-identical to the uninterrupted run', async () => {
+  it('pause after K steps, byte round trip of the checkpoint, resume: byte-identical to the uninterrupted run', async () => {
     const events: number[] = [];
     const full = await solveDmft(input, { onStep: (e) => events.push(e.t) });
     expect(full.status).toBe('Success');
@@ -282,11 +295,11 @@ describe('stepping iterator and checkpoint/resume (adaptive grid)', () => {
     expect(half.status).toBe('NotConverged');
     expect(half.checkpoint).toBeDefined();
     expect(half.t.at(-1)!).toBeLessThan(40);
-    const cp = JSON.parse(JSON.stringify(half.checkpoint));
+    const cp = roundTrip(half.checkpoint!);
     // Two pauses in a row, then the rest.
     const mid = await solveDmft(input, { resumeFrom: cp, stopAfterSteps: 90 });
     expect(mid.status).toBe('NotConverged');
-    const rest = await solveDmft(input, { resumeFrom: JSON.parse(JSON.stringify(mid.checkpoint)) });
+    const rest = await solveDmft(input, { resumeFrom: roundTrip(mid.checkpoint!) });
     expect(rest.status).toBe('Success');
     const bytes = (s: DmftSolution) =>
       Buffer.from(Float64Array.from([...s.t, ...s.testError, ...s.trainError, ...s.a, ...s.v, ...s.Co, ...s.nu, ...s.Cd0]).buffer).toString('hex');
