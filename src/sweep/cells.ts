@@ -8,9 +8,9 @@ import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { commandBundle, type EngineCommand, type Field, type Solved } from '../core/engine.js';
 import type { Status } from '../core/contract.js';
-import { writeRunOutputs } from '../cli/output.js';
 import { writeOutputs } from '../io/index.js';
 import { vegaLiteSpec } from '../plot/figure.js';
+import { FigureRenderer } from './figure-cache.js';
 
 export const CELLS = 'cells';
 export const LOCKS = 'locks';
@@ -101,7 +101,12 @@ export async function writeCellAtomically(dir: string, id: string, fill: (tmp: s
   }
 }
 
-/** Write a solved cell (the command's --out output) or a cell that threw (error.json). */
+/** One renderer per thread: the cells of a sweep share their figure's compiled and parsed spec. */
+const renderer = new FigureRenderer();
+export const figureRenderStats = () => renderer.stats;
+
+/** Write a solved cell (the command's --out output) or a cell that threw (error.json). The figure
+ *  files are those of figureFiles (src/plot/render.ts), the SVG rendered through the shape cache. */
 export async function writeCell(
   dir: string,
   id: string,
@@ -111,13 +116,14 @@ export async function writeCell(
   figures = true,
 ): Promise<void> {
   await writeCellAtomically(dir, id, async (tmp) => {
-    if (result.sol && !figures) {
-      // figure.vl.json only (the SVG render costs 0.1–0.3 s per cell; `sweep run --no-cell-figures`).
+    if (result.sol) {
+      // `sweep run --no-cell-figures`: figure.vl.json only.
       const b = await commandBundle(cmd, result.sol, argv);
-      const vl = new TextEncoder().encode(JSON.stringify(vegaLiteSpec(cmd.figure(result.sol)), null, 1) + '\n');
-      await writeOutputs(tmp, { ...b, extra: { ...b.extra, 'figure.vl.json': vl } });
-    } else if (result.sol) {
-      await writeRunOutputs(tmp, await commandBundle(cmd, result.sol, argv), cmd.figure(result.sol));
+      const spec = vegaLiteSpec(cmd.figure(result.sol));
+      const enc = new TextEncoder();
+      const fig: Record<string, Uint8Array> = { 'figure.vl.json': enc.encode(JSON.stringify(spec, null, 1) + '\n') };
+      if (figures) fig['figure.svg'] = enc.encode(await renderer.svg(spec));
+      await writeOutputs(tmp, { ...b, extra: { ...b.extra, ...fig } });
     } else {
       const fd = openSync(join(tmp, ERROR_FILE), 'w');
       writeSync(fd, JSON.stringify({ status: 'Error', message: result.error ?? 'error' }, null, 2) + '\n');
