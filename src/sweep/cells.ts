@@ -10,6 +10,7 @@ import { commandBundle, type EngineCommand, type Field, type Solved } from '../c
 import type { Status } from '../core/contract.js';
 import { writeOutputs } from '../io/index.js';
 import { vegaLiteSpec } from '../plot/figure.js';
+import { renderSvg } from '../plot/render.js';
 import { FigureRenderer } from './figure-cache.js';
 
 export const CELLS = 'cells';
@@ -114,6 +115,7 @@ export async function writeCell(
   argv: string[],
   result: { sol?: Solved; error?: string },
   figures = true,
+  cache = true,
 ): Promise<void> {
   await writeCellAtomically(dir, id, async (tmp) => {
     if (result.sol) {
@@ -122,7 +124,7 @@ export async function writeCell(
       const spec = vegaLiteSpec(cmd.figure(result.sol));
       const enc = new TextEncoder();
       const fig: Record<string, Uint8Array> = { 'figure.vl.json': enc.encode(JSON.stringify(spec, null, 1) + '\n') };
-      if (figures) fig['figure.svg'] = enc.encode(await renderer.svg(spec));
+      if (figures) fig['figure.svg'] = enc.encode(await (cache ? renderer.svg(spec) : renderSvg(spec)));
       await writeOutputs(tmp, { ...b, extra: { ...b.extra, ...fig } });
     } else {
       const fd = openSync(join(tmp, ERROR_FILE), 'w');

@@ -70,6 +70,8 @@ export interface RunOptions {
   force?: boolean;
   /** false: cells get figure.vl.json but no figure.svg (rendering costs 0.1–0.3 s per cell). */
   cellFigures?: boolean;
+  /** false: render each cell's figure directly, without the per-shape cache (for benchmarks). */
+  figureCache?: boolean;
   signal?: AbortSignal;
   /** One line per event (cell finished, skipped). */
   log?: (line: string) => void;
@@ -181,7 +183,14 @@ export async function runSweep(sw: ExpandedSweep, dir: string, opts: RunOptions)
           report.skipped++;
           continue;
         }
-        const job: CellJob = { dir, id: cell.id, command: sw.spec.command, params: cell.params, figures: opts.cellFigures ?? true };
+        const job: CellJob = {
+          dir,
+          id: cell.id,
+          command: sw.spec.command,
+          params: cell.params,
+          figures: opts.cellFigures ?? true,
+          figureCache: opts.figureCache,
+        };
         const out = pool ? await pool.run(w, job) : await runCellJob(opts.engines, job, local.signal);
         report.ran.push(out);
         done++;
