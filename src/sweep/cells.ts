@@ -6,7 +6,8 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { commandBundle, type EngineCommand, type Field, type Solved } from '../core/engine.js';
+import { commandBundle, type EngineCommand, type Solved } from '../core/engine.js';
+export { cellArgv } from './cell-argv.js';
 import type { Status } from '../core/contract.js';
 import { writeOutputs } from '../io/index.js';
 import { vegaLiteSpec } from '../plot/figure.js';
@@ -27,21 +28,6 @@ export interface CellRecord {
   reason?: string;
   /** The parsed manifest (when there is a complete one): merge reads it without parsing it again. */
   manifest?: Record<string, unknown>;
-}
-
-/** The equivalent single command's argv for the cell's manifest: `learndyn <engine> <cmd> --flag v …`. */
-export function cellArgv(path: string, fields: Field[], params: Record<string, unknown>): string[] {
-  const argv = ['learndyn', ...path.split(' ')];
-  for (const [k, v] of Object.entries(params)) {
-    const f = fields.find((x) => x.key === k);
-    const flag = f ? f.flag : k;
-    if (f?.kind === 'switch') {
-      if (f.flag.startsWith('no-') ? v === false : v === true) argv.push(`--${flag}`);
-      continue;
-    }
-    argv.push(`--${flag}`, Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-  }
-  return argv;
 }
 
 /** Read a cell folder's state: a complete manifest (every listed file present at its size) → done

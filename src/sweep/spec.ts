@@ -4,8 +4,9 @@
 // spec's key order); zip keys vary in lockstep and are crossed with the grid as the innermost loop.
 // A cell's id is a stable hash of its command and resolved (prepared) problem, so the same problem
 // gives the same folder in any sweep.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// Browser-safe (the explorer's Sweep tab expands specs in its worker): Node's crypto is imported as a
+// namespace (the page's build stubs node: modules; cell ids are only made in Node) and fs lazily.
+import * as nodeCrypto from 'node:crypto';
 import { canonical } from '../io/manifest.js';
 import { findCommand, normaliseParams, prepareCommand, type EngineCommand, type EngineDescriptor, type Solved } from '../core/engine.js';
 import { ParameterError, show } from '../core/validate.js';
@@ -77,6 +78,7 @@ export async function parseSpecText(text: string, path = 'spec'): Promise<unknow
 export async function readSpecFile(path: string): Promise<unknown> {
   let text: string;
   try {
+    const { readFileSync } = await import('node:fs');
     text = readFileSync(path, 'utf8');
   } catch {
     throw new SweepSpecError(`sweep spec ${show(path)}: not a readable file`);
@@ -154,7 +156,7 @@ export function expandAxes(spec: SweepSpec): Record<string, unknown>[] {
 }
 
 export function sha256(text: string): string {
-  return createHash('sha256').update(text).digest('hex');
+  return nodeCrypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** Stable id of a cell: the first 16 hex digits of sha256(canonical {command, problem}). */
