@@ -31,8 +31,8 @@ const uniq = (xs: unknown[]) => {
 
 const positive = (xs: ArrayLike<number>) => Array.from(xs).every((x) => !Number.isFinite(x) || x > 0);
 
-export function curvesFigure(m: SweepData): FigureDesc | undefined {
-  const name = mainCurve(m);
+export function curvesFigure(m: SweepData, curve?: string): FigureDesc | undefined {
+  const name = curve && m.arrayNames.includes(curve) ? curve : mainCurve(m);
   if (!name) return undefined;
   const axis = m.axes[0];
   const values = axis ? uniq(m.cells.map((c) => c.axes[axis])) : [];

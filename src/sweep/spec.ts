@@ -4,9 +4,8 @@
 // spec's key order); zip keys vary in lockstep and are crossed with the grid as the innermost loop.
 // A cell's id is a stable hash of its command and resolved (prepared) problem, so the same problem
 // gives the same folder in any sweep.
-// Browser-safe (the explorer's Sweep tab expands specs in its worker): Node's crypto is imported as a
-// namespace (the page's build stubs node: modules; cell ids are only made in Node) and fs lazily.
-import * as nodeCrypto from 'node:crypto';
+// Browser-safe (the explorer's Sweep tab checks and expands specs in its worker): no static Node
+// import — crypto is taken from process.getBuiltinModule (cell ids are only made in Node), fs lazily.
 import { canonical } from '../io/manifest.js';
 import { findCommand, normaliseParams, prepareCommand, type EngineCommand, type EngineDescriptor, type Solved } from '../core/engine.js';
 import { ParameterError, show } from '../core/validate.js';
@@ -156,7 +155,8 @@ export function expandAxes(spec: SweepSpec): Record<string, unknown>[] {
 }
 
 export function sha256(text: string): string {
-  return nodeCrypto.createHash('sha256').update(text).digest('hex');
+  const crypto = process.getBuiltinModule('node:crypto') as typeof import('node:crypto');
+  return crypto.createHash('sha256').update(text).digest('hex');
 }
 
 /** Stable id of a cell: the first 16 hex digits of sha256(canonical {command, problem}). */
