@@ -722,8 +722,14 @@ let sweep: SweepPanel;
 
 function sweepState(): Partial<ViewState> {
   const s = sweep;
+  let spec = s.spec.value;
+  try {
+    spec = JSON.stringify(JSON.parse(spec)); // compact in the URL
+  } catch {
+    /* kept as typed */
+  }
   return {
-    spec: s.spec.value,
+    spec,
     preset: s.presetSelect.value === 'custom' ? undefined : s.presetSelect.value,
     scalar: s.scalar.value || s.want.scalar,
     curve: s.curve.value || s.want.curve,
@@ -733,12 +739,19 @@ function sweepState(): Partial<ViewState> {
 
 function restoreSweep(st: ViewState): void {
   if (st.spec !== undefined) {
-    sweep.spec.value = st.spec;
-    const pr = SWEEP_PRESETS.find((x) => JSON.stringify(x.spec, null, 2) === st.spec);
+    let text = st.spec;
+    try {
+      text = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      /* shown as given */
+    }
+    sweep.spec.value = text;
+    const pr = SWEEP_PRESETS.find((x) => JSON.stringify(x.spec, null, 2) === text);
     sweep.presetSelect.value = pr ? pr.id : 'custom';
     sweep.presetNote.textContent = pr ? pr.note : '';
   }
-  sweep.want = { scalar: st.scalar, curve: st.curve };
+  const pr = SWEEP_PRESETS.find((x) => x.id === sweep.presetSelect.value);
+  sweep.want = { scalar: st.scalar ?? pr?.scalar, curve: st.curve };
   if (st.yScale) sweep.yScale.value = st.yScale;
 }
 
@@ -788,15 +801,15 @@ function showSweepInfo(info: SweepInfo): void {
   const s = sweep;
   fillSelect(s.scalar, info.scalars, info.scalar);
   fillSelect(s.curve, info.curves, info.curve);
-  const rows: [string, string][] = [
-    ['source', info.source],
-    ['cells', `${info.cells} (${info.done} done, ${info.failed} failed, ${info.pending} pending)`],
-    ['axes', info.axes.join(', ') || '(none)'],
-    ['summary scalar shown', info.scalar ?? 'n/a'],
-    ['curve shown', info.curve ?? 'n/a'],
+  const rows: [string, string, string][] = [
+    ['source', 'source', info.source],
+    ['cells', 'cells', `${info.cells} (${info.done} done, ${info.failed} failed, ${info.pending} pending)`],
+    ['axes', 'axes', info.axes.join(', ') || '(none)'],
+    ['shown-scalar', 'summary scalar shown', info.scalar ?? 'n/a'],
+    ['shown-curve', 'curve shown', info.curve ?? 'n/a'],
   ];
   const table = el('table', { class: 'numbers' });
-  for (const [k, v] of rows) table.append(el('tr', {}, el('th', { text: k }), el('td', { 'data-testid': `sweep-${k.split(' ')[0]}`, text: v })));
+  for (const [id, k, v] of rows) table.append(el('tr', {}, el('th', { text: k }), el('td', { 'data-testid': `sweep-${id}`, text: v })));
   s.info.replaceChildren(table);
 }
 
@@ -922,7 +935,10 @@ function buildSweepPanel(): SweepPanel {
     { class: 'side' },
     el(
       'p',
-      { class: 'blurb', text: 'Sweeps: one engine command over a grid of parameters. Open the files of learndyn sweep merge DIR, or run a small sweep here (at most ' },
+      {
+        class: 'blurb',
+        text: 'Sweeps: one engine command over a grid of parameters. Open the files of learndyn sweep merge DIR, or run a small sweep here (at most ',
+      },
       String(PAGE_SWEEP_MAX_CELLS),
       ' cells, one after another in a worker).',
     ),
@@ -943,12 +959,7 @@ function buildSweepPanel(): SweepPanel {
       { class: 'group' },
       el('legend', { text: 'Run a sweep in the page' }),
       el('div', { class: 'field' }, label(presetSelect.id, 'preset'), el('div', { class: 'control' }, presetSelect), presetNote),
-      el(
-        'div',
-        { class: 'field' },
-        label(spec.id, 'spec (JSON: command, base, grid, zip)'),
-        el('div', { class: 'control' }, spec),
-      ),
+      el('div', { class: 'field' }, label(spec.id, 'spec (JSON: command, base, grid, zip)'), el('div', { class: 'control' }, spec)),
       el('div', { class: 'actions' }, runButton, cancelButton),
     ),
   );

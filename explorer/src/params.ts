@@ -67,7 +67,8 @@ function formFields(fields: Field[]): FieldSpec[] {
 }
 
 /** The descriptor's fields with the defaults of `npm run demo` (presets.ts DEMO_DEFAULTS). */
-const withDemoDefaults = (engine: Engine, fields: FieldSpec[]) => fields.map((f) => (f.key in DEMO_DEFAULTS[engine] ? { ...f, def: DEMO_DEFAULTS[engine][f.key] } : f));
+const withDemoDefaults = (engine: Engine, fields: FieldSpec[]) =>
+  fields.map((f) => (f.key in DEMO_DEFAULTS[engine] ? { ...f, def: DEMO_DEFAULTS[engine][f.key] } : f));
 
 /** Explorer fields, generated from the engine descriptors (flags, help and widgets: one definition). */
 export const FIELDS: Record<Engine, FieldSpec[]> = {

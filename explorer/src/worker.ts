@@ -131,7 +131,10 @@ function dmftView(fig: FigureDesc, tau: number): FigureDesc {
     const b = (tau * tau) / 2;
     panels[0] = {
       ...panels[0],
-      series: [...panels[0].series, { name: `Bayes error τ²/2 = ${fmtNum(b)}`, x: panels[0].xDomain, y: [b, b], mark: 'line', dash: 'dashed', color: '#555555' }],
+      series: [
+        ...panels[0].series,
+        { name: `Bayes error τ²/2 = ${fmtNum(b)}`, x: panels[0].xDomain, y: [b, b], mark: 'line', dash: 'dashed', color: '#555555' },
+      ],
     };
   }
   return { ...fig, panels };
@@ -327,9 +330,11 @@ function openSweep(files: [string, Uint8Array][]): { data: SweepData; source: st
   const summary = find(/summary.*\.csv$/);
   const npz = find(/\.npz$/);
   const manifest = find(/\.json$/);
-  if (npz && manifest) return { data: fromNpz(text(manifest[1]), npz[1], summary && text(summary[1])), source: [manifest[0], npz[0], summary?.[0]].filter(Boolean).join(' + ') };
+  if (npz && manifest)
+    return { data: fromNpz(text(manifest[1]), npz[1], summary && text(summary[1])), source: [manifest[0], npz[0], summary?.[0]].filter(Boolean).join(' + ') };
   if (npz) throw new Error('table.npz needs the merge’s manifest.json beside it (the sweep spec and axes are there)');
-  if (table || summary) return { data: fromTables(table && text(table[1]), summary && text(summary[1])), source: [table?.[0], summary?.[0]].filter(Boolean).join(' + ') };
+  if (table || summary)
+    return { data: fromTables(table && text(table[1]), summary && text(summary[1])), source: [table?.[0], summary?.[0]].filter(Boolean).join(' + ') };
   throw new Error('choose the files of `learndyn sweep merge DIR`: table.csv and/or summary.csv, or manifest.json + table.npz');
 }
 
