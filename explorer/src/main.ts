@@ -460,7 +460,10 @@ function cancelRun(p: EnginePanel): void {
 
 function onRunReply(p: EnginePanel, r: Reply): void {
   if (r.kind === 'ready' || r.kind === 'sweep') return;
-  if (r.kind === 'figure') return showSvg(p.run.figure, r.svg);
+  if (r.kind === 'figure') {
+    showSvg(p.run.figure, r.svg);
+    return;
+  }
   if (r.kind === 'error' && r.message === 'nothing to redraw') return;
   if (r.kind === 'progress') {
     p.run.progress.value = Math.max(0, Math.min(1, r.fraction));
