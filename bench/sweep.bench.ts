@@ -74,10 +74,17 @@ if (!skipRun) {
   for (const figures of [true, false]) {
     const two = await runSweep(sw, join(root, `jobs2-${figures}`), { engines: ENGINES, jobs: 2, cellFigures: figures });
     const sumSolve2 = two.ran.reduce((s, c) => s + c.solveMs, 0);
+    const sumTotal2 = two.ran.reduce((s, c) => s + c.totalMs, 0);
     // Σ solve in the --jobs 1 runs is the reference (in the pool each solve shares the cores).
     const ratio = two.wallMs / sumSolve1;
     console.log(
       `--jobs 2${figures ? '' : ' --no-cell-figures'}: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1: ${(sumSolve1 / 1000).toFixed(2)} s); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s (target ≤ 0.6)`,
+    );
+    // Lane occupancy: Σ cell time in the workers / (2 × wall) — 1 when no lane ever waits (nothing in
+    // the pool serialises: dispatch, result transfer, writes); on a loaded machine the solves
+    // themselves slow down (Σ solve inside the pool > Σ solve of --jobs 1), which this separates out.
+    console.log(
+      `  lane occupancy ${(sumTotal2 / (2 * two.wallMs)).toFixed(2)} (Σ cell time in the workers ${(sumTotal2 / 1000).toFixed(2)} s / (2 × wall)); per-cell overhead in the pool median ${median(two.ran.map((c) => c.totalMs - c.solveMs)).toFixed(1)} ms`,
     );
     if (ratio > 0.6) {
       console.log('  FAIL: --jobs 2 wall > 0.6 × Σ solve');

@@ -68,7 +68,7 @@ export interface RunOptions {
   jobs?: number;
   shard?: { index: number; count: number };
   force?: boolean;
-  /** false: cells get figure.vl.json but no figure.svg (rendering costs 0.1–0.3 s per cell). */
+  /** false: cells get figure.vl.json but no figure.svg (skips the SVG render of every cell). */
   cellFigures?: boolean;
   /** false: render each cell's figure directly, without the per-shape cache (for benchmarks). */
   figureCache?: boolean;
