@@ -74,8 +74,7 @@ export function sweepData(cells: CellData[], axes: string[]): SweepData {
 function cellsFromSummary(summaryCsv: string): { cells: CellData[]; axes: string[] } {
   const [head, ...rows] = parseCsv(summaryCsv).filter((r) => r.length > 1 || r[0] !== '');
   const st = head?.indexOf('status') ?? -1;
-  if (!head || head[0] !== 'cell' || st < 1)
-    throw new Error('summary.csv: the header must start with cell, the axes, then status (a file of `learndyn sweep merge`)');
+  if (head?.[0] !== 'cell' || st < 1) throw new Error('summary.csv: the header must start with cell, the axes, then status (a file of `learndyn sweep merge`)');
   const axes = head.slice(1, st);
   const keys = head.slice(st + 1);
   const cells = rows.map((r, index) => ({
@@ -94,7 +93,7 @@ function cellsFromSummary(summaryCsv: string): { cells: CellData[]; axes: string
 function addTable(tableCsv: string, known?: { cells: CellData[]; axes: string[] }): { cells: CellData[]; axes: string[] } {
   const [head, ...rows] = parseCsv(tableCsv).filter((r) => r.length > 1 || r[0] !== '');
   const ti = head?.indexOf('t') ?? -1;
-  if (!head || head[0] !== 'cell' || ti < 1) throw new Error('table.csv: the header must start with cell, the axes, then t (a file of `learndyn sweep merge`)');
+  if (head?.[0] !== 'cell' || ti < 1) throw new Error('table.csv: the header must start with cell, the axes, then t (a file of `learndyn sweep merge`)');
   const axes = head.slice(1, ti);
   const names = head.slice(ti + 1);
   const cells = known?.cells ?? [];
