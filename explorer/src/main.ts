@@ -12,13 +12,22 @@ import {
   fieldOf,
   FIELDS,
   fmt,
+  hashToState,
+  stateToHash,
   validate,
   type Engine,
   type FieldSpec,
   type FormValues,
+  type Tab,
   type Validation,
+  type ViewState,
+  type YScale,
 } from './params.js';
-import type { NumberRow, Reply, Request } from './worker.js';
+import { PRESETS, SWEEP_PRESETS } from './presets.js';
+import { PAGE_SWEEP_MAX_CELLS, type NumberRow, type Reply, type Request, type SweepInfo } from './worker.js';
+
+/** A request without its id (distributed over the request kinds). */
+type NewRequest = Request extends infer R ? (R extends { id: number } ? Omit<R, 'id'> : never) : never;
 
 const DEBOUNCE_MS = 250;
 
@@ -45,13 +54,14 @@ class Job {
   private current = 0;
   constructor(private readonly onReply: (r: Reply) => void) {}
 
-  start(req: Omit<Request, 'id'>): number {
+  start(req: NewRequest): number {
     if (this.busy) this.cancel();
     this.worker ??= this.spawn();
     const id = this.nextId++;
     this.current = id;
     this.busy = true;
-    this.worker.postMessage({ ...req, id });
+    const transfer = req.kind === 'sweep-open' ? req.files.map(([, b]) => b.buffer as ArrayBuffer) : [];
+    this.worker.postMessage({ ...req, id }, transfer);
     return id;
   }
 
@@ -117,9 +127,16 @@ interface EnginePanel {
   urls: string[];
   runStarted: number;
   tick?: number;
+  yScale: YScale;
+  yScaleSelect: HTMLSelectElement;
+  presetSelect: HTMLSelectElement;
+  presetNote: HTMLElement;
+  /** The run card holds a figure its worker can redraw. */
+  hasRunFigure: boolean;
 }
 
 const panels = new Map<Engine, EnginePanel>();
+let currentTab: Tab = 'kernel';
 let wasmInfo: HTMLElement;
 
 // ---------------------------------------------------------------- form
@@ -217,6 +234,7 @@ function buildForm(p: EnginePanel, form: HTMLElement): void {
 
 function onChange(p: EnginePanel, key: string, text: string): void {
   p.values[key] = text;
+  markPreset(p);
   // Errors found by the workers depend on several fields (e.g. the SGD step budget): recheck them all.
   p.workerErrors = {};
   const f = FIELDS[p.engine].find((x) => x.key === key)!;
@@ -225,6 +243,52 @@ function onChange(p: EnginePanel, key: string, text: string): void {
     const sv = sliderValue(f, text);
     if (sv !== undefined) s.value = sv;
   }
+  refreshActive(p);
+  refreshValidation(p);
+  markRunStale(p);
+  scheduleTheory(p);
+  syncUrl();
+}
+
+/** The preset select shows the preset whose values the form holds, else “custom”. */
+function markPreset(p: EnginePanel): void {
+  const match = PRESETS[p.engine].find((pr) => {
+    const want = { ...defaults(p.engine), ...pr.values };
+    return FIELDS[p.engine].every((f) => (p.values[f.key] ?? f.def) === want[f.key]);
+  });
+  const isDefault = FIELDS[p.engine].every((f) => (p.values[f.key] ?? f.def) === f.def);
+  p.presetSelect.value = match ? match.id : isDefault ? 'defaults' : 'custom';
+  p.presetNote.textContent = match ? match.note : isDefault ? 'The defaults of npm run demo.' : '';
+}
+
+/** Put every field, the y-axis choice and the tab into the URL (a shared link reproduces the view). */
+function syncUrl(): void {
+  const st: ViewState = { tab: currentTab };
+  if (currentTab === 'sweep') Object.assign(st, sweepState());
+  else {
+    const p = panels.get(currentTab)!;
+    st.values = p.values;
+    st.yScale = p.yScale;
+    if (p.presetSelect.value !== 'custom' && p.presetSelect.value !== 'defaults') st.preset = p.presetSelect.value;
+  }
+  const h = stateToHash(st);
+  if (location.hash !== h) history.replaceState(null, '', h);
+}
+
+/** Set every field of a panel (defaults, then the given texts), as if typed. */
+function setValues(p: EnginePanel, values: FormValues): void {
+  p.values = { ...defaults(p.engine), ...values };
+  p.workerErrors = {};
+  for (const f of FIELDS[p.engine]) {
+    const i = p.inputs.get(f.key)!;
+    const v = p.values[f.key];
+    if (i instanceof HTMLInputElement && i.type === 'checkbox') i.checked = v === 'true';
+    else i.value = v;
+    const s = p.sliders.get(f.key);
+    const sv = sliderValue(f, v);
+    if (s && sv !== undefined) s.value = sv;
+  }
+  markPreset(p);
   refreshActive(p);
   refreshValidation(p);
   markRunStale(p);
@@ -283,7 +347,7 @@ function scheduleTheory(p: EnginePanel): void {
   p.timer = window.setTimeout(() => {
     p.timer = undefined;
     const params = buildParams(p.engine, p.values);
-    p.theoryJob.start({ kind: 'theory', engine: p.engine, params });
+    p.theoryJob.start({ kind: 'theory', engine: p.engine, params, view: { yScale: p.yScale } });
   }, DEBOUNCE_MS);
 }
 
@@ -332,6 +396,7 @@ function markFieldError(p: EnginePanel, r: Extract<Reply, { kind: 'error' }>): b
 
 function onTheoryReply(p: EnginePanel, r: Reply): void {
   if (r.kind === 'ready') return void (wasmInfo.textContent = `Wasm: ${r.wasm}`);
+  if (r.kind === 'figure' || r.kind === 'sweep') return;
   if (r.kind === 'progress') {
     if (r.fraction > 0 && r.fraction < 1) setStatus(p.theory.status, 'busy', `computing… ${(100 * r.fraction).toFixed(0)} %`);
     return;
@@ -363,7 +428,7 @@ function startRun(p: EnginePanel): void {
   refreshValidation(p);
   if (!p.validation.ok || Object.keys(p.workerErrors).length > 0 || p.runJob.running) return;
   const params = buildParams(p.engine, p.values);
-  p.runJob.start({ kind: 'run', engine: p.engine, params });
+  p.runJob.start({ kind: 'run', engine: p.engine, params, view: { yScale: p.yScale } });
   p.runStarted = performance.now();
   p.run.progress.value = 0;
   p.run.progress.hidden = false;
@@ -394,7 +459,12 @@ function cancelRun(p: EnginePanel): void {
 }
 
 function onRunReply(p: EnginePanel, r: Reply): void {
-  if (r.kind === 'ready') return;
+  if (r.kind === 'ready' || r.kind === 'sweep') return;
+  if (r.kind === 'figure') {
+    showSvg(p.run.figure, r.svg);
+    return;
+  }
+  if (r.kind === 'error' && r.message === 'nothing to redraw') return;
   if (r.kind === 'progress') {
     p.run.progress.value = Math.max(0, Math.min(1, r.fraction));
     p.run.phase.textContent = `${r.phase} · ${(100 * r.fraction).toFixed(0)} %`;
@@ -412,6 +482,7 @@ function onRunReply(p: EnginePanel, r: Reply): void {
   p.run.phase.textContent = r.message ?? 'done';
   p.run.wall.textContent = `${(r.ms / 1000).toFixed(2)} s`;
   p.run.stale.hidden = true;
+  p.hasRunFigure = true;
   showSvg(p.run.figure, r.svg);
   showNumbers(p.run.numbers, r.numbers);
   for (const u of p.urls) URL.revokeObjectURL(u);
@@ -470,6 +541,18 @@ function buildPanel(engine: Engine): EnginePanel {
   const downloads = mk('downloads', 'downloads');
   const stale = el('span', { class: 'stale', 'data-testid': 'stale', text: 'parameters changed since this run' });
   stale.hidden = true;
+  const presetSelect = el('select', { id: `${engine}-preset`, 'data-testid': 'preset' });
+  presetSelect.append(el('option', { value: 'defaults', text: 'defaults (npm run demo)' }));
+  for (const pr of PRESETS[engine]) presetSelect.append(el('option', { value: pr.id, text: pr.label }));
+  presetSelect.append(el('option', { value: 'custom', text: 'custom', disabled: '' }));
+  const presetNote = el('div', { class: 'help preset-note', 'data-testid': 'preset-note' });
+  const yScaleSelect = el('select', { id: `${engine}-yscale`, 'data-testid': 'yscale', 'aria-label': 'y axes' });
+  for (const [v, t] of [
+    ['auto', 'as drawn'],
+    ['log', 'log'],
+    ['linear', 'linear'],
+  ])
+    yScaleSelect.append(el('option', { value: v, text: t }));
 
   const p: EnginePanel = {
     engine,
@@ -490,7 +573,21 @@ function buildPanel(engine: Engine): EnginePanel {
     workerErrors: {},
     urls: [],
     runStarted: 0,
+    yScale: 'auto',
+    yScaleSelect,
+    presetSelect,
+    presetNote,
+    hasRunFigure: false,
   };
+  presetSelect.addEventListener('change', () => {
+    const pr = PRESETS[engine].find((x) => x.id === presetSelect.value);
+    setValues(p, pr ? pr.values : {});
+    syncUrl();
+  });
+  yScaleSelect.addEventListener('change', () => setYScale(p, yScaleSelect.value as YScale));
+  form.append(
+    el('div', { class: 'field preset' }, el('label', { for: presetSelect.id, text: 'preset' }), el('div', { class: 'control' }, presetSelect), presetNote),
+  );
   buildForm(p, form);
   form.append(formError, el('div', { class: 'actions' }, runButton, cancelButton, resetButton));
   form.addEventListener('submit', (ev) => {
@@ -499,27 +596,22 @@ function buildPanel(engine: Engine): EnginePanel {
   });
   cancelButton.addEventListener('click', () => cancelRun(p));
   resetButton.addEventListener('click', () => {
-    p.values = defaults(engine);
-    p.workerErrors = {};
-    for (const f of FIELDS[engine]) {
-      const i = p.inputs.get(f.key)!;
-      if (i instanceof HTMLInputElement && i.type === 'checkbox') i.checked = f.def === 'true';
-      else i.value = f.def;
-      const s = p.sliders.get(f.key);
-      const sv = sliderValue(f, f.def);
-      if (s && sv !== undefined) s.value = sv;
-    }
-    refreshActive(p);
-    refreshValidation(p);
-    markRunStale(p);
-    scheduleTheory(p);
+    setValues(p, {});
+    syncUrl();
   });
 
   const side = el('aside', { class: 'side' }, el('p', { class: 'blurb', text: BLURB[engine] }), form);
   const theoryCard = el(
     'article',
     { class: 'card theory', 'data-testid': 'theory-card' },
-    el('header', {}, el('h2', { text: 'Theory' }), el('span', { class: 'sub', text: 'recomputed as you edit' }), theoryStatus),
+    el(
+      'header',
+      {},
+      el('h2', { text: 'Theory' }),
+      el('span', { class: 'sub', text: 'recomputed as you edit' }),
+      el('label', { class: 'yscale', for: yScaleSelect.id, text: 'y axes ' }, yScaleSelect),
+      theoryStatus,
+    ),
     el('div', { class: 'body' }, theoryFigure, theoryNumbers),
   );
   const runCard = el(
@@ -538,22 +630,34 @@ function buildPanel(engine: Engine): EnginePanel {
   return p;
 }
 
-function selectTab(engine: Engine): void {
-  for (const [e, p] of panels) {
-    const on = e === engine;
-    p.root.hidden = !on;
-    const tab = document.getElementById(`tab-${e}`)!;
-    tab.setAttribute('aria-selected', String(on));
-    tab.tabIndex = on ? 0 : -1;
+/** Log or linear y axes on both figures of a tab: redrawn without recomputing when possible. */
+function setYScale(p: EnginePanel, y: YScale): void {
+  p.yScale = y;
+  p.yScaleSelect.value = y;
+  scheduleTheory(p);
+  if (p.hasRunFigure && !p.runJob.running) p.runJob.start({ kind: 'figure', view: { yScale: y } });
+  syncUrl();
+}
+
+function selectTab(tab: Tab): void {
+  currentTab = tab;
+  for (const t of [...ENGINES, 'sweep'] as Tab[]) {
+    const on = t === tab;
+    const root = t === 'sweep' ? sweep.root : panels.get(t)!.root;
+    root.hidden = !on;
+    const b = document.getElementById(`tab-${t}`)!;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
   }
-  if (location.hash !== `#${engine}`) history.replaceState(null, '', `#${engine}`);
+  syncUrl();
 }
 
 function init(): void {
   const app = document.getElementById('app')!;
   const tabs = el('nav', { class: 'tabs', role: 'tablist' });
-  for (const e of ENGINES) {
-    const b = el('button', { type: 'button', role: 'tab', id: `tab-${e}`, 'aria-controls': `panel-${e}`, 'data-testid': `tab-${e}`, text: ENGINE_TITLES[e] });
+  for (const e of [...ENGINES, 'sweep'] as Tab[]) {
+    const title = e === 'sweep' ? 'Sweep' : ENGINE_TITLES[e];
+    const b = el('button', { type: 'button', role: 'tab', id: `tab-${e}`, 'aria-controls': `panel-${e}`, 'data-testid': `tab-${e}`, text: title });
     b.addEventListener('click', () => selectTab(e));
     tabs.append(b);
   }
@@ -571,14 +675,320 @@ function init(): void {
     panels.set(e, p);
     main.append(p.root);
   }
+  sweep = buildSweepPanel();
+  main.append(sweep.root);
   app.replaceChildren(header, main);
-  const first = (location.hash.slice(1) as Engine) || 'kernel';
-  selectTab(ENGINES.includes(first) ? first : 'kernel');
+  // The URL's view (a shared link): its tab, fields and y axes.
+  const st = hashToState(location.hash);
   for (const p of panels.values()) {
+    if (st && st.tab === p.engine) {
+      if (st.values) setValues(p, st.values);
+      if (st.yScale) {
+        p.yScale = st.yScale;
+        p.yScaleSelect.value = st.yScale;
+      }
+    }
+    markPreset(p);
     refreshActive(p);
     refreshValidation(p);
     scheduleTheory(p);
   }
+  if (st?.tab === 'sweep') restoreSweep(st);
+  selectTab(st?.tab ?? 'kernel');
+}
+
+// ---------------------------------------------------------------- sweep tab
+
+interface SweepPanel {
+  root: HTMLElement;
+  files: HTMLInputElement;
+  spec: HTMLTextAreaElement;
+  presetSelect: HTMLSelectElement;
+  presetNote: HTMLElement;
+  runButton: HTMLButtonElement;
+  cancelButton: HTMLButtonElement;
+  status: HTMLElement;
+  progress: HTMLProgressElement;
+  phase: HTMLElement;
+  info: HTMLElement;
+  scalar: HTMLSelectElement;
+  curve: HTMLSelectElement;
+  yScale: HTMLSelectElement;
+  figures: { curves: HTMLElement; summary: HTMLElement; heatmap: HTMLElement };
+  job: Job;
+  loaded: boolean;
+  /** Scalar and curve asked for (the URL's), kept until a sweep offers them. */
+  want: { scalar?: string; curve?: string };
+}
+
+let sweep: SweepPanel;
+
+function sweepState(): Partial<ViewState> {
+  const s = sweep;
+  let spec = s.spec.value;
+  try {
+    spec = JSON.stringify(JSON.parse(spec)); // compact in the URL
+  } catch {
+    /* kept as typed */
+  }
+  return {
+    spec,
+    preset: s.presetSelect.value === 'custom' ? undefined : s.presetSelect.value,
+    scalar: s.scalar.value || s.want.scalar,
+    curve: s.curve.value || s.want.curve,
+    yScale: s.yScale.value as YScale,
+  };
+}
+
+function restoreSweep(st: ViewState): void {
+  if (st.spec !== undefined) {
+    let text = st.spec;
+    try {
+      text = JSON.stringify(JSON.parse(text), null, 2);
+    } catch {
+      /* shown as given */
+    }
+    sweep.spec.value = text;
+    const pr = SWEEP_PRESETS.find((x) => JSON.stringify(x.spec, null, 2) === text);
+    sweep.presetSelect.value = pr ? pr.id : 'custom';
+    sweep.presetNote.textContent = pr ? pr.note : '';
+  }
+  const pr = SWEEP_PRESETS.find((x) => x.id === sweep.presetSelect.value);
+  sweep.want = { scalar: st.scalar ?? pr?.scalar, curve: st.curve };
+  if (st.yScale) sweep.yScale.value = st.yScale;
+}
+
+function sweepView() {
+  return { yScale: sweep.yScale.value as YScale, scalar: sweep.scalar.value || sweep.want.scalar, curve: sweep.curve.value || sweep.want.curve };
+}
+
+function fillSelect(s: HTMLSelectElement, options: string[], value?: string): void {
+  s.replaceChildren(...options.map((o) => el('option', { value: o, text: o })));
+  if (value && options.includes(value)) s.value = value;
+  s.disabled = options.length === 0;
+}
+
+function onSweepReply(r: Reply): void {
+  const s = sweep;
+  if (r.kind === 'ready' || r.kind === 'figure' || r.kind === 'result') return;
+  if (r.kind === 'progress') {
+    s.progress.value = r.fraction;
+    s.phase.textContent = r.phase;
+    return;
+  }
+  s.runButton.disabled = false;
+  s.cancelButton.disabled = true;
+  s.progress.hidden = true;
+  if (r.kind === 'error') {
+    setStatus(s.status, 'error', 'Error');
+    s.phase.textContent = r.message;
+    return;
+  }
+  s.loaded = true;
+  setStatus(s.status, r.info.failed > 0 ? 'warn' : 'ok', `${r.info.cells} cells`);
+  s.phase.textContent = `${(r.ms / 1000).toFixed(2)} s`;
+  showSweepInfo(r.info);
+  for (const k of ['curves', 'summary', 'heatmap'] as const) {
+    const svg = r.svgs[k];
+    if (svg) showSvg(s.figures[k], svg);
+    else {
+      s.figures[k].innerHTML = '';
+      s.figures[k].textContent = k === 'heatmap' ? 'A heatmap needs two axes.' : k === 'curves' ? 'No curves (summary.csv alone).' : 'No numeric axis.';
+      s.figures[k].classList.add('empty');
+    }
+  }
+  syncUrl();
+}
+
+function showSweepInfo(info: SweepInfo): void {
+  const s = sweep;
+  fillSelect(s.scalar, info.scalars, info.scalar);
+  fillSelect(s.curve, info.curves, info.curve);
+  const rows: [string, string, string][] = [
+    ['source', 'source', info.source],
+    ['cells', 'cells', `${info.cells} (${info.done} done, ${info.failed} failed, ${info.pending} pending)`],
+    ['axes', 'axes', info.axes.join(', ') || '(none)'],
+    ['shown-scalar', 'summary scalar shown', info.scalar ?? 'n/a'],
+    ['shown-curve', 'curve shown', info.curve ?? 'n/a'],
+  ];
+  const table = el('table', { class: 'numbers' });
+  for (const [id, k, v] of rows) table.append(el('tr', {}, el('th', { text: k }), el('td', { 'data-testid': `sweep-${id}`, text: v })));
+  s.info.replaceChildren(table);
+}
+
+function sweepBusy(text: string): void {
+  const s = sweep;
+  s.runButton.disabled = true;
+  s.cancelButton.disabled = false;
+  s.progress.hidden = false;
+  s.progress.value = 0;
+  setStatus(s.status, 'busy', text);
+  s.phase.textContent = '';
+}
+
+function buildSweepPanel(): SweepPanel {
+  const root = el('section', { class: 'panel sweep', id: 'panel-sweep', role: 'tabpanel', 'aria-labelledby': 'tab-sweep', 'data-engine': 'sweep' });
+  const files = el('input', { type: 'file', multiple: '', accept: '.csv,.json,.npz', 'data-testid': 'sweep-files', id: 'sweep-files' });
+  const spec = el('textarea', { rows: '12', spellcheck: 'false', 'data-testid': 'sweep-spec', id: 'sweep-spec' });
+  const presetSelect = el('select', { 'data-testid': 'sweep-preset', id: 'sweep-preset' });
+  for (const pr of SWEEP_PRESETS) presetSelect.append(el('option', { value: pr.id, text: pr.label }));
+  presetSelect.append(el('option', { value: 'custom', text: 'custom', disabled: '' }));
+  const presetNote = el('div', { class: 'help preset-note', 'data-testid': 'sweep-preset-note' });
+  const runButton = el('button', { type: 'button', class: 'primary', 'data-testid': 'sweep-run', text: 'Run sweep in the page' });
+  const cancelButton = el('button', { type: 'button', 'data-testid': 'sweep-cancel', text: 'Cancel', disabled: '' });
+  const status = el('span', { class: 'state', 'data-testid': 'sweep-status', 'aria-live': 'polite', text: 'Idle' });
+  status.dataset.state = 'idle';
+  const progress = el('progress', { max: '1', value: '0', 'data-testid': 'sweep-progress' });
+  progress.hidden = true;
+  const phase = el('span', { class: 'phase', 'data-testid': 'sweep-phase' });
+  const info = el('div', { class: 'nums', 'data-testid': 'sweep-info' });
+  const scalar = el('select', { 'data-testid': 'sweep-scalar', id: 'sweep-scalar', disabled: '' });
+  const curve = el('select', { 'data-testid': 'sweep-curve', id: 'sweep-curve', disabled: '' });
+  const yScale = el('select', { 'data-testid': 'sweep-yscale', id: 'sweep-yscale' });
+  for (const [v, t] of [
+    ['auto', 'as drawn'],
+    ['log', 'log'],
+    ['linear', 'linear'],
+  ])
+    yScale.append(el('option', { value: v, text: t }));
+  const fig = (id: string, text: string) => el('div', { class: 'figure empty', 'data-testid': id, text });
+  const figures = {
+    curves: fig('sweep-curves', 'Open a merged sweep or run one.'),
+    summary: fig('sweep-summary', ''),
+    heatmap: fig('sweep-heatmap', ''),
+  };
+  const s: SweepPanel = {
+    root,
+    files,
+    spec,
+    presetSelect,
+    presetNote,
+    runButton,
+    cancelButton,
+    status,
+    progress,
+    phase,
+    info,
+    scalar,
+    curve,
+    yScale,
+    figures,
+    job: new Job((r) => onSweepReply(r)),
+    loaded: false,
+    want: {},
+  };
+  const applyPreset = (id: string) => {
+    const pr = SWEEP_PRESETS.find((x) => x.id === id);
+    if (!pr) return;
+    spec.value = JSON.stringify(pr.spec, null, 2);
+    presetSelect.value = pr.id;
+    presetNote.textContent = pr.note;
+    s.want = { scalar: pr.scalar };
+  };
+  applyPreset(SWEEP_PRESETS[0].id);
+  presetSelect.addEventListener('change', () => {
+    applyPreset(presetSelect.value);
+    syncUrl();
+  });
+  spec.addEventListener('input', () => {
+    const pr = SWEEP_PRESETS.find((x) => JSON.stringify(x.spec, null, 2) === spec.value);
+    presetSelect.value = pr ? pr.id : 'custom';
+    presetNote.textContent = pr ? pr.note : '';
+    syncUrl();
+  });
+  files.addEventListener('change', async () => {
+    const list = Array.from(files.files ?? []);
+    if (list.length === 0) return;
+    const bytes = await Promise.all(list.map(async (f) => [f.name, new Uint8Array(await f.arrayBuffer())] as [string, Uint8Array]));
+    sweepBusy('Reading');
+    s.job.start({ kind: 'sweep-open', files: bytes, view: sweepView() });
+  });
+  runButton.addEventListener('click', () => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(spec.value);
+    } catch (e) {
+      setStatus(status, 'error', 'Error');
+      phase.textContent = `the spec is not valid JSON: ${(e as Error).message}`;
+      return;
+    }
+    sweepBusy('Running');
+    s.job.start({ kind: 'sweep-run', spec: parsed, view: sweepView() });
+  });
+  cancelButton.addEventListener('click', () => {
+    s.job.cancel();
+    s.runButton.disabled = false;
+    s.cancelButton.disabled = true;
+    s.progress.hidden = true;
+    setStatus(status, 'cancelled', 'Cancelled');
+    s.loaded = false;
+  });
+  const redraw = () => {
+    s.want = { scalar: scalar.value || s.want.scalar, curve: curve.value || s.want.curve };
+    if (s.loaded && !s.job.running) s.job.start({ kind: 'sweep-figures', view: sweepView() });
+    syncUrl();
+  };
+  scalar.addEventListener('change', redraw);
+  curve.addEventListener('change', redraw);
+  yScale.addEventListener('change', redraw);
+
+  const label = (forId: string, text: string) => el('label', { for: forId, text });
+  const side = el(
+    'aside',
+    { class: 'side' },
+    el(
+      'p',
+      {
+        class: 'blurb',
+        text: 'Sweeps: one engine command over a grid of parameters. Open the files of learndyn sweep merge DIR, or run a small sweep here (at most ',
+      },
+      String(PAGE_SWEEP_MAX_CELLS),
+      ' cells, one after another in a worker).',
+    ),
+    el(
+      'fieldset',
+      { class: 'group' },
+      el('legend', { text: 'Open a merged sweep' }),
+      el(
+        'div',
+        { class: 'field' },
+        label(files.id, 'files'),
+        el('div', { class: 'control' }, files),
+        el('div', { class: 'help', text: 'table.csv and/or summary.csv, or manifest.json + table.npz (+ summary.csv)' }),
+      ),
+    ),
+    el(
+      'fieldset',
+      { class: 'group' },
+      el('legend', { text: 'Run a sweep in the page' }),
+      el('div', { class: 'field' }, label(presetSelect.id, 'preset'), el('div', { class: 'control' }, presetSelect), presetNote),
+      el('div', { class: 'field' }, label(spec.id, 'spec (JSON: command, base, grid, zip)'), el('div', { class: 'control' }, spec)),
+      el('div', { class: 'actions' }, runButton, cancelButton),
+    ),
+  );
+  const card = el(
+    'article',
+    { class: 'card', 'data-testid': 'sweep-card' },
+    el(
+      'header',
+      {},
+      el('h2', { text: 'Sweep' }),
+      el('label', { class: 'yscale', for: scalar.id, text: 'scalar ' }, scalar),
+      el('label', { class: 'yscale', for: curve.id, text: 'curve ' }, curve),
+      el('label', { class: 'yscale', for: yScale.id, text: 'y axes ' }, yScale),
+      status,
+    ),
+    el('div', { class: 'progress-row' }, progress, phase),
+    el(
+      'div',
+      { class: 'body sweep-body' },
+      el('div', { class: 'sweep-figs' }, figures.summary, figures.heatmap, figures.curves),
+      el('div', { class: 'aside' }, info),
+    ),
+  );
+  root.append(side, el('div', { class: 'results' }, card));
+  root.hidden = true;
+  return s;
 }
 
 init();

@@ -12,6 +12,7 @@ import type { Field, Widget } from '../../src/core/engine.js';
 import { kernelRun } from '../../src/kernel/engine.js';
 import { committeeFields } from '../../src/committee/engine.js';
 import { dmftRun } from '../../src/dmft/engine.js';
+import { DEMO_DEFAULTS } from './presets.js';
 
 export type Engine = 'kernel' | 'committee' | 'dmft';
 export const ENGINES: Engine[] = ['kernel', 'committee', 'dmft'];
@@ -65,12 +66,76 @@ function formFields(fields: Field[]): FieldSpec[] {
     }));
 }
 
+/** The descriptor's fields with the defaults of `npm run demo` (presets.ts DEMO_DEFAULTS). */
+const withDemoDefaults = (engine: Engine, fields: FieldSpec[]) =>
+  fields.map((f) => (f.key in DEMO_DEFAULTS[engine] ? { ...f, def: DEMO_DEFAULTS[engine][f.key] } : f));
+
 /** Explorer fields, generated from the engine descriptors (flags, help and widgets: one definition). */
 export const FIELDS: Record<Engine, FieldSpec[]> = {
-  kernel: formFields(kernelRun.fields),
-  committee: formFields(committeeFields),
-  dmft: formFields(dmftRun.fields),
+  kernel: withDemoDefaults('kernel', formFields(kernelRun.fields)),
+  committee: withDemoDefaults('committee', formFields(committeeFields)),
+  dmft: withDemoDefaults('dmft', formFields(dmftRun.fields)),
 };
+
+// ---------------------------------------------------------------- URL state
+
+export type Tab = Engine | 'sweep';
+export const TABS: Tab[] = [...ENGINES, 'sweep'];
+
+/** y axes of the figures: as each figure draws them, or all log / all linear. */
+export type YScale = 'auto' | 'log' | 'linear';
+
+export interface ViewState {
+  tab: Tab;
+  /** The tab's field texts (engine tabs) — every field, so a link keeps working when defaults change. */
+  values?: FormValues;
+  yScale?: YScale;
+  /** Preset id chosen (informational; the values are what counts). */
+  preset?: string;
+  /** Sweep tab: the spec text and the summary scalar / curve shown. */
+  spec?: string;
+  scalar?: string;
+  curve?: string;
+}
+
+/** The view as a URL hash: `#tab=committee&y=log&p=4&k=4&…` (a shared link reproduces the view). */
+export function stateToHash(st: ViewState): string {
+  const q = new URLSearchParams();
+  q.set('tab', st.tab);
+  if (st.yScale && st.yScale !== 'auto') q.set('y', st.yScale);
+  if (st.preset) q.set('preset', st.preset);
+  if (st.spec) q.set('spec', st.spec);
+  if (st.scalar) q.set('scalar', st.scalar);
+  if (st.curve) q.set('curve', st.curve);
+  if (st.tab !== 'sweep' && st.values) for (const f of FIELDS[st.tab]) q.set(f.key, st.values[f.key] ?? f.def);
+  return '#' + q.toString();
+}
+
+/** Parse a hash written by stateToHash (or a bare `#committee`); unknown keys are ignored and
+ *  missing fields keep their defaults. */
+export function hashToState(hash: string): ViewState | undefined {
+  const h = hash.replace(/^#/, '');
+  if (h === '') return undefined;
+  if (!h.includes('=')) return (TABS as string[]).includes(h) ? { tab: h as Tab } : undefined;
+  const q = new URLSearchParams(h);
+  const tab = q.get('tab') as Tab | null;
+  if (!tab || !(TABS as string[]).includes(tab)) return undefined;
+  const y = q.get('y');
+  const st: ViewState = { tab, yScale: y === 'log' || y === 'linear' ? y : 'auto' };
+  if (q.get('preset')) st.preset = q.get('preset')!;
+  if (q.get('spec')) st.spec = q.get('spec')!;
+  if (q.get('scalar')) st.scalar = q.get('scalar')!;
+  if (q.get('curve')) st.curve = q.get('curve')!;
+  if (tab !== 'sweep') {
+    const values = defaults(tab);
+    for (const f of FIELDS[tab]) {
+      const v = q.get(f.key);
+      if (v !== null) values[f.key] = v;
+    }
+    st.values = values;
+  }
+  return st;
+}
 
 /** Is a field in use with the current values (see FieldSpec.when)? */
 export function active(f: FieldSpec, values: FormValues): boolean {

@@ -6,11 +6,13 @@
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import { commandBundle, type EngineCommand, type Field, type Solved } from '../core/engine.js';
+import { commandBundle, type EngineCommand, type Solved } from '../core/engine.js';
+export { cellArgv } from './cell-argv.js';
 import type { Status } from '../core/contract.js';
-import { writeRunOutputs } from '../cli/output.js';
 import { writeOutputs } from '../io/index.js';
 import { vegaLiteSpec } from '../plot/figure.js';
+import { renderSvg } from '../plot/render.js';
+import { FigureRenderer } from './figure-cache.js';
 
 export const CELLS = 'cells';
 export const LOCKS = 'locks';
@@ -26,21 +28,6 @@ export interface CellRecord {
   reason?: string;
   /** The parsed manifest (when there is a complete one): merge reads it without parsing it again. */
   manifest?: Record<string, unknown>;
-}
-
-/** The equivalent single command's argv for the cell's manifest: `learndyn <engine> <cmd> --flag v …`. */
-export function cellArgv(path: string, fields: Field[], params: Record<string, unknown>): string[] {
-  const argv = ['learndyn', ...path.split(' ')];
-  for (const [k, v] of Object.entries(params)) {
-    const f = fields.find((x) => x.key === k);
-    const flag = f ? f.flag : k;
-    if (f?.kind === 'switch') {
-      if (f.flag.startsWith('no-') ? v === false : v === true) argv.push(`--${flag}`);
-      continue;
-    }
-    argv.push(`--${flag}`, Array.isArray(v) ? v.join(',') : typeof v === 'object' && v !== null ? JSON.stringify(v) : String(v));
-  }
-  return argv;
 }
 
 /** Read a cell folder's state: a complete manifest (every listed file present at its size) → done
@@ -101,7 +88,12 @@ export async function writeCellAtomically(dir: string, id: string, fill: (tmp: s
   }
 }
 
-/** Write a solved cell (the command's --out output) or a cell that threw (error.json). */
+/** One renderer per thread: the cells of a sweep share their figure's compiled and parsed spec. */
+const renderer = new FigureRenderer();
+export const figureRenderStats = () => renderer.stats;
+
+/** Write a solved cell (the command's --out output) or a cell that threw (error.json). The figure
+ *  files are those of figureFiles (src/plot/render.ts), the SVG rendered through the shape cache. */
 export async function writeCell(
   dir: string,
   id: string,
@@ -109,15 +101,17 @@ export async function writeCell(
   argv: string[],
   result: { sol?: Solved; error?: string },
   figures = true,
+  cache = true,
 ): Promise<void> {
   await writeCellAtomically(dir, id, async (tmp) => {
-    if (result.sol && !figures) {
-      // figure.vl.json only (the SVG render costs 0.1–0.3 s per cell; `sweep run --no-cell-figures`).
+    if (result.sol) {
+      // `sweep run --no-cell-figures`: figure.vl.json only.
       const b = await commandBundle(cmd, result.sol, argv);
-      const vl = new TextEncoder().encode(JSON.stringify(vegaLiteSpec(cmd.figure(result.sol)), null, 1) + '\n');
-      await writeOutputs(tmp, { ...b, extra: { ...b.extra, 'figure.vl.json': vl } });
-    } else if (result.sol) {
-      await writeRunOutputs(tmp, await commandBundle(cmd, result.sol, argv), cmd.figure(result.sol));
+      const spec = vegaLiteSpec(cmd.figure(result.sol));
+      const enc = new TextEncoder();
+      const fig: Record<string, Uint8Array> = { 'figure.vl.json': enc.encode(JSON.stringify(spec, null, 1) + '\n') };
+      if (figures) fig['figure.svg'] = enc.encode(await (cache ? renderer.svg(spec) : renderSvg(spec)));
+      await writeOutputs(tmp, { ...b, extra: { ...b.extra, ...fig } });
     } else {
       const fd = openSync(join(tmp, ERROR_FILE), 'w');
       writeSync(fd, JSON.stringify({ status: 'Error', message: result.error ?? 'error' }, null, 2) + '\n');

@@ -5,19 +5,19 @@
 import { HOUSE_CONFIG, TAB10, vegaLiteSpec, type FigureDesc, type Series } from '../plot/figure.js';
 import { renderSvg } from '../plot/render.js';
 import { show } from '../core/validate.js';
-import type { MergeResult } from './merge.js';
+import type { SweepData } from './merge.js';
 
 /** The curve a sweep figure shows: the first of these that the cells have. */
 const MAIN_CURVES = ['test', 'risk', 'testError', 'theoryTest', 'oracle', 'trainError', 'train'];
 
 const label = (v: unknown) => (typeof v === 'number' ? String(v) : typeof v === 'string' ? v : show(v));
 
-export function mainCurve(m: MergeResult): string | undefined {
+export function mainCurve(m: SweepData): string | undefined {
   return MAIN_CURVES.find((k) => m.arrayNames.includes(k)) ?? m.arrayNames[0];
 }
 
 /** The summary scalar of the summary/heatmap figures: `<main>Min` if present. */
-export function mainScalar(m: MergeResult, prefer?: string): string | undefined {
+export function mainScalar(m: SweepData, prefer?: string): string | undefined {
   if (prefer && m.summaryKeys.includes(prefer)) return prefer;
   const c = mainCurve(m);
   return c && m.summaryKeys.includes(`${c}Min`) ? `${c}Min` : m.summaryKeys[0];
@@ -31,8 +31,8 @@ const uniq = (xs: unknown[]) => {
 
 const positive = (xs: ArrayLike<number>) => Array.from(xs).every((x) => !Number.isFinite(x) || x > 0);
 
-export function curvesFigure(m: MergeResult): FigureDesc | undefined {
-  const name = mainCurve(m);
+export function curvesFigure(m: SweepData, curve?: string): FigureDesc | undefined {
+  const name = curve && m.arrayNames.includes(curve) ? curve : mainCurve(m);
   if (!name) return undefined;
   const axis = m.axes[0];
   const values = axis ? uniq(m.cells.map((c) => c.axes[axis])) : [];
@@ -71,7 +71,7 @@ function dedupe(series: Series[]): Series[] {
   });
 }
 
-export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | undefined {
+export function summaryFigure(m: SweepData, scalar?: string): FigureDesc | undefined {
   // Several scalars (comma list): one line each against the first numeric axis.
   const keys = (scalar ?? '').split(',').filter((k) => m.summaryKeys.includes(k));
   const xAxis = m.axes.find((k) => m.cells.every((c) => typeof c.axes[k] === 'number'));
@@ -129,7 +129,7 @@ export function summaryFigure(m: MergeResult, scalar?: string): FigureDesc | und
 }
 
 /** Vega-Lite heatmap of a summary scalar over the first two axes (ordinal cells, viridis). */
-export function heatmapSpec(m: MergeResult, scalar?: string): Record<string, unknown> | undefined {
+export function heatmapSpec(m: SweepData, scalar?: string): Record<string, unknown> | undefined {
   const key = mainScalar(m, scalar?.split(',')[0]);
   if (!key || m.axes.length < 2) return undefined;
   const [ax, ay] = m.axes;
@@ -160,7 +160,7 @@ export function heatmapSpec(m: MergeResult, scalar?: string): Record<string, unk
 }
 
 /** figure-curves / figure-summary / figure-heatmap, each as .vl.json and .svg. */
-export async function sweepFigureFiles(m: MergeResult, scalar?: string): Promise<Record<string, Uint8Array>> {
+export async function sweepFigureFiles(m: SweepData, scalar?: string): Promise<Record<string, Uint8Array>> {
   const enc = new TextEncoder();
   const out: Record<string, Uint8Array> = {};
   const add = async (name: string, spec: Record<string, unknown> | undefined) => {

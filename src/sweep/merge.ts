@@ -20,7 +20,7 @@ function csvText(v: unknown): string {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-interface CellData {
+export interface CellData {
   index: number;
   id: string;
   axes: Record<string, unknown>;
@@ -69,12 +69,16 @@ function readCellData(dir: string, c: SweepFile['cells'][number]): CellData {
   return base;
 }
 
-export interface MergeResult {
-  files: Record<string, Uint8Array>;
+/** The merged cells (what the figures draw; the explorer builds the same from merged files). */
+export interface SweepData {
   cells: CellData[];
   axes: string[];
   summaryKeys: string[];
   arrayNames: string[];
+}
+
+export interface MergeResult extends SweepData {
+  files: Record<string, Uint8Array>;
 }
 
 /** Build the merged files in memory (deterministic). */

@@ -11,6 +11,8 @@ export interface CellJob {
   params: Record<string, unknown>;
   /** Render figure.svg (default); false: figure.vl.json only. */
   figures?: boolean;
+  /** Render through the per-shape cache (default); false: the direct render (benchmarks compare). */
+  figureCache?: boolean;
 }
 
 export interface CellOutcome {
@@ -34,7 +36,7 @@ export async function runCellJob(engines: readonly EngineDescriptor[], job: Cell
     const s0 = performance.now();
     const sol = await command.solve(prepared, { signal });
     solveMs = performance.now() - s0;
-    await writeCell(job.dir, job.id, command, argv, { sol }, job.figures ?? true);
+    await writeCell(job.dir, job.id, command, argv, { sol }, job.figures ?? true, job.figureCache ?? true);
     return { id: job.id, status: sol.status, message: sol.message, solveMs, totalMs: performance.now() - t0 };
   } catch (e) {
     const message = (e as Error).message ?? String(e);

@@ -68,8 +68,10 @@ export interface RunOptions {
   jobs?: number;
   shard?: { index: number; count: number };
   force?: boolean;
-  /** false: cells get figure.vl.json but no figure.svg (rendering costs 0.1–0.3 s per cell). */
+  /** false: cells get figure.vl.json but no figure.svg (skips the SVG render of every cell). */
   cellFigures?: boolean;
+  /** false: render each cell's figure directly, without the per-shape cache (for benchmarks). */
+  figureCache?: boolean;
   signal?: AbortSignal;
   /** One line per event (cell finished, skipped). */
   log?: (line: string) => void;
@@ -90,14 +92,22 @@ export interface RunReport {
 class WorkerPool {
   private constructor(private readonly workers: import('node:worker_threads').Worker[]) {}
 
-  static async create(n: number): Promise<WorkerPool | undefined> {
+  static async create(n: number): Promise<WorkerPool> {
     const { Worker } = await import('node:worker_threads');
     const ts = import.meta.url.endsWith('.ts');
     const url = new URL(ts ? './cell-worker.ts' : './cell-worker.js', import.meta.url);
-    // Node 20 workers cannot load the .ts sources (no inherited tsx loader): pools run the built
-    // code; from the sources (tests) the cells run in-process, one at a time.
-    if (ts) return undefined;
-    return new WorkerPool(Array.from({ length: n }, () => new Worker(url)));
+    if (!ts) return new WorkerPool(Array.from({ length: n }, () => new Worker(url)));
+    // From the sources (tsx, vitest): a worker does not inherit the parent's TypeScript loader, so
+    // each one registers tsx's ESM hooks itself before importing the .ts worker module.
+    const { createRequire } = await import('node:module');
+    const { pathToFileURL } = await import('node:url');
+    const tsx = pathToFileURL(
+      createRequire(import.meta.url)
+        .resolve('tsx/esm/api')
+        .replace(/\.cjs$/, '.mjs'),
+    ).href;
+    const boot = `import(${JSON.stringify(tsx)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+    return new WorkerPool(Array.from({ length: n }, () => new Worker(boot, { eval: true })));
   }
 
   get size(): number {
@@ -173,7 +183,14 @@ export async function runSweep(sw: ExpandedSweep, dir: string, opts: RunOptions)
           report.skipped++;
           continue;
         }
-        const job: CellJob = { dir, id: cell.id, command: sw.spec.command, params: cell.params, figures: opts.cellFigures ?? true };
+        const job: CellJob = {
+          dir,
+          id: cell.id,
+          command: sw.spec.command,
+          params: cell.params,
+          figures: opts.cellFigures ?? true,
+          figureCache: opts.figureCache,
+        };
         const out = pool ? await pool.run(w, job) : await runCellJob(opts.engines, job, local.signal);
         report.ran.push(out);
         done++;

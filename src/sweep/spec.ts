@@ -4,8 +4,8 @@
 // spec's key order); zip keys vary in lockstep and are crossed with the grid as the innermost loop.
 // A cell's id is a stable hash of its command and resolved (prepared) problem, so the same problem
 // gives the same folder in any sweep.
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+// Browser-safe (the explorer's Sweep tab checks and expands specs in its worker): no static Node
+// import — crypto and fs are imported lazily (cell ids are only made in Node).
 import { canonical } from '../io/manifest.js';
 import { findCommand, normaliseParams, prepareCommand, type EngineCommand, type EngineDescriptor, type Solved } from '../core/engine.js';
 import { ParameterError, show } from '../core/validate.js';
@@ -77,6 +77,7 @@ export async function parseSpecText(text: string, path = 'spec'): Promise<unknow
 export async function readSpecFile(path: string): Promise<unknown> {
   let text: string;
   try {
+    const { readFileSync } = await import('node:fs');
     text = readFileSync(path, 'utf8');
   } catch {
     throw new SweepSpecError(`sweep spec ${show(path)}: not a readable file`);
@@ -153,13 +154,16 @@ export function expandAxes(spec: SweepSpec): Record<string, unknown>[] {
   );
 }
 
-export function sha256(text: string): string {
+let createHash: typeof import('node:crypto').createHash | undefined;
+
+export async function sha256(text: string): Promise<string> {
+  createHash ??= (await import('node:crypto')).createHash;
   return createHash('sha256').update(text).digest('hex');
 }
 
 /** Stable id of a cell: the first 16 hex digits of sha256(canonical {command, problem}). */
-export function cellId(command: string, prepared: unknown): string {
-  return sha256(JSON.stringify(canonical({ command, problem: prepared }))).slice(0, 16);
+export async function cellId(command: string, prepared: unknown): Promise<string> {
+  return (await sha256(JSON.stringify(canonical({ command, problem: prepared })))).slice(0, 16);
 }
 
 /** A cell's axes as one line: `samples=250, tMax=1000000`. */
@@ -190,14 +194,14 @@ export async function expandSweep(raw: unknown, engines: readonly EngineDescript
       if (e instanceof ParameterError || e instanceof MemoryBudgetError) throw new SweepSpecError(`sweep cell ${index} (${axesText(axes)}): ${e.message}`);
       throw e;
     }
-    const id = cellId(spec.command, prepared);
+    const id = await cellId(spec.command, prepared);
     const dup = seen.get(id);
     if (dup !== undefined) throw new SweepSpecError(`sweep cell ${index} (${axesText(axes)}) is the same problem as cell ${dup}`);
     seen.set(id, index);
     cells.push({ index, id, axes, params, prepared, memoryBytes });
   }
   const axisKeys = [...Object.keys(spec.grid), ...Object.keys(spec.zip)];
-  return { spec, engine, command, axisKeys, cells, specHash: sha256(JSON.stringify(canonical(spec))) };
+  return { spec, engine, command, axisKeys, cells, specHash: await sha256(JSON.stringify(canonical(spec))) };
 }
 
 /** Parse `--shard I/N` (0 ≤ I < N). */

@@ -3,7 +3,10 @@
 // packages, never a downloaded browser) loads it through playwright-core. Checks: theory figure and
 // live recomputation, invalid input shown next to the field with the allowed range (no run starts),
 // a small simulation whose printed numbers equal the library's in Node for the same problem and
-// seed, the manifest download, Cancel of a long run. Screenshots go to test-output/explorer/.
+// seed, the manifest download, Cancel of a long run; the view in the URL (a shared link restores the
+// tab, every field and the y axes), presets, the log/linear switch, DMFT's equal x ranges and Bayes
+// line, and the Sweep tab (a sweep run in the page; merged files opened). Screenshots go to
+// test-output/explorer/.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -12,7 +15,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
+import { writeFileSync } from 'node:fs';
 import { fmt } from '../../explorer/src/params.js';
+import { PRESETS } from '../../explorer/src/presets.js';
+import { cli } from '../sweep/toy.js';
 import { InlineExecutor, loadWasm, simulateNetwork, solveCommittee, solveDmft, solveKernel } from '../../src/index.js';
 
 // Debian's Chromium (LEARNDYN_CHROMIUM overrides the path, e.g. to check the skip path).
@@ -146,7 +152,7 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
     // A cross-field rule (t min < t max) lands on its field too.
     await setField('kernel', 'samples', '600');
     await setField('kernel', 'tMin', '1e9');
-    await expect.poll(() => byId('kernel', 'err-tMin').textContent()).toBe('allowed: < tMax = 100000000');
+    await expect.poll(() => byId('kernel', 'err-tMin').textContent()).toBe('allowed: < tMax = 10000000');
     await shot('kernel-invalid.png');
     await setField('kernel', 'tMin', '1');
     await expect.poll(() => err.textContent()).toBe('');
@@ -198,7 +204,7 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
     expect(download.suggestedFilename()).toBe('learndyn-committee-manifest.json');
     const manifest = JSON.parse(await readFile((await download.path())!, 'utf8'));
     expect(manifest.status).toBe('Success');
-    expect(manifest.problem).toMatchObject({ p: 2, k: 2, dim: 100, tMax: 30, seeds: 2, seed: 7, activation: 'erf' });
+    expect(manifest.problem).toMatchObject({ p: 4, k: 4, dim: 100, tMax: 30, seeds: 2, seed: 7, activation: 'erf' });
     expect(manifest.files.map((f: { name: string }) => f.name)).toEqual(expect.arrayContaining(['arrays.npz', 'curves.csv', 'figure.svg', 'figure.vl.json']));
     // Same problem and seed in Node: identical outputs, so the printed digits agree.
     const sol = await solveCommittee(manifest.problem, { simulate: true, runtime: await loadWasm() });
@@ -227,6 +233,72 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
     const before = await num('committee', 'theory', 'odeFinal');
     await setField('committee', 'lr', '0.5');
     await expect.poll(() => num('committee', 'theory', 'odeFinal'), { timeout: 15_000 }).not.toBe(before);
+  });
+
+  it('puts the view in the URL; loading the link restores tab, fields and y axes', async (ctx) => {
+    need(ctx);
+    // Editing a field writes every field of the tab into the URL.
+    await setField('committee', 'lr', '0.7');
+    await expect.poll(() => new URL(page.url()).hash).toContain('lr=0.7');
+    const link = new URL(page.url());
+    const q = new URLSearchParams(link.hash.slice(1));
+    expect(q.get('tab')).toBe('committee');
+    for (const key of ['p', 'k', 'activation', 'noise', 'dim', 'tMax', 'tCount', 'seeds', 'seed']) expect(q.has(key), key).toBe(true);
+    // A shared link: other fields and linear y axes; a fresh load restores them.
+    q.set('p', '3');
+    q.set('k', '2');
+    q.set('lr', '0.4');
+    q.set('tMax', '50');
+    q.set('y', 'linear');
+    await page.goto(`${url}#${q.toString()}`);
+    await page.reload();
+    await byId('committee', 'theory-figure').locator('svg').waitFor({ timeout: 20_000 });
+    expect(await page.locator('[data-testid="tab-committee"]').getAttribute('aria-selected')).toBe('true');
+    expect(await byId('committee', 'field-p').inputValue()).toBe('3');
+    expect(await byId('committee', 'field-k').inputValue()).toBe('2');
+    expect(await byId('committee', 'field-lr').inputValue()).toBe('0.4');
+    expect(await byId('committee', 'yscale').inputValue()).toBe('linear');
+    await expect.poll(() => byId('committee', 'theory-status').getAttribute('data-state'), { timeout: 20_000 }).toBe('ok');
+    const svg = await byId('committee', 'theory-figure').innerHTML();
+    expect(svg).toMatch(/Committee erf: p = 3, k = 2, γ = 0\.4/);
+    expect(svg).toMatch(/Y-axis titled '[^']*' for a linear scale/);
+    await shot('committee-url-linear.png');
+    // The switch back to log redraws the theory figure on a log axis and updates the URL.
+    await byId('committee', 'yscale').selectOption('log');
+    await expect.poll(() => byId('committee', 'theory-figure').innerHTML(), { timeout: 20_000 }).toMatch(/Y-axis titled '[^']*' for a log scale/);
+    await expect.poll(() => new URL(page.url()).hash).toContain('y=log');
+    // The ODE numbers say which initial state they start from.
+    expect(await byId('committee', 'theory-numbers').locator('th').first().textContent()).toBe(
+      `ODE excess risk at t max (from the initial overlaps of seed ${await byId('committee', 'field-seed').inputValue()}'s weights at d = ${await byId('committee', 'field-dim').inputValue()})`,
+    );
+  });
+
+  it('presets set the reproductions’ parameters and name them in the URL', async (ctx) => {
+    need(ctx);
+    const pr = PRESETS.committee.find((x) => x.id === 'committee-fig3-right')!;
+    await byId('committee', 'preset').selectOption(pr.id);
+    for (const [k, v] of Object.entries(pr.values)) {
+      const input = byId('committee', `field-${k}`);
+      expect(await input.inputValue(), k).toBe(v);
+    }
+    expect(await byId('committee', 'preset-note').textContent()).toBe(pr.note);
+    await expect.poll(() => new URL(page.url()).hash).toContain('preset=committee-fig3-right');
+    await expect.poll(() => byId('committee', 'theory-status').getAttribute('data-state'), { timeout: 30_000 }).toBe('ok');
+    expect(await byId('committee', 'theory-figure').innerHTML()).toMatch(/mean-field ODE/);
+    await shot('committee-preset-fig3-right.png');
+    // Editing a field leaves the preset (custom); Defaults restores the demo's parameters.
+    await setField('committee', 'lr', '9');
+    expect(await byId('committee', 'preset').inputValue()).toBe('custom');
+    await byId('committee', 'reset').click();
+    expect(await byId('committee', 'preset').inputValue()).toBe('defaults');
+    expect(await byId('committee', 'field-p').inputValue()).toBe('4');
+    // Every tab offers its reproductions.
+    for (const engine of ['kernel', 'committee', 'dmft'] as const) {
+      const options = await byId(engine, 'preset')
+        .locator('option')
+        .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+      expect(options).toEqual(expect.arrayContaining(PRESETS[engine].map((x) => x.id)));
+    }
   });
 
   it('shows the DMFT theory with its two panels', async (ctx) => {
@@ -261,7 +333,64 @@ describe('browser explorer (Vite + Debian Chromium)', () => {
     expect(await num('dmft', 'run', 'dmftTest')).toBe(fmt(sol.testError.at(-1)));
     expect(await num('dmft', 'run', 'simTest')).toBe(fmt(sim.summary.testError.at(-1)));
     expect(await num('dmft', 'run', 'simTrain')).toBe(fmt(sim.summary.trainError.at(-1)));
+    // Theory and run figures share their x ranges (the DMFT's); the Bayes error τ²/2 is drawn and printed.
+    const xAxes = async (card: string) =>
+      (
+        await byId('dmft', card)
+          .locator('[aria-label^="X-axis"]')
+          .evaluateAll((gs) => gs.map((g) => g.getAttribute('aria-label')))
+      ).map((l) => l?.replace(/^.* with values from /, ''));
+    const theoryX = await xAxes('theory-figure');
+    expect(theoryX.length).toBe(2);
+    expect(await xAxes('run-figure')).toEqual(theoryX);
+    const tau = manifest.problem.tau as number;
+    expect(await num('dmft', 'run', 'bayes')).toBe(fmt((tau * tau) / 2));
+    expect(await byId('dmft', 'run-figure').innerHTML()).toContain('Bayes error τ²/2');
     await shot('dmft-run.png');
+  });
+
+  it('Sweep tab: runs a small sweep in the page and draws the learning curve, heatmap and family', async (ctx) => {
+    need(ctx);
+    await page.locator('[data-testid="tab-sweep"]').click();
+    await expect.poll(() => new URL(page.url()).hash).toContain('tab=sweep');
+    const sw = (id: string) => page.locator(`#panel-sweep [data-testid="${id}"]`);
+    await sw('sweep-preset').selectOption('committee-phase-diagram');
+    await sw('sweep-run').click();
+    await sw('sweep-heatmap').locator('svg').waitFor({ timeout: 60_000 });
+    expect(await sw('sweep-cells').textContent()).toBe('12 (12 done, 0 failed, 0 pending)');
+    expect(await sw('sweep-axes').textContent()).toBe('lr, noise');
+    expect(await sw('sweep-summary').innerHTML()).toContain('riskFinal against lr');
+    expect(await sw('sweep-heatmap').innerHTML()).toContain('riskFinal over (lr, noise)');
+    expect(await sw('sweep-curves').innerHTML()).toContain('risk against t, coloured by lr');
+    await shot('sweep-run.png');
+    // Another scalar redraws; the URL keeps it and the spec.
+    await sw('sweep-scalar').selectOption('plateauHeight');
+    await expect.poll(() => sw('sweep-summary').innerHTML(), { timeout: 20_000 }).toContain('plateauHeight against lr');
+    const h = new URLSearchParams(new URL(page.url()).hash.slice(1));
+    expect(h.get('scalar')).toBe('plateauHeight');
+    expect(JSON.parse(h.get('spec')!).command).toBe('committee ode');
+  });
+
+  it('Sweep tab: opens the files of `sweep merge` (CSV tables, or manifest + npz)', async (ctx) => {
+    need(ctx);
+    const dir = await mkdtemp(join(tmpdir(), 'learndyn-explorer-sweep-'));
+    const spec = join(dir, 'spec.json');
+    writeFileSync(spec, JSON.stringify({ command: 'committee ode', base: { p: 2, k: 2, tMax: 200, tCount: 30 }, grid: { lr: [0.3, 1, 3], noise: [0, 0.01] } }));
+    const out = join(dir, 'sweep');
+    expect((await cli(['sweep', 'run', spec, '--out', out, '--no-cell-figures', '--no-progress'])).code).toBe(0);
+    expect((await cli(['sweep', 'merge', out, '--no-figures'])).code).toBe(0);
+    const sw = (id: string) => page.locator(`#panel-sweep [data-testid="${id}"]`);
+    await sw('sweep-files').setInputFiles([join(out, 'table.csv'), join(out, 'summary.csv')]);
+    await expect.poll(() => sw('sweep-source').textContent(), { timeout: 30_000 }).toBe('table.csv + summary.csv');
+    expect(await sw('sweep-cells').textContent()).toBe('6 (6 done, 0 failed, 0 pending)');
+    await sw('sweep-heatmap').locator('svg').waitFor();
+    expect(await sw('sweep-heatmap').innerHTML()).toContain('over (lr, noise)');
+    await shot('sweep-open-csv.png');
+    await sw('sweep-files').setInputFiles([join(out, 'manifest.json'), join(out, 'table.npz')]);
+    await expect.poll(() => sw('sweep-source').textContent(), { timeout: 30_000 }).toBe('manifest.json + table.npz');
+    expect(await sw('sweep-cells').textContent()).toBe('6 (6 done, 0 failed, 0 pending)');
+    expect(await sw('sweep-curves').innerHTML()).toContain('coloured by lr');
+    await rm(dir, { recursive: true, force: true });
     expect(pageErrors).toEqual([]);
   });
 });

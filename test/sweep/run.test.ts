@@ -10,6 +10,7 @@ import { runSweep } from '../../src/sweep/run.js';
 import { sweepStatus } from '../../src/sweep/status.js';
 import { decodeNpz, deterministicView } from '../../src/io/index.js';
 import { cli, solveCounter, started, TEST_ENGINES } from './toy.js';
+import { ENGINES } from '../../src/engines.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'sweep-run-'));
 const writeSpec = (dir: string, spec: unknown, name = 'spec.json') => {
@@ -124,6 +125,26 @@ describe('sweep run', () => {
     expect(rep.ran.map((c) => c.id)).toEqual([sw.cells[1].id]);
     expect(existsSync(join(out, 'locks', `${sw.cells[1].id}.lock`))).toBe(false);
   });
+
+  it('--jobs 2 runs from the sources (worker threads load the .ts modules) and writes the same cells as --jobs 1', async () => {
+    const dir = tmp();
+    const spec = { command: 'committee ode', base: { p: 2, k: 2, tMax: 200, tCount: 30 }, grid: { lr: [0.3, 0.6, 1.2] } };
+    const sw = await expandSweep(spec, ENGINES);
+    const one = await runSweep(sw, join(dir, 'one'), { engines: ENGINES, jobs: 1 });
+    const two = await runSweep(sw, join(dir, 'two'), { engines: ENGINES, jobs: 2 });
+    expect(two.ran.map((c) => c.status)).toEqual(['Success', 'Success', 'Success']);
+    expect(one.ran.map((c) => c.id).sort()).toEqual(two.ran.map((c) => c.id).sort());
+    for (const c of sw.cells) {
+      const a = join(dir, 'one', 'cells', c.id);
+      const b = join(dir, 'two', 'cells', c.id);
+      expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
+      for (const f of readdirSync(a)) {
+        if (f === 'manifest.json')
+          expect(deterministicView(JSON.parse(readFileSync(join(b, f), 'utf8')))).toEqual(deterministicView(JSON.parse(readFileSync(join(a, f), 'utf8'))));
+        else expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+      }
+    }
+  }, 120_000);
 
   it('refuses a DIR made for another spec unless --force', async () => {
     const dir = tmp();

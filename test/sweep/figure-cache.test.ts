@@ -1,0 +1,46 @@
+// The sweep's figure renderer (src/sweep/figure-cache.ts) against the direct render (src/plot/render.ts,
+// what `--out` writes): the same SVG bytes for the cells of real engine sweeps — titles, series names,
+// domains and data differing from cell to cell — while the later cells of a shape take the cached path.
+import { describe, expect, it } from 'vitest';
+import { ENGINES } from '../../src/engines.js';
+import { findCommand, prepareCommand } from '../../src/core/engine.js';
+import { vegaLiteSpec } from '../../src/plot/figure.js';
+import { renderSvg } from '../../src/plot/render.js';
+import { FigureRenderer } from '../../src/sweep/figure-cache.js';
+
+async function specs(command: string, base: Record<string, unknown>, axis: string, values: unknown[]): Promise<Record<string, unknown>[]> {
+  const { engine, command: cmd } = findCommand(ENGINES, command)!;
+  const out: Record<string, unknown>[] = [];
+  for (const v of values) {
+    const sol = await cmd.solve(await prepareCommand(engine, cmd, { ...base, [axis]: v }), {});
+    out.push(vegaLiteSpec(cmd.figure(sol)));
+  }
+  return out;
+}
+
+async function check(list: Record<string, unknown>[]): Promise<FigureRenderer> {
+  const r = new FigureRenderer();
+  for (const s of list) expect(await r.svg(s)).toBe(await renderSvg(s));
+  return r;
+}
+
+describe('sweep figure renderer', () => {
+  it('committee ode: byte-identical to the direct render over lr (titles, domains, plateau bands vary)', async () => {
+    const list = await specs('committee ode', { p: 2, k: 2, tMax: 3000, tCount: 60 }, 'lr', [0.05, 0.5, 1, 2, 3]);
+    const r = await check(list);
+    expect(r.stats.cached).toBeGreaterThanOrEqual(2); // the later cells of a shape skip compile and parse
+  }, 60_000);
+
+  it('kernel theory (two panels, linear and log axes): byte-identical over the sample size', async () => {
+    const list = await specs('kernel theory', { dim: 40, energies: [0, 0.5, 0.5], tCount: 25 }, 'samples', [200, 400, 800]);
+    const r = await check(list);
+    expect(r.stats.cached).toBeGreaterThanOrEqual(1);
+  }, 60_000);
+
+  it('a title that generated code would escape renders directly (still identical)', async () => {
+    const [s] = await specs('committee ode', { p: 2, k: 2, tMax: 100, tCount: 20 }, 'lr', [0.5]);
+    const quoted = { ...s, title: 'a "quoted" \\ title' };
+    const r = await check([quoted, quoted]);
+    expect(r.stats).toMatchObject({ cached: 0, direct: 2 });
+  }, 60_000);
+});
