@@ -122,7 +122,7 @@ const simulation: Field[] = [
   },
   { key: 'exactTest', flag: 'no-exact-test', kind: 'switch', help: 'skip the exact L² test error (K22); Monte-Carlo only' },
   { key: 'gdLr', flag: 'gd-lr', kind: 'numberOrAuto', default: 'none', help: 'GD step η beside the flow: number | auto (half the max stable 2n/λ_max) | none' },
-  { key: 'method', flag: 'method', kind: 'string', default: 'auto', help: 'auto | eigh | lanczos (auto: the one a cost model in n, Krylov steps and threads predicts faster)' },
+  { key: 'method', flag: 'method', kind: 'string', default: 'auto', help: 'auto | eigh | lanczos (auto: the faster by a cost model in n, steps, threads)' },
   { key: 'lanczosTol', flag: 'lanczos-tol', kind: 'number', default: '1e-10', help: 'Lanczos stop: ‖y − K a_∞‖/‖y‖' },
   { key: 'lanczosMaxSteps', flag: 'lanczos-max-steps', kind: 'int', default: '1500', help: 'Lanczos Krylov dimension cap' },
   { key: 'eigenClip', flag: 'eigen-clip', kind: 'string', default: 'clip', help: 'negative eigenvalues: clip | abs | error' },
