@@ -23,6 +23,7 @@ import {
   type ViewState,
   type YScale,
 } from './params.js';
+import { appendLive, emptyLive, liveSvg, type LiveCurves } from './live.js';
 import { PRESETS, SWEEP_PRESETS } from './presets.js';
 import { PAGE_SWEEP_MAX_CELLS, type NumberRow, type Reply, type Request, type SweepInfo } from './worker.js';
 
@@ -126,6 +127,8 @@ interface EnginePanel {
   workerErrors: Record<string, string>;
   urls: string[];
   runStarted: number;
+  /** DMFT: the curves of the run in progress (stepping iterator), drawn until the figure arrives. */
+  live: LiveCurves;
   tick?: number;
   yScale: YScale;
   yScaleSelect: HTMLSelectElement;
@@ -430,6 +433,7 @@ function startRun(p: EnginePanel): void {
   const params = buildParams(p.engine, p.values);
   p.runJob.start({ kind: 'run', engine: p.engine, params, view: { yScale: p.yScale } });
   p.runStarted = performance.now();
+  p.live = emptyLive();
   p.run.progress.value = 0;
   p.run.progress.hidden = false;
   setStatus(p.run.status, 'busy', 'Running');
@@ -468,6 +472,10 @@ function onRunReply(p: EnginePanel, r: Reply): void {
   if (r.kind === 'progress') {
     p.run.progress.value = Math.max(0, Math.min(1, r.fraction));
     p.run.phase.textContent = `${r.phase} · ${(100 * r.fraction).toFixed(0)} %`;
+    if (r.live) {
+      p.live = appendLive(p.live, r.live);
+      showSvg(p.run.figure, liveSvg(p.live));
+    }
     return;
   }
   endRun(p);
@@ -573,6 +581,7 @@ function buildPanel(engine: Engine): EnginePanel {
     workerErrors: {},
     urls: [],
     runStarted: 0,
+    live: emptyLive(),
     yScale: 'auto',
     yScaleSelect,
     presetSelect,
