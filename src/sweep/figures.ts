@@ -8,6 +8,7 @@ import { show } from '../core/validate.js';
 import type { MergeResult } from './merge.js';
 import { VOCABULARY } from '../core/vocabulary.js';
 import { classifyRegime } from '../committee/analysis.js';
+import { relaxationTime } from '../dmft/reduced.js';
 
 /** The curve a sweep figure shows: the first of these that the cells have. */
 const MAIN_CURVES = ['test', 'risk', 'testError', 'theoryTest', 'oracle', 'trainError', 'train'];
@@ -211,7 +212,8 @@ const num = (c: CellOf, spec: MergedSpec, key: string): number => {
   const v = key in c.axes ? c.axes[key] : spec.base[key];
   return typeof v === 'number' ? v : NaN;
 };
-const fmt = (x: number) => (x === 0 ? '0' : Math.abs(Math.log10(Math.abs(x))) >= 5 || Math.abs(x) < 1e-3 ? x.toExponential(0).replace('e-', 'e−') : String(+x.toPrecision(3)));
+const fmt = (x: number) =>
+  x === 0 ? '0' : Math.abs(Math.log10(Math.abs(x))) >= 5 || Math.abs(x) < 1e-3 ? x.toExponential(0).replace('e-', 'e−') : String(+x.toPrecision(3));
 /** Data domain of a panel axis: a little room either side (multiplicative on a log axis). */
 function domainOf(values: ArrayLike<number>, scale: 'log' | 'linear'): [number, number] | undefined {
   const v = Array.from(values).filter((x) => Number.isFinite(x) && (scale === 'linear' || x > 0));
@@ -364,10 +366,7 @@ export function committeePlateauFigure(m: MergeResult, spec: MergedSpec): Figure
         xScale: 'linear',
         yScale: 'linear',
         xDomain: domainOf(xs, 'linear'),
-        yDomain: domainOf(
-          [0, ...esc.flatMap((s) => Array.from(s.y))],
-          'linear',
-        ),
+        yDomain: domainOf([0, ...esc.flatMap((s) => Array.from(s.y))], 'linear'),
         series: esc,
         legend: 'top-left',
       },
@@ -399,7 +398,18 @@ export function dmftWidthFigure(m: MergeResult, spec: MergedSpec): FigureDesc | 
   const yMin = cs.map((c) => c.summary.testErrorMin);
   const tMin = cs.map((c) => c.summary.testErrorArgminT);
   const tMax = num(cs[0], spec, 'tMax');
-  const bayes = Number.isFinite(tau) ? [{ name: `Bayes error τ²/2 = ${fmt((tau * tau) / 2)}`, x: [Math.min(...x), Math.max(...x)], y: [(tau * tau) / 2, (tau * tau) / 2], mark: 'line' as const, color: '#000000', dash: 'dotted' as const }] : [];
+  const bayes = Number.isFinite(tau)
+    ? [
+        {
+          name: `Bayes error τ²/2 = ${fmt((tau * tau) / 2)}`,
+          x: [Math.min(...x), Math.max(...x)],
+          y: [(tau * tau) / 2, (tau * tau) / 2],
+          mark: 'line' as const,
+          color: '#000000',
+          dash: 'dotted' as const,
+        },
+      ]
+    : [];
   return {
     title: `Early stopping against the width m (DMFT, α = ${fmt(num(cs[0], spec, 'alpha'))}, τ = ${fmt(tau)})`,
     panels: [
@@ -411,7 +421,7 @@ export function dmftWidthFigure(m: MergeResult, spec: MergedSpec): FigureDesc | 
         yScale: 'linear',
         xDomain: domainOf(x, 'log'),
         yDomain: domainOf([...yMin, ...(bayes.length ? [(tau * tau) / 2] : [])], 'linear'),
-        series: [{ name: 'min e_ts', x, y: yMin, mark: 'line', color: TAB10[0] }, { name: 'min e_ts ', x, y: yMin, mark: 'points', color: TAB10[0] }, ...bayes],
+        series: [{ name: 'min over t of e_ts', x, y: yMin, mark: 'line', color: TAB10[0] }, ...bayes],
         legend: 'top-right',
       },
       {
@@ -488,8 +498,18 @@ export function phaseDiagramSpec(d: HeatDesc): Record<string, unknown> {
       j = ys.indexOf(c.y);
     return { x0: xe[i], x1: xe[i + 1], y0: ye[j], y1: ye[j + 1], xc: c.x, yc: c.y, v: c.v, glyph: c.glyph ?? '' };
   });
-  const x = { field: 'x0', type: 'quantitative', title: d.xTitle, scale: { type: d.xLog ? 'log' : 'linear', domain: [xe[0], xe[xe.length - 1]], nice: false, zero: false } };
-  const y = { field: 'y0', type: 'quantitative', title: d.yTitle, scale: { type: d.yLog ? 'log' : 'linear', domain: [ye[0], ye[ye.length - 1]], nice: false, zero: false } };
+  const x = {
+    field: 'x0',
+    type: 'quantitative',
+    title: d.xTitle,
+    scale: { type: d.xLog ? 'log' : 'linear', domain: [xe[0], xe[xe.length - 1]], nice: false, zero: false },
+  };
+  const y = {
+    field: 'y0',
+    type: 'quantitative',
+    title: d.yTitle,
+    scale: { type: d.yLog ? 'log' : 'linear', domain: [ye[0], ye[ye.length - 1]], nice: false, zero: false },
+  };
   const axisFmt = (log: boolean) => ({ format: log ? '~g' : '~f', grid: false });
   const lineRows = d.lines.flatMap((l, k) => l.points.map((p, i) => ({ line: k, i, x: p.x, y: p.y, color: l.color ?? '#ffffff' })));
   const vals = rects.map((r) => r.v).filter((v): v is number => v !== null && Number.isFinite(v));
@@ -524,7 +544,11 @@ export function phaseDiagramSpec(d: HeatDesc): Record<string, unknown> {
       {
         data: { values: rects.filter((r) => r.glyph) },
         mark: { type: 'text', color: 'white', fontSize: 13 },
-        encoding: { x: { field: 'xc', type: 'quantitative', scale: x.scale }, y: { field: 'yc', type: 'quantitative', scale: y.scale }, text: { field: 'glyph' } },
+        encoding: {
+          x: { field: 'xc', type: 'quantitative', scale: x.scale },
+          y: { field: 'yc', type: 'quantitative', scale: y.scale },
+          text: { field: 'glyph' },
+        },
       },
       ...(lineRows.length
         ? [
@@ -546,7 +570,14 @@ export function phaseDiagramSpec(d: HeatDesc): Record<string, unknown> {
         .filter((ts) => ts.length)
         .map((ts) => ({
           data: { values: ts.map((t) => ({ x: t.x, y: t.y, text: t.text, color: t.color ?? '#ffffff' })) },
-          mark: { type: 'text', align: ts[0].align ?? 'left', baseline: 'middle', dx: ts[0].align === 'right' ? -5 : ts[0].align === 'center' ? 0 : 5, fontSize: 12, fontStyle: 'italic' },
+          mark: {
+            type: 'text',
+            align: ts[0].align ?? 'left',
+            baseline: 'middle',
+            dx: ts[0].align === 'right' ? -5 : ts[0].align === 'center' ? 0 : 5,
+            fontSize: 12,
+            fontStyle: 'italic',
+          },
           encoding: {
             x: { field: 'x', type: 'quantitative', scale: x.scale },
             y: { field: 'y', type: 'quantitative', scale: y.scale },
@@ -588,8 +619,16 @@ export function committeePhaseSpec(m: MergeResult, spec: MergedSpec): Record<str
   for (let i = 0; i + 1 < xs.length; i++)
     if (regimes[i] !== regimes[i + 1]) {
       const xb = xe[i + 1];
-      lines.push({ points: [{ x: xb, y: ye[0] }, { x: xb, y: ye[ye.length - 1] }] });
-      texts.push({ x: xb, y: ys[0], text: regimes[i], align: 'right' }, { x: xb, y: ys[0], text: regimes[i + 1] === 'high-dimensional' ? 'high-dimensional (Saad–Solla)' : regimes[i + 1] });
+      lines.push({
+        points: [
+          { x: xb, y: ye[0] },
+          { x: xb, y: ye[ye.length - 1] },
+        ],
+      });
+      texts.push(
+        { x: xb, y: ys[0], text: regimes[i], align: 'right' },
+        { x: xb, y: ys[0], text: regimes[i + 1] === 'high-dimensional' ? 'high-dimensional (Saad–Solla)' : regimes[i + 1] },
+      );
     }
   // Specialisation boundary: per column, the lower edge of the first Δ whose student stays unspecialised.
   const stair: { x: number; y: number }[] = [];
@@ -604,6 +643,7 @@ export function committeePhaseSpec(m: MergeResult, spec: MergedSpec): Record<str
   const top = ye[ye.length - 1];
   for (let i = 0; i < stair.length; i += 2) {
     const inside = stair[i].y < top;
+    if (inside && run.length === 0 && i > 0) run.push({ x: stair[i].x, y: top });
     if (inside || (run.length && i > 0 && stair[i - 1].y < top)) run.push(stair[i], stair[i + 1]);
     if (!inside && run.length) {
       lines.push({ points: run.slice(0, -1), color: '#ff4040' });
@@ -631,15 +671,11 @@ export function committeePhaseSpec(m: MergeResult, spec: MergedSpec): Record<str
   });
 }
 
-/** Relaxation time of a train-error curve: the first t with e_tr < ε τ² (dmft.md §8c, ε = 1e-7). */
-export function relaxationTime(t: ArrayLike<number>, trainError: ArrayLike<number>, tau: number, eps = 1e-7): number {
-  for (let i = 0; i < t.length; i++) if (trainError[i] < eps * tau * tau) return t[i];
-  return Infinity;
-}
-
-/** α* from t_rel ≈ c(α* − α)^−2 (ν = 2, dmft.md §8c): t_rel^−1/2 is linear in α and vanishes at α*.
- *  Fitted on the (up to) three relaxed cells nearest the threshold; NaN with fewer than two. */
-export function thresholdFit(alpha: number[], tRel: number[]): number {
+/** α* from t_rel ≈ c(α* − α)^−2 (ν = 2, "observed universally", dmft.md §8c): t_rel^−1/2 is linear in α
+ *  and vanishes at α*. Fitted on the three relaxed cells nearest the threshold (the free-ν fit of
+ *  `reproduce` needs a grid close to α*; on a coarse sweep grid the far cells bias ν and α*). NaN with
+ *  fewer than two relaxed cells. */
+export function thresholdFitNu2(alpha: number[], tRel: number[]): number {
   const pts = alpha.map((a, i) => ({ a, y: tRel[i] ** -0.5 })).filter((p) => Number.isFinite(p.y) && p.y > 0);
   pts.sort((p, q) => p.a - q.a);
   const use = pts.slice(-3);
@@ -678,9 +714,11 @@ export function dmftThresholdSpec(m: MergeResult, spec: MergedSpec): Record<stri
       m.cells.filter((c) => num(c, spec, 'gamma0') === g && c.status === 'Success'),
       (c) => num(c, spec, 'alpha'),
     );
-    const a = thresholdFit(
+    // t_rel = inf{t : e_tr < ε τ²}, ε = 1e-7 (dmft.md §8c), on the cells that relaxed by t_max.
+    const tRel = row.map((c) => relaxationTime(c.t, c.arrays.get('trainError') ?? [], 1e-7 * tau * tau));
+    const a = thresholdFitNu2(
       row.map((c) => num(c, spec, 'alpha')),
-      row.map((c) => relaxationTime(c.t, c.arrays.get('trainError') ?? [], tau)),
+      tRel,
     );
     if (Number.isFinite(a)) star.push({ x: a, y: g });
   }
@@ -690,7 +728,7 @@ export function dmftThresholdSpec(m: MergeResult, spec: MergedSpec): Record<stri
     title: `Interpolation threshold: train error at t = ${fmt(num(m.cells[0], spec, 'tMax'))} over (α, γ₀)`,
     subtitle: [
       `lazy reduced DMFT (${label(spec.base.kind)}, m → ∞, frozen second layer), pure noise τ = ${fmt(tau)}; train error → 0 left of the threshold`,
-      'red: α*(γ₀) from t_rel ≈ c(α* − α)^−2, t_rel = first t with e_tr < 1e−7·τ² (three relaxed cells nearest α* per γ₀)',
+      'red: threshold α*(γ₀) from t_rel ≈ c(α* − α)^−2 on the three relaxed cells nearest it (t_rel = first t with e_tr < 1e−7·τ²)',
     ],
     xTitle: 'samples per dimension α = n/d',
     yTitle: 'initial scale γ₀',
