@@ -595,7 +595,7 @@ export function phaseDiagramSpec(d: HeatDesc): Record<string, unknown> {
  *  `regime` field (classical gradient flow | high-dimensional Saad–Solla, committee.md §6) and the line
  *  beyond which the student does not specialise by t_max (no plateau escape; cells marked ×). */
 export function committeePhaseSpec(m: MergeResult, spec: MergedSpec): Record<string, unknown> | undefined {
-  if (!spec.command.startsWith('committee') || !m.axes.includes('lr') || !m.axes.includes('noise')) return undefined;
+  if (!spec.command.startsWith('committee') || !m.axes.includes('lr') || !m.axes.includes('noise') || m.cells.length === 0) return undefined;
   const gp = (c: CellOf) => num(c, spec, 'lr') / num(c, spec, 'p');
   const cells: HeatCell[] = m.cells.map((c) => ({
     x: gp(c),
@@ -696,7 +696,14 @@ export function thresholdFitNu2(alpha: number[], tRel: number[]): number {
 /** DMFT interpolation threshold over (α, γ₀): train error at t_max (floored at 1e-12), and the
  *  threshold α*(γ₀) fitted from the relaxation times of each γ₀ row. */
 export function dmftThresholdSpec(m: MergeResult, spec: MergedSpec): Record<string, unknown> | undefined {
-  if (!spec.command.startsWith('dmft') || !m.axes.includes('alpha') || !m.axes.includes('gamma0') || !m.arrayNames.includes('trainError')) return undefined;
+  if (
+    !spec.command.startsWith('dmft') ||
+    !m.axes.includes('alpha') ||
+    !m.axes.includes('gamma0') ||
+    !m.arrayNames.includes('trainError') ||
+    m.cells.length === 0
+  )
+    return undefined;
   const tau = num(m.cells[0], spec, 'tau');
   const final = (c: CellOf) => {
     const y = c.arrays.get('trainError');
