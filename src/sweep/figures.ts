@@ -749,11 +749,29 @@ export function dmftThresholdSpec(m: MergeResult, spec: MergedSpec): Record<stri
   });
 }
 
+/** Set the x-axis ticks of every panel layer of a figure spec to `values`. */
+function withXTicks(spec: Record<string, unknown>, values: number[]): Record<string, unknown> {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) return node.forEach(visit);
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    const x = (o.encoding as Record<string, Record<string, unknown>> | undefined)?.x;
+    if (x?.axis && x.field === 'x') x.axis = { values, format: '~g', labelOverlap: false };
+    for (const k of ['layer', 'hconcat', 'vconcat', 'concat']) if (k in o) visit(o[k]);
+  };
+  visit(spec);
+  return spec;
+}
+
 /** The physics figure of a ready-made sweep (examples/sweeps), when `m` is one: figure.vl.json/.svg. */
 export function sweepPhysicsSpec(m: MergeResult): Record<string, unknown> | undefined {
   const spec = mergedSpec(m);
   if (!spec) return undefined;
   const desc = kernelLearningCurveFigure(m, spec) ?? committeePlateauFigure(m, spec) ?? dmftWidthFigure(m, spec);
-  if (desc) return vegaLiteSpec(desc);
+  if (desc) {
+    // x ticks at the swept values (n, p or m: a handful), not the axis' default 1-2-5 ticks.
+    const xv = [...new Set(desc.panels.flatMap((p) => p.series.flatMap((s) => Array.from(s.x))))].sort((a, b) => a - b);
+    return xv.length <= 12 ? withXTicks(vegaLiteSpec(desc), xv) : vegaLiteSpec(desc);
+  }
   return committeePhaseSpec(m, spec) ?? dmftThresholdSpec(m, spec);
 }
