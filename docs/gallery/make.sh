@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Regenerates the README gallery (docs/gallery/*.svg) from the CLI. About 4 minutes on 2 cores.
+# Regenerates the README gallery (docs/gallery/*.svg) from the CLI. About 15 minutes on 2 cores (the sweeps take most of it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=out/gallery
@@ -13,4 +13,12 @@ cp "$out/dmft-unlearning/figure.svg" docs/gallery/dmft-feature-unlearning.svg
 for id in kernel-two-kernels committee-saad-solla-plateau committee-mean-field dmft-fig3 dmft-fig5 dmft-gd-comparison; do
   node bin/learndyn.js reproduce "$id" --quick --out "$out/$id" --no-progress > /dev/null
   cp "$out/$id/figure.svg" "docs/gallery/$id.svg"
+done
+# The ready-made sweeps (examples/sweeps): sweep merge draws each one's physics figure as figure.svg.
+for s in kernel-learning-curve:sweep-kernel-learning-curve committee-plateau:sweep-committee-plateau-escape \
+  committee-phase:sweep-committee-phase dmft-width:sweep-dmft-width dmft-interpolation:sweep-dmft-interpolation; do
+  spec=$(ls examples/sweeps/"${s%%:*}".*)
+  node bin/learndyn.js sweep run "$spec" --out "$out/${s%%:*}" --jobs 2 > /dev/null
+  node bin/learndyn.js sweep merge "$out/${s%%:*}" > /dev/null
+  cp "$out/${s%%:*}/figure.svg" "docs/gallery/${s#*:}.svg"
 done
