@@ -13,7 +13,9 @@
 //   data stream  = stream r of s, polar normals (rng_fill_normal) drawn in this order:
 //                  u (d; normalised), W0 (m·d; rows normalised), then the network's X (n·d) or the
 //                  Gaussian model's J^{(1)} (n·d), J^{(2)} (n·d²), J^{(3)} (n·d³) for the degrees
-//                  with c_k ≠ 0, then ξ (n). u is drawn even for pure noise.
+//                  with c_k ≠ 0, then ξ (n). u is drawn even for pure noise. Each sample's J^{(2)}
+//                  is then replaced by (J + Jᵀ)/2 (f^g sees only the symmetric part; the kernel
+//                  needs one pass over it for the gradient).
 //   batch stream = stream r of s advanced by one long_jump (2^192): one Fisher–Yates shuffle per
 //                  SGD epoch; batches of B in order, the last one of an epoch with n mod B rows.
 // Replicate r's records depend only on (s, r, options): not on the number of replicates, the
@@ -25,6 +27,7 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { RNG_SCHEME, seedHalves, toSeed } from '../numerics/rng.js';
 import { paramsBlock } from './sim-params.js';
+import { symmetrizeJ2 } from '../ref/dmft_sim.js';
 import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
@@ -422,6 +425,8 @@ async function simulate(
       await exec.call('dsim_normalize_rows', x.W, m, d);
       const lens = dataLen(o);
       for (let i = 0; i < lens.length; i++) await exec.call('rng_fill_normal', x.st, x.data[i], lens[i]);
+      // J^(2): stored symmetrised, (J + Jᵀ)/2 per sample (the kernel's contract; same model, D39).
+      if (o.model === 'gaussian' && degs.includes(2)) symmetrizeJ2(A.f64(J(x, 2), n * d * d), n, d);
       await exec.call('rng_fill_normal', x.st, x.xi, n);
       if (o.tiedRows) {
         const W = A.f64(x.W, m * d);
