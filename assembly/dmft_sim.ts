@@ -381,7 +381,9 @@ export function dsim_gauss_train_error(P: usize, J1: usize, J2: usize, J3: usize
 }
 
 /** `nsteps` GD steps (D.9) on the Gaussian model, in place on (W, a). Returns 0, or s + 1 if step
- *  s made a weight non-finite. */
+ *  s made a weight non-finite. work[0] ← the train error ½·mean r² of the state on entry (step 0's
+ *  forward pass computes every residual anyway; the same operations as dsim_gauss_train_error, so
+ *  the same value), which spares the host a separate pass over the J's at each save. */
 export function dsim_gauss_run(P: usize, J1: usize, J2: usize, J3: usize, y: usize, W: usize, a: usize, nsteps: i32, work: usize): i32 {
   const m = <i32>ldf(P, P_M), d = <i32>ldf(P, P_D), n = <i32>ldf(P, P_N);
   const eta = ldf(P, P_LR) * <f64>n / <f64>d;
@@ -395,11 +397,14 @@ export function dsim_gauss_run(P: usize, J1: usize, J2: usize, J3: usize, y: usi
   for (let s = 0; s < nsteps; s++) {
     memory.fill(G, 0, (<usize>m * <usize>d) << 3);
     for (let i = 0; i < m; i++) stf(ga, i, 0.0);
+    let sum: f64 = 0;
     for (let mu = 0; mu < n; mu++) {
       gauss_features(P, J1, J2, J3, mu, W, m, d, F, E, T2, T3, Q3, G3);
       let f: f64 = 0;
       for (let i = 0; i < m; i++) f += ldf(a, i) * ldf(F, i);
-      const rs = (f * inv_m - ldf(y, mu)) * scale;
+      const res = f * inv_m - ldf(y, mu);
+      sum += res * res;
+      const rs = res * scale;
       for (let i = 0; i < m; i++) {
         stf(ga, i, ldf(ga, i) + rs * ldf(F, i));
         const c = rs * ldf(a, i);
@@ -407,6 +412,7 @@ export function dsim_gauss_run(P: usize, J1: usize, J2: usize, J3: usize, y: usi
         for (let k = 0; k < d; k++) stf(g, k, ldf(g, k) + c * ldf(e, k));
       }
     }
+    if (s == 0) stf(work, 0, 0.5 * sum / <f64>n);
     let ok = true;
     for (let i = 0; i < m; i++) {
       const w = rowp(W, i, d), g = rowp(G, i, d);

@@ -402,11 +402,12 @@ async function simulate(
     const chunkMax = Math.max(1, o.maxStepsPerCall ?? Math.max(1, Math.floor(3e8 / Math.max(1, costPerStep(o)))));
     const total = o.steps * o.seeds;
     let doneAll = 0;
-    const measure = async (x: Slot, rep: SimReplicate, s: number) => {
-      const tr =
-        o.model === 'network'
-          ? await exec.call('dsim_net_train_error', P, x.data[0], x.y, x.W, x.a, x.work)
-          : await exec.call('dsim_gauss_train_error', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, x.work);
+    // Gaussian model: the train error at a save (other than the last) is the one dsim_gauss_run leaves
+    // in work[0] from the first forward pass of the next run call (the state on entry = the saved
+    // state; same operations, same value), not a separate pass over the J's (half the cost of a step).
+    const gaussTrain = (x: Slot) => exec.call('dsim_gauss_train_error', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, x.work);
+    const measure = async (x: Slot, rep: SimReplicate, s: number, deferTrain: boolean) => {
+      const tr = deferTrain ? NaN : o.model === 'network' ? await exec.call('dsim_net_train_error', P, x.data[0], x.y, x.W, x.a, x.work) : await gaussTrain(x);
       await exec.call('dsim_population', P, x.W, x.a, x.u, x.work, x.out);
       const v = A.f64(x.out, 4);
       rep.trainError[s] = tr;
@@ -457,9 +458,11 @@ async function simulate(
       pv[n] = n;
       // ---- steps
       let nu = 0;
+      let pending = -1; // save whose train error the next dsim_gauss_run call reports
       for (let s = 0; s < nsave; s++) {
         while (nu < grid[s]) {
           if (await stopRequested(ctl.signal)) {
+            if (pending >= 0) rep.trainError[pending] = await gaussTrain(x); // still the saved state
             rep.status = 'Terminated';
             return;
           }
@@ -468,6 +471,17 @@ async function simulate(
             o.model === 'network'
               ? await exec.call('dsim_net_run', P, x.data[0], x.y, x.W, x.a, k, x.work, x.perm, x.bst)
               : await exec.call('dsim_gauss_run', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, k, x.work);
+          if (pending >= 0) {
+            rep.trainError[pending] = A.f64(x.work, 1)[0];
+            const bad = !Number.isFinite(rep.trainError[pending]);
+            pending = -1;
+            if (bad) {
+              rep.status = 'Unstable';
+              rep.stepsDone = nu;
+              doneAll += k;
+              return;
+            }
+          }
           if (rc !== 0) {
             rep.status = 'Unstable';
             rep.stepsDone = nu + rc;
@@ -479,8 +493,10 @@ async function simulate(
           doneAll += k;
           ctl.onProgress?.({ replicate: r, save: s, fraction: total ? doneAll / total : 1 });
         }
-        await measure(x, rep, s);
-        if (![rep.trainError[s], rep.testError[s], rep.a[s]].every(Number.isFinite)) {
+        const defer = o.model === 'gaussian' && s < nsave - 1;
+        await measure(x, rep, s, defer);
+        if (defer) pending = s;
+        if (![defer ? 0 : rep.trainError[s], rep.testError[s], rep.a[s]].every(Number.isFinite)) {
           rep.status = 'Unstable';
           return;
         }

@@ -560,9 +560,11 @@ describe('dmft simulate: Gaussian-process model', () => {
         const work = new Float64Array(r.exports.dsim_gauss_work_len(m, d, n));
         const { ret, out } = withWasm(r, { P, ...J, y, W: W0, a: a0, work }, (p) => {
           const rc = r.exports.dsim_gauss_run(p.P, p.J1, p.J2, p.J3, p.y, p.W, p.a, 15, p.work);
-          return [rc, r.exports.dsim_gauss_train_error(p.P, p.J1, p.J2, p.J3, p.y, p.W, p.a, p.work)];
+          const entry = new Float64Array(r.memory.buffer, p.work, 1)[0]; // train error of the entry state
+          return [rc, r.exports.dsim_gauss_train_error(p.P, p.J1, p.J2, p.J3, p.y, p.W, p.a, p.work), entry];
         });
         expect(ret[0]).toBe(0);
+        expect(ret[2]).toBeCloseTo(twin.gaussTrainError(P, raw, y, W0, a0), 13);
         expect(maxAbsDiff(out.W, W)).toBeLessThan(1e-12);
         expect(maxAbsDiff(out.a, a)).toBeLessThan(1e-12);
         expect(ret[1]).toBeCloseTo(trTwin, 12);
@@ -671,6 +673,9 @@ describe('dmft simulate: Gaussian-process model', () => {
     const opts = { m: 2, alphaBar: 1.5, dim: 8, tau: 0.5, h: [0, 0.9, 0.5], phiHat: 'same' as const, a0: 1, tMax: 1, saveCount: 3, seeds: 2, seed: 3 };
     const res = await simulateGaussianModel(rt, new InlineExecutor(rt), opts);
     expect(res.status).toBe('Success');
+    // Train errors at saves come from the next run call's first forward pass: chunking must not matter.
+    const chunked = await simulateGaussianModel(rt, new InlineExecutor(rt), { ...opts, maxStepsPerCall: 3 });
+    for (const [i, rep] of chunked.replicates.entries()) expect(Array.from(rep.trainError)).toEqual(Array.from(res.replicates[i].trainError));
     const o = res.options;
     expect(o.n).toBe(12);
     expect(o.steps).toBe(20);
