@@ -10,7 +10,7 @@
 //   step), 8 τ, 9 signal (φ̂ = h: 1; pure noise: 0),
 //   10..18 b_k: σ = Σ_k b_k He_k (b_k = √c_k/√k!),  19..27 c_k: h(q) = Σ_k c_k q^k.
 // Every row of W is re-normalised to the unit sphere after every step.
-import { gemm_f64, gemm_nt_f64, dot_f64, axpy_f64 } from "./blas";
+import { gemm_f64, gemm_nt_f64, dot_f64 } from "./blas";
 import { rng_next_u64 } from "./rng";
 
 // Params slots P_*, DSIM_PAR_LEN, DSIM_MAX_DEGREE (largest Hermite degree of σ; the Gaussian model supports
@@ -267,7 +267,9 @@ export function dsim_net_train_error(P: usize, X: usize, y: usize, W: usize, a: 
 // ---------------------------------------------------------------- Gaussian-process model (§11.2)
 // f^g_μ = (1/m) Σ_i a_i F_μi, F_μi = Σ_{k=1..3} s_k ⟨J^{(k)}_μ, w_i^{⊗k}⟩ with s_k = √c_k.
 // J1 (n×d), J2 (n×d²), J3 (n×d³), row-major per sample; a degree with c_k = 0 is skipped (its
-// pointer may be 0). R̂ = (1/2n) Σ_μ (y_μ − f^g_μ)²; GD (D.9): a ← a − η(n/d)∇_a R̂,
+// pointer may be 0). Each sample's J2 must be SYMMETRIC (the host stores (J + Jᵀ)/2 of the drawn
+// i.i.d. matrix: f^g only sees the symmetric part, so the dynamics are unchanged, and the gradient
+// needs one pass over J instead of two). R̂ = (1/2n) Σ_μ (y_μ − f^g_μ)²; GD (D.9): a ← a − η(n/d)∇_a R̂,
 // w_i ← P_sphere(w_i − η(n/d)∇_{w_i} R̂) (plain step, then the row is normalised).
 
 /** f64 slots of the `work` buffer of the Gaussian-model kernels. */
@@ -278,7 +280,7 @@ export function dsim_gauss_work_len(m: i32, d: i32, n: i32): i32 {
 /** For sample μ: F[i] = Σ_k s_k ⟨J^{(k)}_μ, w_i^{⊗k}⟩ and, if E ≠ 0, E[i,:] = ∇_{w_i} F[i]. */
 function gauss_features(
   P: usize, J1: usize, J2: usize, J3: usize, mu: i32, W: usize, m: i32, d: i32,
-  F: usize, E: usize, T2: usize, S2: usize, T3: usize, Q3: usize, G3: usize,
+  F: usize, E: usize, T2: usize, T3: usize, Q3: usize, G3: usize,
 ): void {
   const K = <i32>ldf(P, P_K);
   const c1 = K >= 1 ? ldf(P, P_C0 + 1) : 0.0;
@@ -301,16 +303,14 @@ function gauss_features(
   if (c2 != 0) {
     const s = Math.sqrt(c2);
     const J = rowp(J2, mu, dd);
-    // one pass over J: T2[a, i] = (J w_i)_a, and S2[i, :] = Jᵀ w_i = Σ_a w_ia J[a, :]
-    if (E) memory.fill(S2, 0, (<usize>m * <usize>d) << 3);
+    // J2 is symmetric (the host symmetrises each sample's J once, (J + Jᵀ)/2, when it is drawn:
+    // ⟨J, w⊗w⟩ = wᵀJw sees only the symmetric part, D39), so ∇_w wᵀJw = (J + Jᵀ)w = 2Jw and one
+    // pass over J suffices: T2[a, i] = (J w_i)_a.
     for (let x = 0; x < d; x++) {
       const jr = rowp(J, x, d);
-      for (let i = 0; i < m; i++) {
-        const w = rowp(W, i, d);
-        stf(T2, x * m + i, dot_f64(jr, w, d));
-        if (E) axpy_f64(d, ldf(w, x), jr, rowp(S2, i, d));
-      }
+      for (let i = 0; i < m; i++) stf(T2, x * m + i, dot_f64(jr, rowp(W, i, d), d));
     }
+    const s2 = 2.0 * s;
     for (let i = 0; i < m; i++) {
       const w = rowp(W, i, d);
       let v: f64 = 0;
@@ -318,8 +318,7 @@ function gauss_features(
       stf(F, i, ldf(F, i) + s * v);
       if (E) {
         const e = rowp(E, i, d);
-        const sr = rowp(S2, i, d);
-        for (let k = 0; k < d; k++) stf(e, k, ldf(e, k) + s * (ldf(T2, k * m + i) + ldf(sr, k)));
+        for (let k = 0; k < d; k++) stf(e, k, ldf(e, k) + s2 * ldf(T2, k * m + i));
       }
     }
   }
@@ -365,12 +364,13 @@ function gauss_features(
 export function dsim_gauss_train_error(P: usize, J1: usize, J2: usize, J3: usize, y: usize, W: usize, a: usize, work: usize): f64 {
   const m = <i32>ldf(P, P_M), d = <i32>ldf(P, P_D), n = <i32>ldf(P, P_N);
   const r = work, F = gw(work, n), T2 = gw(work, n + 2 * m + 2 * m * d);
-  const S2 = gw(work, n + 2 * m + 2 * m * d + d * m), T3 = gw(work, n + 2 * m + 3 * m * d + d * m);
+  // (the m×d slots after T2 — once S2 = Jᵀw — are unused since J2 is symmetric)
+  const T3 = gw(work, n + 2 * m + 3 * m * d + d * m);
   const Q3 = gw(work, n + 2 * m + 3 * m * d + d * m + d * d * m), G3 = gw(work, n + 2 * m + 3 * m * d + d * m + 2 * d * d * m);
   const inv_m = 1.0 / <f64>m;
   let sum: f64 = 0;
   for (let mu = 0; mu < n; mu++) {
-    gauss_features(P, J1, J2, J3, mu, W, m, d, F, 0, T2, S2, T3, Q3, G3);
+    gauss_features(P, J1, J2, J3, mu, W, m, d, F, 0, T2, T3, Q3, G3);
     let f: f64 = 0;
     for (let i = 0; i < m; i++) f += ldf(a, i) * ldf(F, i);
     const res = f * inv_m - ldf(y, mu);
@@ -381,13 +381,15 @@ export function dsim_gauss_train_error(P: usize, J1: usize, J2: usize, J3: usize
 }
 
 /** `nsteps` GD steps (D.9) on the Gaussian model, in place on (W, a). Returns 0, or s + 1 if step
- *  s made a weight non-finite. */
+ *  s made a weight non-finite. work[0] ← the train error ½·mean r² of the state on entry (step 0's
+ *  forward pass computes every residual anyway; the same operations as dsim_gauss_train_error, so
+ *  the same value), which spares the host a separate pass over the J's at each save. */
 export function dsim_gauss_run(P: usize, J1: usize, J2: usize, J3: usize, y: usize, W: usize, a: usize, nsteps: i32, work: usize): i32 {
   const m = <i32>ldf(P, P_M), d = <i32>ldf(P, P_D), n = <i32>ldf(P, P_N);
   const eta = ldf(P, P_LR) * <f64>n / <f64>d;
   const trainA = ldf(P, P_TRAINA) != 0;
   const F = gw(work, n), ga = gw(work, n + m), G = gw(work, n + 2 * m), E = gw(work, n + 2 * m + m * d);
-  const T2 = gw(work, n + 2 * m + 2 * m * d), S2 = gw(work, n + 2 * m + 2 * m * d + d * m);
+  const T2 = gw(work, n + 2 * m + 2 * m * d);
   const T3 = gw(work, n + 2 * m + 3 * m * d + d * m);
   const Q3 = gw(work, n + 2 * m + 3 * m * d + d * m + d * d * m), G3 = gw(work, n + 2 * m + 3 * m * d + d * m + 2 * d * d * m);
   const inv_m = 1.0 / <f64>m;
@@ -395,11 +397,14 @@ export function dsim_gauss_run(P: usize, J1: usize, J2: usize, J3: usize, y: usi
   for (let s = 0; s < nsteps; s++) {
     memory.fill(G, 0, (<usize>m * <usize>d) << 3);
     for (let i = 0; i < m; i++) stf(ga, i, 0.0);
+    let sum: f64 = 0;
     for (let mu = 0; mu < n; mu++) {
-      gauss_features(P, J1, J2, J3, mu, W, m, d, F, E, T2, S2, T3, Q3, G3);
+      gauss_features(P, J1, J2, J3, mu, W, m, d, F, E, T2, T3, Q3, G3);
       let f: f64 = 0;
       for (let i = 0; i < m; i++) f += ldf(a, i) * ldf(F, i);
-      const rs = (f * inv_m - ldf(y, mu)) * scale;
+      const res = f * inv_m - ldf(y, mu);
+      sum += res * res;
+      const rs = res * scale;
       for (let i = 0; i < m; i++) {
         stf(ga, i, ldf(ga, i) + rs * ldf(F, i));
         const c = rs * ldf(a, i);
@@ -407,6 +412,7 @@ export function dsim_gauss_run(P: usize, J1: usize, J2: usize, J3: usize, y: usi
         for (let k = 0; k < d; k++) stf(g, k, ldf(g, k) + c * ldf(e, k));
       }
     }
+    if (s == 0) stf(work, 0, 0.5 * sum / <f64>n);
     let ok = true;
     for (let i = 0; i < m; i++) {
       const w = rowp(W, i, d), g = rowp(G, i, d);

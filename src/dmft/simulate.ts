@@ -13,7 +13,9 @@
 //   data stream  = stream r of s, polar normals (rng_fill_normal) drawn in this order:
 //                  u (d; normalised), W0 (m·d; rows normalised), then the network's X (n·d) or the
 //                  Gaussian model's J^{(1)} (n·d), J^{(2)} (n·d²), J^{(3)} (n·d³) for the degrees
-//                  with c_k ≠ 0, then ξ (n). u is drawn even for pure noise.
+//                  with c_k ≠ 0, then ξ (n). u is drawn even for pure noise. Each sample's J^{(2)}
+//                  is then replaced by (J + Jᵀ)/2 (f^g sees only the symmetric part; the kernel
+//                  needs one pass over it for the gradient).
 //   batch stream = stream r of s advanced by one long_jump (2^192): one Fisher–Yates shuffle per
 //                  SGD epoch; batches of B in order, the last one of an epoch with n mod B rows.
 // Replicate r's records depend only on (s, r, options): not on the number of replicates, the
@@ -25,6 +27,7 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { RNG_SCHEME, seedHalves, toSeed } from '../numerics/rng.js';
 import { paramsBlock } from './sim-params.js';
+import { symmetrizeJ2 } from '../ref/dmft_sim.js';
 import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';
@@ -399,11 +402,12 @@ async function simulate(
     const chunkMax = Math.max(1, o.maxStepsPerCall ?? Math.max(1, Math.floor(3e8 / Math.max(1, costPerStep(o)))));
     const total = o.steps * o.seeds;
     let doneAll = 0;
-    const measure = async (x: Slot, rep: SimReplicate, s: number) => {
-      const tr =
-        o.model === 'network'
-          ? await exec.call('dsim_net_train_error', P, x.data[0], x.y, x.W, x.a, x.work)
-          : await exec.call('dsim_gauss_train_error', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, x.work);
+    // Gaussian model: the train error at a save (other than the last) is the one dsim_gauss_run leaves
+    // in work[0] from the first forward pass of the next run call (the state on entry = the saved
+    // state; same operations, same value), not a separate pass over the J's (half the cost of a step).
+    const gaussTrain = (x: Slot) => exec.call('dsim_gauss_train_error', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, x.work);
+    const measure = async (x: Slot, rep: SimReplicate, s: number, deferTrain: boolean) => {
+      const tr = deferTrain ? NaN : o.model === 'network' ? await exec.call('dsim_net_train_error', P, x.data[0], x.y, x.W, x.a, x.work) : await gaussTrain(x);
       await exec.call('dsim_population', P, x.W, x.a, x.u, x.work, x.out);
       const v = A.f64(x.out, 4);
       rep.trainError[s] = tr;
@@ -422,6 +426,8 @@ async function simulate(
       await exec.call('dsim_normalize_rows', x.W, m, d);
       const lens = dataLen(o);
       for (let i = 0; i < lens.length; i++) await exec.call('rng_fill_normal', x.st, x.data[i], lens[i]);
+      // J^(2): stored symmetrised, (J + Jᵀ)/2 per sample (the kernel's contract; same model, D39).
+      if (o.model === 'gaussian' && degs.includes(2)) symmetrizeJ2(A.f64(J(x, 2), n * d * d), n, d);
       await exec.call('rng_fill_normal', x.st, x.xi, n);
       if (o.tiedRows) {
         const W = A.f64(x.W, m * d);
@@ -452,9 +458,11 @@ async function simulate(
       pv[n] = n;
       // ---- steps
       let nu = 0;
+      let pending = -1; // save whose train error the next dsim_gauss_run call reports
       for (let s = 0; s < nsave; s++) {
         while (nu < grid[s]) {
           if (await stopRequested(ctl.signal)) {
+            if (pending >= 0) rep.trainError[pending] = await gaussTrain(x); // still the saved state
             rep.status = 'Terminated';
             return;
           }
@@ -463,6 +471,17 @@ async function simulate(
             o.model === 'network'
               ? await exec.call('dsim_net_run', P, x.data[0], x.y, x.W, x.a, k, x.work, x.perm, x.bst)
               : await exec.call('dsim_gauss_run', P, J(x, 1), J(x, 2), J(x, 3), x.y, x.W, x.a, k, x.work);
+          if (pending >= 0) {
+            rep.trainError[pending] = A.f64(x.work, 1)[0];
+            const bad = !Number.isFinite(rep.trainError[pending]);
+            pending = -1;
+            if (bad) {
+              rep.status = 'Unstable';
+              rep.stepsDone = nu;
+              doneAll += k;
+              return;
+            }
+          }
           if (rc !== 0) {
             rep.status = 'Unstable';
             rep.stepsDone = nu + rc;
@@ -474,8 +493,10 @@ async function simulate(
           doneAll += k;
           ctl.onProgress?.({ replicate: r, save: s, fraction: total ? doneAll / total : 1 });
         }
-        await measure(x, rep, s);
-        if (![rep.trainError[s], rep.testError[s], rep.a[s]].every(Number.isFinite)) {
+        const defer = o.model === 'gaussian' && s < nsave - 1;
+        await measure(x, rep, s, defer);
+        if (defer) pending = s;
+        if (![defer ? 0 : rep.trainError[s], rep.testError[s], rep.a[s]].every(Number.isFinite)) {
           rep.status = 'Unstable';
           return;
         }

@@ -10,6 +10,11 @@ import { TAB10 } from './figure.js';
 
 const [BLUE, ORANGE, GREEN, RED, PURPLE, BROWN] = TAB10;
 
+/** An integer in Unicode subscript digits (DejaVu has them). */
+export function subscript(k: number): string {
+  return String(k).replace(/\d/g, (c) => '₀₁₂₃₄₅₆₇₈₉'[Number(c)]);
+}
+
 /** Positive, finite values of several arrays. */
 function positives(...arrays: (ArrayLike<number> | undefined)[]): number[] {
   const out: number[] = [];
@@ -80,7 +85,9 @@ export function kernelFigure(sol: KernelFigureInput, opts: { title?: string } = 
     const level = energies.slice(ell + 1).reduce((a, b) => a + b, 0);
     if (level > 0)
       test.push({
-        name: `‖P>${ell}f‖² = ${level.toPrecision(3)}`,
+        // ‖P>₁f‖²: the degree as a Unicode subscript, as in the reproduce figures (no subscript '>'
+        // exists; ‖P₍>₁₎f‖² renders unevenly with resvg's fonts).
+        name: `‖P>${subscript(ell)}f‖² = ${level.toPrecision(3)}`,
         x: [t[0], t[t.length - 1]],
         y: [level, level],
         mark: 'line',

@@ -209,6 +209,47 @@ function scaleOf(type: AxisScale, domain?: [number, number]) {
   return s;
 }
 
+/** Vega symbol size of every legend glyph: a stroke of √size ≈ 14 px, long enough for a dash period.
+ *  One size for all entries (Vega lays the labels out from it); the point glyph is a custom path
+ *  drawn small inside that box. */
+const GLYPH_SIZE = 200;
+/** A filled dot of radius ≈ 3.5 px at GLYPH_SIZE (unit-square path coordinates, scaled by √size). */
+const DOT = 'M-0.25,0A0.25,0.25 0 1,0 0.25,0A0.25,0.25 0 1,0 -0.25,0Z';
+/** The dot with a vertical ±1 s.e. bar through it, as simulations with error bars are drawn. */
+const DOT_BAR = `${DOT}M0,-0.5L0,0.5`;
+
+/** Legend glyph of a series as it is drawn: a dot (with a bar when it has error bars) for points
+ *  (simulations), a stroke with the series' dash pattern for lines (theories). */
+export function legendGlyph(s: Series): { shape: string } {
+  return { shape: s.mark === 'points' ? (drawsBars(s) ? DOT_BAR : DOT) : 'stroke' };
+}
+
+/** Whether panelRows gives the series any error bar (a finite, positive s.e.; one seed has none). */
+function drawsBars(s: Series): boolean {
+  if (!s.se) return false;
+  for (let i = 0; i < s.se.length; i++) if (Number.isFinite(s.se[i]) && s.se[i] > 0) return true;
+  return false;
+}
+
+/** A Vega expression picking, by legend entry (datum.value = series name), one of `values`. */
+function byEntry(names: string[], values: unknown[]): { signal: string } {
+  return { signal: `${JSON.stringify(values)}[indexof(${JSON.stringify(names)}, datum.value)]` };
+}
+
+/** Per-entry symbol encoding of a panel's one legend (Vega legend `encode.symbols.update`): one
+ *  legend covers lines and points, so the glyph's shape is set per series instead of one
+ *  symbolType. Colour (stroke and fill) and dash come from the layers' color and strokeDash scales,
+ *  which Vega-Lite attaches to the merged legend. */
+export function legendSymbols(series: Series[]): Record<string, unknown> {
+  return {
+    shape: byEntry(
+      series.map((s) => s.name),
+      series.map((s) => legendGlyph(s).shape),
+    ),
+    opacity: { value: 1 },
+  };
+}
+
 /** One panel as a layered Vega-Lite chart. */
 export function panelSpec(panel: Panel, width: number, height: number): Record<string, unknown> {
   const xs = panel.xScale ?? 'log',
@@ -216,7 +257,15 @@ export function panelSpec(panel: Panel, width: number, height: number): Record<s
   const names = panel.series.map((s) => s.name);
   const colors = panel.series.map((s, i) => s.color ?? TAB10[i % TAB10.length]);
   const dashes = panel.series.map((s) => DASH[s.dash ?? 'solid']);
-  const legend = panel.legend === 'none' ? null : { title: null, orient: panel.legend ?? 'top-right', symbolType: 'stroke' };
+  const legend =
+    panel.legend === 'none'
+      ? null
+      : {
+          title: null,
+          orient: panel.legend ?? 'top-right',
+          symbolSize: GLYPH_SIZE,
+          encode: { symbols: { update: legendSymbols(panel.series) } },
+        };
   const rows = panelRows(panel);
   const axisOf = (scale: AxisScale, key: 'x' | 'y', domain?: [number, number]) => {
     const expr = scale === 'log' ? logAxisLabelExpr(rangeOf(rows, key, domain)) : undefined;

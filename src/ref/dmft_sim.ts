@@ -208,14 +208,30 @@ export function normalizeRows(W: Float64Array, r: number, d: number): void {
 
 // ---------------------------------------------------------------- Gaussian-process model
 
+/** Replace each sample's d×d matrix J2_μ by (J2_μ + J2_μᵀ)/2, in place. f^g sees J2 only through
+ *  ⟨J, w⊗w⟩ = wᵀJw (D39), which the antisymmetric part does not change, so the model, its labels
+ *  and the GD dynamics are the same; the kernels then need one pass over J for ∇_w (2Jw). */
+export function symmetrizeJ2(J2: Float64Array, n: number, d: number): void {
+  for (let mu = 0; mu < n; mu++) {
+    const o = mu * d * d;
+    for (let x = 0; x < d; x++)
+      for (let z = x + 1; z < d; z++) {
+        const v = 0.5 * (J2[o + x * d + z] + J2[o + z * d + x]);
+        J2[o + x * d + z] = v;
+        J2[o + z * d + x] = v;
+      }
+  }
+}
+
 export interface GaussTensors {
   J1?: Float64Array; // n×d
   J2?: Float64Array; // n×d²
   J3?: Float64Array; // n×d³
 }
 
-/** F[i] = Σ_k √c_k ⟨J^{(k)}_μ, w_i^{⊗k}⟩ and E[i,:] = ∇_{w_i}F[i] (direct index sums). */
-export function gaussFeatures(P: Float64Array, J: GaussTensors, mu: number, W: Float64Array, F: Float64Array, E?: Float64Array): void {
+/** F[i] = Σ_k √c_k ⟨J^{(k)}_μ, w_i^{⊗k}⟩ and E[i,:] = ∇_{w_i}F[i] (direct index sums). Like the kernel,
+ *  the gradient assumes each sample's J2 symmetric (symmetrizeJ2) unless `generalJ2`. */
+export function gaussFeatures(P: Float64Array, J: GaussTensors, mu: number, W: Float64Array, F: Float64Array, E?: Float64Array, generalJ2 = false): void {
   const m = P[PAR.M],
     d = P[PAR.D],
     K = P[PAR.K];
@@ -240,8 +256,10 @@ export function gaussFeatures(P: Float64Array, J: GaussTensors, mu: number, W: F
           const j = J.J2![o + x * d + z];
           F[i] += s * j * w(x) * w(z);
           if (E) {
-            E[i * d + x] += s * j * w(z);
-            E[i * d + z] += s * j * w(x);
+            // Symmetric J2 (the kernel's contract, as the host stores it): ∇_w wᵀJw = 2Jw, one term.
+            // `generalJ2`: the two-term gradient (J + Jᵀ)w valid for any J (the old two-pass result).
+            E[i * d + x] += (generalJ2 ? 1 : 2) * s * j * w(z);
+            if (generalJ2) E[i * d + z] += s * j * w(x);
           }
         }
     }
@@ -278,8 +296,8 @@ export function gaussTrainError(P: Float64Array, J: GaussTensors, y: Float64Arra
   return (0.5 * sum) / n;
 }
 
-/** Twin of dsim_gauss_run: GD (D.9) with the n/d factor inside the step. */
-export function gaussRun(P: Float64Array, J: GaussTensors, y: Float64Array, W: Float64Array, a: Float64Array, nsteps: number): number {
+/** Twin of dsim_gauss_run: GD (D.9) with the n/d factor inside the step (J2 symmetric unless `generalJ2`). */
+export function gaussRun(P: Float64Array, J: GaussTensors, y: Float64Array, W: Float64Array, a: Float64Array, nsteps: number, generalJ2 = false): number {
   const m = P[PAR.M],
     d = P[PAR.D],
     n = P[PAR.N];
@@ -291,7 +309,7 @@ export function gaussRun(P: Float64Array, J: GaussTensors, y: Float64Array, W: F
     const G = new Float64Array(m * d);
     const ga = new Float64Array(m);
     for (let mu = 0; mu < n; mu++) {
-      gaussFeatures(P, J, mu, W, F, E);
+      gaussFeatures(P, J, mu, W, F, E, generalJ2);
       let f = 0;
       for (let i = 0; i < m; i++) f += a[i] * F[i];
       const rs = (f / m - y[mu]) / m / n;

@@ -525,12 +525,16 @@ describe('dmft simulate: network driver', () => {
 // ---------------------------------------------------------------- Gaussian model
 
 describe('dmft simulate: Gaussian-process model', () => {
-  it('kernels: Wasm GD (gemm contractions) vs the direct index-sum twin, degrees 1, 2, 3', () => {
+  it('kernels: Wasm GD (gemm contractions, symmetrised J2) vs the direct index-sum twin, and vs the two-pass gradient on the raw non-symmetric J2, degrees 1, 2, 3', () => {
     const m = 3,
       d = 5,
       n = 8;
     const rs = RefStream.fromSeed(21, 0);
-    const J = { J1: gaussians(rs, n * d), J2: gaussians(rs, n * d * d), J3: gaussians(rs, n * d * d * d) };
+    const raw = { J1: gaussians(rs, n * d), J2: gaussians(rs, n * d * d), J3: gaussians(rs, n * d * d * d) };
+    // The host stores (J + Jᵀ)/2 per sample; the raw draw is not symmetric.
+    const J = { ...raw, J2: raw.J2.slice() };
+    twin.symmetrizeJ2(J.J2, n, d);
+    expect(maxAbsDiff(J.J2, raw.J2)).toBeGreaterThan(0.1);
     const y = gaussians(rs, n);
     const W0 = unitRows(gaussians(rs, m * d), m, d);
     const a0 = Float64Array.from([1, -0.5, 2]);
@@ -545,16 +549,26 @@ describe('dmft simulate: Gaussian-process model', () => {
         a = a0.slice();
       expect(twin.gaussRun(P, J, y, W, a, 15)).toBe(0);
       const trTwin = twin.gaussTrainError(P, J, y, W, a);
+      // The old two-pass gradient (J + Jᵀ)w on the raw J2: the same dynamics up to rounding.
+      const Wg = W0.slice(),
+        ag = a0.slice();
+      expect(twin.gaussRun(P, raw, y, Wg, ag, 15, true)).toBe(0);
+      expect(maxAbsDiff(Wg, W)).toBeLessThan(1e-13);
+      expect(maxAbsDiff(ag, a)).toBeLessThan(1e-13);
+      expect(twin.gaussTrainError(P, raw, y, Wg, ag)).toBeCloseTo(trTwin, 13);
       for (const r of [rt, sca]) {
         const work = new Float64Array(r.exports.dsim_gauss_work_len(m, d, n));
         const { ret, out } = withWasm(r, { P, ...J, y, W: W0, a: a0, work }, (p) => {
           const rc = r.exports.dsim_gauss_run(p.P, p.J1, p.J2, p.J3, p.y, p.W, p.a, 15, p.work);
-          return [rc, r.exports.dsim_gauss_train_error(p.P, p.J1, p.J2, p.J3, p.y, p.W, p.a, p.work)];
+          const entry = new Float64Array(r.memory.buffer, p.work, 1)[0]; // train error of the entry state
+          return [rc, r.exports.dsim_gauss_train_error(p.P, p.J1, p.J2, p.J3, p.y, p.W, p.a, p.work), entry];
         });
         expect(ret[0]).toBe(0);
+        expect(ret[2]).toBeCloseTo(twin.gaussTrainError(P, raw, y, W0, a0), 13);
         expect(maxAbsDiff(out.W, W)).toBeLessThan(1e-12);
         expect(maxAbsDiff(out.a, a)).toBeLessThan(1e-12);
         expect(ret[1]).toBeCloseTo(trTwin, 12);
+        expect(maxAbsDiff(out.W, Wg)).toBeLessThan(1e-12);
       }
     }
   });
@@ -607,8 +621,11 @@ describe('dmft simulate: Gaussian-process model', () => {
       a[i] -= (eta * (R(W0, p) - R(W0, q))) / (2 * eps);
     }
     unitRows(W, m, d);
+    // R̂ above uses the raw (non-symmetric) J2; the kernel gets the symmetrised copy the host stores.
+    const J2s = J.J2.slice();
+    twin.symmetrizeJ2(J2s, n, d);
     const work = new Float64Array(rt.exports.dsim_gauss_work_len(m, d, n));
-    const { out } = withWasm(rt, { P, J1: J.J1, J2: J.J2, J3: new Float64Array(0), y, W: W0, a: a0, work }, (p) =>
+    const { out } = withWasm(rt, { P, J1: J.J1, J2: J2s, J3: new Float64Array(0), y, W: W0, a: a0, work }, (p) =>
       rt.exports.dsim_gauss_run(p.P, p.J1, p.J2, 0, p.y, p.W, p.a, 1, p.work),
     );
     expect(maxAbsDiff(out.W, W)).toBeLessThan(1e-8);
@@ -656,6 +673,9 @@ describe('dmft simulate: Gaussian-process model', () => {
     const opts = { m: 2, alphaBar: 1.5, dim: 8, tau: 0.5, h: [0, 0.9, 0.5], phiHat: 'same' as const, a0: 1, tMax: 1, saveCount: 3, seeds: 2, seed: 3 };
     const res = await simulateGaussianModel(rt, new InlineExecutor(rt), opts);
     expect(res.status).toBe('Success');
+    // Train errors at saves come from the next run call's first forward pass: chunking must not matter.
+    const chunked = await simulateGaussianModel(rt, new InlineExecutor(rt), { ...opts, maxStepsPerCall: 3 });
+    for (const [i, rep] of chunked.replicates.entries()) expect(Array.from(rep.trainError)).toEqual(Array.from(res.replicates[i].trainError));
     const o = res.options;
     expect(o.n).toBe(12);
     expect(o.steps).toBe(20);
@@ -677,7 +697,8 @@ describe('dmft simulate: Gaussian-process model', () => {
       const save = [0, 10, 20];
       let done = 0;
       save.forEach((nu, s) => {
-        twin.gaussRun(P, J, y, W, a, nu - done);
+        // The regenerated J2 is the raw draw; the driver stores it symmetrised: same dynamics (two-pass gradient here).
+        twin.gaussRun(P, J, y, W, a, nu - done, true);
         done = nu;
         expect(rep.trainError[s]).toBeCloseTo(twin.gaussTrainError(P, J, y, W, a), 11);
         const pop = twin.population(P, W, a, u);

@@ -1,11 +1,13 @@
 // Figures (issue 5): the Vega-Lite spec carries its data inline, lines are cut exactly at the frame,
-// log axes are labelled like matplotlib, SVG rendering is headless and deterministic, PNG has the
+// log axes are labelled like matplotlib, legend glyphs are the series as drawn (dots ± bar for
+// points, strokes with their dash for lines: read off the scenegraph), SVG rendering is headless and deterministic, PNG has the
 // promised size, and every --out run writes figure.vl.json + figure.svg (+ figure.png on --png).
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { compile } from 'vega-lite';
+import { parse, View } from 'vega';
 import { logAxisLabelExpr, panelRows, vegaLiteSpec, type FigureDesc, type Panel } from '../../src/plot/figure.js';
 import { figureFiles, renderSvg } from '../../src/plot/render.js';
 import { svgToPng } from '../../src/plot/png.js';
@@ -159,6 +161,109 @@ describe('Vega-Lite spec and SVG', () => {
   });
 });
 
+// ---------------------------------------------------------------- legend glyphs (issue 13)
+
+interface Glyph {
+  name: string;
+  shape: string;
+  dash: number[];
+}
+/** The legend symbols Vega draws (scenegraph of a headless view), one list per legend. */
+async function legendGlyphs(vl: Record<string, unknown>): Promise<Glyph[][]> {
+  const view = new View(parse(compile(vl as never).spec), { renderer: 'none' });
+  await view.runAsync();
+  const legends: Glyph[][] = [];
+  const walk = (node: any, cur: Glyph[] | null) => {
+    if (!node) return;
+    let into = cur;
+    if (node.marktype === 'group' && node.role === 'legend') legends.push((into = []));
+    if (node.marktype === 'symbol' && node.role === 'legend-symbol' && into)
+      for (const it of node.items) into.push({ name: it.datum.value, shape: it.shape, dash: it.strokeDash ?? [] });
+    for (const it of node.items ?? []) walk(it, into);
+  };
+  walk((view.scenegraph() as unknown as { root: unknown }).root, null);
+  view.finalize();
+  return legends;
+}
+
+/** How each series of a panel spec is drawn, read off its layers: 'line' (with its dash from the
+ *  strokeDash scale) or 'points' (with or without error-bar rows). */
+function drawnAs(panel: any): Map<string, { kind: 'line' | 'points'; dash: number[]; bars: boolean }> {
+  const out = new Map<string, { kind: 'line' | 'points'; dash: number[]; bars: boolean }>();
+  const rows = panel.data.values as { series: string; lo?: number }[];
+  for (const l of panel.layer) {
+    const names: string[] | undefined = l.transform?.[0]?.filter?.oneOf;
+    if (!names) continue;
+    if (l.mark.type === 'line') {
+      const sc = l.encoding.strokeDash.scale;
+      for (const n of names) out.set(n, { kind: 'line', dash: sc.range[sc.domain.indexOf(n)], bars: false });
+    } else if (l.mark.type === 'point')
+      for (const n of names) out.set(n, { kind: 'points', dash: [], bars: rows.some((r) => r.series === n && r.lo !== undefined) });
+  }
+  return out;
+}
+
+/** Every legend entry's glyph is the series' mark as drawn: a stroke with the line's dash pattern
+ *  for lines, a filled dot (a closed arc path) for points, with a vertical bar iff the points carry
+ *  error bars. Returns the number of entries checked. */
+async function expectLegendsMatchMarks(vl: Record<string, unknown>): Promise<number> {
+  const v = vl as any;
+  const panels = (v.hconcat ?? v.concat ?? [v]) as unknown[];
+  const drawn = panels.map(drawnAs);
+  const legends = await legendGlyphs(vl);
+  let checked = 0;
+  for (const legend of legends) {
+    const names = legend.map((g) => g.name);
+    const panel = drawn.find((d) => names.every((n) => d.has(n)) && d.size === names.length);
+    expect(panel, `a panel with the series ${names.join(', ')}`).toBeDefined();
+    for (const g of legend) {
+      const d = panel!.get(g.name)!;
+      if (d.kind === 'line') {
+        expect(g.shape, g.name).toBe('stroke');
+        expect(g.dash, g.name).toEqual(d.dash);
+      } else {
+        expect(g.shape, g.name).toMatch(/^M[^A]*A.*Z/); // a closed arc: the dot
+        expect(/Z.*M.*L/.test(g.shape), `${g.name}: error bar in the glyph`).toBe(d.bars);
+        expect(g.dash, g.name).toEqual([]);
+      }
+      checked++;
+    }
+  }
+  return checked;
+}
+
+describe('legend glyphs are drawn as the series are', () => {
+  it('lines: strokes with their dash pattern; points: dots, with a bar when they have error bars', async () => {
+    const x = [1, 10, 100];
+    const fig: FigureDesc = {
+      panels: [
+        {
+          xTitle: 't',
+          yTitle: 'y',
+          series: [
+            { name: 'solid theory', x, y: [1, 0.5, 0.2], mark: 'line' },
+            { name: 'dashed theory', x, y: [1, 0.4, 0.1], mark: 'line', dash: 'dashed' },
+            { name: 'dotted theory', x, y: [1, 0.3, 0.1], mark: 'line', dash: 'dotted' },
+            { name: 'dashdot level', x, y: [0.2, 0.2, 0.2], mark: 'line', dash: 'dashdot' },
+            { name: 'simulation ± s.e.', x, y: [1, 0.45, 0.15], se: [0.1, 0.05, 0.02], mark: 'points' },
+            { name: 'simulation, no bars', x, y: [0.9, 0.4, 0.12], mark: 'points' },
+          ],
+        },
+        { xTitle: 't', yTitle: 'y', series: [{ name: 'points only', x, y: [1, 2, 3], se: [0.1, 0.1, 0.1], mark: 'points' }], legend: 'right' },
+      ],
+    };
+    const vl = vegaLiteSpec(fig);
+    const [a, b] = await legendGlyphs(vl);
+    // Spelled out once (the helper below derives the same from the layers):
+    expect(a.map((g) => g.shape === 'stroke')).toEqual([true, true, true, true, false, false]);
+    expect(a.slice(0, 4).map((g) => g.dash)).toEqual([[], [6, 4], [1.5, 2.5], [6, 3, 1.5, 3]]);
+    expect(a[4].shape).toMatch(/Z.*M.*L/);
+    expect(a[5].shape).not.toMatch(/Z.*M.*L/);
+    expect(b.map((g) => g.name)).toEqual(['points only']);
+    expect(await expectLegendsMatchMarks(vl)).toBe(7);
+  });
+});
+
 describe('--out writes the figures', () => {
   const dir = mkdtempSync(join(tmpdir(), 'ld-fig-'));
   it('committee ode --out --png: figure.vl.json, figure.svg, figure.png, listed in the manifest', async () => {
@@ -191,6 +296,78 @@ describe('--out writes the figures', () => {
     const csv = readFileSync(join(out, 'curves.csv'), 'utf8').trim().split('\n');
     expect(risk.length).toBeGreaterThan(0);
     expect(risk.length).toBeLessThanOrEqual(csv.length - 1);
+    expect(await expectLegendsMatchMarks(vl)).toBe(1);
+  });
+
+  it('committee sgd, dmft run --simulate-dim, dmft simulate: legend glyphs as drawn (points vs lines)', async () => {
+    const c = join(dir, 'cs');
+    const common = ['--no-progress', '--out'];
+    expect(
+      (await run(['committee', 'sgd', '--p', '2', '--k', '2', '--lr', '0.5', '--dim', '40', '--seeds', '2', '--t-max', '5', '--t-count', '11', ...common, c]))
+        .code,
+    ).toBe(0);
+    const dr = join(dir, 'dr');
+    expect(
+      (
+        await run([
+          'dmft',
+          'run',
+          '--m',
+          '4',
+          '--alpha',
+          '0.3',
+          '--tau',
+          '0.6',
+          '--h',
+          '0,0.9',
+          '--phi-hat',
+          'same',
+          '--eta',
+          '0.2',
+          '--t-max',
+          '1',
+          '--simulate-dim',
+          '20',
+          '--simulate-seeds',
+          '2',
+          ...common,
+          dr,
+        ])
+      ).code,
+    ).toBe(0);
+    const ds = join(dir, 'ds');
+    expect(
+      (
+        await run([
+          'dmft',
+          'simulate',
+          '--model',
+          'gaussian',
+          '--m',
+          '2',
+          '--alpha-bar',
+          '1.5',
+          '--dim',
+          '10',
+          '--tau',
+          '1',
+          '--h',
+          '0,0.1,0.5',
+          '--phi-hat',
+          'none',
+          '--t-max',
+          '1',
+          '--seeds',
+          '2',
+          ...common,
+          ds,
+        ])
+      ).code,
+    ).toBe(0);
+    const vl = (f: string) => JSON.parse(readFileSync(join(f, 'figure.vl.json'), 'utf8'));
+    expect(await expectLegendsMatchMarks(vl(c))).toBe(2); // ODE line, SGD points
+    expect(await expectLegendsMatchMarks(vl(dr))).toBe(7); // 4 DMFT lines + 3 simulation point series
+    expect(await expectLegendsMatchMarks(vl(ds))).toBeGreaterThanOrEqual(3); // simulated test, train, a (+ Bayes line)
   });
 
   it('kernel run --out writes the figure with the stage rules; without --png no PNG', async () => {
@@ -219,6 +396,8 @@ describe('--out writes the figures', () => {
     const svg = readFileSync(join(out, 'figure.svg'), 'utf8');
     expect(svg).toContain('>t₁<');
     expect(svg).toContain('>oracle (T1)<');
+    // Legends: simulation points as dots with bars, T3 dashed, T4 dotted, the level dash-dotted.
+    expect(await expectLegendsMatchMarks(JSON.parse(readFileSync(join(out, 'figure.vl.json'), 'utf8')))).toBe(8);
   });
 
   it('kernel theory --out: theory curves only (no simulation series), stage rules, manifest', async () => {
@@ -226,7 +405,7 @@ describe('--out writes the figures', () => {
     const r = await run(['kernel', 'theory', '--kernel', 'exp', '--dim', '100', '--samples', '1000', '--energies', '0,0.5,0.5', '--out', out]);
     expect(r.code).toBe(0);
     const vl = JSON.parse(readFileSync(join(out, 'figure.vl.json'), 'utf8'));
-    // Two panels (issue 13): train on log–log; test and oracle on a linear y axis with the ‖P>ℓf‖² level.
+    // Two panels (issue 13): train on log–log; test and oracle on a linear y axis with the ‖P>ℓf‖² level (ℓ as a subscript).
     const panels = (vl.hconcat ?? [vl]) as { data: { values: { series: string }[] } }[];
     expect(panels).toHaveLength(2);
     const names = new Set(panels.flatMap((p) => p.data.values.map((v) => v.series)));
@@ -237,7 +416,7 @@ describe('--out writes the figures', () => {
         'train, block approx. (T3)',
         'test, eigenlearning (T4)',
         'train, eigenlearning (T4)',
-        '‖P>1f‖² = 0.500',
+        '‖P>₁f‖² = 0.500',
       ]),
     );
     // Train panel log–log (no linear scale anywhere); test panel: a linear y scale.
