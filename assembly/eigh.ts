@@ -511,26 +511,30 @@ export function lanczos_f64(
 /** Panel width and the trailing size below which the unblocked code finishes. */
 const NB: i32 = 32;
 const NX: i32 = 128;
-/** Reflectors per block of the back-transformation (2NB: half the passes over Z, longer GEMM k). */
-const NBQ: i32 = 64;
+/** Reflectors per block of the back-transformation (4NB: a quarter of the passes over Z, and the
+ *  GEMM's inner dimension k = 128 instead of 64 runs at ≈ 72 % of the peak instead of ≈ 63 %). */
+const NBQ: i32 = 128;
+/** Rows of the U and Y slots: 2NB for the reduction's syr2k operands, NBQ for the back-transformation. */
+const QW: i32 = NBQ > 2 * NB ? NBQ : 2 * NB;
 
 /** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 need for order n. */
 export function eigh_blk_ws_f64(n: i32): i32 {
-  return 3 * n + 5 * NB * n + 4 * NB * NB + 2 * NB + gemm_pk_ws_f64() + 16;
+  return 3 * n + (NB + 2 * QW) * n + NBQ * NBQ + NBQ + gemm_pk_ws_f64() + 16;
 }
 
-// workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U 2NB·n |
-// Y 2NB·n | T NB² | z NB | gemm workspace. Every block is a multiple of 2 f64 → 16-byte aligned.
+// workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
+// Y QW·n | T NBQ² | z NBQ | gemm workspace. Every block is a multiple of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
   const nb = <usize>NB;
+  const qw = <usize>QW;
   let o: usize = 0;
   if (slot >= 1) o += nn * 3; // after tau, off, p → W
   if (slot >= 2) o += nb * nn; // U
-  if (slot >= 3) o += 2 * nb * nn; // Y
-  if (slot >= 4) o += 2 * nb * nn; // T
-  if (slot >= 5) o += 4 * nb * nb; // z (T holds up to 2NB × 2NB for ormtr)
-  if (slot >= 6) o += 2 * nb; // gemm ws
+  if (slot >= 3) o += qw * nn; // Y
+  if (slot >= 4) o += qw * nn; // T
+  if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
+  if (slot >= 6) o += <usize>NBQ; // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
   const base = work + (o << 3);
   return slot == 0 ? work : (base + 15) & ~(<usize>15);
@@ -1261,12 +1265,18 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
     build_vt(A, n, kb, ke, tau, Vb, T, NBQ, z);
     const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
     gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
-    for (let i = 0; i < nbb; i++) {
-      const yi = Yb + ((<usize>i * <usize>ncols) << 3);
-      scale_f64(ncols, load<f64>(T + ((<usize>(i * NBQ + i)) << 3)), yi);
-      for (let j = i + 1; j < nbb; j++) {
-        const tij = load<f64>(T + ((<usize>(i * NBQ + j)) << 3));
-        if (tij != 0) axpy_f64(ncols, tij, Yb + ((<usize>j * <usize>ncols) << 3), yi);
+    // Y ← T Y (upper triangular, rows ascending) in column chunks of 128 so the chunk of Y
+    // (NBQ × 128 × 8 B = 128 KiB) stays in L2 across the NBQ²/2 row updates
+    for (let c0 = 0; c0 < ncols; c0 += 128) {
+      const cw = min(128, ncols - c0);
+      const co = <usize>c0 << 3;
+      for (let i = 0; i < nbb; i++) {
+        const yi = Yb + ((<usize>i * <usize>ncols) << 3) + co;
+        scale_f64(cw, load<f64>(T + ((<usize>(i * NBQ + i)) << 3)), yi);
+        for (let j = i + 1; j < nbb; j++) {
+          const tij = load<f64>(T + ((<usize>(i * NBQ + j)) << 3));
+          if (tij != 0) axpy_f64(cw, tij, Yb + ((<usize>j * <usize>ncols) << 3) + co, yi);
+        }
       }
     }
     gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);

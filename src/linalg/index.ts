@@ -180,8 +180,10 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 
 /** Panel width of the blocked reduction (assembly/eigh.ts NB). */
 const EIGH_NB = 32;
+/** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
+const EIGH_NBQ = 128;
 /** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
-export const eighWorkF64 = (n: number) => 3 * n + 5 * EIGH_NB * n + 4 * EIGH_NB * EIGH_NB + 2 * EIGH_NB + GEMM_WS_F64 + 16;
+export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 2 * EIGH_NBQ) * n + EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
  *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
