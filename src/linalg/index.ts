@@ -179,7 +179,7 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 // ------------------------------------------------------------------ eigensolver
 
 /** Panel width of the blocked reduction (assembly/eigh.ts NB). */
-const EIGH_NB = 32;
+const EIGH_NB = 64;
 /** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
 const EIGH_NBQ = 128;
 /** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
