@@ -278,6 +278,14 @@ function rot_chunk(Z: usize, ldz: i32, zlen: i32, lo: i32, hi: i32, C: usize, S:
   }
 }
 
+// √(a² + b²): one sqrt where the squares neither overflow nor underflow (NativeMath.hypot's
+// scaling costs more and the QL sweep calls it O(n²) times: eigenvalues of a random tridiagonal at
+// n = 4000 took 466 ms with hypot, 297 ms with this), else hypot.
+@inline function hyp(a: f64, b: f64): f64 {
+  const t = a * a + b * b;
+  return t > 1e-290 && t < 1e290 ? sqrt(t) : NativeMath.hypot(a, b);
+}
+
 /** Implicit QL (tql2) on the symmetric tridiagonal (d, e), e[i] = T[i][i+1], e[n-1] ignored.
  *  Rotates rows i, i+1 of Z (row stride ldz, zlen entries per row). On exit d is ascending and the
  *  rows of Z are permuted to match; e is destroyed. Returns 0, or l+1 if eigenvalue l failed. */
@@ -306,7 +314,7 @@ function tql(d: usize, e: usize, n: i32, Z: usize, ldz: i32, zlen: i32, rot: usi
         if (iter > MAX_ITER) { if (status == 0) status = l + 1; break; }
         let g = ldf(d, l);
         let p = (ldf(d, l + 1) - g) / (2.0 * ldf(e, l));
-        let r = NativeMath.hypot(p, 1.0);
+        let r = hyp(p, 1.0);
         if (p < 0) r = -r;
         stf(d, l, ldf(e, l) / (p + r));
         stf(d, l + 1, ldf(e, l) * (p + r));
@@ -325,7 +333,7 @@ function tql(d: usize, e: usize, n: i32, Z: usize, ldz: i32, zlen: i32, rot: usi
           const ei = ldf(e, i);
           g = c * ei;
           h = c * p;
-          r = NativeMath.hypot(p, ei);
+          r = hyp(p, ei);
           stf(e, i + 1, s * r);
           s = ei / r;
           c = p / r;
@@ -887,6 +895,17 @@ export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   const st = tql(W, off, n, A, n, n, work + (<usize>(2 * n) << 3));
   transpose_sq_f64(A, n);
   return st;
+}
+
+/** Eigenvalues only (LAPACK dsyevd with jobz = 'N' does dsytrd + dsterf): the blocked reduction,
+ *  then implicit QL on T rotating no vectors (O(n²) against the reduction's 4n³/3). A (n×n, upper
+ *  triangle read) is destroyed; W (n) receives the eigenvalues ascending. work ≥ eigh_blk_ws_f64(n)
+ *  f64, 16-byte aligned. Returns 0, or nonzero if QL did not converge / the input is not finite. */
+export function eigvalsh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
+  if (n <= 0) return 0;
+  const off = work + (<usize>n << 3);
+  tridiag_blk_f64(A, n, W, off, work);
+  return tql(W, off, n, 0, 0, 0, 0);
 }
 
 // ------------------------------------------------------------------ divide and conquer (issue 12)

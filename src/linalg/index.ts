@@ -305,6 +305,24 @@ export function eigh(rt: WasmRuntime, A: Arr, n: number, method: 'dc' | 'ql' = '
   });
 }
 
+/** Resident eigenvalues only (ascending at wPtr): blocked reduction + QL without vectors; A at aPtr
+ *  is destroyed. workPtr ≥ eighWorkF64(n) f64. Returns 0, or nonzero if QL did not converge. */
+export function eigvalshPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
+  return rt.exports.eigvalsh_f64(aPtr, n, wPtr, workPtr);
+}
+
+/** Eigenvalues (ascending) of the symmetric A (only the upper triangle is read), without vectors:
+ *  the blocked reduction and a QL sweep on T, O(n²) after the reduction (numpy's eigvalsh). */
+export function eigvalsh(rt: WasmRuntime, A: Arr, n: number): { values: Float64Array; status: number } {
+  checkLen('eigvalsh A', A, n * n);
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A.length === n * n ? A : Array.prototype.slice.call(A, 0, n * n));
+    const w = rt.arena.allocF64(Math.max(n, 1));
+    const status = eigvalshPtr(rt, a, n, w, rt.arena.allocF64(eighWorkF64(n)));
+    return { values: rt.arena.copyOut(w, n), status };
+  });
+}
+
 /** Eigenvalues (ascending) and eigenvectors (columns of the row-major n×n result) of the symmetric
  *  tridiagonal (diag, off[i] = T[i][i+1]) by divide and conquer. */
 export function stedc(rt: WasmRuntime, diag: Arr, off: Arr): EighResult {

@@ -166,6 +166,11 @@ export function tsKernels(mem: HostMemory): KernelExports {
     },
     // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
     eigh_blk_ws_f64: (n) => 3 * n + (64 + 2 * 128) * n + 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigvalsh_f64: (A, n, W, _work) => {
+      const r = eigh(f64(A, n * n), n);
+      f64(W, n).set(r.values);
+      return r.status;
+    },
     eigh_blk_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(A, n * n).set(r.vectors);
