@@ -83,7 +83,9 @@ const py = (code: string, ...a: (string | number)[]) => {
   return r.status === 0 ? (JSON.parse(r.stdout) as Record<string, number>) : null;
 };
 /** np: numpy's median CPU ms for the same task (ratio by CPU time; 1-thread rows only). */
-const row = (task: string, size: string, t: { ms: number; cpu: number; frac: number; peak: number }, np?: number, oneThread = true) =>
+const row = (task: string, size: string, t: { ms: number; cpu: number; frac: number; peak: number }, np?: number, oneThread = true) => {
+  // one line as soon as a row is measured (a long run on a loaded machine keeps what it measured)
+  console.error(`${task.trim()} ${size}: wall ${t.ms.toFixed(0)} ms, CPU ${t.cpu.toFixed(0)} ms${np ? `, numpy CPU ${np.toFixed(0)} ms` : ''}`);
   rows.push({
     task,
     size,
@@ -93,6 +95,7 @@ const row = (task: string, size: string, t: { ms: number; cpu: number; frac: num
     'probe GF/s (CPU)': +t.peak.toFixed(1),
     'ratio to numpy (CPU)': np && oneThread ? +(t.cpu / np).toFixed(2) : '',
   });
+};
 
 // which OpenBLAS kernel numpy runs with the overrides removed (threadpoolctl's internal_api, or the
 // library's own openblas_get_corename when threadpoolctl is not installed)
