@@ -256,16 +256,19 @@ export function gemm_pk_f64(
       for (let ic = i0; ic < i1; ic += MC) {
         const mc = min(MC, i1 - ic);
         pack_a(ta, A, lda, ic, mc, pc, kc, pA);
-        for (let jr = 0; jr < nc; jr += NR) {
-          const j = jc + jr;
-          const cols = min(NR, nc - jr);
-          const pb = pB + ((<usize>jr * <usize>kc) << 3);
-          for (let ir = 0; ir < mc; ir += MR) {
-            const i = ic + ir;
-            const rows = min(MR, mc - ir);
+        // ir outer, jr inner: the tiles of one MR-row stripe of C follow each other along its rows
+        // (MR sequential streams the hardware prefetcher follows; walking down columns of tiles
+        // instead missed on every C line when k is short, as in the back-transformation's k = 64)
+        for (let ir = 0; ir < mc; ir += MR) {
+          const i = ic + ir;
+          const rows = min(MR, mc - ir);
+          const pa = pA + ((<usize>ir * <usize>kc) << 3);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const j = jc + jr;
+            const cols = min(NR, nc - jr);
             if (uplo == 1 && j - (i + rows - 1) > doff) continue; // tile wholly above
             if (uplo == 2 && (j + cols - 1) - i < doff) continue; // tile wholly below
-            micro(kc, pA + ((<usize>ir * <usize>kc) << 3), pb, C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
+            micro(kc, pa, pB + ((<usize>jr * <usize>kc) << 3), C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
           }
         }
       }

@@ -1,12 +1,16 @@
 // End-to-end `learndyn kernel run` at the issue's size: d = 400, n = 8000, 81 times, 1 seed
 // (exact L² test error included), on 1 and 2 threads, beside a numpy/OpenBLAS pipeline doing the
 // same work (Gram, exp map, full eigh, filters, A = V·F, M·A) on the same 2 cores.
-// Run: node --import tsx bench/kernel-run.bench.ts [n=8000] [d=400] [--no-numpy]
+// Run: node --import tsx bench/kernel-run.bench.ts [n=8000] [d=400] [--no-numpy] [--method=auto|eigh|lanczos]
+//      [--threads=1,2]   (issue 12's bar: --method=eigh --threads=2 against the numpy pipeline)
 import { spawnSync } from 'node:child_process';
 import { Bench } from 'tinybench';
 import { solveKernel, type KernelSolution } from '../src/kernel/solve.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
+const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const method = (opt('method') ?? 'auto') as 'auto' | 'eigh' | 'lanczos';
+const threadList = (opt('threads') ?? '1,2').split(',').map(Number);
 const n = Number(args[0] ?? 8000);
 const d = Number(args[1] ?? 400);
 const withNumpy = !process.argv.includes('--no-numpy') && spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
@@ -26,14 +30,14 @@ const problem = {
 
 const last: Record<string, KernelSolution> = {};
 const bench = new Bench({ iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 });
-for (const threads of [1, 2]) {
-  bench.add(`learndyn kernel run, ${threads} thread${threads > 1 ? 's' : ''} (Lanczos)`, async () => {
-    const sol = await solveKernel({ ...problem, threads });
+for (const threads of threadList) {
+  bench.add(`learndyn kernel run --method ${method}, ${threads} thread${threads > 1 ? 's' : ''}`, async () => {
+    const sol = await solveKernel({ ...problem, threads, method });
     if (sol.status !== 'Success' || !sol.curves.test.every(Number.isFinite)) throw new Error('bad run');
     last[threads] = sol;
   });
 }
-if (n <= 3000)
+if (n <= 3000 && method !== 'eigh')
   bench.add('learndyn kernel run, full eigh (1 thread)', async () => {
     const sol = await solveKernel({ ...problem, method: 'eigh' });
     if (sol.status !== 'Success') throw new Error('bad run');

@@ -5,7 +5,7 @@
 //     numpy exp((X @ X.T)/d).
 //   eigh with vectors: blocked reduction (tridiag_blk_f64), divide and conquer (stedc_f64), blocked
 //     back-transformation (ormtr_blk_f64); eigh_dc_f64 on 1 thread and over 2 workers; the old
-//     unblocked eigh_f64 (QL) for reference; eigenvalues only (tridiag_blk_f64 + tql_first_f64).
+//     unblocked eigh_f64 (QL) for reference; eigenvalues only (eigvalsh_f64: tridiag_blk_f64 + QL).
 // Medians of `reps` runs, in CPU time of this process (and process_time for numpy) next to wall time;
 // the probe runs right before and after each timed call and the fraction uses the larger rate.
 // Run: node --import tsx bench/linalg-peak.bench.ts [eigh sizes=1024,2000] [gram sizes=4096x512] [reps=3] [--old]
@@ -83,7 +83,9 @@ const py = (code: string, ...a: (string | number)[]) => {
   return r.status === 0 ? (JSON.parse(r.stdout) as Record<string, number>) : null;
 };
 /** np: numpy's median CPU ms for the same task (ratio by CPU time; 1-thread rows only). */
-const row = (task: string, size: string, t: { ms: number; cpu: number; frac: number; peak: number }, np?: number, oneThread = true) =>
+const row = (task: string, size: string, t: { ms: number; cpu: number; frac: number; peak: number }, np?: number, oneThread = true) => {
+  // one line as soon as a row is measured (a long run on a loaded machine keeps what it measured)
+  console.error(`${task.trim()} ${size}: wall ${t.ms.toFixed(0)} ms, CPU ${t.cpu.toFixed(0)} ms${np ? `, numpy CPU ${np.toFixed(0)} ms` : ''}`);
   rows.push({
     task,
     size,
@@ -93,6 +95,20 @@ const row = (task: string, size: string, t: { ms: number; cpu: number; frac: num
     'probe GF/s (CPU)': +t.peak.toFixed(1),
     'ratio to numpy (CPU)': np && oneThread ? +(t.cpu / np).toFixed(2) : '',
   });
+};
+
+// which OpenBLAS kernel numpy runs with the overrides removed (threadpoolctl's internal_api, or the
+// library's own openblas_get_corename when threadpoolctl is not installed)
+const core = py(`import json, glob, os, ctypes, numpy
+try:
+    from threadpoolctl import threadpool_info
+    print(json.dumps({"core": [i.get("architecture") for i in threadpool_info() if i.get("internal_api") == "openblas"][0]}))
+except Exception:
+    lib = ctypes.CDLL(glob.glob(os.path.join(os.path.dirname(numpy.__file__), "..", "numpy.libs", "libscipy_openblas*.so"))[0])
+    f = [getattr(lib, n) for n in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename") if hasattr(lib, n)][0]
+    f.restype = ctypes.c_char_p
+    print(json.dumps({"core": f().decode()}))`);
+const coreName = core ? String((core as unknown as { core: string }).core) : 'unknown';
 
 for (const [n, d] of gramSizes) {
   const mk = ar.mark();
@@ -168,8 +184,7 @@ print(json.dumps(res))`,
   const a = ar.allocF64(n * n),
     W = ar.allocF64(n),
     off = ar.allocF64(n),
-    tau = ar.allocF64(n),
-    z0 = ar.allocF64(n);
+    tau = ar.allocF64(n);
   const work = ar.allocF64(eighDcParallelWorkF64(n));
   const Z = ar.allocF64(n * n);
   const ws = work; // ≥ eigh_blk_ws and stedc_ws
@@ -222,13 +237,9 @@ print(json.dumps(res))`,
   }
   const tv = await timed(() => {
     set();
-    ex.tridiag_blk_f64(a, n, W, off, ws);
-    const zv = ar.f64(z0, n);
-    zv.fill(0);
-    zv[0] = 1;
-    ex.tql_first_f64(W, off, n, z0);
+    if (ex.eigvalsh_f64(a, n, W, ws) !== 0) throw new Error('eigvalsh failed');
   });
-  row('eigenvalues only: tridiag_blk_f64 + tql_first_f64', `n=${n}`, tv, np?.eigvalsh);
+  row('eigenvalues only: eigvalsh_f64 (tridiag_blk_f64 + QL, no vectors)', `n=${n}`, tv, np?.eigvalsh);
   if (np) {
     rows.push({ task: 'numpy.linalg.eigh (1 thread)', size: `n=${n}`, 'CPU ms': +np.eigh.toFixed(1) });
     rows.push({ task: 'numpy.linalg.eigvalsh (1 thread)', size: `n=${n}`, 'CPU ms': +np.eigvalsh.toFixed(1) });
@@ -237,6 +248,6 @@ print(json.dumps(res))`,
 }
 await pool.close();
 console.log(
-  `Node ${process.version}; medians of ${reps}; CPU time (process user+system; numpy: time.process_time) is the fair measure on a loaded machine; fraction of peak = flops actually done / CPU time / probe rate (f64x2 mul+add, CPU time)`,
+  `Node ${process.version}; numpy's OpenBLAS kernel: ${coreName}; medians of ${reps}; CPU time (process user+system; numpy: time.process_time) is the fair measure on a loaded machine; fraction of peak = flops actually done / CPU time / probe rate (f64x2 mul+add, CPU time)`,
 );
 console.table(rows);

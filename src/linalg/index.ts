@@ -179,9 +179,11 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 // ------------------------------------------------------------------ eigensolver
 
 /** Panel width of the blocked reduction (assembly/eigh.ts NB). */
-const EIGH_NB = 32;
+const EIGH_NB = 64;
+/** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
+const EIGH_NBQ = 128;
 /** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
-export const eighWorkF64 = (n: number) => 3 * n + 5 * EIGH_NB * n + 4 * EIGH_NB * EIGH_NB + 2 * EIGH_NB + GEMM_WS_F64 + 16;
+export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 2 * EIGH_NBQ) * n + EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
  *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
@@ -300,6 +302,24 @@ export function eigh(rt: WasmRuntime, A: Arr, n: number, method: 'dc' | 'ql' = '
     const work = rt.arena.allocF64(method === 'dc' ? eighDcWorkF64(n) : eighWorkF64(n));
     const status = method === 'dc' ? eighDcPtr(rt, a, n, w, work) : eighPtr(rt, a, n, w, work);
     return { values: rt.arena.copyOut(w, n), vectors: rt.arena.copyOut(a, n * n), status };
+  });
+}
+
+/** Resident eigenvalues only (ascending at wPtr): blocked reduction + QL without vectors; A at aPtr
+ *  is destroyed. workPtr ≥ eighWorkF64(n) f64. Returns 0, or nonzero if QL did not converge. */
+export function eigvalshPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
+  return rt.exports.eigvalsh_f64(aPtr, n, wPtr, workPtr);
+}
+
+/** Eigenvalues (ascending) of the symmetric A (only the upper triangle is read), without vectors:
+ *  the blocked reduction and a QL sweep on T, O(n²) after the reduction (numpy's eigvalsh). */
+export function eigvalsh(rt: WasmRuntime, A: Arr, n: number): { values: Float64Array; status: number } {
+  checkLen('eigvalsh A', A, n * n);
+  return scoped(rt, () => {
+    const a = rt.arena.copyIn(A.length === n * n ? A : Array.prototype.slice.call(A, 0, n * n));
+    const w = rt.arena.allocF64(Math.max(n, 1));
+    const status = eigvalshPtr(rt, a, n, w, rt.arena.allocF64(eighWorkF64(n)));
+    return { values: rt.arena.copyOut(w, n), status };
   });
 }
 

@@ -198,7 +198,12 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
-    eigh_blk_ws_f64: (n) => 3 * n + 5 * 32 * n + 4 * 32 * 32 + 2 * 32 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigh_blk_ws_f64: (n) => 3 * n + (64 + 2 * 128) * n + 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigvalsh_f64: (A, n, W, _work) => {
+      const r = eigh(f64(A, n * n), n);
+      f64(W, n).set(r.values);
+      return r.status;
+    },
     eigh_blk_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(A, n * n).set(r.vectors);
@@ -218,7 +223,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return st;
     },
     eigh_dc_ws_f64: (n) => {
-      const blk = 3 * n + 5 * 32 * n + 4 * 32 * 32 + 2 * 32 + (96 * 256 + 256 * 512 + 16) + 16;
+      const blk = 3 * n + (64 + 2 * 128) * n + 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16;
       return 2 * n + 2 + n * n + Math.max(blk, n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64);
     },
     eigh_dc_f64: (A, n, W, _work) => {
@@ -247,7 +252,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       applyQTs(a, n, f64(tau, n), I, n, false);
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) a[i * n + j] = I[j * n + i];
     },
-    eigh_nb_f64: () => 32,
+    eigh_nb_f64: () => 64,
     eigh_nx_f64: () => 128,
     peak_probe_f64: (iters, x, y) => {
       let s = 0.1;

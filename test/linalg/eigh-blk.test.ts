@@ -4,7 +4,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import * as L from '../../src/linalg/index.js';
-import { denseTri, eigChecks, frob, gluedWilkinson, kernelLike, maxAbsDiff, randomSym, rng, withSpectrum } from './helpers.js';
+import { readFileSync } from 'node:fs';
+import { FIXTURES, denseTri, eigChecks, frob, gluedWilkinson, kernelLike, maxAbsDiff, randomSym, readNpy, rng, withSpectrum } from './helpers.js';
 
 const rts: Record<string, WasmRuntime> = {};
 beforeAll(async () => {
@@ -144,5 +145,38 @@ describe('TS twins of the blocked kernels (ts runtime)', () => {
     expect(maxAbsDiff(out[0][1], out[1][1])).toBeLessThan(1e-13);
     // columns outside [8, 29) untouched
     for (let i = 0; i < n; i++) for (const j of [0, 7, 29, nc - 1]) expect(out[0][0][i * nc + j]).toBe(Z0[i * nc + j]);
+  });
+});
+
+describe('eigenvalues only (eigvalsh_f64: blocked reduction + QL without vectors)', () => {
+  it('numpy.linalg.eigh fixtures: values within 1e-13·‖A‖_F', () => {
+    const index = JSON.parse(readFileSync(FIXTURES + 'index.json', 'utf8')) as { cases: Record<string, { n: number; normA: number }> };
+    for (const [name, c] of Object.entries(index.cases)) {
+      const A = readNpy(`${FIXTURES}${name}_A.npy`).data;
+      const w = readNpy(`${FIXTURES}${name}_w.npy`).data;
+      for (const v of ['release', 'scalar', 'ts']) {
+        const r = L.eigvalsh(rts[v], A, c.n);
+        expect(r.status).toBe(0);
+        expect(maxAbsDiff(r.values, w) / c.normA).toBeLessThan(1e-13);
+      }
+    }
+  });
+  it('blocked sizes and hard spectra: equal to the divide-and-conquer values (second method)', () => {
+    const cases: [Float64Array, number][] = [
+      [randomSym(333, 4), 333],
+      [kernelLike(260, 6, 5), 260], // exact multiplicities (degree blocks)
+      [gluedWilkinson(9, 1e-12), 189],
+      [new Float64Array(200 * 200), 200], // zero matrix
+      [withSpectrum([1, 1, 1, 2, 2, 3, -1e-300, 0], 2), 8],
+    ];
+    for (const n of [1, 2, 3]) cases.push([randomSym(n, n), n]);
+    for (const [A, n] of cases) {
+      const r = L.eigvalsh(rts.release, A, n);
+      const ref = L.eigh(rts.release, A, n);
+      expect(r.status).toBe(0);
+      const scale = Math.max(frob(A), Number.MIN_VALUE);
+      expect(maxAbsDiff(r.values, ref.values) / scale).toBeLessThan(1e-13);
+      for (let i = 1; i < n; i++) expect(r.values[i]).toBeGreaterThanOrEqual(r.values[i - 1]);
+    }
   });
 });
