@@ -182,7 +182,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     fk.set(r.fk);
     f1k.set(r.f1k);
   } else {
-    thetaInit(P, st, p.a0);
+    thetaInit(st, p.a0);
     if (!thetaEval(P, G, st, W, 0, algIters)) throw new Error('theta grid: non-finite initial evaluation');
     fk.set(W.f);
     f1k.set(W.f1);
@@ -283,7 +283,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
       T[kt1 + T_CDD] = Y1[3];
       // Predictor of the slot's sample side: ray extrapolation of the last two slices (or a copy).
       for (let j = 0; j < L; j++)
-        for (const fl of [F_RA, F_CA]) {
+        for (let fl = F_RA; fl <= F_CA; fl++) {
           const vK = S[ko + j * NF + fl];
           if (K >= 1) {
             const tp = T[(K - 1) * NT + T_T];

@@ -75,11 +75,14 @@ export const NT = 11;
 export interface ThetaGrid {
   L: number;
   eta: number;
+  g1: number;
+  gLc: number;
+  den: number;
   th: Float64Array;
   /** 1 − θ_i, exact near θ = 1. */
   thc: Float64Array;
   w: Float64Array;
-  /** A1 (θ_iθ_j), A2 (θ_j + (1−θ_j)θ_i): stencil start per (j,i) at j·L + i and 4 weights at 4(j·L + i). */
+  /** A1 (θ_iθ_j), A2 (θ_j + (1−θ_j)θ_i): stencil start per (j,i) at j·L + i and NS weights at NS(j·L + i). */
   a1s: Int32Array;
   a1w: Float64Array;
   a2s: Int32Array;
@@ -87,12 +90,13 @@ export interface ThetaGrid {
 }
 
 /** Nodes of dmft-grid.md §2: u_k = η(k − (L+1)/2), g(u) = (2/π)atan(eᵘ), θ = (g(u_k) − g(u_1))/(g(u_L) − g(u_1));
- *  η from the range Λ = T·max λ by η = −(2/L)W₋₁(−1/(10Λ)). */
-export function thetaNodes(L: number, Lambda: number): { th: Float64Array; thc: Float64Array; eta: number } {
+ *  η from the range Λ = T·max λ by η = −(2/L)W₋₁(−1/(10Λ)). Also the map constants g(u_1), 1 − g(u_L) and the
+ *  denominator, for the inverse map θ → u used by the stencils. */
+export function thetaNodes(L: number, Lambda: number): { th: Float64Array; thc: Float64Array; eta: number; g1: number; gLc: number; den: number } {
   const eta = (-2 / L) * lambertWm1(-1 / (10 * Math.max(Lambda, 10)));
   const th = new Float64Array(L),
     thc = new Float64Array(L);
-  const u = (k: number) => eta * (k + 1 - (L + 1) / 2);
+  const u = (k: number) => eta * (k - (L - 1) / 2);
   // g(u) = (2/π)atan(eᵘ); 1 − g(u) = (2/π)atan(e^{−u}) (no cancellation near 1).
   const g = (x: number) => (2 / Math.PI) * Math.atan(Math.exp(x));
   const gc = (x: number) => (2 / Math.PI) * Math.atan(Math.exp(-x));
@@ -107,7 +111,7 @@ export function thetaNodes(L: number, Lambda: number): { th: Float64Array; thc: 
   thc[0] = 1;
   th[L - 1] = 1;
   thc[L - 1] = 0;
-  return { th, thc, eta };
+  return { th, thc, eta, g1, gLc, den };
 }
 
 /** Lower branch W₋₁(x) for x ∈ [−1/e, 0) (Halley iteration from the asymptotic start). */
@@ -127,94 +131,78 @@ export function lambertWm1(x: number): number {
   return w;
 }
 
-/** Interval index b with θ_b ≤ θ ≤ θ_{b+1} (binary search; θ given with its complement). */
-function interval(G: { th: Float64Array; thc: Float64Array; L: number }, th: number, thc: number): number {
-  let lo = 0,
-    hi = G.L - 1;
-  const useC = th > 0.5;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (useC ? G.thc[mid] >= thc : G.th[mid] <= th) lo = mid;
-    else hi = mid;
-  }
-  return lo;
+/** Interpolation stencil width (Lagrange degree NS − 1 in the uniform variable u). */
+export const NS = 6;
+
+interface NodeMap {
+  L: number;
+  eta: number;
+  g1: number;
+  gLc: number;
+  den: number;
 }
 
-/** 4-point Lagrange stencil at θ: start index s (weights for nodes s..s+3) written to w[o..o+3]. Differences
- *  are taken in the complement near θ = 1. */
-export function stencil(G: { th: Float64Array; thc: Float64Array; L: number }, th: number, thc: number, w: Float64Array, o: number): number {
-  const b = interval(G, th, thc);
-  const s = Math.min(Math.max(b - 1, 0), G.L - 4);
-  const useC = th > 0.5;
-  for (let a = 0; a < 4; a++) {
+/** Fractional node position r (θ = θ(u), u = η(r − (L−1)/2)) of θ, from θ or, near 1, from its complement. */
+export function nodePos(G: NodeMap, th: number, thc: number): number {
+  let u: number;
+  if (th <= 0.5) u = Math.log(Math.tan((Math.PI / 2) * (G.g1 + th * G.den)));
+  else u = -Math.log(Math.tan((Math.PI / 2) * (G.gLc + thc * G.den)));
+  const r = u / G.eta + (G.L - 1) / 2;
+  return Math.min(Math.max(r, 0), G.L - 1);
+}
+
+/** NS-point Lagrange stencil in u at θ (uniform nodes in u, where the θ grid is geometric at both ends and the
+ *  fields are smooth in log t′ and log(t − t′)): start index s, weights for nodes s..s+NS−1 into w[o..]. */
+export function stencil(G: NodeMap, th: number, thc: number, w: Float64Array, o: number): number {
+  const r = nodePos(G, th, thc);
+  const s = Math.min(Math.max(Math.floor(r) - ((NS >> 1) - 1), 0), G.L - NS);
+  const x = r - s;
+  for (let a = 0; a < NS; a++) {
     let num = 1,
       den = 1;
-    const xa = useC ? -G.thc[s + a] : G.th[s + a];
-    const x = useC ? -thc : th;
-    for (let c = 0; c < 4; c++) {
+    for (let c = 0; c < NS; c++) {
       if (c === a) continue;
-      const xc = useC ? -G.thc[s + c] : G.th[s + c];
-      num *= x - xc;
-      den *= xa - xc;
+      num *= x - c;
+      den *= a - c;
     }
     w[o + a] = num / den;
   }
   return s;
 }
 
-/** Quadrature weights on [0,1]: each interval [θ_b, θ_{b+1}] integrates the cubic through the 4 stencil
- *  nodes (3-point Gauss–Legendre, exact for cubics). */
-function weights(G: { th: Float64Array; thc: Float64Array; L: number }): Float64Array {
+/** Quadrature weights on [0,1]: the trapezoid rule in u, ∫_0^1 f dθ = ∫ f(θ(u)) θ′(u) du with
+ *  θ′(u) = 1/(π cosh(u)·den) — exponentially accurate for integrands analytic in a strip in u (the
+ *  tanh-sinh argument); normalised so that Σ w_i = 1. */
+function weights(G: NodeMap): Float64Array {
   const L = G.L;
   const w = new Float64Array(L);
-  const gx = [-Math.sqrt(0.6), 0, Math.sqrt(0.6)],
-    gw = [5 / 9, 8 / 9, 5 / 9];
-  const sw = new Float64Array(4);
-  for (let b = 0; b < L - 1; b++) {
-    const useC = G.th[b] >= 0.5;
-    const h = useC ? G.thc[b] - G.thc[b + 1] : G.th[b + 1] - G.th[b];
-    const s = Math.min(Math.max(b - 1, 0), L - 4);
-    for (let q = 0; q < 3; q++) {
-      const f = 0.5 * (1 + gx[q]);
-      const th = useC ? 1 - (G.thc[b] - f * h) : G.th[b] + f * h;
-      const thc = useC ? G.thc[b] - f * h : 1 - th;
-      // Stencil over the fixed nodes s..s+3 (not re-searched: the point lies in interval b).
-      for (let a = 0; a < 4; a++) {
-        let num = 1,
-          den = 1;
-        const xa = useC ? -G.thc[s + a] : G.th[s + a];
-        const x = useC ? -thc : th;
-        for (let c = 0; c < 4; c++) {
-          if (c === a) continue;
-          const xc = useC ? -G.thc[s + c] : G.th[s + c];
-          num *= x - xc;
-          den *= xa - xc;
-        }
-        sw[a] = num / den;
-      }
-      for (let a = 0; a < 4; a++) w[s + a] += 0.5 * h * gw[q] * sw[a];
-    }
+  let sum = 0;
+  for (let k = 0; k < L; k++) {
+    const u = G.eta * (k - (L - 1) / 2);
+    w[k] = ((k === 0 || k === L - 1 ? 0.5 : 1) * G.eta) / (Math.PI * Math.cosh(u) * G.den);
+    sum += w[k];
   }
+  for (let k = 0; k < L; k++) w[k] /= sum;
   return w;
 }
 
 export function thetaGrid(L: number, Lambda: number): ThetaGrid {
   if (!(L >= 8)) throw new Error('theta grid: L ≥ 8');
-  const { th, thc, eta } = thetaNodes(L, Lambda);
-  const G = { L, th, thc };
+  const { th, thc, eta, g1, gLc, den } = thetaNodes(L, Lambda);
+  const G = { L, th, thc, eta, g1, gLc, den };
   const w = weights(G);
   const a1s = new Int32Array(L * L),
     a2s = new Int32Array(L * L);
-  const a1w = new Float64Array(4 * L * L),
-    a2w = new Float64Array(4 * L * L);
+  const a1w = new Float64Array(NS * L * L),
+    a2w = new Float64Array(NS * L * L);
   for (let j = 0; j < L; j++)
     for (let i = 0; i < L; i++) {
       const k = j * L + i;
       // A1: θ_iθ_j, complement θc_i + θc_j − θc_iθc_j; A2: θ_j + θc_jθ_i, complement θc_jθc_i.
-      a1s[k] = stencil(G, th[i] * th[j], thc[i] + thc[j] - thc[i] * thc[j], a1w, 4 * k);
-      a2s[k] = stencil(G, th[j] + thc[j] * th[i], thc[j] * thc[i], a2w, 4 * k);
+      a1s[k] = stencil(G, th[i] * th[j], thc[i] + thc[j] - thc[i] * thc[j], a1w, NS * k);
+      a2s[k] = stencil(G, th[j] + thc[j] * th[i], thc[j] * thc[i], a2w, NS * k);
     }
-  return { L, eta, th, thc, w, a1s, a1w, a2s, a2w };
+  return { L, eta, g1, gLc, den, th, thc, w, a1s, a1w, a2s, a2w };
 }
 
 /** The solver state: plain typed arrays + scalars (checkpointable as is). Slices 0..K are accepted; slot K+1
@@ -250,6 +238,10 @@ export interface ThetaWork {
   tmp: Float64Array;
   tmp2: Float64Array;
   sw: Float64Array;
+  /** B2 plan of the evaluation: per (j,i) the offset of the stencil on the lower slice and 8 weights
+   *  (NS on the lower, NS on the upper slice). */
+  b2o: Int32Array;
+  b2w: Float64Array;
 }
 
 export function thetaWork(L: number): ThetaWork {
@@ -259,7 +251,9 @@ export function thetaWork(L: number): ThetaWork {
     oneT: new Float64Array(6 * L),
     tmp: new Float64Array(L),
     tmp2: new Float64Array(L),
-    sw: new Float64Array(4),
+    sw: new Float64Array(NS),
+    b2o: new Int32Array(L * L),
+    b2w: new Float64Array(2 * NS * L * L),
   };
 }
 
@@ -303,7 +297,7 @@ function oneAt(T: Float64Array, top: number, x: number, c: number): number {
 }
 
 /** Initial slice (t = 0): C_d = 1, C_o = 0 (C_S = C_D = 1), R left limits R_S = R_D = 1 at all θ, a = a₀, v = 0. */
-export function thetaInit(P: ThetaParams, st: ThetaState, a0: number): void {
+export function thetaInit(st: ThetaState, a0: number): void {
   const L = st.L;
   st.K = 0;
   for (let i = 0; i < L; i++) {
@@ -368,9 +362,38 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
   }
   const top = slot; // history reads use slices 0..slot
   const sw = W.sw;
-  const GG = G as unknown as { th: Float64Array; thc: Float64Array; L: number };
+  const GG0 = G;
   const newRA = W.tmp;
   const NFL = NF * L;
+  // B2 plan: the history points (s_i, t′_j) = (θ_j t + (t − θ_j t)θ_i, θ_j t) are the same for every field and
+  // pass of this evaluation: slice interval, linear-in-t factor and θ stencil once per (j, i).
+  const b2o = W.b2o,
+    b2w = W.b2w;
+  for (let j = 0; j < L; j++) {
+    const tp = th[j] * t,
+      lag = thc[j] * t;
+    for (let i = 0; i < L; i++) {
+      const k = j * L + i;
+      if (!(lag > 0)) {
+        b2o[k] = 0;
+        for (let q = 0; q < 2 * NS; q++) b2w[2 * NS * k + q] = 0;
+        continue;
+      }
+      const xl = lag * th[i],
+        x = tp + xl;
+      const c = x > 0 ? xl / x : 0;
+      const s0 = stencil(GG0, 1 - c, c, sw, 0);
+      const a0 = sliceOf(T, slot, x);
+      const ta = T[a0 * NT + T_T],
+        tb = T[(a0 + 1) * NT + T_T];
+      const u = tb > ta ? Math.min(Math.max((x - ta) / (tb - ta), 0), 1) : 1;
+      b2o[k] = (a0 * L + s0) * NF;
+      for (let q = 0; q < NS; q++) {
+        b2w[2 * NS * k + q] = (1 - u) * sw[q];
+        b2w[2 * NS * k + NS + q] = u * sw[q];
+      }
+    }
+  }
   // --- Sample side: R̃_A (D11), then C_A, algIters passes (each pass reads the slot's previous values).
   for (let pass = 0; pass < algIters; pass++) {
     for (let j = 0; j < L; j++) {
@@ -379,21 +402,15 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
       let acc = 0;
       let diag = 0;
       if (lag > 0) {
-        const tp = th[j] * t;
         for (let i = 0; i < L; i++) {
           // Σ_R(t, s_i) at A2, R̃_A(s_i, t′) at B2; i = L−1 is s = t (moved left).
           const k = j * L + i;
-          const s2 = G.a2s[k] * NF + so,
-            k4 = 4 * k;
-          const sigR =
-            G.a2w[k4] * S[s2 + F_SR] + G.a2w[k4 + 1] * S[s2 + NF + F_SR] + G.a2w[k4 + 2] * S[s2 + 2 * NF + F_SR] + G.a2w[k4 + 3] * S[s2 + 3 * NF + F_SR];
+          const sigR = ip(S, G.a2s[k] * NF + so, G.a2w, NS * k, F_SR);
           if (i === L - 1) {
             diag = w[i] * sigR;
             continue;
           }
-          const x = tp + lag * th[i];
-          const xl = lag * th[i]; // x − t′
-          acc += w[i] * sigR * b2(S, T, GG, top, x, xl, F_RA, sw);
+          acc += w[i] * sigR * b2p(S, b2o[k], b2w, 2 * NS * k, NFL, F_RA);
         }
       }
       newRA[j] = (-S[o + F_SR] - lag * acc) / (1 + lag * diag);
@@ -416,15 +433,10 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
         const pa = a1 * NFL,
           pb = (a1 + 1) * NFL;
         for (let i = 0; i < L; i++) {
-          const k = j * L + i,
-            k4 = 4 * k;
+          const k = j * L + i;
           const s1 = G.a1s[k] * NF + so;
-          let sc = 0,
-            sg = 0;
-          for (let q = 0; q < 4; q++) {
-            sc += G.a1w[k4 + q] * S[s1 + q * NF + F_SC];
-            sg += G.a1w[k4 + q] * S[s1 + q * NF + F_SR];
-          }
+          const sc = ip(S, s1, G.a1w, NS * k, F_SC),
+            sg = ip(S, s1, G.a1w, NS * k, F_SR);
           const oi = i * NF;
           const raB = (1 - u) * S[pa + oi + F_RA] + u * S[pb + oi + F_RA];
           const caB = (1 - u) * S[pa + oi + F_CA] + u * S[pb + oi + F_CA];
@@ -434,16 +446,13 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
       }
       if (lag > 0) {
         for (let i = 0; i < L; i++) {
-          const k = j * L + i,
-            k4 = 4 * k;
-          const s2 = G.a2s[k] * NF + so;
-          const sigR =
-            G.a2w[k4] * S[s2 + F_SR] + G.a2w[k4 + 1] * S[s2 + NF + F_SR] + G.a2w[k4 + 2] * S[s2 + 2 * NF + F_SR] + G.a2w[k4 + 3] * S[s2 + 3 * NF + F_SR];
+          const k = j * L + i;
+          const sigR = ip(S, G.a2s[k] * NF + so, G.a2w, NS * k, F_SR);
           if (i === L - 1) {
             diag = w[i] * sigR;
             continue;
           }
-          acc2 += w[i] * sigR * b2(S, T, GG, top, tp + lag * th[i], lag * th[i], F_CA, sw);
+          acc2 += w[i] * sigR * b2p(S, b2o[k], b2w, 2 * NS * k, NFL, F_CA);
         }
         acc2 *= lag;
       }
@@ -590,23 +599,38 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
       let s1CS = 0,
         s1CD = 0;
       for (let i = 0; i < L; i++) {
-        const k = j * L + i,
-          k4 = 4 * k;
-        const s1 = G.a1s[k] * NF + so;
-        const w0 = G.a1w[k4],
-          w1 = G.a1w[k4 + 1],
-          w2 = G.a1w[k4 + 2],
-          w3 = G.a1w[k4 + 3];
-        const A = (fld: number) => w0 * S[s1 + fld] + w1 * S[s1 + NF + fld] + w2 * S[s1 + 2 * NF + fld] + w3 * S[s1 + 3 * NF + fld];
-        const oi = i * NF;
-        const B = (fld: number) => (1 - u) * S[pa + oi + fld] + u * S[pb + oi + fld];
+        const k = j * L + i;
+        const s1 = G.a1s[k] * NF + so,
+          k6 = NS * k;
+        const oi = pa + i * NF,
+          ob = pb + i * NF;
+        // A1 values on the current slice.
+        ip8(S, s1, G.a1w, k6, AV);
+        const aCS = AV[F_CS],
+          aCD = AV[F_CD],
+          aRS = AV[F_RS],
+          aRD = AV[F_RD],
+          aMRS = AV[F_MRS],
+          aMRD = AV[F_MRD],
+          aMCS = AV[F_MCS],
+          aMCD = AV[F_MCD];
+        // B1 values on ray θ_i at t′.
+        const v1 = 1 - u;
+        const bCS = v1 * S[oi + F_CS] + u * S[ob + F_CS];
+        const bCD = v1 * S[oi + F_CD] + u * S[ob + F_CD];
+        const bRS = v1 * S[oi + F_RS] + u * S[ob + F_RS];
+        const bRD = v1 * S[oi + F_RD] + u * S[ob + F_RD];
+        const bMRS = v1 * S[oi + F_MRS] + u * S[ob + F_MRS];
+        const bMRD = v1 * S[oi + F_MRD] + u * S[ob + F_MRD];
+        const bMCS = v1 * S[oi + F_MCS] + u * S[ob + F_MCS];
+        const bMCD = v1 * S[oi + F_MCD] + u * S[ob + F_MCD];
         const wi = w[i];
         // left C: M_{R,X}(t, θ_iθ_j t)·C_X(t′, θ_i t′) + M_{C,X}(t, ·)·R_X(t′, θ_i t′)
-        s1CS += wi * (A(F_MRS) * B(F_CS) + A(F_MCS) * B(F_RS));
-        s1CD += wi * (A(F_MRD) * B(F_CD) + A(F_MCD) * B(F_RD));
+        s1CS += wi * (aMRS * bCS + aMCS * bRS);
+        s1CD += wi * (aMRD * bCD + aMCD * bRD);
         // right C: M_{R,X}(t′, θ_i t′)·C_X(t, θ_iθ_j t) + M_{C,X}(t′, θ_i t′)·R_X(t, θ_iθ_j t)
-        rcS += wi * (B(F_MRS) * A(F_CS) + B(F_MCS) * A(F_RS));
-        rcD += wi * (B(F_MRD) * A(F_CD) + B(F_MCD) * A(F_RD));
+        rcS += wi * (bMRS * aCS + bMCS * aRS);
+        rcD += wi * (bMRD * aCD + bMCD * aRD);
       }
       lcS = tp * s1CS;
       lcD = tp * s1CD;
@@ -624,22 +648,15 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
         r2RS = 0,
         r2RD = 0;
       for (let i = 0; i < L; i++) {
-        const k = j * L + i,
-          k4 = 4 * k;
-        const s2 = G.a2s[k] * NF + so;
-        const w0 = G.a2w[k4],
-          w1 = G.a2w[k4 + 1],
-          w2 = G.a2w[k4 + 2],
-          w3 = G.a2w[k4 + 3];
-        const A = (fld: number) => w0 * S[s2 + fld] + w1 * S[s2 + NF + fld] + w2 * S[s2 + 2 * NF + fld] + w3 * S[s2 + 3 * NF + fld];
-        const xl = lag * th[i];
-        const x = tp + xl;
-        b2multi(S, T, GG, top, x, xl, sw, B2V);
+        const k = j * L + i;
+        const s2 = G.a2s[k] * NF + so,
+          k6 = NS * k;
+        b2multiP(S, b2o[k], b2w, 2 * k6, NFL, B2V);
         const wi = w[i];
-        const mrs = A(F_MRS),
-          mrd = A(F_MRD),
-          rs = A(F_RS),
-          rd = A(F_RD);
+        const mrs = ip(S, s2, G.a2w, k6, F_MRS),
+          mrd = ip(S, s2, G.a2w, k6, F_MRD),
+          rs = ip(S, s2, G.a2w, k6, F_RS),
+          rd = ip(S, s2, G.a2w, k6, F_RD);
         // left C: M_{R,X}(t,s)·C_X(s,t′); left R: M_{R,X}(t,s)·R_X(s,t′)
         l2CS += wi * mrs * B2V[0];
         l2CD += wi * mrd * B2V[1];
@@ -688,61 +705,40 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
 
 const B2V = new Float64Array(8);
 
-/** Field fld at the history point (x, y = x − xl), slices 0..top: stencil at θ = y/x on the two slices
- *  enclosing x, linear in t. */
-function b2(S: Float64Array, T: Float64Array, G: { th: Float64Array; thc: Float64Array; L: number }, top: number, x: number, xl: number, fld: number, sw: Float64Array): number {
-  const L = G.L;
-  const thc = x > 0 ? xl / x : 0,
-    th = 1 - thc;
-  const s = stencil(G, th, thc, sw, 0);
-  const a = sliceOf(T, top, x);
-  const ta = T[a * NT + T_T],
-    tb = T[(a + 1) * NT + T_T];
-  const u = tb > ta ? Math.min(Math.max((x - ta) / (tb - ta), 0), 1) : 1;
-  const pa = (a * L + s) * NF + fld,
-    pb = ((a + 1) * L + s) * NF + fld;
-  const va = sw[0] * S[pa] + sw[1] * S[pa + NF] + sw[2] * S[pa + 2 * NF] + sw[3] * S[pa + 3 * NF];
-  const vb = sw[0] * S[pb] + sw[1] * S[pb + NF] + sw[2] * S[pb + 2 * NF] + sw[3] * S[pb + 3 * NF];
-  return (1 - u) * va + u * vb;
+const AV = new Float64Array(8);
+
+/** Field fld interpolated on one slice: Σ_q w[k6+q]·S[o + q·NF + fld]. */
+function ip(S: Float64Array, o: number, w: Float64Array, k6: number, fld: number): number {
+  let v = 0;
+  for (let q = 0; q < NS; q++) v += w[k6 + q] * S[o + q * NF + fld];
+  return v;
 }
 
-/** The eight dynamic fields C_S, C_D, R_S, R_D, M_RS, M_RD, M_CS, M_CD at (x, x − xl) into out. */
-function b2multi(
-  S: Float64Array,
-  T: Float64Array,
-  G: { th: Float64Array; thc: Float64Array; L: number },
-  top: number,
-  x: number,
-  xl: number,
-  sw: Float64Array,
-  out: Float64Array,
-): void {
-  const L = G.L;
-  const thc = x > 0 ? xl / x : 0,
-    th = 1 - thc;
-  const s = stencil(G, th, thc, sw, 0);
-  const a = sliceOf(T, top, x);
-  const ta = T[a * NT + T_T],
-    tb = T[(a + 1) * NT + T_T];
-  const u = tb > ta ? Math.min(Math.max((x - ta) / (tb - ta), 0), 1) : 1;
-  const pa = (a * L + s) * NF,
-    pb = ((a + 1) * L + s) * NF;
-  const w0 = sw[0] * (1 - u),
-    w1 = sw[1] * (1 - u),
-    w2 = sw[2] * (1 - u),
-    w3 = sw[3] * (1 - u);
-  const z0 = sw[0] * u,
-    z1 = sw[1] * u,
-    z2 = sw[2] * u,
-    z3 = sw[3] * u;
-  for (let q = 0; q < 8; q++)
-    out[q] =
-      w0 * S[pa + q] +
-      w1 * S[pa + NF + q] +
-      w2 * S[pa + 2 * NF + q] +
-      w3 * S[pa + 3 * NF + q] +
-      z0 * S[pb + q] +
-      z1 * S[pb + NF + q] +
-      z2 * S[pb + 2 * NF + q] +
-      z3 * S[pb + 3 * NF + q];
+/** The eight dynamic fields interpolated on one slice into out. */
+function ip8(S: Float64Array, o: number, w: Float64Array, k6: number, out: Float64Array): void {
+  for (let f = 0; f < 8; f++) out[f] = 0;
+  for (let q = 0; q < NS; q++) {
+    const c = w[k6 + q],
+      b = o + q * NF;
+    for (let f = 0; f < 8; f++) out[f] += c * S[b + f];
+  }
+}
+
+/** Field fld at a planned B2 point (offset o on the lower slice, upper slice at o + NFL). */
+function b2p(S: Float64Array, o: number, bw: Float64Array, k12: number, NFL: number, fld: number): number {
+  let v = 0;
+  for (let q = 0; q < NS; q++) v += bw[k12 + q] * S[o + q * NF + fld] + bw[k12 + NS + q] * S[o + NFL + q * NF + fld];
+  return v;
+}
+
+/** The eight dynamic fields at a planned B2 point into out. */
+function b2multiP(S: Float64Array, o: number, bw: Float64Array, k12: number, NFL: number, out: Float64Array): void {
+  for (let f = 0; f < 8; f++) out[f] = 0;
+  for (let q = 0; q < NS; q++) {
+    const c = bw[k12 + q],
+      z = bw[k12 + NS + q],
+      b = o + q * NF,
+      bb = b + NFL;
+    for (let f = 0; f < 8; f++) out[f] += c * S[b + f] + z * S[bb + f];
+  }
 }
