@@ -275,6 +275,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
         Y1[q] = Math.exp(z) * y1k[q] + h * f1 * N1k[q];
       }
       if (P.frozen) Y1[0] = aK;
+      if (m === 1) Y1[2] = 0;
       if (P.spherical) Y1[3] = 1;
       T[kt1 + T_T] = tk + h;
       T[kt1 + T_A] = Y1[0];
@@ -306,7 +307,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
             if (r > err || Number.isNaN(r)) err = Number.isNaN(r) ? Infinity : r;
           }
         for (let q = 0; q < (P.spherical ? 3 : 4); q++) {
-          if (q === 0 && P.frozen) continue;
+          if ((q === 0 && P.frozen) || (q === 2 && m === 1)) continue;
           const NY = W.f1[q] + mu1[q] * Y1[q];
           const d = h * q1[q] * (NY - N1k[q]);
           Y1[q] += d;

@@ -563,7 +563,7 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
     const oL = so + (L - 1) * NF;
     const dS = -nu * S[oL + F_CS] + m * K * phd * v * a * I - im * (t * accCS + locS * S[oL + F_CS]);
     const dD = -nu * S[oL + F_CD] - im * (t * accCD + locD * S[oL + F_CD]);
-    W.f1[2] = (2 * (dS - dD)) * im;
+    W.f1[2] = m === 1 ? 0 : 2 * (dS - dD) * im; // m = 1: no off-diagonal block
     W.f1[3] = P.spherical ? 0 : 2 * (dS + (m - 1) * dD) * im;
   }
   // --- Two-time ray derivatives at nodes j < L−1.
