@@ -198,7 +198,17 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
       break;
     }
     if (o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
-      paused = { state: { ...st, S: st.S.slice(0, (K + 2) * NF * L), T: st.T.slice(0, (K + 2) * NT), cap: K + 2 }, dt, steps, rejections, dtMin, dtMaxUsed, fk: fk.slice(), f1k: f1k.slice(), history: structuredClone(hist) };
+      paused = {
+        state: { ...st, S: st.S.slice(0, (K + 2) * NF * L), T: st.T.slice(0, (K + 2) * NT), cap: K + 2 },
+        dt,
+        steps,
+        rejections,
+        dtMin,
+        dtMaxUsed,
+        fk: fk.slice(),
+        f1k: f1k.slice(),
+        history: structuredClone(hist),
+      };
       break;
     }
     if (steps >= maxSteps) {
