@@ -270,3 +270,19 @@ describe.runIf(heavy)('heavy (LEARNDYN_HEAVY=1): t ≤ 50 at m = 16 and 64, the 
     expect(Math.abs(rt - tb)).toBeLessThan(1);
   });
 });
+
+describe('solveDmft / dmft run --grid theta', () => {
+  it('same Solution fields, stats.theta with steps, history and a finite error estimate; bad thetaNodes refused before any work', async () => {
+    const s = await solveDmft({ m: 16, ...unlearn, tMax: 2, grid: 'theta', thetaNodes: 24, rtol: 1e-3 });
+    expect(s.status).toBe('Success');
+    expect(s.stats.grid).toBe('theta');
+    const th = s.stats.theta!;
+    expect(th.L).toBe(24);
+    expect(th.steps).toBe(s.stats.N);
+    expect(s.t.at(-1)).toBe(2);
+    for (const k of ['trainError', 'testError', 'a', 'v', 'Co', 'nu', 'gamma', 'mCo', 'Cd0', 'gap'] as const) expect(s[k].length).toBe(s.t.length);
+    for (const e of Object.values(th.errorEstimate)) expect(Number.isFinite(e) && e >= 0).toBe(true);
+    expect(th.history.t.length).toBeGreaterThan(0);
+    expect(() => dmftProblem({ m: 16, ...unlearn, tMax: 2, grid: 'theta', thetaNodes: 8 })).toThrow(/thetaNodes/);
+  });
+});
