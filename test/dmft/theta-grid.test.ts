@@ -195,10 +195,10 @@ describe('V2: lazy pure noise, e(t̂) = 0.75 + 0.15e^{−0.3t̂} (τ = γ0 = 1, 
 });
 
 describe('V3: the mean-field ODE (D38) as m grows (h = φ̂ = 0.9z + z³/6, τ = 0.6, α = 0.3, a₀ = 1)', () => {
-  it('the deviation of (a, v) on t ≤ 8 shrinks ≈ ∝ 1/m (m = 16 → 64 → 256)', () => {
-    const ode = meanFieldOde({ alpha: 0.3, tau: 0.6, h: H3, phiHat: H3, phiNorm2: 16 / 15, a0: 1, tMax: 8, dt: 1e-3 });
+  it('the deviation of (a, v) on t ≤ 6 shrinks ≈ ∝ 1/m (m = 16 → 64 → 256)', () => {
+    const ode = meanFieldOde({ alpha: 0.3, tau: 0.6, h: H3, phiHat: H3, phiNorm2: 16 / 15, a0: 1, tMax: 6, dt: 1e-3 });
     const dev = (m: number) => {
-      const r = theta({ m, alpha: 0.3, tau: 0.6, h: H3, a0: 1, tMax: 8 }, { rtol: 1e-4, atol: 1e-4, L: 32 });
+      const r = theta({ m, alpha: 0.3, tau: 0.6, h: H3, a0: 1, tMax: 6 }, { rtol: 3e-4, atol: 3e-4, L: 24 });
       expect(r.status).toBe('Success');
       let e = 0;
       for (let k = 0; k < r.rows; k++) {
