@@ -26,7 +26,6 @@ import {
   T_COD,
   T_ETR,
   T_ETS,
-  T_I,
   T_LD,
   T_LS,
   T_NU,
@@ -415,5 +414,3 @@ function oneTime(T: Float64Array, top: number, x: number, c: number): number {
   const u = tb > ta ? (x - ta) / (tb - ta) : 1;
   return (1 - u) * T[lo * NT + c] + u * T[hi * NT + c];
 }
-
-export { T_I };
