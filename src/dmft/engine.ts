@@ -120,8 +120,9 @@ const dmftGrid: Field[] = [
     flag: 'grid',
     kind: 'string',
     default: 'uniform',
-    help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap)',
+    help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap) | theta (θ = t′/t grid for long times, docs/dmft-long-times.md)',
   },
+  { key: 'thetaNodes', flag: 'theta-nodes', kind: 'int', default: '64', help: 'with --grid theta: ratio nodes θ = t′/t per step (accuracy; cost ∝ L²)' },
   { key: 'rtol', flag: 'rtol', kind: 'number', default: '1e-3', help: 'with --grid adaptive: relative tolerance of the local error per unit time' },
   { key: 'atol', flag: 'atol', kind: 'number', default: 'rtol', help: 'with --grid adaptive: absolute tolerance' },
   {
@@ -408,9 +409,12 @@ export function ndRows(a: NdArray): number[][] {
 function dmftText(sol: DmftSolution): string {
   const f = (x: number) => (Number.isFinite(x) ? x.toExponential(4).padStart(12) : '         n/a');
   const ad = sol.stats.adaptive;
-  const gridText = ad
-    ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
-    : `η = ${sol.stats.eta}, N = ${sol.stats.N}`;
+  const th = sol.stats.theta;
+  const gridText = th
+    ? `θ grid (L ${th.L}, rtol ${th.rtol}, atol ${th.atol}): ${th.steps} steps, ${th.rejections} rejected, Δ ∈ [${th.dtMin.toPrecision(3)}, ${th.dtMaxUsed.toPrecision(3)}], est. error e_ts ${th.errorEstimate.testError.toExponential(2)}`
+    : ad
+      ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
+      : `η = ${sol.stats.eta}, N = ${sol.stats.N}`;
   const lines = [
     `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, ${gridText}`,
     '           t      e_train       e_test            a            v     C_o(t,t)',

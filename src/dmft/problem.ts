@@ -41,7 +41,9 @@ export const dmftProblemSchema = z.strictObject({
   secondOrder: z.boolean({ error: 'true or false' }).optional(),
   /** 'uniform': the reference grid t_n = nη (default); 'adaptive': non-uniform grid with error-controlled steps
    *  (src/dmft/grid.ts, issue 11), output extrapolated to second order unless secondOrder is false. */
-  grid: z.enum(['uniform', 'adaptive'], { error: "'uniform' or 'adaptive'" }).default('uniform'),
+  grid: z.enum(['uniform', 'adaptive', 'theta'], { error: "'uniform', 'adaptive' or 'theta'" }).default('uniform'),
+  /** Grid 'theta' (src/dmft/theta-grid.ts): ratio nodes θ = t′/t per accepted time (default 64). */
+  thetaNodes: intAtLeast(16, 2048).optional(),
   /** Adaptive grid: relative and absolute tolerance of the local error per unit time (default 1e-3, atol = rtol). */
   rtol: positive().optional(),
   atol: positive().optional(),
@@ -132,7 +134,7 @@ export function dmftProblem(input: DmftProblemInput): DmftProblem {
   } else {
     a0 = p.a0 ?? (p.gamma0 !== undefined ? p.gamma0 * Math.sqrt(p.m) : 1);
   }
-  if (p.grid === 'adaptive') {
+  if (p.grid === 'adaptive' || p.grid === 'theta') {
     if (p.rtol !== undefined && !(p.rtol < 1)) throw new ParameterError('rtol', p.rtol, 'a tolerance in (0, 1)');
     const { alpha: _a, alphaBar: _ab, ...rest } = p;
     // eta: the step cap (none by default); steps: unknown before the run (0).

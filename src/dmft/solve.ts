@@ -8,8 +8,10 @@
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport, type SymmRaw, type SymmState } from './symm.js';
+import { runTheta } from './theta-grid.js';
 import { runAdaptiveAsync, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
 import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint, type StateValue } from './checkpoint.js';
+
 
 import { checkpointClock, combineStatus, type SolveOptions, type Status } from '../core/contract.js';
 
@@ -55,7 +57,22 @@ export interface DmftSolution {
     simd: boolean;
     memoryBytes: number;
     /** 'uniform' (N, eta describe the grid) or 'adaptive' (N = accepted steps, eta = the step cap). */
-    grid: 'uniform' | 'adaptive';
+    grid: 'uniform' | 'adaptive' | 'theta';
+    /** θ grid only (src/dmft/theta-grid.ts): nodes, tolerances, step statistics and history (thinned to ≤ 400
+     *  steps), the largest accepted local error ratio, and the global error estimate: max over the output
+     *  times of |x(rtol) − x(10·rtol)|/9 per observable (global error ∝ rtol), from a second run at 10·rtol. */
+    theta?: {
+      L: number;
+      Lambda: number;
+      rtol: number;
+      atol: number;
+      steps: number;
+      rejections: number;
+      dtMin: number;
+      dtMaxUsed: number;
+      history: { t: number[]; dt: number[]; err: number[]; dtLam: number[] };
+      errorEstimate: { a: number; v: number; trainError: number; testError: number };
+    };
     /** Adaptive grid only: tolerances, step statistics and history, a-posteriori error estimate. */
     adaptive?: StepStats & {
       rtol: number;
@@ -181,6 +198,8 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   if (from) checkCheckpoint(from, p.grid, key);
   const due = checkpointClock(opts.checkpointEveryMs);
   if (p.grid === 'adaptive') return solveAdaptive(p, opts, start, from as GridCheckpoint | undefined, due);
+  // The θ grid keeps its own state (ThetaState, resumable in the library) but writes no CLI checkpoint yet.
+  if (p.grid === 'theta') return solveThetaGrid(p, opts, start);
   const rs = from?.state as UniformState | undefined;
   const wrap = (pass: 1 | 2, run: SymmState, coarse: UniformState['coarse']): DmftCheckpoint => ({
     kind: DMFT_CHECKPOINT_KIND,
@@ -193,6 +212,7 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   });
   let checkpoint: DmftCheckpoint | undefined;
   const run = (q: DmftProblem, pass: 1 | 2, lo: number, hi: number, coarse: UniformState['coarse']) =>
+
     runSymm(q, {
       runtime: opts.runtime,
       engine: opts.engine,
@@ -350,6 +370,112 @@ async function solveAdaptive(
     },
     problem: p,
     timings: { stepMs: raw.stepMs, totalMs: performance.now() - start },
+  };
+}
+
+/** The θ = t′/t grid (src/dmft/theta-grid.ts): same Solution fields, t at the accepted steps. */
+async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
+  const ctl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
+  const raw = runTheta(p, {
+    ctl,
+    signal: opts.signal,
+    onStep: opts.onProgress ? (t) => opts.onProgress!({ phase: 'steps', fraction: t / p.tMax }) : undefined,
+  });
+  // Global error estimate from a run at 10·rtol (global error ∝ rtol): |x(rtol) − x(10 rtol)|/9.
+  const loose = raw.status === 'Success' ? runTheta(p, { ctl: { ...ctl, rtol: 10 * ctl.rtol, atol: 10 * ctl.atol }, signal: opts.signal }) : undefined;
+  const est = { a: NaN, v: NaN, trainError: NaN, testError: NaN };
+  if (loose && loose.status === 'Success') {
+    const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
+      let k = 0;
+      while (k < ts.length - 2 && ts[k + 1] < t) k++;
+      const u = (t - ts[k]) / (ts[k + 1] - ts[k]);
+      return (1 - u) * ys[k] + u * ys[k + 1];
+    };
+    for (const [f, g] of [
+      ['a', 'a'],
+      ['v', 'v'],
+      ['etr', 'trainError'],
+      ['ets', 'testError'],
+    ] as const) {
+      let e = 0;
+      for (let k = 0; k < loose.rows; k++) e = Math.max(e, Math.abs(lin(raw.t, raw[f], loose.t[k]) - loose[f][k]) / 9);
+      est[g] = e;
+    }
+  }
+  const rows = raw.rows;
+  const stride = Math.max(1, Math.ceil(rows / p.maxPoints));
+  const idx: number[] = [];
+  for (let k = 0; k < rows; k += stride) idx.push(k);
+  if (rows > 0 && idx[idx.length - 1] !== rows - 1) idx.push(rows - 1);
+  const pick = (f: (k: number) => number) => idx.map(f);
+  const sm = Math.sqrt(p.m);
+  const t = pick((k) => raw.t[k]);
+  const h1p = series(p.h, 1)[1];
+  const hs = Math.max(1, Math.ceil(raw.history.t.length / 400));
+  const thin = (x: number[]) => x.filter((_, i) => i % hs === 0 || i === x.length - 1);
+  let etrInc = 0,
+    vMax = 0,
+    coMax = 0;
+  for (let k = 0; k < rows; k++) {
+    if (k > 0) etrInc = Math.max(etrInc, (raw.etr[k] - raw.etr[k - 1]) / Math.max(raw.etr[0], 1e-300));
+    vMax = Math.max(vMax, Math.abs(raw.v[k]));
+    if (p.m > 1) coMax = Math.max(coMax, Math.abs(raw.coDiag[k]));
+  }
+  return {
+    status: raw.status,
+    message: raw.message,
+    t,
+    trainError: pick((k) => raw.etr[k]),
+    testError: pick((k) => raw.ets[k]),
+    a: pick((k) => raw.a[k]),
+    gamma: pick((k) => raw.a[k] / sm),
+    v: pick((k) => raw.v[k]),
+    Co: pick((k) => raw.coDiag[k]),
+    mCo: pick((k) => p.m * raw.coDiag[k]),
+    Cd0: pick((k) => raw.cd0[k]),
+    nu: pick((k) => raw.nu[k]),
+    gap: pick((k) => raw.ets[k] - raw.etr[k]),
+    tm: t.map((x) => x * p.m),
+    tOverM: t.map((x) => x / p.m),
+    stats: {
+      N: raw.steps,
+      eta: p.eta,
+      scheme: p.scheme,
+      secondOrder: false,
+      rowsComputed: rows,
+      lastGoodTime: rows > 0 ? raw.t[rows - 1] : NaN,
+      thinStride: stride,
+      points: idx.length,
+      invariants: {
+        checkedRows: rows,
+        maxTrainIncrease: etrInc,
+        maxAbsV: vMax,
+        maxAbsCo: coMax,
+        maxCdDiagDev: 0,
+        maxCdSubDev: 0,
+        tolerances: { trainIncrease: 10 * p.rtol!, bound: 1e-3 },
+        trainEqualsTestAtZero: rows > 0 ? Math.abs(raw.etr[0] - raw.ets[0]) : NaN,
+      },
+      stiffnessAtStart: (raw.history.dt[0] ?? 0) * p.alpha * p.a0 * p.a0 * h1p,
+      engine: 'ts',
+      simd: false,
+      memoryBytes: raw.memoryBytes,
+      grid: 'theta',
+      theta: {
+        L: raw.L,
+        Lambda: raw.Lambda,
+        rtol: p.rtol!,
+        atol: p.atol!,
+        steps: raw.steps,
+        rejections: raw.rejections,
+        dtMin: raw.dtMin,
+        dtMaxUsed: raw.dtMaxUsed,
+        history: { t: thin(raw.history.t), dt: thin(raw.history.dt), err: thin(raw.history.err), dtLam: thin(raw.history.dtLam) },
+        errorEstimate: est,
+      },
+    },
+    problem: p,
+    timings: { stepMs: raw.stepMs + (loose?.stepMs ?? 0), totalMs: performance.now() - start },
   };
 }
 
