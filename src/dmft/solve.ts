@@ -12,7 +12,6 @@ import { runTheta } from './theta-grid.js';
 import { runAdaptiveAsync, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
 import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint, type StateValue } from './checkpoint.js';
 
-
 import { checkpointClock, combineStatus, type SolveOptions, type Status } from '../core/contract.js';
 
 /** @deprecated the engine contract's Status. */
@@ -212,7 +211,6 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   });
   let checkpoint: DmftCheckpoint | undefined;
   const run = (q: DmftProblem, pass: 1 | 2, lo: number, hi: number, coarse: UniformState['coarse']) =>
-
     runSymm(q, {
       runtime: opts.runtime,
       engine: opts.engine,
