@@ -8,7 +8,7 @@
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport, type SymmRaw, type SymmState } from './symm.js';
-import { runTheta } from './theta-grid.js';
+import { runThetaAsync } from './theta-grid.js';
 import { runAdaptiveAsync, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
 import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint, type StateValue } from './checkpoint.js';
 
@@ -374,13 +374,14 @@ async function solveAdaptive(
 /** The θ = t′/t grid (src/dmft/theta-grid.ts): same Solution fields, t at the accepted steps. */
 async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
   const ctl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
-  const raw = runTheta(p, {
+  const raw = await runThetaAsync(p, {
     ctl,
     signal: opts.signal,
     onStep: opts.onProgress ? (t) => opts.onProgress!({ phase: 'steps', fraction: t / p.tMax }) : undefined,
   });
   // Global error estimate from a run at 10·rtol (global error ∝ rtol): |x(rtol) − x(10 rtol)|/9.
-  const loose = raw.status === 'Success' ? runTheta(p, { ctl: { ...ctl, rtol: 10 * ctl.rtol, atol: 10 * ctl.atol }, signal: opts.signal }) : undefined;
+  const loose =
+    raw.status === 'Success' ? await runThetaAsync(p, { ctl: { ...ctl, rtol: 10 * ctl.rtol, atol: 10 * ctl.atol }, signal: opts.signal }) : undefined;
   const est = { a: NaN, v: NaN, trainError: NaN, testError: NaN };
   if (loose && loose.status === 'Success') {
     const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
@@ -419,9 +420,11 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
     vMax = Math.max(vMax, Math.abs(raw.v[k]));
     if (p.m > 1) coMax = Math.max(coMax, Math.abs(raw.coDiag[k]));
   }
+  // A stop during the error-estimate run keeps the finished curves but says the run was stopped.
+  const stoppedInEstimate = loose?.status === 'Terminated';
   return {
-    status: raw.status,
-    message: raw.message,
+    status: stoppedInEstimate ? 'Terminated' : raw.status,
+    message: stoppedInEstimate ? `${loose.message} (in the 10·rtol error-estimate run; the curves are complete)` : raw.message,
     t,
     trainError: pick((k) => raw.etr[k]),
     testError: pick((k) => raw.ets[k]),

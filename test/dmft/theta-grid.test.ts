@@ -7,7 +7,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
 import { dmftProblem, type DmftProblemInput } from '../../src/dmft/problem.js';
-import { runTheta, type ThetaControl, type ThetaRaw } from '../../src/dmft/theta-grid.js';
+import { runTheta, runThetaAsync, type ThetaControl, type ThetaRaw } from '../../src/dmft/theta-grid.js';
 import { meanFieldOde, interp } from '../../src/dmft/mean-field-ode.js';
 import { lambertWm1, NS, stencil, thetaGrid, thetaNodes } from '../../src/ref/dmft_theta.js';
 
@@ -237,6 +237,29 @@ describe('V5 invariants and resumption', () => {
     expect(Array.from(rest.ets)).toEqual(Array.from(full.ets));
     expect(Array.from(rest.a)).toEqual(Array.from(full.a));
     expect(rest.steps).toBe(full.steps);
+  });
+  it('the chunked driver (runThetaAsync, yields between chunks) equals one runTheta call bit for bit', async () => {
+    const p = dmftProblem({ m: 16, ...unlearn, tMax: 3, grid: 'adaptive' });
+    const ctl = { rtol: 1e-3, atol: 1e-3, L: 24 };
+    const full = runTheta(p, { ctl });
+    const chunked = await runThetaAsync(p, { ctl }, 7);
+    expect(chunked.status).toBe('Success');
+    expect(chunked.steps).toBe(full.steps);
+    expect(Array.from(chunked.t)).toEqual(Array.from(full.t));
+    expect(Array.from(chunked.ets)).toEqual(Array.from(full.ets));
+    expect(Array.from(chunked.a)).toEqual(Array.from(full.a));
+  });
+  it('a signal fired mid-run ends the solve Terminated with the rows so far (seen between chunks)', async () => {
+    const ctl = new AbortController();
+    let events = 0;
+    const sol = await solveDmft(
+      { m: 16, ...unlearn, tMax: 20, grid: 'theta', thetaNodes: 24, rtol: 1e-3, atol: 1e-3 },
+      { signal: ctl.signal, onProgress: () => void (++events === 40 && ctl.abort()) },
+    );
+    expect(sol.status).toBe('Terminated');
+    expect(sol.t.length).toBeGreaterThan(1);
+    expect(sol.t[sol.t.length - 1]).toBeLessThan(20);
+    expect(sol.testError.every(Number.isFinite)).toBe(true);
   });
 });
 
