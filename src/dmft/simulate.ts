@@ -27,7 +27,7 @@ import { MemoryBudgetError } from '../wasm/arena.js';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { RNG_SCHEME, seedHalves, toSeed } from '../numerics/rng.js';
 import { paramsBlock } from './sim-params.js';
-import { symmetrizeJ2 } from '../ref/dmft_sim.js';
+import { symmetrizeJ2 } from '../numerics/dmft-sim.js';
 import { DSIM_MAX_DEGREE, DSIM_PAR_LEN, dsimGaussWorkLen, dsimNetWorkLen, dsimPopulationWorkLen } from '../gen/dmft_layout.js';
 
 export const DSIM_RNG_SCHEME = 'learndyn-dmft-sim/v1';

@@ -1,5 +1,5 @@
 // SymmDMFT to long times on the θ = t′/t grid (dmft-grid.md §2–§4; issue 11 items 1, 2, 6).
-// src/ref/dmft_theta.ts holds the slices and evaluates the right-hand side; this file steps them.
+// src/numerics/dmft-theta.ts (host numerics: there is no Wasm kernel yet) holds the slices and evaluates the right-hand side; this file steps them.
 //
 // Time stepping [D]: exponential time differencing. Each node's ray equation is dy/dt = −μ y + N(t, y) with
 // μ the local (δ) rate of dmft-grid.md §4 frozen at the start of the step (C_X: λ_X(t) + θλ_X(θt); R_X:
@@ -40,7 +40,7 @@ import {
   type ThetaGrid,
   type ThetaParams,
   type ThetaState,
-} from '../ref/dmft_theta.js';
+} from '../numerics/dmft-theta.js';
 
 export interface ThetaControl {
   rtol: number;

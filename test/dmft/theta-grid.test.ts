@@ -1,4 +1,4 @@
-// The θ = t′/t grid solver (src/ref/dmft_theta.ts, src/dmft/theta-grid.ts; dmft-grid.md): checked against
+// The θ = t′/t grid solver (src/numerics/dmft-theta.ts, src/dmft/theta-grid.ts; dmft-grid.md): checked against
 // (1) its building blocks (nodes, Lambert W, stencils, quadrature) by exact polynomial / closed-form integrals;
 // (2) the uniform explicit reference of dmft.md §6 extrapolated to η → 0 (Richardson over η, η/2);
 // (3) V1 Marchenko–Pastur (D40) including long times, V2 lazy closed form (D33), V3 mean-field ODE (D38),
@@ -9,7 +9,7 @@ import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
 import { dmftProblem, type DmftProblemInput } from '../../src/dmft/problem.js';
 import { runTheta, runThetaAsync, type ThetaControl, type ThetaRaw } from '../../src/dmft/theta-grid.js';
 import { meanFieldOde, interp } from '../../src/dmft/mean-field-ode.js';
-import { lambertWm1, NS, stencil, thetaGrid, thetaNodes } from '../../src/ref/dmft_theta.js';
+import { lambertWm1, NS, stencil, thetaGrid, thetaNodes } from '../../src/numerics/dmft-theta.js';
 
 vi.setConfig({ testTimeout: 300_000 }); // shares 2 cores with other suites
 const heavy = process.env.LEARNDYN_HEAVY === '1';
