@@ -184,6 +184,38 @@ export async function* dmftSteps(input: DmftProblemInput | DmftProblem, opts: Dm
   return result!;
 }
 
+/** Per-row observables every grid's raw result holds (uniform rows, adaptive steps, θ-grid steps). */
+interface RowObservables {
+  etr: ArrayLike<number>;
+  ets: ArrayLike<number>;
+  a: ArrayLike<number>;
+  v: ArrayLike<number>;
+  coDiag: ArrayLike<number>;
+  cd0: ArrayLike<number>;
+  nu: ArrayLike<number>;
+}
+
+/** The curve fields of a DmftSolution at the kept rows idx (times t), the same for every grid. */
+function curveFields(p: DmftProblem, t: number[], idx: number[], raw: RowObservables) {
+  const at = (f: (k: number) => number) => idx.map(f);
+  const sm = Math.sqrt(p.m);
+  return {
+    t,
+    trainError: at((k) => raw.etr[k]),
+    testError: at((k) => raw.ets[k]),
+    a: at((k) => raw.a[k]),
+    gamma: at((k) => raw.a[k] / sm),
+    v: at((k) => raw.v[k]),
+    Co: at((k) => raw.coDiag[k]),
+    mCo: at((k) => p.m * raw.coDiag[k]),
+    Cd0: at((k) => raw.cd0[k]),
+    nu: at((k) => raw.nu[k]),
+    gap: at((k) => raw.ets[k] - raw.etr[k]),
+    tm: t.map((x) => x * p.m),
+    tOverM: t.map((x) => x / p.m),
+  };
+}
+
 /** Validate only (for the CLI: exit 2 before any allocation). */
 export function validateDmftProblem(input: DmftProblemInput): DmftProblem {
   return dmftProblem(input);
@@ -244,26 +276,12 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   const idx: number[] = [];
   for (let k = 0; k < rows; k += stride) idx.push(k);
   if (rows > 0 && idx[idx.length - 1] !== rows - 1) idx.push(rows - 1);
-  const pick = (x: Float64Array | ((k: number) => number)) => idx.map((k) => (typeof x === 'function' ? x(k) : x[k]));
-  const sm = Math.sqrt(p.m);
   const t = idx.map((k) => k * p.eta);
   const h1p = series(p.h, 1)[1];
   return {
     status: raw.status,
     message: raw.message,
-    t,
-    trainError: pick(raw.etr),
-    testError: pick(raw.ets),
-    a: pick(raw.a),
-    gamma: pick((k) => raw.a[k] / sm),
-    v: pick(raw.v),
-    Co: pick(raw.coDiag),
-    mCo: pick((k) => p.m * raw.coDiag[k]),
-    Cd0: pick(raw.cd0),
-    nu: pick(raw.nu),
-    gap: pick((k) => raw.ets[k] - raw.etr[k]),
-    tm: t.map((x) => x * p.m),
-    tOverM: t.map((x) => x / p.m),
+    ...curveFields(p, t, idx, raw),
     stats: {
       N: p.steps,
       eta: p.eta,
@@ -325,9 +343,7 @@ async function solveAdaptive(
   const idx: number[] = [];
   for (let k = 0; k < rows; k += stride) idx.push(k);
   if (rows > 0 && idx[idx.length - 1] !== rows - 1) idx.push(rows - 1);
-  const pick = (f: (k: number) => number) => idx.map(f);
-  const sm = Math.sqrt(p.m);
-  const t = pick((k) => raw.t[k]);
+  const t = idx.map((k) => raw.t[k]);
   const h1p = series(p.h, 1)[1];
   return {
     status: raw.paused && raw.status !== 'Terminated' ? 'NotConverged' : raw.status,
@@ -336,19 +352,7 @@ async function solveAdaptive(
         ? `paused after ${raw.steps.steps} steps at t = ${raw.t[rows - 1]} (checkpoint attached; pass it as resumeFrom)`
         : raw.message,
     ...(raw.paused ? { checkpoint: raw.paused } : {}),
-    t,
-    trainError: pick((k) => raw.etr[k]),
-    testError: pick((k) => raw.ets[k]),
-    a: pick((k) => raw.a[k]),
-    gamma: pick((k) => raw.a[k] / sm),
-    v: pick((k) => raw.v[k]),
-    Co: pick((k) => raw.coDiag[k]),
-    mCo: pick((k) => p.m * raw.coDiag[k]),
-    Cd0: pick((k) => raw.cd0[k]),
-    nu: pick((k) => raw.nu[k]),
-    gap: pick((k) => raw.ets[k] - raw.etr[k]),
-    tm: t.map((x) => x * p.m),
-    tOverM: t.map((x) => x / p.m),
+    ...curveFields(p, t, idx, raw),
     stats: {
       N: raw.steps.steps,
       eta: p.eta,
@@ -406,9 +410,7 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
   const idx: number[] = [];
   for (let k = 0; k < rows; k += stride) idx.push(k);
   if (rows > 0 && idx[idx.length - 1] !== rows - 1) idx.push(rows - 1);
-  const pick = (f: (k: number) => number) => idx.map(f);
-  const sm = Math.sqrt(p.m);
-  const t = pick((k) => raw.t[k]);
+  const t = idx.map((k) => raw.t[k]);
   const h1p = series(p.h, 1)[1];
   const hs = Math.max(1, Math.ceil(raw.history.t.length / 400));
   const thin = (x: number[]) => x.filter((_, i) => i % hs === 0 || i === x.length - 1);
@@ -425,19 +427,7 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
   return {
     status: stoppedInEstimate ? 'Terminated' : raw.status,
     message: stoppedInEstimate ? `${loose.message} (in the 10·rtol error-estimate run; the curves are complete)` : raw.message,
-    t,
-    trainError: pick((k) => raw.etr[k]),
-    testError: pick((k) => raw.ets[k]),
-    a: pick((k) => raw.a[k]),
-    gamma: pick((k) => raw.a[k] / sm),
-    v: pick((k) => raw.v[k]),
-    Co: pick((k) => raw.coDiag[k]),
-    mCo: pick((k) => p.m * raw.coDiag[k]),
-    Cd0: pick((k) => raw.cd0[k]),
-    nu: pick((k) => raw.nu[k]),
-    gap: pick((k) => raw.ets[k] - raw.etr[k]),
-    tm: t.map((x) => x * p.m),
-    tOverM: t.map((x) => x / p.m),
+    ...curveFields(p, t, idx, raw),
     stats: {
       N: raw.steps,
       eta: p.eta,
