@@ -142,6 +142,13 @@ const dmftGrid: Field[] = [
   { key: 'secondOrder', flag: 'second-order', kind: 'switch', help: 'Richardson extrapolation over η and η/2 (second order; two runs)' },
   { key: 'maxPoints', flag: 'max-points', kind: 'int', default: '2000', help: 'at most this many output points (uniform thinning)' },
   { key: 'budgetBytes', flag: 'budget-bytes', kind: 'number', default: '3 GiB', unit: 'bytes', help: 'Wasm memory budget; refused before allocation above it' },
+  {
+    key: 'threads',
+    flag: 'threads',
+    kind: 'int',
+    default: '1',
+    help: 'uniform grid: workers for the row sweeps (2: split over two workers sharing the memory, bitwise equal to 1)',
+  },
 ];
 
 const dmftRunExtras: Field[] = [

@@ -46,6 +46,9 @@ export const dmftProblemSchema = z.strictObject({
   rtol: positive().optional(),
   atol: positive().optional(),
   budgetBytes: positive().default(DEFAULT_BUDGET_BYTES),
+  /** Uniform grid: workers for the row sweeps (Node). 2 splits each O(n²) sweep over two workers sharing the
+   *  memory (assembly/dmft.ts dmft_symm_run_mt), bitwise equal to 1. */
+  threads: intAtLeast(1, 2).default(1),
   /** Maximum number of output points (uniform thinning of the N+1 grid points; the last point is kept). */
   maxPoints: intAtLeast(2, 10_000_000).default(2000),
 });
@@ -101,10 +104,10 @@ function checkSeries(name: string, c: number[], nonneg: boolean): void {
 export const strideFor = (N: number): number => (N + 2 + 1) & ~1;
 
 /** Bytes of the Wasm state for N steps: six lower-triangular f64 arrays (C_d, C_o, C_A, R_d, R_o, R_A:
- *  6·N²/2·8 = 24N² bytes), 16 work rows, 6 time series, parameter block and coefficients. */
+ *  6·N²/2·8 = 24N² bytes), 20 work rows, 6 time series, parameter block and coefficients. */
 export function dmftMemoryBytes(N: number, nCoef = 16): number {
   const S = strideFor(N);
-  return 8 * (6 * ((S * (S + 1)) / 2) + 16 * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
+  return 8 * (6 * ((S * (S + 1)) / 2) + 20 * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
 }
 
 export function dmftProblem(input: DmftProblemInput): DmftProblem {

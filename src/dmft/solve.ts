@@ -49,6 +49,8 @@ export interface DmftSolution {
     stiffnessAtStart: number;
     engine: 'wasm' | 'ts';
     simd: boolean;
+    /** Workers of the uniform grid's row sweeps (1 or 2; the adaptive grid: 1). */
+    threads: number;
     memoryBytes: number;
     /** 'uniform' (N, eta describe the grid) or 'adaptive' (N = accepted steps, eta = the step cap). */
     grid: 'uniform' | 'adaptive';
@@ -94,6 +96,7 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
     runSymm(q, {
       runtime: opts.runtime,
       engine: opts.engine,
+      executor: opts.executor,
       signal: opts.signal,
       onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: 'rows', fraction: lo + (hi - lo) * f }) : undefined,
     });
@@ -143,6 +146,7 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
       stiffnessAtStart: p.eta * p.alpha * p.a0 * p.a0 * h1p,
       engine: raw.engine,
       simd: raw.simd,
+      threads: raw.threads,
       memoryBytes: dmftMemoryBytes(p.steps, p.h.length + phiCoeffs(p).length),
       grid: 'uniform',
     },
@@ -211,6 +215,7 @@ async function solveAdaptive(p: DmftProblem, opts: DmftSolveOptions, start: numb
       stiffnessAtStart: raw.steps.dtFirst * p.alpha * p.a0 * p.a0 * h1p,
       engine: raw.engine,
       simd: raw.simd,
+      threads: 1,
       memoryBytes: raw.memoryBytes,
       grid: 'adaptive',
       adaptive: { ...raw.steps, rtol: p.rtol!, atol: p.atol!, errorEstimate: raw.errorEstimate, values: raw.values, stabilityRetries: raw.stabilityRetries },

@@ -50,6 +50,7 @@ export const TWINLESS = {
   stedc_merge_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_rows_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_finish_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  dmft_symm_run_mt: 'worker phase of the two-worker SymmDMFT sweeps (src/dmft/symm.ts needs Wasm workers); the twin dmftSymmRun is bitwise the same algorithm',
   dmft_grid_work_rows: 'the adaptive DMFT grid drives its TS twin (src/ref/dmft_grid.ts) directly (known debt, see test/wasm/layering.test.ts)',
   dmft_grid_row: 'the adaptive DMFT grid drives its TS twin (src/ref/dmft_grid.ts) directly (known debt, see test/wasm/layering.test.ts)',
   dmft_grid_update: 'the adaptive DMFT grid drives its TS twin (src/ref/dmft_grid.ts) directly (known debt, see test/wasm/layering.test.ts)',
