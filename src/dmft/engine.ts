@@ -122,13 +122,19 @@ const dmftGrid: Field[] = [
     default: 'uniform',
     help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap)',
   },
-  { key: 'rtol', flag: 'rtol', kind: 'number', default: '1e-3', help: 'with --grid adaptive: relative tolerance of the local error per unit time' },
+  {
+    key: 'rtol',
+    flag: 'rtol',
+    kind: 'number',
+    default: '1e-3',
+    help: 'with --grid adaptive: relative tolerance of the local error per unit time; with --eta auto: of the estimated error (max over t)',
+  },
   { key: 'atol', flag: 'atol', kind: 'number', default: 'rtol', help: 'with --grid adaptive: absolute tolerance' },
   {
     key: 'eta',
     flag: 'eta',
-    kind: 'number',
-    help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes)',
+    kind: 'numberOrAuto',
+    help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes); auto: uniform grid, η from the error estimate and --rtol',
     widget: { label: 'grid step η', control: 'number', def: '0.05', group: 'time', help: 'cost ∝ (t max/η)³' },
   },
   {
@@ -140,6 +146,13 @@ const dmftGrid: Field[] = [
     widget: { label: 't max', control: 'number', def: '20', slider: { min: 1, max: 60, step: 1 }, group: 'time' },
   },
   { key: 'secondOrder', flag: 'second-order', kind: 'switch', help: 'Richardson extrapolation over η and η/2 (second order; two runs)' },
+  {
+    key: 'errorEstimate',
+    flag: 'error-estimate',
+    kind: 'switch',
+    default: 'semi-implicit or --eta auto',
+    help: 'uniform grid: estimate the error from a companion run at 2η (+1/8 cost) into stats.errorEstimate',
+  },
   { key: 'maxPoints', flag: 'max-points', kind: 'int', default: '2000', help: 'at most this many output points (uniform thinning)' },
   { key: 'budgetBytes', flag: 'budget-bytes', kind: 'number', default: '3 GiB', unit: 'bytes', help: 'Wasm memory budget; refused before allocation above it' },
   {
@@ -364,7 +377,11 @@ function dmftText(sol: DmftSolution): string {
   const ad = sol.stats.adaptive;
   const gridText = ad
     ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
-    : `η = ${sol.stats.eta}, N = ${sol.stats.N}`;
+    : `η = ${sol.stats.eta}${sol.stats.etaAuto ? ` (auto, rtol ${sol.stats.etaAuto.rtol})` : ''}, N = ${sol.stats.N}${
+        sol.stats.errorEstimate
+          ? `, est. error ${sol.stats.errorEstimate.max.toExponential(2)} (e_ts ${sol.stats.errorEstimate.ets.toExponential(2)}, ${sol.stats.errorEstimate.method})`
+          : ''
+      }${sol.stats.threads > 1 ? `, ${sol.stats.threads} workers` : ''}`;
   const lines = [
     `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, ${gridText}`,
     '           t      e_train       e_test            a            v     C_o(t,t)',
