@@ -54,6 +54,8 @@ export interface DmftSolution {
     /** Uniform grid with errorEstimate (default for semi-implicit and eta 'auto'): the Richardson estimate of the
      *  error of the reported values (see UniformErrorEstimate), and the companion run's stepping time. */
     errorEstimate?: UniformErrorEstimate & { companionMs: number };
+    /** Why errorEstimate is missing although asked for (the 2η companion blew up). */
+    errorEstimateNote?: string;
     /** eta 'auto': the tolerance and the runs tried (the last is reported). */
     etaAuto?: { rtol: number; tries: { eta: number; steps: number; estimate: number; status: Status }[] };
     memoryBytes: number;
@@ -166,6 +168,8 @@ async function solveEtaAuto(p: DmftProblem, opts: DmftSolveOptions, start: numbe
     let next: number;
     if (sol.status === 'Unstable') next = eta / 4;
     else if (est <= rtol) break;
+    else if (!Number.isFinite(est))
+      next = eta / 2; // the 2η companion blew up: η is near the stability limit
     else next = (0.7 * eta * rtol) / est;
     // Stay within the memory budget (and the 1e6-step cap): the finest affordable grid, tried once.
     let nSteps = Math.ceil(p.tMax / next - 1e-9);
@@ -199,6 +203,7 @@ async function solveUniform(p: DmftProblem, opts: DmftSolveOptions, start: numbe
     });
   let raw: Awaited<ReturnType<typeof runSymm>>;
   let errorEstimate: UniformErrorEstimate | undefined;
+  let estimateNote: string | undefined;
   let companionMs = 0;
   if (!p.secondOrder) {
     raw = await run(p, 0, p.errorEstimate ? 8 / 9 : 1);
@@ -207,7 +212,10 @@ async function solveUniform(p: DmftProblem, opts: DmftSolveOptions, start: numbe
       const half = Math.ceil((raw.rows - 1) / 2);
       const c = await run({ ...p, eta: 2 * p.eta, steps: half, secondOrder: false }, 8 / 9, 1);
       companionMs = c.stepMs;
-      if (c.status !== 'Terminated' && c.rows > 1) errorEstimate = estimateError(p, raw, c, 1, 2, '2eta');
+      if (c.status === 'Success') errorEstimate = estimateError(p, raw, c, 1, 2, '2eta');
+      else if (c.status === 'Unstable')
+        // Explicit Euler within 2× of its stability limit: no first-order estimate from 2η.
+        estimateNote = `no error estimate: the 2η companion run is unstable (${c.message}); use a smaller η or --second-order`;
     }
   } else {
     // Richardson over η and η/2 (the scheme is O(η)): x₂ = 2·x(η/2) − x(η) on the η grid, O(η²).
@@ -259,6 +267,7 @@ async function solveUniform(p: DmftProblem, opts: DmftSolveOptions, start: numbe
       simd: raw.simd,
       threads: raw.threads,
       ...(errorEstimate ? { errorEstimate: { ...errorEstimate, companionMs } } : {}),
+      ...(estimateNote ? { errorEstimateNote: estimateNote } : {}),
       memoryBytes: dmftMemoryBytes(p.steps, p.h.length + phiCoeffs(p).length),
       grid: 'uniform',
     },
