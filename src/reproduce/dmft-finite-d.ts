@@ -299,7 +299,7 @@ export const finiteDEntries: ReproduceEntry[] = [
     engine: 'dmft',
     title: 'Network (SGD, GD) vs DMFT to t = 80, Fig 2 and Fig 4 settings: the gap against d (flat) and m; the Gaussian model beside',
     source: 'dmft.md §2.7, §11, §12 V9; issues 11 (item 5) and 14',
-    fullTime: '33 min (1971 s measured on a heavily loaded 2-core machine, load average ≈ 14; quick 62 s there)',
+    fullTime: '33 min (1971 s measured on a heavily loaded 2-core machine, load average ≈ 14; quick 24–62 s by load)',
     run: finiteD,
   },
 ];
