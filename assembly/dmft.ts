@@ -8,7 +8,7 @@
 //
 // Parameter block (f64, index → meaning):
 //  0 S  1 m  2 K=ᾱ/m  3 τ²  4 ‖φ‖²  5 η  6 frozen a  7 spherical  8 imex  9 nh  10 nφ  11 h coeffs  12 φ̂ coeffs
-//  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 ν  22 e_tr  23 e_ts  24 φ̂(v_l)  25 work (16·S)
+//  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 ν  22 e_tr  23 e_ts  24 φ̂(v_l)  25 work (DMFT_WORK_ROWS·S = 20·S)
 import { dot_f64 } from "./blas";
 import {
   DMFT_S, DMFT_M, DMFT_K, DMFT_TAU2, DMFT_PHI2, DMFT_ETA, DMFT_FROZEN, DMFT_SPHERICAL, DMFT_IMEX, DMFT_NH, DMFT_NPH,
@@ -17,21 +17,72 @@ import {
 } from "./gen/dmft_layout";
 import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dot4, dotaxpy1, dot4axpy22 } from "./dmft_rows";
 
+// Two-worker row sweeps (issue 11): the O(n²) sweeps of steps 2 and 7+8 are split at row R = splitRow(E)
+// (rows [0, R) and [R, E); a row r costs ∝ r, so R ≈ E/√2 halves the work). Each part accumulates its
+// axpy contributions into its own arrays (part 0: the primary work rows, part 1: the extra rows X1…X4)
+// and the parts are added afterwards. One thread runs both parts in turn, two workers run one each:
+// the same operations in the same order, so 1 and 2 workers give bitwise-identical results.
+// Below SPLIT_MIN rows nothing is split (the barrier would cost more than the half sweep).
+const SPLIT_MIN: i32 = 128;
+@inline function splitRow(E: i32): i32 { return E < SPLIT_MIN ? E : <i32>(<f64>E * 0.7071067811865476) & ~1; }
+/** Spins before a worker sleeps in a barrier (the serial phases between sweeps are O(n): microseconds). */
+const SPIN: i32 = 1 << 16;
 
+/** Barrier of the two workers over two i32 at `sync` (arrival count, generation). Sequentially consistent
+ *  atomics order the plain stores before it against the loads after it. */
+function barrier(sync: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    const gen = atomic.load<i32>(sync, 4);
+    if (atomic.add<i32>(sync, 1) == 1) {
+      atomic.store<i32>(sync, 0);
+      atomic.add<i32>(sync, 1, 4);
+      atomic.notify(sync + 4, 1);
+      return;
+    }
+    for (let k = 0; k < SPIN; k++) if (atomic.load<i32>(sync, 4) != gen) return;
+    while (atomic.load<i32>(sync, 4) == gen) atomic.wait<i32>(sync + 4, gen, -1);
+  }
+}
 
+/** Step 2's sweep over rows r ∈ [r0, r1) of R_A and C_A (see step): axpys into yR (R_A row n) and yU (the symv). */
+function sweepVolterra(RA: usize, CA: usize, SigC: usize, SigR: usize, can: usize, yR: usize, yU: usize, eta: f64, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const rar = RA + (tri(r) << 3), car = CA + (tri(r) << 3);
+    const sr = ld(SigR, r);
+    st(can, r, dotaxpy1(rar, SigC, yR, -eta * sr, r + 1));
+    const cd = dotaxpy1(car, SigR, yU, sr, r);
+    st(yU, r, ld(yU, r) + (cd + ld(car, r) * sr));
+  }
+}
 
+/** Steps 7+8's sweep over rows r ∈ [r0, r1) of C_d, C_o, R_d, R_o (see step): symv into yUd/yUo, response axpys into yD/yO. */
+function sweepMemory(Cd: usize, Co: usize, Rd: usize, Ro: usize, MRd: usize, MRo: usize, MCd: usize, MCo: usize,
+                     yUd: usize, yUo: usize, yD: usize, yO: usize, m: f64, r0: i32, r1: i32): void {
+  for (let r = r0; r < r1; r++) {
+    const orr = tri(r) << 3;
+    const cdr = Cd + orr, cor = Co + orr, rdr = Rd + orr, ror = Ro + orr;
+    const md = ld(MRd, r), mo = ld(MRo, r);
+    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
+    dot4axpy22(cdr, cor, MRd, MRo, yUd, yUo, md, c1, mo, c2, r);
+    const xdd = ld(cdr, r), xoo = ld(cor, r); // diagonal entries: dot only
+    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
+    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    dot4axpy22(rdr, ror, MCd, MCo, yD, yO, md, c1, mo, c2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    st(yUd, r, ld(yUd, r) + ud);
+    st(yUo, r, ld(yUo, r) + uo);
+  }
+}
 
-
-
-
-
-/** Work length in f64 per unit S (the host allocates 14·S). */
+@inline function zero(y: usize, n: i32): void { for (let l = 0; l < n; l++) st(y, l, 0.0); }
+@inline function addInto(y: usize, x: usize, n: i32): void { for (let l = 0; l < n; l++) st(y, l, ld(y, l) + ld(x, l)); }
 
 /** One step n of §6: rows n of Σ, R_A, C_A, observables at t_n, ν_n, then a, v, C, R at n+1.
  *  All six two-time arrays are lower triangles; the symmetric C·M products are symv sweeps that read each
  *  stored entry once (a dot into entry r and an axpy into entries l < r per row r).
  *  Returns 1 if everything it wrote is finite, 0 otherwise. */
-function step(par: usize, n: i32): i32 {
+function step(par: usize, n: i32, nth: i32, sync: usize): i32 {
   const S = <i32>P(par, DMFT_S);
   const m = P(par, DMFT_M), K = P(par, DMFT_K), tau2 = P(par, DMFT_TAU2), phi2 = P(par, DMFT_PHI2), eta = P(par, DMFT_ETA);
   const frozen = P(par, DMFT_FROZEN) != 0, spherical = P(par, DMFT_SPHERICAL) != 0, imex = P(par, DMFT_IMEX) != 0;
@@ -45,6 +96,7 @@ function step(par: usize, n: i32): i32 {
   const SigC = W, SigR = W + S8, Hd = W + 2 * S8, Ho = W + 3 * S8, H1d = W + 4 * S8, H1o = W + 5 * S8;
   const H2d = W + 6 * S8, H2o = W + 7 * S8, MRd = W + 8 * S8, MRo = W + 9 * S8, MCd = W + 10 * S8, MCo = W + 11 * S8;
   const accD = W + 12 * S8, accO = W + 13 * S8, Ud = W + 14 * S8, Uo = W + 15 * S8;
+  const X1 = W + 16 * S8, X2 = W + 17 * S8, X3 = W + 18 * S8, X4 = W + 19 * S8; // part-1 accumulators
   const im = 1.0 / m, wo = (m - 1) / m;
 
   const on = tri(n) << 3;
@@ -70,14 +122,17 @@ function step(par: usize, n: i32): i32 {
 
   // 2. Volterra rows (D27) in one sweep over rows r < n of R_A and C_A:
   //    R_A[n][l] = −η Σ_r Σ_R[r] R_A[r][l] (axpy of row r), Ud[l] = Σ_r Σ_R[r] C_A[r][l] (symv), C_A[n][r] ← R_A[r]·Σ_C.
+  // Two workers: the helper (helperStep) waits here for Σ, then sweeps rows [R2, n) while the lead does [0, R2).
+  const R2 = splitRow(n);
+  if (nth == 2) barrier(sync);
   for (let l = 0; l <= n; l++) { st(ran, l, 0.0); st(Ud, l, 0.0); }
-  for (let r = 0; r < n; r++) {
-    const rar = RA + (tri(r) << 3), car = CA + (tri(r) << 3);
-    const sr = ld(SigR, r);
-    st(can, r, dotaxpy1(rar, SigC, ran, -eta * sr, r + 1));
-    const cd = dotaxpy1(car, SigR, Ud, sr, r);
-    st(Ud, r, ld(Ud, r) + (cd + ld(car, r) * sr));
+  sweepVolterra(RA, CA, SigC, SigR, can, ran, Ud, eta, 0, R2);
+  if (nth == 1 && R2 < n) {
+    zero(X1, n); zero(X2, n);
+    sweepVolterra(RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
   }
+  if (nth == 2) barrier(sync);
+  if (R2 < n) { addInto(ran, X1, n); addInto(Ud, X2, n); }
   st(ran, n, 1.0 / eta);
   for (let l = 0; l < n; l++) st(can, l, -eta * (ld(Ud, l) + ld(can, l)));
   st(can, n, -eta * (dot_f64(can, SigR, n) + dot_f64(ran, SigC, n + 1)));
@@ -150,22 +205,16 @@ function step(par: usize, n: i32): i32 {
   // 7 + 8. One sweep over rows r ≤ n of C_d, C_o (symv with M_R) and R_d, R_o (dots with M_C for row r;
   //   axpys M_R[r]·R[r][·] for the response columns). Ud/Uo collect the C_d/C_o combinations of D31,
   //   accD/accO the response sums of D32.
+  const R78 = splitRow(n + 1);
+  if (nth == 2) barrier(sync);
   for (let l = 0; l <= n; l++) { st(Ud, l, 0.0); st(Uo, l, 0.0); st(accD, l, 0.0); st(accO, l, 0.0); }
-  for (let r = 0; r <= n; r++) {
-    const orr = tri(r) << 3;
-    const cdr = Cd + orr, cor = Co + orr, rdr = Rd + orr, ror = Ro + orr;
-    const md = ld(MRd, r), mo = ld(MRo, r);
-    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
-    dot4axpy22(cdr, cor, MRd, MRo, Ud, Uo, md, c1, mo, c2, r);
-    const xdd = ld(cdr, r), xoo = ld(cor, r); // diagonal entries: dot only
-    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
-    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
-    dot4axpy22(rdr, ror, MCd, MCo, accD, accO, md, c1, mo, c2, r);
-    ud += q1 + (m - 1) * q2;
-    uo += q3 + q4 + (m - 2) * q2;
-    st(Ud, r, ld(Ud, r) + ud);
-    st(Uo, r, ld(Uo, r) + uo);
+  sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO, m, 0, R78);
+  if (nth == 1 && R78 < n + 1) {
+    zero(X1, n + 1); zero(X2, n + 1); zero(X3, n + 1); zero(X4, n + 1);
+    sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4, m, R78, n + 1);
   }
+  if (nth == 2) barrier(sync);
+  if (R78 < n + 1) { addInto(Ud, X1, n + 1); addInto(Uo, X2, n + 1); addInto(accD, X3, n + 1); addInto(accO, X4, n + 1); }
   const on1 = tri(n + 1) << 3;
   const cdn1 = Cd + on1, con1 = Co + on1;
   const sig = K * php * an * In;
@@ -249,7 +298,59 @@ export function dmft_symm_init(par: usize, a0: f64): void {
  *  Returns n1, or n+1 after the first step that produced a non-finite value. */
 export function dmft_symm_run(par: usize, n0: i32, n1: i32): i32 {
   for (let n = n0; n < n1; n++) {
-    if (step(par, n) == 0) return n + 1;
+    if (step(par, n, 1, 0) == 0) return n + 1;
   }
   return n1;
+}
+
+/** dmft_symm_run on two workers sharing the memory (threads build): worker `tid` (0 = lead, 1 = helper) of
+ *  the pair, both called with the same arguments; `sync` points at four zeroed i32 (barrier count,
+ *  generation, stop flag, spare) owned by the host. The lead does the O(n) serial parts and rows [0, R) of
+ *  each sweep, the helper rows [R, E) (splitRow). Bitwise equal to dmft_symm_run. Returns what it returns. */
+export function dmft_symm_run_mt(par: usize, n0: i32, n1: i32, tid: i32, sync: usize): i32 {
+  for (let n = n0; n < n1; n++) {
+    if (tid != 0) {
+      if (helperStep(par, n, sync) == 0) return n;
+      continue;
+    }
+    if (step(par, n, 2, sync) == 0) {
+      if (ASC_FEATURE_THREADS && n + 1 < n1) {
+        // Tell the helper (arriving at step n+1's first barrier) to stop.
+        atomic.store<i32>(sync, 1, 8);
+        barrier(sync);
+      }
+      return n + 1;
+    }
+  }
+  return n1;
+}
+
+/** The helper's share of step n: rows [R, E) of the two sweeps, between the lead's barriers (see step).
+ *  Returns 0 when the lead raised the stop flag (its step n−1 produced a non-finite value). */
+function helperStep(par: usize, n: i32, sync: usize): i32 {
+  const S = <i32>P(par, DMFT_S);
+  const m = P(par, DMFT_M), eta = P(par, DMFT_ETA);
+  const Cd = PP(par, DMFT_CD), Co = PP(par, DMFT_CO), CA = PP(par, DMFT_CA);
+  const Rd = PP(par, DMFT_RD), Ro = PP(par, DMFT_RO), RA = PP(par, DMFT_RA);
+  const W = PP(par, DMFT_WORK);
+  const S8 = <usize>S << 3;
+  const SigC = W, SigR = W + S8, MRd = W + 8 * S8, MRo = W + 9 * S8, MCd = W + 10 * S8, MCo = W + 11 * S8;
+  const X1 = W + 16 * S8, X2 = W + 17 * S8, X3 = W + 18 * S8, X4 = W + 19 * S8;
+  const can = CA + (tri(n) << 3);
+  barrier(sync); // Σ of row n written
+  if (ASC_FEATURE_THREADS && atomic.load<i32>(sync, 8) != 0) return 0;
+  const R2 = splitRow(n);
+  if (R2 < n) {
+    zero(X1, n); zero(X2, n);
+    sweepVolterra(RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
+  }
+  barrier(sync); // the lead merges X1, X2 and does steps 2–6
+  const R78 = splitRow(n + 1);
+  barrier(sync); // M_R, M_C of row n written
+  if (R78 < n + 1) {
+    zero(X1, n + 1); zero(X2, n + 1); zero(X3, n + 1); zero(X4, n + 1);
+    sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4, m, R78, n + 1);
+  }
+  barrier(sync); // the lead merges X1…X4 and writes rows n+1
+  return 1;
 }

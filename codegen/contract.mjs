@@ -137,7 +137,7 @@ export const groups = {
     ],
     consts: [
       { name: 'DMFT_PAR_LEN', type: 'i32', value: 26, doc: 'f64 slots of the SymmDMFT parameter block' },
-      { name: 'DMFT_WORK_ROWS', type: 'i32', value: 16, doc: 'rows of S f64 in the SymmDMFT work array' },
+      { name: 'DMFT_WORK_ROWS', type: 'i32', value: 20, doc: 'rows of S f64 in the SymmDMFT work array (16 + 4 accumulators of the second sweep part)' },
       { name: 'DMFT_GRID_PAR_LEN', type: 'i32', value: 32, doc: 'f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1)' },
       { name: 'DMFT_GRID_WORK_ROWS', type: 'i32', value: 23, doc: 'rows of cap f64 in the adaptive-grid work array' },
       { name: 'DSIM_PAR_LEN', type: 'i32', value: 28, doc: 'f64 slots of the simulation params block' },

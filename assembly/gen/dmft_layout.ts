@@ -80,8 +80,8 @@ export const GRID_OUT_VE: i32 = 31;
 
 /** f64 slots of the SymmDMFT parameter block */
 export const DMFT_PAR_LEN: i32 = 26;
-/** rows of S f64 in the SymmDMFT work array */
-export const DMFT_WORK_ROWS: i32 = 16;
+/** rows of S f64 in the SymmDMFT work array (16 + 4 accumulators of the second sweep part) */
+export const DMFT_WORK_ROWS: i32 = 20;
 /** f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1) */
 export const DMFT_GRID_PAR_LEN: i32 = 32;
 /** rows of cap f64 in the adaptive-grid work array */

@@ -123,13 +123,19 @@ const dmftGrid: Field[] = [
     help: 'uniform (t_n = nη, the reference) | adaptive (error-controlled steps; --eta optional, the step cap) | theta (θ = t′/t grid for long times, docs/dmft-long-times.md)',
   },
   { key: 'thetaNodes', flag: 'theta-nodes', kind: 'int', default: '64', help: 'with --grid theta: ratio nodes θ = t′/t per step (accuracy; cost ∝ L²)' },
-  { key: 'rtol', flag: 'rtol', kind: 'number', default: '1e-3', help: 'with --grid adaptive: relative tolerance of the local error per unit time' },
+  {
+    key: 'rtol',
+    flag: 'rtol',
+    kind: 'number',
+    default: '1e-3',
+    help: 'with --grid adaptive: relative tolerance of the local error per unit time; with --eta auto: of the estimated error (max over t)',
+  },
   { key: 'atol', flag: 'atol', kind: 'number', default: 'rtol', help: 'with --grid adaptive: absolute tolerance' },
   {
     key: 'eta',
     flag: 'eta',
-    kind: 'number',
-    help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes)',
+    kind: 'numberOrAuto',
+    help: 'grid step η (cost ∝ (tMax/η)³, memory 24(tMax/η)² bytes); auto: uniform grid, η from the error estimate and --rtol',
     widget: { label: 'grid step η', control: 'number', def: '0.05', group: 'time', help: 'cost ∝ (t max/η)³' },
   },
   {
@@ -141,8 +147,22 @@ const dmftGrid: Field[] = [
     widget: { label: 't max', control: 'number', def: '20', slider: { min: 1, max: 60, step: 1 }, group: 'time' },
   },
   { key: 'secondOrder', flag: 'second-order', kind: 'switch', help: 'Richardson extrapolation over η and η/2 (second order; two runs)' },
+  {
+    key: 'errorEstimate',
+    flag: 'error-estimate',
+    kind: 'switch',
+    default: 'semi-implicit or --eta auto',
+    help: 'uniform grid: estimate the error from a companion run at 2η (+1/8 cost) into stats.errorEstimate',
+  },
   { key: 'maxPoints', flag: 'max-points', kind: 'int', default: '2000', help: 'at most this many output points (uniform thinning)' },
   { key: 'budgetBytes', flag: 'budget-bytes', kind: 'number', default: '3 GiB', unit: 'bytes', help: 'Wasm memory budget; refused before allocation above it' },
+  {
+    key: 'threads',
+    flag: 'threads',
+    kind: 'int',
+    default: '1',
+    help: 'uniform grid: workers for the row sweeps (2: split over two workers sharing the memory, bitwise equal to 1)',
+  },
 ];
 
 const dmftRunExtras: Field[] = [
@@ -414,7 +434,11 @@ function dmftText(sol: DmftSolution): string {
     ? `θ grid (L ${th.L}, rtol ${th.rtol}, atol ${th.atol}): ${th.steps} steps, ${th.rejections} rejected, Δ ∈ [${th.dtMin.toPrecision(3)}, ${th.dtMaxUsed.toPrecision(3)}], est. error e_ts ${th.errorEstimate.testError.toExponential(2)}`
     : ad
       ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
-      : `η = ${sol.stats.eta}, N = ${sol.stats.N}`;
+      : `η = ${sol.stats.eta}${sol.stats.etaAuto ? ` (auto, rtol ${sol.stats.etaAuto.rtol})` : ''}, N = ${sol.stats.N}${
+          sol.stats.errorEstimate
+            ? `, est. error ${sol.stats.errorEstimate.max.toExponential(2)} (e_ts ${sol.stats.errorEstimate.ets.toExponential(2)}, ${sol.stats.errorEstimate.method})`
+            : ''
+        }${sol.stats.threads > 1 ? `, ${sol.stats.threads} workers` : ''}`;
   const lines = [
     `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, ${gridText}`,
     '           t      e_train       e_test            a            v     C_o(t,t)',

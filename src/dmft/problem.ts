@@ -29,8 +29,12 @@ export const dmftProblemSchema = z.strictObject({
   frozenA: z.boolean({ error: 'true or false' }).default(false),
   /** false: ν ≡ 0 (the V1 linear-regression variant). */
   spherical: z.boolean({ error: 'true or false' }).default(true),
-  /** Grid step η and horizon; N = ⌈tMax/η⌉ rows. With grid 'adaptive': optional, the largest step allowed. */
-  eta: positive().optional(),
+  /** Grid step η and horizon; N = ⌈tMax/η⌉ rows. With grid 'adaptive': optional, the largest step allowed.
+   *  'auto' (uniform grid): chosen from the Richardson error estimate so that it is ≤ rtol (solveDmft). */
+  eta: z.union([positive(), z.literal('auto')], { error: "a grid step > 0 or 'auto'" }).optional(),
+  /** Uniform grid: a companion run at 2η estimates the error of the η values (first order: x(2η) − x(η) ≈ x(η) − x(0));
+   *  +1/8 of the cost. Default on for the semi-implicit scheme and with eta 'auto'. */
+  errorEstimate: z.boolean({ error: 'true or false' }).optional(),
   tMax: positive(),
   /** 'explicit': the reference scheme of §6 (default, the golden cases use it); 'semi-implicit': the IMEX
    *  variant of §10.3 option 2 (stable where explicit Euler blows up at large a²m). */
@@ -48,13 +52,20 @@ export const dmftProblemSchema = z.strictObject({
   rtol: positive().optional(),
   atol: positive().optional(),
   budgetBytes: positive().default(DEFAULT_BUDGET_BYTES),
+  /** Uniform grid: workers for the row sweeps (Node). 2 splits each O(n²) sweep over two workers sharing the
+   *  memory (assembly/dmft.ts dmft_symm_run_mt), bitwise equal to 1. */
+  threads: intAtLeast(1, 2).default(1),
   /** Maximum number of output points (uniform thinning of the N+1 grid points; the last point is kept). */
   maxPoints: intAtLeast(2, 10_000_000).default(2000),
 });
 
 export type DmftProblemInput = z.input<typeof dmftProblemSchema>;
-export type DmftProblem = Omit<z.output<typeof dmftProblemSchema>, 'phiHat' | 'alpha' | 'alphaBar' | 'a0' | 'eta' | 'secondOrder'> & {
+export type DmftProblem = Omit<z.output<typeof dmftProblemSchema>, 'phiHat' | 'alpha' | 'alphaBar' | 'a0' | 'eta' | 'secondOrder' | 'errorEstimate'> & {
   secondOrder: boolean;
+  /** Uniform grid: run the 2η companion for stats.errorEstimate. */
+  errorEstimate: boolean;
+  /** Uniform grid, eta 'auto': eta/steps are the pilot's; solveDmft picks the grid from rtol. */
+  etaAuto: boolean;
   /** Uniform: the grid step; adaptive: the step cap (tMax when not given). */
   eta: number;
   alpha: number;
@@ -99,14 +110,17 @@ function checkSeries(name: string, c: number[], nonneg: boolean): void {
     throw new ParameterError(name, c, 'a power series converging at q = 1 with its first two derivatives (Σ k²|c_k| finite)');
 }
 
+/** eta 'auto': rows of the pilot run (cheap: cost ∝ N³). */
+export const AUTO_PILOT_STEPS = 128;
+
 /** Rows of the two-time arrays for N steps (N+2: the last step writes row N+1; even for f64x2). */
 export const strideFor = (N: number): number => (N + 2 + 1) & ~1;
 
 /** Bytes of the Wasm state for N steps: six lower-triangular f64 arrays (C_d, C_o, C_A, R_d, R_o, R_A:
- *  6·N²/2·8 = 24N² bytes), 16 work rows, 6 time series, parameter block and coefficients. */
+ *  6·N²/2·8 = 24N² bytes), 20 work rows, 6 time series, parameter block and coefficients. */
 export function dmftMemoryBytes(N: number, nCoef = 16): number {
   const S = strideFor(N);
-  return 8 * (6 * ((S * (S + 1)) / 2) + 16 * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
+  return 8 * (6 * ((S * (S + 1)) / 2) + 20 * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
 }
 
 export function dmftProblem(input: DmftProblemInput): DmftProblem {
@@ -134,13 +148,19 @@ export function dmftProblem(input: DmftProblemInput): DmftProblem {
   } else {
     a0 = p.a0 ?? (p.gamma0 !== undefined ? p.gamma0 * Math.sqrt(p.m) : 1);
   }
+  if (p.rtol !== undefined && !(p.rtol < 1)) throw new ParameterError('rtol', p.rtol, 'a tolerance in (0, 1)');
   if (p.grid === 'adaptive' || p.grid === 'theta') {
-    if (p.rtol !== undefined && !(p.rtol < 1)) throw new ParameterError('rtol', p.rtol, 'a tolerance in (0, 1)');
-    const { alpha: _a, alphaBar: _ab, ...rest } = p;
+    if (p.eta === 'auto')
+      throw new ParameterError('eta', p.eta, "a step cap > 0 (eta 'auto' is for the uniform grid; the adaptive and θ grids choose their steps)");
+    if (p.errorEstimate !== undefined)
+      throw new ParameterError('errorEstimate', p.errorEstimate, 'only with grid uniform (the adaptive and θ grids always estimate)');
+    const { alpha: _a, alphaBar: _ab, errorEstimate: _e, ...rest } = p;
     // eta: the step cap (none by default); steps: unknown before the run (0).
     return {
       ...rest,
       secondOrder: p.secondOrder ?? true,
+      errorEstimate: true,
+      etaAuto: false,
       eta: p.eta ?? p.tMax,
       rtol: p.rtol ?? 1e-3,
       atol: p.atol ?? p.rtol ?? 1e-3,
@@ -151,18 +171,35 @@ export function dmftProblem(input: DmftProblemInput): DmftProblem {
       steps: 0,
     };
   }
-  if (p.eta === undefined) throw new ParameterError('eta', undefined, 'the grid step η > 0 (or grid adaptive)');
-  if (p.rtol !== undefined || p.atol !== undefined)
-    throw new ParameterError(p.rtol !== undefined ? 'rtol' : 'atol', p.rtol ?? p.atol, 'only with grid adaptive');
-  const ratio = p.tMax / p.eta;
+  if (p.eta === undefined) throw new ParameterError('eta', undefined, "the grid step η > 0 or 'auto' (or grid adaptive)");
+  const etaAuto = p.eta === 'auto';
+  if (p.atol !== undefined) throw new ParameterError('atol', p.atol, 'only with grid adaptive');
+  if (p.rtol !== undefined && !etaAuto) throw new ParameterError('rtol', p.rtol, "only with grid adaptive or eta 'auto'");
+  if (etaAuto && p.secondOrder) throw new ParameterError('secondOrder', true, "false with eta 'auto' (it picks η for the first-order scheme)");
+  if (etaAuto && p.errorEstimate === false) throw new ParameterError('errorEstimate', false, "true with eta 'auto' (η is chosen from it)");
+  // eta 'auto': the pilot grid (AUTO_PILOT_STEPS rows); solveDmft refines it.
+  const eta = etaAuto ? p.tMax / AUTO_PILOT_STEPS : (p.eta as number);
+  const ratio = p.tMax / eta;
   if (!(ratio <= 1e6)) throw new ParameterError('tMax', p.tMax, `tMax/η ≤ 1e6 steps (η = ${p.eta} gives ${ratio.toExponential(3)})`);
   const steps = Math.max(1, Math.ceil(ratio - 1e-9));
   const bytes = dmftMemoryBytes(p.secondOrder ? 2 * steps : steps, p.h.length + phiCoeffs({ h: p.h, phiHat: p.phiHat }).length);
   if (bytes > p.budgetBytes) {
     const e = new MemoryBudgetError(bytes, p.budgetBytes);
-    e.message = `memory estimate ${(bytes / 1024 ** 3).toFixed(3)} GiB (${bytes} bytes) for N = ${steps} steps (tMax/eta = ${p.tMax}/${p.eta}) exceeds the budget ${(p.budgetBytes / 1024 ** 3).toFixed(3)} GiB (${p.budgetBytes} bytes); raise --budget-bytes or eta, or lower t-max`;
+    e.message = `memory estimate ${(bytes / 1024 ** 3).toFixed(3)} GiB (${bytes} bytes) for N = ${steps} steps (tMax/eta = ${p.tMax}/${eta}) exceeds the budget ${(p.budgetBytes / 1024 ** 3).toFixed(3)} GiB (${p.budgetBytes} bytes); raise --budget-bytes or eta, or lower t-max`;
     throw e;
   }
   const { alpha: _a, alphaBar: _ab, ...rest } = p;
-  return { ...rest, secondOrder: p.secondOrder ?? false, eta: p.eta, alpha, alphaBar, phiNorm2, a0, steps };
+  return {
+    ...rest,
+    ...(etaAuto ? { rtol: p.rtol ?? 1e-3 } : {}),
+    secondOrder: p.secondOrder ?? false,
+    errorEstimate: p.errorEstimate ?? (etaAuto || p.scheme === 'semi-implicit'),
+    etaAuto,
+    eta,
+    alpha,
+    alphaBar,
+    phiNorm2,
+    a0,
+    steps,
+  };
 }

@@ -54,6 +54,15 @@ export interface DmftSolution {
     stiffnessAtStart: number;
     engine: 'wasm' | 'ts';
     simd: boolean;
+    /** Workers of the uniform grid's row sweeps (1 or 2; the adaptive grid: 1). */
+    threads: number;
+    /** Uniform grid with errorEstimate (default for semi-implicit and eta 'auto'): the Richardson estimate of the
+     *  error of the reported values (see UniformErrorEstimate), and the companion run's stepping time. */
+    errorEstimate?: UniformErrorEstimate & { companionMs: number };
+    /** Why errorEstimate is missing although asked for (the 2η companion blew up). */
+    errorEstimateNote?: string;
+    /** eta 'auto': the tolerance and the runs tried (the last is reported). */
+    etaAuto?: { rtol: number; tries: { eta: number; steps: number; estimate: number; status: Status }[] };
     memoryBytes: number;
     /** 'uniform' (N, eta describe the grid) or 'adaptive' (N = accepted steps, eta = the step cap). */
     grid: 'uniform' | 'adaptive' | 'theta';
@@ -231,6 +240,109 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   if (p.grid === 'adaptive') return solveAdaptive(p, opts, start, from as GridCheckpoint | undefined, due);
   // The θ grid keeps its own state (ThetaState, resumable in the library) but writes no CLI checkpoint yet.
   if (p.grid === 'theta') return solveThetaGrid(p, opts, start);
+  if (p.etaAuto) return solveEtaAuto(p, opts, start);
+  return solveUniform(p, opts, start, key, from, due);
+}
+
+/** Error measure of eta 'auto' and of errorEstimate.max: max over e_tr, e_ts, a, v, m·C_o(t,t) of
+ *  max_t |Δx(t)| / max(1, max_t |x(t)|) (absolute for O(1) curves, relative for large a or mC_o). */
+export type UniformErrorEstimate = {
+  /** '2eta': |x(η) − x(2η)| on the common nodes, the first-order error of the η values (companion run, +1/8 cost);
+   *  'eta/2': with secondOrder, |x(η) − x(η/2)|, the error of the first-order η/2 values (the extrapolated values
+   *  reported are typically much closer). */
+  method: '2eta' | 'eta/2';
+  etr: number;
+  ets: number;
+  a: number;
+  v: number;
+  mCo: number;
+  max: number;
+};
+
+function estimateError(p: DmftProblem, x: RawRows, y: RawRows, yStride: number, xStride: number, method: UniformErrorEstimate['method']): UniformErrorEstimate {
+  // Nodes k·(common step): x[k·xStride] and y[k·yStride].
+  const K = Math.min(Math.floor((x.rows - 1) / xStride), Math.floor((y.rows - 1) / yStride));
+  const f = (get: (r: RawRows, k: number) => number) => {
+    let d = 0,
+      scale = 1;
+    for (let k = 0; k <= K; k++) {
+      const a = get(x, k * xStride);
+      d = Math.max(d, Math.abs(a - get(y, k * yStride)));
+      scale = Math.max(scale, Math.abs(a));
+    }
+    return [d, d / scale];
+  };
+  const e = {
+    etr: f((r, k) => r.etr[k]),
+    ets: f((r, k) => r.ets[k]),
+    a: f((r, k) => r.a[k]),
+    v: f((r, k) => r.v[k]),
+    mCo: f((r, k) => p.m * r.coDiag[k]),
+  };
+  return {
+    method,
+    etr: e.etr[0],
+    ets: e.ets[0],
+    a: e.a[0],
+    v: e.v[0],
+    mCo: e.mCo[0],
+    max: Math.max(...Object.values(e).map((z) => z[1])),
+  };
+}
+
+type RawRows = Awaited<ReturnType<typeof runSymm>>;
+
+/** eta 'auto' (uniform grid): pilot at η = tMax/AUTO_PILOT_STEPS (halved on a blow-up), then η ← 0.7·η·rtol/E
+ *  (first order: E ∝ η) until the companion estimate E ≤ rtol (at most AUTO_TRIES runs), within the memory budget. */
+async function solveEtaAuto(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
+  const rtol = p.rtol ?? 1e-3;
+  const tries: { eta: number; steps: number; estimate: number; status: Status }[] = [];
+  let eta = p.eta;
+  let sol: DmftSolution | undefined;
+  for (let i = 0; i < AUTO_TRIES; i++) {
+    const steps = Math.max(1, Math.ceil(p.tMax / eta - 1e-9));
+    const q: DmftProblem = { ...p, etaAuto: false, errorEstimate: true, eta, steps };
+    // Each try is its own grid: no checkpoints (a stop keeps the rows so far; --resume starts eta auto again).
+    sol = await solveUniform(q, { ...opts, onCheckpoint: undefined }, start, JSON.stringify(q), undefined, undefined);
+    const est = sol.stats.errorEstimate?.max ?? Infinity;
+    tries.push({ eta, steps, estimate: est, status: sol.status });
+    if (sol.status === 'Terminated') break;
+    let next: number;
+    if (sol.status === 'Unstable') next = eta / 4;
+    else if (est <= rtol) break;
+    else if (!Number.isFinite(est))
+      next = eta / 2; // the 2η companion blew up: η is near the stability limit
+    else next = (0.7 * eta * rtol) / est;
+    // Stay within the memory budget (and the 1e6-step cap): the finest affordable grid, tried once.
+    let nSteps = Math.ceil(p.tMax / next - 1e-9);
+    while (nSteps > 1e6 || dmftMemoryBytes(nSteps, p.h.length + phiCoeffs(p).length) > p.budgetBytes) nSteps = Math.floor(nSteps * 0.9);
+    if (nSteps <= steps) break;
+    eta = p.tMax / nSteps;
+  }
+  const s = sol!;
+  const est = s.stats.errorEstimate?.max ?? Infinity;
+  const reached = s.status === 'Success' && est <= rtol;
+  const { checkpoint: _c, ...rest } = s;
+  return {
+    ...rest,
+    status: s.status === 'Success' && !reached ? 'NotConverged' : s.status,
+    message: reached
+      ? s.message
+      : (s.message ?? `eta auto: estimated error ${est.toExponential(2)} > rtol ${rtol} at η = ${s.stats.eta} (memory budget or ${AUTO_TRIES} tries)`),
+    stats: { ...s.stats, etaAuto: { rtol, tries } },
+    timings: { ...s.timings, totalMs: performance.now() - start },
+  };
+}
+const AUTO_TRIES = 4;
+
+async function solveUniform(
+  p: DmftProblem,
+  opts: DmftSolveOptions,
+  start: number,
+  key: string,
+  from: DmftCheckpoint | undefined,
+  due: (() => boolean) | undefined,
+): Promise<DmftSolution> {
   const rs = from?.state as UniformState | undefined;
   const wrap = (pass: 1 | 2, run: SymmState, coarse: UniformState['coarse']): DmftCheckpoint => ({
     kind: DMFT_CHECKPOINT_KIND,
@@ -246,6 +358,7 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
     runSymm(q, {
       runtime: opts.runtime,
       engine: opts.engine,
+      executor: opts.executor,
       signal: opts.signal,
       onProgress: opts.onProgress
         ? (f, row) =>
@@ -263,12 +376,42 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
       return r;
     });
   let raw: SymmRaw;
-  if (!p.secondOrder) raw = await run(p, 1, 0, 1, null);
-  else {
+  let errorEstimate: UniformErrorEstimate | undefined;
+  let estimateNote: string | undefined;
+  let companionMs = 0;
+  if (!p.secondOrder) {
+    raw = await run(p, 1, 0, p.errorEstimate ? 8 / 9 : 1, null);
+    if (p.errorEstimate && raw.status !== 'Terminated' && raw.rows > 2) {
+      // Companion at 2η over the rows computed: x(2η) − x(η) ≈ x(η) − x(0) for a first-order scheme. It is not
+      // checkpointed: a stop during it ends 'Terminated' (the η curves complete) and a resume starts again.
+      const half = Math.ceil((raw.rows - 1) / 2);
+      const c = await runSymm(
+        { ...p, eta: 2 * p.eta, steps: half, secondOrder: false },
+        {
+          runtime: opts.runtime,
+          engine: opts.engine,
+          executor: opts.executor,
+          signal: opts.signal,
+          onProgress: opts.onProgress ? (f) => opts.onProgress!({ phase: '2η error-estimate run', fraction: 8 / 9 + f / 9 }) : undefined,
+        },
+      );
+      companionMs = c.stepMs;
+      if (c.status === 'Success') errorEstimate = estimateError(p, raw, c, 1, 2, '2eta');
+      else if (c.status === 'Unstable')
+        // Explicit Euler within 2× of its stability limit: no first-order estimate from 2η.
+        estimateNote = `no error estimate: the 2η companion run is unstable (${c.message}); use a smaller η or --second-order`;
+      else if (c.status === 'Terminated')
+        raw = { ...raw, status: 'Terminated', message: `${c.message} (in the 2η error-estimate run; the η curves are complete)` };
+    }
+  } else {
     // Richardson over η and η/2 (the scheme is O(η)): x₂ = 2·x(η/2) − x(η) on the η grid, O(η²).
     const coarse = rs?.pass === 2 && rs.coarse ? stateToRaw(rs.coarse) : await run(p, 1, 0, 1 / 9, null);
     if (coarse.status === 'Terminated') raw = { ...coarse, message: `${coarse.message}; first-order values (the η/2 run had not started)` };
-    else raw = richardson(coarse, await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 2, 1 / 9, 1, rawToState(coarse)));
+    else {
+      const fine = await run({ ...p, eta: p.eta / 2, steps: 2 * p.steps }, 2, 1 / 9, 1, rawToState(coarse));
+      if (p.errorEstimate && fine.rows > 2) errorEstimate = estimateError(p, coarse, fine, 2, 1, 'eta/2');
+      raw = richardson(coarse, fine);
+    }
   }
   if (checkpoint) opts.onCheckpoint?.(checkpoint);
   const rows = raw.rows;
@@ -295,6 +438,9 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
       stiffnessAtStart: p.eta * p.alpha * p.a0 * p.a0 * h1p,
       engine: raw.engine,
       simd: raw.simd,
+      threads: raw.threads,
+      ...(errorEstimate ? { errorEstimate: { ...errorEstimate, companionMs } } : {}),
+      ...(estimateNote ? { errorEstimateNote: estimateNote } : {}),
       memoryBytes: dmftMemoryBytes(p.steps, p.h.length + phiCoeffs(p).length),
       grid: 'uniform',
     },
@@ -366,6 +512,7 @@ async function solveAdaptive(
       stiffnessAtStart: raw.steps.dtFirst * p.alpha * p.a0 * p.a0 * h1p,
       engine: raw.engine,
       simd: raw.simd,
+      threads: 1,
       memoryBytes: raw.memoryBytes,
       grid: 'adaptive',
       adaptive: { ...raw.steps, rtol: p.rtol!, atol: p.atol!, errorEstimate: raw.errorEstimate, values: raw.values, stabilityRetries: raw.stabilityRetries },
@@ -450,6 +597,7 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
       stiffnessAtStart: (raw.history.dt[0] ?? 0) * p.alpha * p.a0 * p.a0 * h1p,
       engine: 'ts',
       simd: false,
+      threads: 1,
       memoryBytes: raw.memoryBytes,
       grid: 'theta',
       theta: {
@@ -500,6 +648,9 @@ function richardson(coarse: Awaited<ReturnType<typeof runSymm>>, fine: Awaited<R
 function stripDerived(input: DmftProblemInput | DmftProblem): DmftProblemInput {
   const o = { ...(input as Record<string, unknown>) };
   if ('steps' in o) {
+    if (o.etaAuto === true) o.eta = 'auto';
+    if (o.grid === 'adaptive') delete o.errorEstimate;
+    delete o.etaAuto;
     delete o.steps;
     delete o.alphaBar;
     if (o.init === 'lazy') delete o.a0;

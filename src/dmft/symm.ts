@@ -4,6 +4,7 @@
 // Between chunks: the signal (stop → 'Terminated' with the state to resume from) and periodic checkpoints
 // (SymmState: the rows so far of every array the next step reads; src/dmft/checkpoint.ts).
 import type { WasmRuntime } from '../wasm/runtime.js';
+import { WorkerPool, type Executor } from '../wasm/exec.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
 import { dmftMemoryBytes, phiCoeffs, strideFor, type DmftProblem } from './problem.js';
@@ -35,6 +36,8 @@ export interface SymmRaw {
   simd: boolean;
   memoryBytes: number;
   stepMs: number;
+  /** Workers that ran the row sweeps (1, or 2 with dmft_symm_run_mt). */
+  threads: number;
   /** Set when the signal stopped the run: the state to continue from. */
   checkpoint?: SymmState;
 }
@@ -56,6 +59,9 @@ export interface SymmOptions {
   engine?: 'wasm' | 'ts';
   onProgress?: (fraction: number, row: number) => void;
   signal?: AbortSignal;
+  /** Split the row sweeps over two workers of this executor (width ≥ 2, sharing the runtime's memory);
+   *  without it, p.threads = 2 creates a pool of two (Node). Results are bitwise those of one thread. */
+  executor?: Executor;
   /** Called after each checked row k (the stepping iterator of dmft.md §10.4). */
   onRow?: (k: number, o: SymmRowEvent) => void;
   /** Continue from this state (solve.ts checks that it belongs to the problem): byte-identical. */
@@ -105,9 +111,17 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
   const engine = opts.engine ?? 'wasm';
   // engine 'ts': the TS twins behind the same exports (the 'ts' runtime), also when a Wasm runtime was passed
   const given = opts.runtime && (engine !== 'ts' || opts.runtime.variant === 'ts') ? opts.runtime : undefined;
-  const rt = given ?? (await loadWasm({ variant: engine === 'ts' ? 'ts' : 'auto', budgetBytes: Math.max(p.budgetBytes, memoryBytes + (1 << 20)) }));
+  const budgetBytes = Math.max(p.budgetBytes, memoryBytes + (1 << 20));
+  // Two workers need the shared-memory (threads) build; an executor passed in brings its runtime.
+  const wantMt = engine !== 'ts' && (p.threads ?? 1) >= 2 && typeof process !== 'undefined' && !!process.versions?.node;
+  const rt = given ?? (await loadWasm(wantMt ? { shared: true, budgetBytes } : { variant: engine === 'ts' ? 'ts' : 'auto', budgetBytes }));
   const useTs = rt.variant === 'ts';
   const ar = rt.arena;
+  const ownPool = !opts.executor && wantMt && rt.shared && typeof rt.exports.dmft_symm_run_mt === 'function';
+  const pool: Executor | undefined =
+    opts.executor && opts.executor.width >= 2 && rt.shared ? opts.executor : ownPool ? await WorkerPool.create(rt, 2) : undefined;
+  // Boot both workers (instantiation, optimised compile) before the clock starts.
+  if (ownPool) await Promise.all([0, 1].map(() => pool!.call('simd_enabled')));
   const mark = ar.mark();
   try {
     const phc = phiCoeffs(p);
@@ -146,7 +160,14 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
     Object.assign(pv, { [PAR.CD]: Cd, [PAR.CO]: Co, [PAR.CA]: CA, [PAR.RD]: Rd, [PAR.RO]: Ro, [PAR.RA]: RA });
     Object.assign(pv, { [PAR.A]: A, [PAR.V]: V, [PAR.NU]: NU, [PAR.ETR]: ETR, [PAR.ETS]: ETS, [PAR.PHV]: PHV, [PAR.WORK]: W });
     const init = (a0: number) => rt.exports.dmft_symm_init(par, a0);
-    const run = (n0: number, n1: number) => rt.exports.dmft_symm_run(par, n0, n1);
+    const sync = ar.allocF64(2); // two workers: barrier count, generation, stop flag, spare (i32)
+    // Sweep dispatch: one thread, or both workers on the same rows (lead tid 0, helper tid 1).
+    const run = async (n0: number, n1: number): Promise<number> => {
+      if (!pool) return rt.exports.dmft_symm_run(par, n0, n1);
+      new Int32Array(rt.memory.buffer, sync, 4).fill(0);
+      const [lead] = await Promise.all([0, 1].map((tid) => pool.call('dmft_symm_run_mt', par, n0, n1, tid, sync)));
+      return lead;
+    };
     init(p.a0);
 
     const out = {
@@ -249,9 +270,10 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
         break;
       }
       if (n > 0 && opts.checkpointDue?.()) opts.onCheckpoint?.(snapshot(n));
-      const chunk = Math.max(1, Math.min(N + 1 - n, 64, Math.ceil(4e6 / ((n + 1) * (n + 1))))); // ≤ 64 rows past a violation
+      // ≤ 64 rows past a violation; two workers: ≥ 4× the work per call (a call costs two postMessages)
+      const chunk = Math.max(1, Math.min(N + 1 - n, 64, Math.ceil((pool ? 16e6 : 4e6) / ((n + 1) * (n + 1)))));
       const n1 = n + chunk;
-      const ret = run(n, n1);
+      const ret = await run(n, n1);
       const last = Math.min(ret, n1);
       let bad = check(n, last);
       if (!bad && ret < n1) bad = { row: ret - 1, what: 'a non-finite value (NaN/∞)' };
@@ -290,9 +312,11 @@ export async function runSymm(p: DmftProblem, opts: SymmOptions = {}): Promise<S
       simd: !useTs && rt.simd,
       memoryBytes,
       stepMs: performance.now() - t0,
+      threads: pool ? 2 : 1,
       ...(checkpoint ? { checkpoint } : {}),
     };
   } finally {
     ar.reset(mark);
+    if (ownPool && pool) await pool.close();
   }
 }

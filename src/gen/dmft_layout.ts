@@ -86,8 +86,8 @@ export const DMFT_GRID_PAR = {
 
 /** f64 slots of the SymmDMFT parameter block */
 export const DMFT_PAR_LEN = 26;
-/** rows of S f64 in the SymmDMFT work array */
-export const DMFT_WORK_ROWS = 16;
+/** rows of S f64 in the SymmDMFT work array (16 + 4 accumulators of the second sweep part) */
+export const DMFT_WORK_ROWS = 20;
 /** f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1) */
 export const DMFT_GRID_PAR_LEN = 32;
 /** rows of cap f64 in the adaptive-grid work array */

@@ -109,6 +109,79 @@ function dot4axpy22(
   q4 = s4;
 }
 
+/** Twin of splitRow in assembly/dmft.ts: the sweeps' split row (rows [0, R) and [R, E)). */
+const SPLIT_MIN = 128;
+const splitRow = (E: number): number => (E < SPLIT_MIN ? E : Math.trunc(E * 0.7071067811865476) & ~1);
+const addInto = (H: Float64Array, y: number, x: number, n: number): void => {
+  for (let l = 0; l < n; l++) H[y + l] += H[x + l];
+};
+
+/** Twin of sweepVolterra (step 2, rows [r0, r1)). */
+function sweepVolterra(
+  H: Float64Array,
+  RA: number,
+  CA: number,
+  SigC: number,
+  SigR: number,
+  can: number,
+  yR: number,
+  yU: number,
+  eta: number,
+  r0: number,
+  r1: number,
+): void {
+  for (let r = r0; r < r1; r++) {
+    const rar = RA + tri(r),
+      car = CA + tri(r);
+    const sr = ld(H, SigR, r);
+    st(H, can, r, dotaxpy1(H, rar, SigC, yR, -eta * sr, r + 1));
+    const cd = dotaxpy1(H, car, SigR, yU, sr, r);
+    st(H, yU, r, ld(H, yU, r) + (cd + ld(H, car, r) * sr));
+  }
+}
+
+/** Twin of sweepMemory (steps 7+8, rows [r0, r1)). */
+function sweepMemory(
+  H: Float64Array,
+  Cd: number,
+  Co: number,
+  Rd: number,
+  Ro: number,
+  MRd: number,
+  MRo: number,
+  MCd: number,
+  MCo: number,
+  yUd: number,
+  yUo: number,
+  yD: number,
+  yO: number,
+  m: number,
+  r0: number,
+  r1: number,
+): void {
+  for (let r = r0; r < r1; r++) {
+    const orr = tri(r);
+    const cdr = Cd + orr,
+      cor = Co + orr,
+      rdr = Rd + orr,
+      ror = Ro + orr;
+    const md = ld(H, MRd, r),
+      mo = ld(H, MRo, r);
+    const c1 = (m - 1) * mo,
+      c2 = md + (m - 2) * mo;
+    dot4axpy22(H, cdr, cor, MRd, MRo, yUd, yUo, md, c1, mo, c2, r);
+    const xdd = ld(H, cdr, r),
+      xoo = ld(H, cor, r); // diagonal entries: dot only
+    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
+    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    dot4axpy22(H, rdr, ror, MCd, MCo, yD, yO, md, c1, mo, c2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    st(H, yUd, r, ld(H, yUd, r) + ud);
+    st(H, yUo, r, ld(H, yUo, r) + uo);
+  }
+}
+
 function step(H: Float64Array, par: number, n: number): number {
   const S = P(H, par, 0);
   const m = P(H, par, 1),
@@ -153,6 +226,10 @@ function step(H: Float64Array, par: number, n: number): number {
     accO = W + 13 * S8,
     Ud = W + 14 * S8,
     Uo = W + 15 * S8;
+  const X1 = W + 16 * S8,
+    X2 = W + 17 * S8,
+    X3 = W + 18 * S8,
+    X4 = W + 19 * S8;
   const im = 1.0 / m,
     wo = (m - 1) / m;
 
@@ -193,17 +270,19 @@ function step(H: Float64Array, par: number, n: number): number {
 
   // 2. Volterra rows (D27) in one sweep over rows r < n of R_A and C_A:
   //    R_A[n][l] = −η Σ_r Σ_R[r] R_A[r][l] (axpy of row r), Ud[l] = Σ_r Σ_R[r] C_A[r][l] (symv), C_A[n][r] ← R_A[r]·Σ_C.
+  // Split at R2 as the Wasm kernel does (rows [0, R2) into ran/Ud, [R2, n) into X1/X2, then added).
+  const R2 = splitRow(n);
   for (let l = 0; l <= n; l++) {
     st(H, ran, l, 0.0);
     st(H, Ud, l, 0.0);
   }
-  for (let r = 0; r < n; r++) {
-    const rar = RA + tri(r),
-      car = CA + tri(r);
-    const sr = ld(H, SigR, r);
-    st(H, can, r, dotaxpy1(H, rar, SigC, ran, -eta * sr, r + 1));
-    const cd = dotaxpy1(H, car, SigR, Ud, sr, r);
-    st(H, Ud, r, ld(H, Ud, r) + (cd + ld(H, car, r) * sr));
+  sweepVolterra(H, RA, CA, SigC, SigR, can, ran, Ud, eta, 0, R2);
+  if (R2 < n) {
+    H.fill(0, X1, X1 + n);
+    H.fill(0, X2, X2 + n);
+    sweepVolterra(H, RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
+    addInto(H, ran, X1, n);
+    addInto(H, Ud, X2, n);
   }
   st(H, ran, n, 1.0 / eta);
   for (let l = 0; l < n; l++) st(H, can, l, -eta * (ld(H, Ud, l) + ld(H, can, l)));
@@ -288,32 +367,21 @@ function step(H: Float64Array, par: number, n: number): number {
   // 7 + 8. One sweep over rows r ≤ n of C_d, C_o (symv with M_R) and R_d, R_o (dots with M_C for row r;
   //   axpys M_R[r]·R[r][·] for the response columns). Ud/Uo collect the C_d/C_o combinations of D31,
   //   accD/accO the response sums of D32.
+  const R78 = splitRow(n + 1);
   for (let l = 0; l <= n; l++) {
     st(H, Ud, l, 0.0);
     st(H, Uo, l, 0.0);
     st(H, accD, l, 0.0);
     st(H, accO, l, 0.0);
   }
-  for (let r = 0; r <= n; r++) {
-    const orr = tri(r);
-    const cdr = Cd + orr,
-      cor = Co + orr,
-      rdr = Rd + orr,
-      ror = Ro + orr;
-    const md = ld(H, MRd, r),
-      mo = ld(H, MRo, r);
-    const c1 = (m - 1) * mo,
-      c2 = md + (m - 2) * mo;
-    dot4axpy22(H, cdr, cor, MRd, MRo, Ud, Uo, md, c1, mo, c2, r);
-    const xdd = ld(H, cdr, r),
-      xoo = ld(H, cor, r); // diagonal entries: dot only
-    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
-    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
-    dot4axpy22(H, rdr, ror, MCd, MCo, accD, accO, md, c1, mo, c2, r);
-    ud += q1 + (m - 1) * q2;
-    uo += q3 + q4 + (m - 2) * q2;
-    st(H, Ud, r, ld(H, Ud, r) + ud);
-    st(H, Uo, r, ld(H, Uo, r) + uo);
+  sweepMemory(H, Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO, m, 0, R78);
+  if (R78 < n + 1) {
+    for (const x of [X1, X2, X3, X4]) H.fill(0, x, x + n + 1);
+    sweepMemory(H, Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4, m, R78, n + 1);
+    addInto(H, Ud, X1, n + 1);
+    addInto(H, Uo, X2, n + 1);
+    addInto(H, accD, X3, n + 1);
+    addInto(H, accO, X4, n + 1);
   }
   const on1 = tri(n + 1);
   const cdn1 = Cd + on1,

@@ -426,7 +426,8 @@ export const miscEntries: ReproduceEntry[] = [
     engine: 'dmft',
     title: 'Figs 6–7: full non-symmetric DMFT vs GD on the Gaussian-process model (Settings 1 and 2)',
     source: 'dmft.md §13 Figs 6–7, §4, §11.2',
-    fullTime: '≈ 50 min (estimated, not run: 1e4 GD realisations per setting at d = 100, t ≤ 10; 0.29 s CPU per realisation measured, 2·10⁴ on 2 cores, + ≈ 1.5 min of full DMFT solves)',
+    fullTime:
+      '≈ 50 min (estimated, not run: 1e4 GD realisations per setting at d = 100, t ≤ 10; 0.29 s CPU per realisation measured, 2·10⁴ on 2 cores, + ≈ 1.5 min of full DMFT solves)',
     run: gdComparison,
   },
   {

@@ -204,6 +204,8 @@ export interface KernelExports {
   dmft_symm_init: (par: number, a0: number) => void;
   /** assembly/dmft.ts: (par: usize, n0: i32, n1: i32) → i32 */
   dmft_symm_run: (par: number, n0: number, n1: number) => number;
+  /** assembly/dmft.ts: (par: usize, n0: i32, n1: i32, tid: i32, sync: usize) → i32 */
+  dmft_symm_run_mt: (par: number, n0: number, n1: number, tid: number, sync: number) => number;
   /** assembly/dmft_sim.ts: (P: usize, x: f64) → f64 */
   dsim_sigma: (P: number, x: number) => number;
   /** assembly/dmft_sim.ts: (P: usize, x: f64) → f64 */
@@ -348,6 +350,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   overlaps_f64: { source: 'assembly/sgd.ts', params: [['W', 'usize'], ['Wstar', 'usize'], ['a', 'usize'], ['p', 'i32'], ['k', 'i32'], ['d', 'i32'], ['trainA', 'i32'], ['out', 'usize']], result: 'void' },
   dmft_symm_init: { source: 'assembly/dmft.ts', params: [['par', 'usize'], ['a0', 'f64']], result: 'void' },
   dmft_symm_run: { source: 'assembly/dmft.ts', params: [['par', 'usize'], ['n0', 'i32'], ['n1', 'i32']], result: 'i32' },
+  dmft_symm_run_mt: { source: 'assembly/dmft.ts', params: [['par', 'usize'], ['n0', 'i32'], ['n1', 'i32'], ['tid', 'i32'], ['sync', 'usize']], result: 'i32' },
   dsim_sigma: { source: 'assembly/dmft_sim.ts', params: [['P', 'usize'], ['x', 'f64']], result: 'f64' },
   dsim_dsigma: { source: 'assembly/dmft_sim.ts', params: [['P', 'usize'], ['x', 'f64']], result: 'f64' },
   dsim_h: { source: 'assembly/dmft_sim.ts', params: [['P', 'usize'], ['q', 'f64']], result: 'f64' },

@@ -60,6 +60,7 @@ export const TWINLESS = {
   stedc_merge_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_rows_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_finish_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  dmft_symm_run_mt: 'worker phase of the two-worker SymmDMFT sweeps (src/dmft/symm.ts needs Wasm workers); the twin dmftSymmRun is bitwise the same algorithm',
   committee_I4: 'takes a Gauss–Hermite scratch pointer; its twin I4 is tested directly',
   dsim_population: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
   dsim_net_run: 'direct simulations need Wasm (src/dmft/simulate.ts); twins tested directly in test/dmft',
