@@ -649,7 +649,7 @@ function stripDerived(input: DmftProblemInput | DmftProblem): DmftProblemInput {
   const o = { ...(input as Record<string, unknown>) };
   if ('steps' in o) {
     if (o.etaAuto === true) o.eta = 'auto';
-    if (o.grid === 'adaptive') delete o.errorEstimate;
+    if (o.grid === 'adaptive' || o.grid === 'theta') delete o.errorEstimate;
     delete o.etaAuto;
     delete o.steps;
     delete o.alphaBar;
