@@ -673,7 +673,8 @@ export const committeeEntries: ReproduceEntry[] = [
     engine: 'committee',
     title: 'Saad–Solla plateau: SGD vs ODE, plateau band, S29 fixed point',
     source: 'committee.md §10 thesis plateau figure, §7, §9 (c), (j)',
-    fullTime: '36 min (measured 2168 s on 2 cores shared with other jobs, 2375 s CPU; 8·10⁷ SGD steps per panel at p = 8, k = 4, d = 2000; the two panels on 2 workers)',
+    fullTime:
+      '36 min (measured 2168 s on 2 cores shared with other jobs, 2375 s CPU; 8·10⁷ SGD steps per panel at p = 8, k = 4, d = 2000; the two panels on 2 workers)',
     run: plateau,
   },
   {
