@@ -123,7 +123,19 @@ export async function runEngineCommand(
   } finally {
     sink.stop();
   }
-  if (out !== undefined) {
+  // A signal that arrives once the solve has finished must not kill the process half-way through writing:
+  // the outputs are written (atomically) with the run's status; a second signal exits at once.
+  const release = holdSignals(() => io.err(`\n${label}: the run has finished; writing its outputs (a second Ctrl-C exits at once)\n`));
+  try {
+    if (out !== undefined) await writeOutputs(out);
+  } finally {
+    release();
+  }
+  io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');
+  if (sol.status !== 'Success') io.err(`status ${sol.status}: ${sol.message ?? ''}\n`);
+  return exitCode(sol.status);
+
+  async function writeOutputs(out: string): Promise<void> {
     const keepPartial = sol.status === 'Terminated';
     const bundle = await commandBundle(cmd, sol, ['learndyn', ...ctx.argv]);
     // An interrupted run lists what --resume reads (DIR/partial/: the checkpoint, the finished parts) in its
@@ -136,9 +148,23 @@ export async function runEngineCommand(
       `wrote ${files.length} files to ${out}${keepPartial ? ` (status Terminated${resumable ? `; ${ckpt?.exists() ? 'solver checkpoint' : 'finished parts'} in partial/: \`--resume\` with the same command continues` : ''})` : ''}\n`,
     );
   }
-  io.out((opts.json ? toJSON(cmd.json(sol)) : cmd.text(sol)) + '\n');
-  if (sol.status !== 'Success') io.err(`status ${sol.status}: ${sol.message ?? ''}\n`);
-  return exitCode(sol.status);
+}
+
+/** Catch SIGINT/SIGTERM while a finished run's outputs are written: the first is noted, a second exits at
+ *  once (130). Returns the function that removes the handlers. */
+function holdSignals(onFirst: () => void): () => void {
+  let seen = false;
+  const handler = () => {
+    if (seen) process.exit(130);
+    seen = true;
+    onFirst();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return () => {
+    process.off('SIGINT', handler);
+    process.off('SIGTERM', handler);
+  };
 }
 
 /** The files in DIR/partial/ (names relative to DIR; temporary files of unfinished writes left out). */

@@ -176,7 +176,8 @@ describe('interruption with real signals', () => {
   }
 
   it('dmft run, uniform explicit: SIGINT mid-run → Terminated + checkpoint, exit 130; --resume = uninterrupted run', async () => {
-    await stopAndResume('dmft-uniform', [...dmftBase, '--t-max', '8', '--eta', '0.01'], 'SIGINT');
+    // long enough (≈ 3 s on a quiet machine) that the signal lands mid-run, not after the solve
+    await stopAndResume('dmft-uniform', [...dmftBase, '--t-max', '16', '--eta', '0.01'], 'SIGINT');
   }, 240_000);
 
   it('dmft run, uniform semi-implicit second order: --checkpoint-every + SIGKILL, --resume = uninterrupted run', async () => {
@@ -186,7 +187,7 @@ describe('interruption with real signals', () => {
   it('dmft run, adaptive grid: SIGINT mid-run → Terminated + checkpoint, exit 130; --resume = uninterrupted run', async () => {
     await stopAndResume(
       'dmft-adaptive',
-      [...dmftBase.slice(0, 3), '16', ...dmftBase.slice(4), '--t-max', '40', '--grid', 'adaptive', '--rtol', '5e-4'],
+      [...dmftBase.slice(0, 3), '16', ...dmftBase.slice(4), '--t-max', '80', '--grid', 'adaptive', '--rtol', '3e-4'], // ≈ 4 s quiet
       'SIGINT',
       true,
     );
