@@ -15,8 +15,9 @@
 // History reads are linear in t between slices (O(Δt²), matching the order). Two evaluations per accepted
 // step: the stage at Y, and the finalisation of the accepted slice (its sample side with the stage's
 // values as predictor, its N for the next step).
-import { series, type DmftProblem, phiCoeffs } from './problem.js';
+import { series, type DmftProblem } from './problem.js';
 import { stopRequested } from '../core/contract.js';
+import { gridParams } from './grid.js';
 import {
   F_CA,
   F_RA,
@@ -102,17 +103,10 @@ export interface ThetaResume {
   history: ThetaStepHistory;
 }
 
+/** The θ grid's parameters are the adaptive grid's without the scheme switch (it has its own ETD2 step). */
 export function thetaParams(p: DmftProblem): ThetaParams {
-  return {
-    m: p.m,
-    K: p.alpha,
-    tau2: p.tau * p.tau,
-    phi2: p.phiNorm2,
-    frozen: p.frozenA,
-    spherical: p.spherical,
-    h: Float64Array.from(p.h),
-    ph: Float64Array.from(phiCoeffs(p)),
-  };
+  const { imex: _imex, ...rest } = gridParams(p);
+  return rest;
 }
 
 function phi12(z: number): [number, number] {
