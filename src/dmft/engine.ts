@@ -435,6 +435,8 @@ function dmftText(sol: DmftSolution): string {
     : ad
       ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
       : `η = ${sol.stats.eta}${sol.stats.etaAuto ? ` (auto, rtol ${sol.stats.etaAuto.rtol})` : ''}, N = ${sol.stats.N}${
+          sol.stats.secondOrder ? ', second order (Richardson over η and η/2)' : ''
+        }${
           sol.stats.errorEstimate
             ? `, est. error ${sol.stats.errorEstimate.max.toExponential(2)} (e_ts ${sol.stats.errorEstimate.ets.toExponential(2)}, ${sol.stats.errorEstimate.method})`
             : ''

@@ -10,7 +10,7 @@ import { oracleRisk } from '../kernel/theory.js';
 import { parseKernel } from '../kernel/kernels.js';
 import { logspace, type KernelProblemInput } from '../kernel/problem.js';
 import { kappaExp, multiplicityK5, regenerateKernelData, xiExp } from './kernel-ref.js';
-import { ENERGIES, flattestLevel } from './kernel.js';
+import { ENERGIES, flattestLevel, g4Problem, solveKernelRun } from './kernel.js';
 import { eigh } from '../ref/eigh.js';
 import { buildSetup } from '../kernel/setup.js';
 import { kernelProblem } from '../kernel/problem.js';
@@ -44,27 +44,17 @@ async function threeStagesLarge(ctx: ReproduceContext): Promise<ReproduceResult>
   const d = 400;
   const n = 8000;
   const sigma = 0.5;
-  const problem: KernelProblemInput = {
-    kernel: 'exp',
+  const problem = g4Problem({
     dim: d,
     samples: n,
-    energies: ENERGIES,
-    noiseSd: sigma,
     // G5: 1 seed. Full: 2 seeds (one per core) on 101 times; quick: 1 seed on 41 times.
     seeds: ctx.quick ? 1 : 2,
-    seed: 0,
-    tMin: 0.1,
     tMax: 1e9,
     tCount: ctx.quick ? 41 : 101,
-    testPoints: 0, // exact L² test error (K22)
-    exactTest: true,
-    gdLr: null,
     method: 'lanczos', // n = 8000: Krylov on K with start y (§11.8; eigh at n = 8000 is expensive)
-    threads: 2,
-  };
+  });
   ctx.progress(0, 'Empirical World, d = 400, n = 8000 (Lanczos)');
-  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(0.85 * e.fraction, e.phase) });
-  if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
+  const sol = await solveKernelRun(problem, ctx, 0, 0.85);
   // The G4 case (d = 100, n = 1000) on the same relative footing: the Stage-2 gap test − oracle at t₁.
   ctx.progress(0.85, 'd = 100, n = 1000 for comparison (G4)');
   const small = await runCommand('kernel run', { ...problem, dim: 100, samples: 1000, seeds: 1, method: 'eigh', tCount: 41 });
@@ -495,25 +485,9 @@ async function degreeSplit(ctx: ReproduceContext): Promise<ReproduceResult> {
   const d = 100;
   const n = 1000;
   const sigma = 0.5;
-  const problem: KernelProblemInput = {
-    kernel: 'exp',
-    dim: d,
-    samples: n,
-    energies: ENERGIES,
-    noiseSd: sigma,
-    seeds: ctx.quick ? 2 : 5,
-    seed: 0,
-    tMin: 0.1,
-    tMax: 1e8,
-    tCount: 81,
-    testPoints: 0,
-    exactTest: true,
-    gdLr: null,
-    threads: 2,
-  };
+  const problem = g4Problem({ seeds: ctx.quick ? 2 : 5 });
   ctx.progress(0, 'Empirical World (G4 setup)');
-  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(0.9 * e.fraction, e.phase) });
-  if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
+  const sol = await solveKernelRun(problem, ctx, 0, 0.9);
   const t = sol.t;
   const c = sol.curves;
   const xi = [0, 1, 2, 3].map((k) => xiExp(d, k));

@@ -25,6 +25,34 @@ export const dropBelow = (y: ArrayLike<number>, floor: number) => Array.from(y, 
 /** Target of G3/G4/§9: c_k² = 1/3 for k = 1, 2, 3 (K27 monomials), ‖f‖² = 1. */
 export const ENERGIES = [0, 1 / 3, 1 / 3, 1 / 3];
 
+/** The set-up the kernel reproductions share (kernel.md G4: exp kernel, d = 100, n = 1000, σ = 0.5, the
+ *  energies above, the exact L² test error K22, both cores); each figure overrides what it changes. */
+export function g4Problem(overrides: Partial<KernelProblemInput>): KernelProblemInput {
+  return {
+    kernel: 'exp',
+    dim: 100,
+    samples: 1000,
+    energies: ENERGIES,
+    noiseSd: 0.5,
+    seed: 0,
+    tMin: 0.1,
+    tMax: 1e8,
+    tCount: 81,
+    testPoints: 0,
+    exactTest: true,
+    gdLr: null,
+    threads: 2,
+    ...overrides,
+  };
+}
+
+/** `kernel run` through its descriptor; anything but 'Success' ends the reproduction with the reason. */
+export async function solveKernelRun(problem: KernelProblemInput, ctx: ReproduceContext, from: number, to: number): Promise<KernelSolution> {
+  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(from + (to - from) * e.fraction, e.phase) });
+  if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
+  return sol;
+}
+
 /** Oracle level at its flattest point (min |d R/d ln t|) between two times: a staircase step (G3). */
 export function flattestLevel(d: number, lo: number, hi: number): { t: number; level: number } {
   const grid = Array.from(logspace(lo, hi, 400));
@@ -42,26 +70,14 @@ async function threeStages(ctx: ReproduceContext): Promise<ReproduceResult> {
   const d = 100;
   const n = 1000;
   const sigma = 0.5;
-  const problem: KernelProblemInput = {
-    kernel: 'exp',
-    dim: d,
-    samples: n,
-    energies: ENERGIES,
-    noiseSd: sigma,
+  const problem = g4Problem({
     // G4: 5 seeds, 20,000 Monte-Carlo test points; quick: 2 seeds, 4,000 points (same checks).
     seeds: ctx.quick ? 2 : 5,
-    seed: 0,
-    tMin: 0.1,
-    tMax: 1e8,
     tCount: 91, // ≥ 10 points per decade (§11.3)
     testPoints: ctx.quick ? 4000 : 20000,
-    exactTest: true,
-    gdLr: null,
-    threads: 2,
-  };
+  });
   ctx.progress(0, 'Empirical World (eigh per seed)');
-  const sol = await runCommand('kernel run', problem, { onProgress: (e) => ctx.progress(0.8 * e.fraction, e.phase) });
-  if (sol.status !== 'Success') throw new Error(`kernel solve ended ${sol.status}: ${sol.message ?? ''}`);
+  const sol = await solveKernelRun(problem, ctx, 0, 0.8);
   ctx.progress(0.8, 'ridgeless Cholesky reference (seed 0)');
   const chol = ridgelessCholesky(problem, 0);
   const seed0 = await runCommand('kernel run', { ...problem, seeds: 1, testPoints: 0, tMin: 1, tMax: 10, tCount: 2 });
