@@ -215,7 +215,7 @@ describe('θ grid: the stepping iterator', () => {
     expect(performance.now() - t0).toBeLessThan(20_000);
   });
 
-  it('progress: fraction t/tMax over the reported run, then the error-estimate run; increasing, ends ≤ 1', async () => {
+  it('progress: fraction √(t/tMax) over the reported run, then the error-estimate run; increasing, ends at 1', async () => {
     const seen: { fraction: number; phase: string }[] = [];
     await solveDmft(input, { onProgress: (e) => seen.push(e) } satisfies DmftSolveOptions);
     const f = seen.map((e) => e.fraction);
