@@ -8,8 +8,8 @@
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport, type SymmRaw, type SymmState } from './symm.js';
-import { runThetaAsync, type ThetaControl, type ThetaRaw, type ThetaResume } from './theta-grid.js';
-import { NF, NT, thetaAlloc } from '../numerics/dmft-theta.js';
+import { defaultLambda, runThetaAsync, type ThetaControl, type ThetaRaw, type ThetaResume } from './theta-grid.js';
+import { NF, NT, thetaAlloc, thetaGrid, type ThetaGrid } from '../numerics/dmft-theta.js';
 import { runAdaptiveAsync, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
 import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, packState, unpackState, type DmftCheckpoint, type StateValue } from './checkpoint.js';
 import { ParameterError } from '../core/validate.js';
@@ -532,12 +532,26 @@ interface ThetaCheckpointState {
   pass: 1 | 2;
   /** JSON of the first run's control (L, tolerances, step cap). */
   control: string;
-  /** NF, NT and the field names of ThetaState: a checkpoint of another layout is refused, not misread. */
+  /** NF, NT, the field names of ThetaState and a hash of the θ grid (nodes, weights, stencils; dmft-grid.md
+   *  §6): a checkpoint of another layout or node placement is refused, not misread. */
   layout: string;
   run: StateValue;
   main: StateValue | null;
 }
-const thetaLayout = () => JSON.stringify({ NF, NT, fields: Object.keys(thetaAlloc(2, 1)).sort() });
+const thetaLayout = (G: ThetaGrid) => JSON.stringify({ NF, NT, fields: Object.keys(thetaAlloc(2, 1)).sort(), grid: gridHash(G) });
+/** FNV-1a (32 bit) over the scalars and the bytes of every array of the grid, field by field. */
+function gridHash(G: ThetaGrid): string {
+  let h = 0x811c9dc5;
+  const eat = (b: Uint8Array) => {
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  };
+  for (const [k, v] of Object.entries(G).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    eat(new TextEncoder().encode(k));
+    if (ArrayBuffer.isView(v)) eat(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    else eat(new Uint8Array(new Float64Array([Number(v)]).buffer));
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
 /** The 10·rtol companion's control (global error ∝ rtol: |x(rtol) − x(10·rtol)|/9 estimates the error). */
 const looseControl = (c: ThetaControl): ThetaControl => ({ ...c, rtol: 10 * c.rtol, atol: 10 * c.atol });
 
@@ -554,7 +568,9 @@ async function solveThetaGrid(
 ): Promise<DmftSolution> {
   const ctl: ThetaControl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
   const control = JSON.stringify(ctl);
-  const layout = thetaLayout();
+  // One grid for both runs (same L and range Λ); its hash goes into the checkpoint.
+  const grid = thetaGrid(ctl.L!, defaultLambda(p));
+  const layout = thetaLayout(grid);
   const rs = from?.state as ThetaCheckpointState | undefined;
   if (rs && (rs.control !== control || rs.layout !== layout))
     throw new ParameterError(
@@ -592,6 +608,7 @@ async function solveThetaGrid(
     const prog = progress(0, 0.75, '');
     raw = await runThetaAsync(p, {
       ctl,
+      grid,
       signal: opts.signal,
       resume: resumeOf(1),
       stopAfterSteps: opts.stopAfterSteps,
@@ -611,6 +628,7 @@ async function solveThetaGrid(
     const prog = progress(0.75, 1, '10·rtol error-estimate run, ');
     loose = await runThetaAsync(p, {
       ctl: looseControl(ctl),
+      grid,
       signal: opts.signal,
       resume: resumeOf(2),
       onStep: prog,
