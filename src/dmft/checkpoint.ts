@@ -4,8 +4,8 @@
 import { ParameterError } from '../core/validate.js';
 //
 // The interface every DMFT solver plugs into (uniform grid: src/dmft/symm.ts + the Richardson wrapper in
-// src/dmft/solve.ts; adaptive grid: src/dmft/grid.ts; a new solver, e.g. a θ-grid one, adds its own
-// `solver` name):
+// src/dmft/solve.ts; adaptive grid: src/dmft/grid.ts; θ grid: src/dmft/theta-grid.ts + its two runs in
+// src/dmft/solve.ts, its state packed field by field with packState; a new solver adds its own `solver` name):
 //  - A checkpoint is a PLAIN OBJECT: `kind`, `version`, `solver`, the problem key (JSON of the validated
 //    problem; a resume with another one is refused), `rows` (rows 0..rows−1 are final) and `t` (the time of
 //    the last final row), and `state`: the solver's own plain object of Float64Arrays, numbers, strings,

@@ -3,7 +3,7 @@
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
 // Stops and resumes (dmft.md §10.4): the signal ends a solve 'Terminated' with the rows so far and a
-// checkpoint (src/dmft/checkpoint.ts), which `resumeFrom` continues byte-identically on either grid;
+// checkpoint (src/dmft/checkpoint.ts), which `resumeFrom` continues byte-identically on every grid;
 // onStep / dmftSteps is the stepping iterator.
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
@@ -96,7 +96,7 @@ export interface DmftSolution {
   };
   problem: DmftProblem;
   timings: { stepMs: number; totalMs: number };
-  /** Stopped by the signal (either grid) or paused by stopAfterSteps (adaptive): the solver state to pass
+  /** Stopped by the signal (any grid) or paused by stopAfterSteps (adaptive, θ): the solver state to pass
    *  back as `resumeFrom` (src/dmft/checkpoint.ts). */
   checkpoint?: DmftCheckpoint;
 }
@@ -115,7 +115,7 @@ export interface DmftSolveOptions extends SolveOptions {
   /** Adaptive and θ grids: pause after this many accepted steps (status 'NotConverged', `checkpoint` set) … */
   stopAfterSteps?: number;
   /** … and continue from such a checkpoint, or one of a run stopped by its signal or written through
-   *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Either grid.
+   *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Any grid.
    *  (SolveOptions.resumeState is the same, untyped.) */
   resumeFrom?: DmftCheckpoint;
 }
