@@ -229,7 +229,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
   const snapshot = (): ThetaResume => {
     const K = st.K;
     const state = { ...st, cap: K + 2 } as ThetaState & Record<string, unknown>;
-    for (const [k, x] of Object.entries(st)) if (ArrayBuffer.isView(x)) state[k] = (x as Float64Array).slice();
+    for (const [k, x] of Object.entries(st)) if (ArrayBuffer.isView(x) && k !== 'S' && k !== 'T') state[k] = (x as Float64Array).slice();
     state.S = st.S.slice(0, (K + 2) * NF * L);
     state.T = st.T.slice(0, (K + 2) * NT);
     return {
