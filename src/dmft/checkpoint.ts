@@ -4,8 +4,8 @@
 import { ParameterError } from '../core/validate.js';
 //
 // The interface every DMFT solver plugs into (uniform grid: src/dmft/symm.ts + the Richardson wrapper in
-// src/dmft/solve.ts; adaptive grid: src/dmft/grid.ts; a new solver, e.g. a θ-grid one, adds its own
-// `solver` name):
+// src/dmft/solve.ts; adaptive grid: src/dmft/grid.ts; θ grid: src/dmft/theta-grid.ts + its two runs in
+// src/dmft/solve.ts, its state packed field by field with packState; a new solver adds its own `solver` name):
 //  - A checkpoint is a PLAIN OBJECT: `kind`, `version`, `solver`, the problem key (JSON of the validated
 //    problem; a resume with another one is refused), `rows` (rows 0..rows−1 are final) and `t` (the time of
 //    the last final row), and `state`: the solver's own plain object of Float64Arrays, numbers, strings,
@@ -128,4 +128,61 @@ export function decodeState(bytes: Uint8Array): unknown {
 /** Total bytes of encoded chunks. */
 export function stateBytes(chunks: readonly Uint8Array[]): number {
   return chunks.reduce((s, c) => s + c.length, 0);
+}
+
+// ---- generic packing of a solver's own state into StateValues (used by the θ grid, whose ThetaState is
+// extended by its kernels: every own field is carried, so a field added later is not silently dropped)
+
+/** Tagged forms: {$typed: ctor, data} for a typed array other than Float64Array (the element values are
+ *  exact in f64 for every 8/16/32-bit integer and f32 type), {$nums: data} for an array of plain numbers
+ *  (−0 and NaN survive, which JSON numbers would not). */
+const TYPED: Record<string, new (a: ArrayLike<number>) => ArrayLike<number>> = {
+  Int8Array,
+  Uint8Array,
+  Uint8ClampedArray,
+  Int16Array,
+  Uint16Array,
+  Int32Array,
+  Uint32Array,
+  Float32Array,
+};
+
+/** A plain value (numbers, strings, booleans, null, typed arrays, arrays, plain objects; undefined fields
+ *  are left out) as a StateValue; anything else (BigInt arrays, class instances, functions) throws. */
+export function packState(v: unknown, path = 'state'): StateValue {
+  if (v === null || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
+  if (v instanceof Float64Array) return v;
+  if (ArrayBuffer.isView(v)) {
+    const name = v.constructor.name;
+    if (!(name in TYPED)) throw new Error(`packState: ${path} is a ${name} (not supported)`);
+    return { $typed: name, data: Float64Array.from(v as unknown as ArrayLike<number>) };
+  }
+  if (Array.isArray(v)) {
+    if (v.length > 0 && v.every((x) => typeof x === 'number')) return { $nums: Float64Array.from(v as number[]) };
+    return v.map((x, i) => packState(x, `${path}[${i}]`));
+  }
+  if (typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype) {
+    const out: { [k: string]: StateValue } = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k.startsWith('$')) throw new Error(`packState: ${path}.${k}: keys starting with $ are reserved`);
+      if (x !== undefined) out[k] = packState(x, `${path}.${k}`);
+    }
+    return out;
+  }
+  throw new Error(`packState: ${path} is not a plain value (${typeof v})`);
+}
+
+/** The inverse of packState (fresh typed arrays of the original types; number arrays as number[]). */
+export function unpackState(v: StateValue): unknown {
+  if (v === null || typeof v !== 'object' || v instanceof Float64Array) return v;
+  if (Array.isArray(v)) return v.map(unpackState);
+  if (typeof v.$typed === 'string' && v.data instanceof Float64Array) {
+    const C = TYPED[v.$typed];
+    if (!C) throw new Error(`unpackState: unknown array type ${v.$typed}`);
+    return new C(v.data);
+  }
+  if (v.$nums instanceof Float64Array) return Array.from(v.$nums);
+  const out: Record<string, unknown> = {};
+  for (const [k, x] of Object.entries(v)) out[k] = unpackState(x);
+  return out;
 }

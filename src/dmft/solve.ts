@@ -3,14 +3,16 @@
 // Output thinning: when N+1 > maxPoints (default 2000) every ⌈(N+1)/maxPoints⌉-th grid point is reported,
 // plus the last good one; stats.N and stats.eta describe the full grid.
 // Stops and resumes (dmft.md §10.4): the signal ends a solve 'Terminated' with the rows so far and a
-// checkpoint (src/dmft/checkpoint.ts), which `resumeFrom` continues byte-identically on either grid;
+// checkpoint (src/dmft/checkpoint.ts), which `resumeFrom` continues byte-identically on every grid;
 // onStep / dmftSteps is the stepping iterator.
 import { loadWasm } from '../wasm/runtime.js';
 import { dmftProblem, dmftMemoryBytes, phiCoeffs, series, type DmftProblem, type DmftProblemInput } from './problem.js';
 import { runSymm, type InvariantReport, type SymmRaw, type SymmState } from './symm.js';
-import { runThetaAsync } from './theta-grid.js';
+import { defaultLambda, runThetaAsync, type ThetaControl, type ThetaRaw, type ThetaResume } from './theta-grid.js';
+import { NF, NT, thetaAlloc, thetaGrid, type ThetaGrid } from '../numerics/dmft-theta.js';
 import { runAdaptiveAsync, type AdaptiveRaw, type GridCheckpoint, type GridStepEvent, type StepStats } from './grid.js';
-import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint, type StateValue } from './checkpoint.js';
+import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, packState, unpackState, type DmftCheckpoint, type StateValue } from './checkpoint.js';
+import { ParameterError } from '../core/validate.js';
 
 import { checkpointClock, combineStatus, type SolveOptions, type Status } from '../core/contract.js';
 
@@ -94,7 +96,7 @@ export interface DmftSolution {
   };
   problem: DmftProblem;
   timings: { stepMs: number; totalMs: number };
-  /** Stopped by the signal (either grid) or paused by stopAfterSteps (adaptive): the solver state to pass
+  /** Stopped by the signal (any grid) or paused by stopAfterSteps (adaptive, θ): the solver state to pass
    *  back as `resumeFrom` (src/dmft/checkpoint.ts). */
   checkpoint?: DmftCheckpoint;
 }
@@ -110,10 +112,10 @@ export interface DmftSolveOptions extends SolveOptions {
   engine?: 'wasm' | 'ts';
   /** Called after each accepted row with t and the observables (stepping iterator; see dmftSteps). */
   onStep?: (e: DmftStepEvent) => void;
-  /** Adaptive grid: pause after this many accepted steps (status 'NotConverged', `checkpoint` set) … */
+  /** Adaptive and θ grids: pause after this many accepted steps (status 'NotConverged', `checkpoint` set) … */
   stopAfterSteps?: number;
   /** … and continue from such a checkpoint, or one of a run stopped by its signal or written through
-   *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Either grid.
+   *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Any grid.
    *  (SolveOptions.resumeState is the same, untyped.) */
   resumeFrom?: DmftCheckpoint;
 }
@@ -238,8 +240,7 @@ export async function solveDmft(input: DmftProblemInput | DmftProblem, opts: Dmf
   if (from) checkCheckpoint(from, p.grid, key);
   const due = checkpointClock(opts.checkpointEveryMs);
   if (p.grid === 'adaptive') return solveAdaptive(p, opts, start, from as GridCheckpoint | undefined, due);
-  // The θ grid keeps its own state (ThetaState, resumable in the library) but writes no CLI checkpoint yet.
-  if (p.grid === 'theta') return solveThetaGrid(p, opts, start);
+  if (p.grid === 'theta') return solveThetaGrid(p, opts, start, key, from, due);
   if (p.etaAuto) return solveEtaAuto(p, opts, start);
   return solveUniform(p, opts, start, key, from, due);
 }
@@ -522,17 +523,122 @@ async function solveAdaptive(
   };
 }
 
-/** The θ = t′/t grid (src/dmft/theta-grid.ts): same Solution fields, t at the accepted steps. */
-async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
-  const ctl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
-  const raw = await runThetaAsync(p, {
-    ctl,
-    signal: opts.signal,
-    onStep: opts.onProgress ? (t) => opts.onProgress!({ phase: 'steps', fraction: t / p.tMax }) : undefined,
-  });
+/** The θ grid's checkpoint state (solver 'theta'): which run (1: the reported one at rtol; 2: the 10·rtol
+ *  companion of the error estimate), that run's ThetaResume packed field by field (packState: every field
+ *  of ThetaState, whatever the kernels add), and in run 2 the finished first run's result (small: the
+ *  one-time series and the step history), so that neither run is computed twice. */
+interface ThetaCheckpointState {
+  [k: string]: StateValue;
+  pass: 1 | 2;
+  /** JSON of the first run's control (L, tolerances, step cap). */
+  control: string;
+  /** NF, NT, the field names of ThetaState and a hash of the θ grid (nodes, weights, stencils; dmft-grid.md
+   *  §6): a checkpoint of another layout or node placement is refused, not misread. */
+  layout: string;
+  run: StateValue;
+  main: StateValue | null;
+}
+const thetaLayout = (G: ThetaGrid) => JSON.stringify({ NF, NT, fields: Object.keys(thetaAlloc(2, 1)).sort(), grid: gridHash(G) });
+/** FNV-1a (32 bit) over the scalars and the bytes of every array of the grid, field by field. */
+function gridHash(G: ThetaGrid): string {
+  let h = 0x811c9dc5;
+  const eat = (b: Uint8Array) => {
+    for (let i = 0; i < b.length; i++) h = Math.imul(h ^ b[i], 0x01000193);
+  };
+  for (const [k, v] of Object.entries(G).sort(([a], [b]) => (a < b ? -1 : 1))) {
+    eat(new TextEncoder().encode(k));
+    if (ArrayBuffer.isView(v)) eat(new Uint8Array(v.buffer, v.byteOffset, v.byteLength));
+    else eat(new Uint8Array(new Float64Array([Number(v)]).buffer));
+  }
+  return (h >>> 0).toString(16).padStart(8, '0');
+}
+/** The 10·rtol companion's control (global error ∝ rtol: |x(rtol) − x(10·rtol)|/9 estimates the error). */
+const looseControl = (c: ThetaControl): ThetaControl => ({ ...c, rtol: 10 * c.rtol, atol: 10 * c.atol });
+
+/** The θ = t′/t grid (src/dmft/theta-grid.ts): same Solution fields, t at the accepted steps. Stops and
+ *  resumes like the other grids: a signal ends it 'Terminated' with a checkpoint (also during the 10·rtol
+ *  error-estimate run, which is resumed, not restarted), `resumeFrom` continues byte-identically. */
+async function solveThetaGrid(
+  p: DmftProblem,
+  opts: DmftSolveOptions,
+  start: number,
+  key: string,
+  from: DmftCheckpoint | undefined,
+  due: (() => boolean) | undefined,
+): Promise<DmftSolution> {
+  const ctl: ThetaControl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
+  const control = JSON.stringify(ctl);
+  // One grid for both runs (same L and range Λ); its hash goes into the checkpoint.
+  const grid = thetaGrid(ctl.L!, defaultLambda(p));
+  const layout = thetaLayout(grid);
+  const rs = from?.state as ThetaCheckpointState | undefined;
+  if (rs && (rs.control !== control || rs.layout !== layout))
+    throw new ParameterError(
+      'resume',
+      'theta checkpoint',
+      `a checkpoint of this problem, step control and state layout (it was written ${rs.control !== control ? 'for a different control' : 'by another version'})`,
+    );
+  const wrap = (pass: 1 | 2, run: ThetaResume, main: ThetaRaw | null): DmftCheckpoint => {
+    const K = run.state.K;
+    const rows = pass === 1 ? K + 1 : main!.rows;
+    return {
+      kind: DMFT_CHECKPOINT_KIND,
+      version: DMFT_CHECKPOINT_VERSION,
+      solver: 'theta',
+      problem: key,
+      rows,
+      t: pass === 1 ? run.state.T[K * NT] : main!.t[rows - 1],
+      state: { pass, control, layout, run: packState(run), main: main ? packState({ ...main, paused: undefined }) : null } satisfies ThetaCheckpointState,
+    };
+  };
+  const resumeOf = (pass: 1 | 2) => (rs && rs.pass === pass ? (unpackState(rs.run) as ThetaResume) : undefined);
+  const tMax = p.tMax;
+  // Progress: the reported run ≈ 3/4 of the work, the 10·rtol run (≈ √10 fewer steps) the rest. Within a
+  // run the fraction is √(t/tMax): the step count grows like t^0.4–0.6 (measured, docs/dmft-long-times.md),
+  // so the ETA (from the rate of the fraction) is not dominated by the short early steps as t/tMax would be.
+  const progress = (lo: number, hi: number, what: string) =>
+    opts.onProgress
+      ? (e: { t: number; row: number }) =>
+          opts.onProgress!({ phase: `${what}step ${e.row}, t = ${e.t.toPrecision(4)}/${tMax}`, fraction: lo + (hi - lo) * Math.sqrt(e.t / tMax) })
+      : undefined;
+  let checkpoint: DmftCheckpoint | undefined;
+  let raw: ThetaRaw;
+  if (rs?.pass === 2) raw = unpackState(rs.main!) as ThetaRaw;
+  else {
+    const prog = progress(0, 0.75, '');
+    raw = await runThetaAsync(p, {
+      ctl,
+      grid,
+      signal: opts.signal,
+      resume: resumeOf(1),
+      stopAfterSteps: opts.stopAfterSteps,
+      onStep: (e) => {
+        opts.onStep?.(e);
+        prog?.(e);
+      },
+      checkpointDue: opts.onCheckpoint ? due : undefined,
+      onCheckpoint: opts.onCheckpoint ? (r) => opts.onCheckpoint!(wrap(1, r, null)) : undefined,
+    });
+    if (raw.paused) checkpoint = wrap(1, raw.paused, null);
+  }
   // Global error estimate from a run at 10·rtol (global error ∝ rtol): |x(rtol) − x(10 rtol)|/9.
-  const loose =
-    raw.status === 'Success' ? await runThetaAsync(p, { ctl: { ...ctl, rtol: 10 * ctl.rtol, atol: 10 * ctl.atol }, signal: opts.signal }) : undefined;
+  let loose: ThetaRaw | undefined;
+  if (raw.status === 'Success' && !raw.paused) {
+    const main = raw;
+    const prog = progress(0.75, 1, '10·rtol error-estimate run, ');
+    loose = await runThetaAsync(p, {
+      ctl: looseControl(ctl),
+      grid,
+      signal: opts.signal,
+      resume: resumeOf(2),
+      onStep: prog,
+      checkpointDue: opts.onCheckpoint ? due : undefined,
+      onCheckpoint: opts.onCheckpoint ? (r) => opts.onCheckpoint!(wrap(2, r, main)) : undefined,
+    });
+    if (loose.paused) checkpoint = wrap(2, loose.paused, main);
+  }
+  const stoppedInEstimate = loose?.status === 'Terminated';
+  if (checkpoint && (raw.status === 'Terminated' || stoppedInEstimate)) opts.onCheckpoint?.(checkpoint);
   const est = { a: NaN, v: NaN, trainError: NaN, testError: NaN };
   if (loose && loose.status === 'Success') {
     const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
@@ -570,10 +676,13 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
     if (p.m > 1) coMax = Math.max(coMax, Math.abs(raw.coDiag[k]));
   }
   // A stop during the error-estimate run keeps the finished curves but says the run was stopped.
-  const stoppedInEstimate = loose?.status === 'Terminated';
   return {
-    status: stoppedInEstimate ? 'Terminated' : raw.status,
-    message: stoppedInEstimate ? `${loose.message} (in the 10·rtol error-estimate run; the curves are complete)` : raw.message,
+    status: stoppedInEstimate ? 'Terminated' : raw.paused && raw.status !== 'Terminated' ? 'NotConverged' : raw.status,
+    message: stoppedInEstimate
+      ? `${loose!.message} (in the 10·rtol error-estimate run; the curves are complete)`
+      : raw.paused && raw.status !== 'Terminated'
+        ? `paused after ${raw.steps} steps at t = ${raw.t[raw.rows - 1]} (checkpoint attached; pass it as resumeFrom)`
+        : raw.message,
     ...curveFields(p, t, idx, raw),
     stats: {
       N: raw.steps,
@@ -615,6 +724,7 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
     },
     problem: p,
     timings: { stepMs: raw.stepMs + (loose?.stepMs ?? 0), totalMs: performance.now() - start },
+    ...(checkpoint ? { checkpoint } : {}),
   };
 }
 

@@ -86,13 +86,18 @@ export interface ThetaRaw {
   history: ThetaStepHistory;
   memoryBytes: number;
   stepMs: number;
-  /** Paused by stopAfterSteps: the state to continue from. */
+  /** Paused by stopAfterSteps or stopped by the signal ('Terminated'): the state to continue from. */
   paused?: ThetaResume;
 }
 
-/** Everything needed to continue a run bit for bit: the slices, the controller, the series. */
+/** Everything needed to continue a run bit for bit: the slices, the controller, the series. A plain object
+ *  (the CLI checkpoint of src/dmft/solve.ts packs it field by field, ThetaState's included). */
 export interface ThetaResume {
+  /** The slices 0..K+1 (cap = K + 2); the other fields of the running state, copied. */
   state: ThetaState;
+  /** The running state's slice capacity (a resume allocates the same, so memoryBytes and the growth
+   *  sequence match the uninterrupted run). */
+  capacity: number;
   dt: number;
   steps: number;
   rejections: number;
@@ -121,18 +126,48 @@ export function defaultLambda(p: DmftProblem): number {
   return Math.max(10 * p.tMax, p.tMax * p.alpha * h1 * Math.max(p.a0 * p.a0, p.m));
 }
 
+/** After each accepted step (and for row 0 at the start of a fresh run): its time and observables. */
+export interface ThetaStepEvent {
+  t: number;
+  a: number;
+  v: number;
+  trainError: number;
+  testError: number;
+  Co: number;
+  /** Slice index (accepted steps so far). */
+  row: number;
+}
+
 export interface ThetaOpts {
   ctl: ThetaControl;
   signal?: AbortSignal;
-  onStep?: (t: number, ets: number) => void;
+  /** The stepping iterator (dmft.md §10.4): row 0, then every accepted step. */
+  onStep?: (e: ThetaStepEvent) => void;
+  /** Pause (ThetaRaw.paused) once this many steps are accepted in total (at least one in this call). */
   stopAfterSteps?: number;
+  /** Continue from a `paused` state (not modified: it can be resumed again). */
   resume?: ThetaResume;
   /** Precomputed grid (tests reuse it across runs). */
   grid?: ThetaGrid;
+  /** Between steps, when the driver asks (runThetaAsync: checkpointDue), the state to continue from. */
+  onCheckpoint?: (r: ThetaResume) => void;
 }
 
-/** March the SymmDMFT on the θ grid from 0 to p.tMax. */
+/** What a driver tells the march between steps: nothing, or hand out a checkpoint now. */
+type ThetaCommand = 'checkpoint' | undefined;
+
+/** March the SymmDMFT on the θ grid from 0 to p.tMax (synchronous: a signal is seen only if it fired before). */
 export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
+  const g = thetaMarch(p, o);
+  for (;;) {
+    const r = g.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** The march as a generator: it yields between accepted steps (the state is then complete: a checkpoint
+ *  may be taken, the driver may wait for the event loop) and returns the result. */
+function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, ThetaCommand> {
   const P = thetaParams(p);
   const ctl = o.ctl;
   const L = ctl.L ?? 128;
@@ -142,7 +177,9 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
   const W = thetaWork(L);
   const t0 = performance.now();
   const r = o.resume;
-  let st: ThetaState = r ? { ...r.state, S: r.state.S.slice(), T: r.state.T.slice() } : thetaAlloc(L, 64);
+  if (r && r.state.L !== L) throw new Error(`theta grid: resume from a state with L = ${r.state.L} nodes (this run: ${L})`);
+  // A resume copies the state into the capacity the paused run had (the same growth sequence from there).
+  let st: ThetaState = r ? thetaAlloc(L, Math.max(r.capacity ?? 0, r.state.cap), r.state) : thetaAlloc(L, 64);
   const h1 = series(p.h, 1)[1];
   const lam0 = Math.max((p.alpha * p.a0 * p.a0 * (h1 + (m - 1) * series(p.h, 0)[1])) / m, 1e-12);
   let dt = r ? r.dt : Math.min(ctl.dt0 ?? 1e-3 / lam0, ctl.dtMax ?? Infinity, p.tMax);
@@ -182,27 +219,51 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     f1k.set(W.f1);
   }
   const slotOf = (k: number) => k * NF * L;
+  const event = (k: number) => {
+    const T = st.T,
+      o1 = k * NT;
+    o.onStep?.({ t: T[o1 + T_T], a: T[o1 + T_A], v: T[o1 + T_V], trainError: T[o1 + T_ETR], testError: T[o1 + T_ETS], Co: T[o1 + T_COD], row: k });
+  };
+  // The state at the head of step K (slices 0..K+1; slot K+1 as it is, the next step overwrites it): a copy,
+  // every field of the running state carried (typed arrays copied), so fields added to ThetaState follow.
+  const snapshot = (): ThetaResume => {
+    const K = st.K;
+    const state = { ...st, cap: K + 2 } as ThetaState & Record<string, unknown>;
+    for (const [k, x] of Object.entries(st)) if (ArrayBuffer.isView(x) && k !== 'S' && k !== 'T') state[k] = (x as Float64Array).slice();
+    state.S = st.S.slice(0, (K + 2) * NF * L);
+    state.T = st.T.slice(0, (K + 2) * NT);
+    return {
+      state,
+      capacity: st.cap,
+      dt,
+      steps,
+      rejections,
+      dtMin,
+      dtMaxUsed,
+      fk: fk.slice(),
+      f1k: f1k.slice(),
+      history: structuredClone(hist),
+    };
+  };
+  if (!r) event(0);
   for (;;) {
     const K = st.K;
     const tk = st.T[K * NT + T_T];
     if (tk >= p.tMax * (1 - 1e-14)) break;
+    if (steps !== startSteps) {
+      // Between steps: the driver may wait for the event loop here and ask for a checkpoint.
+      const cmd = yield;
+      if (cmd === 'checkpoint') o.onCheckpoint?.(snapshot());
+    }
     if (o.signal?.aborted) {
+      // The rows so far are kept, with the state to continue from (never a throw: the engine contract).
       status = 'Terminated';
       message = `terminated by its AbortSignal at t = ${tk}`;
+      paused = snapshot();
       break;
     }
     if (o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
-      paused = {
-        state: { ...st, S: st.S.slice(0, (K + 2) * NF * L), T: st.T.slice(0, (K + 2) * NT), cap: K + 2 },
-        dt,
-        steps,
-        rejections,
-        dtMin,
-        dtMaxUsed,
-        fk: fk.slice(),
-        f1k: f1k.slice(),
-        history: structuredClone(hist),
-      };
+      paused = snapshot();
       break;
     }
     if (steps >= maxSteps) {
@@ -359,7 +420,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     hist.dt.push(h);
     hist.err.push(err);
     hist.dtLam.push(h * Math.abs(lS));
-    o.onStep?.(tk + h, T[kt1 + T_ETS]);
+    event(K + 1);
     dt = h * Math.min(2, Math.max(0.2, err > 0 ? 0.9 / Math.sqrt(err) : 2));
   }
   const rows = st.K + 1;
@@ -410,18 +471,24 @@ function oneTime(T: Float64Array, top: number, x: number, c: number): number {
   return (1 - u) * T[lo * NT + c] + u * T[hi * NT + c];
 }
 
-/** runTheta in chunks of `chunkSteps` accepted steps, yielding to the event loop between chunks so that an
- *  AbortSignal fired by SIGINT is seen (issue 10: stop within 2 s; one step costs ≲ 70 ms at L = 64). The
- *  chunks continue through stopAfterSteps/resume, which is bit-identical to one uninterrupted call. */
-export async function runThetaAsync(p: DmftProblem, o: Omit<ThetaOpts, 'stopAfterSteps' | 'resume'>, chunkSteps = 16): Promise<ThetaRaw> {
+/** runTheta yielding to the event loop between steps once `yieldMs` have passed (when there is a signal),
+ *  so that an AbortSignal fired by SIGINT is seen (issue 10: stop within 2 s; one step costs ≲ 70 ms at
+ *  L = 64) — the run then ends 'Terminated' with the rows so far and `paused`, the state to continue from —
+ *  and handing a checkpoint to `onCheckpoint` whenever `checkpointDue()` says so. The same steps as one
+ *  runTheta call, bit for bit (the yields do not touch the state). */
+export async function runThetaAsync(p: DmftProblem, o: ThetaOpts & { checkpointDue?: () => boolean }, yieldMs = 20): Promise<ThetaRaw> {
   const t0 = performance.now();
-  const grid = o.grid ?? thetaGrid(o.ctl.L ?? 128, o.ctl.Lambda ?? defaultLambda(p));
-  let resume: ThetaResume | undefined;
-  for (;;) {
-    const raw = runTheta(p, { ...o, grid, resume, stopAfterSteps: (resume?.steps ?? 0) + chunkSteps });
-    if (!raw.paused) return { ...raw, stepMs: performance.now() - t0 };
-    resume = raw.paused;
-    // A fired signal is seen by the next runTheta call, which ends 'Terminated' with the rows so far.
-    await stopRequested(o.signal);
+  const g = thetaMarch(p, o);
+  let last = performance.now();
+  let r = g.next();
+  while (!r.done) {
+    let cmd: ThetaCommand;
+    if (performance.now() - last >= yieldMs) {
+      await stopRequested(o.signal); // the march sees signal.aborted before its next step
+      last = performance.now();
+      if (o.checkpointDue?.()) cmd = 'checkpoint';
+    }
+    r = g.next(cmd);
   }
+  return { ...r.value, stepMs: performance.now() - t0 };
 }
