@@ -246,7 +246,7 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   while (n - k0 > NX) {
     await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
     const m = n - k0 - NB;
-    const b = Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4));
+    const b = ex.width >= 2 ? Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4)) : m;
     await Promise.all([ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0), ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1)]);
     k0 += NB;
   }
@@ -269,7 +269,8 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
         P1 = ws1 + 8 * even(64 * n);
       const g0 = P1 + 8 * even(64 * n),
         g1 = g0 + 8 * GEMM_WS_F64;
-      const h = Math.round(n / 2 / 4) * 4;
+      // one call over all rows on a one-wide executor (same bits: rows are independent)
+      const h = ex.width >= 2 ? Math.round(n / 2 / 4) * 4 : n;
       await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1)]);
       await Promise.all([ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0)]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
@@ -277,7 +278,7 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     for (let i = 0; i < n; i++) w[i] *= nrm;
   }
   // 3. back-transformation by column halves, then V into A
-  const c = Math.round(n / 2 / 8) * 8;
+  const c = ex.width >= 2 ? Math.round(n / 2 / 8) * 8 : n;
   await Promise.all([ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0), ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1)]);
   await ex.call('copy_f64', n * n, Z, aPtr);
   return st;
