@@ -522,19 +522,26 @@ export function lanczos_f64(
  *  larger panel cheap (n = 2000: update 490 → 405 ms, panel +40 ms). */
 const NB: i32 = 64;
 const NX: i32 = 128;
-/** Reflectors per block of the back-transformation (4NB: a quarter of the passes over Z, and the
- *  GEMM's inner dimension k = 128 instead of 64 runs at ≈ 72 % of the peak instead of ≈ 63 %). */
+/** Reflectors per block of the back-transformation (2NB). Measured at n = 1024 (CPU time, loaded
+ *  machine): 96 and 128 equal, 192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64,
+ *  outgrows L2 at 256). Up to 2HQ is supported. */
 const NBQ: i32 = 128;
+/** Half-block of T: the dlarft recurrence runs inside halves of HQ reflectors, the coupling block
+ *  T12 = −T11 (V1 V2ᵀ) T22 is two GEMMs. */
+const HQ: i32 = 128;
 /** Rows of the U and Y slots: 2NB for the reduction's syr2k operands, NBQ for the back-transformation. */
 const QW: i32 = NBQ > 2 * NB ? NBQ : 2 * NB;
+/** Workspace slot of the GEMM workspace (wsp). */
+const GWS: i32 = 9;
 
-/** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 need for order n. */
+/** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 / ormtr_blk_f64 need for order n. */
 export function eigh_blk_ws_f64(n: i32): i32 {
-  return 3 * n + (NB + 2 * QW) * n + NBQ * NBQ + NBQ + gemm_pk_ws_f64() + 16;
+  return 3 * n + (NB + 3 * QW) * n + 2 * NBQ * NBQ + HQ * HQ + NBQ + gemm_pk_ws_f64() + 16;
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
-// Y QW·n | T NBQ² | z NBQ | gemm workspace. Every block is a multiple of 2 f64 → 16-byte aligned.
+// Y QW·n | T NBQ² | z NBQ | Ṽ QW·n | G NBQ² | Tmp HQ² | gemm workspace. Every block is a multiple
+// of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
   const nb = <usize>NB;
@@ -545,7 +552,10 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 3) o += qw * nn; // Y
   if (slot >= 4) o += qw * nn; // T
   if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
-  if (slot >= 6) o += <usize>NBQ; // gemm ws
+  if (slot >= 6) o += <usize>NBQ; // Ṽ
+  if (slot >= 7) o += qw * nn; // G
+  if (slot >= 8) o += <usize>(NBQ * NBQ); // Tmp
+  if (slot >= 9) o += <usize>(HQ * HQ); // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
   const base = work + (o << 3);
   return slot == 0 ? work : (base + 15) & ~(<usize>15);
@@ -745,7 +755,7 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
  *  unblocked code. */
 export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
   if (n <= 0) return;
-  const gw = wsp(work, n, 6);
+  const gw = wsp(work, n, GWS);
   let k0 = 0;
   while (n - k0 > NX) {
     tridiag_panel_f64(A, n, k0, diag, off, work);
@@ -840,7 +850,7 @@ export function form_qt_blk_f64(A: usize, n: i32, tau: usize, work: usize): void
     form_qt(A, n, tau, work + (<usize>(2 * n) << 3));
     return;
   }
-  const Vb = wsp(work, n, 2), Yb = wsp(work, n, 3), T = wsp(work, n, 4), z = wsp(work, n, 5), gw = wsp(work, n, 6);
+  const Vb = wsp(work, n, 2), Yb = wsp(work, n, 3), T = wsp(work, n, 4), z = wsp(work, n, 5), gw = wsp(work, n, GWS);
   // stale matrix entries below the diagonal → 0; rows beyond the last reflector → identity
   for (let r = 1; r < n; r++) memory.fill(at(A, n, r, 0), 0, <usize>r << 3);
   for (let c = K + 1; c < n; c++) {
@@ -925,7 +935,7 @@ export function eigvalsh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
 
 const DC_LEAF: i32 = 32;
 /** Rows per product panel in a merge (P scratch = DC_PANEL × n). */
-const DC_PANEL: i32 = 64;
+const DC_PANEL: i32 = 256;
 
 @inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
@@ -952,6 +962,41 @@ let wpos: usize = 0, wcol: usize = 0, wdcol: usize = 0, wperm: usize = 0, wgw: u
   }
 }
 
+// Sums over poles i in [a, b) at the offset τ (δ_i = delta[i] − τ): Σ z_i²/δ_i → gS, Σ (z_i/δ_i)² →
+// gD, Σ |z_i²/δ_i| → gA. Two lanes (the divisions dominate the secular equation's O(k²) work per
+// merge); the lane sums are added in a fixed order, so every call is deterministic.
+let gS: f64 = 0, gD: f64 = 0, gA: f64 = 0;
+function sec_sums(a: i32, b: i32, delta: usize, z: usize, tau: f64): void {
+  let s: f64 = 0, d: f64 = 0, ab: f64 = 0;
+  let i = a;
+  if (ASC_FEATURE_SIMD) {
+    const vt = f64x2.splat(tau);
+    let vs = f64x2.splat(0), vd = f64x2.splat(0), va = f64x2.splat(0);
+    for (; i + 1 < b; i += 2) {
+      const o = <usize>i << 3;
+      const zi = v128.load(z + o);
+      const t = f64x2.div(zi, f64x2.sub(v128.load(delta + o), vt));
+      const zt = f64x2.mul(zi, t);
+      vs = f64x2.add(vs, zt);
+      vd = f64x2.add(vd, f64x2.mul(t, t));
+      va = f64x2.add(va, f64x2.abs(zt));
+    }
+    s = f64x2.extract_lane(vs, 0) + f64x2.extract_lane(vs, 1);
+    d = f64x2.extract_lane(vd, 0) + f64x2.extract_lane(vd, 1);
+    ab = f64x2.extract_lane(va, 0) + f64x2.extract_lane(va, 1);
+  }
+  for (; i < b; i++) {
+    const zi = ldf(z, i);
+    const t = zi / (ldf(delta, i) - tau);
+    s += zi * t;
+    d += t * t;
+    ab += abs(zi * t);
+  }
+  gS = s;
+  gD = d;
+  gA = ab;
+}
+
 /** Root j (0-based) of 1/ρ + Σ_{i<k} z_i²/(d_i − λ) = 0, d strictly ascending, ρ > 0. Writes
  *  delta[i] = d_i − λ_j and returns λ_j. zz = Σ z_i². */
 function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, delta: usize): f64 {
@@ -963,41 +1008,37 @@ function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, del
     org = ldf(d, j);
     lo = 0;
     hi = rho * zz;
+    for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
   } else {
     const dj = ldf(d, j);
     const dj1 = ldf(d, j + 1);
     const gap = dj1 - dj;
     // f at the midpoint decides which pole is nearer
     const mid = 0.5 * gap;
-    let f = rhoinv;
-    for (let i = 0; i < k; i++) {
-      const zi = ldf(z, i);
-      f += zi * zi / ((ldf(d, i) - dj) - mid);
+    for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - dj);
+    sec_sums(0, k, delta, z, mid);
+    const f = rhoinv + gS;
+    if (f >= 0) {
+      org = dj;
+      lo = 0;
+      hi = mid;
+    } else {
+      // differences to the upper pole (exact for neighbouring poles of the same sign)
+      org = dj1;
+      lo = -mid;
+      hi = 0;
+      for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
     }
-    if (f >= 0) { org = dj; lo = 0; hi = mid; } else { org = dj1; lo = -mid; hi = 0; }
   }
-  // differences to the origin (exact for neighbouring poles of the same sign)
-  for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
   let tau = 0.5 * (lo + hi);
-  const ip = last ? j : j; // ψ: poles ≤ j, φ: poles > j
+  const ip = j; // ψ: poles ≤ j, φ: poles > j
   for (let it = 0; it < 100; it++) {
-    let psi: f64 = 0, phi: f64 = 0, dpsi: f64 = 0, dphi: f64 = 0, abss: f64 = 0;
-    for (let i = 0; i <= ip; i++) {
-      const di = ldf(delta, i) - tau;
-      const zi = ldf(z, i);
-      const t = zi / di;
-      psi += zi * t;
-      dpsi += t * t;
-      abss += abs(zi * t);
-    }
-    for (let i = ip + 1; i < k; i++) {
-      const di = ldf(delta, i) - tau;
-      const zi = ldf(z, i);
-      const t = zi / di;
-      phi += zi * t;
-      dphi += t * t;
-      abss += abs(zi * t);
-    }
+    sec_sums(0, ip + 1, delta, z, tau);
+    const psi = gS, dpsi = gD;
+    let abss = gA;
+    sec_sums(ip + 1, k, delta, z, tau);
+    const phi = gS, dphi = gD;
+    abss += gA;
     const w = rhoinv + psi + phi;
     const erretm = 8.0 * abss + 2.0 * rhoinv + 3.0 * abs(tau) * (dpsi + dphi);
     if (abs(w) <= EPS * erretm) break;
@@ -1309,7 +1350,7 @@ export function stedc_tear_f64(diag: usize, es: usize, s: i32, m: i32): void {
 
 /** The top merge split over workers: stedc_merge_prep_f64 (deflation, secular equation, vectors of
  *  the rank-one problem; one worker, its work), then stedc_merge_rows_f64 on row ranges (each worker
- *  with the SAME work pointer for the shared state, and private P (≥ 64·m f64) and gw
+ *  with the SAME work pointer for the shared state, and private P (≥ DC_PANEL·m = 256·m f64) and gw
  *  (≥ gemm_pk_ws_f64())), then, after all rows, stedc_merge_finish_f64 on row ranges. Bitwise equal
  *  to stedc_merge_f64. */
 export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
@@ -1336,10 +1377,46 @@ export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32
   dc_merge(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
 }
 
+// T of the compact WY form of reflectors kb..kb+nbb−1 (rows of Vb, nbb × m, ld m; zero-padded as
+// in build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise).
+// T (nbb × nbb, ld NBQ) is written in full, zeros below the diagonal. G = V Vᵀ (strict upper
+// triangle) is one GEMM instead of nbb²/2 dot products; the recurrence T[0:i,i] = −τ_i T[0:i,0:i]
+// G[0:i,i] runs inside halves of HQ reflectors, and the coupling block of the two halves is
+// T12 = −T11 (V1 V2ᵀ) T22 (product of the two halves' factors: two GEMMs).
+function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, Tmp: usize, gw: usize): void {
+  const ldt = NBQ;
+  gemm_pk_f64(0, 1, nbb, nbb, m, 1.0, Vb, m, Vb, m, 0.0, G, ldt, 2, 1, gw);
+  for (let i = 0; i < nbb; i++) memory.fill(T + ((<usize>(i * ldt)) << 3), 0, <usize>nbb << 3);
+  for (let h0 = 0; h0 < nbb; h0 += HQ) {
+    const h1 = min(h0 + HQ, nbb);
+    for (let i = h0; i < h1; i++) {
+      const ti = ldf(tau, i);
+      for (let j = h0; j < i; j++) {
+        // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[l][i]
+        const tj = T + ((<usize>(j * ldt)) << 3);
+        let sacc: f64 = 0;
+        for (let l = j; l < i; l++) sacc += ldf(tj, l) * load<f64>(G + ((<usize>(l * ldt + i)) << 3));
+        stf(tj, i, -ti * sacc);
+      }
+      store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
+    }
+  }
+  if (nbb > HQ) {
+    const n2 = nbb - HQ;
+    const T12 = T + (<usize>HQ << 3);
+    const T22 = T + ((<usize>(HQ * ldt + HQ)) << 3);
+    // Tmp = G12 T22 (HQ × n2), then T12 = −T11 Tmp
+    gemm_pk_f64(0, 0, HQ, n2, n2, 1.0, G + (<usize>HQ << 3), ldt, T22, ldt, 0.0, Tmp, HQ, 0, 0, gw);
+    gemm_pk_f64(0, 0, HQ, n2, HQ, -1.0, T, ldt, Tmp, HQ, 0.0, T12, ldt, 0, 0, gw);
+  }
+}
+
 /** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
- *  the rows of A, tau), Z n×ncols row-major. Blocks of NB reflectors from the last one back, each as
- *  Y = V Z_sub, Y ← T Y, Z_sub ← Z_sub − Vᵀ Y on the packed GEMM (Z_sub = rows kb+1..n−1).
- *  work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may live at work[0..n)). */
+ *  the rows of A, tau), Z n×ncols row-major. Blocks of NBQ reflectors from the last one back; each
+ *  block is Z_sub ← (I − Vᵀ T V) Z_sub (Z_sub = rows kb+1..n−1) as three products on the packed
+ *  GEMM: Ṽ = Vᵀ T (m × nbb, T folded into the reflectors once per block instead of T·Y per column
+ *  chunk), Y = V Z_sub, Z_sub ← Z_sub − Ṽ Y. work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may
+ *  live at work[0..n)). */
 export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
   ormtr_cols_f64(A, n, tau, Z, ncols, 0, ncols, work);
 }
@@ -1352,31 +1429,28 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
   if (K < 1 || ncols <= 0) return;
   const Z = Z0 + (<usize>max(c0, 0) << 3);
   const nw = max(n, ncols);
-  const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), z = wsp(work, nw, 5), gw = wsp(work, nw, 6);
+  const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6);
+  const G = wsp(work, nw, 7), Tmp = wsp(work, nw, 8), gw = wsp(work, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
   for (let b = nblocks - 1; b >= 0; b--) {
     const kb = b * NBQ;
     const ke = min(kb + NBQ, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    build_vt(A, n, kb, ke, tau, Vb, T, NBQ, z);
+    // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
+    for (let j = kb; j < ke; j++) {
+      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+      memory.fill(row, 0, <usize>(j - kb) << 3);
+      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
+    }
+    build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, Tmp, gw);
+    // Ṽ = Vᵀ T (m × nbb, ld nbb); T is upper triangular: its first HQ columns need only V1
+    const h = min(HQ, nbb);
+    gemm_pk_f64(1, 0, m, h, h, 1.0, Vb, m, T, NBQ, 0.0, Vt, nbb, 0, 0, gw);
+    if (nbb > h) gemm_pk_f64(1, 0, m, nbb - h, nbb, 1.0, Vb, m, T + (<usize>h << 3), NBQ, 0.0, Vt + (<usize>h << 3), nbb, 0, 0, gw);
     const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
     gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
-    // Y ← T Y (upper triangular, rows ascending) in column chunks of 128 so the chunk of Y
-    // (NBQ × 128 × 8 B = 128 KiB) stays in L2 across the NBQ²/2 row updates
-    for (let c0 = 0; c0 < ncols; c0 += 128) {
-      const cw = min(128, ncols - c0);
-      const co = <usize>c0 << 3;
-      for (let i = 0; i < nbb; i++) {
-        const yi = Yb + ((<usize>i * <usize>ncols) << 3) + co;
-        scale_f64(cw, load<f64>(T + ((<usize>(i * NBQ + i)) << 3)), yi);
-        for (let j = i + 1; j < nbb; j++) {
-          const tij = load<f64>(T + ((<usize>(i * NBQ + j)) << 3));
-          if (tij != 0) axpy_f64(cw, tij, Yb + ((<usize>j * <usize>ncols) << 3) + co, yi);
-        }
-      }
-    }
-    gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+    gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
   }
 }
 
@@ -1404,3 +1478,4 @@ export function eigh_dc_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   memory.copy(A, Z, nn << 3);
   return st;
 }
+

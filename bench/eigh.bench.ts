@@ -93,11 +93,9 @@ class TimingExecutor implements Executor {
   constructor() {
     this.inner = new InlineExecutor(rt);
   }
-  // biome-ignore lint/suspicious/noExplicitAny: forwards the typed call unchanged
   async call(fn: any, ...args: any[]): Promise<any> {
     const t = now(),
       c = cpu();
-    // biome-ignore lint/suspicious/noExplicitAny: forwards the typed call unchanged
     const r = await (this.inner.call as any)(fn, ...args);
     const a = this.acc.get(fn) ?? { ms: 0, cpu: 0 };
     a.ms += now() - t;

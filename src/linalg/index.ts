@@ -180,10 +180,12 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 
 /** Panel width of the blocked reduction (assembly/eigh.ts NB). */
 const EIGH_NB = 64;
-/** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
+/** Reflectors per back-transformation block and its half (NBQ, HQ in assembly/eigh.ts). */
 const EIGH_NBQ = 128;
+const EIGH_HQ = 128;
+const EIGH_QW = Math.max(EIGH_NBQ, 2 * EIGH_NB);
 /** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
-export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 2 * EIGH_NBQ) * n + EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
+export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 3 * EIGH_QW) * n + 2 * EIGH_NBQ * EIGH_NBQ + EIGH_HQ * EIGH_HQ + EIGH_NBQ + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
  *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
@@ -193,7 +195,9 @@ export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, 
 }
 
 /** f64 workspace entries stedc_f64 needs (= the export stedc_ws_f64(n)). */
-export const stedcWorkF64 = (n: number) => n * n + 80 * n + GEMM_WS_F64 + 64;
+/** Rows per product panel of a divide-and-conquer merge (DC_PANEL in assembly/eigh.ts). */
+const DC_PANEL = 256;
+export const stedcWorkF64 = (n: number) => n * n + (DC_PANEL + 16) * n + GEMM_WS_F64 + 64;
 /** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 2n². */
 export const eighDcWorkF64 = (n: number) => 2 * n + 2 + n * n + Math.max(eighWorkF64(n), stedcWorkF64(n));
 
@@ -217,7 +221,7 @@ function dcParallelLayout(n: number) {
   const ws1 = ws0 + even(Math.max(eighWorkF64(n), stedcWorkF64(n)));
   // ws1: the second worker's scratch; during the top merge it holds both workers' panels and GEMM
   // workspaces (ws0 holds the merge state)
-  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * even(64 * n) + 2 * GEMM_WS_F64)) + 2;
+  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * even(DC_PANEL * n) + 2 * GEMM_WS_F64)) + 2;
   return { off, tau, Z, ws0, ws1, total };
 }
 
@@ -266,8 +270,8 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       // order by row halves on both
       await ex.call('stedc_merge_prep_f64', wPtr, off, n, Z, 0, n, ws0);
       const P0 = ws1,
-        P1 = ws1 + 8 * even(64 * n);
-      const g0 = P1 + 8 * even(64 * n),
+        P1 = ws1 + 8 * even(DC_PANEL * n);
+      const g0 = P1 + 8 * even(DC_PANEL * n),
         g1 = g0 + 8 * GEMM_WS_F64;
       // one call over all rows on a one-wide executor (same bits: rows are independent)
       const h = ex.width >= 2 ? Math.round(n / 2 / 4) * 4 : n;
