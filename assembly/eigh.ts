@@ -561,16 +561,18 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   return slot == 0 ? work : (base + 15) & ~(<usize>15);
 }
 
-// p[0..m) += S v for the symmetric m×m block S whose upper triangle is stored row-wise from S0 with
-// row stride ld (S[r][c] at S0 + 8(r·ld + c), c ≥ r; the lower triangle is never read). Rows are
+// The contributions of rows [r0, r1) of the stored upper triangle to p = S v: p[r] += S[r][r..m)·v[r..m)
+// and p[c] += v[r] S[r][c] (c > r), for the symmetric m×m block S stored row-wise from S0 with row
+// stride ld (S[r][c] at S0 + 8(r·ld + c), c ≥ r; the lower triangle is never read); rows [0, m) give
+// p[0..m) += S v. Rows are
 // taken four at a time: each pass over the columns c ≥ r+4 loads v[c] and p[c] once for four rows
 // (6 loads + 1 store per 8 matrix entries instead of 4 per 2), the dot products S[r+i][c]·v[c] and
 // the axpy p[c] += Σ_i v[r+i] S[r+i][c] fused: the level-2 half of the reduction reads the
 // triangle once, at fewer L1 operations per entry.
-function symv_upper(m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
+function symv_rows(r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
   const ldb = <usize>ld << 3;
-  let r = 0;
-  for (; r + 3 < m; r += 4) {
+  let r = r0;
+  for (; r + 3 < r1; r += 4) {
     const x0 = S0 + ((<usize>r * <usize>ld + <usize>r) << 3);
     const x1 = x0 + ldb, x2 = x1 + ldb, x3 = x2 + ldb;
     const a0 = ldf(v, r), a1 = ldf(v, r + 1), a2 = ldf(v, r + 2), a3 = ldf(v, r + 3);
@@ -617,7 +619,7 @@ function symv_upper(m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
     stf(p, r + 2, ldf(p, r + 2) + t2);
     stf(p, r + 3, ldf(p, r + 3) + t3);
   }
-  for (; r < m; r++) {
+  for (; r < r1; r++) {
     const row = S0 + ((<usize>r * <usize>ld + <usize>r) << 3);
     const vr = ldf(v, r);
     const s = dot_axpy(m - r - 1, row + 8, v + (<usize>(r + 1) << 3), p + (<usize>(r + 1) << 3), vr);
@@ -699,8 +701,36 @@ function panel_axpys(len: i32, y: usize, X1: usize, ld1: i32, X2: usize, ld2: i3
   }
 }
 
+// Two workers in a panel (issue 12): the symmetric product p = S v of each reflector, the level-2 half
+// of the reduction, is split by rows at b = symv_split(m) (rows [0, b) and [b, m) of the triangle
+// cost the same): part 0 accumulates into the W row, part 1 into its own vector p1, then
+// p[b..m) += p1[b..m). One thread runs both parts in turn, a pair of workers (tridiag_panel_pair_f64
+// + tridiag_panel_help_f64) one each between two barriers per reflector: the same operations in the
+// same order, so one thread and two workers give bitwise-identical results.
+@inline function symv_split(m: i32): i32 { return m < 128 ? m : <i32>(<f64>m * 0.2928932188134524) & ~3; }
+/** Spins before a worker sleeps in the panel barrier (a reflector's serial part takes microseconds). */
+const PSPIN: i32 = 1 << 16;
+/** Barrier of the two workers over two i32 at `sync` (arrival count, generation); as in
+ *  assembly/dmft.ts. Sequentially consistent atomics order the plain stores before it against the
+ *  loads after it. No-op without threads. */
+function pair_barrier(sync: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    const gen = atomic.load<i32>(sync, 4);
+    if (atomic.add<i32>(sync, 1) == 1) {
+      atomic.store<i32>(sync, 0);
+      atomic.add<i32>(sync, 1, 4);
+      atomic.notify(sync + 4, 1);
+      return;
+    }
+    for (let k = 0; k < PSPIN; k++) if (atomic.load<i32>(sync, 4) != gen) return;
+    while (atomic.load<i32>(sync, 4) == gen) atomic.wait<i32>(sync + 4, gen, -1);
+  }
+}
+
 // One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
-function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize, z: usize): void {
+// role −1: one thread; 0: the first worker of a pair (part 1 of each symv by latrd_help on the other);
+// p1: n-vector for part 1, sync: two i32 for the barrier (both ignored by role −1 except p1).
+function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize, z: usize, role: i32, p1: usize, sync: usize): void {
   const za = z, zb = z + (<usize>nb << 3);
   for (let i = 0; i < nb; i++) {
     const k = k0 + i;
@@ -735,9 +765,21 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
     stf(tau, k, t);
     const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
     memory.fill(wk, 0, <usize>m << 3);
-    if (t == 0) continue; // H_k = I: w_k = 0
-    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..)
-    symv_upper(m, at(A, n, k + 1, k + 1), n, v, wk);
+    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..),
+    // in two parts (symv_split); H_k = I (t = 0): w_k = 0
+    const b = symv_split(m);
+    const S = at(A, n, k + 1, k + 1);
+    if (role >= 0) pair_barrier(sync); // v, τ_k published
+    if (t != 0) {
+      symv_rows(0, b, m, S, n, v, wk);
+      if (role < 0) {
+        memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
+        symv_rows(b, m, m, S, n, v, p1);
+      }
+    }
+    if (role >= 0) pair_barrier(sync); // part 1 done
+    if (t == 0) continue;
+    for (let c = b; c < m; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
     // − Σ_j v_j (w_j·v) + w_j (v_j·v): the panel's pending rank-2 terms
     if (i > 0) {
       const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
@@ -747,6 +789,21 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
     scale_f64(m, t, wk);
     const kk = 0.5 * t * dot_f64(wk, v, m);
     axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
+  }
+}
+
+// The second worker of a pair in a panel: part 1 of each reflector's symv (see latrd_panel).
+function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, p1: usize, sync: usize): void {
+  for (let i = 0; i < nb; i++) {
+    const k = k0 + i;
+    const m = n - k - 1;
+    pair_barrier(sync);
+    if (ldf(tau, k) != 0) {
+      const b = symv_split(m);
+      memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
+      symv_rows(b, m, m, at(A, n, k + 1, k + 1), n, at(A, n, k, k + 1), p1);
+    }
+    pair_barrier(sync);
   }
 }
 
@@ -773,9 +830,32 @@ export function eigh_nx_f64(): i32 { return NX; }
 /** One dlatrd panel of tridiag_blk_f64 at k0 (reflectors k0..k0+NB−1) and the operands of its
  *  trailing update: U = [V; W], Y = [W; V] over indices k0+NB..n−1, inside work. */
 export function tridiag_panel_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  panel_and_operands(A, n, k0, diag, off, work, -1);
+}
+
+/** tridiag_panel_f64 on two workers: this call (worker 0) together with tridiag_panel_help_f64 (same
+ *  A, n, k0, work) running at the same time on another worker of the shared memory; bitwise equal to
+ *  tridiag_panel_f64. The two i32 at panel_sync_f64(work, n) must be zero before the first pair of
+ *  calls (each pair leaves them ready for the next). Without threads: tridiag_panel_f64. */
+export function tridiag_panel_pair_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  panel_and_operands(A, n, k0, diag, off, work, ASC_FEATURE_THREADS ? 0 : -1);
+}
+
+/** The second worker's part of tridiag_panel_pair_f64 (no-op without threads). */
+export function tridiag_panel_help_f64(A: usize, n: i32, k0: i32, work: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
+  latrd_help(A, n, k0, NB, work, wsp(work, n, 6), wsp(work, n, 7));
+}
+
+/** Byte address of the panel barrier's two i32 inside work (for the host to zero them). */
+export function panel_sync_f64(work: usize, n: i32): usize {
+  return wsp(work, n, 7);
+}
+
+function panel_and_operands(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize, role: i32): void {
   const tau = work;
   const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3);
-  latrd_panel(A, n, k0, NB, diag, off, tau, W, wsp(work, n, 5));
+  latrd_panel(A, n, k0, NB, diag, off, tau, W, wsp(work, n, 5), role, wsp(work, n, 6), wsp(work, n, 7));
   const t0 = k0 + NB;
   const m = n - t0;
   const bytes = <usize>m << 3;

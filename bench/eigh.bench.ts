@@ -73,7 +73,7 @@ print(json.dumps(res))`;
 
 /** The phase a kernel called by eighDcPtrParallel belongs to, and whether the 2-worker driver splits it. */
 const PHASE: Record<string, [string, boolean]> = {
-  tridiag_panel_f64: ['reduction', false],
+  tridiag_panel_f64: ['reduction', false], // its symmetric products (most of it) are split too: see the note
   tridiag_update_f64: ['reduction', true],
   tridiag_tail_f64: ['reduction', false],
   stedc_prep_f64: ['divide and conquer', false],

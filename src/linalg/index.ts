@@ -247,10 +247,15 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
   //    triangle: the first part gets m(1 − 1/√2) rows)
   let k0 = 0;
+  const two = ex.width >= 2;
+  // panel barrier state: zero before the first pair of panel calls
+  if (two) new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
   while (n - k0 > NX) {
-    await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
+    // the panel's symmetric products split by rows over the pair (two barriers per reflector)
+    if (two) await Promise.all([ex.call('tridiag_panel_pair_f64', aPtr, n, k0, wPtr, off, ws0), ex.call('tridiag_panel_help_f64', aPtr, n, k0, ws0)]);
+    else await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
     const m = n - k0 - NB;
-    const b = ex.width >= 2 ? Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4)) : m;
+    const b = two ? Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4)) : m;
     await Promise.all([ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0), ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1)]);
     k0 += NB;
   }
