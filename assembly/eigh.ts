@@ -1243,7 +1243,29 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
     stf(zl, i, ldf(z, c));
     zz += ldf(z, c) * ldf(z, c);
   }
-  for (let j = 0; j < k; j++) stf(dn, j, secular_root(k, dl, zl, rho, zz, j, X + ((<usize>j * <usize>ldx) << 3)));
+  sti(wrot, 0, k);
+  sti(wrot, 1, k1);
+  sti(wrot, 2, k2);
+  sti(wrot, 3, nd);
+  store<f64>(wrot, rho, 16);
+  store<f64>(wrot, zz, 24);
+}
+
+// Merge phase 1b: roots [j0, j1) of the secular equation (row j of the block ← δ_j, dn[j] ← λ_j).
+// Roots are independent: any split over workers gives the same bits.
+function dc_merge_roots(Z: usize, n: i32, s: i32, j0: i32, j1: i32): void {
+  const X = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const k = ldi(wrot, 0);
+  const rho = load<f64>(wrot, 16), zz = load<f64>(wrot, 24);
+  for (let j = max(j0, 0); j < min(j1, k); j++) stf(wdn, j, secular_root(k, wdl, wzl, rho, zz, j, X + ((<usize>j * <usize>n) << 3)));
+}
+
+// Merge phase 1c: z by Löwner's formula, the rank-one problem's eigenvectors, the sorted order.
+function dc_merge_vecs(Z: usize, n: i32, s: i32, m: i32, D: usize): void {
+  const X = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const ldx = n;
+  const dl = wdl, zl = wzl, zh = wzh, dn = wdn;
+  const k = ldi(wrot, 0), nd = ldi(wrot, 3);
   // Löwner / Gu–Eisenstat: ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated as ratios
   for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>ldx) << 3), i));
   for (let j = 0; j < k; j++) {
@@ -1283,9 +1305,6 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
     }
   }
   for (let t = 0; t < m; t++) stf(D, t, ldf(row, ldi(wperm, t)));
-  sti(wrot, 0, k);
-  sti(wrot, 1, k1);
-  sti(wrot, 2, k2);
 }
 
 // Merge phase 2: the products for rows [ra, rb) of the block into Q's rows (P: DC_PANEL × m
@@ -1325,6 +1344,8 @@ function dc_merge_finish(Z: usize, n: i32, s: i32, m: i32, ra: i32, rb: i32): vo
 
 function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
   dc_merge_prep(Z, n, s, m, n1, e, D);
+  dc_merge_roots(Z, n, s, 0, m);
+  dc_merge_vecs(Z, n, s, m, D);
   dc_merge_rows(Z, n, s, m, n1, 0, m, wP, wgw);
   dc_merge_finish(Z, n, s, m, 0, m);
 }
@@ -1438,7 +1459,28 @@ export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s
   wes = es;
   const n1 = m >> 1;
   dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  dc_merge_roots(Z, n, s, 0, m);
+  dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
   return ldi(wrot, 0);
+}
+/** stedc_merge_prep_f64 in three calls, so the secular roots (most of it) can be split over workers:
+ *  stedc_merge_defl_f64 (deflation and the gathered Q; one worker; returns k, the non-deflated
+ *  count), stedc_merge_roots_f64 on ranges of roots [j0, j1) ⊂ [0, k) (each worker with the SAME
+ *  work), then stedc_merge_vecs_f64 (one worker). Bitwise equal to stedc_merge_prep_f64. */
+export function stedc_merge_defl_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  wes = es;
+  const n1 = m >> 1;
+  dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  return ldi(wrot, 0);
+}
+export function stedc_merge_roots_f64(n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_roots(Z, n, s, j0, j1);
+}
+export function stedc_merge_vecs_f64(diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
 }
 export function stedc_merge_rows_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize): void {
   dc_setws(work, m);

@@ -273,7 +273,11 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       st = s.find((v) => v !== 0) ?? 0;
       // top merge: deflation + secular equation on one worker, the products and the final column
       // order by row halves on both
-      await ex.call('stedc_merge_prep_f64', wPtr, off, n, Z, 0, n, ws0);
+      // (stedc_merge_prep_f64 in three calls: the secular roots, most of its time, split by halves of [0, k))
+      const k = await ex.call('stedc_merge_defl_f64', wPtr, off, n, Z, 0, n, ws0);
+      const jh = two ? k >> 1 : k;
+      await Promise.all([ex.call('stedc_merge_roots_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_roots_f64', n, Z, 0, n, jh, k, ws0)]);
+      await ex.call('stedc_merge_vecs_f64', wPtr, n, Z, 0, n, ws0);
       const P0 = ws1,
         P1 = ws1 + 8 * even(DC_PANEL * n);
       const g0 = P1 + 8 * even(DC_PANEL * n),

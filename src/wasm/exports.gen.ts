@@ -142,6 +142,12 @@ export interface KernelExports {
   stedc_tear_f64: (diag: number, es: number, s: number, m: number) => void;
   /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
   stedc_merge_prep_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
+  stedc_merge_defl_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize) → void */
+  stedc_merge_roots_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number) => void;
+  /** assembly/eigh.ts: (diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
+  stedc_merge_vecs_f64: (diag: number, n: number, Z: number, s: number, m: number, work: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize) → void */
   stedc_merge_rows_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number, P: number, gw: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
@@ -325,6 +331,9 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_block_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
   stedc_tear_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['s', 'i32'], ['m', 'i32']], result: 'void' },
   stedc_merge_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_defl_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_roots_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_vecs_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['P', 'usize'], ['gw', 'usize']], result: 'void' },
   stedc_merge_finish_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
