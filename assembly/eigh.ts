@@ -704,10 +704,14 @@ function panel_axpys(len: i32, y: usize, X1: usize, ld1: i32, X2: usize, ld2: i3
 // Two workers in a panel (issue 12): the symmetric product p = S v of each reflector, the level-2 half
 // of the reduction, is split by rows at b = symv_split(m) (rows [0, b) and [b, m) of the triangle
 // cost the same): part 0 accumulates into the W row, part 1 into its own vector p1, then
-// p[b..m) += p1[b..m). One thread runs both parts in turn, a pair of workers (tridiag_panel_pair_f64
-// + tridiag_panel_help_f64) one each between two barriers per reflector: the same operations in the
-// same order, so one thread and two workers give bitwise-identical results.
+// p[b..m) += p1[b..m). The panel's pending rank-2 terms are split by columns at h = cols_split(m):
+// partial dot products over [0, h) and [h, m), added, then each part's axpys. One thread runs both
+// parts in turn, a pair of workers (tridiag_panel_pair_f64 + tridiag_panel_help_f64) one each
+// between three barriers per reflector: the same operations in the same order, so one thread and two
+// workers give bitwise-identical results.
 @inline function symv_split(m: i32): i32 { return m < 128 ? m : <i32>(<f64>m * 0.2928932188134524) & ~3; }
+/** Column split of the panel's pending-term dots and axpys (cost ∝ columns). */
+@inline function cols_split(m: i32): i32 { return m < 128 ? m : (m >> 1) & ~1; }
 /** Spins before a worker sleeps in the panel barrier (a reflector's serial part takes microseconds). */
 const PSPIN: i32 = 1 << 16;
 /** Barrier of the two workers over two i32 at `sync` (arrival count, generation); as in
@@ -769,23 +773,32 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
     // in two parts (symv_split); H_k = I (t = 0): w_k = 0
     const b = symv_split(m);
     const S = at(A, n, k + 1, k + 1);
-    if (role >= 0) pair_barrier(sync); // v, τ_k published
+    // the panel's pending rank-2 terms − Σ_j v_j (w_j·v) + w_j (v_j·v) in two column parts [0, h),
+    // [h, m): partial dots (part 1 into zc, zd), added, then the axpys on each part's columns
+    const h = cols_split(m);
+    const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
+    const zx = sync + 128;
+    const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(2 * nb) << 3), zf = zx + (<usize>(3 * nb) << 3);
+    if (role >= 0) pair_barrier(sync); // A: v, τ_k published
     if (t != 0) {
       symv_rows(0, b, m, S, n, v, wk);
+      if (i > 0) panel_dots(h, v, W1, n, V1, n, i, za, zb);
       if (role < 0) {
         memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
         symv_rows(b, m, m, S, n, v, p1);
+        if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
       }
     }
-    if (role >= 0) pair_barrier(sync); // part 1 done
+    if (role >= 0) pair_barrier(sync); // B: part 1 of the symv and of the dots done
     if (t == 0) continue;
-    for (let c = b; c < m; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
-    // − Σ_j v_j (w_j·v) + w_j (v_j·v): the panel's pending rank-2 terms
-    if (i > 0) {
-      const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
-      panel_dots(m, v, W1, n, V1, n, i, za, zb);
-      panel_axpys(m, wk, V1, n, W1, n, i, za, zb);
+    for (let j = 0; j < i; j++) {
+      stf(ze, j, ldf(za, j) + ldf(zc, j));
+      stf(zf, j, ldf(zb, j) + ldf(zd, j));
     }
+    const e = role < 0 ? m : h; // columns this worker finishes
+    for (let c = b; c < e; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
+    if (i > 0) panel_axpys(e, wk, V1, n, W1, n, i, ze, zf);
+    if (role >= 0) pair_barrier(sync); // C: part 1 of the axpys done
     scale_f64(m, t, wk);
     const kk = 0.5 * t * dot_f64(wk, v, m);
     axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
@@ -793,16 +806,32 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
 }
 
 // The second worker of a pair in a panel: part 1 of each reflector's symv (see latrd_panel).
-function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, p1: usize, sync: usize): void {
+function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, W: usize, z: usize, p1: usize, sync: usize): void {
+  const zx = sync + 128;
+  const za = z, zb = z + (<usize>nb << 3); // part 0's partial dots (see latrd_panel)
+  const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(4 * nb) << 3), zf = zx + (<usize>(5 * nb) << 3);
   for (let i = 0; i < nb; i++) {
     const k = k0 + i;
     const m = n - k - 1;
+    const b = symv_split(m), h = cols_split(m);
+    const v = at(A, n, k, k + 1);
+    const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
+    const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
     pair_barrier(sync);
-    if (ldf(tau, k) != 0) {
-      const b = symv_split(m);
+    const t = ldf(tau, k);
+    if (t != 0) {
       memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
-      symv_rows(b, m, m, at(A, n, k + 1, k + 1), n, at(A, n, k, k + 1), p1);
+      symv_rows(b, m, m, at(A, n, k + 1, k + 1), n, v, p1);
+      if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
     }
+    pair_barrier(sync);
+    if (t == 0) continue;
+    for (let j = 0; j < i; j++) {
+      stf(ze, j, ldf(za, j) + ldf(zc, j));
+      stf(zf, j, ldf(zb, j) + ldf(zd, j));
+    }
+    for (let c = max(b, h); c < m; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
+    if (i > 0) panel_axpys(m - h, wk + (<usize>h << 3), V1 + (<usize>h << 3), n, W1 + (<usize>h << 3), n, i, ze, zf);
     pair_barrier(sync);
   }
 }
@@ -844,7 +873,7 @@ export function tridiag_panel_pair_f64(A: usize, n: i32, k0: i32, diag: usize, o
 /** The second worker's part of tridiag_panel_pair_f64 (no-op without threads). */
 export function tridiag_panel_help_f64(A: usize, n: i32, k0: i32, work: usize): void {
   if (!ASC_FEATURE_THREADS) return;
-  latrd_help(A, n, k0, NB, work, wsp(work, n, 6), wsp(work, n, 7));
+  latrd_help(A, n, k0, NB, work, wsp(work, n, 1), wsp(work, n, 5), wsp(work, n, 6), wsp(work, n, 7));
 }
 
 /** Byte address of the panel barrier's two i32 inside work (for the host to zero them). */
