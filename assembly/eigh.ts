@@ -1575,34 +1575,78 @@ export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32
 /** ormtr_blk_f64 on columns [c0, c1) of Z (n × ldz): columns are independent, so workers with
  *  disjoint ranges (and private work) give bitwise the one-call result. */
 export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize): void {
+  ormtr_impl(A, n, tau, Z0, ldz, c0, c1, work, work, -1);
+}
+
+/** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
+ *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
+ *  (V, T, Ṽ and the barrier, built by role 0; Ṽ's rows split) and private `priv` (role 0 may pass
+ *  work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
+ *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
+export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
+  if (!ASC_FEATURE_THREADS) {
+    ormtr_cols_f64(A, n, tau, Z0, ldz, c0, c1, priv);
+    return;
+  }
+  ormtr_impl(A, n, tau, Z0, ldz, c0, c1, work, priv, role == 0 ? 0 : 1);
+}
+
+/** Byte address of ormtr_pair_f64's barrier (two i32) inside work. */
+export function ormtr_sync_f64(work: usize, n: i32): usize {
+  return wsp(work, n, 5);
+}
+
+// role −1: one call (work = priv); 0 / 1: the pair (shared V, T, Ṽ in work; Y and the GEMM
+// workspace in priv; three barriers per block).
+function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   const K = n - 2;
+  if (K < 1) return;
   const ncols = min(c1, ldz) - max(c0, 0);
-  if (K < 1 || ncols <= 0) return;
+  if (role < 0 && ncols <= 0) return;
   const Z = Z0 + (<usize>max(c0, 0) << 3);
-  const nw = max(n, ncols);
-  const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6);
-  const G = wsp(work, nw, 7), Tmp = wsp(work, nw, 8), gw = wsp(work, nw, GWS);
+  // shared slots sized for n (both roles must agree); one call sizes them for max(n, ncols)
+  const nw = role < 0 ? max(n, ncols) : n;
+  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6), G = wsp(work, nw, 7), Tmp = wsp(work, nw, 8);
+  const sync = wsp(work, nw, 5);
+  const Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
   for (let b = nblocks - 1; b >= 0; b--) {
     const kb = b * NBQ;
     const ke = min(kb + NBQ, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
-    for (let j = kb; j < ke; j++) {
-      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
-      memory.fill(row, 0, <usize>(j - kb) << 3);
-      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
+    if (role <= 0) {
+      // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
+      for (let j = kb; j < ke; j++) {
+        const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+        memory.fill(row, 0, <usize>(j - kb) << 3);
+        memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
+      }
+      build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, Tmp, gw);
     }
-    build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, Tmp, gw);
-    // Ṽ = Vᵀ T (m × nbb, ld nbb); T is upper triangular: its first HQ columns need only V1
-    const h = min(HQ, nbb);
-    gemm_pk_f64(1, 0, m, h, h, 1.0, Vb, m, T, NBQ, 0.0, Vt, nbb, 0, 0, gw);
-    if (nbb > h) gemm_pk_f64(1, 0, m, nbb - h, nbb, 1.0, Vb, m, T + (<usize>h << 3), NBQ, 0.0, Vt + (<usize>h << 3), nbb, 0, 0, gw);
-    const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
-    gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
-    gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+    if (role >= 0) pair_barrier(sync); // V, T ready
+    // Ṽ = Vᵀ T (m × nbb, ld nbb), rows split over the pair (GEMM rows: the same bits)
+    const mh = role < 0 ? m : (m >> 1) & ~3;
+    if (role <= 0) vt_rows(Vb, m, nbb, T, Vt, 0, mh, gw);
+    if (role != 0) vt_rows(Vb, m, nbb, T, Vt, role < 0 ? m : mh, m, gw);
+    if (role >= 0) pair_barrier(sync); // Ṽ ready
+    if (ncols > 0) {
+      const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
+      gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
+      gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+    }
+    if (role >= 0) pair_barrier(sync); // V, Ṽ free for the next block
   }
+}
+
+// Rows [r0, r1) of Ṽ = Vᵀ T (T upper triangular: its first HQ columns need only the first HQ rows of V).
+function vt_rows(Vb: usize, m: i32, nbb: i32, T: usize, Vt: usize, r0: i32, r1: i32, gw: usize): void {
+  if (r1 <= r0) return;
+  const h = min(HQ, nbb);
+  const A0 = Vb + (<usize>r0 << 3);
+  const C0 = Vt + ((<usize>r0 * <usize>nbb) << 3);
+  gemm_pk_f64(1, 0, r1 - r0, h, h, 1.0, A0, m, T, NBQ, 0.0, C0, nbb, 0, 0, gw);
+  if (nbb > h) gemm_pk_f64(1, 0, r1 - r0, nbb - h, nbb, 1.0, A0, m, T + (<usize>h << 3), NBQ, 0.0, C0 + (<usize>h << 3), nbb, 0, 0, gw);
 }
 
 /** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))

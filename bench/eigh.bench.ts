@@ -85,6 +85,7 @@ const PHASE: Record<string, [string, boolean]> = {
   stedc_merge_rows_f64: ['divide and conquer', true],
   stedc_merge_finish_f64: ['divide and conquer', true],
   ormtr_cols_f64: ['back-transformation', true],
+  ormtr_pair_f64: ['back-transformation', true],
   copy_f64: ['copy', false],
 };
 /** One-thread executor that runs each kernel inline and adds its wall and CPU time to `acc[name]`. */

@@ -292,7 +292,11 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   }
   // 3. back-transformation by column halves, then V into A
   const c = ex.width >= 2 ? Math.round(n / 2 / 8) * 8 : n;
-  await Promise.all([ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0), ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1)]);
+  if (two) {
+    // one compact-WY form per block shared by the pair (built by worker 0, Ṽ's rows split)
+    new Int32Array(rt.memory.buffer, E.ormtr_sync_f64(ws0, n) >>> 0, 2).fill(0);
+    await Promise.all([ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, 0, c, ws0, ws0, 0), ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, c, n, ws0, ws1, 1)]);
+  } else await ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, n, ws0);
   await ex.call('copy_f64', n * n, Z, aPtr);
   return st;
 }

@@ -158,6 +158,10 @@ export interface KernelExports {
   ormtr_blk_f64: (A: number, n: number, tau: number, Z: number, ncols: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize) → void */
   ormtr_cols_f64: (A: number, n: number, tau: number, Z0: number, ldz: number, c0: number, c1: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32) → void */
+  ormtr_pair_f64: (A: number, n: number, tau: number, Z0: number, ldz: number, c0: number, c1: number, work: number, priv: number, role: number) => void;
+  /** assembly/eigh.ts: (work: usize, n: i32) → usize */
+  ormtr_sync_f64: (work: number, n: number) => number;
   /** assembly/eigh.ts: (n: i32) → i32 */
   eigh_dc_ws_f64: (n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
@@ -339,6 +343,8 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   ormtr_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z', 'usize'], ['ncols', 'i32'], ['work', 'usize']], result: 'void' },
   ormtr_cols_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize']], result: 'void' },
+  ormtr_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize'], ['priv', 'usize'], ['role', 'i32']], result: 'void' },
+  ormtr_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   eigh_dc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
   eigh_dc_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
   kfun_f64: { source: 'assembly/kernel.ts', params: [['s0', 'f64'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32']], result: 'f64' },

@@ -57,6 +57,8 @@ export const TWINLESS = {
   stedc_merge_defl_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_roots_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_merge_vecs_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  ormtr_pair_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  ormtr_sync_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   tridiag_update_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   tridiag_tail_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
