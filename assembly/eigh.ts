@@ -523,24 +523,21 @@ export function lanczos_f64(
 const NB: i32 = 64;
 const NX: i32 = 128;
 /** Reflectors per block of the back-transformation (2NB). Measured at n = 1024 (CPU time, loaded
- *  machine): 96 and 128 equal, 192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64,
- *  outgrows L2 at 256). Up to 2HQ is supported. */
+ *  machine; T built in halves with a GEMM coupling block for the larger sizes): 96 and 128 equal,
+ *  192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64, outgrows L2 at 256). */
 const NBQ: i32 = 128;
-/** Half-block of T: the dlarft recurrence runs inside halves of HQ reflectors, the coupling block
- *  T12 = −T11 (V1 V2ᵀ) T22 is two GEMMs. */
-const HQ: i32 = 128;
 /** Rows of the U and Y slots: 2NB for the reduction's syr2k operands, NBQ for the back-transformation. */
 const QW: i32 = NBQ > 2 * NB ? NBQ : 2 * NB;
 /** Workspace slot of the GEMM workspace (wsp). */
-const GWS: i32 = 9;
+const GWS: i32 = 8;
 
 /** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 / ormtr_blk_f64 need for order n. */
 export function eigh_blk_ws_f64(n: i32): i32 {
-  return 3 * n + (NB + 3 * QW) * n + 2 * NBQ * NBQ + HQ * HQ + NBQ + gemm_pk_ws_f64() + 16;
+  return 3 * n + (NB + 3 * QW) * n + 2 * NBQ * NBQ + NBQ + gemm_pk_ws_f64() + 16;
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
-// Y QW·n | T NBQ² | z NBQ | Ṽ QW·n | G NBQ² | Tmp HQ² | gemm workspace. Every block is a multiple
+// Y QW·n | T NBQ² | z NBQ | Ṽ QW·n | G NBQ² | gemm workspace. Every block is a multiple
 // of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
@@ -554,8 +551,7 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
   if (slot >= 6) o += <usize>NBQ; // Ṽ
   if (slot >= 7) o += qw * nn; // G
-  if (slot >= 8) o += <usize>(NBQ * NBQ); // Tmp
-  if (slot >= 9) o += <usize>(HQ * HQ); // gemm ws
+  if (slot >= 8) o += <usize>(NBQ * NBQ); // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
   const base = work + (o << 3);
   return slot == 0 ? work : (base + 15) & ~(<usize>15);
@@ -1531,34 +1527,21 @@ export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32
 // T of the compact WY form of reflectors kb..kb+nbb−1 (rows of Vb, nbb × m, ld m; zero-padded as
 // in build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise).
 // T (nbb × nbb, ld NBQ) is written in full, zeros below the diagonal. G = V Vᵀ (strict upper
-// triangle) is one GEMM instead of nbb²/2 dot products; the recurrence T[0:i,i] = −τ_i T[0:i,0:i]
-// G[0:i,i] runs inside halves of HQ reflectors, and the coupling block of the two halves is
-// T12 = −T11 (V1 V2ᵀ) T22 (product of the two halves' factors: two GEMMs).
-function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, Tmp: usize, gw: usize): void {
+// triangle) is one GEMM instead of nbb²/2 dot products, then T[0:i,i] = −τ_i T[0:i,0:i] G[0:i,i].
+function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
   const ldt = NBQ;
   gemm_pk_f64(0, 1, nbb, nbb, m, 1.0, Vb, m, Vb, m, 0.0, G, ldt, 2, 1, gw);
   for (let i = 0; i < nbb; i++) memory.fill(T + ((<usize>(i * ldt)) << 3), 0, <usize>nbb << 3);
-  for (let h0 = 0; h0 < nbb; h0 += HQ) {
-    const h1 = min(h0 + HQ, nbb);
-    for (let i = h0; i < h1; i++) {
-      const ti = ldf(tau, i);
-      for (let j = h0; j < i; j++) {
-        // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[l][i]
-        const tj = T + ((<usize>(j * ldt)) << 3);
-        let sacc: f64 = 0;
-        for (let l = j; l < i; l++) sacc += ldf(tj, l) * load<f64>(G + ((<usize>(l * ldt + i)) << 3));
-        stf(tj, i, -ti * sacc);
-      }
-      store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
+  for (let i = 0; i < nbb; i++) {
+    const ti = ldf(tau, i);
+    for (let j = 0; j < i; j++) {
+      // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[l][i]
+      const tj = T + ((<usize>(j * ldt)) << 3);
+      let sacc: f64 = 0;
+      for (let l = j; l < i; l++) sacc += ldf(tj, l) * load<f64>(G + ((<usize>(l * ldt + i)) << 3));
+      stf(tj, i, -ti * sacc);
     }
-  }
-  if (nbb > HQ) {
-    const n2 = nbb - HQ;
-    const T12 = T + (<usize>HQ << 3);
-    const T22 = T + ((<usize>(HQ * ldt + HQ)) << 3);
-    // Tmp = G12 T22 (HQ × n2), then T12 = −T11 Tmp
-    gemm_pk_f64(0, 0, HQ, n2, n2, 1.0, G + (<usize>HQ << 3), ldt, T22, ldt, 0.0, Tmp, HQ, 0, 0, gw);
-    gemm_pk_f64(0, 0, HQ, n2, HQ, -1.0, T, ldt, Tmp, HQ, 0.0, T12, ldt, 0, 0, gw);
+    store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
   }
 }
 
@@ -1606,7 +1589,7 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
   const Z = Z0 + (<usize>max(c0, 0) << 3);
   // shared slots sized for n (both roles must agree); one call sizes them for max(n, ncols)
   const nw = role < 0 ? max(n, ncols) : n;
-  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6), G = wsp(work, nw, 7), Tmp = wsp(work, nw, 8);
+  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6), G = wsp(work, nw, 7);
   const sync = wsp(work, nw, 5);
   const Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
@@ -1622,7 +1605,7 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
         memory.fill(row, 0, <usize>(j - kb) << 3);
         memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
       }
-      build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, Tmp, gw);
+      build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, gw);
     }
     if (role >= 0) pair_barrier(sync); // V, T ready
     // Ṽ = Vᵀ T (m × nbb, ld nbb), rows split over the pair (GEMM rows: the same bits)
@@ -1639,14 +1622,10 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
   }
 }
 
-// Rows [r0, r1) of Ṽ = Vᵀ T (T upper triangular: its first HQ columns need only the first HQ rows of V).
+// Rows [r0, r1) of Ṽ = Vᵀ T (m × nbb, ld nbb).
 function vt_rows(Vb: usize, m: i32, nbb: i32, T: usize, Vt: usize, r0: i32, r1: i32, gw: usize): void {
   if (r1 <= r0) return;
-  const h = min(HQ, nbb);
-  const A0 = Vb + (<usize>r0 << 3);
-  const C0 = Vt + ((<usize>r0 * <usize>nbb) << 3);
-  gemm_pk_f64(1, 0, r1 - r0, h, h, 1.0, A0, m, T, NBQ, 0.0, C0, nbb, 0, 0, gw);
-  if (nbb > h) gemm_pk_f64(1, 0, r1 - r0, nbb - h, nbb, 1.0, A0, m, T + (<usize>h << 3), NBQ, 0.0, C0 + (<usize>h << 3), nbb, 0, 0, gw);
+  gemm_pk_f64(1, 0, r1 - r0, nbb, nbb, 1.0, Vb + (<usize>r0 << 3), m, T, NBQ, 0.0, Vt + ((<usize>r0 * <usize>nbb) << 3), nbb, 0, 0, gw);
 }
 
 /** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))

@@ -180,12 +180,11 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 
 /** Panel width of the blocked reduction (assembly/eigh.ts NB). */
 const EIGH_NB = 64;
-/** Reflectors per back-transformation block and its half (NBQ, HQ in assembly/eigh.ts). */
+/** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
 const EIGH_NBQ = 128;
-const EIGH_HQ = 128;
 const EIGH_QW = Math.max(EIGH_NBQ, 2 * EIGH_NB);
 /** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
-export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 3 * EIGH_QW) * n + 2 * EIGH_NBQ * EIGH_NBQ + EIGH_HQ * EIGH_HQ + EIGH_NBQ + GEMM_WS_F64 + 16;
+export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 3 * EIGH_QW) * n + 2 * EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
  *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did

@@ -207,7 +207,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
-    eigh_blk_ws_f64: (n) => 3 * n + (64 + 3 * 128) * n + 3 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigh_blk_ws_f64: (n) => 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
     eigvalsh_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(W, n).set(r.values);
@@ -232,7 +232,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return st;
     },
     eigh_dc_ws_f64: (n) => {
-      const blk = 3 * n + (64 + 3 * 128) * n + 3 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16;
+      const blk = 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16;
       return 2 * n + 2 + n * n + Math.max(blk, n * n + 272 * n + (96 * 256 + 256 * 512 + 16) + 64);
     },
     eigh_dc_f64: (A, n, W, _work) => {
