@@ -224,11 +224,15 @@ function dcParallelLayout(n: number) {
   return { off, tau, Z, ws0, ws1, total };
 }
 
-/** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64):
- *  the reduction's trailing updates (row halves of the upper triangle), the two halves of the
- *  top-level divide and conquer, and the back-transformation (column halves) run on both; panels,
- *  the top merge and the tails on one. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned.
- *  Needs a shared-memory runtime/executor with width ≥ 2 (falls back to one worker otherwise). */
+/** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64).
+ *  Both workers run: the reduction's panels (symmetric products split by rows, the pending rank-2
+ *  terms by columns, barriers in shared memory) and trailing updates (row halves of the upper
+ *  triangle); the two halves of the top-level divide and conquer, the top merge's secular roots and
+ *  products; the back-transformation (one compact-WY form per block, column halves). On one worker:
+ *  each reflector's Householder vector and own column update, the merge's deflation and Löwner
+ *  step, the tails. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned. Needs a shared-memory
+ *  runtime/executor whose two workers are idle (the paired calls wait for each other); with a
+ *  one-wide executor it makes one whole-range call per step. */
 export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
   if (n <= 0) return 0;
   const E = rt.exports;
