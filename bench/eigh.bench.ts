@@ -8,6 +8,7 @@
 //     in the calls the two-worker driver splits;
 //   - eighDcPtrParallel over two workers, its speed-up over one thread (wall time);
 //   - eigvalsh_f64 (blocked reduction + QL without vectors);
+//   - the accuracy of the one-thread result: ‖AV − VΛ‖_F/‖A‖_F and max|VᵀV − I|;
 //   - with several n, the time exponent of eigh (least squares of log t on log n).
 // Times are medians; "CPU ms" is this process's user+system time (numpy: time.process_time), the
 // fair measure on a loaded machine; wall ms is what a quiet machine shows. Ratios are given both ways.
@@ -160,6 +161,34 @@ for (const n of [160, ...sizes]) {
     if (ex.eigh_dc_f64(a, n, W, work) !== 0) throw new Error('eigh_dc failed');
     guard();
   }, reps);
+  // accuracy of that result: ‖AV − VΛ‖_F/‖A‖_F and max|VᵀV − I| (two products on the packed GEMM)
+  let resid = NaN,
+    orth = NaN;
+  if (!warm) {
+    const mk2 = ar.mark();
+    const a0 = ar.allocF64(n * n),
+      r = ar.allocF64(n * n),
+      gw = ar.allocF64(ex.gemm_pk_ws_f64());
+    ar.f64(a0, n * n).set(A0);
+    ex.gemm_pk_f64(0, 0, n, n, n, 1, a0, n, a, n, 0, r, n, 0, 0, gw); // A V
+    const R = ar.f64(r, n * n),
+      V = ar.f64(a, n * n),
+      w = ar.f64(W, n);
+    let num = 0,
+      den = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const d = R[i * n + j] - V[i * n + j] * w[j];
+        num += d * d;
+        den += A0[i * n + j] ** 2;
+      }
+    resid = Math.sqrt(num / den);
+    ex.gemm_pk_f64(1, 0, n, n, n, 1, a, n, a, n, 0, r, n, 0, 0, gw); // Vᵀ V
+    const G = ar.f64(r, n * n);
+    orth = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) orth = Math.max(orth, Math.abs(G[i * n + j] - (i === j ? 1 : 0)));
+    ar.reset(mk2);
+  }
   // 2. the same call sequence on one inline, timing executor: the phase breakdown (medians per kernel)
   const per = new Map<string, { ms: number[]; cpu: number[] }>();
   const probes: number[] = [];
@@ -228,6 +257,11 @@ for (const n of [160, ...sizes]) {
     'ratio to numpy (wall)': ratio(t1.ms, np?.eighWall),
     'ratio to numpy (CPU)': ratio(t1.cpu, np?.eigh),
     note: `${((100 * splitCpu) / totalCpu).toFixed(1)} % of the 1-thread CPU time is in calls the 2-worker driver splits`,
+  });
+  rows.push({
+    n,
+    task: 'eigh_dc_f64 accuracy',
+    note: `‖AV − VΛ‖_F/‖A‖_F = ${resid.toExponential(2)}, max|VᵀV − I| = ${orth.toExponential(2)}`,
   });
   rows.push({
     n,
