@@ -522,19 +522,23 @@ export function lanczos_f64(
  *  larger panel cheap (n = 2000: update 490 → 405 ms, panel +40 ms). */
 const NB: i32 = 64;
 const NX: i32 = 128;
-/** Reflectors per block of the back-transformation (4NB: a quarter of the passes over Z, and the
- *  GEMM's inner dimension k = 128 instead of 64 runs at ≈ 72 % of the peak instead of ≈ 63 %). */
+/** Reflectors per block of the back-transformation (2NB). Measured at n = 1024 (CPU time, loaded
+ *  machine; T built in halves with a GEMM coupling block for the larger sizes): 96 and 128 equal,
+ *  192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64, outgrows L2 at 256). */
 const NBQ: i32 = 128;
 /** Rows of the U and Y slots: 2NB for the reduction's syr2k operands, NBQ for the back-transformation. */
 const QW: i32 = NBQ > 2 * NB ? NBQ : 2 * NB;
+/** Workspace slot of the GEMM workspace (wsp). */
+const GWS: i32 = 8;
 
-/** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 need for order n. */
+/** f64 workspace entries tridiag_blk_f64 / form_qt_blk_f64 / eigh_blk_f64 / ormtr_blk_f64 need for order n. */
 export function eigh_blk_ws_f64(n: i32): i32 {
-  return 3 * n + (NB + 2 * QW) * n + NBQ * NBQ + NBQ + gemm_pk_ws_f64() + 16;
+  return 3 * n + (NB + 3 * QW) * n + 2 * NBQ * NBQ + NBQ + gemm_pk_ws_f64() + 16;
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
-// Y QW·n | T NBQ² | z NBQ | gemm workspace. Every block is a multiple of 2 f64 → 16-byte aligned.
+// Y QW·n | T NBQ² | z NBQ | Ṽ QW·n | G NBQ² | gemm workspace. Every block is a multiple
+// of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
   const nb = <usize>NB;
@@ -545,22 +549,26 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 3) o += qw * nn; // Y
   if (slot >= 4) o += qw * nn; // T
   if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
-  if (slot >= 6) o += <usize>NBQ; // gemm ws
+  if (slot >= 6) o += <usize>NBQ; // Ṽ
+  if (slot >= 7) o += qw * nn; // G
+  if (slot >= 8) o += <usize>(NBQ * NBQ); // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
   const base = work + (o << 3);
   return slot == 0 ? work : (base + 15) & ~(<usize>15);
 }
 
-// p[0..m) += S v for the symmetric m×m block S whose upper triangle is stored row-wise from S0 with
-// row stride ld (S[r][c] at S0 + 8(r·ld + c), c ≥ r; the lower triangle is never read). Rows are
+// The contributions of rows [r0, r1) of the stored upper triangle to p = S v: p[r] += S[r][r..m)·v[r..m)
+// and p[c] += v[r] S[r][c] (c > r), for the symmetric m×m block S stored row-wise from S0 with row
+// stride ld (S[r][c] at S0 + 8(r·ld + c), c ≥ r; the lower triangle is never read); rows [0, m) give
+// p[0..m) += S v. Rows are
 // taken four at a time: each pass over the columns c ≥ r+4 loads v[c] and p[c] once for four rows
 // (6 loads + 1 store per 8 matrix entries instead of 4 per 2), the dot products S[r+i][c]·v[c] and
 // the axpy p[c] += Σ_i v[r+i] S[r+i][c] fused: the level-2 half of the reduction reads the
 // triangle once, at fewer L1 operations per entry.
-function symv_upper(m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
+function symv_rows(r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
   const ldb = <usize>ld << 3;
-  let r = 0;
-  for (; r + 3 < m; r += 4) {
+  let r = r0;
+  for (; r + 3 < r1; r += 4) {
     const x0 = S0 + ((<usize>r * <usize>ld + <usize>r) << 3);
     const x1 = x0 + ldb, x2 = x1 + ldb, x3 = x2 + ldb;
     const a0 = ldf(v, r), a1 = ldf(v, r + 1), a2 = ldf(v, r + 2), a3 = ldf(v, r + 3);
@@ -607,7 +615,7 @@ function symv_upper(m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
     stf(p, r + 2, ldf(p, r + 2) + t2);
     stf(p, r + 3, ldf(p, r + 3) + t3);
   }
-  for (; r < m; r++) {
+  for (; r < r1; r++) {
     const row = S0 + ((<usize>r * <usize>ld + <usize>r) << 3);
     const vr = ldf(v, r);
     const s = dot_axpy(m - r - 1, row + 8, v + (<usize>(r + 1) << 3), p + (<usize>(r + 1) << 3), vr);
@@ -689,8 +697,40 @@ function panel_axpys(len: i32, y: usize, X1: usize, ld1: i32, X2: usize, ld2: i3
   }
 }
 
+// Two workers in a panel (issue 12): the symmetric product p = S v of each reflector, the level-2 half
+// of the reduction, is split by rows at b = symv_split(m) (rows [0, b) and [b, m) of the triangle
+// cost the same): part 0 accumulates into the W row, part 1 into its own vector p1, then
+// p[b..m) += p1[b..m). The panel's pending rank-2 terms are split by columns at h = cols_split(m):
+// partial dot products over [0, h) and [h, m), added, then each part's axpys. One thread runs both
+// parts in turn, a pair of workers (tridiag_panel_pair_f64 + tridiag_panel_help_f64) one each
+// between three barriers per reflector: the same operations in the same order, so one thread and two
+// workers give bitwise-identical results.
+@inline function symv_split(m: i32): i32 { return m < 128 ? m : <i32>(<f64>m * 0.2928932188134524) & ~3; }
+/** Column split of the panel's pending-term dots and axpys (cost ∝ columns). */
+@inline function cols_split(m: i32): i32 { return m < 128 ? m : (m >> 1) & ~1; }
+/** Spins before a worker sleeps in the panel barrier (a reflector's serial part takes microseconds). */
+const PSPIN: i32 = 1 << 16;
+/** Barrier of the two workers over two i32 at `sync` (arrival count, generation); as in
+ *  assembly/dmft.ts. Sequentially consistent atomics order the plain stores before it against the
+ *  loads after it. No-op without threads. */
+function pair_barrier(sync: usize): void {
+  if (ASC_FEATURE_THREADS) {
+    const gen = atomic.load<i32>(sync, 4);
+    if (atomic.add<i32>(sync, 1) == 1) {
+      atomic.store<i32>(sync, 0);
+      atomic.add<i32>(sync, 1, 4);
+      atomic.notify(sync + 4, 1);
+      return;
+    }
+    for (let k = 0; k < PSPIN; k++) if (atomic.load<i32>(sync, 4) != gen) return;
+    while (atomic.load<i32>(sync, 4) == gen) atomic.wait<i32>(sync + 4, gen, -1);
+  }
+}
+
 // One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
-function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize, z: usize): void {
+// role −1: one thread; 0: the first worker of a pair (part 1 of each symv by latrd_help on the other);
+// p1: n-vector for part 1, sync: two i32 for the barrier (both ignored by role −1 except p1).
+function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize, z: usize, role: i32, p1: usize, sync: usize): void {
   const za = z, zb = z + (<usize>nb << 3);
   for (let i = 0; i < nb; i++) {
     const k = k0 + i;
@@ -725,18 +765,70 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
     stf(tau, k, t);
     const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
     memory.fill(wk, 0, <usize>m << 3);
-    if (t == 0) continue; // H_k = I: w_k = 0
-    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..)
-    symv_upper(m, at(A, n, k + 1, k + 1), n, v, wk);
-    // − Σ_j v_j (w_j·v) + w_j (v_j·v): the panel's pending rank-2 terms
-    if (i > 0) {
-      const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
-      panel_dots(m, v, W1, n, V1, n, i, za, zb);
-      panel_axpys(m, wk, V1, n, W1, n, i, za, zb);
+    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..),
+    // in two parts (symv_split); H_k = I (t = 0): w_k = 0
+    const b = symv_split(m);
+    const S = at(A, n, k + 1, k + 1);
+    // the panel's pending rank-2 terms − Σ_j v_j (w_j·v) + w_j (v_j·v) in two column parts [0, h),
+    // [h, m): partial dots (part 1 into zc, zd), added, then the axpys on each part's columns
+    const h = cols_split(m);
+    const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
+    const zx = sync + 128;
+    const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(2 * nb) << 3), zf = zx + (<usize>(3 * nb) << 3);
+    if (role >= 0) pair_barrier(sync); // A: v, τ_k published
+    if (t != 0) {
+      symv_rows(0, b, m, S, n, v, wk);
+      if (i > 0) panel_dots(h, v, W1, n, V1, n, i, za, zb);
+      if (role < 0) {
+        memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
+        symv_rows(b, m, m, S, n, v, p1);
+        if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
+      }
     }
+    if (role >= 0) pair_barrier(sync); // B: part 1 of the symv and of the dots done
+    if (t == 0) continue;
+    for (let j = 0; j < i; j++) {
+      stf(ze, j, ldf(za, j) + ldf(zc, j));
+      stf(zf, j, ldf(zb, j) + ldf(zd, j));
+    }
+    const e = role < 0 ? m : h; // columns this worker finishes
+    for (let c = b; c < e; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
+    if (i > 0) panel_axpys(e, wk, V1, n, W1, n, i, ze, zf);
+    if (role >= 0) pair_barrier(sync); // C: part 1 of the axpys done
     scale_f64(m, t, wk);
     const kk = 0.5 * t * dot_f64(wk, v, m);
     axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
+  }
+}
+
+// The second worker of a pair in a panel: part 1 of each reflector's symv (see latrd_panel).
+function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, W: usize, z: usize, p1: usize, sync: usize): void {
+  const zx = sync + 128;
+  const za = z, zb = z + (<usize>nb << 3); // part 0's partial dots (see latrd_panel)
+  const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(4 * nb) << 3), zf = zx + (<usize>(5 * nb) << 3);
+  for (let i = 0; i < nb; i++) {
+    const k = k0 + i;
+    const m = n - k - 1;
+    const b = symv_split(m), h = cols_split(m);
+    const v = at(A, n, k, k + 1);
+    const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
+    const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
+    pair_barrier(sync);
+    const t = ldf(tau, k);
+    if (t != 0) {
+      memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
+      symv_rows(b, m, m, at(A, n, k + 1, k + 1), n, v, p1);
+      if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
+    }
+    pair_barrier(sync);
+    if (t == 0) continue;
+    for (let j = 0; j < i; j++) {
+      stf(ze, j, ldf(za, j) + ldf(zc, j));
+      stf(zf, j, ldf(zb, j) + ldf(zd, j));
+    }
+    for (let c = max(b, h); c < m; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
+    if (i > 0) panel_axpys(m - h, wk + (<usize>h << 3), V1 + (<usize>h << 3), n, W1 + (<usize>h << 3), n, i, ze, zf);
+    pair_barrier(sync);
   }
 }
 
@@ -745,7 +837,7 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
  *  unblocked code. */
 export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work: usize): void {
   if (n <= 0) return;
-  const gw = wsp(work, n, 6);
+  const gw = wsp(work, n, GWS);
   let k0 = 0;
   while (n - k0 > NX) {
     tridiag_panel_f64(A, n, k0, diag, off, work);
@@ -763,9 +855,32 @@ export function eigh_nx_f64(): i32 { return NX; }
 /** One dlatrd panel of tridiag_blk_f64 at k0 (reflectors k0..k0+NB−1) and the operands of its
  *  trailing update: U = [V; W], Y = [W; V] over indices k0+NB..n−1, inside work. */
 export function tridiag_panel_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  panel_and_operands(A, n, k0, diag, off, work, -1);
+}
+
+/** tridiag_panel_f64 on two workers: this call (worker 0) together with tridiag_panel_help_f64 (same
+ *  A, n, k0, work) running at the same time on another worker of the shared memory; bitwise equal to
+ *  tridiag_panel_f64. The two i32 at panel_sync_f64(work, n) must be zero before the first pair of
+ *  calls (each pair leaves them ready for the next). Without threads: tridiag_panel_f64. */
+export function tridiag_panel_pair_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
+  panel_and_operands(A, n, k0, diag, off, work, ASC_FEATURE_THREADS ? 0 : -1);
+}
+
+/** The second worker's part of tridiag_panel_pair_f64 (no-op without threads). */
+export function tridiag_panel_help_f64(A: usize, n: i32, k0: i32, work: usize): void {
+  if (!ASC_FEATURE_THREADS) return;
+  latrd_help(A, n, k0, NB, work, wsp(work, n, 1), wsp(work, n, 5), wsp(work, n, 6), wsp(work, n, 7));
+}
+
+/** Byte address of the panel barrier's two i32 inside work (for the host to zero them). */
+export function panel_sync_f64(work: usize, n: i32): usize {
+  return wsp(work, n, 7);
+}
+
+function panel_and_operands(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize, role: i32): void {
   const tau = work;
   const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3);
-  latrd_panel(A, n, k0, NB, diag, off, tau, W, wsp(work, n, 5));
+  latrd_panel(A, n, k0, NB, diag, off, tau, W, wsp(work, n, 5), role, wsp(work, n, 6), wsp(work, n, 7));
   const t0 = k0 + NB;
   const m = n - t0;
   const bytes = <usize>m << 3;
@@ -840,7 +955,7 @@ export function form_qt_blk_f64(A: usize, n: i32, tau: usize, work: usize): void
     form_qt(A, n, tau, work + (<usize>(2 * n) << 3));
     return;
   }
-  const Vb = wsp(work, n, 2), Yb = wsp(work, n, 3), T = wsp(work, n, 4), z = wsp(work, n, 5), gw = wsp(work, n, 6);
+  const Vb = wsp(work, n, 2), Yb = wsp(work, n, 3), T = wsp(work, n, 4), z = wsp(work, n, 5), gw = wsp(work, n, GWS);
   // stale matrix entries below the diagonal → 0; rows beyond the last reflector → identity
   for (let r = 1; r < n; r++) memory.fill(at(A, n, r, 0), 0, <usize>r << 3);
   for (let c = K + 1; c < n; c++) {
@@ -925,7 +1040,7 @@ export function eigvalsh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
 
 const DC_LEAF: i32 = 32;
 /** Rows per product panel in a merge (P scratch = DC_PANEL × n). */
-const DC_PANEL: i32 = 64;
+const DC_PANEL: i32 = 256;
 
 @inline function ldi(p: usize, i: i32): i32 { return load<i32>(p + (<usize>i << 2)); }
 @inline function sti(p: usize, i: i32, v: i32): void { store<i32>(p + (<usize>i << 2), v); }
@@ -952,6 +1067,41 @@ let wpos: usize = 0, wcol: usize = 0, wdcol: usize = 0, wperm: usize = 0, wgw: u
   }
 }
 
+// Sums over poles i in [a, b) at the offset τ (δ_i = delta[i] − τ): Σ z_i²/δ_i → gS, Σ (z_i/δ_i)² →
+// gD, Σ |z_i²/δ_i| → gA. Two lanes (the divisions dominate the secular equation's O(k²) work per
+// merge); the lane sums are added in a fixed order, so every call is deterministic.
+let gS: f64 = 0, gD: f64 = 0, gA: f64 = 0;
+function sec_sums(a: i32, b: i32, delta: usize, z: usize, tau: f64): void {
+  let s: f64 = 0, d: f64 = 0, ab: f64 = 0;
+  let i = a;
+  if (ASC_FEATURE_SIMD) {
+    const vt = f64x2.splat(tau);
+    let vs = f64x2.splat(0), vd = f64x2.splat(0), va = f64x2.splat(0);
+    for (; i + 1 < b; i += 2) {
+      const o = <usize>i << 3;
+      const zi = v128.load(z + o);
+      const t = f64x2.div(zi, f64x2.sub(v128.load(delta + o), vt));
+      const zt = f64x2.mul(zi, t);
+      vs = f64x2.add(vs, zt);
+      vd = f64x2.add(vd, f64x2.mul(t, t));
+      va = f64x2.add(va, f64x2.abs(zt));
+    }
+    s = f64x2.extract_lane(vs, 0) + f64x2.extract_lane(vs, 1);
+    d = f64x2.extract_lane(vd, 0) + f64x2.extract_lane(vd, 1);
+    ab = f64x2.extract_lane(va, 0) + f64x2.extract_lane(va, 1);
+  }
+  for (; i < b; i++) {
+    const zi = ldf(z, i);
+    const t = zi / (ldf(delta, i) - tau);
+    s += zi * t;
+    d += t * t;
+    ab += abs(zi * t);
+  }
+  gS = s;
+  gD = d;
+  gA = ab;
+}
+
 /** Root j (0-based) of 1/ρ + Σ_{i<k} z_i²/(d_i − λ) = 0, d strictly ascending, ρ > 0. Writes
  *  delta[i] = d_i − λ_j and returns λ_j. zz = Σ z_i². */
 function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, delta: usize): f64 {
@@ -963,41 +1113,37 @@ function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, del
     org = ldf(d, j);
     lo = 0;
     hi = rho * zz;
+    for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
   } else {
     const dj = ldf(d, j);
     const dj1 = ldf(d, j + 1);
     const gap = dj1 - dj;
     // f at the midpoint decides which pole is nearer
     const mid = 0.5 * gap;
-    let f = rhoinv;
-    for (let i = 0; i < k; i++) {
-      const zi = ldf(z, i);
-      f += zi * zi / ((ldf(d, i) - dj) - mid);
+    for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - dj);
+    sec_sums(0, k, delta, z, mid);
+    const f = rhoinv + gS;
+    if (f >= 0) {
+      org = dj;
+      lo = 0;
+      hi = mid;
+    } else {
+      // differences to the upper pole (exact for neighbouring poles of the same sign)
+      org = dj1;
+      lo = -mid;
+      hi = 0;
+      for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
     }
-    if (f >= 0) { org = dj; lo = 0; hi = mid; } else { org = dj1; lo = -mid; hi = 0; }
   }
-  // differences to the origin (exact for neighbouring poles of the same sign)
-  for (let i = 0; i < k; i++) stf(delta, i, ldf(d, i) - org);
   let tau = 0.5 * (lo + hi);
-  const ip = last ? j : j; // ψ: poles ≤ j, φ: poles > j
+  const ip = j; // ψ: poles ≤ j, φ: poles > j
   for (let it = 0; it < 100; it++) {
-    let psi: f64 = 0, phi: f64 = 0, dpsi: f64 = 0, dphi: f64 = 0, abss: f64 = 0;
-    for (let i = 0; i <= ip; i++) {
-      const di = ldf(delta, i) - tau;
-      const zi = ldf(z, i);
-      const t = zi / di;
-      psi += zi * t;
-      dpsi += t * t;
-      abss += abs(zi * t);
-    }
-    for (let i = ip + 1; i < k; i++) {
-      const di = ldf(delta, i) - tau;
-      const zi = ldf(z, i);
-      const t = zi / di;
-      phi += zi * t;
-      dphi += t * t;
-      abss += abs(zi * t);
-    }
+    sec_sums(0, ip + 1, delta, z, tau);
+    const psi = gS, dpsi = gD;
+    let abss = gA;
+    sec_sums(ip + 1, k, delta, z, tau);
+    const phi = gS, dphi = gD;
+    abss += gA;
     const w = rhoinv + psi + phi;
     const erretm = 8.0 * abss + 2.0 * rhoinv + 3.0 * abs(tau) * (dpsi + dphi);
     if (abs(w) <= EPS * erretm) break;
@@ -1122,7 +1268,29 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
     stf(zl, i, ldf(z, c));
     zz += ldf(z, c) * ldf(z, c);
   }
-  for (let j = 0; j < k; j++) stf(dn, j, secular_root(k, dl, zl, rho, zz, j, X + ((<usize>j * <usize>ldx) << 3)));
+  sti(wrot, 0, k);
+  sti(wrot, 1, k1);
+  sti(wrot, 2, k2);
+  sti(wrot, 3, nd);
+  store<f64>(wrot, rho, 16);
+  store<f64>(wrot, zz, 24);
+}
+
+// Merge phase 1b: roots [j0, j1) of the secular equation (row j of the block ← δ_j, dn[j] ← λ_j).
+// Roots are independent: any split over workers gives the same bits.
+function dc_merge_roots(Z: usize, n: i32, s: i32, j0: i32, j1: i32): void {
+  const X = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const k = ldi(wrot, 0);
+  const rho = load<f64>(wrot, 16), zz = load<f64>(wrot, 24);
+  for (let j = max(j0, 0); j < min(j1, k); j++) stf(wdn, j, secular_root(k, wdl, wzl, rho, zz, j, X + ((<usize>j * <usize>n) << 3)));
+}
+
+// Merge phase 1c: z by Löwner's formula, the rank-one problem's eigenvectors, the sorted order.
+function dc_merge_vecs(Z: usize, n: i32, s: i32, m: i32, D: usize): void {
+  const X = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const ldx = n;
+  const dl = wdl, zl = wzl, zh = wzh, dn = wdn;
+  const k = ldi(wrot, 0), nd = ldi(wrot, 3);
   // Löwner / Gu–Eisenstat: ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated as ratios
   for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>ldx) << 3), i));
   for (let j = 0; j < k; j++) {
@@ -1162,9 +1330,6 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
     }
   }
   for (let t = 0; t < m; t++) stf(D, t, ldf(row, ldi(wperm, t)));
-  sti(wrot, 0, k);
-  sti(wrot, 1, k1);
-  sti(wrot, 2, k2);
 }
 
 // Merge phase 2: the products for rows [ra, rb) of the block into Q's rows (P: DC_PANEL × m
@@ -1204,6 +1369,8 @@ function dc_merge_finish(Z: usize, n: i32, s: i32, m: i32, ra: i32, rb: i32): vo
 
 function dc_merge(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
   dc_merge_prep(Z, n, s, m, n1, e, D);
+  dc_merge_roots(Z, n, s, 0, m);
+  dc_merge_vecs(Z, n, s, m, D);
   dc_merge_rows(Z, n, s, m, n1, 0, m, wP, wgw);
   dc_merge_finish(Z, n, s, m, 0, m);
 }
@@ -1309,7 +1476,7 @@ export function stedc_tear_f64(diag: usize, es: usize, s: i32, m: i32): void {
 
 /** The top merge split over workers: stedc_merge_prep_f64 (deflation, secular equation, vectors of
  *  the rank-one problem; one worker, its work), then stedc_merge_rows_f64 on row ranges (each worker
- *  with the SAME work pointer for the shared state, and private P (≥ 64·m f64) and gw
+ *  with the SAME work pointer for the shared state, and private P (≥ DC_PANEL·m = 256·m f64) and gw
  *  (≥ gemm_pk_ws_f64())), then, after all rows, stedc_merge_finish_f64 on row ranges. Bitwise equal
  *  to stedc_merge_f64. */
 export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
@@ -1317,7 +1484,28 @@ export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s
   wes = es;
   const n1 = m >> 1;
   dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  dc_merge_roots(Z, n, s, 0, m);
+  dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
   return ldi(wrot, 0);
+}
+/** stedc_merge_prep_f64 in three calls, so the secular roots (most of it) can be split over workers:
+ *  stedc_merge_defl_f64 (deflation and the gathered Q; one worker; returns k, the non-deflated
+ *  count), stedc_merge_roots_f64 on ranges of roots [j0, j1) ⊂ [0, k) (each worker with the SAME
+ *  work), then stedc_merge_vecs_f64 (one worker). Bitwise equal to stedc_merge_prep_f64. */
+export function stedc_merge_defl_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  wes = es;
+  const n1 = m >> 1;
+  dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  return ldi(wrot, 0);
+}
+export function stedc_merge_roots_f64(n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_roots(Z, n, s, j0, j1);
+}
+export function stedc_merge_vecs_f64(diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
 }
 export function stedc_merge_rows_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize): void {
   dc_setws(work, m);
@@ -1336,10 +1524,33 @@ export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32
   dc_merge(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
 }
 
+// T of the compact WY form of reflectors kb..kb+nbb−1 (rows of Vb, nbb × m, ld m; zero-padded as
+// in build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise).
+// T (nbb × nbb, ld NBQ) is written in full, zeros below the diagonal. G = V Vᵀ (strict upper
+// triangle) is one GEMM instead of nbb²/2 dot products, then T[0:i,i] = −τ_i T[0:i,0:i] G[0:i,i].
+function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
+  const ldt = NBQ;
+  gemm_pk_f64(0, 1, nbb, nbb, m, 1.0, Vb, m, Vb, m, 0.0, G, ldt, 2, 1, gw);
+  for (let i = 0; i < nbb; i++) memory.fill(T + ((<usize>(i * ldt)) << 3), 0, <usize>nbb << 3);
+  for (let i = 0; i < nbb; i++) {
+    const ti = ldf(tau, i);
+    for (let j = 0; j < i; j++) {
+      // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[l][i]
+      const tj = T + ((<usize>(j * ldt)) << 3);
+      let sacc: f64 = 0;
+      for (let l = j; l < i; l++) sacc += ldf(tj, l) * load<f64>(G + ((<usize>(l * ldt + i)) << 3));
+      stf(tj, i, -ti * sacc);
+    }
+    store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
+  }
+}
+
 /** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
- *  the rows of A, tau), Z n×ncols row-major. Blocks of NB reflectors from the last one back, each as
- *  Y = V Z_sub, Y ← T Y, Z_sub ← Z_sub − Vᵀ Y on the packed GEMM (Z_sub = rows kb+1..n−1).
- *  work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may live at work[0..n)). */
+ *  the rows of A, tau), Z n×ncols row-major. Blocks of NBQ reflectors from the last one back; each
+ *  block is Z_sub ← (I − Vᵀ T V) Z_sub (Z_sub = rows kb+1..n−1) as three products on the packed
+ *  GEMM: Ṽ = Vᵀ T (m × nbb, T folded into the reflectors once per block instead of T·Y per column
+ *  chunk), Y = V Z_sub, Z_sub ← Z_sub − Ṽ Y. work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may
+ *  live at work[0..n)). */
 export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
   ormtr_cols_f64(A, n, tau, Z, ncols, 0, ncols, work);
 }
@@ -1347,37 +1558,74 @@ export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32
 /** ormtr_blk_f64 on columns [c0, c1) of Z (n × ldz): columns are independent, so workers with
  *  disjoint ranges (and private work) give bitwise the one-call result. */
 export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize): void {
+  ormtr_impl(A, n, tau, Z0, ldz, c0, c1, work, work, -1);
+}
+
+/** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
+ *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
+ *  (V, T, Ṽ and the barrier, built by role 0; Ṽ's rows split) and private `priv` (role 0 may pass
+ *  work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
+ *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
+export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
+  if (!ASC_FEATURE_THREADS) {
+    ormtr_cols_f64(A, n, tau, Z0, ldz, c0, c1, priv);
+    return;
+  }
+  ormtr_impl(A, n, tau, Z0, ldz, c0, c1, work, priv, role == 0 ? 0 : 1);
+}
+
+/** Byte address of ormtr_pair_f64's barrier (two i32) inside work. */
+export function ormtr_sync_f64(work: usize, n: i32): usize {
+  return wsp(work, n, 5);
+}
+
+// role −1: one call (work = priv); 0 / 1: the pair (shared V, T, Ṽ in work; Y and the GEMM
+// workspace in priv; three barriers per block).
+function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   const K = n - 2;
+  if (K < 1) return;
   const ncols = min(c1, ldz) - max(c0, 0);
-  if (K < 1 || ncols <= 0) return;
+  if (role < 0 && ncols <= 0) return;
   const Z = Z0 + (<usize>max(c0, 0) << 3);
-  const nw = max(n, ncols);
-  const Vb = wsp(work, nw, 2), Yb = wsp(work, nw, 3), T = wsp(work, nw, 4), z = wsp(work, nw, 5), gw = wsp(work, nw, 6);
+  // shared slots sized for n (both roles must agree); one call sizes them for max(n, ncols)
+  const nw = role < 0 ? max(n, ncols) : n;
+  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6), G = wsp(work, nw, 7);
+  const sync = wsp(work, nw, 5);
+  const Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
   for (let b = nblocks - 1; b >= 0; b--) {
     const kb = b * NBQ;
     const ke = min(kb + NBQ, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    build_vt(A, n, kb, ke, tau, Vb, T, NBQ, z);
-    const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
-    gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
-    // Y ← T Y (upper triangular, rows ascending) in column chunks of 128 so the chunk of Y
-    // (NBQ × 128 × 8 B = 128 KiB) stays in L2 across the NBQ²/2 row updates
-    for (let c0 = 0; c0 < ncols; c0 += 128) {
-      const cw = min(128, ncols - c0);
-      const co = <usize>c0 << 3;
-      for (let i = 0; i < nbb; i++) {
-        const yi = Yb + ((<usize>i * <usize>ncols) << 3) + co;
-        scale_f64(cw, load<f64>(T + ((<usize>(i * NBQ + i)) << 3)), yi);
-        for (let j = i + 1; j < nbb; j++) {
-          const tij = load<f64>(T + ((<usize>(i * NBQ + j)) << 3));
-          if (tij != 0) axpy_f64(cw, tij, Yb + ((<usize>j * <usize>ncols) << 3) + co, yi);
-        }
+    if (role <= 0) {
+      // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
+      for (let j = kb; j < ke; j++) {
+        const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+        memory.fill(row, 0, <usize>(j - kb) << 3);
+        memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
       }
+      build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, gw);
     }
-    gemm_pk_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+    if (role >= 0) pair_barrier(sync); // V, T ready
+    // Ṽ = Vᵀ T (m × nbb, ld nbb), rows split over the pair (GEMM rows: the same bits)
+    const mh = role < 0 ? m : (m >> 1) & ~3;
+    if (role <= 0) vt_rows(Vb, m, nbb, T, Vt, 0, mh, gw);
+    if (role != 0) vt_rows(Vb, m, nbb, T, Vt, role < 0 ? m : mh, m, gw);
+    if (role >= 0) pair_barrier(sync); // Ṽ ready
+    if (ncols > 0) {
+      const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
+      gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
+      gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+    }
+    if (role >= 0) pair_barrier(sync); // V, Ṽ free for the next block
   }
+}
+
+// Rows [r0, r1) of Ṽ = Vᵀ T (m × nbb, ld nbb).
+function vt_rows(Vb: usize, m: i32, nbb: i32, T: usize, Vt: usize, r0: i32, r1: i32, gw: usize): void {
+  if (r1 <= r0) return;
+  gemm_pk_f64(1, 0, r1 - r0, nbb, nbb, 1.0, Vb + (<usize>r0 << 3), m, T, NBQ, 0.0, Vt + ((<usize>r0 * <usize>nbb) << 3), nbb, 0, 0, gw);
 }
 
 /** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))
@@ -1404,3 +1652,4 @@ export function eigh_dc_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   memory.copy(A, Z, nn << 3);
   return st;
 }
+

@@ -1,190 +1,306 @@
-// Symmetric eigendecomposition with eigenvectors (f64, row-major): Wasm SIMD, Wasm scalar, the TS
-// twin, and numpy.linalg.eigh / eigvalsh (LAPACK, 1 thread) timed in the same run. Also the fast
-// path: tridiag_f64 + tql_first_f64 (eigenvalues + first row of V). Matrix: random symmetric.
-// Run: node --import tsx bench/eigh.bench.ts [n=1024]
+// Symmetric eigendecomposition with eigenvectors (f64, row-major) against numpy.linalg.eigh /
+// eigvalsh (LAPACK dsyevd / dsytrd + dsterf, OpenBLAS, 1 thread, its own AVX-512 kernels:
+// OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for numpy only), in the same run, for each n:
+//   - the Wasm f64x2 peak probe (peak_probe_f64) before and after each timed call;
+//   - eigh_dc_f64 on one thread, with each phase's time and fraction of the probe's peak, taken from
+//     the same call sequence run by the host (the kernels eighDcPtrParallel calls, on one inline
+//     executor: bitwise the same result as eigh_dc_f64), and the share of the one-thread time spent
+//     in the calls the two-worker driver splits;
+//   - eighDcPtrParallel over two workers, its speed-up over one thread (wall time);
+//   - eigvalsh_f64 (blocked reduction + QL without vectors);
+//   - the accuracy of the one-thread result: ‖AV − VΛ‖_F/‖A‖_F and max|VᵀV − I|;
+//   - with several n, the time exponent of eigh (least squares of log t on log n).
+// Times are medians; "CPU ms" is this process's user+system time (numpy: time.process_time), the
+// fair measure on a loaded machine; wall ms is what a quiet machine shows. Ratios are given both ways.
+// Run: node --import tsx bench/eigh.bench.ts [sizes=1024] [reps]   e.g. 1024,2000,4000
+// (reps default: 5 for n ≤ 2000, 2 above; about 3 minutes at n = 4000 on a quiet machine.)
 import { spawnSync } from 'node:child_process';
-import { Bench } from 'tinybench';
 import { loadWasm } from '../src/wasm/runtime.js';
-import { eigh as eighTs } from '../src/ref/eigh.js';
-import { WorkerPool } from '../src/wasm/exec.js';
-import { eighDcParallelWorkF64, eighDcPtrParallel, eighParallelWorkF64, eighPtrParallel } from '../src/linalg/index.js';
+import { type Executor, InlineExecutor, WorkerPool } from '../src/wasm/exec.js';
+import { eighDcParallelWorkF64, eighDcPtrParallel } from '../src/linalg/index.js';
 
-const n = Number(process.argv[2] ?? 1024);
-const nTs = Math.min(n, 512); // TS twin timed at a smaller n and scaled by n³
+const sizes = (process.argv[2] ?? '1024').split(',').filter(Boolean).map(Number);
+const repsArg = process.argv[3] ? Number(process.argv[3]) : 0;
 
-function randomSym(m: number): Float64Array {
-  let s = 12345;
-  const next = () => {
+const rt = await loadWasm({ shared: true });
+const ex = rt.exports,
+  ar = rt.arena;
+const pool = await WorkerPool.create(rt, 2);
+const now = () => performance.now();
+const cpu = () => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+};
+/** GFLOP/s of the f64x2 probe (12 independent mul+add chains, 48 flops per round), CPU time. */
+const probeGf = () => {
+  const it = 2e6;
+  const t = cpu();
+  ex.peak_probe_f64(it, 0.999999, 1e-7);
+  return (48 * it) / (Math.max(cpu() - t, 1e-3) * 1e6);
+};
+/** Median; the lower one for an even count (of 2 runs on a loaded machine, the less disturbed). */
+const med = (x: number[]) => [...x].sort((a, b) => a - b)[(x.length - 1) >> 1];
+function fill(a: Float64Array, seed: number): void {
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < a.length; i++) {
     s ^= s << 13;
     s >>>= 0;
     s ^= s >>> 17;
     s ^= s << 5;
     s >>>= 0;
-    return s / 4294967296 - 0.5;
-  };
-  const A = new Float64Array(m * m);
-  for (let i = 0; i < m; i++) for (let j = 0; j <= i; j++) A[i * m + j] = A[j * m + i] = next();
-  return A;
-}
-function guard(x: number): void {
-  if (!Number.isFinite(x)) throw new Error('non-finite eigenvalue in bench');
-}
-
-const A0 = randomSym(n);
-interface Row {
-  name: string;
-  n: number;
-  run: () => void | Promise<void>;
-  note?: string;
-}
-const rows: Row[] = [];
-for (const [tag, variant] of [
-  ['Wasm SIMD', 'release'],
-  ['Wasm scalar', 'scalar'],
-] as const) {
-  const rt = await loadWasm({ variant });
-  const ar = rt.arena,
-    ex = rt.exports;
-  const a = ar.allocF64(n * n),
-    w = ar.allocF64(n),
-    work = ar.allocF64(Math.max(3 * n, ex.eigh_blk_ws_f64(n))),
-    z = ar.allocF64(n);
-  rows.push({
-    name: `${tag}: eigh_f64 (values + vectors)`,
-    n,
-    run: () => {
-      ar.f64(a, n * n).set(A0);
-      const st = ex.eigh_f64(a, n, w, work);
-      if (st !== 0) throw new Error('eigh did not converge');
-      guard(ar.f64(w, n)[n - 1]);
-    },
-  });
-  if (variant === 'release') {
-    rows.push({
-      name: `${tag}: tridiag_blk_f64 + tql_first_f64 (values + first row)`,
-      n,
-      run: () => {
-        ar.f64(a, n * n).set(A0);
-        ex.tridiag_blk_f64(a, n, w, work + 8 * n, work);
-        ar.f64(work, n).set(ar.f64(work + 8 * n, n)); // off → work[0..n) for tql_first
-        const zv = ar.f64(z, n);
-        zv.fill(0);
-        zv[0] = 1;
-        if (ex.tql_first_f64(w, work, n, z) !== 0) throw new Error('tql did not converge');
-        guard(ar.f64(w, n)[n - 1]);
-      },
-    });
+    a[i] = s / 4294967296 - 0.5;
   }
 }
-// divide and conquer (issue 12): one thread, and over two workers (bitwise equal)
-{
-  const rt = await loadWasm({ variant: 'release' });
-  const ar = rt.arena,
-    ex = rt.exports;
-  const a = ar.allocF64(n * n),
-    w = ar.allocF64(n),
-    work = ar.allocF64(ex.eigh_dc_ws_f64(n));
-  rows.push({
-    name: 'Wasm SIMD: eigh_dc_f64 (blocked reduction + divide and conquer + blocked back-transformation)',
-    n,
-    run: () => {
-      ar.f64(a, n * n).set(A0);
-      if (ex.eigh_dc_f64(a, n, w, work) !== 0) throw new Error('eigh_dc failed');
-      guard(ar.f64(w, n)[n - 1]);
-    },
-  });
-}
-// two workers over shared memory: reduction on one, QL rotations split by columns
-const trt = await loadWasm({ shared: true });
-const pool = await WorkerPool.create(trt, 2);
-{
-  const ar = trt.arena;
-  const a = ar.allocF64(n * n),
-    w = ar.allocF64(n),
-    work = ar.allocF64(eighParallelWorkF64(n, 2));
-  rows.push({
-    name: 'Wasm SIMD threads, 2 workers: eigh (QL phase split by columns)',
-    n,
-    run: async () => {
-      ar.f64(a, n * n).set(A0);
-      if ((await eighPtrParallel(trt, pool, a, n, w, work, 2)) !== 0) throw new Error('eigh did not converge');
-      guard(ar.f64(w, n)[n - 1]);
-    },
-  });
-}
-{
-  const A = randomSym(nTs);
-  rows.push({
-    name: 'TS twin: eigh (values + vectors)',
-    n: nTs,
-    note: nTs < n ? `timed at n=${nTs}, ms scaled ×${((n / nTs) ** 3).toFixed(0)} (n³)` : undefined,
-    run: () => guard(eighTs(A, nTs).values[nTs - 1]),
-  });
-}
-
-{
-  const ar = trt.arena;
-  const a = ar.allocF64(n * n),
-    w = ar.allocF64(n),
-    work = ar.allocF64(eighDcParallelWorkF64(n));
-  rows.push({
-    name: 'Wasm SIMD threads, 2 workers: eigh_dc (updates, D&C halves, top merge, back-transformation split)',
-    n,
-    run: async () => {
-      ar.f64(a, n * n).set(A0);
-      if ((await eighDcPtrParallel(trt, pool, a, n, w, work)) !== 0) throw new Error('eigh_dc failed');
-      guard(ar.f64(w, n)[n - 1]);
-    },
-  });
-}
-
-const bench = new Bench({ time: 0, iterations: 5, warmup: true, warmupIterations: 1 });
-for (const r of rows) bench.add(r.name, r.run);
-await bench.run();
-await pool.close();
-
-const table: Array<Record<string, string | number>> = [];
-const msOf: number[] = [];
-for (const [i, t] of bench.tasks.entries()) {
-  const res = t.result as unknown as { latency?: { p50?: number; mean: number } };
-  const ms = (res.latency?.p50 ?? res.latency?.mean ?? NaN) * (n / rows[i].n) ** 3;
-  msOf.push(ms);
-  table.push({ task: rows[i].name, n: rows[i].n, [`median ms (at n=${n})`]: +ms.toFixed(1), note: rows[i].note ?? '' });
-}
-
-const pyCode = `import numpy as np, timeit, json, sys
-n = int(sys.argv[1]); rng = np.random.default_rng(1); a = rng.standard_normal((n, n)); a = (a + a.T) / 2
+function numpy(n: number, reps: number): { eigh: number; eigvalsh: number; eighWall: number; eigvalshWall: number } | null {
+  const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+  delete env.OPENBLAS_CORETYPE;
+  delete env.OPENBLAS_L2_SIZE;
+  const code = `import numpy as np, json, sys, time
+n, reps = int(sys.argv[1]), int(sys.argv[2]); a = np.random.default_rng(1).standard_normal((n, n)); a = (a + a.T) / 2
 res = {}
 for name, f in [("eigh", lambda: np.linalg.eigh(a)), ("eigvalsh", lambda: np.linalg.eigvalsh(a))]:
-    f(); ts = sorted(timeit.repeat(f, number=1, repeat=5)); res[name] = ts[len(ts)//2]
+    if n <= 2000: f()
+    c, w = [], []
+    for _ in range(reps):
+        t0, t1 = time.process_time(), time.perf_counter(); f(); c.append(time.process_time() - t0); w.append(time.perf_counter() - t1)
+    res[name] = sorted(c)[(len(c)-1)//2] * 1e3; res[name + "Wall"] = sorted(w)[(len(w)-1)//2] * 1e3
 print(json.dumps(res))`;
-const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
-delete env.OPENBLAS_CORETYPE;
-delete env.OPENBLAS_L2_SIZE;
-const py = spawnSync('python3', ['-c', pyCode, String(n)], { encoding: 'utf8', env });
-if (py.status === 0) {
-  const r = JSON.parse(py.stdout) as { eigh: number; eigvalsh: number };
-  const e = r.eigh * 1e3,
-    v = r.eigvalsh * 1e3;
-  table.push({
-    task: 'numpy.linalg.eigh (LAPACK syevd, 1 thread)',
-    n,
-    [`median ms (at n=${n})`]: +e.toFixed(1),
-    note: `Wasm SIMD eigh / numpy eigh = ${(msOf[0] / e).toFixed(2)}`,
-  });
-  const dcRow = rows.findIndex((r) => r.name.includes('eigh_dc_f64'));
-  const dc2Row = rows.findIndex((r) => r.name.includes('2 workers: eigh_dc'));
-  table[dcRow].note = `eigh_dc / numpy eigh = ${(msOf[dcRow] / e).toFixed(2)}`;
-  table[dc2Row].note = `2-worker eigh_dc / numpy eigh = ${(msOf[dc2Row] / e).toFixed(2)}`;
-  table.push({
-    task: 'numpy.linalg.eigvalsh (1 thread)',
-    n,
-    [`median ms (at n=${n})`]: +v.toFixed(1),
-    note: `tridiag+tql_first / eigvalsh = ${(msOf[1] / v).toFixed(2)}`,
-  });
-  const qlRow = rows.findIndex((r) => r.name.includes('QL phase split'));
-  table[qlRow].note = `2-worker eigh (QL) / numpy eigh = ${(msOf[qlRow] / e).toFixed(2)}`;
-} else console.log('python3/numpy not available: numpy rows skipped\n' + py.stderr);
+  const r = spawnSync('python3', ['-c', code, String(n), String(reps)], { encoding: 'utf8', env });
+  if (r.status !== 0) {
+    console.error(`python3/numpy not available: numpy rows skipped\n${r.stderr}`);
+    return null;
+  }
+  return JSON.parse(r.stdout);
+}
 
-console.log(`Node ${process.version}, symmetric eigendecomposition n=${n} (median of 5 after 1 warm-up)`);
-console.table(table);
+/** The phase a kernel called by eighDcPtrParallel belongs to, and whether the 2-worker driver splits it. */
+const PHASE: Record<string, [string, boolean]> = {
+  // split over the pair except each reflector's Householder vector and own column update (O(n²·NB))
+  tridiag_panel_f64: ['reduction', true],
+  tridiag_update_f64: ['reduction', true],
+  tridiag_tail_f64: ['reduction', false],
+  stedc_prep_f64: ['divide and conquer', false],
+  stedc_tear_f64: ['divide and conquer', false],
+  stedc_block_f64: ['divide and conquer', true],
+  stedc_merge_defl_f64: ['divide and conquer', false],
+  stedc_merge_roots_f64: ['divide and conquer', true],
+  stedc_merge_vecs_f64: ['divide and conquer', false],
+  stedc_merge_rows_f64: ['divide and conquer', true],
+  stedc_merge_finish_f64: ['divide and conquer', true],
+  ormtr_cols_f64: ['back-transformation', true],
+  ormtr_pair_f64: ['back-transformation', true],
+  copy_f64: ['copy', false],
+};
+/** One-thread executor that runs each kernel inline and adds its wall and CPU time to `acc[name]`. */
+class TimingExecutor implements Executor {
+  readonly width = 1;
+  private readonly inner: InlineExecutor;
+  acc = new Map<string, { ms: number; cpu: number }>();
+  constructor() {
+    this.inner = new InlineExecutor(rt);
+  }
+  async call(fn: any, ...args: any[]): Promise<any> {
+    const t = now(),
+      c = cpu();
+    const r = await (this.inner.call as any)(fn, ...args);
+    const a = this.acc.get(fn) ?? { ms: 0, cpu: 0 };
+    a.ms += now() - t;
+    a.cpu += cpu() - c;
+    this.acc.set(fn, a);
+    return r;
+  }
+  async close(): Promise<void> {}
+}
+
+interface Timed {
+  ms: number;
+  cpu: number;
+  peak: number;
+}
+async function timed(f: () => unknown, reps: number): Promise<Timed> {
+  const ms: number[] = [],
+    cp: number[] = [],
+    pk: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const p1 = probeGf();
+    const t = now(),
+      c = cpu();
+    await f();
+    ms.push(now() - t);
+    cp.push(cpu() - c);
+    pk.push(Math.max(p1, probeGf()));
+  }
+  return { ms: med(ms), cpu: med(cp), peak: med(pk) };
+}
+
+// tier-up of every kernel on a small problem first (the runtime sets --no-liftoff; this is a guard)
+const rows: Array<Record<string, string | number>> = [];
+const summary: Array<{ n: number; eigh: number; eighWall: number; npEigh?: number; npEighWall?: number }> = [];
+const fmt = (x: number) => +x.toFixed(1);
+for (const n of [160, ...sizes]) {
+  const warm = n === 160 && rows.length === 0;
+  const reps = warm ? 1 : repsArg || (n <= 2000 ? 5 : 2);
+  const mk = ar.mark();
+  const A0 = new Float64Array(n * n);
+  {
+    const t = new Float64Array(n * n);
+    fill(t, 7);
+    for (let i = 0; i < n; i++) for (let j = 0; j <= i; j++) A0[i * n + j] = A0[j * n + i] = t[i * n + j];
+  }
+  const np = warm ? null : numpy(n, reps);
+  const a = ar.allocF64(n * n),
+    W = ar.allocF64(n);
+  const work = ar.allocF64(eighDcParallelWorkF64(n));
+  const set = () => ar.f64(a, n * n).set(A0);
+  const guard = () => {
+    const w = ar.f64(W, n);
+    if (!Number.isFinite(w[0]) || !Number.isFinite(w[n - 1])) throw new Error('non-finite eigenvalue in bench');
+  };
+  // 1. eigh_dc_f64, one thread
+  const t1 = await timed(() => {
+    set();
+    if (ex.eigh_dc_f64(a, n, W, work) !== 0) throw new Error('eigh_dc failed');
+    guard();
+  }, reps);
+  // accuracy of that result: ‖AV − VΛ‖_F/‖A‖_F and max|VᵀV − I| (two products on the packed GEMM)
+  let resid = NaN,
+    orth = NaN;
+  if (!warm) {
+    const mk2 = ar.mark();
+    const a0 = ar.allocF64(n * n),
+      r = ar.allocF64(n * n),
+      gw = ar.allocF64(ex.gemm_pk_ws_f64());
+    ar.f64(a0, n * n).set(A0);
+    ex.gemm_pk_f64(0, 0, n, n, n, 1, a0, n, a, n, 0, r, n, 0, 0, gw); // A V
+    const R = ar.f64(r, n * n),
+      V = ar.f64(a, n * n),
+      w = ar.f64(W, n);
+    let num = 0,
+      den = 0;
+    for (let i = 0; i < n; i++)
+      for (let j = 0; j < n; j++) {
+        const d = R[i * n + j] - V[i * n + j] * w[j];
+        num += d * d;
+        den += A0[i * n + j] ** 2;
+      }
+    resid = Math.sqrt(num / den);
+    ex.gemm_pk_f64(1, 0, n, n, n, 1, a, n, a, n, 0, r, n, 0, 0, gw); // Vᵀ V
+    const G = ar.f64(r, n * n);
+    orth = 0;
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) orth = Math.max(orth, Math.abs(G[i * n + j] - (i === j ? 1 : 0)));
+    ar.reset(mk2);
+  }
+  // 2. the same call sequence on one inline, timing executor: the phase breakdown (medians per kernel)
+  const per = new Map<string, { ms: number[]; cpu: number[] }>();
+  const probes: number[] = [];
+  for (let r = 0; r < reps; r++) {
+    const te = new TimingExecutor();
+    probes.push(probeGf());
+    set();
+    if ((await eighDcPtrParallel(rt, te, a, n, W, work)) !== 0) throw new Error('eigh_dc (inline) failed');
+    guard();
+    for (const [k, v] of te.acc) {
+      const e = per.get(k) ?? { ms: [], cpu: [] };
+      e.ms.push(v.ms);
+      e.cpu.push(v.cpu);
+      per.set(k, e);
+    }
+  }
+  const peak = Math.max(med(probes), t1.peak);
+  // 3. two workers
+  const t2 = await timed(async () => {
+    set();
+    if ((await eighDcPtrParallel(rt, pool, a, n, W, work)) !== 0) throw new Error('eigh_dc (2 workers) failed');
+    guard();
+  }, reps);
+  // 4. eigenvalues only
+  const tv = await timed(() => {
+    set();
+    if (ex.eigvalsh_f64(a, n, W, work) !== 0) throw new Error('eigvalsh failed');
+    guard();
+  }, reps);
+  ar.reset(mk);
+  if (warm) continue;
+
+  const phases = new Map<string, { ms: number; cpu: number }>();
+  let splitCpu = 0,
+    totalCpu = 0;
+  for (const [k, v] of per) {
+    const [ph, split] = PHASE[k] ?? ['other', false];
+    const p = phases.get(ph) ?? { ms: 0, cpu: 0 };
+    p.ms += med(v.ms);
+    p.cpu += med(v.cpu);
+    phases.set(ph, p);
+    totalCpu += med(v.cpu);
+    if (split) splitCpu += med(v.cpu);
+  }
+  const flops: Record<string, number> = { reduction: (4 / 3) * n ** 3, 'back-transformation': 2 * n ** 3 };
+  for (const [ph, p] of phases) {
+    const f = flops[ph];
+    rows.push({
+      n,
+      task: `  phase: ${ph}${f ? (ph === 'reduction' ? ' (4n³/3 flops)' : ' (2n³ flops)') : ''}`,
+      'wall ms': fmt(p.ms),
+      'CPU ms': fmt(p.cpu),
+      'fraction of peak (CPU)': f ? `${((100 * f) / (p.cpu * 1e6) / peak).toFixed(0)} %` : '',
+      note:
+        ph === 'reduction'
+          ? `panels (level 2) ${fmt(med(per.get('tridiag_panel_f64')?.cpu ?? [0]))} ms CPU, trailing syr2k ${fmt(med(per.get('tridiag_update_f64')?.cpu ?? [0]))}`
+          : '',
+    });
+  }
+  const ratio = (x: number, y?: number) => (y ? +(x / y).toFixed(2) : '');
+  rows.push({
+    n,
+    task: 'eigh_dc_f64 with vectors, 1 thread',
+    'wall ms': fmt(t1.ms),
+    'CPU ms': fmt(t1.cpu),
+    'ratio to numpy (wall)': ratio(t1.ms, np?.eighWall),
+    'ratio to numpy (CPU)': ratio(t1.cpu, np?.eigh),
+    note: `${((100 * splitCpu) / totalCpu).toFixed(1)} % of the 1-thread CPU time is in calls the 2-worker driver splits`,
+  });
+  rows.push({
+    n,
+    task: 'eigh_dc_f64 accuracy',
+    note: `‖AV − VΛ‖_F/‖A‖_F = ${resid.toExponential(2)}, max|VᵀV − I| = ${orth.toExponential(2)}`,
+  });
+  rows.push({
+    n,
+    task: 'eigh_dc, 2 workers (eighDcPtrParallel)',
+    'wall ms': fmt(t2.ms),
+    'ratio to numpy (wall)': ratio(t2.ms, np?.eighWall),
+    note: `speed-up over 1 thread (wall) ${(t1.ms / t2.ms).toFixed(2)}×`,
+  });
+  rows.push({
+    n,
+    task: 'eigvalsh_f64 (values only)',
+    'wall ms': fmt(tv.ms),
+    'CPU ms': fmt(tv.cpu),
+    'ratio to numpy (wall)': ratio(tv.ms, np?.eigvalshWall),
+    'ratio to numpy (CPU)': ratio(tv.cpu, np?.eigvalsh),
+  });
+  if (np) {
+    rows.push({ n, task: 'numpy.linalg.eigh (1 thread)', 'wall ms': fmt(np.eighWall), 'CPU ms': fmt(np.eigh) });
+    rows.push({ n, task: 'numpy.linalg.eigvalsh (1 thread)', 'wall ms': fmt(np.eigvalshWall), 'CPU ms': fmt(np.eigvalsh) });
+  }
+  rows.push({ n, task: 'peak probe (f64x2 mul+add), GFLOP/s CPU', 'CPU ms': fmt(peak) });
+  summary.push({ n, eigh: t1.cpu, eighWall: t1.ms, npEigh: np?.eigh, npEighWall: np?.eighWall });
+  console.error(`n=${n} done: eigh 1 thread ${fmt(t1.ms)} ms wall, ${fmt(t1.cpu)} ms CPU${np ? `; numpy ${fmt(np.eighWall)} ms wall` : ''}`);
+}
+await pool.close();
+
+console.log(`Node ${process.version}; medians; CPU = process user+system time (numpy: time.process_time); fraction of peak = flops / CPU time / probe rate`);
+console.table(rows);
+if (summary.length >= 2) {
+  const slope = (pick: (s: (typeof summary)[number]) => number | undefined) => {
+    const pts = summary.map((s) => [Math.log(s.n), Math.log(pick(s) ?? NaN)]).filter(([, y]) => Number.isFinite(y));
+    const mx = pts.reduce((s, p) => s + p[0], 0) / pts.length,
+      my = pts.reduce((s, p) => s + p[1], 0) / pts.length;
+    const sxy = pts.reduce((s, p) => s + (p[0] - mx) * (p[1] - my), 0),
+      sxx = pts.reduce((s, p) => s + (p[0] - mx) ** 2, 0);
+    return (sxy / sxx).toFixed(2);
+  };
+  console.log(
+    `time exponent over n = ${summary.map((s) => s.n).join(', ')}: eigh_dc 1 thread n^${slope((s) => s.eighWall)} (wall), n^${slope((s) => s.eigh)} (CPU); numpy n^${slope((s) => s.npEighWall)} (wall), n^${slope((s) => s.npEigh)} (CPU)`,
+  );
+}

@@ -182,8 +182,9 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 const EIGH_NB = 64;
 /** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
 const EIGH_NBQ = 128;
+const EIGH_QW = Math.max(EIGH_NBQ, 2 * EIGH_NB);
 /** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
-export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 2 * EIGH_NBQ) * n + EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
+export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 3 * EIGH_QW) * n + 2 * EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
 
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
  *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
@@ -193,7 +194,9 @@ export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, 
 }
 
 /** f64 workspace entries stedc_f64 needs (= the export stedc_ws_f64(n)). */
-export const stedcWorkF64 = (n: number) => n * n + 80 * n + GEMM_WS_F64 + 64;
+/** Rows per product panel of a divide-and-conquer merge (DC_PANEL in assembly/eigh.ts). */
+const DC_PANEL = 256;
+export const stedcWorkF64 = (n: number) => n * n + (DC_PANEL + 16) * n + GEMM_WS_F64 + 64;
 /** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 2n². */
 export const eighDcWorkF64 = (n: number) => 2 * n + 2 + n * n + Math.max(eighWorkF64(n), stedcWorkF64(n));
 
@@ -217,15 +220,19 @@ function dcParallelLayout(n: number) {
   const ws1 = ws0 + even(Math.max(eighWorkF64(n), stedcWorkF64(n)));
   // ws1: the second worker's scratch; during the top merge it holds both workers' panels and GEMM
   // workspaces (ws0 holds the merge state)
-  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * even(64 * n) + 2 * GEMM_WS_F64)) + 2;
+  const total = ws1 + even(Math.max(eighWorkF64(n), stedcWorkF64(n - (n >> 1)), 2 * even(DC_PANEL * n) + 2 * GEMM_WS_F64)) + 2;
   return { off, tau, Z, ws0, ws1, total };
 }
 
-/** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64):
- *  the reduction's trailing updates (row halves of the upper triangle), the two halves of the
- *  top-level divide and conquer, and the back-transformation (column halves) run on both; panels,
- *  the top merge and the tails on one. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned.
- *  Needs a shared-memory runtime/executor with width ≥ 2 (falls back to one worker otherwise). */
+/** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64).
+ *  Both workers run: the reduction's panels (symmetric products split by rows, the pending rank-2
+ *  terms by columns, barriers in shared memory) and trailing updates (row halves of the upper
+ *  triangle); the two halves of the top-level divide and conquer, the top merge's secular roots and
+ *  products; the back-transformation (one compact-WY form per block, column halves). On one worker:
+ *  each reflector's Householder vector and own column update, the merge's deflation and Löwner
+ *  step, the tails. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned. Needs a shared-memory
+ *  runtime/executor whose two workers are idle (the paired calls wait for each other); with a
+ *  one-wide executor it makes one whole-range call per step. */
 export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
   if (n <= 0) return 0;
   const E = rt.exports;
@@ -243,10 +250,15 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
   //    triangle: the first part gets m(1 − 1/√2) rows)
   let k0 = 0;
+  const two = ex.width >= 2;
+  // panel barrier state: zero before the first pair of panel calls
+  if (two) new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
   while (n - k0 > NX) {
-    await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
+    // the panel's symmetric products split by rows over the pair (two barriers per reflector)
+    if (two) await Promise.all([ex.call('tridiag_panel_pair_f64', aPtr, n, k0, wPtr, off, ws0), ex.call('tridiag_panel_help_f64', aPtr, n, k0, ws0)]);
+    else await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
     const m = n - k0 - NB;
-    const b = Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4));
+    const b = two ? Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4)) : m;
     await Promise.all([ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0), ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1)]);
     k0 += NB;
   }
@@ -264,12 +276,17 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       st = s.find((v) => v !== 0) ?? 0;
       // top merge: deflation + secular equation on one worker, the products and the final column
       // order by row halves on both
-      await ex.call('stedc_merge_prep_f64', wPtr, off, n, Z, 0, n, ws0);
+      // (stedc_merge_prep_f64 in three calls: the secular roots, most of its time, split by halves of [0, k))
+      const k = await ex.call('stedc_merge_defl_f64', wPtr, off, n, Z, 0, n, ws0);
+      const jh = two ? k >> 1 : k;
+      await Promise.all([ex.call('stedc_merge_roots_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_roots_f64', n, Z, 0, n, jh, k, ws0)]);
+      await ex.call('stedc_merge_vecs_f64', wPtr, n, Z, 0, n, ws0);
       const P0 = ws1,
-        P1 = ws1 + 8 * even(64 * n);
-      const g0 = P1 + 8 * even(64 * n),
+        P1 = ws1 + 8 * even(DC_PANEL * n);
+      const g0 = P1 + 8 * even(DC_PANEL * n),
         g1 = g0 + 8 * GEMM_WS_F64;
-      const h = Math.round(n / 2 / 4) * 4;
+      // one call over all rows on a one-wide executor (same bits: rows are independent)
+      const h = ex.width >= 2 ? Math.round(n / 2 / 4) * 4 : n;
       await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1)]);
       await Promise.all([ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0)]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
@@ -277,8 +294,12 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     for (let i = 0; i < n; i++) w[i] *= nrm;
   }
   // 3. back-transformation by column halves, then V into A
-  const c = Math.round(n / 2 / 8) * 8;
-  await Promise.all([ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, c, ws0), ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, c, n, ws1)]);
+  const c = ex.width >= 2 ? Math.round(n / 2 / 8) * 8 : n;
+  if (two) {
+    // one compact-WY form per block shared by the pair (built by worker 0, Ṽ's rows split)
+    new Int32Array(rt.memory.buffer, E.ormtr_sync_f64(ws0, n) >>> 0, 2).fill(0);
+    await Promise.all([ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, 0, c, ws0, ws0, 0), ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, c, n, ws0, ws1, 1)]);
+  } else await ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, n, ws0);
   await ex.call('copy_f64', n * n, Z, aPtr);
   return st;
 }

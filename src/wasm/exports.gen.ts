@@ -112,6 +112,12 @@ export interface KernelExports {
   eigh_nx_f64: () => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_panel_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
+  tridiag_panel_pair_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, work: usize) → void */
+  tridiag_panel_help_f64: (A: number, n: number, k0: number, work: number) => void;
+  /** assembly/eigh.ts: (work: usize, n: i32) → usize */
+  panel_sync_f64: (work: number, n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, r0: i32, r1: i32, work: usize, gw: usize) → void */
   tridiag_update_f64: (A: number, n: number, k0: number, r0: number, r1: number, work: number, gw: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
@@ -136,6 +142,12 @@ export interface KernelExports {
   stedc_tear_f64: (diag: number, es: number, s: number, m: number) => void;
   /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
   stedc_merge_prep_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
+  stedc_merge_defl_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize) → void */
+  stedc_merge_roots_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number) => void;
+  /** assembly/eigh.ts: (diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
+  stedc_merge_vecs_f64: (diag: number, n: number, Z: number, s: number, m: number, work: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize) → void */
   stedc_merge_rows_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number, P: number, gw: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
@@ -146,6 +158,10 @@ export interface KernelExports {
   ormtr_blk_f64: (A: number, n: number, tau: number, Z: number, ncols: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize) → void */
   ormtr_cols_f64: (A: number, n: number, tau: number, Z0: number, ldz: number, c0: number, c1: number, work: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32) → void */
+  ormtr_pair_f64: (A: number, n: number, tau: number, Z0: number, ldz: number, c0: number, c1: number, work: number, priv: number, role: number) => void;
+  /** assembly/eigh.ts: (work: usize, n: i32) → usize */
+  ormtr_sync_f64: (work: number, n: number) => number;
   /** assembly/eigh.ts: (n: i32) → i32 */
   eigh_dc_ws_f64: (n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
@@ -304,6 +320,9 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   eigh_nb_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   eigh_nx_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   tridiag_panel_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  tridiag_panel_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  tridiag_panel_help_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['work', 'usize']], result: 'void' },
+  panel_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   tridiag_update_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['gw', 'usize']], result: 'void' },
   tridiag_tail_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   form_qt_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['work', 'usize']], result: 'void' },
@@ -316,11 +335,16 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_block_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
   stedc_tear_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['s', 'i32'], ['m', 'i32']], result: 'void' },
   stedc_merge_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_defl_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_roots_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_vecs_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['P', 'usize'], ['gw', 'usize']], result: 'void' },
   stedc_merge_finish_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   ormtr_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z', 'usize'], ['ncols', 'i32'], ['work', 'usize']], result: 'void' },
   ormtr_cols_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize']], result: 'void' },
+  ormtr_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize'], ['priv', 'usize'], ['role', 'i32']], result: 'void' },
+  ormtr_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   eigh_dc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
   eigh_dc_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
   kfun_f64: { source: 'assembly/kernel.ts', params: [['s0', 'f64'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32']], result: 'f64' },

@@ -51,6 +51,14 @@ export const TWINLESS = {
   tql_cols_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   eigh_reduce_blk_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   tridiag_panel_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  tridiag_panel_pair_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  tridiag_panel_help_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  panel_sync_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_defl_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_roots_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  stedc_merge_vecs_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  ormtr_pair_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
+  ormtr_sync_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   tridiag_update_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   tridiag_tail_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   stedc_prep_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
@@ -199,7 +207,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
-    eigh_blk_ws_f64: (n) => 3 * n + (64 + 2 * 128) * n + 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
+    eigh_blk_ws_f64: (n) => 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
     eigvalsh_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(W, n).set(r.values);
@@ -212,7 +220,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     // divide and conquer: the twins share the contract (QL inside; equal to rounding, not bitwise)
-    stedc_ws_f64: (n) => n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64,
+    stedc_ws_f64: (n) => n * n + 272 * n + (96 * 256 + 256 * 512 + 16) + 64,
     stedc_f64: (diag, off, n, Z, _work) => {
       const d = f64(diag, n),
         e = f64(off, n),
@@ -224,8 +232,8 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return st;
     },
     eigh_dc_ws_f64: (n) => {
-      const blk = 3 * n + (64 + 2 * 128) * n + 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16;
-      return 2 * n + 2 + n * n + Math.max(blk, n * n + 80 * n + (96 * 256 + 256 * 512 + 16) + 64);
+      const blk = 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16;
+      return 2 * n + 2 + n * n + Math.max(blk, n * n + 272 * n + (96 * 256 + 256 * 512 + 16) + 64);
     },
     eigh_dc_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
