@@ -11,7 +11,7 @@
 // reproduce the direct render (or whose values cannot be placed safely) always renders directly.
 import { compile } from 'vega-lite';
 import { View, logger, parse, Error as ErrorLevel } from 'vega';
-import { renderSvg } from '../plot/render.js';
+import { renderSvg, VIEW_OPTIONS } from '../plot/render.js';
 
 const DATA = '\uE000V';
 const STR = (k: number) => `\uE000S${k}\uE000`;
@@ -136,7 +136,7 @@ function renumber(svg: string, re: RegExp, prefix: string, first: number): strin
 
 /** The same post-processing as renderSvg (stable clip and gradient ids). */
 async function svgOf(runtime: unknown): Promise<string> {
-  const view = new View(runtime as never, { renderer: 'none', logLevel: ErrorLevel });
+  const view = new View(runtime as never, VIEW_OPTIONS);
   try {
     return renumber(renumber(await view.toSVG(), /\bclip(\d+)\b/g, 'clip', 1), /\bgradient_(\d+)\b/g, 'gradient_', 0);
   } finally {
