@@ -25,6 +25,11 @@ export interface CellOutcome {
   /** The rest of the cell's time by stage (ms): checking the parameters (prepare), then writeCell's
    *  stages (bundle, svg, encode, write). The benchmark reports their medians. */
   stages?: { prepare: number } & WriteTimings;
+  /** Set by the lane that ran it (src/sweep/lane.ts): taking the lock, checking that no other
+   *  process finished the cell meanwhile, and the unlock. */
+  lockMs?: number;
+  /** The lane that ran it: 0 the main thread, 1, 2, … the worker threads. */
+  lane?: number;
 }
 
 export async function runCellJob(engines: readonly EngineDescriptor[], job: CellJob, signal: AbortSignal): Promise<CellOutcome> {
