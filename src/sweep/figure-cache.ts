@@ -33,6 +33,8 @@ interface Template {
   /** The parsed placeholder spec (never handed to a View: copies are), verified on the shape's first
    *  use: with that cell's values substituted it renders the same bytes as the direct render. */
   runtime: unknown;
+  /** The objects of `runtime` that each render copies (the others are frozen and shared). */
+  variable: WeakSet<object>;
 }
 
 class Unplaceable extends Error {}
@@ -102,15 +104,20 @@ function templateOf(spec: Record<string, unknown>): { key: string; tpl: Record<s
   return { key: JSON.stringify(tpl), tpl, slots: { strings, numbers: distinct, data }, sentinels: distinct.map(sentinelOf) };
 }
 
-/** A copy of the template's runtime spec with the cell's values in place of the placeholders. */
-function substitute(v: unknown, slots: Slots, sentinels: number[]): unknown {
+/** A copy of the template's runtime spec with the cell's values in place of the placeholders. Only
+ *  the objects in `variable` (those holding a placeholder somewhere below them) are copied; every
+ *  other object is shared by all renders of the shape — frozen (markVariable), so a View that tried
+ *  to change one would throw (and the shape falls back to the direct render), never leak a change
+ *  into the next render. Without `variable` everything is copied. */
+function substitute(v: unknown, slots: Slots, sentinels: number[], variable?: WeakSet<object>): unknown {
+  if (variable && v !== null && typeof v === 'object' && !variable.has(v)) return v;
   if (Array.isArray(v)) {
     if (v.length === 1 && v[0] !== null && typeof v[0] === 'object' && DATA in (v[0] as object)) return slots.data[(v[0] as Record<string, number>)[DATA]];
-    return v.map((x) => substitute(x, slots, sentinels));
+    return v.map((x) => substitute(x, slots, sentinels, variable));
   }
   if (v !== null && typeof v === 'object') {
     const out: Record<string, unknown> = {};
-    for (const [k, x] of Object.entries(v)) out[k] = substitute(x, slots, sentinels);
+    for (const [k, x] of Object.entries(v)) out[k] = substitute(x, slots, sentinels, variable);
     return out;
   }
   if (typeof v === 'string') {
@@ -126,11 +133,37 @@ function substitute(v: unknown, slots: Slots, sentinels: number[]): unknown {
   return v;
 }
 
-function renumber(svg: string, re: RegExp, prefix: string, first: number): string {
-  const ids = new Map<string, number>();
-  return svg.replace(re, (_, n: string) => {
-    if (!ids.has(n)) ids.set(n, ids.size + first);
-    return `${prefix}${ids.get(n)}`;
+/** Collect into `variable` the objects of a runtime spec that substitute must copy — those holding a
+ *  placeholder below them, everything under `eventConfig` (the View turns its arrays into Sets in
+ *  place) and an operator's initial `value` (a data operator's tuples get their ids written into them)
+ *  — and freeze all others. Returns whether `v` is variable. */
+function markVariable(v: unknown, sentinels: number[], variable: WeakSet<object>, copy = false): boolean {
+  if (v !== null && typeof v === 'object') {
+    let any = copy || (Array.isArray(v) && v.length === 1 && v[0] !== null && typeof v[0] === 'object' && DATA in (v[0] as object));
+    const operator = !Array.isArray(v) && 'id' in v && 'type' in v;
+    for (const [k, x] of Object.entries(v)) if (markVariable(x, sentinels, variable, copy || k === 'eventConfig' || (operator && k === 'value'))) any = true;
+    if (any) variable.add(v);
+    else Object.freeze(v);
+    return any;
+  }
+  if (typeof v === 'string') return v.includes('\uE000') || v.includes('e-200');
+  return typeof v === 'number' && v !== 0 && Math.abs(v) < 1e-190 && sentinels.includes(v);
+}
+
+/** Vega numbers clip paths and gradients with process-wide counters: renumber them in order of first
+ *  appearance (renderSvg's two passes, `clip` from 1 and `gradient_` from 0, in one: their matches
+ *  never overlap, so the result is the same). */
+function renumberIds(svg: string): string {
+  const clips = new Map<string, number>();
+  const grads = new Map<string, number>();
+  return svg.replace(/\b(?:clip(\d+)|gradient_(\d+))\b/g, (_, c: string | undefined, g: string | undefined) => {
+    if (c !== undefined) {
+      if (!clips.has(c)) clips.set(c, clips.size + 1);
+      return `clip${clips.get(c)}`;
+    }
+    const n = g as string;
+    if (!grads.has(n)) grads.set(n, grads.size);
+    return `gradient_${grads.get(n)}`;
   });
 }
 
@@ -138,7 +171,7 @@ function renumber(svg: string, re: RegExp, prefix: string, first: number): strin
 async function svgOf(runtime: unknown): Promise<string> {
   const view = new View(runtime as never, VIEW_OPTIONS);
   try {
-    return renumber(renumber(await view.toSVG(), /\bclip(\d+)\b/g, 'clip', 1), /\bgradient_(\d+)\b/g, 'gradient_', 0);
+    return renumberIds(await view.toSVG());
   } finally {
     view.finalize();
   }
@@ -166,13 +199,20 @@ export class FigureRenderer {
       return renderSvg(spec);
     }
     if (tpl === undefined) {
-      // A new shape: compile and parse the placeholder spec, then check it against the direct render.
+      // A new shape: compile and parse the placeholder spec, then check it against the direct render —
+      // twice, the second time with the first render's shared (frozen) parts reused.
       this.stats.shapes++;
       const direct = await renderSvg(spec);
       let ok: Template | null = null;
       try {
         const runtime = parse(compile(t.tpl as never, { logger: logger(ErrorLevel) }).spec);
-        if ((await svgOf(substitute(runtime, t.slots, sentinels))) === direct) ok = { runtime };
+        const variable = new WeakSet<object>();
+        markVariable(runtime, sentinels, variable);
+        if (
+          (await svgOf(substitute(runtime, t.slots, sentinels, variable))) === direct &&
+          (await svgOf(substitute(runtime, t.slots, sentinels, variable))) === direct
+        )
+          ok = { runtime, variable };
       } catch {
         ok = null;
       }
@@ -181,7 +221,16 @@ export class FigureRenderer {
       this.stats.direct++;
       return direct;
     }
-    this.stats.cached++;
-    return svgOf(substitute(tpl.runtime, t.slots, sentinels));
+    try {
+      const svg = await svgOf(substitute(tpl.runtime, t.slots, sentinels, tpl.variable));
+      this.stats.cached++;
+      return svg;
+    } catch {
+      // A render that failed on the shared parts (a View that writes into its spec): the shape renders
+      // directly from now on.
+      this.templates.set(t.key, null);
+      this.stats.direct++;
+      return renderSvg(spec);
+    }
   }
 }

@@ -37,6 +37,29 @@ describe('sweep figure renderer', () => {
     expect(r.stats.cached).toBeGreaterThanOrEqual(1);
   }, 60_000);
 
+  it('a heatmap with a gradient legend (clip and gradient ids renumbered in one pass): byte-identical', async () => {
+    const heat = (k: number) => ({
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: `heat ${k}`,
+      width: 200,
+      height: 150,
+      data: { values: Array.from({ length: 12 }, (_, i) => ({ a: i % 4, b: Math.floor(i / 4), v: Math.exp(-i / (k + 2)) })) },
+      layer: [
+        {
+          mark: { type: 'rect', clip: true },
+          encoding: {
+            x: { field: 'a', type: 'ordinal' },
+            y: { field: 'b', type: 'ordinal' },
+            color: { field: 'v', type: 'quantitative', scale: { type: 'log' } },
+          },
+        },
+      ],
+    });
+    const r = await check([heat(1), heat(2), heat(3)]);
+    expect(r.stats.cached).toBeGreaterThanOrEqual(1);
+    expect(await renderSvg(heat(3))).toMatch(/gradient_0/);
+  }, 60_000);
+
   it('a title that generated code would escape renders directly (still identical)', async () => {
     const [s] = await specs('committee ode', { p: 2, k: 2, tMax: 100, tCount: 20 }, 'lr', [0.5]);
     const quoted = { ...s, title: 'a "quoted" \\ title' };
