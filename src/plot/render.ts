@@ -53,19 +53,28 @@ function memoCodegen(): Codegen | undefined {
   if (!base || !kinds.every((k) => typeof base[k] === 'function')) return undefined;
   const from = base;
   const memo = new Map<string, CodegenFn>();
+  // A frozen spec object cannot change, so its function is also found by the object itself (the sweep's
+  // figure cache shares frozen parts of a spec between renders: no key to build for those).
   const out = { ...from } as Codegen;
-  for (const kind of kinds)
+  for (const kind of kinds) {
+    const frozen = new WeakMap<object, CodegenFn>();
     out[kind] = (ctx, e) => {
-      // The encode generator reads the mark type and every channel's code: its key is all of them.
-      const key = `${kind}\u0000${kind === 'encode' ? JSON.stringify(e) : e.code}`;
-      let fn = memo.get(key);
+      const still = Object.isFrozen(e);
+      let fn = still ? frozen.get(e) : undefined;
       if (!fn) {
-        if (memo.size >= 8192) memo.clear();
-        fn = from[kind](null, e); // without a context: the unbound function
-        memo.set(key, fn);
+        // The encode generator reads the mark type and every channel's code: its key is all of them.
+        const key = `${kind}\u0000${kind === 'encode' ? JSON.stringify(e) : e.code}`;
+        fn = memo.get(key);
+        if (!fn) {
+          if (memo.size >= 8192) memo.clear();
+          fn = from[kind](null, e); // without a context: the unbound function
+          memo.set(key, fn);
+        }
+        if (still) frozen.set(e, fn);
       }
       return ctx?.functions ? fn.bind(ctx.functions) : fn;
     };
+  }
   return out;
 }
 /** View options of every headless render (src/sweep/figure-cache.ts uses the same). */

@@ -6,7 +6,7 @@ import { ENGINES } from '../../src/engines.js';
 import { findCommand, prepareCommand } from '../../src/core/engine.js';
 import { vegaLiteSpec } from '../../src/plot/figure.js';
 import { renderSvg } from '../../src/plot/render.js';
-import { FigureRenderer } from '../../src/sweep/figure-cache.js';
+import { FigureRenderer, renumberIds } from '../../src/sweep/figure-cache.js';
 
 async function specs(command: string, base: Record<string, unknown>, axis: string, values: unknown[]): Promise<Record<string, unknown>[]> {
   const { engine, command: cmd } = findCommand(ENGINES, command)!;
@@ -23,6 +23,39 @@ async function check(list: Record<string, unknown>[]): Promise<FigureRenderer> {
   for (const s of list) expect(await r.svg(s)).toBe(await renderSvg(s));
   return r;
 }
+
+/** renderSvg's post-processing: two regular-expression passes. */
+function twoPass(svg: string): string {
+  const pass = (text: string, re: RegExp, prefix: string, first: number) => {
+    const ids = new Map<string, number>();
+    return text.replace(re, (_, n: string) => {
+      if (!ids.has(n)) ids.set(n, ids.size + first);
+      return `${prefix}${ids.get(n)}`;
+    });
+  };
+  return pass(pass(svg, /\bclip(\d+)\b/g, 'clip', 1), /\bgradient_(\d+)\b/g, 'gradient_', 0);
+}
+
+describe('renumberIds (one indexOf scan)', () => {
+  it('equals the two regular-expression passes, word boundaries included', () => {
+    const cases = [
+      '',
+      'no ids',
+      'clip7 clip3 clip7 gradient_9 gradient_2 gradient_9',
+      'url(#clip12)"clip-path"clip12a xclip4 clip_5 clip gradient_ gradient_x gradient_33_ _gradient_4 clip44',
+      'clip1clip2 gradient_1gradient_2 clip9\nclip9.clip10',
+    ];
+    // Random strings over an alphabet dense in the prefixes and boundaries.
+    let seed = 12345;
+    const rnd = () => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed / 2147483648;
+    };
+    const atoms = ['clip', 'gradient_', '1', '23', '0', 'a', '_', ' ', '#', ')', 'x'];
+    for (let k = 0; k < 400; k++) cases.push(Array.from({ length: 1 + Math.floor(rnd() * 30) }, () => atoms[Math.floor(rnd() * atoms.length)]).join(''));
+    for (const c of cases) expect(renumberIds(c), c).toBe(twoPass(c));
+  });
+});
 
 describe('sweep figure renderer', () => {
   it('committee ode: byte-identical to the direct render over lr (titles, domains, plateau bands vary)', async () => {
