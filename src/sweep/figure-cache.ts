@@ -188,11 +188,19 @@ export function renumberIds(svg: string): string {
   return parts.join('');
 }
 
-/** The same post-processing as renderSvg (stable clip and gradient ids). */
+/** The same post-processing as renderSvg (stable clip and gradient ids). Vega's dataflow logs an
+ *  error thrown by an operator and goes on rendering; here such an error (e.g. an operator writing
+ *  into a shared, frozen part of the spec) fails the render, and the caller renders directly. */
 async function svgOf(runtime: unknown): Promise<string> {
-  const view = new View(runtime as never, VIEW_OPTIONS);
+  const errors: unknown[] = [];
+  const log = logger(ErrorLevel, undefined, (_method: string, level: string, args: unknown[]) => {
+    if (level === 'ERROR') errors.push(args[0]);
+  });
+  const view = new View(runtime as never, { ...VIEW_OPTIONS, logger: log });
   try {
-    return renumberIds(await view.toSVG());
+    const svg = await view.toSVG();
+    if (errors.length) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
+    return renumberIds(svg);
   } finally {
     view.finalize();
   }

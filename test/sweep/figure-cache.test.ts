@@ -93,6 +93,24 @@ describe('sweep figure renderer', () => {
     expect(await renderSvg(heat(3))).toMatch(/gradient_0/);
   }, 60_000);
 
+  it("an error inside Vega's dataflow (which Vega only logs) makes the shape render directly", async () => {
+    const broken = (k: number) => ({
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      title: `broken ${k}`,
+      data: {
+        values: [
+          { x: 1, y: k },
+          { x: 2, y: k + 1 },
+        ],
+      },
+      transform: [{ calculate: 'datum.missing.field', as: 'z' }],
+      mark: 'line',
+      encoding: { x: { field: 'x', type: 'quantitative' }, y: { field: 'y', type: 'quantitative' } },
+    });
+    const r = await check([broken(1), broken(2)]);
+    expect(r.stats).toMatchObject({ cached: 0, direct: 2 });
+  }, 60_000);
+
   it('a title that generated code would escape renders directly (still identical)', async () => {
     const [s] = await specs('committee ode', { p: 2, k: 2, tMax: 100, tCount: 20 }, 'lr', [0.5]);
     const quoted = { ...s, title: 'a "quoted" \\ title' };
