@@ -21,8 +21,8 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 type Outcome = Awaited<ReturnType<typeof runSweep>>['ran'][number];
-/** A cell's overhead beyond its solve: its time in runCellJob minus the solve, plus the main
- *  thread's lock, check and unlock. */
+/** A cell's overhead beyond its solve: its time in runCellJob minus the solve, plus its lane's lock,
+ *  check and unlock. */
 const overheadOf = (c: Outcome) => c.totalMs - c.solveMs + (c.lockMs ?? 0);
 const cellsArg = Number(process.argv[2] ?? 200);
 const skipRun = cellsArg === 0;
@@ -100,12 +100,21 @@ if (!skipRun) {
     console.log(
       `--jobs 2${figures ? '' : ' --no-cell-figures'}: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1: ${(sumSolve1 / 1000).toFixed(2)} s); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s, Σ overhead ${(sumOver2 / 1000).toFixed(2)} s`,
     );
-    // Lane occupancy: Σ cell time in the workers / (2 × wall) — 1 when no lane ever waits (nothing in
-    // the pool serialises: dispatch, result transfer, writes); on a loaded machine the solves
-    // themselves slow down (Σ solve inside the pool > Σ solve of --jobs 1), which this separates out.
+    // Lane occupancy: Σ cell time in the two lanes (the main thread and one worker) / (2 × wall) — 1
+    // when no lane ever waits (start-up, the last cell, anything serialised); on a loaded machine the
+    // solves themselves slow down (Σ solve inside the pool > Σ solve of --jobs 1), which this
+    // separates out. Per lane: how many cells it ran and their median solve and overhead (the worker
+    // starts cold: it loads the engines and its JIT warms up on its first cells).
     console.log(
       `  lane occupancy ${(sumTotal2 / (2 * two.wallMs)).toFixed(2)} (Σ cell time in the lanes ${(sumTotal2 / 1000).toFixed(2)} s / (2 × wall)); per-cell overhead in the pool median ${median(two.ran.map(overheadOf)).toFixed(1)} ms; first outcome after ${(two.firstOutcomeMs ?? NaN).toFixed(0)} ms`,
     );
+    for (const lane of [0, 1]) {
+      const mine = two.ran.filter((c) => (c.lane ?? 0) === lane);
+      if (mine.length)
+        console.log(
+          `  lane ${lane} (${lane ? 'worker' : 'main thread'}): ${mine.length} cells, solve median ${median(mine.map((c) => c.solveMs)).toFixed(1)} ms, overhead median ${median(mine.map(overheadOf)).toFixed(1)} ms`,
+        );
+    }
     console.log(`  ${ratio <= 0.6 ? 'PASS' : 'FAIL'}: --jobs 2${figures ? '' : ' --no-cell-figures'} wall ${ratio.toFixed(2)} × Σ solve (target ≤ 0.6)`);
     if (ratio > 0.6 && figures) ok = false;
   }
