@@ -6,9 +6,13 @@
 // series names and the explicit axis domains change. So the compiled and parsed spec (Vega's
 // runtime description) is kept per figure *shape*: those values are replaced by placeholders, the
 // placeholder spec is compiled and parsed once, and each cell's render substitutes its own values
-// into a copy of the parsed spec (no Vega-Lite compile, no Vega parse). Before a shape is trusted,
-// its first render is made both ways and compared byte for byte; a shape whose template does not
-// reproduce the direct render (or whose values cannot be placed safely) always renders directly.
+// into the parsed spec (no Vega-Lite compile, no Vega parse; only the parts holding a value are
+// copied, the rest is frozen and shared by all renders of the shape). Before a shape is trusted, its
+// first render is made both ways and compared byte for byte; a shape whose template does not
+// reproduce the direct render (or whose values cannot be placed safely, or whose render raises an
+// error) always renders directly. With Vega's expression functions memoised (src/plot/render.ts),
+// what remains of a render (profiled, warm) is about 25 % building the View, 55 % the dataflow run
+// and 20 % writing the SVG.
 import { compile } from 'vega-lite';
 import { View, logger, parse, Error as ErrorLevel } from 'vega';
 import { renderSvg, VIEW_OPTIONS } from '../plot/render.js';
