@@ -35,7 +35,7 @@ export function registerSweep(program: Command, ctx: CliContext, engines: readon
     .description('run the cells of a sweep spec (JSON or YAML) in-process; finished cells are skipped')
     .argument('<spec>', 'sweep spec: {command, base, grid, zip}')
     .requiredOption('--out <dir>', 'sweep folder: DIR/cells/<id>/ holds what --out of the command writes')
-    .option('--jobs <n>', 'cells solved concurrently (worker threads in this process)', '1')
+    .option('--jobs <n>', 'cells solved concurrently in this process (the main thread and N − 1 worker threads)', '1')
     .option('--shard <i/n>', 'run only the cells whose index ≡ i (mod n), 0-based')
     .option('--force', 'recompute finished cells; reuse a DIR made for another spec')
     .option('--no-cell-figures', 'write each cell’s figure.vl.json but not figure.svg (the SVG render dominates small cells)')

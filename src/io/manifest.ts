@@ -153,10 +153,15 @@ export function encodeManifest(m: Manifest): Uint8Array {
 
 const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
+// node:crypto, imported once (lazily: browsers never load it). A dynamic import per call goes through
+// the ESM loader every time — with a loader hook (tsx) a round trip to its thread — for every file.
+let nodeCrypto: Promise<typeof import('node:crypto')> | undefined;
+
 /** Lower-case hex sha256: node:crypto in Node, SubtleCrypto in browsers, null if neither exists. */
 export async function sha256Hex(bytes: Uint8Array): Promise<string | null> {
   if (isNode) {
-    const { createHash } = await import('node:crypto');
+    nodeCrypto ??= import('node:crypto');
+    const { createHash } = await nodeCrypto;
     return createHash('sha256').update(bytes).digest('hex');
   }
   const subtle = globalThis.crypto?.subtle;

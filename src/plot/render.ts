@@ -33,6 +33,53 @@ function houseTextWidth(item: { fontSize?: number; text?: unknown; limit?: numbe
 const textMetrics = (vega as unknown as { textMetrics?: { width: unknown; estimateWidth: unknown } }).textMetrics;
 if (textMetrics && textMetrics.width === textMetrics.estimateWidth) textMetrics.width = houseTextWidth;
 
+// Vega compiles every expression of a View (encoders, filters, formulas, signal updates) with
+// `Function`: a fresh function per View, so each render interprets code it compiled a moment ago and
+// never reaches optimised code. The same code text gives the same function (the generated code has no
+// closure: it reads only its arguments and `this`, which is bound per View as Vega does), so the
+// compiled functions are kept by their code and only bound again — the outputs cannot change.
+type CodegenFn = (...args: unknown[]) => unknown;
+type CodegenKind = 'operator' | 'parameter' | 'event' | 'handler' | 'encode';
+type Codegen = Record<CodegenKind, (ctx: { functions?: object } | null, e: { code?: string }) => CodegenFn> & { codegen?: unknown };
+const runtimeContext = (vega as unknown as { runtimeContext?: (df: unknown, transforms: unknown, fns: unknown) => { expr?: Codegen } }).runtimeContext;
+function memoCodegen(): Codegen | undefined {
+  let base: Codegen | undefined;
+  try {
+    base = runtimeContext?.({ events() {} }, {}, undefined)?.expr;
+  } catch {
+    return undefined;
+  }
+  const kinds: CodegenKind[] = ['operator', 'parameter', 'event', 'handler', 'encode'];
+  if (!base || !kinds.every((k) => typeof base[k] === 'function')) return undefined;
+  const from = base;
+  const memo = new Map<string, CodegenFn>();
+  // A frozen spec object cannot change, so its function is also found by the object itself (the sweep's
+  // figure cache shares frozen parts of a spec between renders: no key to build for those).
+  const out = { ...from } as Codegen;
+  for (const kind of kinds) {
+    const frozen = new WeakMap<object, CodegenFn>();
+    out[kind] = (ctx, e) => {
+      const still = Object.isFrozen(e);
+      let fn = still ? frozen.get(e) : undefined;
+      if (!fn) {
+        // The encode generator reads the mark type and every channel's code: its key is all of them.
+        const key = `${kind}\u0000${kind === 'encode' ? JSON.stringify(e) : e.code}`;
+        fn = memo.get(key);
+        if (!fn) {
+          if (memo.size >= 8192) memo.clear();
+          fn = from[kind](null, e); // without a context: the unbound function
+          memo.set(key, fn);
+        }
+        if (still) frozen.set(e, fn);
+      }
+      return ctx?.functions ? fn.bind(ctx.functions) : fn;
+    };
+  }
+  return out;
+}
+/** View options of every headless render (src/sweep/figure-cache.ts uses the same). */
+export const VIEW_OPTIONS = { renderer: 'none', logLevel: ErrorLevel, expr: memoCodegen() } as const;
+
 /** Replace the numbers of `re`'s matches by first, first + 1, … in order of first appearance. */
 function renumber(svg: string, re: RegExp, prefix: string, first: number): string {
   const ids = new Map<string, number>();
@@ -45,7 +92,7 @@ function renumber(svg: string, re: RegExp, prefix: string, first: number): strin
 /** SVG text of a Vega-Lite spec. */
 export async function renderSvg(vlSpec: Record<string, unknown>): Promise<string> {
   const vg = compile(vlSpec as never, { logger: logger(ErrorLevel) }).spec;
-  const view = new View(parse(vg), { renderer: 'none', logLevel: ErrorLevel });
+  const view = new View(parse(vg), VIEW_OPTIONS);
   try {
     // Vega numbers clip paths and gradients with process-wide counters; renumber them in order of
     // appearance so the same figure gives the same bytes in any process.

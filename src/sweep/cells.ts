@@ -3,13 +3,13 @@
 // so a reader sees either no folder, an old one, or a complete one. A cell that threw (no Solution)
 // gets a folder with only error.json. Locks (DIR/locks/<id>.lock, created with O_EXCL) keep two
 // processes — two shards, two users, two Slurm tasks — from computing the same cell at once.
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { commandBundle, type EngineCommand, type Solved } from '../core/engine.js';
 export { cellArgv } from './cell-argv.js';
 import type { Status } from '../core/contract.js';
-import { writeOutputs } from '../io/index.js';
+import { encodeOutputs } from '../io/index.js';
 import { vegaLiteSpec } from '../plot/figure.js';
 import { renderSvg } from '../plot/render.js';
 import { FigureRenderer } from './figure-cache.js';
@@ -92,8 +92,22 @@ export async function writeCellAtomically(dir: string, id: string, fill: (tmp: s
 const renderer = new FigureRenderer();
 export const figureRenderStats = () => renderer.stats;
 
+/** Where the time of writing one cell goes (ms): the bundle and the figure spec (bundle), the SVG
+ *  render (svg), encoding the files and their sha256 (encode), writing them and the rename (write). */
+export interface WriteTimings {
+  bundle: number;
+  svg: number;
+  encode: number;
+  write: number;
+}
+
 /** Write a solved cell (the command's --out output) or a cell that threw (error.json). The figure
- *  files are those of figureFiles (src/plot/render.ts), the SVG rendered through the shape cache. */
+ *  files are those of figureFiles (src/plot/render.ts), the SVG rendered through the shape cache.
+ *  The files go straight into the cell's fresh temporary folder with synchronous writes (the folder
+ *  is renamed into place once complete, so the atomicity is the rename's; writeOutputs' own
+ *  temporary-folder swap would only add a second rename and a clean-up). No fsync: see
+ *  docs/sweeps.md (Performance) — a cell is recomputable, and a process that dies mid-write leaves
+ *  only a hidden temporary folder. */
 export async function writeCell(
   dir: string,
   id: string,
@@ -102,22 +116,42 @@ export async function writeCell(
   result: { sol?: Solved; error?: string },
   figures = true,
   cache = true,
-): Promise<void> {
+): Promise<WriteTimings> {
+  const times: WriteTimings = { bundle: 0, svg: 0, encode: 0, write: 0 };
+  let t = performance.now();
+  const lap = (k: keyof WriteTimings) => {
+    const now = performance.now();
+    times[k] += now - t;
+    t = now;
+  };
+  let files: Map<string, Uint8Array> | undefined;
+  if (result.sol) {
+    // `sweep run --no-cell-figures`: figure.vl.json only.
+    const b = await commandBundle(cmd, result.sol, argv);
+    const spec = vegaLiteSpec(cmd.figure(result.sol));
+    const enc = new TextEncoder();
+    const fig: Record<string, Uint8Array> = { 'figure.vl.json': enc.encode(JSON.stringify(spec, null, 1) + '\n') };
+    lap('bundle');
+    if (figures) fig['figure.svg'] = enc.encode(await (cache ? renderer.svg(spec) : renderSvg(spec)));
+    lap('svg');
+    files = (await encodeOutputs({ ...b, extra: { ...b.extra, ...fig } })).files;
+    lap('encode');
+  }
   await writeCellAtomically(dir, id, async (tmp) => {
-    if (result.sol) {
-      // `sweep run --no-cell-figures`: figure.vl.json only.
-      const b = await commandBundle(cmd, result.sol, argv);
-      const spec = vegaLiteSpec(cmd.figure(result.sol));
-      const enc = new TextEncoder();
-      const fig: Record<string, Uint8Array> = { 'figure.vl.json': enc.encode(JSON.stringify(spec, null, 1) + '\n') };
-      if (figures) fig['figure.svg'] = enc.encode(await (cache ? renderer.svg(spec) : renderSvg(spec)));
-      await writeOutputs(tmp, { ...b, extra: { ...b.extra, ...fig } });
+    if (files) {
+      // In the Map's order: manifest.json last.
+      for (const [name, bytes] of files) {
+        if (name.includes('/')) mkdirSync(dirname(join(tmp, name)), { recursive: true });
+        writeFileSync(join(tmp, name), bytes);
+      }
     } else {
       const fd = openSync(join(tmp, ERROR_FILE), 'w');
       writeSync(fd, JSON.stringify({ status: 'Error', message: result.error ?? 'error' }, null, 2) + '\n');
       closeSync(fd);
     }
   });
+  lap('write');
+  return times;
 }
 
 function pidAlive(pid: number): boolean {

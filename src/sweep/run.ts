@@ -9,8 +9,8 @@ import type { EngineDescriptor } from '../core/engine.js';
 import type { Status } from '../core/contract.js';
 import { canonical } from '../io/manifest.js';
 import { VERSION } from '../version.js';
-import { readCell, tryLock, unlock } from './cells.js';
-import { runCellJob, type CellJob, type CellOutcome } from './run-cell.js';
+import { cellFinished, runLane, type LaneEvent, type LaneJob } from './lane.js';
+import type { CellOutcome } from './run-cell.js';
 import { SweepSpecError, type ExpandedSweep } from './spec.js';
 
 export const SWEEP_FILE = 'sweep.json';
@@ -72,6 +72,9 @@ export interface RunOptions {
   cellFigures?: boolean;
   /** false: render each cell's figure directly, without the per-shape cache (for benchmarks). */
   figureCache?: boolean;
+  /** false: with --jobs N, N worker threads run the cells and the main thread only collects outcomes
+   *  (default true: the main thread is one of the N lanes). Tests use it to run every cell in a worker. */
+  mainLane?: boolean;
   signal?: AbortSignal;
   /** One line per event (cell finished, skipped). */
   log?: (line: string) => void;
@@ -86,9 +89,12 @@ export interface RunReport {
   ran: CellOutcome[];
   terminated: boolean;
   wallMs: number;
+  /** From the start of the run to the first cell's outcome (with --jobs N: the workers' start-up and
+   *  their first cell, which compiles the Wasm module and the figure's shape). */
+  firstOutcomeMs?: number;
 }
 
-/** A pool of N worker threads; each runs one cell at a time. */
+/** The worker threads of a run: each runs the lane loop (src/sweep/lane.ts) on the shared counter. */
 class WorkerPool {
   private constructor(private readonly workers: import('node:worker_threads').Worker[]) {}
 
@@ -110,27 +116,32 @@ class WorkerPool {
     return new WorkerPool(Array.from({ length: n }, () => new Worker(boot, { eval: true })));
   }
 
-  get size(): number {
-    return this.workers.length;
-  }
-
-  run(w: number, job: CellJob): Promise<CellOutcome> {
-    const worker = this.workers[w];
-    return new Promise((resolve, reject) => {
-      const onMsg = (m: { type: string; outcome: CellOutcome }) => {
-        if (m.type !== 'done') return;
-        worker.off('message', onMsg);
-        worker.off('error', onErr);
-        resolve(m.outcome);
-      };
-      const onErr = (e: Error) => {
-        worker.off('message', onMsg);
-        reject(e);
-      };
-      worker.on('message', onMsg);
-      worker.once('error', onErr);
-      worker.postMessage({ type: 'cell', job });
-    });
+  /** Every worker runs lanes on `job` with the shared counter; resolves once all have run out of cells. */
+  run(job: LaneJob, counter: SharedArrayBuffer, emit: (e: LaneEvent) => void): Promise<void> {
+    return Promise.all(
+      this.workers.map(
+        (worker, w) =>
+          new Promise<void>((resolve, reject) => {
+            const onMsg = (m: LaneEvent | { type: 'idle' } | { type: 'error'; message: string }) => {
+              if (m.type === 'idle' || m.type === 'error') {
+                worker.off('message', onMsg);
+                worker.off('error', onErr);
+                if (m.type === 'idle') resolve();
+                else reject(new Error(m.message));
+                return;
+              }
+              emit(m);
+            };
+            const onErr = (e: Error) => {
+              worker.off('message', onMsg);
+              reject(e);
+            };
+            worker.on('message', onMsg);
+            worker.once('error', onErr);
+            worker.postMessage({ type: 'run', job, counter, lane: w + 1 });
+          }),
+      ),
+    ).then(() => undefined);
   }
 
   abort(): void {
@@ -150,60 +161,60 @@ export async function runSweep(sw: ExpandedSweep, dir: string, opts: RunOptions)
   claimDir(dir, sw, force);
   const shard = opts.shard ?? { index: 0, count: 1 };
   const selected = sw.cells.filter((c) => c.index % shard.count === shard.index);
-  const finished = (id: string) => {
-    const r = readCell(dir, id);
-    // Cells that threw (status 'Error') are retried; NotConverged/Unstable are results.
-    return r.state === 'done' || (r.state === 'failed' && r.status !== 'Error');
-  };
-  const todo = force ? selected : selected.filter((c) => !finished(c.id));
+  const todo = force ? selected : selected.filter((c) => !cellFinished(dir, c.id));
   const report: RunReport = { selected: selected.length, skipped: selected.length - todo.length, lockedElsewhere: 0, ran: [], terminated: false, wallMs: 0 };
   if (todo.length < selected.length) log(`${selected.length - todo.length} of ${selected.length} cells already finished`);
-  const pool = jobs > 1 && todo.length > 1 ? await WorkerPool.create(Math.min(jobs, todo.length)) : undefined;
+  // --jobs N: the main thread is one lane and N − 1 worker threads are the others (the main thread has
+  // loaded the engines already; a worker has to load them and warm up). All lanes take cells from one
+  // counter in shared memory ([0] the next cell, [1] set when the run is interrupted).
+  const lanes = Math.min(jobs, todo.length);
+  const mainLane = lanes <= 1 || opts.mainLane !== false;
+  const counter = new SharedArrayBuffer(8);
+  const ctr = new Int32Array(counter);
+  const pool = lanes > 1 ? await WorkerPool.create(mainLane ? lanes - 1 : lanes) : undefined;
   const local = new AbortController();
   const onAbort = () => {
     report.terminated = true;
+    Atomics.store(ctr, 1, 1);
     local.abort();
     pool?.abort();
   };
   if (opts.signal?.aborted) onAbort();
   else opts.signal?.addEventListener('abort', onAbort, { once: true });
-  let next = 0;
   let done = 0;
-  const lane = async (w: number) => {
-    while (!local.signal.aborted && next < todo.length) {
-      const cell = todo[next++];
-      if (!tryLock(dir, cell.id)) {
-        report.lockedElsewhere++;
-        log(`cell ${cell.index} (${cell.id}): being computed by another process, skipped`);
-        continue;
-      }
-      try {
-        // Another process may have finished it between our scan and the lock.
-        if (!force && finished(cell.id)) {
-          report.skipped++;
-          continue;
-        }
-        const job: CellJob = {
-          dir,
-          id: cell.id,
-          command: sw.spec.command,
-          params: cell.params,
-          figures: opts.cellFigures ?? true,
-          figureCache: opts.figureCache,
-        };
-        const out = pool ? await pool.run(w, job) : await runCellJob(opts.engines, job, local.signal);
-        report.ran.push(out);
-        done++;
-        log(
-          `[${done}/${todo.length}] cell ${cell.index} ${cell.id}: ${out.status}${out.status !== 'Success' && out.message ? ` (${out.message})` : ''} ${(out.totalMs / 1000).toFixed(2)} s`,
-        );
-      } finally {
-        unlock(dir, cell.id);
-      }
+  const emit = (e: LaneEvent) => {
+    if (e.type === 'locked') {
+      report.lockedElsewhere++;
+      log(`cell ${e.cell.index} (${e.cell.id}): being computed by another process, skipped`);
+    } else if (e.type === 'skipped') report.skipped++;
+    else {
+      const out = e.outcome;
+      report.firstOutcomeMs ??= performance.now() - t0;
+      report.ran.push(out);
+      done++;
+      log(
+        `[${done}/${todo.length}] cell ${e.cell.index} ${e.cell.id}: ${out.status}${out.status !== 'Success' && out.message ? ` (${out.message})` : ''} ${(out.totalMs / 1000).toFixed(2)} s`,
+      );
     }
   };
+  const job: LaneJob = {
+    dir,
+    command: sw.spec.command,
+    force,
+    figures: opts.cellFigures ?? true,
+    figureCache: opts.figureCache,
+    cells: todo.map((c) => ({ index: c.index, id: c.id, params: c.params })),
+  };
   try {
-    await Promise.all(Array.from({ length: pool ? pool.size : 1 }, (_, w) => lane(w)));
+    const others = pool?.run(job, counter, emit);
+    // If a worker fails, the main lane stops claiming cells (the error is thrown below).
+    others?.catch(() => Atomics.store(ctr, 1, 1));
+    await Promise.all([
+      mainLane
+        ? runLane(opts.engines, job, { lane: 0, next: () => Atomics.add(ctr, 0, 1), stopped: () => Atomics.load(ctr, 1) !== 0, signal: local.signal, emit })
+        : undefined,
+      others,
+    ]);
   } finally {
     opts.signal?.removeEventListener('abort', onAbort);
     await pool?.close();

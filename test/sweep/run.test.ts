@@ -131,19 +131,24 @@ describe('sweep run', () => {
     const spec = { command: 'committee ode', base: { p: 2, k: 2, tMax: 200, tCount: 30 }, grid: { lr: [0.3, 0.6, 1.2] } };
     const sw = await expandSweep(spec, ENGINES);
     const one = await runSweep(sw, join(dir, 'one'), { engines: ENGINES, jobs: 1 });
-    const two = await runSweep(sw, join(dir, 'two'), { engines: ENGINES, jobs: 2 });
+    // Every cell in a worker (mainLane false), then the default: the main thread is one of the lanes.
+    const two = await runSweep(sw, join(dir, 'two'), { engines: ENGINES, jobs: 2, mainLane: false });
     expect(two.ran.map((c) => c.status)).toEqual(['Success', 'Success', 'Success']);
+    expect(two.ran.every((c) => c.lane !== undefined && c.lane >= 1)).toBe(true);
     expect(one.ran.map((c) => c.id).sort()).toEqual(two.ran.map((c) => c.id).sort());
-    for (const c of sw.cells) {
-      const a = join(dir, 'one', 'cells', c.id);
-      const b = join(dir, 'two', 'cells', c.id);
-      expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
-      for (const f of readdirSync(a)) {
-        if (f === 'manifest.json')
-          expect(deterministicView(JSON.parse(readFileSync(join(b, f), 'utf8')))).toEqual(deterministicView(JSON.parse(readFileSync(join(a, f), 'utf8'))));
-        else expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+    const mixed = await runSweep(sw, join(dir, 'mixed'), { engines: ENGINES, jobs: 2 });
+    expect(mixed.ran.map((c) => c.id).sort()).toEqual(one.ran.map((c) => c.id).sort());
+    for (const c of sw.cells)
+      for (const other of ['two', 'mixed']) {
+        const a = join(dir, 'one', 'cells', c.id);
+        const b = join(dir, other, 'cells', c.id);
+        expect(readdirSync(b).sort()).toEqual(readdirSync(a).sort());
+        for (const f of readdirSync(a)) {
+          if (f === 'manifest.json')
+            expect(deterministicView(JSON.parse(readFileSync(join(b, f), 'utf8')))).toEqual(deterministicView(JSON.parse(readFileSync(join(a, f), 'utf8'))));
+          else expect(readFileSync(join(b, f)).equals(readFileSync(join(a, f))), f).toBe(true);
+        }
       }
-    }
   }, 120_000);
 
   it('refuses a DIR made for another spec unless --force', async () => {
