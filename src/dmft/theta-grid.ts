@@ -18,6 +18,8 @@
 import { series, type DmftProblem } from './problem.js';
 import { stopRequested } from '../core/contract.js';
 import { gridParams } from './grid.js';
+import { gridBytes, hostEvaluator, wasmEvaluator, type ThetaEvaluator } from './theta-eval.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
 import {
   F_CA,
   F_RA,
@@ -34,7 +36,6 @@ import {
   T_T,
   T_V,
   thetaAlloc,
-  thetaEval,
   thetaGrid,
   thetaInit,
   thetaWork,
@@ -129,6 +130,11 @@ export interface ThetaOpts {
   resume?: ThetaResume;
   /** Precomputed grid (tests reuse it across runs). */
   grid?: ThetaGrid;
+  /** Evaluate on this runtime's kernel dmft_theta_eval (assembly/dmft_theta.ts; its TS twin behind the 'ts'
+   *  runtime); default: the host thetaEval. Bitwise the same results either way. */
+  runtime?: WasmRuntime;
+  /** An evaluator kept across calls (runThetaAsync's chunks); takes precedence over runtime. */
+  evaluator?: ThetaEvaluator;
 }
 
 /** March the SymmDMFT on the θ grid from 0 to p.tMax. */
@@ -140,6 +146,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
   const G = o.grid ?? thetaGrid(L, Lambda);
   const m = p.m;
   const W = thetaWork(L);
+  const ev = o.evaluator ?? (o.runtime ? wasmEvaluator(o.runtime, P, G) : hostEvaluator(P, G));
   const t0 = performance.now();
   const r = o.resume;
   let st: ThetaState = r ? { ...r.state, S: r.state.S.slice(), T: r.state.T.slice() } : thetaAlloc(L, 64);
@@ -177,7 +184,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     f1k.set(r.f1k);
   } else {
     thetaInit(st, p.a0);
-    if (!thetaEval(P, G, st, W, 0, algIters)) throw new Error('theta grid: non-finite initial evaluation');
+    if (!ev.evaluate(st, W, 0, algIters)) throw new Error('theta grid: non-finite initial evaluation');
     fk.set(W.f);
     f1k.set(W.f1);
   }
@@ -297,7 +304,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
           } else S[k1 + j * NF + fl] = vK;
         }
       st.K = K; // slot = K+1
-      const ok = thetaEval(P, G, st, W, K + 1, algIters);
+      const ok = ev.evaluate(st, W, K + 1, algIters);
       err = 0;
       if (ok) {
         for (let q = 0; q < 4; q++)
@@ -344,7 +351,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
       break;
     }
     st.K = K + 1;
-    if (!thetaEval(P, G, st, W, K + 1, algIters)) {
+    if (!ev.evaluate(st, W, K + 1, algIters)) {
       st.K = K;
       status = 'Unstable';
       message = `a non-finite value at t = ${tk + h}; last good time ${tk}`;
@@ -362,6 +369,8 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     o.onStep?.(tk + h, T[kt1 + T_ETS]);
     dt = h * Math.min(2, Math.max(0.2, err > 0 ? 0.9 / Math.sqrt(err) : 2));
   }
+  const evBytes = ev.bytes;
+  if (!o.evaluator) ev.dispose();
   const rows = st.K + 1;
   const col = (c: number) => {
     const x = new Float64Array(rows);
@@ -389,7 +398,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     dtMin: Number.isFinite(dtMin) ? dtMin : 0,
     dtMaxUsed,
     history: hist,
-    memoryBytes: st.S.byteLength + st.T.byteLength + G.a1w.byteLength * 2 + G.a1s.byteLength * 2,
+    memoryBytes: st.S.byteLength + st.T.byteLength + gridBytes(G) + evBytes,
     stepMs: performance.now() - t0,
     paused,
   };
@@ -416,10 +425,15 @@ function oneTime(T: Float64Array, top: number, x: number, c: number): number {
 export async function runThetaAsync(p: DmftProblem, o: Omit<ThetaOpts, 'stopAfterSteps' | 'resume'>, chunkSteps = 16): Promise<ThetaRaw> {
   const t0 = performance.now();
   const grid = o.grid ?? thetaGrid(o.ctl.L ?? 128, o.ctl.Lambda ?? defaultLambda(p));
+  // One evaluator for all chunks: its slice mirror continues across them (a chunk copies one slice, not all).
+  const evaluator = o.evaluator ?? (o.runtime ? wasmEvaluator(o.runtime, thetaParams(p), grid) : undefined);
   let resume: ThetaResume | undefined;
   for (;;) {
-    const raw = runTheta(p, { ...o, grid, resume, stopAfterSteps: (resume?.steps ?? 0) + chunkSteps });
-    if (!raw.paused) return { ...raw, stepMs: performance.now() - t0 };
+    const raw = runTheta(p, { ...o, grid, evaluator, resume, stopAfterSteps: (resume?.steps ?? 0) + chunkSteps });
+    if (!raw.paused) {
+      if (!o.evaluator) evaluator?.dispose();
+      return { ...raw, stepMs: performance.now() - t0 };
+    }
     resume = raw.paused;
     // A fired signal is seen by the next runTheta call, which ends 'Terminated' with the rows so far.
     await stopRequested(o.signal);

@@ -31,6 +31,8 @@
 //
 // Plain TypeScript: this file is the solver (src/dmft/theta-grid.ts drives the steps and the error control).
 
+import { DMFT_THETA_PAR as TP, DMFT_THETA_PAR_LEN, THETA_F, THETA_NF, THETA_NS, THETA_NT, THETA_T } from '../gen/dmft_layout.js';
+
 export interface ThetaParams {
   m: number;
   /** K = ᾱ/m = α. */
@@ -43,33 +45,33 @@ export interface ThetaParams {
   ph: Float64Array;
 }
 
-/** Interleaved per-node fields of a slice (NF values per θ node). */
-export const F_CS = 0,
-  F_CD = 1,
-  F_RS = 2,
-  F_RD = 3,
-  F_MRS = 4,
-  F_MRD = 5,
-  F_MCS = 6,
-  F_MCD = 7,
-  F_RA = 8,
-  F_CA = 9,
-  F_SR = 10,
-  F_SC = 11;
-export const NF = 12;
-/** One-time values per slice. */
-export const T_T = 0,
-  T_A = 1,
-  T_V = 2,
-  T_NU = 3,
-  T_I = 4,
-  T_COD = 5,
-  T_CDD = 6,
-  T_LS = 7,
-  T_LD = 8,
-  T_ETR = 9,
-  T_ETS = 10;
-export const NT = 11;
+/** Interleaved per-node fields of a slice (NF values per θ node) and one-time values per slice (NT): the
+ *  layout shared with the Wasm kernel (codegen/contract.mjs THETA_F, THETA_T). */
+export const F_CS = THETA_F.CS,
+  F_CD = THETA_F.CD,
+  F_RS = THETA_F.RS,
+  F_RD = THETA_F.RD,
+  F_MRS = THETA_F.MRS,
+  F_MRD = THETA_F.MRD,
+  F_MCS = THETA_F.MCS,
+  F_MCD = THETA_F.MCD,
+  F_RA = THETA_F.RA,
+  F_CA = THETA_F.CA,
+  F_SR = THETA_F.SR,
+  F_SC = THETA_F.SC;
+export const NF = THETA_NF;
+export const T_T = THETA_T.T,
+  T_A = THETA_T.A,
+  T_V = THETA_T.V,
+  T_NU = THETA_T.NU,
+  T_I = THETA_T.I,
+  T_COD = THETA_T.COD,
+  T_CDD = THETA_T.CDD,
+  T_LS = THETA_T.LS,
+  T_LD = THETA_T.LD,
+  T_ETR = THETA_T.ETR,
+  T_ETS = THETA_T.ETS;
+export const NT = THETA_NT;
 
 /** Ratio nodes, complements, quadrature weights and the A1/A2 stencils (t-independent). */
 export interface ThetaGrid {
@@ -136,7 +138,7 @@ export function lambertWm1(x: number): number {
 }
 
 /** Interpolation stencil width (Lagrange degree NS − 1 in the uniform variable u). */
-export const NS = 6;
+export const NS = THETA_NS;
 
 interface NodeMap {
   L: number;
@@ -214,6 +216,46 @@ export function thetaGrid(L: number, Lambda: number): ThetaGrid {
       b2s[k] = stencil(G, 1 - c, c, b2w, NS * k);
     }
   return { L, eta, g1, gLc, den, th, thc, w, a1s, a1w, a2s, a2w, b2s, b2w };
+}
+
+/** What an evaluation reads of the grid (the Wasm kernel's block holds exactly these). */
+export type ThetaEvalGrid = Pick<ThetaGrid, 'L' | 'th' | 'thc' | 'w' | 'a1s' | 'a1w' | 'a2s' | 'a2w' | 'b2s' | 'b2w'>;
+
+/** The arguments of thetaEval as views of the Wasm kernel's parameter block at byte offset `par` of `buf`
+ *  (DMFT_THETA_PAR, assembly/dmft_theta.ts): the TS twin of dmft_theta_eval runs on exactly the kernel's memory.
+ *  The state views cover slices 0..slot (all an evaluation of `slot` reads or writes). */
+export function thetaViews(buf: ArrayBufferLike, par: number, slot: number): { P: ThetaParams; G: ThetaEvalGrid; st: ThetaState; W: ThetaWork } {
+  const pv = new Float64Array(buf, par, DMFT_THETA_PAR_LEN);
+  const L = pv[TP.L],
+    LL = L * L;
+  const f = (k: number, n: number) => new Float64Array(buf, pv[k], n);
+  const i = (k: number, n: number) => new Int32Array(buf, pv[k], n);
+  return {
+    P: {
+      m: pv[TP.M],
+      K: pv[TP.K],
+      tau2: pv[TP.TAU2],
+      phi2: pv[TP.PHI2],
+      frozen: pv[TP.FROZEN] !== 0,
+      spherical: pv[TP.SPHERICAL] !== 0,
+      h: f(TP.HC, pv[TP.NH]),
+      ph: f(TP.PHC, pv[TP.NPH]),
+    },
+    G: {
+      L,
+      th: f(TP.TH, L),
+      thc: f(TP.THC, L),
+      w: f(TP.W, L),
+      a1s: i(TP.A1S, LL),
+      a1w: f(TP.A1W, NS * LL),
+      a2s: i(TP.A2S, LL),
+      a2w: f(TP.A2W, NS * LL),
+      b2s: i(TP.B2S, LL),
+      b2w: f(TP.B2W, NS * LL),
+    },
+    st: { L, cap: slot + 1, K: slot, S: f(TP.S, (slot + 1) * NF * L), T: f(TP.T, (slot + 1) * NT) },
+    W: { f: f(TP.F, 4 * L), f1: f(TP.F1, 4), oneT: f(TP.ONET, 6 * L), tmp: f(TP.TMP, L), tmp2: f(TP.TMP2, L), b2o: i(TP.B2O, LL), b2u: f(TP.B2U, LL) },
+  };
 }
 
 /** The solver state: plain typed arrays + scalars (checkpointable as is). Slices 0..K are accepted; slot K+1
@@ -330,7 +372,7 @@ export function thetaInit(st: ThetaState, a0: number): void {
  * ray derivatives into W.f (C_S, C_D, R_S, R_D at nodes 0..L−2; node L−1 is fixed) and W.f1 (ȧ, v̇, Ċ_o(t,t), Ċ_d(t,t)).
  * Returns false on a non-finite value.
  */
-export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: ThetaWork, slot: number, algIters = 1): boolean {
+export function thetaEval(P: ThetaParams, G: ThetaEvalGrid, st: ThetaState, W: ThetaWork, slot: number, algIters = 1): boolean {
   const L = G.L,
     m = P.m,
     K = P.K,
