@@ -525,14 +525,19 @@ async function solveAdaptive(
 /** The θ = t′/t grid (src/dmft/theta-grid.ts): same Solution fields, t at the accepted steps. */
 async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: number): Promise<DmftSolution> {
   const ctl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
+  // The evaluations run in the Wasm kernel dmft_theta_eval (bitwise equal to the host thetaEval, engine 'ts').
+  const engine = opts.engine ?? 'wasm';
+  const rt = engine === 'ts' ? undefined : (opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes })));
+  const runtime = rt && typeof rt.exports.dmft_theta_eval === 'function' ? rt : undefined;
   const raw = await runThetaAsync(p, {
     ctl,
+    runtime,
     signal: opts.signal,
     onStep: opts.onProgress ? (t) => opts.onProgress!({ phase: 'steps', fraction: t / p.tMax }) : undefined,
   });
   // Global error estimate from a run at 10·rtol (global error ∝ rtol): |x(rtol) − x(10 rtol)|/9.
   const loose =
-    raw.status === 'Success' ? await runThetaAsync(p, { ctl: { ...ctl, rtol: 10 * ctl.rtol, atol: 10 * ctl.atol }, signal: opts.signal }) : undefined;
+    raw.status === 'Success' ? await runThetaAsync(p, { ctl: { ...ctl, rtol: 10 * ctl.rtol, atol: 10 * ctl.atol }, runtime, signal: opts.signal }) : undefined;
   const est = { a: NaN, v: NaN, trainError: NaN, testError: NaN };
   if (loose && loose.status === 'Success') {
     const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
@@ -595,8 +600,8 @@ async function solveThetaGrid(p: DmftProblem, opts: DmftSolveOptions, start: num
         trainEqualsTestAtZero: rows > 0 ? Math.abs(raw.etr[0] - raw.ets[0]) : NaN,
       },
       stiffnessAtStart: (raw.history.dt[0] ?? 0) * p.alpha * p.a0 * p.a0 * h1p,
-      engine: 'ts',
-      simd: false,
+      engine: runtime ? 'wasm' : 'ts',
+      simd: runtime?.simd ?? false,
       threads: 1,
       memoryBytes: raw.memoryBytes,
       grid: 'theta',
