@@ -22,6 +22,8 @@ import { gridBytes, hostEvaluator, wasmEvaluator, type ThetaEvaluator } from './
 import type { WasmRuntime } from '../wasm/runtime.js';
 import {
   F_CA,
+  F_MRD,
+  F_MRS,
   F_RA,
   NF,
   NT,
@@ -179,6 +181,41 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
   let paused: ThetaResume | undefined;
   const sc1 = [Math.max(1, Math.abs(p.a0)), 1 / Math.sqrt(m), 1 / m, 1];
   const fields = [0, 1, 2, 3]; // C_S, C_D, R_S, R_D in the interleaved slice layout
+  // Near-diagonal memory in the frozen rates [D] (dmft-grid.md §7.2): the regular part of M_R acts on a node like
+  // an extra local rate κ_X(t) = (1/m)∫_0^t M̃_R,X(t,s)ds (C_X(s,t′) ≈ C_X(t,t′) over its width τ_µ), of the
+  // opposite sign to the δ part once R̃_A < 0; left explicit it limits the step to Δt·λ_S ≈ 3–4 and the 10·rtol
+  // error-estimate run blew up (m = 1024 to t = 10240 at rtol 1e-2: e_ts 2e4). μ uses λ_X + κ_X (clamped at 0);
+  // ETD stays exact for any frozen μ (N = f + μy), so this changes the split, not the equations. κ is a
+  // function of one slice's stored values (recomputed after a resume: bitwise the same).
+  const kapS: number[] = [],
+    kapD: number[] = [];
+  const kappa = (k: number, X: 0 | 1): number => {
+    const cache = X === 0 ? kapS : kapD;
+    const hit = cache[k];
+    if (hit !== undefined) return hit;
+    const so = k * NF * L,
+      t = st.T[k * NT + T_T];
+    let acc = 0;
+    for (let i = 0; i < L; i++) acc += G.w[i] * st.S[so + i * NF + (X === 0 ? F_MRS : F_MRD)];
+    const v = Math.max((t * acc) / m, -st.T[k * NT + (X === 0 ? T_LS : T_LD)]);
+    cache[k] = v;
+    return v;
+  };
+  const kappaAt = (top: number, x: number, X: 0 | 1): number => {
+    const T = st.T;
+    let lo = 0,
+      hi = top;
+    if (x >= T[hi * NT + T_T]) return kappa(top, X);
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (T[mid * NT + T_T] <= x) lo = mid;
+      else hi = mid;
+    }
+    const ta = T[lo * NT + T_T],
+      tb = T[hi * NT + T_T];
+    const u = tb > ta ? (x - ta) / (tb - ta) : 1;
+    return (1 - u) * kappa(lo, X) + u * kappa(hi, X);
+  };
   if (r) {
     fk.set(r.fk);
     f1k.set(r.f1k);
@@ -229,12 +266,14 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
       aK = T[kt + T_A],
       coK = T[kt + T_COD],
       cdK = T[kt + T_CDD];
-    const lS = T[kt + T_LS],
-      lD = T[kt + T_LD];
+    const lS0 = T[kt + T_LS],
+      lD0 = T[kt + T_LD];
+    const lS = lS0 + kappa(K, 0),
+      lD = lD0 + kappa(K, 1);
     for (let j = 0; j < L; j++) {
       const x = G.th[j] * tk;
-      const lSj = K === 0 ? lS : oneTime(T, K, x, T_LS),
-        lDj = K === 0 ? lD : oneTime(T, K, x, T_LD);
+      const lSj = K === 0 ? lS : oneTime(T, K, x, T_LS) + kappaAt(K, x, 0),
+        lDj = K === 0 ? lD : oneTime(T, K, x, T_LD) + kappaAt(K, x, 1);
       mu[j] = lS + G.th[j] * lSj;
       mu[L + j] = lD + G.th[j] * lDj;
       mu[2 * L + j] = lS - G.th[j] * lSj;
@@ -243,7 +282,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     const hp = p.h;
     mu1[0] = 0;
     mu1[1] = lS;
-    mu1[2] = 2 * (nuK + ((p.alpha * aK * aK) / m) * (series(hp, cdK)[1] + (m - 2) * series(hp, coK)[1]));
+    mu1[2] = 2 * (nuK + ((p.alpha * aK * aK) / m) * (series(hp, cdK)[1] + (m - 2) * series(hp, coK)[1])) + kappa(K, 0) + kappa(K, 1);
     mu1[3] = P.spherical ? 0 : 2 * (nuK + (p.alpha * aK * aK * series(hp, cdK)[1]) / m);
     for (let q = 0; q < 4; q++)
       for (let j = 0; j < L; j++) {
@@ -365,7 +404,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     hist.t.push(tk);
     hist.dt.push(h);
     hist.err.push(err);
-    hist.dtLam.push(h * Math.abs(lS));
+    hist.dtLam.push(h * Math.abs(lS0));
     o.onStep?.(tk + h, T[kt1 + T_ETS]);
     dt = h * Math.min(2, Math.max(0.2, err > 0 ? 0.9 / Math.sqrt(err) : 2));
   }
