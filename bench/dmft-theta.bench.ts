@@ -48,7 +48,7 @@ async function targets(rtol256: number, rtol1024: number): Promise<void> {
     console.log(
       `\nWasm vs TS twin, m = 256 to t = 256, rtol 1e-3 (${a!.steps} steps, ${2 * a!.steps + a!.rejections + 1} evaluations; median of 3, interleaved):` +
         `\n  TS ${(med(ms.ts) / 1000).toFixed(2)} s, Wasm ${(med(ms.wasm) / 1000).toFixed(2)} s: ratio ${(med(ms.ts) / med(ms.wasm)).toFixed(1)}×; ` +
-        `${((1000 * med(ms.wasm)) / (2 * a!.steps + a!.rejections + 1)).toFixed(2)} ms per evaluation in Wasm; outputs bitwise equal: ${same}`,
+        `${(med(ms.wasm) / (2 * a!.steps + a!.rejections + 1)).toFixed(2)} ms per evaluation in Wasm; outputs bitwise equal: ${same}`,
     );
   }
   // 2. The two long runs through solveDmft (`dmft run --grid theta`), counting accepted steps by their progress events.
