@@ -137,6 +137,8 @@ export interface ThetaOpts {
   runtime?: WasmRuntime;
   /** An evaluator kept across calls (runThetaAsync's chunks); takes precedence over runtime. */
   evaluator?: ThetaEvaluator;
+  /** Internal (runThetaAsync): resume takes the paused state's arrays over and a pause hands them out uncopied. */
+  handOver?: boolean;
 }
 
 /** March the SymmDMFT on the θ grid from 0 to p.tMax. */
@@ -151,7 +153,8 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
   const ev = o.evaluator ?? (o.runtime ? wasmEvaluator(o.runtime, P, G) : hostEvaluator(P, G));
   const t0 = performance.now();
   const r = o.resume;
-  let st: ThetaState = r ? { ...r.state, S: r.state.S.slice(), T: r.state.T.slice() } : thetaAlloc(L, 64);
+  // handOver (runThetaAsync's chunks): the paused state's arrays are taken over, not copied (O(K·L) per chunk).
+  let st: ThetaState = r ? (o.handOver ? r.state : { ...r.state, S: r.state.S.slice(), T: r.state.T.slice() }) : thetaAlloc(L, 64);
   const h1 = series(p.h, 1)[1];
   const lam0 = Math.max((p.alpha * p.a0 * p.a0 * (h1 + (m - 1) * series(p.h, 0)[1])) / m, 1e-12);
   let dt = r ? r.dt : Math.min(ctl.dt0 ?? 1e-3 / lam0, ctl.dtMax ?? Infinity, p.tMax);
@@ -162,7 +165,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     rejections = r?.rejections ?? 0,
     dtMin = r?.dtMin ?? Infinity,
     dtMaxUsed = r?.dtMaxUsed ?? 0;
-  const hist: ThetaStepHistory = r ? structuredClone(r.history) : { t: [], dt: [], err: [], dtLam: [] };
+  const hist: ThetaStepHistory = r ? (o.handOver ? r.history : structuredClone(r.history)) : { t: [], dt: [], err: [], dtLam: [] };
   const n4 = 4 * L;
   const fk = new Float64Array(n4),
     f1k = new Float64Array(4);
@@ -237,7 +240,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
     }
     if (o.stopAfterSteps !== undefined && steps >= o.stopAfterSteps && steps !== startSteps) {
       paused = {
-        state: { ...st, S: st.S.slice(0, (K + 2) * NF * L), T: st.T.slice(0, (K + 2) * NT), cap: K + 2 },
+        state: o.handOver ? st : { ...st, S: st.S.slice(0, (K + 2) * NF * L), T: st.T.slice(0, (K + 2) * NT), cap: K + 2 },
         dt,
         steps,
         rejections,
@@ -245,7 +248,7 @@ export function runTheta(p: DmftProblem, o: ThetaOpts): ThetaRaw {
         dtMaxUsed,
         fk: fk.slice(),
         f1k: f1k.slice(),
-        history: structuredClone(hist),
+        history: o.handOver ? hist : structuredClone(hist),
       };
       break;
     }
@@ -468,7 +471,7 @@ export async function runThetaAsync(p: DmftProblem, o: Omit<ThetaOpts, 'stopAfte
   const evaluator = o.evaluator ?? (o.runtime ? wasmEvaluator(o.runtime, thetaParams(p), grid) : undefined);
   let resume: ThetaResume | undefined;
   for (;;) {
-    const raw = runTheta(p, { ...o, grid, evaluator, resume, stopAfterSteps: (resume?.steps ?? 0) + chunkSteps });
+    const raw = runTheta(p, { ...o, grid, evaluator, resume, handOver: true, stopAfterSteps: (resume?.steps ?? 0) + chunkSteps });
     if (!raw.paused) {
       if (!o.evaluator) evaluator?.dispose();
       return { ...raw, stepMs: performance.now() - t0 };
