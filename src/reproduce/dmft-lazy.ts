@@ -473,7 +473,7 @@ export const lazyEntries: ReproduceEntry[] = [
     engine: 'dmft',
     title: 'Lazy t = O(1/m) closed form D33 and lz2 (D36) vs SymmDMFT, error ∝ 1/m (V2, Figs 8–9)',
     source: 'dmft.md §12 V2, §8a, §8c, §13 Figs 8–9',
-    fullTime: '1 min (measured 8 s on 2 shared, loaded cores; was 126 s before the t = Θ(1) runs moved to the θ grid)',
+    fullTime: '1 min (measured 3–8 s on 2 shared cores; was 126 s before the t = Θ(1) runs moved to the θ grid)',
     run: lazyClosedForms,
   },
   {
@@ -481,7 +481,7 @@ export const lazyEntries: ReproduceEntry[] = [
     engine: 'dmft',
     title: 'Fig 3: lazy init, single index — train/test vs t·m (D35) and vs t (lz2)',
     source: 'dmft.md §13 Fig 3, §8b–c, §12 V2',
-    fullTime: '1 min (measured 22 s on 2 shared, loaded cores; was 871 s before the t ≤ 6 runs moved to the θ grid)',
+    fullTime: '1 min (measured 7–22 s on 2 shared cores; was 871 s before the t ≤ 6 runs moved to the θ grid)',
     run: fig3,
   },
 ];
