@@ -1,9 +1,11 @@
 // SymmDMFT to long times on the θ = t′/t grid (dmft-grid.md §2–§4; issue 11 items 1, 2, 6).
-// src/numerics/dmft-theta.ts (host numerics: there is no Wasm kernel yet) holds the slices and evaluates the right-hand side; this file steps them.
+// src/numerics/dmft-theta.ts holds the slices and evaluates the right-hand side (thetaEval; in Wasm: assembly/dmft_theta.ts
+// through src/dmft/theta-eval.ts, bitwise the same); this file steps them.
 //
 // Time stepping [D]: exponential time differencing. Each node's ray equation is dy/dt = −μ y + N(t, y) with
 // μ the local (δ) rate of dmft-grid.md §4 frozen at the start of the step (C_X: λ_X(t) + θλ_X(θt); R_X:
-// λ_X(t) − θλ_X(θt); v: λ_S; C_o(t,t): 2[ν + (Ka²/m)(h′(C_d) + (m−2)h′(C_o))]) and N = f + μy everything
+// λ_X(t) − θλ_X(θt); v: λ_S; C_o(t,t): 2[ν + (Ka²/m)(h′(C_d) + (m−2)h′(C_o))]; each λ_X plus the near-diagonal
+// memory rate κ_X, see `kappa` below) and N = f + μy everything
 // else (the change of μ within the step included). ETD2RK (Cox–Matthews):
 //   Y = e^{−hμ}y_k + hφ₁(−hμ)N_k,   y_{k+1} = Y + hφ₂(−hμ)(N(Y) − N_k),
 // second order, exact for the local linear decay at any hμ (the stiff local mode never limits the step),

@@ -29,7 +29,8 @@
 // computed (history points with x in the current step) use a predictor (the previous evaluation at that
 // slot, or the ray extrapolation of the last two slices), an O(Δt²)-weighted approximation.
 //
-// Plain TypeScript: this file is the solver (src/dmft/theta-grid.ts drives the steps and the error control).
+// Plain TypeScript: thetaEval is the solver's evaluation and the TS twin of the Wasm kernel assembly/dmft_theta.ts
+// (bitwise the same operations; keep them in step). src/dmft/theta-grid.ts drives the steps and the error control.
 
 import { DMFT_THETA_PAR as TP, DMFT_THETA_PAR_LEN, THETA_F, THETA_NF, THETA_NS, THETA_NT, THETA_T } from '../gen/dmft_layout.js';
 
