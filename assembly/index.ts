@@ -15,3 +15,6 @@ export * from "./dmft";
 export * from "./dmft_sim";
 export * from "./dmft_reduced";
 export * from "./dmft_grid";
+// SymmDMFT on the θ = t′/t grid (issue 11, dmft-grid.md): one evaluation of a slice (sample side, kernels, ray
+// derivatives); TS twin thetaEval in src/numerics/dmft-theta.ts, bitwise the same operations.
+export * from "./dmft_theta";

@@ -134,12 +134,41 @@ export const groups = {
           ['OUT_NU', 'OUT_NU', 26], ['OUT_I', 'OUT_I', 27], ['OUT_LD', 'OUT_LD', 28], ['OUT_LO', 'OUT_LO', 29], ['OUT_ADOT', 'OUT_ADOT', 30],
           ['OUT_VE', 'OUT_VE', 31]],
       },
+      {
+        ts: 'DMFT_THETA_PAR', as: 'THETA_', type: 'i32',
+        doc: 'θ-grid SymmDMFT parameter block (assembly/dmft_theta.ts, twin thetaEval in src/numerics/dmft-theta.ts; f64 slots, ' +
+          'pointers stored as byte offsets): L, m, K, τ², ‖φ‖², frozen a, spherical, nh, nφ, h coeffs, φ̂ coeffs, slices S ' +
+          '(THETA_NF·L per slice), one-time T (THETA_NT per slice), θ, 1 − θ, quadrature weights, A1/A2/B2 stencil starts (i32) ' +
+          'and weights (THETA_NS each), work: ray derivatives f (4L), f1 (4), one-time reads (6L), tmp, tmp2 (L), B2 plan offsets (i32, L²) and u (L²).',
+        entries: [['L', 'L', 0], ['M', 'M', 1], ['K', 'K', 2], ['TAU2', 'TAU2', 3], ['PHI2', 'PHI2', 4], ['FROZEN', 'FROZEN', 5],
+          ['SPHERICAL', 'SPHERICAL', 6], ['NH', 'NH', 7], ['NPH', 'NPH', 8], ['HC', 'HC', 9], ['PHC', 'PHC', 10], ['S', 'S', 11],
+          ['T', 'T', 12], ['TH', 'TH', 13], ['THC', 'THC', 14], ['W', 'W', 15], ['A1S', 'A1S', 16], ['A1W', 'A1W', 17], ['A2S', 'A2S', 18],
+          ['A2W', 'A2W', 19], ['B2S', 'B2S', 20], ['B2W', 'B2W', 21], ['F', 'F', 22], ['F1', 'F1', 23], ['ONET', 'ONET', 24],
+          ['TMP', 'TMP', 25], ['TMP2', 'TMP2', 26], ['B2O', 'B2O', 27], ['B2U', 'B2U', 28]],
+      },
+      {
+        ts: 'THETA_F', as: 'TF_', type: 'i32',
+        doc: 'θ grid: interleaved per-node fields of a slice (THETA_NF per node): C_S, C_D, R_S, R_D, M_R,S, M_R,D, M_C,S, ' +
+          'M_C,D (the eight dynamic fields, S/D pairs adjacent for f64x2), R̃_A, C_A, Σ_R, Σ_C.',
+        entries: [['CS', 'CS', 0], ['CD', 'CD', 1], ['RS', 'RS', 2], ['RD', 'RD', 3], ['MRS', 'MRS', 4], ['MRD', 'MRD', 5],
+          ['MCS', 'MCS', 6], ['MCD', 'MCD', 7], ['RA', 'RA', 8], ['CA', 'CA', 9], ['SR', 'SR', 10], ['SC', 'SC', 11]],
+      },
+      {
+        ts: 'THETA_T', as: 'TT_', type: 'i32',
+        doc: 'θ grid: one-time values per slice (THETA_NT): t, a, v, ν, I, C_o(t,t), C_d(t,t), λ_S, λ_D, e_tr, e_ts.',
+        entries: [['T', 'T', 0], ['A', 'A', 1], ['V', 'V', 2], ['NU', 'NU', 3], ['I', 'I', 4], ['COD', 'COD', 5], ['CDD', 'CDD', 6],
+          ['LS', 'LS', 7], ['LD', 'LD', 8], ['ETR', 'ETR', 9], ['ETS', 'ETS', 10]],
+      },
     ],
     consts: [
       { name: 'DMFT_PAR_LEN', type: 'i32', value: 26, doc: 'f64 slots of the SymmDMFT parameter block' },
       { name: 'DMFT_WORK_ROWS', type: 'i32', value: 20, doc: 'rows of S f64 in the SymmDMFT work array (16 + 4 accumulators of the second sweep part)' },
       { name: 'DMFT_GRID_PAR_LEN', type: 'i32', value: 32, doc: 'f64 slots of the adaptive-grid parameter block (DMFT_GRID_PAR.OUT_VE + 1)' },
       { name: 'DMFT_GRID_WORK_ROWS', type: 'i32', value: 23, doc: 'rows of cap f64 in the adaptive-grid work array' },
+      { name: 'DMFT_THETA_PAR_LEN', type: 'i32', value: 29, doc: 'f64 slots of the θ-grid parameter block (DMFT_THETA_PAR.B2U + 1)' },
+      { name: 'THETA_NF', type: 'i32', value: 12, doc: 'θ grid: fields per node of a slice (THETA_F)' },
+      { name: 'THETA_NT', type: 'i32', value: 11, doc: 'θ grid: one-time values per slice (THETA_T)' },
+      { name: 'THETA_NS', type: 'i32', value: 6, doc: 'θ grid: interpolation stencil width (Lagrange degree THETA_NS − 1 in u)' },
       { name: 'DSIM_PAR_LEN', type: 'i32', value: 28, doc: 'f64 slots of the simulation params block' },
       { name: 'DSIM_MAX_DEGREE', type: 'i32', value: 8, doc: 'largest Hermite degree of σ (the Gaussian model supports k ≤ 3)' },
       { name: 'DSIM_CHUNK', type: 'i32', value: 256, doc: 'rows per chunk of the full-training-set forward pass (dsim_net_train_error)' },

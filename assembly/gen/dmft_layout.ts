@@ -78,6 +78,64 @@ export const GRID_OUT_LO: i32 = 29;
 export const GRID_OUT_ADOT: i32 = 30;
 export const GRID_OUT_VE: i32 = 31;
 
+// DMFT_THETA_PAR: θ-grid SymmDMFT parameter block (assembly/dmft_theta.ts, twin thetaEval in src/numerics/dmft-theta.ts; f64 slots, pointers stored as byte offsets): L, m, K, τ², ‖φ‖², frozen a, spherical, nh, nφ, h coeffs, φ̂ coeffs, slices S (THETA_NF·L per slice), one-time T (THETA_NT per slice), θ, 1 − θ, quadrature weights, A1/A2/B2 stencil starts (i32) and weights (THETA_NS each), work: ray derivatives f (4L), f1 (4), one-time reads (6L), tmp, tmp2 (L), B2 plan offsets (i32, L²) and u (L²).
+export const THETA_L: i32 = 0;
+export const THETA_M: i32 = 1;
+export const THETA_K: i32 = 2;
+export const THETA_TAU2: i32 = 3;
+export const THETA_PHI2: i32 = 4;
+export const THETA_FROZEN: i32 = 5;
+export const THETA_SPHERICAL: i32 = 6;
+export const THETA_NH: i32 = 7;
+export const THETA_NPH: i32 = 8;
+export const THETA_HC: i32 = 9;
+export const THETA_PHC: i32 = 10;
+export const THETA_S: i32 = 11;
+export const THETA_T: i32 = 12;
+export const THETA_TH: i32 = 13;
+export const THETA_THC: i32 = 14;
+export const THETA_W: i32 = 15;
+export const THETA_A1S: i32 = 16;
+export const THETA_A1W: i32 = 17;
+export const THETA_A2S: i32 = 18;
+export const THETA_A2W: i32 = 19;
+export const THETA_B2S: i32 = 20;
+export const THETA_B2W: i32 = 21;
+export const THETA_F: i32 = 22;
+export const THETA_F1: i32 = 23;
+export const THETA_ONET: i32 = 24;
+export const THETA_TMP: i32 = 25;
+export const THETA_TMP2: i32 = 26;
+export const THETA_B2O: i32 = 27;
+export const THETA_B2U: i32 = 28;
+
+// THETA_F: θ grid: interleaved per-node fields of a slice (THETA_NF per node): C_S, C_D, R_S, R_D, M_R,S, M_R,D, M_C,S, M_C,D (the eight dynamic fields, S/D pairs adjacent for f64x2), R̃_A, C_A, Σ_R, Σ_C.
+export const TF_CS: i32 = 0;
+export const TF_CD: i32 = 1;
+export const TF_RS: i32 = 2;
+export const TF_RD: i32 = 3;
+export const TF_MRS: i32 = 4;
+export const TF_MRD: i32 = 5;
+export const TF_MCS: i32 = 6;
+export const TF_MCD: i32 = 7;
+export const TF_RA: i32 = 8;
+export const TF_CA: i32 = 9;
+export const TF_SR: i32 = 10;
+export const TF_SC: i32 = 11;
+
+// THETA_T: θ grid: one-time values per slice (THETA_NT): t, a, v, ν, I, C_o(t,t), C_d(t,t), λ_S, λ_D, e_tr, e_ts.
+export const TT_T: i32 = 0;
+export const TT_A: i32 = 1;
+export const TT_V: i32 = 2;
+export const TT_NU: i32 = 3;
+export const TT_I: i32 = 4;
+export const TT_COD: i32 = 5;
+export const TT_CDD: i32 = 6;
+export const TT_LS: i32 = 7;
+export const TT_LD: i32 = 8;
+export const TT_ETR: i32 = 9;
+export const TT_ETS: i32 = 10;
+
 /** f64 slots of the SymmDMFT parameter block */
 export const DMFT_PAR_LEN: i32 = 26;
 /** rows of S f64 in the SymmDMFT work array (16 + 4 accumulators of the second sweep part) */
@@ -86,6 +144,14 @@ export const DMFT_WORK_ROWS: i32 = 20;
 export const DMFT_GRID_PAR_LEN: i32 = 32;
 /** rows of cap f64 in the adaptive-grid work array */
 export const DMFT_GRID_WORK_ROWS: i32 = 23;
+/** f64 slots of the θ-grid parameter block (DMFT_THETA_PAR.B2U + 1) */
+export const DMFT_THETA_PAR_LEN: i32 = 29;
+/** θ grid: fields per node of a slice (THETA_F) */
+export const THETA_NF: i32 = 12;
+/** θ grid: one-time values per slice (THETA_T) */
+export const THETA_NT: i32 = 11;
+/** θ grid: interpolation stencil width (Lagrange degree THETA_NS − 1 in u) */
+export const THETA_NS: i32 = 6;
 /** f64 slots of the simulation params block */
 export const DSIM_PAR_LEN: i32 = 28;
 /** largest Hermite degree of σ (the Gaussian model supports k ≤ 3) */

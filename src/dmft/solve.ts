@@ -568,6 +568,10 @@ async function solveThetaGrid(
 ): Promise<DmftSolution> {
   const ctl: ThetaControl = { rtol: p.rtol!, atol: p.atol!, L: p.thetaNodes ?? 64, dtMax: p.eta };
   const control = JSON.stringify(ctl);
+  // The evaluations run in the Wasm kernel dmft_theta_eval (bitwise equal to the host thetaEval, engine 'ts').
+  const engine = opts.engine ?? 'wasm';
+  const rt = engine === 'ts' ? undefined : (opts.runtime ?? (await loadWasm({ variant: 'auto', budgetBytes: p.budgetBytes })));
+  const runtime = rt && typeof rt.exports.dmft_theta_eval === 'function' ? rt : undefined;
   // One grid for both runs (same L and range Λ); its hash goes into the checkpoint.
   const grid = thetaGrid(ctl.L!, defaultLambda(p));
   const layout = thetaLayout(grid);
@@ -609,6 +613,7 @@ async function solveThetaGrid(
     raw = await runThetaAsync(p, {
       ctl,
       grid,
+      runtime,
       signal: opts.signal,
       resume: resumeOf(1),
       stopAfterSteps: opts.stopAfterSteps,
@@ -629,6 +634,7 @@ async function solveThetaGrid(
     loose = await runThetaAsync(p, {
       ctl: looseControl(ctl),
       grid,
+      runtime,
       signal: opts.signal,
       resume: resumeOf(2),
       onStep: prog,
@@ -704,8 +710,8 @@ async function solveThetaGrid(
         trainEqualsTestAtZero: rows > 0 ? Math.abs(raw.etr[0] - raw.ets[0]) : NaN,
       },
       stiffnessAtStart: (raw.history.dt[0] ?? 0) * p.alpha * p.a0 * p.a0 * h1p,
-      engine: 'ts',
-      simd: false,
+      engine: runtime ? 'wasm' : 'ts',
+      simd: runtime?.simd ?? false,
       threads: 1,
       memoryBytes: raw.memoryBytes,
       grid: 'theta',

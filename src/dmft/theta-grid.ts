@@ -1,9 +1,11 @@
 // SymmDMFT to long times on the θ = t′/t grid (dmft-grid.md §2–§4; issue 11 items 1, 2, 6).
-// src/numerics/dmft-theta.ts (host numerics: there is no Wasm kernel yet) holds the slices and evaluates the right-hand side; this file steps them.
+// src/numerics/dmft-theta.ts holds the slices and evaluates the right-hand side (thetaEval; in Wasm: assembly/dmft_theta.ts
+// through src/dmft/theta-eval.ts, bitwise the same); this file steps them.
 //
 // Time stepping [D]: exponential time differencing. Each node's ray equation is dy/dt = −μ y + N(t, y) with
 // μ the local (δ) rate of dmft-grid.md §4 frozen at the start of the step (C_X: λ_X(t) + θλ_X(θt); R_X:
-// λ_X(t) − θλ_X(θt); v: λ_S; C_o(t,t): 2[ν + (Ka²/m)(h′(C_d) + (m−2)h′(C_o))]) and N = f + μy everything
+// λ_X(t) − θλ_X(θt); v: λ_S; C_o(t,t): 2[ν + (Ka²/m)(h′(C_d) + (m−2)h′(C_o))]; each λ_X plus the near-diagonal
+// memory rate κ_X, see `kappa` below) and N = f + μy everything
 // else (the change of μ within the step included). ETD2RK (Cox–Matthews):
 //   Y = e^{−hμ}y_k + hφ₁(−hμ)N_k,   y_{k+1} = Y + hφ₂(−hμ)(N(Y) − N_k),
 // second order, exact for the local linear decay at any hμ (the stiff local mode never limits the step),
@@ -18,8 +20,12 @@
 import { series, type DmftProblem } from './problem.js';
 import { stopRequested } from '../core/contract.js';
 import { gridParams } from './grid.js';
+import { gridBytes, hostEvaluator, wasmEvaluator, type ThetaEvaluator } from './theta-eval.js';
+import type { WasmRuntime } from '../wasm/runtime.js';
 import {
   F_CA,
+  F_MRD,
+  F_MRS,
   F_RA,
   NF,
   NT,
@@ -34,7 +40,6 @@ import {
   T_T,
   T_V,
   thetaAlloc,
-  thetaEval,
   thetaGrid,
   thetaInit,
   thetaWork,
@@ -151,6 +156,11 @@ export interface ThetaOpts {
   grid?: ThetaGrid;
   /** Between steps, when the driver asks (runThetaAsync: checkpointDue), the state to continue from. */
   onCheckpoint?: (r: ThetaResume) => void;
+  /** Evaluate on this runtime's kernel dmft_theta_eval (assembly/dmft_theta.ts; its TS twin behind the 'ts'
+   *  runtime); default: the host thetaEval. Bitwise the same results either way. */
+  runtime?: WasmRuntime;
+  /** An evaluator kept across calls (runThetaAsync's chunks); takes precedence over runtime. */
+  evaluator?: ThetaEvaluator;
 }
 
 /** What a driver tells the march between steps: nothing, or hand out a checkpoint now. */
@@ -175,6 +185,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
   const G = o.grid ?? thetaGrid(L, Lambda);
   const m = p.m;
   const W = thetaWork(L);
+  const ev = o.evaluator ?? (o.runtime ? wasmEvaluator(o.runtime, P, G) : hostEvaluator(P, G));
   const t0 = performance.now();
   const r = o.resume;
   if (r && r.state.L !== L) throw new Error(`theta grid: resume from a state with L = ${r.state.L} nodes (this run: ${L})`);
@@ -209,12 +220,47 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
   let paused: ThetaResume | undefined;
   const sc1 = [Math.max(1, Math.abs(p.a0)), 1 / Math.sqrt(m), 1 / m, 1];
   const fields = [0, 1, 2, 3]; // C_S, C_D, R_S, R_D in the interleaved slice layout
+  // Near-diagonal memory in the frozen rates [D] (dmft-grid.md §7.2): the regular part of M_R acts on a node like
+  // an extra local rate κ_X(t) = (1/m)∫_0^t M̃_R,X(t,s)ds (C_X(s,t′) ≈ C_X(t,t′) over its width τ_µ), of the
+  // opposite sign to the δ part once R̃_A < 0; left explicit it limits the step to Δt·λ_S ≈ 3–4 and the 10·rtol
+  // error-estimate run blew up (m = 1024 to t = 10240 at rtol 1e-2: e_ts 2e4). μ uses λ_X + κ_X (clamped at 0);
+  // ETD stays exact for any frozen μ (N = f + μy), so this changes the split, not the equations. κ is a
+  // function of one slice's stored values (recomputed after a resume: bitwise the same).
+  const kapS: number[] = [],
+    kapD: number[] = [];
+  const kappa = (k: number, X: 0 | 1): number => {
+    const cache = X === 0 ? kapS : kapD;
+    const hit = cache[k];
+    if (hit !== undefined) return hit;
+    const so = k * NF * L,
+      t = st.T[k * NT + T_T];
+    let acc = 0;
+    for (let i = 0; i < L; i++) acc += G.w[i] * st.S[so + i * NF + (X === 0 ? F_MRS : F_MRD)];
+    const v = Math.max((t * acc) / m, -st.T[k * NT + (X === 0 ? T_LS : T_LD)]);
+    cache[k] = v;
+    return v;
+  };
+  const kappaAt = (top: number, x: number, X: 0 | 1): number => {
+    const T = st.T;
+    let lo = 0,
+      hi = top;
+    if (x >= T[hi * NT + T_T]) return kappa(top, X);
+    while (hi - lo > 1) {
+      const mid = (lo + hi) >> 1;
+      if (T[mid * NT + T_T] <= x) lo = mid;
+      else hi = mid;
+    }
+    const ta = T[lo * NT + T_T],
+      tb = T[hi * NT + T_T];
+    const u = tb > ta ? (x - ta) / (tb - ta) : 1;
+    return (1 - u) * kappa(lo, X) + u * kappa(hi, X);
+  };
   if (r) {
     fk.set(r.fk);
     f1k.set(r.f1k);
   } else {
     thetaInit(st, p.a0);
-    if (!thetaEval(P, G, st, W, 0, algIters)) throw new Error('theta grid: non-finite initial evaluation');
+    if (!ev.evaluate(st, W, 0, algIters)) throw new Error('theta grid: non-finite initial evaluation');
     fk.set(W.f);
     f1k.set(W.f1);
   }
@@ -283,12 +329,14 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
       aK = T[kt + T_A],
       coK = T[kt + T_COD],
       cdK = T[kt + T_CDD];
-    const lS = T[kt + T_LS],
-      lD = T[kt + T_LD];
+    const lS0 = T[kt + T_LS],
+      lD0 = T[kt + T_LD];
+    const lS = lS0 + kappa(K, 0),
+      lD = lD0 + kappa(K, 1);
     for (let j = 0; j < L; j++) {
       const x = G.th[j] * tk;
-      const lSj = K === 0 ? lS : oneTime(T, K, x, T_LS),
-        lDj = K === 0 ? lD : oneTime(T, K, x, T_LD);
+      const lSj = K === 0 ? lS : oneTime(T, K, x, T_LS) + kappaAt(K, x, 0),
+        lDj = K === 0 ? lD : oneTime(T, K, x, T_LD) + kappaAt(K, x, 1);
       mu[j] = lS + G.th[j] * lSj;
       mu[L + j] = lD + G.th[j] * lDj;
       mu[2 * L + j] = lS - G.th[j] * lSj;
@@ -297,7 +345,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
     const hp = p.h;
     mu1[0] = 0;
     mu1[1] = lS;
-    mu1[2] = 2 * (nuK + ((p.alpha * aK * aK) / m) * (series(hp, cdK)[1] + (m - 2) * series(hp, coK)[1]));
+    mu1[2] = 2 * (nuK + ((p.alpha * aK * aK) / m) * (series(hp, cdK)[1] + (m - 2) * series(hp, coK)[1])) + kappa(K, 0) + kappa(K, 1);
     mu1[3] = P.spherical ? 0 : 2 * (nuK + (p.alpha * aK * aK * series(hp, cdK)[1]) / m);
     for (let q = 0; q < 4; q++)
       for (let j = 0; j < L; j++) {
@@ -358,7 +406,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
           } else S[k1 + j * NF + fl] = vK;
         }
       st.K = K; // slot = K+1
-      const ok = thetaEval(P, G, st, W, K + 1, algIters);
+      const ok = ev.evaluate(st, W, K + 1, algIters);
       err = 0;
       if (ok) {
         for (let q = 0; q < 4; q++)
@@ -405,7 +453,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
       break;
     }
     st.K = K + 1;
-    if (!thetaEval(P, G, st, W, K + 1, algIters)) {
+    if (!ev.evaluate(st, W, K + 1, algIters)) {
       st.K = K;
       status = 'Unstable';
       message = `a non-finite value at t = ${tk + h}; last good time ${tk}`;
@@ -419,10 +467,12 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
     hist.t.push(tk);
     hist.dt.push(h);
     hist.err.push(err);
-    hist.dtLam.push(h * Math.abs(lS));
+    hist.dtLam.push(h * Math.abs(lS0));
     event(K + 1);
     dt = h * Math.min(2, Math.max(0.2, err > 0 ? 0.9 / Math.sqrt(err) : 2));
   }
+  const evBytes = ev.bytes;
+  if (!o.evaluator) ev.dispose();
   const rows = st.K + 1;
   const col = (c: number) => {
     const x = new Float64Array(rows);
@@ -450,7 +500,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
     dtMin: Number.isFinite(dtMin) ? dtMin : 0,
     dtMaxUsed,
     history: hist,
-    memoryBytes: st.S.byteLength + st.T.byteLength + G.a1w.byteLength * 2 + G.a1s.byteLength * 2,
+    memoryBytes: st.S.byteLength + st.T.byteLength + gridBytes(G) + evBytes,
     stepMs: performance.now() - t0,
     paused,
   };

@@ -84,6 +84,70 @@ export const DMFT_GRID_PAR = {
   OUT_VE: 31,
 } as const;
 
+/** θ-grid SymmDMFT parameter block (assembly/dmft_theta.ts, twin thetaEval in src/numerics/dmft-theta.ts; f64 slots, pointers stored as byte offsets): L, m, K, τ², ‖φ‖², frozen a, spherical, nh, nφ, h coeffs, φ̂ coeffs, slices S (THETA_NF·L per slice), one-time T (THETA_NT per slice), θ, 1 − θ, quadrature weights, A1/A2/B2 stencil starts (i32) and weights (THETA_NS each), work: ray derivatives f (4L), f1 (4), one-time reads (6L), tmp, tmp2 (L), B2 plan offsets (i32, L²) and u (L²). */
+export const DMFT_THETA_PAR = {
+  L: 0,
+  M: 1,
+  K: 2,
+  TAU2: 3,
+  PHI2: 4,
+  FROZEN: 5,
+  SPHERICAL: 6,
+  NH: 7,
+  NPH: 8,
+  HC: 9,
+  PHC: 10,
+  S: 11,
+  T: 12,
+  TH: 13,
+  THC: 14,
+  W: 15,
+  A1S: 16,
+  A1W: 17,
+  A2S: 18,
+  A2W: 19,
+  B2S: 20,
+  B2W: 21,
+  F: 22,
+  F1: 23,
+  ONET: 24,
+  TMP: 25,
+  TMP2: 26,
+  B2O: 27,
+  B2U: 28,
+} as const;
+
+/** θ grid: interleaved per-node fields of a slice (THETA_NF per node): C_S, C_D, R_S, R_D, M_R,S, M_R,D, M_C,S, M_C,D (the eight dynamic fields, S/D pairs adjacent for f64x2), R̃_A, C_A, Σ_R, Σ_C. */
+export const THETA_F = {
+  CS: 0,
+  CD: 1,
+  RS: 2,
+  RD: 3,
+  MRS: 4,
+  MRD: 5,
+  MCS: 6,
+  MCD: 7,
+  RA: 8,
+  CA: 9,
+  SR: 10,
+  SC: 11,
+} as const;
+
+/** θ grid: one-time values per slice (THETA_NT): t, a, v, ν, I, C_o(t,t), C_d(t,t), λ_S, λ_D, e_tr, e_ts. */
+export const THETA_T = {
+  T: 0,
+  A: 1,
+  V: 2,
+  NU: 3,
+  I: 4,
+  COD: 5,
+  CDD: 6,
+  LS: 7,
+  LD: 8,
+  ETR: 9,
+  ETS: 10,
+} as const;
+
 /** f64 slots of the SymmDMFT parameter block */
 export const DMFT_PAR_LEN = 26;
 /** rows of S f64 in the SymmDMFT work array (16 + 4 accumulators of the second sweep part) */
@@ -92,6 +156,14 @@ export const DMFT_WORK_ROWS = 20;
 export const DMFT_GRID_PAR_LEN = 32;
 /** rows of cap f64 in the adaptive-grid work array */
 export const DMFT_GRID_WORK_ROWS = 23;
+/** f64 slots of the θ-grid parameter block (DMFT_THETA_PAR.B2U + 1) */
+export const DMFT_THETA_PAR_LEN = 29;
+/** θ grid: fields per node of a slice (THETA_F) */
+export const THETA_NF = 12;
+/** θ grid: one-time values per slice (THETA_T) */
+export const THETA_NT = 11;
+/** θ grid: interpolation stencil width (Lagrange degree THETA_NS − 1 in u) */
+export const THETA_NS = 6;
 /** f64 slots of the simulation params block */
 export const DSIM_PAR_LEN = 28;
 /** largest Hermite degree of σ (the Gaussian model supports k ≤ 3) */

@@ -29,7 +29,10 @@
 // computed (history points with x in the current step) use a predictor (the previous evaluation at that
 // slot, or the ray extrapolation of the last two slices), an O(Δt²)-weighted approximation.
 //
-// Plain TypeScript: this file is the solver (src/dmft/theta-grid.ts drives the steps and the error control).
+// Plain TypeScript: thetaEval is the solver's evaluation and the TS twin of the Wasm kernel assembly/dmft_theta.ts
+// (bitwise the same operations; keep them in step). src/dmft/theta-grid.ts drives the steps and the error control.
+
+import { DMFT_THETA_PAR as TP, DMFT_THETA_PAR_LEN, THETA_F, THETA_NF, THETA_NS, THETA_NT, THETA_T } from '../gen/dmft_layout.js';
 
 export interface ThetaParams {
   m: number;
@@ -43,33 +46,33 @@ export interface ThetaParams {
   ph: Float64Array;
 }
 
-/** Interleaved per-node fields of a slice (NF values per θ node). */
-export const F_CS = 0,
-  F_CD = 1,
-  F_RS = 2,
-  F_RD = 3,
-  F_MRS = 4,
-  F_MRD = 5,
-  F_MCS = 6,
-  F_MCD = 7,
-  F_RA = 8,
-  F_CA = 9,
-  F_SR = 10,
-  F_SC = 11;
-export const NF = 12;
-/** One-time values per slice. */
-export const T_T = 0,
-  T_A = 1,
-  T_V = 2,
-  T_NU = 3,
-  T_I = 4,
-  T_COD = 5,
-  T_CDD = 6,
-  T_LS = 7,
-  T_LD = 8,
-  T_ETR = 9,
-  T_ETS = 10;
-export const NT = 11;
+/** Interleaved per-node fields of a slice (NF values per θ node) and one-time values per slice (NT): the
+ *  layout shared with the Wasm kernel (codegen/contract.mjs THETA_F, THETA_T). */
+export const F_CS = THETA_F.CS,
+  F_CD = THETA_F.CD,
+  F_RS = THETA_F.RS,
+  F_RD = THETA_F.RD,
+  F_MRS = THETA_F.MRS,
+  F_MRD = THETA_F.MRD,
+  F_MCS = THETA_F.MCS,
+  F_MCD = THETA_F.MCD,
+  F_RA = THETA_F.RA,
+  F_CA = THETA_F.CA,
+  F_SR = THETA_F.SR,
+  F_SC = THETA_F.SC;
+export const NF = THETA_NF;
+export const T_T = THETA_T.T,
+  T_A = THETA_T.A,
+  T_V = THETA_T.V,
+  T_NU = THETA_T.NU,
+  T_I = THETA_T.I,
+  T_COD = THETA_T.COD,
+  T_CDD = THETA_T.CDD,
+  T_LS = THETA_T.LS,
+  T_LD = THETA_T.LD,
+  T_ETR = THETA_T.ETR,
+  T_ETS = THETA_T.ETS;
+export const NT = THETA_NT;
 
 /** Ratio nodes, complements, quadrature weights and the A1/A2 stencils (t-independent). */
 export interface ThetaGrid {
@@ -87,6 +90,10 @@ export interface ThetaGrid {
   a1w: Float64Array;
   a2s: Int32Array;
   a2w: Float64Array;
+  /** B2 (the θ of the history point (s_i, t′_j), s_i = t′_j + (t − t′_j)θ_i, t′_j = θ_j t): θ = t′_j/s_i, complement
+   *  θc_jθ_i/(θ_j + θc_jθ_i) — t-independent, so its stencil is precomputed like A1/A2 (start, NS weights). */
+  b2s: Int32Array;
+  b2w: Float64Array;
 }
 
 /** Nodes of dmft-grid.md §2: u_k = η(k − (L+1)/2), g(u) = (2/π)atan(eᵘ), θ = (g(u_k) − g(u_1))/(g(u_L) − g(u_1));
@@ -132,7 +139,7 @@ export function lambertWm1(x: number): number {
 }
 
 /** Interpolation stencil width (Lagrange degree NS − 1 in the uniform variable u). */
-export const NS = 6;
+export const NS = THETA_NS;
 
 interface NodeMap {
   L: number;
@@ -195,14 +202,61 @@ export function thetaGrid(L: number, Lambda: number): ThetaGrid {
     a2s = new Int32Array(L * L);
   const a1w = new Float64Array(NS * L * L),
     a2w = new Float64Array(NS * L * L);
+  const b2s = new Int32Array(L * L),
+    b2w = new Float64Array(NS * L * L);
   for (let j = 0; j < L; j++)
     for (let i = 0; i < L; i++) {
       const k = j * L + i;
       // A1: θ_iθ_j, complement θc_i + θc_j − θc_iθc_j; A2: θ_j + θc_jθ_i, complement θc_jθc_i.
       a1s[k] = stencil(G, th[i] * th[j], thc[i] + thc[j] - thc[i] * thc[j], a1w, NS * k);
       a2s[k] = stencil(G, th[j] + thc[j] * th[i], thc[j] * thc[i], a2w, NS * k);
+      // B2: x = t(θ_j + θc_jθ_i), complement c = θc_jθ_i/(θ_j + θc_jθ_i) (x = 0 only at j = i = 0: the point (0,0)).
+      const xl = thc[j] * th[i],
+        x = th[j] + xl;
+      const c = x > 0 ? xl / x : 0;
+      b2s[k] = stencil(G, 1 - c, c, b2w, NS * k);
     }
-  return { L, eta, g1, gLc, den, th, thc, w, a1s, a1w, a2s, a2w };
+  return { L, eta, g1, gLc, den, th, thc, w, a1s, a1w, a2s, a2w, b2s, b2w };
+}
+
+/** What an evaluation reads of the grid (the Wasm kernel's block holds exactly these). */
+export type ThetaEvalGrid = Pick<ThetaGrid, 'L' | 'th' | 'thc' | 'w' | 'a1s' | 'a1w' | 'a2s' | 'a2w' | 'b2s' | 'b2w'>;
+
+/** The arguments of thetaEval as views of the Wasm kernel's parameter block at byte offset `par` of `buf`
+ *  (DMFT_THETA_PAR, assembly/dmft_theta.ts): the TS twin of dmft_theta_eval runs on exactly the kernel's memory.
+ *  The state views cover slices 0..slot (all an evaluation of `slot` reads or writes). */
+export function thetaViews(buf: ArrayBufferLike, par: number, slot: number): { P: ThetaParams; G: ThetaEvalGrid; st: ThetaState; W: ThetaWork } {
+  const pv = new Float64Array(buf, par, DMFT_THETA_PAR_LEN);
+  const L = pv[TP.L],
+    LL = L * L;
+  const f = (k: number, n: number) => new Float64Array(buf, pv[k], n);
+  const i = (k: number, n: number) => new Int32Array(buf, pv[k], n);
+  return {
+    P: {
+      m: pv[TP.M],
+      K: pv[TP.K],
+      tau2: pv[TP.TAU2],
+      phi2: pv[TP.PHI2],
+      frozen: pv[TP.FROZEN] !== 0,
+      spherical: pv[TP.SPHERICAL] !== 0,
+      h: f(TP.HC, pv[TP.NH]),
+      ph: f(TP.PHC, pv[TP.NPH]),
+    },
+    G: {
+      L,
+      th: f(TP.TH, L),
+      thc: f(TP.THC, L),
+      w: f(TP.W, L),
+      a1s: i(TP.A1S, LL),
+      a1w: f(TP.A1W, NS * LL),
+      a2s: i(TP.A2S, LL),
+      a2w: f(TP.A2W, NS * LL),
+      b2s: i(TP.B2S, LL),
+      b2w: f(TP.B2W, NS * LL),
+    },
+    st: { L, cap: slot + 1, K: slot, S: f(TP.S, (slot + 1) * NF * L), T: f(TP.T, (slot + 1) * NT) },
+    W: { f: f(TP.F, 4 * L), f1: f(TP.F1, 4), oneT: f(TP.ONET, 6 * L), tmp: f(TP.TMP, L), tmp2: f(TP.TMP2, L), b2o: i(TP.B2O, LL), b2u: f(TP.B2U, LL) },
+  };
 }
 
 /** The solver state: plain typed arrays + scalars (checkpointable as is). Slices 0..K are accepted; slot K+1
@@ -237,11 +291,10 @@ export interface ThetaWork {
   oneT: Float64Array;
   tmp: Float64Array;
   tmp2: Float64Array;
-  sw: Float64Array;
-  /** B2 plan of the evaluation: per (j,i) the offset of the stencil on the lower slice and 8 weights
-   *  (NS on the lower, NS on the upper slice). */
+  /** B2 plan of the evaluation: per (j,i) the offset of the grid's B2 stencil on the lower slice, and the
+   *  linear-in-t factor u between the lower and the upper slice. */
   b2o: Int32Array;
-  b2w: Float64Array;
+  b2u: Float64Array;
 }
 
 export function thetaWork(L: number): ThetaWork {
@@ -251,9 +304,8 @@ export function thetaWork(L: number): ThetaWork {
     oneT: new Float64Array(6 * L),
     tmp: new Float64Array(L),
     tmp2: new Float64Array(L),
-    sw: new Float64Array(NS),
     b2o: new Int32Array(L * L),
-    b2w: new Float64Array(2 * NS * L * L),
+    b2u: new Float64Array(L * L),
   };
 }
 
@@ -321,7 +373,7 @@ export function thetaInit(st: ThetaState, a0: number): void {
  * ray derivatives into W.f (C_S, C_D, R_S, R_D at nodes 0..L−2; node L−1 is fixed) and W.f1 (ȧ, v̇, Ċ_o(t,t), Ċ_d(t,t)).
  * Returns false on a non-finite value.
  */
-export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: ThetaWork, slot: number, algIters = 1): boolean {
+export function thetaEval(P: ThetaParams, G: ThetaEvalGrid, st: ThetaState, W: ThetaWork, slot: number, algIters = 1): boolean {
   const L = G.L,
     m = P.m,
     K = P.K,
@@ -361,14 +413,18 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
     S[o + F_SC] = P.tau2 + P.phi2 - a * phv - as * phs + a * as * (im * sr(P.h, cd) + (1 - im) * sr(P.h, co));
   }
   const top = slot; // history reads use slices 0..slot
-  const sw = W.sw;
-  const GG0 = G;
-  const newRA = W.tmp;
   const NFL = NF * L;
+  const newRA = W.tmp;
   // B2 plan: the history points (s_i, t′_j) = (θ_j t + (t − θ_j t)θ_i, θ_j t) are the same for every field and
-  // pass of this evaluation: slice interval, linear-in-t factor and θ stencil once per (j, i).
+  // pass of this evaluation: slice interval and linear-in-t factor once per (j, i); the θ stencil is the grid's.
   const b2o = W.b2o,
-    b2w = W.b2w;
+    b2u = W.b2u,
+    b2s = G.b2s,
+    b2w = G.b2w,
+    a2s = G.a2s,
+    a2w = G.a2w,
+    a1s = G.a1s,
+    a1w = G.a1w;
   for (let j = 0; j < L; j++) {
     const tp = th[j] * t,
       lag = thc[j] * t;
@@ -376,22 +432,15 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
       const k = j * L + i;
       if (!(lag > 0)) {
         b2o[k] = 0;
-        for (let q = 0; q < 2 * NS; q++) b2w[2 * NS * k + q] = 0;
+        b2u[k] = 0;
         continue;
       }
-      const xl = lag * th[i],
-        x = tp + xl;
-      const c = x > 0 ? xl / x : 0;
-      const s0 = stencil(GG0, 1 - c, c, sw, 0);
+      const x = tp + lag * th[i];
       const a0 = sliceOf(T, slot, x);
       const ta = T[a0 * NT + T_T],
         tb = T[(a0 + 1) * NT + T_T];
-      const u = tb > ta ? Math.min(Math.max((x - ta) / (tb - ta), 0), 1) : 1;
-      b2o[k] = (a0 * L + s0) * NF;
-      for (let q = 0; q < NS; q++) {
-        b2w[2 * NS * k + q] = (1 - u) * sw[q];
-        b2w[2 * NS * k + NS + q] = u * sw[q];
-      }
+      b2u[k] = tb > ta ? Math.min(Math.max((x - ta) / (tb - ta), 0), 1) : 1;
+      b2o[k] = (a0 * L + b2s[k]) * NF;
     }
   }
   // --- Sample side: R̃_A (D11), then C_A, algIters passes (each pass reads the slot's previous values).
@@ -405,12 +454,12 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
         for (let i = 0; i < L; i++) {
           // Σ_R(t, s_i) at A2, R̃_A(s_i, t′) at B2; i = L−1 is s = t (moved left).
           const k = j * L + i;
-          const sigR = ip(S, G.a2s[k] * NF + so, G.a2w, NS * k, F_SR);
+          const sigR = ip(S, a2s[k] * NF + so, a2w, NS * k, F_SR);
           if (i === L - 1) {
             diag = w[i] * sigR;
             continue;
           }
-          acc += w[i] * sigR * b2p(S, b2o[k], b2w, 2 * NS * k, NFL, F_RA);
+          acc += w[i] * sigR * b2p(S, b2o[k], b2w, NS * k, b2u[k], NFL, F_RA);
         }
       }
       newRA[j] = (-S[o + F_SR] - lag * acc) / (1 + lag * diag);
@@ -434,9 +483,9 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
           pb = (a1 + 1) * NFL;
         for (let i = 0; i < L; i++) {
           const k = j * L + i;
-          const s1 = G.a1s[k] * NF + so;
-          const sc = ip(S, s1, G.a1w, NS * k, F_SC),
-            sg = ip(S, s1, G.a1w, NS * k, F_SR);
+          const s1 = a1s[k] * NF + so;
+          const sc = ip(S, s1, a1w, NS * k, F_SC),
+            sg = ip(S, s1, a1w, NS * k, F_SR);
           const oi = i * NF;
           const raB = (1 - u) * S[pa + oi + F_RA] + u * S[pb + oi + F_RA];
           const caB = (1 - u) * S[pa + oi + F_CA] + u * S[pb + oi + F_CA];
@@ -447,12 +496,12 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
       if (lag > 0) {
         for (let i = 0; i < L; i++) {
           const k = j * L + i;
-          const sigR = ip(S, G.a2s[k] * NF + so, G.a2w, NS * k, F_SR);
+          const sigR = ip(S, a2s[k] * NF + so, a2w, NS * k, F_SR);
           if (i === L - 1) {
             diag = w[i] * sigR;
             continue;
           }
-          acc2 += w[i] * sigR * b2p(S, b2o[k], b2w, 2 * NS * k, NFL, F_CA);
+          acc2 += w[i] * sigR * b2p(S, b2o[k], b2w, NS * k, b2u[k], NFL, F_CA);
         }
         acc2 *= lag;
       }
@@ -600,12 +649,12 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
         s1CD = 0;
       for (let i = 0; i < L; i++) {
         const k = j * L + i;
-        const s1 = G.a1s[k] * NF + so,
+        const s1 = a1s[k] * NF + so,
           k6 = NS * k;
         const oi = pa + i * NF,
           ob = pb + i * NF;
         // A1 values on the current slice.
-        ip8(S, s1, G.a1w, k6, AV);
+        ip8(S, s1, a1w, k6, AV);
         const aCS = AV[F_CS],
           aCD = AV[F_CD],
           aRS = AV[F_RS],
@@ -649,14 +698,14 @@ export function thetaEval(P: ThetaParams, G: ThetaGrid, st: ThetaState, W: Theta
         r2RD = 0;
       for (let i = 0; i < L; i++) {
         const k = j * L + i;
-        const s2 = G.a2s[k] * NF + so,
+        const s2 = a2s[k] * NF + so,
           k6 = NS * k;
-        b2multiP(S, b2o[k], b2w, 2 * k6, NFL, B2V);
+        b2multiP(S, b2o[k], b2w, k6, b2u[k], NFL, B2V);
         const wi = w[i];
-        const mrs = ip(S, s2, G.a2w, k6, F_MRS),
-          mrd = ip(S, s2, G.a2w, k6, F_MRD),
-          rs = ip(S, s2, G.a2w, k6, F_RS),
-          rd = ip(S, s2, G.a2w, k6, F_RD);
+        const mrs = ip(S, s2, a2w, k6, F_MRS),
+          mrd = ip(S, s2, a2w, k6, F_MRD),
+          rs = ip(S, s2, a2w, k6, F_RS),
+          rd = ip(S, s2, a2w, k6, F_RD);
         // left C: M_{R,X}(t,s)·C_X(s,t′); left R: M_{R,X}(t,s)·R_X(s,t′)
         l2CS += wi * mrs * B2V[0];
         l2CD += wi * mrd * B2V[1];
@@ -724,19 +773,22 @@ function ip8(S: Float64Array, o: number, w: Float64Array, k6: number, out: Float
   }
 }
 
-/** Field fld at a planned B2 point (offset o on the lower slice, upper slice at o + NFL). */
-function b2p(S: Float64Array, o: number, bw: Float64Array, k12: number, NFL: number, fld: number): number {
+/** Field fld at a planned B2 point: stencil bw[k6..] at offset o on the lower slice and o + NFL on the upper,
+ *  weights (1 − u)·bw and u·bw. */
+function b2p(S: Float64Array, o: number, bw: Float64Array, k6: number, u: number, NFL: number, fld: number): number {
   let v = 0;
-  for (let q = 0; q < NS; q++) v += bw[k12 + q] * S[o + q * NF + fld] + bw[k12 + NS + q] * S[o + NFL + q * NF + fld];
+  const v1 = 1 - u;
+  for (let q = 0; q < NS; q++) v += v1 * bw[k6 + q] * S[o + q * NF + fld] + u * bw[k6 + q] * S[o + NFL + q * NF + fld];
   return v;
 }
 
 /** The eight dynamic fields at a planned B2 point into out. */
-function b2multiP(S: Float64Array, o: number, bw: Float64Array, k12: number, NFL: number, out: Float64Array): void {
+function b2multiP(S: Float64Array, o: number, bw: Float64Array, k6: number, u: number, NFL: number, out: Float64Array): void {
   for (let f = 0; f < 8; f++) out[f] = 0;
+  const v1 = 1 - u;
   for (let q = 0; q < NS; q++) {
-    const c = bw[k12 + q],
-      z = bw[k12 + NS + q],
+    const c = v1 * bw[k6 + q],
+      z = u * bw[k6 + q],
       b = o + q * NF,
       bb = b + NFL;
     for (let f = 0; f < 8; f++) out[f] += c * S[b + f] + z * S[bb + f];

@@ -256,6 +256,8 @@ export interface KernelExports {
   dmft_grid_row: (par: number, n: number) => number;
   /** assembly/dmft_grid.ts: (par: usize, n: i32, dt: f64) → i32 */
   dmft_grid_update: (par: number, n: number, dt: number) => number;
+  /** assembly/dmft_theta.ts: (par: usize, slot: i32, algIters: i32) → i32 */
+  dmft_theta_eval: (par: number, slot: number, algIters: number) => number;
 }
 
 export type KernelName = keyof KernelExports;
@@ -392,4 +394,5 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   dmft_grid_work_rows: { source: 'assembly/dmft_grid.ts', params: [], result: 'i32' },
   dmft_grid_row: { source: 'assembly/dmft_grid.ts', params: [['par', 'usize'], ['n', 'i32']], result: 'i32' },
   dmft_grid_update: { source: 'assembly/dmft_grid.ts', params: [['par', 'usize'], ['n', 'i32'], ['dt', 'f64']], result: 'i32' },
+  dmft_theta_eval: { source: 'assembly/dmft_theta.ts', params: [['par', 'usize'], ['slot', 'i32'], ['algIters', 'i32']], result: 'i32' },
 };

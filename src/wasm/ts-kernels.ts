@@ -12,6 +12,7 @@ import { dmftSymmInit, dmftSymmRun } from '../ref/dmft.js';
 import { fixedAlphaBarRows, reducedRows } from '../ref/dmft_reduced.js';
 import { gridRow, gridUpdate, gridWork, type GridWork } from '../ref/dmft_grid.js';
 import { GRID_ONE_TIME, GRID_TWO_TIME, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
+import { thetaEval, thetaViews } from '../numerics/dmft-theta.js';
 import { dsigma, hval, sigma } from '../ref/dmft_sim.js';
 import { rawOdeTwins } from '../ref/ode.js';
 import { sgdTwins } from '../ref/sgd.js';
@@ -350,6 +351,11 @@ export function tsKernels(mem: HostMemory): KernelExports {
       const pv = f64(par, DMFT_GRID_PAR_LEN);
       [g.W.nu, g.W.In, g.W.Ld, g.W.Lo, g.W.adot, g.W.vE] = [pv[G.OUT_NU], pv[G.OUT_I], pv[G.OUT_LD], pv[G.OUT_LO], pv[G.OUT_ADOT], pv[G.OUT_VE]];
       return gridUpdate(g.P, g.S, g.W, n, dt) ? 1 : 0;
+    },
+    // θ grid: the twin is the host solver's thetaEval itself, on views of the kernel's parameter block.
+    dmft_theta_eval: (par, slot, algIters) => {
+      const v = thetaViews(mem.buffer, par, slot);
+      return thetaEval(v.P, v.G, v.st, v.W, slot, algIters) ? 1 : 0;
     },
     dsim_sigma: (P, x) => sigma(dsimPar(P), x),
     dsim_dsigma: (P, x) => dsigma(dsimPar(P), x),
