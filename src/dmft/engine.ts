@@ -442,7 +442,7 @@ function dmftText(sol: DmftSolution): string {
             : ''
         }${sol.stats.threads > 1 ? `, ${sol.stats.threads} workers` : ''}`;
   const lines = [
-    `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, scheme ${sol.stats.scheme}, ${gridText}`,
+    `SymmDMFT m = ${sol.problem.m}, α = ${sol.problem.alpha}, ᾱ = ${sol.problem.alphaBar}, τ = ${sol.problem.tau}, ${th ? '' : `scheme ${sol.stats.scheme}, `}${gridText}`,
     '           t      e_train       e_test            a            v     C_o(t,t)',
   ];
   const n = sol.t.length;

@@ -225,6 +225,15 @@ const AXIS_TITLE: Record<DmftTimeAxis, string> = { t: 'time t', tm: 't·m (lazy 
 
 /** DMFT run (dmft.md): e_train, e_test (left, log–log) and a, v (right) on the chosen clock
  *  t·m, t or t/m; a simulation, when given, as points with ±1 s.e. */
+/** How the curves were computed, for a title: the uniform grid's scheme and step, or the adaptive/θ grid
+ *  and its tolerance (their `eta` is only a step cap). */
+function dmftGridLabel(sol: DmftSolution): string {
+  const st = sol.stats;
+  if (st.theta) return `θ grid, L = ${st.theta.L}, rtol ${st.theta.rtol}`;
+  if (st.adaptive) return `adaptive grid, rtol ${st.adaptive.rtol}`;
+  return `${st.scheme}, η = ${st.eta}${st.secondOrder ? ', second order' : ''}`;
+}
+
 export function dmftFigure(sol: DmftSolution, opts: { timeAxis?: DmftTimeAxis; simulation?: DmftSimulationCurves; title?: string } = {}): FigureDesc {
   const axis = opts.timeAxis ?? 't';
   const m = sol.problem.m;
@@ -247,9 +256,7 @@ export function dmftFigure(sol: DmftSolution, opts: { timeAxis?: DmftTimeAxis; s
   }
   const pr = sol.problem;
   return {
-    title:
-      opts.title ??
-      `SymmDMFT m = ${m}, α = ${pr.alpha}, τ = ${pr.tau} (${sol.stats.scheme}, η = ${sol.stats.eta})${sol.status !== 'Success' ? ` — ${sol.status}` : ''}`,
+    title: opts.title ?? `SymmDMFT m = ${m}, α = ${pr.alpha}, τ = ${pr.tau} (${dmftGridLabel(sol)})${sol.status !== 'Success' ? ` — ${sol.status}` : ''}`,
     panels: [
       {
         xTitle: AXIS_TITLE[axis],
