@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWasm, type WasmRuntime } from '../../src/wasm/runtime.js';
 import { WorkerPool } from '../../src/wasm/exec.js';
-import { expFast } from '../../src/ref/kmap.js';
+import { EXP_T2, expFast } from '../../src/ref/kmap.js';
 import { gramKmapRows, gramSymLower, mirrorLower } from '../../src/ref/blas.js';
 import { kmap as kmapRef } from '../../src/ref/kmap.js';
 import { GEMM_WS_F64, gramStrips } from '../../src/linalg/index.js';
@@ -76,6 +76,34 @@ describe('exp_fast_f64 (vector exp of the kernel maps)', () => {
       for (let i = 0; i < X.length - 1; i++) if (!same(got1[i], X[i + 1])) mism++;
       expect(mism).toBe(0);
       expect(rt.exports.exp_fast_f64(1.5)).toBe(expFast(1.5));
+    }
+  });
+
+  it('table 2^(j/128) = T_hi + T_lo: T_hi within 1 ulp of Math.pow, T_lo below half an ulp of T_hi, T_hi^(128/j)-consistent', () => {
+    for (let j = 0; j < 128; j++) {
+      const hi = EXP_T2[2 * j],
+        lo = EXP_T2[2 * j + 1];
+      expect(ulps(hi, 2 ** (j / 128))).toBeLessThanOrEqual(1);
+      const u = 2 ** (Math.floor(Math.log2(hi)) - 52);
+      expect(Math.abs(lo)).toBeLessThanOrEqual(u / 2);
+    }
+    // T[j]·T[128 − j] = 2 to double-double accuracy: (h1 + l1)(h2 + l2) − 2 with the product's error term
+    for (let j = 1; j < 128; j++) {
+      const h1 = EXP_T2[2 * j],
+        l1 = EXP_T2[2 * j + 1],
+        h2 = EXP_T2[2 * (128 - j)] ?? 2,
+        l2 = EXP_T2[2 * (128 - j) + 1] ?? 0;
+      // Dekker's exact product h1·h2 = p + e (Veltkamp splitting)
+      const split = (a: number) => {
+        const c = 134217729 * a;
+        const hi = c - (c - a);
+        return [hi, a - hi];
+      };
+      const p = h1 * h2;
+      const [a1, a2] = split(h1),
+        [b1, b2] = split(h2);
+      const e = a1 * b1 - p + a1 * b2 + a2 * b1 + a2 * b2;
+      expect(Math.abs(p - 2 + e + h1 * l2 + h2 * l1)).toBeLessThan(1e-30);
     }
   });
 
