@@ -39,7 +39,8 @@ export function filterColumns(p: KernelProblem): number {
 //   4jn entries) ≈ lanczosEntry per matrix entry touched, over lanczosSteps expected steps (kernel
 //   runs at d = 400 stop after ≈ 60–130 steps; capped by lanczosMaxSteps and n);
 // - the phases both methods share (fused Gram + maps, coefficients A = V·F, M·A for the exact test)
-//   ≈ gemmFlop per flop of their products plus mapEntry per lower-triangle entry.
+//   ≈ gemmFlop per flop of their products plus mapEntry per lower-triangle entry, plus a fixed cost
+//   (problem set-up and theory curves).
 // Picking the cheaper of two increasing spectral costs keeps the predicted run time monotone in n
 // (test/kernel/method.test.ts); the measured time follows it as far as the constants hold.
 export const COST = {
@@ -49,6 +50,7 @@ export const COST = {
   lanczosSteps: 200,
   gemmFlop: 1 / 17e9,
   mapEntry: 4e-9,
+  fixed: 0.5,
 } as const;
 /** Expected Krylov steps to the t = ∞ tolerance (see COST). */
 export const LZ_EXPECTED_STEPS = COST.lanczosSteps;
@@ -75,7 +77,7 @@ export function predictRunSeconds(p: KernelProblem): number {
   const gram = (COST.gemmFlop * n * (n + 1) * d) / workers + COST.mapEntry * ((n * (n + 1)) / 2);
   const coef = method === 'eigh' ? COST.gemmFlop * 2 * n * n * C : COST.gemmFlop * 2 * (m * m * C + C * m * n);
   const exact = p.exactTest ? (COST.gemmFlop * 2 * n * n * C) / workers : 0;
-  return gram + coef + exact + (method === 'eigh' ? c.eigh : c.lanczos);
+  return COST.fixed + gram + coef + exact + (method === 'eigh' ? c.eigh : c.lanczos);
 }
 
 export function resolveMethod(p: KernelProblem): 'eigh' | 'lanczos' {
