@@ -390,7 +390,8 @@ export async function runReplicate(
     }
   }
   if (method === 'eigh') {
-    await gemmOn(ex, buf.K, buf.F, buf.A, n, n, C, 1, 0);
+    // row strips over the workers (multiples of 8 rows: the same bits as one call, as for M·A below)
+    await Promise.all(stripBounds(n, ex.width, false).map(([r0, r1]) => gemmOn(ex, buf.K + r0 * n * 8, buf.F, buf.A + r0 * C * 8, r1 - r0, n, C, 1, 0)));
   } else {
     // V = Qᵀ S (Q rows are the Lanczos vectors, m × n): A = Qᵀ (S F), formed as Aᵀ = (S F)ᵀ Q.
     const SF = buf.K;
