@@ -289,7 +289,43 @@ export function kmap_f64(
       store<f64>(dst + o, acc ? load<f64>(dst + o) + v : v);
     }
   } else if (kind == 5) {
-    for (let i = 0; i < count; i++) {
+    let i = 0;
+    if (ASC_FEATURE_SIMD && ncoef >= 2) {
+      // four entries per step (two f64x2), each lane the same operations as gegen(): the
+      // recurrence's coefficients depend on k only, so one division serves four entries
+      const one = v128.load(EXP_TAB, 128), mone = f64x2.neg(one), vw = f64x2.splat(weight);
+      const c0 = f64x2.splat(load<f64>(coef)), c1 = f64x2.splat(load<f64>(coef, 8));
+      for (; i + 3 < count; i += 4) {
+        const o = <usize>i << 3;
+        const sa = f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one);
+        const sb = f64x2.pmin(f64x2.pmax(v128.load(src + o, 16), mone), one);
+        let pma = one, pmb = one, pa = sa, pb = sb;
+        let ra = f64x2.add(c0, f64x2.mul(c1, pa)), rb = f64x2.add(c0, f64x2.mul(c1, pb));
+        for (let k = 1; k + 1 < ncoef; k++) {
+          const kf = <f64>k;
+          const rk = 1.0 / (kf + p0 - 2);
+          const A = f64x2.splat((2 * kf + p0 - 2) * rk), B = f64x2.splat(kf * rk);
+          const ck = f64x2.splat(load<f64>(coef + (<usize>(k + 1) << 3)));
+          const na = f64x2.sub(f64x2.mul(f64x2.mul(A, sa), pa), f64x2.mul(B, pma));
+          const nb = f64x2.sub(f64x2.mul(f64x2.mul(A, sb), pb), f64x2.mul(B, pmb));
+          pma = pa;
+          pmb = pb;
+          pa = na;
+          pb = nb;
+          ra = f64x2.add(ra, f64x2.mul(ck, pa));
+          rb = f64x2.add(rb, f64x2.mul(ck, pb));
+        }
+        ra = f64x2.mul(vw, ra);
+        rb = f64x2.mul(vw, rb);
+        if (acc) {
+          ra = f64x2.add(v128.load(dst + o), ra);
+          rb = f64x2.add(v128.load(dst + o, 16), rb);
+        }
+        v128.store(dst + o, ra);
+        v128.store(dst + o, rb, 16);
+      }
+    }
+    for (; i < count; i++) {
       const o = <usize>i << 3;
       const v = weight * gegen(coef, ncoef, p0, clamp1(load<f64>(src + o)));
       store<f64>(dst + o, acc ? load<f64>(dst + o) + v : v);

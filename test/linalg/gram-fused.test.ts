@@ -146,6 +146,33 @@ describe('exp_fast_f64 (vector exp of the kernel maps)', () => {
   });
 });
 
+describe('kmap_f64 Gegenbauer series (f64x2, four entries per step)', () => {
+  it('equals the scalar build bitwise, at any offset and count (write and accumulate)', () => {
+    const r = rng(5);
+    const S = Float64Array.from({ length: 203 }, () => 2.4 * r() - 1.2);
+    S[7] = -0;
+    const coef = [0.3, -1, 0.25, 2, 0.5, 1e-3, 7];
+    const run = (v: 'release' | 'scalar', off: number, acc: number) => {
+      const rt = rts[v];
+      const mk = rt.arena.mark();
+      const src = rt.arena.copyIn(S);
+      const dst = rt.arena.copyIn(S.map((x) => x * 3));
+      rt.exports.kmap_f64(src + 8 * off, dst, S.length - off, 5, 30, rt.arena.copyIn(coef), coef.length, 1.25, acc);
+      const out = rt.arena.f64(dst, S.length - off).slice();
+      rt.arena.reset(mk);
+      return out;
+    };
+    for (const off of [0, 1, 3])
+      for (const acc of [0, 1]) {
+        const a = run('release', off, acc),
+          b = run('scalar', off, acc);
+        let bad = 0;
+        for (let i = 0; i < a.length; i++) if (!Object.is(a[i], b[i])) bad++;
+        expect(bad).toBe(0);
+      }
+  });
+});
+
 // ——— fused Gram ———
 interface Term {
   kind: number;
