@@ -38,15 +38,21 @@ export function gram_epilogue_set(G: usize, K: usize, n: i32, r0: i32, terms: us
 }
 
 // dst[j][i] = dst[i][j] for the block's lower entries j < i (rows i of the block, columns j in
-// [jc, jc+nc)): upper rows j get contiguous runs of the block's row indices; the strided reads hit
-// the block's lines in L1/L2. Rows of the upper triangle written by a strip are the strip's own
-// columns: two workers on disjoint row strips write disjoint entries.
+// [jc, je)), eight columns at a time: each source row segment of 8 entries is one cache line read
+// once, and the 8 destination rows are 8 write streams. (Column by column, the block's rows, n·8
+// bytes apart, fall into the same L1 sets and evict each other before the next column reuses them.)
+// Rows of the upper triangle written by a strip are the strip's own columns: two workers on disjoint
+// row strips write disjoint entries.
 function mirror_block(M: usize, n: i32, i0: i32, i1: i32, jc: i32, je: i32): void {
   const ld = <usize>n << 3;
-  for (let j = jc; j < je; j++) {
-    const up = M + <usize>j * ld;
-    const col = M + (<usize>j << 3);
-    for (let i = max(i0, j + 1); i < i1; i++) store<f64>(up + (<usize>i << 3), load<f64>(col + <usize>i * ld));
+  for (let jb = jc; jb < je; jb += 8) {
+    const jt = min(jb + 8, je);
+    for (let i = max(i0, jb + 1); i < i1; i++) {
+      const src = M + <usize>i * ld;
+      const col = <usize>i << 3;
+      const j1 = min(jt, i);
+      for (let j = jb; j < j1; j++) store<f64>(M + <usize>j * ld + col, load<f64>(src + (<usize>j << 3)));
+    }
   }
 }
 
