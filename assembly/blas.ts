@@ -8,6 +8,7 @@
 // while the j rows stream through L1.
 
 import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
+import { gram_epilogue, gram_epilogue_set, gram_fused_enable } from "./gram_fused";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -260,6 +261,37 @@ export function gram_pk_f64(X: usize, n: i32, d: i32, G: usize, scale: f64, row0
   const r1 = min(row1, n);
   // local row i − r0 against global column j: j ≤ i ⇔ j − (i − r0) ≤ r0
   if (r1 > r0) gemm_pk_f64(0, 1, r1 - r0, r1, d, scale, X + ((<usize>r0 * <usize>d) << 3), d, X, d, 0, G + ((<usize>r0 * <usize>n) << 3), n, 1, r0, work);
+}
+
+/** The Gram with the kernel maps and the mirror fused into its blocks (issue 12, item 4): rows
+ *  [row0, row1) of the lower triangle of G = scale·X Xᵀ (packed GEMM, as gram_pk_f64, bitwise the
+ *  same G), and, on each block of G as soon as it is final (kernel.ts gram_epilogue):
+ *  - flags & GRAM_UNIT_DIAG: G[i][i] = 1 exactly;
+ *  - K = Σ_t w_t h_t(G) on those entries (nterms records of GRAM_TERM_F64 f64 at `terms`: kind,
+ *    p0, coef pointer, ncoef, weight, as kmap_f64; nterms = 0: K untouched);
+ *  - G ← m(G) in place when mterm ≠ 0 (one record);
+ *  - flags & GRAM_MIRROR_K / GRAM_MIRROR_G: the entries copied to the upper triangle.
+ *  Every value equals gram_pk_f64, then kmap_lower_f64 per term, then the mirror, bitwise. A row
+ *  strip writes only its rows' lower entries and their mirror images (the strip's columns), so
+ *  strips over workers need no barrier and give the one-call bits. K may be G only with nterms = 1
+ *  and mterm = 0 (in-place map). work ≥ gemm_pk_ws_f64() f64, private per worker. */
+export function gram_kmap_pk_f64(
+  X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32, work: usize,
+  K: usize, terms: usize, nterms: i32, mterm: usize, flags: i32,
+): void {
+  const r0 = max(row0, 0);
+  const r1 = min(row1, n);
+  if (r1 <= r0) return;
+  gram_epilogue_set(G, K, n, r0, terms, nterms, mterm, flags);
+  if (d > 0 && scale != 0) {
+    gram_fused_enable(true);
+    gemm_pk_f64(0, 1, r1 - r0, r1, d, scale, X + ((<usize>r0 * <usize>d) << 3), d, X, d, 0, G + ((<usize>r0 * <usize>n) << 3), n, 1, r0, work);
+    gram_fused_enable(false);
+  } else {
+    // no product to fuse into: zero the strip's lower triangle, then one epilogue over it
+    for (let i = r0; i < r1; i++) memory.fill(G + ((<usize>i * <usize>n) << 3), 0, (<usize>(i + 1)) << 3);
+    gram_epilogue(0, r1 - r0, 0, r1);
+  }
 }
 
 /** Copy the lower triangle to the upper one for upper rows i in [row0, row1): G[i][j] = G[j][i], j > i.

@@ -13,6 +13,8 @@
 // lane per entry, ascending k inside a block) whatever the row/column range a call covers, so
 // splitting rows of C over workers gives bitwise the one-call result.
 
+import { gram_epilogue, gram_fused_on } from "./gram_fused";
+
 const MR: i32 = 4;
 const NR: i32 = 4;
 const KC: i32 = 256;
@@ -271,6 +273,9 @@ export function gemm_pk_f64(
             micro(kc, pa, pB + ((<usize>jr * <usize>kc) << 3), C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
           }
         }
+        // the fused Gram (blas.ts gram_kmap_pk_f64): the block's entries are final after the last KC
+        // pass and still in cache, so the kernel maps and the mirror run on them now (gram_fused.ts)
+        if (gram_fused_on && pc + kc >= k) gram_epilogue(ic, mc, jc, nc);
       }
     }
   }

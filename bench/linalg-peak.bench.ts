@@ -1,8 +1,8 @@
 // Issue 12 benchmark table: a Wasm f64x2 peak probe, then each linear-algebra phase with its
 // fraction of that peak, and the ratio to numpy/OpenBLAS (1 thread, its own kernels: the
 // OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE overrides are removed for numpy only) in the same run.
-//   Gram with exp: gram_pk_f64 (packed GEMM, lower triangle) + kmap_lower_f64 + mirror, vs
-//     numpy exp((X @ X.T)/d).
+//   Gram with exp: gram_kmap_pk_f64 (packed GEMM on the lower triangle, exp and mirror fused into
+//     its blocks), vs numpy exp((X @ X.T)/d).
 //   eigh with vectors: blocked reduction (tridiag_blk_f64), divide and conquer (stedc_f64), blocked
 //     back-transformation (ormtr_blk_f64); eigh_dc_f64 on 1 thread and over 2 workers; the old
 //     unblocked eigh_f64 (QL) for reference; eigenvalues only (eigvalsh_f64: tridiag_blk_f64 + QL).
@@ -13,6 +13,7 @@ import { spawnSync } from 'node:child_process';
 import { loadWasm } from '../src/wasm/runtime.js';
 import { WorkerPool } from '../src/wasm/exec.js';
 import { GEMM_WS_F64, eighDcParallelWorkF64, eighDcPtrParallel } from '../src/linalg/index.js';
+import { GRAM_FLAG } from '../src/gen/kernel_layout.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const eighSizes = (args[0] ?? '1024,2000').split(',').filter(Boolean).map(Number);
@@ -136,15 +137,9 @@ print(json.dumps({"gramexp": cpu_med(f), "gram": cpu_med(g)}))`,
   );
   const tg = await timed(() => ex.gram_pk_f64(x, n, d, g, 1 / d, 0, n, w), n * (n + 1) * d);
   row('Gram lower triangle, packed GEMM (1 thread)', `${n}x${d}`, tg, npg?.gram);
-  const tge = await timed(
-    () => {
-      ex.gram_pk_f64(x, n, d, g, 1 / d, 0, n, w);
-      ex.kmap_lower_f64(g, k, n, 0, n, 0, 1, 0, 0, 1, 0);
-      ex.mirror_lower_f64(k, n, 0, n);
-    },
-    n * (n + 1) * d,
-  );
-  row('Gram + exp map (lower) + mirror (1 thread)', `${n}x${d}`, tge, npg?.gramexp);
+  const tab = ar.copyIn([0, 1, 0, 0, 1]); // one map record: exp(1·s), weight 1
+  const tge = await timed(() => ex.gram_kmap_pk_f64(x, n, d, g, 1 / d, 0, n, w, k, tab, 1, 0, GRAM_FLAG.MIRROR_K), n * (n + 1) * d);
+  row('Gram + exp + mirror fused, gram_kmap_pk_f64 (1 thread)', `${n}x${d}`, tge, npg?.gramexp);
   const tg2 = await timed(
     async () => {
       await Promise.all(

@@ -186,6 +186,10 @@ export const groups = {
     doc: 'Kernel engine: codes of the inner-product kernel maps h(s) of kmap_f64 (kernel.md K3, K6).',
     tables: [
       { ts: 'KMAP_KIND', as: 'KMAP_', type: 'i32', doc: 'exp, polynomial, arc-cosine of order 0 and 1, ReLU NTK, Gegenbauer series.', entries: entries({ exp: 0, poly: 1, arccos0: 2, arccos1: 3, reluNtk: 4, gegenbauer: 5 }) },
+      { ts: 'GRAM_FLAG', as: 'GRAM_', type: 'i32', doc: 'flags of the fused Gram gram_kmap_pk_f64: G diagonal set to exactly 1, K mirrored, G mirrored.', entries: entries({ UNIT_DIAG: 1, MIRROR_K: 2, MIRROR_G: 4 }) },
+    ],
+    consts: [
+      { name: 'GRAM_TERM_F64', type: 'i32', value: 5, doc: 'f64 per map record of gram_kmap_pk_f64: kind, p0, coef pointer, ncoef, weight' },
     ],
   },
 };

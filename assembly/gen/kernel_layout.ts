@@ -8,3 +8,11 @@ export const KMAP_ARCCOS0: i32 = 2;
 export const KMAP_ARCCOS1: i32 = 3;
 export const KMAP_RELU_NTK: i32 = 4;
 export const KMAP_GEGENBAUER: i32 = 5;
+
+// GRAM_FLAG: flags of the fused Gram gram_kmap_pk_f64: G diagonal set to exactly 1, K mirrored, G mirrored.
+export const GRAM_UNIT_DIAG: i32 = 1;
+export const GRAM_MIRROR_K: i32 = 2;
+export const GRAM_MIRROR_G: i32 = 4;
+
+/** f64 per map record of gram_kmap_pk_f64: kind, p0, coef pointer, ncoef, weight */
+export const GRAM_TERM_F64: i32 = 5;

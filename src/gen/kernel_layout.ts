@@ -10,3 +10,13 @@ export const KMAP_KIND = {
   reluNtk: 4,
   gegenbauer: 5,
 } as const;
+
+/** flags of the fused Gram gram_kmap_pk_f64: G diagonal set to exactly 1, K mirrored, G mirrored. */
+export const GRAM_FLAG = {
+  UNIT_DIAG: 1,
+  MIRROR_K: 2,
+  MIRROR_G: 4,
+} as const;
+
+/** f64 per map record of gram_kmap_pk_f64: kind, p0, coef pointer, ncoef, weight */
+export const GRAM_TERM_F64 = 5;

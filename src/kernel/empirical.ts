@@ -9,6 +9,7 @@ import { flowFilter, flowResidual, gdFilter, gdResidual, maxStableLr } from './f
 import type { WasmTerm } from './setup.js';
 import type { KernelSetup } from './setup.js';
 import { seedStream } from '../rng/index.js';
+import { GRAM_FLAG, GRAM_TERM_F64 } from '../gen/kernel_layout.js';
 import {
   eighBlkOn,
   eighDcOn,
@@ -20,10 +21,8 @@ import {
   gemmOn,
   gemmSmallPtr,
   gemvPtr,
-  gramPackedRowsOn,
   gramStrips,
   lanczosStepsOn,
-  mirrorLowerRowsOn,
   tridiagSolvePtr,
 } from '../linalg/index.js';
 
@@ -74,6 +73,9 @@ interface Buffers {
   /** Kernel-map coefficient arrays, one per term, then the M map's (sphere). */
   coefs: number[];
   mCoef: number;
+  /** Map records of the fused Gram (gram_kmap_pk_f64): the kernel terms, then the M term (sphere). */
+  gramTerms: number;
+  gramM: number;
   Q?: number;
   S?: number;
   /** Lanczos scratch: α, β, z, θ (cap each), two n-vectors. */
@@ -108,7 +110,11 @@ export function allocateReplicate(rt: WasmRuntime, p: KernelProblem, setup: Kern
     A: a.allocF64(n * C),
     coefs: setup.kernelTerms.map((t) => a.copyIn(t.coef.length ? t.coef : [0])),
     mCoef: setup.mTerm ? a.copyIn(setup.mTerm.coef) : 0,
+    gramTerms: 0,
+    gramM: 0,
   };
+  buf.gramTerms = a.copyIn(gramRecords(setup.kernelTerms, buf.coefs));
+  if (setup.mTerm) buf.gramM = a.copyIn(gramRecords([setup.mTerm], [buf.mCoef]));
   if (method === 'lanczos') {
     const m = lanczosCap(p);
     buf.Q = a.allocF64(Math.min(m + 1, n) * n); // lanczos_f64 writes q_{j+1} after step j
@@ -134,6 +140,13 @@ export function allocateReplicate(rt: WasmRuntime, p: KernelProblem, setup: Kern
 }
 
 const now = () => performance.now();
+
+/** Map records of gram_kmap_pk_f64 (GRAM_TERM_F64 f64 each: kind, p0, coef pointer, ncoef, weight). */
+function gramRecords(terms: WasmTerm[], coefPtrs: number[]): Float64Array {
+  const r = new Float64Array(Math.max(1, terms.length) * GRAM_TERM_F64);
+  terms.forEach((t, q) => r.set([t.kind, t.p0, coefPtrs[q], t.coef.length, t.weight], q * GRAM_TERM_F64));
+  return r;
+}
 
 /** Apply the kernel h = Σ terms to the similarities in `src` (count entries) into `dst`, in one
  *  chunk per worker (elementwise, so any split gives identical bits). */
@@ -212,44 +225,51 @@ export async function runReplicate(
 
   // 2. Gram G = XXᵀ/d (strips over the executor's workers), diag set to exactly 1 (§11.1),
   //    K = h(G); G is then mapped in place to M = m(G) for the exact test error (K22).
+  //    One fused kernel (gram_kmap_pk_f64, issue 12): the lower triangle on the packed GEMM, and on
+  //    each block as soon as it is final (in cache) the unit diagonal, K = Σ h_t, M = m(G) in place
+  //    (sphere) and the mirror of both: each map runs on n(n+1)/2 entries, no pass over memory.
+  //    One GEMM workspace per concurrent strip inside buf.work (free until step 3).
   t0 = now();
-  //    Lower triangle only (packed GEMM, one workspace per concurrent strip inside buf.work, free until
-  //    step 3), the maps on the lower triangle, then both matrices mirrored: half the map evaluations.
   const parts = Math.min(ex.width, GRAM_PARTS);
-  const strips = stripBounds(n, parts);
+  const mInGram = p.exactTest && setup.mTerm ? buf.gramM : 0;
+  const flags = GRAM_FLAG.UNIT_DIAG | GRAM_FLAG.MIRROR_K | (p.exactTest ? GRAM_FLAG.MIRROR_G : 0);
   {
     // Rows are independent, so more strips change no bit; ~1e9 multiply-adds per round keeps a signal
     // seen within about a second at large n (n = 8000, d = 400: 13 rounds instead of one call).
     const rounds = Math.max(1, Math.ceil((n * n * d) / 2 / 1e9));
     const fine = stripBounds(n, parts * rounds);
     for (let i = 0; i < fine.length; i += parts) {
-      await Promise.all(fine.slice(i, i + parts).map(([r0, r1], k) => gramPackedRowsOn(ex, buf.X, n, d, buf.G, 1 / d, r0, r1, buf.work + 8 * k * GEMM_WS_F64)));
+      await Promise.all(
+        fine
+          .slice(i, i + parts)
+          .map(([r0, r1], k) =>
+            ex.call(
+              'gram_kmap_pk_f64',
+              buf.X,
+              n,
+              d,
+              buf.G,
+              1 / d,
+              r0,
+              r1,
+              buf.work + 8 * k * GEMM_WS_F64,
+              buf.K,
+              buf.gramTerms,
+              setup.kernelTerms.length,
+              mInGram,
+              flags,
+            ),
+          ),
+      );
       if (rounds > 1 && (await stopRequested(signal))) return terminatedReplicate(method, T, timings);
     }
-  }
-  {
-    const G = a.f64(buf.G, n * n);
-    for (let i = 0; i < n; i++) G[i * n + i] = 1;
   }
   const coefPtrs = buf.coefs;
   timings.gram = now() - t0;
   if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
   t0 = now();
-  await Promise.all(
-    strips.map(async ([r0, r1]) => {
-      for (let i = 0; i < setup.kernelTerms.length; i++) {
-        const t = setup.kernelTerms[i];
-        await ex.call('kmap_lower_f64', buf.G, buf.K, n, r0, r1, t.kind, t.p0, coefPtrs[i], t.coef.length, t.weight, i === 0 ? 0 : 1);
-      }
-    }),
-  );
-  await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.K, n, r0, r1)));
-  await Promise.all(strips.map(([r0, r1]) => mirrorLowerRowsOn(ex, buf.G, n, r0, r1)));
-  if (p.exactTest) {
-    if (setup.mTerm) {
-      await applyKernel(ex, [setup.mTerm], buf.G, buf.G, n * n, [buf.mCoef]);
-    } else setup.mapM(rt, buf.G, n * n);
-  }
+  // hypercube: M's map is not a kernel-map record (setup.mapM), applied to the mirrored G
+  if (p.exactTest && !mInGram) setup.mapM(rt, buf.G, n * n);
   timings.kernelMaps = now() - t0;
   onProgress(0.1);
   if (await stopRequested(signal)) return terminatedReplicate(method, T, timings);
@@ -370,7 +390,8 @@ export async function runReplicate(
     }
   }
   if (method === 'eigh') {
-    await gemmOn(ex, buf.K, buf.F, buf.A, n, n, C, 1, 0);
+    // row strips over the workers (multiples of 8 rows: the same bits as one call, as for M·A below)
+    await Promise.all(stripBounds(n, ex.width, false).map(([r0, r1]) => gemmOn(ex, buf.K + r0 * n * 8, buf.F, buf.A + r0 * C * 8, r1 - r0, n, C, 1, 0)));
   } else {
     // V = Qᵀ S (Q rows are the Lanczos vectors, m × n): A = Qᵀ (S F), formed as Aᵀ = (S F)ᵀ Q.
     const SF = buf.K;

@@ -1,5 +1,6 @@
 // Plain-TS twins of assembly/blas.ts (row-major f64). Used as test oracles, benchmark baselines and
 // the no-Wasm fallback. Same conventions: beta = 0 ignores the old output.
+import { kmap } from './kmap.js';
 
 export function dot(x: ArrayLike<number>, y: ArrayLike<number>, n = x.length, xo = 0, yo = 0): number {
   let s0 = 0,
@@ -76,6 +77,48 @@ export function gramSymLower(X: ArrayLike<number>, n: number, d: number, G: Floa
 
 export function mirrorLower(G: Float64Array, n: number): void {
   for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) G[i * n + j] = G[j * n + i];
+}
+
+/** One map record of the fused Gram (assembly/blas.ts gram_kmap_pk_f64): weight·h(s) as kmap_f64. */
+export interface GramMapTerm {
+  kind: number;
+  p0: number;
+  coef: ArrayLike<number>;
+  weight: number;
+}
+
+/** Twin of gram_kmap_pk_f64: rows [row0, row1) of the lower triangle of G = scale·X Xᵀ; flags 1:
+ *  G[i][i] = 1; K = Σ terms (kmap); G ← m(G) in place when mterm; flags 2 / 4: K / G mirrored
+ *  into the upper triangle (the strip's lower entries' images). */
+export function gramKmapRows(
+  X: ArrayLike<number>,
+  n: number,
+  d: number,
+  G: Float64Array,
+  scale: number,
+  row0: number,
+  row1: number,
+  K: Float64Array,
+  terms: GramMapTerm[],
+  mterm: GramMapTerm | null,
+  flags: number,
+): void {
+  const r0 = Math.max(row0, 0);
+  const r1 = Math.min(row1, n);
+  if (r1 <= r0) return;
+  gramSymLower(X, n, d, G, scale, r0, r1);
+  const inPlace = K.buffer === G.buffer && K.byteOffset === G.byteOffset;
+  for (let i = r0; i < r1; i++) {
+    const g = G.subarray(i * n, i * n + i + 1);
+    if (flags & 1) g[i] = 1;
+    const k = K.subarray(i * n, i * n + i + 1);
+    terms.forEach((t, q) => kmap(g, k, t.kind, t.p0, t.coef, t.weight, q > 0));
+    if (mterm) kmap(g, g, mterm.kind, mterm.p0, mterm.coef, mterm.weight, false);
+    for (let j = 0; j < i; j++) {
+      if (terms.length && flags & 2) K[j * n + i] = K[i * n + j];
+      if (flags & 4 && (!inPlace || !terms.length)) G[j * n + i] = G[i * n + j];
+    }
+  }
 }
 
 /** Full G = scale·X Xᵀ (n×n). */

@@ -64,6 +64,8 @@ export interface KernelExports {
   gram_sym_f64: (X: number, n: number, d: number, G: number, scale: number, row0: number, row1: number) => void;
   /** assembly/blas.ts: (X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32, work: usize) → void */
   gram_pk_f64: (X: number, n: number, d: number, G: number, scale: number, row0: number, row1: number, work: number) => void;
+  /** assembly/blas.ts: (X: usize, n: i32, d: i32, G: usize, scale: f64, row0: i32, row1: i32, work: usize, K: usize, terms: usize, nterms: i32, mterm: usize, flags: i32) → void */
+  gram_kmap_pk_f64: (X: number, n: number, d: number, G: number, scale: number, row0: number, row1: number, work: number, K: number, terms: number, nterms: number, mterm: number, flags: number) => void;
   /** assembly/blas.ts: (G: usize, n: i32, row0: i32, row1: i32) → void */
   mirror_lower_f64: (G: number, n: number, row0: number, row1: number) => void;
   /** assembly/blas.ts: (X: usize, n: i32, d: i32, G: usize, scale: f64) → void */
@@ -166,6 +168,10 @@ export interface KernelExports {
   eigh_dc_ws_f64: (n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
   eigh_dc_f64: (A: number, n: number, W: number, work: number) => number;
+  /** assembly/kernel.ts: (x: f64) → f64 */
+  exp_fast_f64: (x: number) => number;
+  /** assembly/kernel.ts: (src: usize, dst: usize, count: i32) → void */
+  exp_fast_map_f64: (src: number, dst: number, count: number) => void;
   /** assembly/kernel.ts: (s0: f64, kind: i32, p0: f64, coef: usize, ncoef: i32) → f64 */
   kfun_f64: (s0: number, kind: number, p0: number, coef: number, ncoef: number) => number;
   /** assembly/kernel.ts: (src: usize, dst: usize, count: i32, kind: i32, p0: f64, coef: usize, ncoef: i32, weight: f64, accumulate: i32) → void */
@@ -298,6 +304,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   gemv_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['x', 'usize'], ['y', 'usize'], ['m', 'i32'], ['n', 'i32'], ['alpha', 'f64'], ['beta', 'f64'], ['trans', 'i32']], result: 'void' },
   gram_sym_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64'], ['row0', 'i32'], ['row1', 'i32']], result: 'void' },
   gram_pk_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64'], ['row0', 'i32'], ['row1', 'i32'], ['work', 'usize']], result: 'void' },
+  gram_kmap_pk_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64'], ['row0', 'i32'], ['row1', 'i32'], ['work', 'usize'], ['K', 'usize'], ['terms', 'usize'], ['nterms', 'i32'], ['mterm', 'usize'], ['flags', 'i32']], result: 'void' },
   mirror_lower_f64: { source: 'assembly/blas.ts', params: [['G', 'usize'], ['n', 'i32'], ['row0', 'i32'], ['row1', 'i32']], result: 'void' },
   gram_f64: { source: 'assembly/blas.ts', params: [['X', 'usize'], ['n', 'i32'], ['d', 'i32'], ['G', 'usize'], ['scale', 'f64']], result: 'void' },
   gemm_nt_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['B', 'usize'], ['C', 'usize'], ['m', 'i32'], ['k', 'i32'], ['n', 'i32'], ['alpha', 'f64'], ['beta', 'f64']], result: 'void' },
@@ -349,6 +356,8 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   ormtr_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   eigh_dc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
   eigh_dc_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
+  exp_fast_f64: { source: 'assembly/kernel.ts', params: [['x', 'f64']], result: 'f64' },
+  exp_fast_map_f64: { source: 'assembly/kernel.ts', params: [['src', 'usize'], ['dst', 'usize'], ['count', 'i32']], result: 'void' },
   kfun_f64: { source: 'assembly/kernel.ts', params: [['s0', 'f64'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32']], result: 'f64' },
   kmap_f64: { source: 'assembly/kernel.ts', params: [['src', 'usize'], ['dst', 'usize'], ['count', 'i32'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32'], ['weight', 'f64'], ['accumulate', 'i32']], result: 'void' },
   kmap_lower_f64: { source: 'assembly/kernel.ts', params: [['src', 'usize'], ['dst', 'usize'], ['n', 'i32'], ['row0', 'i32'], ['row1', 'i32'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32'], ['weight', 'f64'], ['accumulate', 'i32']], result: 'void' },

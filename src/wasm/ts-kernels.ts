@@ -4,7 +4,8 @@
 // This is the only production module that imports src/ref (test/wasm/boundary.test.ts checks it).
 import { axpy, dot, gemm, gemmNt, gemmPk, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
 import { applyQ as applyQTs, eigh, lanczos, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
-import { kfun, kmap } from '../ref/kmap.js';
+import { expFast, kfun, kmap } from '../ref/kmap.js';
+import { gramKmapRows } from '../ref/blas.js';
 import { RefStream, logPos } from '../numerics/rng.js';
 import { asin, erf, erfc, phi1 } from '../ref/special.js';
 import { I2, J2, I3, rhs as committeeRhs, risk as committeeRisk, supported as committeeSupported } from '../ref/committee.js';
@@ -189,6 +190,20 @@ export function tsKernels(mem: HostMemory): KernelExports {
     mirror_lower_f64: (G, n, r0, r1) => {
       const g = f64(G, n * n);
       for (let i = r0; i < r1; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];
+    },
+    gram_kmap_pk_f64: (X, n, d, G, scale, r0, r1, _work, K, terms, nterms, mterm, flags) => {
+      const rec = (p: number) => {
+        const r = f64(p, 5);
+        return { kind: r[0], p0: r[1], coef: f64(r[2], r[3]), weight: r[4] };
+      };
+      const ts = Array.from({ length: Math.max(nterms, 0) }, (_, t) => rec(terms + 40 * t));
+      gramKmapRows(f64(X, n * d), n, d, f64(G, n * n), scale, r0, r1, f64(K, n * n), ts, mterm ? rec(mterm) : null, flags);
+    },
+    exp_fast_f64: (x) => expFast(x),
+    exp_fast_map_f64: (src, dst, count) => {
+      const s = f64(src, count);
+      const o = f64(dst, count);
+      for (let i = 0; i < count; i++) o[i] = expFast(s[i]);
     },
     kfun_f64: (s0, kind, p0, coef, ncoef) => kfun(s0, kind, p0, f64(coef, ncoef)),
     kmap_lower_f64: (src, dst, n, r0, r1, kind, p0, coef, ncoef, weight, acc) => {

@@ -174,6 +174,11 @@ describe('Empirical World vs independent references', () => {
     expect(JSON.stringify(oneTwo.curves)).toBe(JSON.stringify(one.curves));
     const other = await solveKernel({ ...prob, seed: 8 });
     expect(JSON.stringify(other.curves)).not.toBe(JSON.stringify(a.curves));
+    // eigh on two workers: fused Gram strips, split eigensolver, coefficient and M·A row strips
+    const e1 = await solveKernel({ ...prob, seeds: 1, method: 'eigh' });
+    const e2 = await solveKernel({ ...prob, seeds: 1, method: 'eigh', threads: 2 });
+    expect(e1.stats.replicates[0].method).toBe('eigh');
+    expect(JSON.stringify(e2.curves)).toBe(JSON.stringify(e1.curves));
   });
 
   it('small-t slope of the empirical test error matches −2Σξ_k c_k² in expectation (G7)', async () => {
