@@ -174,7 +174,7 @@ function micro(
     }
     if (full) {
       const va = f64x2.splat(alpha);
-      if (!first) {
+      if (!first || beta == 1) { // β = 1 on the first block: 1·C + αt = C + αt exactly
         let r = c0;
         v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c00))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c01)), 16); r += ld;
         v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c10))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c11)), 16); r += ld;
