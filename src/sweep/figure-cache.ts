@@ -264,9 +264,9 @@ function liveSpec(vg: unknown, sentinels: number[]): { spec: Record<string, unkn
     if (v !== null && typeof v === 'object') {
       const o = v as Record<string, unknown>;
       if (Array.isArray(o.values) && o.values.length === 1 && o.values[0] !== null && typeof o.values[0] === 'object' && DATA in o.values[0]) {
-        // An inline dataset: filled per cell with view.data, which skips `format` (allowed: plain JSON).
+        // An inline dataset: filled per cell with view.data, which skips `format` (allowed: none, or plain JSON).
         const fmt = o.format as Record<string, unknown> | undefined;
-        if (typeof o.name !== 'string' || (fmt !== undefined && (Object.keys(fmt).length !== 1 || fmt.type !== 'json'))) throw new Unplaceable();
+        if (typeof o.name !== 'string' || (fmt !== undefined && Object.keys(fmt).some((k) => k !== 'type' || fmt.type !== 'json'))) throw new Unplaceable();
         data.push([o.name, (o.values[0] as Record<string, number>)[DATA]]);
         const out: Record<string, unknown> = {};
         for (const [k, x] of Object.entries(o)) out[k] = k === 'values' ? [] : walk(x, k);
@@ -292,7 +292,7 @@ function liveSpec(vg: unknown, sentinels: number[]): { spec: Record<string, unkn
 }
 
 /** Build a shape's live View from its placeholder Vega spec, with `slots` as the initial values. */
-function buildLive(vg: unknown, slots: Slots, sentinels: number[]): Live {
+function buildLive(vg: unknown, slots: Slots, sentinels: number[], checks: number): Live {
   const { spec, data } = liveSpec(vg, sentinels);
   if (JSON.stringify(vg).includes('ld_slot_')) throw new Unplaceable(); // a name clash with ours
   const strings = slots.strings.map((_, k) => SIGNAL_S(k));
@@ -305,7 +305,7 @@ function buildLive(vg: unknown, slots: Slots, sentinels: number[]): Live {
   });
   const view = new View(parse(spec as never), { ...VIEW_OPTIONS, logger: log });
   (view as unknown as { ldErrors: unknown[] }).ldErrors = errors;
-  return { view, data, strings, numbers, unchecked: 3, busy: false };
+  return { view, data, strings, numbers, unchecked: checks, busy: false };
 }
 
 /** A cell's SVG through the shape's live View: run it empty, then with the cell's values. */
@@ -337,7 +337,11 @@ async function liveSvg(live: Live, slots: Slots): Promise<string> {
 export class FigureRenderer {
   private readonly templates = new Map<string, Template | null>();
   stats = { cached: 0, direct: 0, shapes: 0, live: 0 };
-  constructor(private readonly limit = 32) {}
+  /** `liveChecks`: how many live renders of each shape are checked against the copied-spec path. */
+  constructor(
+    private readonly limit = 32,
+    private readonly liveChecks = 3,
+  ) {}
 
   async svg(spec: Record<string, unknown>): Promise<string> {
     let t: ReturnType<typeof templateOf>;
@@ -372,7 +376,7 @@ export class FigureRenderer {
           ok = { runtime, variable };
         if (ok) {
           try {
-            ok.live = buildLive(vg, t.slots, sentinels);
+            ok.live = buildLive(vg, t.slots, sentinels, this.liveChecks);
           } catch {
             ok.live = null;
           }
