@@ -5,6 +5,7 @@ import { Bench } from 'tinybench';
 import { vegaLiteSpec, type FigureDesc, type Series } from '../src/plot/figure.js';
 import { renderSvg } from '../src/plot/render.js';
 import { svgToPng } from '../src/plot/png.js';
+import { FigureRenderer } from '../src/sweep/figure-cache.js';
 
 const t = Array.from({ length: 81 }, (_, i) => 10 ** (i / 10));
 const curve = (a: number, b: number) => t.map((x) => a * Math.exp(-x / b) + 1e-3);
@@ -39,3 +40,56 @@ bench
 await bench.run();
 const latency = (x: (typeof bench.tasks)[number]) => (x.result as unknown as { latency?: { p50?: number; mean: number } }).latency;
 console.table(bench.tasks.map((x) => ({ task: x.name, 'median ms': latency(x)?.p50?.toFixed(1), 'mean ms': latency(x)?.mean.toFixed(1) })));
+
+// A sweep's cells: the same figure shape with other titles, domains and data. Three ways, interleaved
+// cell by cell (medians; the machine's load drifts): the direct render, the shape cache building a
+// View per cell from a copied spec (before the live View), and the shape's live View (the default).
+const cellFig = (k: number): FigureDesc => {
+  const b = 10 ** (2 + (k % 17) / 4);
+  return {
+    title: `cell ${k}: γ = ${(0.1 * (1 + (k % 20))).toFixed(1)}`,
+    panels: [
+      {
+        xTitle: 't',
+        yTitle: 'error',
+        series: [
+          { name: 'theory', x: t, y: curve(1, b), mark: 'line' },
+          { name: 'simulation', x: t, y: curve(0.9, b / 2), se: t.map(() => 0.01), mark: 'points' },
+        ],
+        rules: [{ x: b, label: 't₁' }],
+        yDomain: [1e-4 / (1 + (k % 5)), 2],
+      },
+    ],
+  };
+};
+const cells = Array.from({ length: 200 }, (_, k) => vegaLiteSpec(cellFig(k)));
+const ways = [
+  { name: 'direct render (renderSvg)', svg: (s: Record<string, unknown>) => renderSvg(s) },
+  {
+    name: 'shape cache, View per cell (before)',
+    svg: (
+      (r) => (s: Record<string, unknown>) =>
+        r.svg(s)
+    )(new FigureRenderer(32, false)),
+  },
+  {
+    name: 'shape cache, live View (after)',
+    svg: (
+      (r) => (s: Record<string, unknown>) =>
+        r.svg(s)
+    )(new FigureRenderer()),
+  },
+];
+const times = ways.map(() => [] as number[]);
+for (let round = 0; round < 2; round++)
+  for (const [k, s] of cells.entries())
+    for (let j = 0; j < ways.length; j++) {
+      const w = (j + k) % ways.length; // rotate the order
+      const t0 = performance.now();
+      await ways[w].svg(s);
+      if (round) times[w].push(performance.now() - t0); // round 0 warms the JIT and the shapes
+    }
+const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
+console.log('per-cell figure render of a sweep (200 cells, one shape; interleaved, medians of the second pass):');
+for (let j = 0; j < ways.length; j++) console.log(`  ${ways[j].name.padEnd(38)} ${med(times[j]).toFixed(2)} ms`);
+console.log(`  live View / View per cell: ${(med(times[2]) / med(times[1])).toFixed(2)}`);

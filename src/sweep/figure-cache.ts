@@ -337,10 +337,11 @@ async function liveSvg(live: Live, slots: Slots): Promise<string> {
 export class FigureRenderer {
   private readonly templates = new Map<string, Template | null>();
   stats = { cached: 0, direct: 0, shapes: 0, live: 0 };
-  /** `liveChecks`: how many live renders of each shape are checked against the copied-spec path. */
+  /** `liveChecks`: how many live renders of each shape are checked against the copied-spec path;
+   *  false: no live Views (every cached render builds a View from a copied spec, as before). */
   constructor(
     private readonly limit = 32,
-    private readonly liveChecks = 3,
+    private readonly liveChecks: number | false = 3,
   ) {}
 
   async svg(spec: Record<string, unknown>): Promise<string> {
@@ -374,7 +375,7 @@ export class FigureRenderer {
           (await svgOf(substitute(runtime, t.slots, sentinels, variable))) === direct
         )
           ok = { runtime, variable };
-        if (ok) {
+        if (ok && this.liveChecks !== false) {
           try {
             ok.live = buildLive(vg, t.slots, sentinels, this.liveChecks);
           } catch {
