@@ -192,9 +192,13 @@ export function renumberIds(svg: string): string {
   const parts: string[] = [];
   let last = 0;
   let from = 0;
+  // The next match of each prefix, searched again only once passed (searching both from every match
+  // rescanned the whole rest of the SVG for an absent prefix at every match of the other).
+  let c = -2;
+  let g = -2;
   for (;;) {
-    const c = svg.indexOf('clip', from);
-    const g = svg.indexOf('gradient_', from);
+    if (c !== -1 && c < from) c = svg.indexOf('clip', from);
+    if (g !== -1 && g < from) g = svg.indexOf('gradient_', from);
     if (c < 0 && g < 0) break;
     const isClip = g < 0 || (c >= 0 && c < g);
     const at = isClip ? c : g;
