@@ -11,8 +11,12 @@
 // first render is made both ways and compared byte for byte; a shape whose template does not
 // reproduce the direct render (or whose values cannot be placed safely, or whose render raises an
 // error) always renders directly. With Vega's expression functions memoised (src/plot/render.ts),
-// what remains of a render (profiled, warm) is about 25 % building the View, 55 % the dataflow run
-// and 20 % writing the SVG.
+// what remained of a render (profiled, warm) was about 25 % building the View, 55 % the dataflow run
+// and 20 % writing the SVG. So each shape also keeps one live View (see Live): a cell sets its values
+// into it and re-runs the dataflow; the first renders of the live View are checked against the path
+// above (a mismatch or an error retires it). Measured (bench/figure.bench.ts, warm, loaded machine):
+// the live View's render is ~1 ms for the empty run, ~1.3 ms for the cell's run, ~1.7 ms writing the
+// SVG.
 import { compile } from 'vega-lite';
 import { View, logger, parse, Error as ErrorLevel } from 'vega';
 import { renderSvg, VIEW_OPTIONS } from '../plot/render.js';
@@ -39,6 +43,27 @@ interface Template {
   runtime: unknown;
   /** The objects of `runtime` that each render copies (the others are frozen and shared). */
   variable: WeakSet<object>;
+  /** The shape's live View (see Live), null once it failed a check or could not be built. */
+  live?: Live | null;
+}
+
+/** One live View per shape (and thread): the shape's Vega spec with every variable value turned into
+ *  a signal (titles, series names, domain numbers) and its inline datasets emptied; a cell sets the
+ *  signals, swaps the datasets and re-runs the dataflow — no View to build, no operators to create.
+ *  Vega keeps the visual items of axis ticks, legend entries and facet groups by their value between
+ *  runs and appends new ones after the kept ones, so a View re-run straight from one cell's data to
+ *  the next could order the SVG's elements differently from a fresh render. Each render therefore
+ *  first runs the View empty (no data, the domain numbers NaN: no items, no ticks, no entries are
+ *  left to keep), then with the cell's values, so every item enters afresh in data order. */
+interface Live {
+  view: View;
+  /** Vega dataset name → index of the cell's dataset (Slots.data). */
+  data: [string, number][];
+  strings: string[];
+  numbers: string[];
+  /** Renders still to be checked against the copied-spec path (the shape's first ones). */
+  unchecked: number;
+  busy: boolean;
 }
 
 class Unplaceable extends Error {}
@@ -167,9 +192,13 @@ export function renumberIds(svg: string): string {
   const parts: string[] = [];
   let last = 0;
   let from = 0;
+  // The next match of each prefix, searched again only once passed (searching both from every match
+  // rescanned the whole rest of the SVG for an absent prefix at every match of the other).
+  let c = -2;
+  let g = -2;
   for (;;) {
-    const c = svg.indexOf('clip', from);
-    const g = svg.indexOf('gradient_', from);
+    if (c !== -1 && c < from) c = svg.indexOf('clip', from);
+    if (g !== -1 && g < from) g = svg.indexOf('gradient_', from);
     if (c < 0 && g < 0) break;
     const isClip = g < 0 || (c >= 0 && c < g);
     const at = isClip ? c : g;
@@ -210,11 +239,118 @@ async function svgOf(runtime: unknown): Promise<string> {
   }
 }
 
+const SIGNAL_S = (k: number) => `ld_slot_s${k}`;
+const SIGNAL_N = (i: number) => `ld_slot_n${i}`;
+/** Properties whose string is a Vega expression. */
+const EXPR_KEYS = new Set(['signal', 'expr', 'update', 'test', 'init']);
+
+/** The Vega spec of a shape with its placeholders turned into signal references (whole values) or
+ *  signal names (inside expressions; a placeholder inside a string literal splits the literal:
+ *  `"a<ph>b"` → `("a" + ld_slot_s0 + "b")`), its inline datasets emptied. Throws Unplaceable where
+ *  a placeholder sits anywhere else (then the shape has no live View). */
+function liveSpec(vg: unknown, sentinels: number[]): { spec: Record<string, unknown>; data: [string, number][] } {
+  const data: [string, number][] = [];
+  const sentinelIndex = (v: unknown) => (typeof v === 'number' && v !== 0 && Math.abs(v) < 1e-190 ? sentinels.indexOf(v) : -1);
+  const wholeString = (s: string) => {
+    const m = /^\uE000S(\d+)\uE000$/.exec(s);
+    return m ? Number(m[1]) : -1;
+  };
+  const expr = (code: string): string => {
+    let out = code.replace(/"([^"\\]*)"/g, (lit: string, body: string) => {
+      if (!body.includes('\uE000')) return lit;
+      const parts = body.split(/\uE000S(\d+)\uE000/);
+      const terms: string[] = [];
+      for (let i = 0; i < parts.length; i++) terms.push(i % 2 ? SIGNAL_S(Number(parts[i])) : JSON.stringify(parts[i]));
+      return `(${terms.join(' + ')})`;
+    });
+    for (let i = 0; i < sentinels.length; i++) out = out.split(String(sentinels[i])).join(`(${SIGNAL_N(i)})`);
+    if (out.includes('\uE000') || out.includes('e-200')) throw new Unplaceable();
+    return out;
+  };
+  const walk = (v: unknown, key: string | undefined): unknown => {
+    if (Array.isArray(v)) return v.map((x) => walk(x, undefined));
+    if (v !== null && typeof v === 'object') {
+      const o = v as Record<string, unknown>;
+      if (Array.isArray(o.values) && o.values.length === 1 && o.values[0] !== null && typeof o.values[0] === 'object' && DATA in o.values[0]) {
+        // An inline dataset: filled per cell with view.data, which skips `format` (allowed: none, or plain JSON).
+        const fmt = o.format as Record<string, unknown> | undefined;
+        if (typeof o.name !== 'string' || (fmt !== undefined && Object.keys(fmt).some((k) => k !== 'type' || fmt.type !== 'json'))) throw new Unplaceable();
+        data.push([o.name, (o.values[0] as Record<string, number>)[DATA]]);
+        const out: Record<string, unknown> = {};
+        for (const [k, x] of Object.entries(o)) out[k] = k === 'values' ? [] : walk(x, k);
+        return out;
+      }
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = walk(x, k);
+      return out;
+    }
+    if (typeof v === 'string') {
+      if (key !== undefined && EXPR_KEYS.has(key)) return expr(v);
+      const k = wholeString(v);
+      if (k >= 0) return { signal: SIGNAL_S(k) };
+      if (v.includes('\uE000') || v.includes('e-200')) throw new Unplaceable();
+      return v;
+    }
+    const i = sentinelIndex(v);
+    if (i >= 0) return { signal: SIGNAL_N(i) };
+    return v;
+  };
+  const spec = walk(vg, undefined) as Record<string, unknown>;
+  return { spec, data };
+}
+
+/** Build a shape's live View from its placeholder Vega spec, with `slots` as the initial values. */
+function buildLive(vg: unknown, slots: Slots, sentinels: number[], checks: number): Live {
+  const { spec, data } = liveSpec(vg, sentinels);
+  if (JSON.stringify(vg).includes('ld_slot_')) throw new Unplaceable(); // a name clash with ours
+  const strings = slots.strings.map((_, k) => SIGNAL_S(k));
+  const numbers = sentinels.map((_, i) => SIGNAL_N(i));
+  const declared = [...strings.map((name, k) => ({ name, value: slots.strings[k] })), ...numbers.map((name, i) => ({ name, value: slots.numbers[i] }))];
+  spec.signals = [...declared, ...((spec.signals as unknown[] | undefined) ?? [])];
+  const errors: unknown[] = [];
+  const log = logger(ErrorLevel, undefined, (_method: string, level: string, args: unknown[]) => {
+    if (level === 'ERROR') errors.push(args[0]);
+  });
+  const view = new View(parse(spec as never), { ...VIEW_OPTIONS, logger: log });
+  (view as unknown as { ldErrors: unknown[] }).ldErrors = errors;
+  return { view, data, strings, numbers, unchecked: checks, busy: false };
+}
+
+/** A cell's SVG through the shape's live View: run it empty, then with the cell's values. */
+async function liveSvg(live: Live, slots: Slots): Promise<string> {
+  const { view } = live;
+  const errors = (view as unknown as { ldErrors: unknown[] }).ldErrors;
+  errors.length = 0;
+  for (const [name] of live.data) view.data(name, []);
+  for (const name of live.numbers) view.signal(name, Number.NaN);
+  await view.runAsync();
+  for (let k = 0; k < live.strings.length; k++) view.signal(live.strings[k], slots.strings[k]);
+  for (let i = 0; i < live.numbers.length; i++) view.signal(live.numbers[i], slots.numbers[i]);
+  // Copies: Vega writes its tuple ids into the objects it ingests.
+  for (const [name, k] of live.data)
+    view.data(
+      name,
+      (slots.data[k] as object[]).map((o) => ({ ...o })),
+    );
+  // Vega sizes the view (autosize 'pad': the origin and the SVG's size from the bounds) only on a
+  // View's first run or when asked: ask, as a fresh View would.
+  view.resize();
+  await view.runAsync();
+  const svg = await view.toSVG();
+  if (errors.length) throw errors[0] instanceof Error ? errors[0] : new Error(String(errors[0]));
+  return renumberIds(svg);
+}
+
 /** Renders of figures that share shapes: at most `limit` shapes kept (a sweep has one or a few). */
 export class FigureRenderer {
   private readonly templates = new Map<string, Template | null>();
-  stats = { cached: 0, direct: 0, shapes: 0 };
-  constructor(private readonly limit = 32) {}
+  stats = { cached: 0, direct: 0, shapes: 0, live: 0 };
+  /** `liveChecks`: how many live renders of each shape are checked against the copied-spec path;
+   *  false: no live Views (every cached render builds a View from a copied spec, as before). */
+  constructor(
+    private readonly limit = 32,
+    private readonly liveChecks: number | false = 3,
+  ) {}
 
   async svg(spec: Record<string, unknown>): Promise<string> {
     let t: ReturnType<typeof templateOf>;
@@ -238,7 +374,8 @@ export class FigureRenderer {
       const direct = await renderSvg(spec);
       let ok: Template | null = null;
       try {
-        const runtime = parse(compile(t.tpl as never, { logger: logger(ErrorLevel) }).spec);
+        const vg = compile(t.tpl as never, { logger: logger(ErrorLevel) }).spec;
+        const runtime = parse(vg);
         const variable = new WeakSet<object>();
         markVariable(runtime, sentinels, variable);
         if (
@@ -246,13 +383,46 @@ export class FigureRenderer {
           (await svgOf(substitute(runtime, t.slots, sentinels, variable))) === direct
         )
           ok = { runtime, variable };
+        if (ok && this.liveChecks !== false) {
+          try {
+            ok.live = buildLive(vg, t.slots, sentinels, this.liveChecks);
+          } catch {
+            ok.live = null;
+          }
+        }
       } catch {
         ok = null;
       }
-      if (this.templates.size >= this.limit) this.templates.delete(this.templates.keys().next().value as string);
+      if (this.templates.size >= this.limit) {
+        const oldest = this.templates.keys().next().value as string;
+        this.templates.get(oldest)?.live?.view.finalize();
+        this.templates.delete(oldest);
+      }
       this.templates.set(t.key, ok);
       this.stats.direct++;
       return direct;
+    }
+    const live = tpl.live;
+    if (live && !live.busy) {
+      live.busy = true;
+      try {
+        const svg = await liveSvg(live, t.slots);
+        // The shape's first live renders are checked against the copied-spec path (itself checked
+        // against the direct render); a mismatch or an error retires the live View for good.
+        if (live.unchecked > 0) {
+          live.unchecked--;
+          const ref = await svgOf(substitute(tpl.runtime, t.slots, sentinels, tpl.variable));
+          if (svg !== ref) throw new Error('live View differs');
+        }
+        this.stats.cached++;
+        this.stats.live++;
+        return svg;
+      } catch {
+        tpl.live = null;
+        live.view.finalize();
+      } finally {
+        live.busy = false;
+      }
     }
     try {
       const svg = await svgOf(substitute(tpl.runtime, t.slots, sentinels, tpl.variable));
@@ -261,6 +431,7 @@ export class FigureRenderer {
     } catch {
       // A render that failed on the shared parts (a View that writes into its spec): the shape renders
       // directly from now on.
+      if (tpl.live && !tpl.live.busy) tpl.live.view.finalize();
       this.templates.set(t.key, null);
       this.stats.direct++;
       return renderSvg(spec);

@@ -19,7 +19,7 @@ async function specs(command: string, base: Record<string, unknown>, axis: strin
 }
 
 async function check(list: Record<string, unknown>[]): Promise<FigureRenderer> {
-  const r = new FigureRenderer();
+  const r = new FigureRenderer(32, 0); // live renders unchecked inside: each is checked here
   for (const s of list) expect(await r.svg(s)).toBe(await renderSvg(s));
   return r;
 }
@@ -117,4 +117,37 @@ describe('sweep figure renderer', () => {
     const r = await check([quoted, quoted]);
     expect(r.stats).toMatchObject({ cached: 0, direct: 2 });
   }, 60_000);
+});
+
+describe('sweep figure renderer, live View per shape', () => {
+  it('many cells through the reused View: byte-identical to fresh renders (log axes whose ticks shift down and up, NaN and empty series, legends)', async () => {
+    // Data ranges that move the log axis' ticks both ways between consecutive cells (a View that kept
+    // its tick items would append the new, smaller ones after the kept ones), NaN points and a series
+    // that is empty in some cells.
+    const cell = (k: number): Record<string, unknown> => {
+      const lo = 10 ** -(2 + ((k * 7) % 9)); // 1e-2 … 1e-10, jumping around
+      const t = Array.from({ length: 30 }, (_, i) => 10 ** (i / 6));
+      const y = t.map((x) => Math.max(lo, Math.exp(-x / (5 + k))));
+      const sim = k % 3 === 0 ? [] : t.map((_, i) => (i % 7 === 3 ? Number.NaN : y[i] * (1 + 0.1 * Math.sin(i + k))));
+      return vegaLiteSpec({
+        title: `cell ${k}`,
+        panels: [
+          {
+            xTitle: 'time t',
+            yTitle: `error (k = ${k})`,
+            series: [
+              { name: 'theory', x: t, y, mark: 'line' },
+              { name: 'simulation', x: sim.length ? t : [], y: sim, se: sim.map(() => 0.01), mark: 'points' },
+            ],
+            rules: [{ x: 10 + k, label: 't₁' }],
+            yDomain: k % 2 ? [lo / 10, 10] : undefined,
+          },
+        ],
+      });
+    };
+    const list = Array.from({ length: 14 }, (_, k) => cell(k));
+    const r = new FigureRenderer(32, 0); // no check inside the renderer: every live render is checked here
+    for (const s of [...list, ...[...list].reverse()]) expect(await r.svg(s)).toBe(await renderSvg(s));
+    expect(r.stats.live).toBeGreaterThanOrEqual(10); // the shapes' later cells went through their live Views
+  }, 120_000);
 });
