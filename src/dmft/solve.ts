@@ -82,13 +82,14 @@ export interface DmftSolution {
       dtMin: number;
       dtMaxUsed: number;
       history: { t: number[]; dt: number[]; err: number[]; dtLam: number[] };
-      /** max_t |x(rtol) − x(c·rtol)|/(c − 1) per observable from the companion at `companionRtol` = c·rtol (NaN
+      /** max_t |x(rtol) − x(c·rtol)|/D per observable (D ≤ c − 1, companionEstimate) from the companion at `companionRtol` = c·rtol (NaN
        *  when no companion finished cleanly). */
       errorEstimate: { a: number; v: number; trainError: number; testError: number; companionRtol: number };
       /** The companions tried in order (10·rtol, then 3·rtol when the first ends non-Success, stops after more
-       *  steps than the reported run, or lands implausibly far from it): rtol, status, steps, and why it was
-       *  not used ('' for the one used). */
-      companions: { rtol: number; status: Status; steps: number; rejected: string }[];
+       *  steps than the reported run, or lands implausibly far from it): rtol, status, steps, the divisor D of
+       *  the estimate max|x(rtol) − x(c·rtol)|/D (see companionEstimate), and why it was not used ('' for the
+       *  one used). */
+      companions: { rtol: number; status: Status; steps: number; divisor: number; rejected: string }[];
     };
     /** Adaptive grid only: tolerances, step statistics and history, a-posteriori error estimate. */
     adaptive?: StepStats & {
@@ -125,6 +126,9 @@ export interface DmftSolveOptions extends SolveOptions {
    *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Any grid.
    *  (SolveOptions.resumeState is the same, untyped.) */
   resumeFrom?: DmftCheckpoint;
+  /** θ grid: step limit of the first (10·rtol) error-estimate companion (default: the reported run's steps);
+   *  a test hook that makes it end 'NotConverged' to exercise the 3·rtol fallback. */
+  thetaCompanionMaxSteps?: number;
 }
 
 /** The uniform grid's checkpoint state: which run of the Richardson pair (1: η, 2: η/2; always 1 without
@@ -571,23 +575,29 @@ const companionControl = (ctl: ThetaControl, c: number, mainSteps: number): Thet
   ...ctl,
   rtol: c * ctl.rtol,
   atol: c * ctl.atol,
-  maxSteps: Math.max(mainSteps, 50),
+  maxSteps: mainSteps,
 });
 /** Relative deviation (max over t of |x(rtol) − x(c·rtol)| over max |x(rtol)|) of e_tr, e_ts, a or v beyond
  *  which a companion is not a perturbation of the reported run but another trajectory (the failed rtol 1e-2 run
  *  at m = 256, t/m = 100 ended at e_ts 0.58 against 0.053, a ≈ 0 against 1.26). A companion within its
  *  tolerance is O(c·rtol·constant) off; 0.25 leaves room for an error constant of 25 at c·rtol = 1e-2. */
 const COMPANION_FAR = 0.25;
-/** max_t |x(rtol) − x(c·rtol)|/(c − 1) per observable at the companion's times (the reported run interpolated
- *  linearly), and which observable (if any) is implausibly far (COMPANION_FAR). */
-function companionEstimate(main: ThetaRaw, loose: ThetaRaw, c: number) {
+/** max_t |x(rtol) − x(c·rtol)|/D per observable at the companion's times (the reported run interpolated
+ *  linearly), and which observable (if any) is implausibly far (COMPANION_FAR).
+ *  D: a second-order march has global error ∝ N⁻² in its N steps, so x(rtol) − x(c·rtol) ≈ e(rtol)·((N/N_c)² − 1);
+ *  tolerance-limited steps give N/N_c = √c and D = c − 1 (global error ∝ rtol). Where the stability cap
+ *  (ThetaControl.dtLamMax) limits both runs' steps, N/N_c < √c and the companion is less than c times worse:
+ *  D = (N/N_c)² − 1, kept in [1, c − 1] (m = 64, t = 640, rtol 1e-2: N/N_c = 1.6, D = 1.5; with D = 9 the
+ *  estimate was 4× below the error). */
+export function companionEstimate(main: ThetaRaw, loose: ThetaRaw, c: number) {
+  const D = Math.min(c - 1, Math.max(1, (main.steps / Math.max(loose.steps, 1)) ** 2 - 1));
   const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
     let k = 0;
     while (k < ts.length - 2 && ts[k + 1] < t) k++;
     const u = (t - ts[k]) / (ts[k + 1] - ts[k]);
     return (1 - u) * ys[k] + u * ys[k + 1];
   };
-  const out = { a: NaN, v: NaN, trainError: NaN, testError: NaN, far: '' };
+  const out = { a: NaN, v: NaN, trainError: NaN, testError: NaN, far: '', divisor: D };
   for (const [f, g] of [
     ['a', 'a'],
     ['v', 'v'],
@@ -601,7 +611,7 @@ function companionEstimate(main: ThetaRaw, loose: ThetaRaw, c: number) {
       const x = Math.abs(lin(main.t, main[f], loose.t[k]) - loose[f][k]);
       d = Number.isNaN(x) ? NaN : Math.max(d, x);
     }
-    out[g] = d / (c - 1);
+    out[g] = d / D;
     if (!out.far && d > COMPANION_FAR * scale) out.far = `max |Δ${g}| ${d.toPrecision(3)} > ${COMPANION_FAR}·max |${g}| (${scale.toPrecision(3)})`;
   }
   return out;
@@ -694,7 +704,7 @@ async function solveThetaGrid(
   // reported run — the estimate falls back to c = 3 (issue 11: `--rtol 1e-3` at t/m = 100 gave no error bar).
   let loose: ThetaRaw | undefined;
   let est = { a: NaN, v: NaN, trainError: NaN, testError: NaN, companionRtol: NaN };
-  const companions: { rtol: number; status: Status; steps: number; rejected: string }[] =
+  const companions: { rtol: number; status: Status; steps: number; divisor: number; rejected: string }[] =
     rs?.pass === 2 ? JSON.parse((rs.companions as string | undefined) ?? '[]') : [];
   let stoppedInEstimate = false,
     stoppedRtol = NaN;
@@ -706,7 +716,7 @@ async function solveThetaGrid(
       const prog = progress(0.75, 1, `${c}·rtol error-estimate run, `);
       const tried = JSON.stringify(companions);
       loose = await runThetaAsync(p, {
-        ctl: companionControl(ctl, c, main.steps),
+        ctl: companionControl(ctl, c, ci === 0 && opts.thetaCompanionMaxSteps !== undefined ? opts.thetaCompanionMaxSteps : main.steps),
         grid,
         runtime,
         signal: opts.signal,
@@ -730,7 +740,7 @@ async function solveThetaGrid(
             : e.far
               ? `implausible: ${e.far}`
               : '';
-      companions.push({ rtol: c * ctl.rtol, status: loose.status, steps: loose.steps, rejected });
+      companions.push({ rtol: c * ctl.rtol, status: loose.status, steps: loose.steps, divisor: e.divisor, rejected });
       if (!rejected) {
         est = { a: e.a, v: e.v, trainError: e.trainError, testError: e.testError, companionRtol: c * ctl.rtol };
         break;
