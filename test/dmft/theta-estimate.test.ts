@@ -5,7 +5,9 @@
 // Heavy (LEARNDYN_HEAVY=1): m = 256 to t/m = 100 at rtol 1e-3 (the 10·rtol companion failed there before the cap).
 import { describe, expect, it, vi } from 'vitest';
 import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
-import type { DmftProblemInput } from '../../src/dmft/problem.js';
+import { dmftProblem, type DmftProblemInput } from '../../src/dmft/problem.js';
+import { runTheta, type ThetaRaw } from '../../src/dmft/theta-grid.js';
+import { loadWasm } from '../../src/wasm/runtime.js';
 
 vi.setConfig({ testTimeout: 300_000 }); // shares 2 cores with other suites
 const heavy = process.env.LEARNDYN_HEAVY === '1';
@@ -90,6 +92,33 @@ describe('θ grid error estimate against the true error (m = 64, t/m = 10, L = 3
     expect(rest.status).toBe('Success');
     expect(hex(rest)).toBe(hex(fallback));
     expect(JSON.stringify(rest.stats)).toBe(JSON.stringify(fallback.stats));
+  });
+});
+
+describe('the stability cap Δt·λ_S ≤ 5 (m = 256 to t = 4000, rtol 1e-2, L = 64)', () => {
+  it('without it the steps pass Δt·λ_S ≈ 7, get rejected and the error grows; with it the error is ≥ 3× smaller', async () => {
+    const rt = await loadWasm({ variant: 'release' });
+    const p = dmftProblem({ m: 256, alpha: 0.3, tau: 0.3, h: H3, a0: 1, tMax: 4000, grid: 'adaptive' });
+    const run = (rtol: number, dtLamMax?: number) => runTheta(p, { ctl: { rtol, atol: rtol, L: 64, dtLamMax }, runtime: rt });
+    const ref = run(1e-3);
+    const dist = (r: ThetaRaw) => {
+      let e = 0;
+      for (let k = 0; k < r.rows; k++) {
+        let j = 0;
+        while (j < ref.rows - 2 && ref.t[j + 1] < r.t[k]) j++;
+        const u = (r.t[k] - ref.t[j]) / (ref.t[j + 1] - ref.t[j]);
+        e = Math.max(e, Math.abs(r.ets[k] - ((1 - u) * ref.ets[j] + u * ref.ets[j + 1])));
+      }
+      return e;
+    };
+    const free = run(1e-2, Number.POSITIVE_INFINITY),
+      capped = run(1e-2);
+    expect(free.status).toBe('Success');
+    expect(capped.status).toBe('Success');
+    expect(Math.max(...free.history.dtLam)).toBeGreaterThan(7);
+    expect(Math.max(...capped.history.dtLam)).toBeLessThanOrEqual(5 * (1 + 1e-12));
+    expect(capped.rejections).toBeLessThan(free.rejections);
+    expect(dist(capped) * 3, `e_ts error capped ${dist(capped)}, free ${dist(free)}`).toBeLessThan(dist(free));
   });
 });
 
