@@ -70,7 +70,7 @@ export interface DmftSolution {
     grid: 'uniform' | 'adaptive' | 'theta';
     /** θ grid only (src/dmft/theta-grid.ts): nodes, tolerances, step statistics and history (thinned to ≤ 400
      *  steps), the largest accepted local error ratio, and the global error estimate: max over the output
-     *  times of |x(rtol) − x(c·rtol)|/(c − 1) per observable (global error ∝ rtol), from a companion run at
+     *  times of |x(rtol) − x(c·rtol)|/D per observable (D ≤ c − 1, companionEstimate), from a companion run at
      *  c·rtol: c = 10, or c = 3 when the 10·rtol run does not finish cleanly (`companions`). */
     theta?: {
       L: number;
@@ -697,7 +697,7 @@ async function solveThetaGrid(
     });
     if (raw.paused) checkpoint = wrap(1, raw.paused, null);
   }
-  // Global error estimate from a companion run at c·rtol (global error ∝ rtol): max_t |x(rtol) − x(c·rtol)|/(c − 1).
+  // Global error estimate from a companion run at c·rtol: max_t |x(rtol) − x(c·rtol)|/D (companionEstimate).
   // c = 10 first (cheapest, ≈ √10 fewer steps); when that companion does not finish cleanly — it ends
   // non-Success, needs more steps than the reported run (a looser run that works harder is in trouble: the
   // m = 256, t/m = 100 run at rtol 1e-2 crawled on for 34k steps and lost a), or lands implausibly far from the
