@@ -747,6 +747,7 @@ async function solveThetaGrid(
       }
     }
   }
+  if (checkpoint && (raw.status === 'Terminated' || stoppedInEstimate)) opts.onCheckpoint?.(checkpoint);
   const rows = raw.rows;
   const stride = Math.max(1, Math.ceil(rows / p.maxPoints));
   const idx: number[] = [];

@@ -4,6 +4,7 @@
 // companion does not finish cleanly the 3·rtol companion gives it (and a stop there resumes byte-identically).
 // Heavy (LEARNDYN_HEAVY=1): m = 256 to t/m = 100 at rtol 1e-3 (the 10·rtol companion failed there before the cap).
 import { describe, expect, it, vi } from 'vitest';
+import type { DmftCheckpoint } from '../../src/dmft/checkpoint.js';
 import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
 import { dmftProblem, type DmftProblemInput } from '../../src/dmft/problem.js';
 import { runTheta, type ThetaRaw } from '../../src/dmft/theta-grid.js';
@@ -80,14 +81,21 @@ describe('θ grid error estimate against the true error (m = 64, t/m = 10, L = 3
 
   it('a stop during the 3·rtol companion: Terminated with the complete curves; the resume ends byte-identical', async () => {
     const ctl = new AbortController();
+    const handed: DmftCheckpoint[] = [];
     const stopped = await solveDmft(
       { ...input, rtol: 1e-2 },
-      { thetaCompanionMaxSteps: 20, signal: ctl.signal, onProgress: (e) => void (e.phase.startsWith('3·rtol') && e.fraction > 0.85 && ctl.abort()) },
+      {
+        thetaCompanionMaxSteps: 20,
+        signal: ctl.signal,
+        onCheckpoint: (c) => void handed.push(c as DmftCheckpoint),
+        onProgress: (e) => void (e.phase.startsWith('3·rtol') && e.fraction > 0.85 && ctl.abort()),
+      },
     );
     expect(stopped.status).toBe('Terminated');
     expect(stopped.message).toMatch(/error-estimate run at rtol 0\.03/);
     const cp = stopped.checkpoint!;
     expect(cp.state).toMatchObject({ pass: 2, companion: 1 });
+    expect(handed.at(-1)).toBe(cp); // the stop hands its checkpoint to onCheckpoint too (the CLI writes it)
     const rest = await solveDmft({ ...input, rtol: 1e-2 }, { thetaCompanionMaxSteps: 20, resumeFrom: cp });
     expect(rest.status).toBe('Success');
     expect(hex(rest)).toBe(hex(fallback));
