@@ -70,7 +70,8 @@ export interface DmftSolution {
     grid: 'uniform' | 'adaptive' | 'theta';
     /** θ grid only (src/dmft/theta-grid.ts): nodes, tolerances, step statistics and history (thinned to ≤ 400
      *  steps), the largest accepted local error ratio, and the global error estimate: max over the output
-     *  times of |x(rtol) − x(10·rtol)|/9 per observable (global error ∝ rtol), from a second run at 10·rtol. */
+     *  times of |x(rtol) − x(c·rtol)|/D per observable (D ≤ c − 1, companionEstimate), from a companion run at
+     *  c·rtol: c = 10, or c = 3 when the 10·rtol run does not finish cleanly (`companions`). */
     theta?: {
       L: number;
       Lambda: number;
@@ -81,7 +82,14 @@ export interface DmftSolution {
       dtMin: number;
       dtMaxUsed: number;
       history: { t: number[]; dt: number[]; err: number[]; dtLam: number[] };
-      errorEstimate: { a: number; v: number; trainError: number; testError: number };
+      /** max_t |x(rtol) − x(c·rtol)|/D per observable (D ≤ c − 1, companionEstimate) from the companion at `companionRtol` = c·rtol (NaN
+       *  when no companion finished cleanly). */
+      errorEstimate: { a: number; v: number; trainError: number; testError: number; companionRtol: number };
+      /** The companions tried in order (10·rtol, then 3·rtol when the first ends non-Success, stops after 1.25×
+       *  the reported run's steps, or lands implausibly far from it): rtol, status, steps, the divisor D of
+       *  the estimate max|x(rtol) − x(c·rtol)|/D (see companionEstimate), and why it was not used ('' for the
+       *  one used). */
+      companions: { rtol: number; status: Status; steps: number; divisor: number; rejected: string }[];
     };
     /** Adaptive grid only: tolerances, step statistics and history, a-posteriori error estimate. */
     adaptive?: StepStats & {
@@ -118,6 +126,9 @@ export interface DmftSolveOptions extends SolveOptions {
    *  onCheckpoint (same problem; refused otherwise): byte-identical to an uninterrupted run. Any grid.
    *  (SolveOptions.resumeState is the same, untyped.) */
   resumeFrom?: DmftCheckpoint;
+  /** θ grid: step limit of the first (10·rtol) error-estimate companion (default: 1.25× the reported run's + 10);
+   *  a test hook that makes it end 'NotConverged' to exercise the 3·rtol fallback. */
+  thetaCompanionMaxSteps?: number;
 }
 
 /** The uniform grid's checkpoint state: which run of the Richardson pair (1: η, 2: η/2; always 1 without
@@ -523,8 +534,8 @@ async function solveAdaptive(
   };
 }
 
-/** The θ grid's checkpoint state (solver 'theta'): which run (1: the reported one at rtol; 2: the 10·rtol
- *  companion of the error estimate), that run's ThetaResume packed field by field (packState: every field
+/** The θ grid's checkpoint state (solver 'theta'): which run (1: the reported one at rtol; 2: a companion of
+ *  the error estimate, `companion` its index in COMPANIONS, `companions` the ones tried before it), that run's ThetaResume packed field by field (packState: every field
  *  of ThetaState, whatever the kernels add), and in run 2 the finished first run's result (small: the
  *  one-time series and the step history), so that neither run is computed twice. */
 interface ThetaCheckpointState {
@@ -537,6 +548,10 @@ interface ThetaCheckpointState {
   layout: string;
   run: StateValue;
   main: StateValue | null;
+  /** Pass 2: index into COMPANIONS of the running companion (absent in older checkpoints: the first). */
+  companion: number;
+  /** Pass 2: JSON of the companions tried and rejected before it (stats.theta.companions). */
+  companions: string;
 }
 const thetaLayout = (G: ThetaGrid) => JSON.stringify({ NF, NT, fields: Object.keys(thetaAlloc(2, 1)).sort(), grid: gridHash(G) });
 /** FNV-1a (32 bit) over the scalars and the bytes of every array of the grid, field by field. */
@@ -552,8 +567,55 @@ function gridHash(G: ThetaGrid): string {
   }
   return (h >>> 0).toString(16).padStart(8, '0');
 }
-/** The 10·rtol companion's control (global error ∝ rtol: |x(rtol) − x(10·rtol)|/9 estimates the error). */
-const looseControl = (c: ThetaControl): ThetaControl => ({ ...c, rtol: 10 * c.rtol, atol: 10 * c.atol });
+/** The error-estimate companions' tolerance factors, tried in order until one finishes cleanly. */
+const COMPANIONS = [10, 3] as const;
+/** A companion's control: tolerances ×c, at most 1.25× the reported run's steps + 10 (it needs ≈ 1/√c of them
+ *  while the tolerance sets the steps, about as many where the stability cap does; more means it is in trouble). */
+const companionControl = (ctl: ThetaControl, c: number, mainSteps: number): ThetaControl => ({
+  ...ctl,
+  rtol: c * ctl.rtol,
+  atol: c * ctl.atol,
+  maxSteps: mainSteps,
+});
+/** Relative deviation (max over t of |x(rtol) − x(c·rtol)| over max |x(rtol)|) of e_tr, e_ts, a or v beyond
+ *  which a companion is not a perturbation of the reported run but another trajectory (the failed rtol 1e-2 run
+ *  at m = 256, t/m = 100 ended at e_ts 0.58 against 0.053, a ≈ 0 against 1.26). A companion within its
+ *  tolerance is O(c·rtol·constant) off; 0.25 leaves room for an error constant of 25 at c·rtol = 1e-2. */
+const COMPANION_FAR = 0.25;
+/** max_t |x(rtol) − x(c·rtol)|/D per observable at the companion's times (the reported run interpolated
+ *  linearly), and which observable (if any) is implausibly far (COMPANION_FAR).
+ *  D: a second-order march has global error ∝ N⁻² in its N steps, so x(rtol) − x(c·rtol) ≈ e(rtol)·((N/N_c)² − 1);
+ *  tolerance-limited steps give N/N_c = √c and D = c − 1 (global error ∝ rtol). Where the stability cap
+ *  (ThetaControl.dtLamMax) limits both runs' steps, N/N_c < √c and the companion is less than c times worse:
+ *  D = (N/N_c)² − 1, kept in [1, c − 1] (m = 64, t = 640, rtol 1e-2: N/N_c = 1.6, D = 1.5; with D = 9 the
+ *  estimate was 4× below the error). */
+export function companionEstimate(main: ThetaRaw, loose: ThetaRaw, c: number) {
+  const D = Math.min(c - 1, Math.max(1, (main.steps / Math.max(loose.steps, 1)) ** 2 - 1));
+  const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
+    let k = 0;
+    while (k < ts.length - 2 && ts[k + 1] < t) k++;
+    const u = (t - ts[k]) / (ts[k + 1] - ts[k]);
+    return (1 - u) * ys[k] + u * ys[k + 1];
+  };
+  const out = { a: NaN, v: NaN, trainError: NaN, testError: NaN, far: '', divisor: D };
+  for (const [f, g] of [
+    ['a', 'a'],
+    ['v', 'v'],
+    ['etr', 'trainError'],
+    ['ets', 'testError'],
+  ] as const) {
+    let d = 0,
+      scale = 0;
+    for (let k = 0; k < main.rows; k++) scale = Math.max(scale, Math.abs(main[f][k]));
+    for (let k = 0; k < loose.rows; k++) {
+      const x = Math.abs(lin(main.t, main[f], loose.t[k]) - loose[f][k]);
+      d = Number.isNaN(x) ? NaN : Math.max(d, x);
+    }
+    out[g] = d / D;
+    if (!out.far && d > COMPANION_FAR * scale) out.far = `max |Δ${g}| ${d.toPrecision(3)} > ${COMPANION_FAR}·max |${g}| (${scale.toPrecision(3)})`;
+  }
+  return out;
+}
 
 /** The θ = t′/t grid (src/dmft/theta-grid.ts): same Solution fields, t at the accepted steps. Stops and
  *  resumes like the other grids: a signal ends it 'Terminated' with a checkpoint (also during the 10·rtol
@@ -582,7 +644,7 @@ async function solveThetaGrid(
       'theta checkpoint',
       `a checkpoint of this problem, step control and state layout (it was written ${rs.control !== control ? 'for a different control' : 'by another version'})`,
     );
-  const wrap = (pass: 1 | 2, run: ThetaResume, main: ThetaRaw | null): DmftCheckpoint => {
+  const wrap = (pass: 1 | 2, run: ThetaResume, main: ThetaRaw | null, companion = 0, tried = '[]'): DmftCheckpoint => {
     const K = run.state.K;
     const rows = pass === 1 ? K + 1 : main!.rows;
     return {
@@ -592,12 +654,21 @@ async function solveThetaGrid(
       problem: key,
       rows,
       t: pass === 1 ? run.state.T[K * NT] : main!.t[rows - 1],
-      state: { pass, control, layout, run: packState(run), main: main ? packState({ ...main, paused: undefined }) : null } satisfies ThetaCheckpointState,
+      state: {
+        pass,
+        control,
+        layout,
+        run: packState(run),
+        main: main ? packState({ ...main, paused: undefined }) : null,
+        companion,
+        companions: tried,
+      } satisfies ThetaCheckpointState,
     };
   };
   const resumeOf = (pass: 1 | 2) => (rs && rs.pass === pass ? (unpackState(rs.run) as ThetaResume) : undefined);
   const tMax = p.tMax;
-  // Progress: the reported run ≈ 3/4 of the work, the 10·rtol run (≈ √10 fewer steps) the rest. Within a
+  // Progress: the reported run ≈ 3/4 of the work, the 10·rtol run (≈ √10 fewer steps) the rest (a fallback
+  // companion at 3·rtol restarts the last quarter). Within a
   // run the fraction is √(t/tMax): the step count grows like t^0.4–0.6 (measured, docs/dmft-long-times.md),
   // so the ETA (from the rate of the fraction) is not dominated by the short early steps as t/tMax would be.
   const progress = (lo: number, hi: number, what: string) =>
@@ -626,44 +697,57 @@ async function solveThetaGrid(
     });
     if (raw.paused) checkpoint = wrap(1, raw.paused, null);
   }
-  // Global error estimate from a run at 10·rtol (global error ∝ rtol): |x(rtol) − x(10 rtol)|/9.
+  // Global error estimate from a companion run at c·rtol: max_t |x(rtol) − x(c·rtol)|/D (companionEstimate).
+  // c = 10 first (cheapest, ≈ √10 fewer steps); when that companion does not finish cleanly — it ends
+  // non-Success, needs more than 1.25× the reported run's steps (a looser run that works harder is in trouble: the
+  // m = 256, t/m = 100 run at rtol 1e-2 crawled on for 34k steps and lost a), or lands implausibly far from the
+  // reported run — the estimate falls back to c = 3 (issue 11: `--rtol 1e-3` at t/m = 100 gave no error bar).
   let loose: ThetaRaw | undefined;
+  let est = { a: NaN, v: NaN, trainError: NaN, testError: NaN, companionRtol: NaN };
+  const companions: { rtol: number; status: Status; steps: number; divisor: number; rejected: string }[] =
+    rs?.pass === 2 ? JSON.parse((rs.companions as string | undefined) ?? '[]') : [];
+  let stoppedInEstimate = false,
+    stoppedRtol = NaN;
   if (raw.status === 'Success' && !raw.paused) {
     const main = raw;
-    const prog = progress(0.75, 1, '10·rtol error-estimate run, ');
-    loose = await runThetaAsync(p, {
-      ctl: looseControl(ctl),
-      grid,
-      runtime,
-      signal: opts.signal,
-      resume: resumeOf(2),
-      onStep: prog,
-      checkpointDue: opts.onCheckpoint ? due : undefined,
-      onCheckpoint: opts.onCheckpoint ? (r) => opts.onCheckpoint!(wrap(2, r, main)) : undefined,
-    });
-    if (loose.paused) checkpoint = wrap(2, loose.paused, main);
-  }
-  const stoppedInEstimate = loose?.status === 'Terminated';
-  if (checkpoint && (raw.status === 'Terminated' || stoppedInEstimate)) opts.onCheckpoint?.(checkpoint);
-  const est = { a: NaN, v: NaN, trainError: NaN, testError: NaN };
-  if (loose && loose.status === 'Success') {
-    const lin = (ts: Float64Array, ys: Float64Array, t: number) => {
-      let k = 0;
-      while (k < ts.length - 2 && ts[k + 1] < t) k++;
-      const u = (t - ts[k]) / (ts[k + 1] - ts[k]);
-      return (1 - u) * ys[k] + u * ys[k + 1];
-    };
-    for (const [f, g] of [
-      ['a', 'a'],
-      ['v', 'v'],
-      ['etr', 'trainError'],
-      ['ets', 'testError'],
-    ] as const) {
-      let e = 0;
-      for (let k = 0; k < loose.rows; k++) e = Math.max(e, Math.abs(lin(raw.t, raw[f], loose.t[k]) - loose[f][k]) / 9);
-      est[g] = e;
+    const resumedAt = rs?.pass === 2 ? ((rs.companion as number | undefined) ?? 0) : -1;
+    for (let ci = Math.max(resumedAt, 0); ci < COMPANIONS.length; ci++) {
+      const c = COMPANIONS[ci];
+      const prog = progress(0.75, 1, `${c}·rtol error-estimate run, `);
+      const tried = JSON.stringify(companions);
+      loose = await runThetaAsync(p, {
+        ctl: companionControl(ctl, c, ci === 0 && opts.thetaCompanionMaxSteps !== undefined ? opts.thetaCompanionMaxSteps : Math.ceil(1.25 * main.steps) + 10),
+        grid,
+        runtime,
+        signal: opts.signal,
+        resume: resumedAt === ci ? resumeOf(2) : undefined,
+        onStep: prog,
+        checkpointDue: opts.onCheckpoint ? due : undefined,
+        onCheckpoint: opts.onCheckpoint ? (r) => opts.onCheckpoint!(wrap(2, r, main, ci, tried)) : undefined,
+      });
+      if (loose.paused) {
+        checkpoint = wrap(2, loose.paused, main, ci, tried);
+        stoppedInEstimate = loose.status === 'Terminated';
+        stoppedRtol = c * ctl.rtol;
+        break;
+      }
+      const e = companionEstimate(main, loose, c);
+      const rejected =
+        loose.status !== 'Success'
+          ? `${loose.status}: ${loose.message ?? ''}`
+          : !(Number.isFinite(e.a) && Number.isFinite(e.v) && Number.isFinite(e.trainError) && Number.isFinite(e.testError))
+            ? 'non-finite estimate'
+            : e.far
+              ? `implausible: ${e.far}`
+              : '';
+      companions.push({ rtol: c * ctl.rtol, status: loose.status, steps: loose.steps, divisor: e.divisor, rejected });
+      if (!rejected) {
+        est = { a: e.a, v: e.v, trainError: e.trainError, testError: e.testError, companionRtol: c * ctl.rtol };
+        break;
+      }
     }
   }
+  if (checkpoint && (raw.status === 'Terminated' || stoppedInEstimate)) opts.onCheckpoint?.(checkpoint);
   const rows = raw.rows;
   const stride = Math.max(1, Math.ceil(rows / p.maxPoints));
   const idx: number[] = [];
@@ -685,7 +769,7 @@ async function solveThetaGrid(
   return {
     status: stoppedInEstimate ? 'Terminated' : raw.paused && raw.status !== 'Terminated' ? 'NotConverged' : raw.status,
     message: stoppedInEstimate
-      ? `${loose!.message} (in the 10·rtol error-estimate run; the curves are complete)`
+      ? `${loose!.message} (in the error-estimate run at rtol ${stoppedRtol}; the curves are complete)`
       : raw.paused && raw.status !== 'Terminated'
         ? `paused after ${raw.steps} steps at t = ${raw.t[raw.rows - 1]} (checkpoint attached; pass it as resumeFrom)`
         : raw.message,
@@ -726,6 +810,7 @@ async function solveThetaGrid(
         dtMaxUsed: raw.dtMaxUsed,
         history: { t: thin(raw.history.t), dt: thin(raw.history.dt), err: thin(raw.history.err), dtLam: thin(raw.history.dtLam) },
         errorEstimate: est,
+        companions,
       },
     },
     problem: p,
