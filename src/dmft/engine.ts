@@ -431,7 +431,7 @@ function dmftText(sol: DmftSolution): string {
   const ad = sol.stats.adaptive;
   const th = sol.stats.theta;
   const gridText = th
-    ? `θ grid (L ${th.L}, rtol ${th.rtol}, atol ${th.atol}): ${th.steps} steps, ${th.rejections} rejected, Δ ∈ [${th.dtMin.toPrecision(3)}, ${th.dtMaxUsed.toPrecision(3)}], est. error e_ts ${th.errorEstimate.testError.toExponential(2)}`
+    ? `θ grid (L ${th.L}, rtol ${th.rtol}, atol ${th.atol}): ${th.steps} steps, ${th.rejections} rejected, Δ ∈ [${th.dtMin.toPrecision(3)}, ${th.dtMaxUsed.toPrecision(3)}], est. error e_ts ${th.errorEstimate.testError.toExponential(2)} (companion at rtol ${th.errorEstimate.companionRtol.toPrecision(2)})`
     : ad
       ? `adaptive grid (rtol ${ad.rtol}, atol ${ad.atol}): ${ad.steps} steps, ${ad.rejections} rejected, Δ ∈ [${ad.dtMin.toPrecision(3)}, ${ad.dtMaxUsed.toPrecision(3)}], est. error e_ts ${(ad.errorEstimate.ets ?? NaN).toExponential(2)} (${ad.values})`
       : `η = ${sol.stats.eta}${sol.stats.etaAuto ? ` (auto, rtol ${sol.stats.etaAuto.rtol})` : ''}, N = ${sol.stats.N}${
