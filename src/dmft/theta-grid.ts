@@ -223,7 +223,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
   let paused: ThetaResume | undefined;
   const sc1 = [Math.max(1, Math.abs(p.a0)), 1 / Math.sqrt(m), 1 / m, 1];
   const fields = [0, 1, 2, 3]; // C_S, C_D, R_S, R_D in the interleaved slice layout
-  // Near-diagonal memory in the frozen rates [D] (dmft-grid.md §7.2): the regular part of M_R acts on a node like
+  // Near-diagonal memory in the frozen rates [D] (dmft-grid.md §7, item 2): the regular part of M_R acts on a node like
   // an extra local rate κ_X(t) = (1/m)∫_0^t M̃_R,X(t,s)ds (C_X(s,t′) ≈ C_X(t,t′) over its width τ_µ), of the
   // opposite sign to the δ part once R̃_A < 0; left explicit it limits the step to Δt·λ_S ≈ 3–4 and the 10·rtol
   // error-estimate run blew up (m = 1024 to t = 10240 at rtol 1e-2: e_ts 2e4). μ uses λ_X + κ_X (clamped at 0);

@@ -245,7 +245,7 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
       'Fig 8 plots m(C_d(t,s) − 1); the engine reports C_d(t,0) and C_o(t,t) only, so panel 1 shows the simplex formation through m·C_o(t,t) against D33 instead.',
       'a is frozen at γ₀√m in all runs (Fig 8 states frozen; for Fig 9 freezing is immaterial on t = O(1), spec §12 V2).',
       'The t·m runs use η = 0.05/m (the V2 grid) with the second-order variant (Richardson over η, η/2; §10.3 option 3) so that the O(η·m) grid error does not mask the 1/m law.',
-      `SymmDMFT on t = Θ(1) runs on the θ = t′/t grid (L = ${THETA_L}, rtol ${THETA_RTOL}; docs/dmft-long-times.md), as in dmft-fig3; the explicit uniform grid needs η ≤ 0.4/(αγ₀²m h′(1)) there (§10.3), N ≈ 3000 rows at m = 1024.`,
+      `SymmDMFT on t = Θ(1) runs on the θ = t′/t grid (L = ${THETA_L}, rtol ${THETA_RTOL}; docs/dmft-long-times.md), as in dmft-fig3; the explicit uniform grid needs η ≤ 0.4/(αγ₀²m h′(1)) there (dmft.md §10.3), N ≈ 3000 rows at m = 1024.`,
     ],
   };
 }
@@ -277,7 +277,7 @@ async function fig3(ctx: { quick: boolean; progress: (f: number, p?: string) => 
   }
   const lz = await runCommand('dmft reduced', { kind: 'lazy2', alpha, tau, gamma0: g0, h, phiHat: 'same', eta: 0.01, tMax: T }, { runtime: rt });
   // t = Θ(1) on the θ grid (dmft-grid.md; docs/dmft-long-times.md): the local rate αγ₀²m h′ is integrated
-  // exactly (ETD), so the step is not tied to 1/m as the explicit uniform grid's η = min(0.02, 0.4/(αγ₀²m h′(1))) is (§10.3). Measured at
+  // exactly (ETD), so the step is not tied to 1/m as the explicit uniform grid's η = min(0.02, 0.4/(αγ₀²m h′(1))) is (dmft.md §10.3). Measured at
   // m = 256 against the uniform grid's Richardson value (η, η/2): θ grid L = 48, rtol 1e-3 within 3e-5 in
   // e_ts and e_tr on t ≤ 6 (explicit at that η: 1.4e-4 in e_tr), 30× faster; at m = 1024 the uniform grid
   // needs N ≈ 8700 rows (O(N³), most of the old 871 s).
