@@ -1,7 +1,7 @@
 // Issue 11 §2: the DMFT parts of reproduce dmft-fig1/2/4/5, uniform semi-implicit grid (their old grid) vs the
 // θ grid, side by side on the same problems. One command:
 //
-//   node --import tsx bench/dmft-repro-grid.bench.ts [which=fig4,fig2,fig5] [quick|full] [rtol=3e-4] [L=48]
+//   node --import tsx bench/dmft-repro-grid.bench.ts [which=fig4,fig2,fig5] [quick|full] [rtol=1e-4] [L=96]
 //
 // For each long run: wall time of each grid (the θ grid's includes its 10·rtol error-estimate run; the uniform
 // semi-implicit run's its 2η Richardson companion), and the accuracy evidence: the uniform run's Richardson error
@@ -14,8 +14,8 @@ import { dmftProblem } from '../src/dmft/problem.js';
 
 const which = (process.argv[2] ?? 'fig4,fig2,fig5').split(',');
 const quick = (process.argv[3] ?? 'quick') === 'quick';
-const rtol = Number(process.argv[4] ?? 3e-4);
-const L = Number(process.argv[5] ?? 48);
+const rtol = Number(process.argv[4] ?? 1e-4);
+const L = Number(process.argv[5] ?? 96);
 const H = [0, 0.9, 0, 1 / 6];
 type Run = { m: number; eta: number; tMax: number };
 const settings: Record<string, { base: { alpha: number; tau: number; h: number[]; phiHat: 'same' | 'none'; a0: number }; runs: Run[] }> = {

@@ -9,7 +9,7 @@ import type { Check, ReproduceEntry, ReproduceResult } from './types.js';
 import type { Series } from '../plot/figure.js';
 import type { DmftSolution } from '../dmft/solve.js';
 import { runSymmDmft } from './engine-run.js';
-import { runThetaMs, THETA_L, THETA_RTOL, trainMonotoneCheck } from './dmft-mf.js';
+import { runThetaMs, THETA_L, THETA_RTOL, thetaNote, trainMonotoneCheck } from './dmft-mf.js';
 import { loadWasm } from '../wasm/runtime.js';
 import { chk, f64, H_CUBIC, H_Q09, hEval, interpAt, line, logSlope, M_COLORS, maxRise, solAt, meanFieldCurve } from './dmft-util.js';
 
@@ -295,6 +295,7 @@ async function fig1(ctx: Ctx): Promise<ReproduceResult> {
     seed: null,
     notes: [
       'Fig 1’s own h, τ, a₀, m are not stated (dmft.md §13); the mean-field panels use the Fig 4 setting, the O(1/m) panel the lazy Figs 13–14 setting (the O(1/m) regime exists only under the lazy initialisation).',
+      thetaNote(sims, `${tOverM}m (mean-field init)`),
       'Dotted black: the m → ∞ descriptions (D35 on t·m, D38 on t). In the right panel |a|/10 (dotted) grows while the train error → 0 and the test error rises.',
     ],
   };
