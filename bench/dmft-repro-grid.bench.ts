@@ -8,6 +8,11 @@
 // estimate (stats.errorEstimate.max), the θ grid's estimate (stats.theta.errorEstimate), and the largest
 // difference between the two grids in a, v, e_tr, e_ts over t ∈ {1, 2, 5, 10, …, tMax}. Fig 1's mean-field runs
 // are Fig 4's (same problems). Wall times on a loaded machine are noisy: compare ratios within one run.
+//
+//   node --import tsx bench/dmft-repro-grid.bench.ts fig4,fig2,fig5 accuracy [rtol=1e-4] [L=96]
+//
+// accuracy: m = 16, t ≤ 80 against an independent second-order reference (uniform explicit, Richardson
+// η = 1/16, 1/32): the θ grid and the uniform grid at the old η.
 import { loadWasm } from '../src/wasm/runtime.js';
 import { solveDmft, type DmftSolution } from '../src/dmft/solve.js';
 import { dmftProblem } from '../src/dmft/problem.js';
@@ -39,6 +44,37 @@ const at = (s: DmftSolution, f: 'a' | 'v' | 'trainError' | 'testError', t: numbe
   const u = Math.min(1, Math.max(0, (t - s.t[k]) / (s.t[k + 1] - s.t[k])));
   return (1 - u) * s[f][k] + u * s[f][k + 1];
 };
+const diffs = (x: DmftSolution, y: DmftSolution, ts: number[]) =>
+  (['a', 'v', 'trainError', 'testError'] as const).map((f) => Math.max(...ts.map((t) => Math.abs(at(x, f, t) - at(y, f, t)))));
+const fmt = (d: number[]) => `a ${d[0].toExponential(1)} v ${d[1].toExponential(1)} e_tr ${d[2].toExponential(1)} e_ts ${d[3].toExponential(1)}`;
+if (process.argv[3] === 'accuracy') {
+  // An independent reference on a shorter horizon (t ≤ 5m at m = 16): the uniform explicit grid at η = 1/16,
+  // extrapolated (Richardson η, η/2: second order; explicit Euler has ≈ 1/19 the error constant of the semi-implicit scheme). Against it: the θ grid at (rtol, L) and the uniform grid at the
+  // reproductions' old η.
+  const m = 16,
+    tMax = 80;
+  const ts = [1, 2, 5, 10, 20, 40, 60, 80];
+  for (const w of which) {
+    const { base, runs } = settings[w];
+    const oldEta = runs.find((r) => r.m === m)?.eta ?? 0.25;
+    const common = { ...base, m, tMax, maxPoints: 1_000_000 };
+    let t0 = performance.now();
+    const ref = await solveDmft(dmftProblem({ ...common, scheme: 'explicit', eta: 1 / 16, secondOrder: true }), { runtime: rt });
+    const dr = performance.now() - t0;
+    const old = await solveDmft(dmftProblem({ ...common, scheme: 'semi-implicit', eta: oldEta }), { runtime: rt });
+    t0 = performance.now();
+    const th = await solveDmft(dmftProblem({ ...common, grid: 'theta', thetaNodes: L, rtol, atol: rtol }), { runtime: rt });
+    const dt = performance.now() - t0;
+    console.log(
+      `${w} m = ${m}, t ≤ ${tMax}, max over t ∈ {${ts.join(', ')}} of |x − reference| (reference: explicit Richardson η = 1/16, 1/32, ${(dr / 1000).toFixed(1)} s; ${ref.status}):`,
+    );
+    console.log(`  uniform semi-implicit η = ${oldEta}: ${fmt(diffs(old, ref, ts))}`);
+    console.log(
+      `  θ grid L = ${L}, rtol ${rtol} (${(dt / 1000).toFixed(1)} s): ${fmt(diffs(th, ref, ts))}; its own estimate ${fmt(['a', 'v', 'trainError', 'testError'].map((f) => th.stats.theta!.errorEstimate[f as 'a']))}`,
+    );
+  }
+  process.exit(0);
+}
 console.log(`DMFT parts of the reproductions, ${quick ? 'quick' : 'full'} settings; θ grid L = ${L}, rtol = atol = ${rtol}`);
 for (const w of which) {
   const { base, runs } = settings[w];
