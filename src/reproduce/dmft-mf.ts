@@ -85,7 +85,7 @@ export function thetaNote(sims: DmftSolution[], horizon: string): string {
   return (
     `DMFT on t ≤ ${horizon}: the θ = t′/t grid (dmft-grid.md; docs/dmft-long-times.md), L = ${THETA_L} ratio nodes, rtol = atol = ${THETA_RTOL}; ` +
     `estimated global error (|x(rtol) − x(10·rtol)|/9, largest over m): e_tr ${mx('trainError')}, e_ts ${mx('testError')}, a ${mx('a')}, v ${mx('v')}. ` +
-    'The uniform semi-implicit grid these runs used before (η = 0.125–0.5) had a Richardson error estimate of 4e-2–1e-1 and took longer at m ≥ 32 (measured side by side: bench/dmft-repro-grid.bench.ts).'
+    'The uniform semi-implicit grid these runs used before (η = 0.125–0.25) had a Richardson error estimate of 4e-2–1e-1 (at m = 16, t ≤ 80, against an explicit Richardson reference: 1e-2–5e-2 off in a, the θ grid 1.5e-4; bench/dmft-repro-grid.bench.ts).'
   );
 }
 
