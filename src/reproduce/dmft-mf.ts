@@ -41,13 +41,14 @@ async function runMs(
   return out;
 }
 
-/** θ-grid settings of the long (t = Θ(m)) runs of Figs 2, 4, 5 (and Fig 1's mean-field runs, dmft-fig1.ts).
+/** θ-grid settings of the long (t = Θ(m)) runs of Fig 4 (and Fig 1's mean-field runs, dmft-fig1.ts).
  *  L = 96 ratio nodes: at L = 48 the train error went negative (−0.02) near t/m = 12 in the Fig 5 setting at
  *  m = 32, where e_tr → 0 and the ratio interpolation's error is no longer small against it; L = 96 brings
  *  the estimated error back to ≈ 1e-4. rtol 1e-4: at 3e-4 the quick Fig 4 run at m = 4 (t ≤ 40) had an
  *  estimated e_ts error of 1.4e-3 (above the 1e-3 the reproductions check), at 1e-4 7e-4; elsewhere ≲ 1e-4 in
- *  e_tr and e_ts, ≲ 1e-3 in a, against 4e-2–1e-1 (Richardson estimate) of the uniform semi-implicit runs at
- *  η = 0.125–0.5 they replace (measured: bench/dmft-repro-grid.bench.ts). */
+ *  e_tr and e_ts, ≲ 1.5e-3 in a, against 4e-2–6e-2 (Richardson estimate) of the uniform semi-implicit runs at
+ *  η = 0.125–0.25 they replace (measured: bench/dmft-repro-grid.bench.ts). Used by Figs 1 and 4 only: in the
+ *  Fig 2 (pure noise) and Fig 5 (τ = 0.6) settings at m = 128 it was slower and failed (see there). */
 export const THETA_L = 96,
   THETA_RTOL = 1e-4;
 
@@ -85,7 +86,7 @@ export function thetaNote(sims: DmftSolution[], horizon: string): string {
   return (
     `DMFT on t ≤ ${horizon}: the θ = t′/t grid (dmft-grid.md; docs/dmft-long-times.md), L = ${THETA_L} ratio nodes, rtol = atol = ${THETA_RTOL}; ` +
     `estimated global error (|x(rtol) − x(10·rtol)|/9, largest over m): e_tr ${mx('trainError')}, e_ts ${mx('testError')}, a ${mx('a')}, v ${mx('v')}. ` +
-    'The uniform semi-implicit grid these runs used before (η = 0.125–0.25) had a Richardson error estimate of 4e-2–1e-1 (at m = 16, t ≤ 80, against an explicit Richardson reference: 1e-2–5e-2 off in a, the θ grid 1.5e-4; bench/dmft-repro-grid.bench.ts).'
+    'The uniform semi-implicit grid these runs used before (η = 0.125–0.25) had a Richardson error estimate of 4e-2–6e-2 (at m = 16, t ≤ 80, against an explicit Richardson reference η = 1/16, 1/32: the uniform η = 0.125 run 1.4e-2 off in a, 3e-3 in e_ts; the θ grid 1.4e-4 in a, 3e-5 in e_ts; bench/dmft-repro-grid.bench.ts).'
   );
 }
 
