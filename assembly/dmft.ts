@@ -9,6 +9,7 @@
 // Parameter block (f64, index → meaning):
 //  0 S  1 m  2 K=ᾱ/m  3 τ²  4 ‖φ‖²  5 η  6 frozen a  7 spherical  8 imex  9 nh  10 nφ  11 h coeffs  12 φ̂ coeffs
 //  13 C_d  14 C_o  15 C_A  16 R_d  17 R_o  18 R_A  19 a  20 v  21 ν  22 e_tr  23 e_ts  24 φ̂(v_l)  25 work (DMFT_WORK_ROWS·S = 20·S)
+import { pairBarrier } from "./sync";
 import { dot_f64 } from "./blas";
 import {
   DMFT_S, DMFT_M, DMFT_K, DMFT_TAU2, DMFT_PHI2, DMFT_ETA, DMFT_FROZEN, DMFT_SPHERICAL, DMFT_IMEX, DMFT_NH, DMFT_NPH,
@@ -25,24 +26,6 @@ import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dot4, dotaxpy1,
 // Below SPLIT_MIN rows nothing is split (the barrier would cost more than the half sweep).
 const SPLIT_MIN: i32 = 128;
 @inline function splitRow(E: i32): i32 { return E < SPLIT_MIN ? E : <i32>(<f64>E * 0.7071067811865476) & ~1; }
-/** Spins before a worker sleeps in a barrier (the serial phases between sweeps are O(n): microseconds). */
-const SPIN: i32 = 1 << 16;
-
-/** Barrier of the two workers over two i32 at `sync` (arrival count, generation). Sequentially consistent
- *  atomics order the plain stores before it against the loads after it. */
-function barrier(sync: usize): void {
-  if (ASC_FEATURE_THREADS) {
-    const gen = atomic.load<i32>(sync, 4);
-    if (atomic.add<i32>(sync, 1) == 1) {
-      atomic.store<i32>(sync, 0);
-      atomic.add<i32>(sync, 1, 4);
-      atomic.notify(sync + 4, 1);
-      return;
-    }
-    for (let k = 0; k < SPIN; k++) if (atomic.load<i32>(sync, 4) != gen) return;
-    while (atomic.load<i32>(sync, 4) == gen) atomic.wait<i32>(sync + 4, gen, -1);
-  }
-}
 
 /** Step 2's sweep over rows r ∈ [r0, r1) of R_A and C_A (see step): axpys into yR (R_A row n) and yU (the symv). */
 function sweepVolterra(RA: usize, CA: usize, SigC: usize, SigR: usize, can: usize, yR: usize, yU: usize, eta: f64, r0: i32, r1: i32): void {
@@ -124,14 +107,14 @@ function step(par: usize, n: i32, nth: i32, sync: usize): i32 {
   //    R_A[n][l] = −η Σ_r Σ_R[r] R_A[r][l] (axpy of row r), Ud[l] = Σ_r Σ_R[r] C_A[r][l] (symv), C_A[n][r] ← R_A[r]·Σ_C.
   // Two workers: the helper (helperStep) waits here for Σ, then sweeps rows [R2, n) while the lead does [0, R2).
   const R2 = splitRow(n);
-  if (nth == 2) barrier(sync);
+  if (nth == 2) pairBarrier(sync);
   for (let l = 0; l <= n; l++) { st(ran, l, 0.0); st(Ud, l, 0.0); }
   sweepVolterra(RA, CA, SigC, SigR, can, ran, Ud, eta, 0, R2);
   if (nth == 1 && R2 < n) {
     zero(X1, n); zero(X2, n);
     sweepVolterra(RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
   }
-  if (nth == 2) barrier(sync);
+  if (nth == 2) pairBarrier(sync);
   if (R2 < n) { addInto(ran, X1, n); addInto(Ud, X2, n); }
   st(ran, n, 1.0 / eta);
   for (let l = 0; l < n; l++) st(can, l, -eta * (ld(Ud, l) + ld(can, l)));
@@ -206,14 +189,14 @@ function step(par: usize, n: i32, nth: i32, sync: usize): i32 {
   //   axpys M_R[r]·R[r][·] for the response columns). Ud/Uo collect the C_d/C_o combinations of D31,
   //   accD/accO the response sums of D32.
   const R78 = splitRow(n + 1);
-  if (nth == 2) barrier(sync);
+  if (nth == 2) pairBarrier(sync);
   for (let l = 0; l <= n; l++) { st(Ud, l, 0.0); st(Uo, l, 0.0); st(accD, l, 0.0); st(accO, l, 0.0); }
   sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO, m, 0, R78);
   if (nth == 1 && R78 < n + 1) {
     zero(X1, n + 1); zero(X2, n + 1); zero(X3, n + 1); zero(X4, n + 1);
     sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4, m, R78, n + 1);
   }
-  if (nth == 2) barrier(sync);
+  if (nth == 2) pairBarrier(sync);
   if (R78 < n + 1) { addInto(Ud, X1, n + 1); addInto(Uo, X2, n + 1); addInto(accD, X3, n + 1); addInto(accO, X4, n + 1); }
   const on1 = tri(n + 1) << 3;
   const cdn1 = Cd + on1, con1 = Co + on1;
@@ -317,7 +300,7 @@ export function dmft_symm_run_mt(par: usize, n0: i32, n1: i32, tid: i32, sync: u
       if (ASC_FEATURE_THREADS && n + 1 < n1) {
         // Tell the helper (arriving at step n+1's first barrier) to stop.
         atomic.store<i32>(sync, 1, 8);
-        barrier(sync);
+        pairBarrier(sync);
       }
       return n + 1;
     }
@@ -337,20 +320,20 @@ function helperStep(par: usize, n: i32, sync: usize): i32 {
   const SigC = W, SigR = W + S8, MRd = W + 8 * S8, MRo = W + 9 * S8, MCd = W + 10 * S8, MCo = W + 11 * S8;
   const X1 = W + 16 * S8, X2 = W + 17 * S8, X3 = W + 18 * S8, X4 = W + 19 * S8;
   const can = CA + (tri(n) << 3);
-  barrier(sync); // Σ of row n written
+  pairBarrier(sync); // Σ of row n written
   if (ASC_FEATURE_THREADS && atomic.load<i32>(sync, 8) != 0) return 0;
   const R2 = splitRow(n);
   if (R2 < n) {
     zero(X1, n); zero(X2, n);
     sweepVolterra(RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
   }
-  barrier(sync); // the lead merges X1, X2 and does steps 2–6
+  pairBarrier(sync); // the lead merges X1, X2 and does steps 2–6
   const R78 = splitRow(n + 1);
-  barrier(sync); // M_R, M_C of row n written
+  pairBarrier(sync); // M_R, M_C of row n written
   if (R78 < n + 1) {
     zero(X1, n + 1); zero(X2, n + 1); zero(X3, n + 1); zero(X4, n + 1);
     sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4, m, R78, n + 1);
   }
-  barrier(sync); // the lead merges X1…X4 and writes rows n+1
+  pairBarrier(sync); // the lead merges X1…X4 and writes rows n+1
   return 1;
 }

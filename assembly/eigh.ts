@@ -7,6 +7,7 @@
 // Eigenvectors: Qᵀ is formed in place (backward accumulation, row operations), then implicit QL
 // (tql2 family) rotates ROWS of Qᵀ (contiguous), and the result is transposed so that the output
 // has eigenvectors in columns.
+import { pairBarrier } from "./sync";
 import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
 
@@ -708,24 +709,6 @@ function panel_axpys(len: i32, y: usize, X1: usize, ld1: i32, X2: usize, ld2: i3
 @inline function symv_split(m: i32): i32 { return m < 128 ? m : <i32>(<f64>m * 0.2928932188134524) & ~3; }
 /** Column split of the panel's pending-term dots and axpys (cost ∝ columns). */
 @inline function cols_split(m: i32): i32 { return m < 128 ? m : (m >> 1) & ~1; }
-/** Spins before a worker sleeps in the panel barrier (a reflector's serial part takes microseconds). */
-const PSPIN: i32 = 1 << 16;
-/** Barrier of the two workers over two i32 at `sync` (arrival count, generation); as in
- *  assembly/dmft.ts. Sequentially consistent atomics order the plain stores before it against the
- *  loads after it. No-op without threads. */
-function pair_barrier(sync: usize): void {
-  if (ASC_FEATURE_THREADS) {
-    const gen = atomic.load<i32>(sync, 4);
-    if (atomic.add<i32>(sync, 1) == 1) {
-      atomic.store<i32>(sync, 0);
-      atomic.add<i32>(sync, 1, 4);
-      atomic.notify(sync + 4, 1);
-      return;
-    }
-    for (let k = 0; k < PSPIN; k++) if (atomic.load<i32>(sync, 4) != gen) return;
-    while (atomic.load<i32>(sync, 4) == gen) atomic.wait<i32>(sync + 4, gen, -1);
-  }
-}
 
 // One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
 // role −1: one thread; 0: the first worker of a pair (part 1 of each symv by latrd_help on the other);
@@ -775,7 +758,7 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
     const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
     const zx = sync + 128;
     const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(2 * nb) << 3), zf = zx + (<usize>(3 * nb) << 3);
-    if (role >= 0) pair_barrier(sync); // A: v, τ_k published
+    if (role >= 0) pairBarrier(sync); // A: v, τ_k published
     if (t != 0) {
       symv_rows(0, b, m, S, n, v, wk);
       if (i > 0) panel_dots(h, v, W1, n, V1, n, i, za, zb);
@@ -785,7 +768,7 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
         if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
       }
     }
-    if (role >= 0) pair_barrier(sync); // B: part 1 of the symv and of the dots done
+    if (role >= 0) pairBarrier(sync); // B: part 1 of the symv and of the dots done
     if (t == 0) continue;
     for (let j = 0; j < i; j++) {
       stf(ze, j, ldf(za, j) + ldf(zc, j));
@@ -794,7 +777,7 @@ function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize
     const e = role < 0 ? m : h; // columns this worker finishes
     for (let c = b; c < e; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
     if (i > 0) panel_axpys(e, wk, V1, n, W1, n, i, ze, zf);
-    if (role >= 0) pair_barrier(sync); // C: part 1 of the axpys done
+    if (role >= 0) pairBarrier(sync); // C: part 1 of the axpys done
     scale_f64(m, t, wk);
     const kk = 0.5 * t * dot_f64(wk, v, m);
     axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
@@ -813,14 +796,14 @@ function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, W: usize, z:
     const v = at(A, n, k, k + 1);
     const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
     const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
-    pair_barrier(sync);
+    pairBarrier(sync);
     const t = ldf(tau, k);
     if (t != 0) {
       memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
       symv_rows(b, m, m, at(A, n, k + 1, k + 1), n, v, p1);
       if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
     }
-    pair_barrier(sync);
+    pairBarrier(sync);
     if (t == 0) continue;
     for (let j = 0; j < i; j++) {
       stf(ze, j, ldf(za, j) + ldf(zc, j));
@@ -828,7 +811,7 @@ function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, W: usize, z:
     }
     for (let c = max(b, h); c < m; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
     if (i > 0) panel_axpys(m - h, wk + (<usize>h << 3), V1 + (<usize>h << 3), n, W1 + (<usize>h << 3), n, i, ze, zf);
-    pair_barrier(sync);
+    pairBarrier(sync);
   }
 }
 
@@ -1607,18 +1590,18 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
       }
       build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, gw);
     }
-    if (role >= 0) pair_barrier(sync); // V, T ready
+    if (role >= 0) pairBarrier(sync); // V, T ready
     // Ṽ = Vᵀ T (m × nbb, ld nbb), rows split over the pair (GEMM rows: the same bits)
     const mh = role < 0 ? m : (m >> 1) & ~3;
     if (role <= 0) vt_rows(Vb, m, nbb, T, Vt, 0, mh, gw);
     if (role != 0) vt_rows(Vb, m, nbb, T, Vt, role < 0 ? m : mh, m, gw);
-    if (role >= 0) pair_barrier(sync); // Ṽ ready
+    if (role >= 0) pairBarrier(sync); // Ṽ ready
     if (ncols > 0) {
       const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
       gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
       gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
     }
-    if (role >= 0) pair_barrier(sync); // V, Ṽ free for the next block
+    if (role >= 0) pairBarrier(sync); // V, Ṽ free for the next block
   }
 }
 
