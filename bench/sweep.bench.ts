@@ -98,7 +98,7 @@ if (!skipRun) {
     // Σ solve in the --jobs 1 runs is the reference (in the pool each solve shares the cores).
     const ratio = two.wallMs / sumSolve1;
     console.log(
-      `--jobs 2${figures ? '' : ' --no-cell-figures'}: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1: ${(sumSolve1 / 1000).toFixed(2)} s); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s, Σ overhead ${(sumOver2 / 1000).toFixed(2)} s`,
+      `--jobs 2${figures ? '' : ' --no-cell-figures'}: wall ${(two.wallMs / 1000).toFixed(2)} s = ${ratio.toFixed(2)} × Σ solve (jobs 1: ${(sumSolve1 / 1000).toFixed(2)} s); Σ solve inside the pool ${(sumSolve2 / 1000).toFixed(2)} s (wall = ${(two.wallMs / sumSolve2).toFixed(3)} × that), Σ overhead ${(sumOver2 / 1000).toFixed(2)} s`,
     );
     // Lane occupancy: Σ cell time in the two lanes (the main thread and one worker) / (2 × wall) — 1
     // when no lane ever waits (start-up, the last cell, anything serialised); on a loaded machine the
