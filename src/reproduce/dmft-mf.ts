@@ -94,7 +94,7 @@ export function thetaNote(sims: DmftSolution[], horizon: string): string {
  *  uniform grid (whose invariant checks are exact up to rounding). */
 const etrErr = (s: DmftSolution) => (s.stats.grid === 'theta' ? (s.stats.theta?.errorEstimate.trainError ?? NaN) : 0);
 
-/** Gradient flow never increases e_tr (§10.4). A numerical solution within ε of the exact curve at every
+/** Gradient flow never increases e_tr (dmft.md §10.4). A numerical solution within ε of the exact curve at every
  *  point can rise by at most 2ε between two points, so the check allows 2ε, with ε the θ grid's error estimate
  *  (0 on the uniform grid, whose rises are rounding). A missing estimate (NaN) fails the check. */
 export function trainMonotoneCheck(all: DmftSolution[], what = 'over all runs'): Check[] {
