@@ -14,6 +14,7 @@
 // fair measure on a loaded machine; wall ms is what a quiet machine shows. Ratios are given both ways.
 // Run: node --import tsx bench/eigh.bench.ts [sizes=1024] [reps]   e.g. 1024,2000,4000
 // (reps default: 5 for n ≤ 2000, 2 above; about 3 minutes at n = 4000 on a quiet machine.)
+import { cpuMs, probeGflops } from './measure.js';
 import { spawnSync } from 'node:child_process';
 import { loadWasm } from '../src/wasm/runtime.js';
 import { type Executor, InlineExecutor, WorkerPool } from '../src/wasm/exec.js';
@@ -27,17 +28,8 @@ const ex = rt.exports,
   ar = rt.arena;
 const pool = await WorkerPool.create(rt, 2);
 const now = () => performance.now();
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
-/** GFLOP/s of the f64x2 probe (12 independent mul+add chains, 48 flops per round), CPU time. */
-const probeGf = () => {
-  const it = 2e6;
-  const t = cpu();
-  ex.peak_probe_f64(it, 0.999999, 1e-7);
-  return (48 * it) / (Math.max(cpu() - t, 1e-3) * 1e6);
-};
+const cpu = cpuMs;
+const probeGf = () => probeGflops(rt);
 /** Median; the lower one for an even count (of 2 runs on a loaded machine, the less disturbed). */
 const med = (x: number[]) => [...x].sort((a, b) => a - b)[(x.length - 1) >> 1];
 function fill(a: Float64Array, seed: number): void {

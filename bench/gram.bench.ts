@@ -9,6 +9,7 @@
 // Run: node --import tsx bench/gram.bench.ts [n=4096] [d=512] [reps=5] [--core]
 //   --core: only the Wasm SIMD packed/fused rows, two workers and numpy (for n = 10000, d = 1000:
 //   the scalar build, the TS twin and the unpacked full product would add minutes and 1.7 GB).
+import { cpuMs, probeGflops } from './measure.js';
 import { spawnSync } from 'node:child_process';
 import { loadWasm, type WasmRuntime } from '../src/wasm/runtime.js';
 import { gram as gramTs } from '../src/ref/blas.js';
@@ -36,19 +37,10 @@ function fill(a: Float64Array, seed: number): void {
     a[i] = s / 4294967296 - 0.5;
   }
 }
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
+const cpu = cpuMs;
 const med = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
 let probeRt: WasmRuntime;
-/** f64x2 peak probe (assembly/gemm.ts peak_probe_f64: 12 independent mul+add chains), GFLOP/s of CPU time. */
-const probe = () => {
-  const it = 2e6;
-  const t = cpu();
-  probeRt.exports.peak_probe_f64(it, 0.999999, 1e-7);
-  return (48 * it) / (Math.max(cpu() - t, 1e-3) * 1e6);
-};
+const probe = () => probeGflops(probeRt);
 
 interface Row {
   name: string;

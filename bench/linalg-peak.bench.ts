@@ -9,6 +9,7 @@
 // Medians of `reps` runs, in CPU time of this process (and process_time for numpy) next to wall time;
 // the probe runs right before and after each timed call and the fraction uses the larger rate.
 // Run: node --import tsx bench/linalg-peak.bench.ts [eigh sizes=1024,2000] [gram sizes=4096x512] [reps=3] [--old]
+import { cpuMs, probeGflops } from './measure.js';
 import { spawnSync } from 'node:child_process';
 import { loadWasm } from '../src/wasm/runtime.js';
 import { WorkerPool } from '../src/wasm/exec.js';
@@ -29,18 +30,8 @@ const ex = rt.exports,
   ar = rt.arena;
 const pool = await WorkerPool.create(rt, 2);
 const now = () => performance.now();
-/** CPU milliseconds of this process (user + system): on a shared, overloaded machine the wall
- *  time includes waiting for a core, CPU time does not (numpy is timed with time.process_time). */
-const cpu = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1e3;
-};
-const probeGf = () => {
-  const it = 2e6;
-  const t = cpu();
-  ex.peak_probe_f64(it, 0.999999, 1e-7);
-  return (48 * it) / (Math.max(cpu() - t, 1e-3) * 1e6);
-};
+const cpu = cpuMs;
+const probeGf = () => probeGflops(rt);
 const med = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
 /** median ms and median fraction of the probe (flops = work actually done, 0 = not a flop phase). */
 async function timed(f: () => unknown, flops = 0): Promise<{ ms: number; cpu: number; frac: number; peak: number }> {

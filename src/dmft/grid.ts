@@ -24,7 +24,7 @@ import { DMFT_GRID_PAR, DMFT_GRID_PAR_LEN } from '../gen/dmft_layout.js';
 import { gridInit, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
 import { phiCoeffs, series, type DmftProblem } from './problem.js';
 import { tsRuntime, type WasmRuntime } from '../wasm/runtime.js';
-import type { InvariantReport } from './symm.js';
+import type { InvariantReport, SymmRowEvent } from './symm.js';
 import { checkCheckpoint, DMFT_CHECKPOINT_KIND, DMFT_CHECKPOINT_VERSION, type DmftCheckpoint } from './checkpoint.js';
 import { stopRequested } from '../core/contract.js';
 import { ParameterError } from '../core/validate.js';
@@ -227,14 +227,8 @@ interface MarchOpts {
 export type MarchCommand = 'checkpoint' | undefined;
 
 /** After each accepted row: its time and observables (the stepping iterator of dmft.md §10.4). */
-export interface GridStepEvent {
-  t: number;
-  a: number;
-  v: number;
-  trainError: number;
-  testError: number;
-  Co: number;
-  /** Row index on the grid. */
+export interface GridStepEvent extends SymmRowEvent {
+  /** Row index on the grid (θ grid: accepted steps so far). */
   row: number;
 }
 

@@ -19,7 +19,7 @@
 // values as predictor, its N for the next step).
 import { series, type DmftProblem } from './problem.js';
 import { stopRequested } from '../core/contract.js';
-import { gridParams } from './grid.js';
+import { gridParams, type GridStepEvent } from './grid.js';
 import { gridBytes, hostEvaluator, wasmEvaluator, type ThetaEvaluator } from './theta-eval.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import {
@@ -134,16 +134,7 @@ export function defaultLambda(p: DmftProblem): number {
 }
 
 /** After each accepted step (and for row 0 at the start of a fresh run): its time and observables. */
-export interface ThetaStepEvent {
-  t: number;
-  a: number;
-  v: number;
-  trainError: number;
-  testError: number;
-  Co: number;
-  /** Slice index (accepted steps so far). */
-  row: number;
-}
+export type ThetaStepEvent = GridStepEvent;
 
 export interface ThetaOpts {
   ctl: ThetaControl;
@@ -243,21 +234,7 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
     cache[k] = v;
     return v;
   };
-  const kappaAt = (top: number, x: number, X: 0 | 1): number => {
-    const T = st.T;
-    let lo = 0,
-      hi = top;
-    if (x >= T[hi * NT + T_T]) return kappa(top, X);
-    while (hi - lo > 1) {
-      const mid = (lo + hi) >> 1;
-      if (T[mid * NT + T_T] <= x) lo = mid;
-      else hi = mid;
-    }
-    const ta = T[lo * NT + T_T],
-      tb = T[hi * NT + T_T];
-    const u = tb > ta ? (x - ta) / (tb - ta) : 1;
-    return (1 - u) * kappa(lo, X) + u * kappa(hi, X);
-  };
+  const kappaAt = (top: number, x: number, X: 0 | 1): number => interpInT(st.T, top, x, (k) => kappa(k, X));
   if (r) {
     fk.set(r.fk);
     f1k.set(r.f1k);
@@ -516,10 +493,12 @@ function* thetaMarch(p: DmftProblem, o: ThetaOpts): Generator<void, ThetaRaw, Th
   };
 }
 
-function oneTime(T: Float64Array, top: number, x: number, c: number): number {
+/** Linear interpolation in t of value(k) between the slices that bracket time x (slices 0..top, times
+ *  increasing); at or past slice top's time, value(top). */
+function interpInT(T: Float64Array, top: number, x: number, value: (k: number) => number): number {
   let lo = 0,
     hi = top;
-  if (x >= T[hi * NT + T_T]) return T[top * NT + c];
+  if (x >= T[hi * NT + T_T]) return value(top);
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (T[mid * NT + T_T] <= x) lo = mid;
@@ -528,8 +507,11 @@ function oneTime(T: Float64Array, top: number, x: number, c: number): number {
   const ta = T[lo * NT + T_T],
     tb = T[hi * NT + T_T];
   const u = tb > ta ? (x - ta) / (tb - ta) : 1;
-  return (1 - u) * T[lo * NT + c] + u * T[hi * NT + c];
+  return (1 - u) * value(lo) + u * value(hi);
 }
+
+/** One-time column c of the slices, interpolated in t at time x. */
+const oneTime = (T: Float64Array, top: number, x: number, c: number): number => interpInT(T, top, x, (k) => T[k * NT + c]);
 
 /** runTheta yielding to the event loop between steps once `yieldMs` have passed (when there is a signal),
  *  so that an AbortSignal fired by SIGINT is seen (issue 10: stop within 2 s; one step costs ≲ 70 ms at

@@ -8,6 +8,7 @@ import { encodeNpy, type NdArray, type NpyTypedArray } from './npy.js';
 import { checkArrayName, encodeNpz, NPZ_MAX_BYTES } from './npz.js';
 import { replaceFolder } from './replace.js';
 
+export * from './bytes.js';
 export * from './npy.js';
 export * from './npz.js';
 export * from './csv.js';

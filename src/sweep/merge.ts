@@ -3,6 +3,7 @@
 // which order the cells ran (local, shards, Slurm). Nothing here holds a path, a time or a host.
 // Figures: a family of curves coloured by one axis, a summary scalar against one axis, and (two axes or
 // more) a heatmap of it over the first two.
+import { concatBytes } from '../io/bytes.js';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CELLS, readCell } from './cells.js';
@@ -164,16 +165,6 @@ export function writeMerged(dir: string, files: Record<string, Uint8Array>): str
     writeFileSync(`${p}.tmp-${process.pid}`, bytes);
     renameSync(`${p}.tmp-${process.pid}`, p);
     out.push(p);
-  }
-  return out;
-}
-
-function concatBytes(chunks: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    out.set(c, o);
-    o += c.length;
   }
   return out;
 }

@@ -2,6 +2,7 @@
 // and a run stopped (signal) or checkpointed (onCheckpoint) part-way, resumed from that state after a trip
 // through the file bytes, ends byte-identical to the uninterrupted run — uniform grid (explicit, semi-implicit,
 // secondOrder in either pass) and adaptive grid (mid-march and during the coarse replay).
+import { concatBytes } from '../../src/io/bytes.js';
 import { describe, expect, it } from 'vitest';
 import { decodeState, encodeState, type DmftCheckpoint } from '../../src/dmft/checkpoint.js';
 import { dmftSteps, solveDmft, type DmftSolution, type DmftSolveOptions, type DmftStepEvent } from '../../src/dmft/solve.js';
@@ -9,16 +10,7 @@ import type { DmftProblemInput } from '../../src/dmft/problem.js';
 
 const H3 = [0, 0.9, 0, 1 / 6];
 
-function bytesOf(chunks: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  return all;
-}
-const roundTrip = (cp: DmftCheckpoint): DmftCheckpoint => decodeState(bytesOf(encodeState(cp))) as DmftCheckpoint;
+const roundTrip = (cp: DmftCheckpoint): DmftCheckpoint => decodeState(concatBytes(encodeState(cp))) as DmftCheckpoint;
 
 /** Every output array, as hex of its f64 bytes (the .npy payloads are these bytes). */
 const hex = (s: DmftSolution) =>
@@ -40,7 +32,7 @@ describe('state codec', () => {
   it('round-trips nested plain objects of f64 arrays and scalars bit for bit', () => {
     const odd = new Float64Array([0, -0, 1e-310, Math.PI, -Infinity, Infinity, NaN, 2 ** 53 + 2]);
     const v = { a: odd, nested: { list: [1, 'x', true, null, new Float64Array(0)], n: NaN, inf: -Infinity }, s: 'é∞' };
-    const back = decodeState(bytesOf(encodeState(v))) as typeof v;
+    const back = decodeState(concatBytes(encodeState(v))) as typeof v;
     expect(Buffer.from(back.a.buffer).equals(Buffer.from(odd.buffer))).toBe(true);
     expect(back.nested.list.slice(0, 4)).toEqual([1, 'x', true, null]);
     expect(back.nested.list[4]).toBeInstanceOf(Float64Array);
@@ -50,7 +42,7 @@ describe('state codec', () => {
   });
   it('refuses a file that is not one or is cut short', () => {
     expect(() => decodeState(new TextEncoder().encode('{"not": "a state"}'))).toThrow(/bad magic/);
-    const b = bytesOf(encodeState({ x: new Float64Array(100) }));
+    const b = concatBytes(encodeState({ x: new Float64Array(100) }));
     expect(() => decodeState(b.subarray(0, b.length - 8))).toThrow(/truncated/);
   });
 });
@@ -168,7 +160,7 @@ describe('dmft run --simulate-dim: a stop during the network keeps the finished 
     let state: unknown;
     const stopped = await dmftRun.solve(plan, {
       signal: ctl.signal,
-      onCheckpoint: (s) => (state = decodeState(bytesOf(encodeState(s)))),
+      onCheckpoint: (s) => (state = decodeState(concatBytes(encodeState(s)))),
       onPartial: (p) => {
         parts.push(decodePart(encodePart(p)));
         ctl.abort(); // after the first network replicate

@@ -4,6 +4,7 @@
 // checkpoint after a trip through the file bytes, ends byte-identical to the uninterrupted run (same
 // arrays, same step statistics and error estimate); every field of ThetaState is carried; a checkpoint of
 // another problem, solver or layout is refused; dmftSteps / onStep report every accepted step.
+import { concatBytes } from '../../src/io/bytes.js';
 import { describe, expect, it, vi } from 'vitest';
 import { decodeState, encodeState, packState, unpackState, type DmftCheckpoint, type StateValue } from '../../src/dmft/checkpoint.js';
 import { dmftSteps, solveDmft, type DmftSolution, type DmftSolveOptions } from '../../src/dmft/solve.js';
@@ -16,16 +17,7 @@ vi.setConfig({ testTimeout: 120_000 }); // shares 2 cores with other suites
 const H3 = [0, 0.9, 0, 1 / 6];
 const input = { m: 16, alpha: 0.3, tau: 0.3, h: H3, a0: 1, tMax: 12, grid: 'theta', thetaNodes: 24, rtol: 1e-3, maxPoints: 1e6 } satisfies DmftProblemInput;
 
-function bytesOf(chunks: Uint8Array[]): Uint8Array {
-  const all = new Uint8Array(chunks.reduce((s, c) => s + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    all.set(c, o);
-    o += c.length;
-  }
-  return all;
-}
-const roundTrip = <T>(x: T): T => decodeState(bytesOf(encodeState(x))) as T;
+const roundTrip = <T>(x: T): T => decodeState(concatBytes(encodeState(x))) as T;
 
 /** Every output array, as hex of its f64 bytes (the .npy payloads are these bytes). */
 const hex = (s: DmftSolution) =>

@@ -1,0 +1,18 @@
+// Timing helpers shared by the linear-algebra benchmarks.
+import type { WasmRuntime } from '../src/wasm/runtime.js';
+
+/** CPU milliseconds of this process (user + system): on a shared machine the wall time includes waiting for
+ *  a core, CPU time does not (numpy is timed with time.process_time). */
+export function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e3;
+}
+
+/** GFLOP/s of CPU time of the f64x2 peak probe (assembly/gemm.ts peak_probe_f64: 12 independent mul+add
+ *  chains, 48 flops per round). */
+export function probeGflops(rt: WasmRuntime): number {
+  const it = 2e6;
+  const t = cpuMs();
+  rt.exports.peak_probe_f64(it, 0.999999, 1e-7);
+  return (48 * it) / (Math.max(cpuMs() - t, 1e-3) * 1e6);
+}
