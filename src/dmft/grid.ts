@@ -283,8 +283,8 @@ async function driveAsync<R>(g: Generator<number, R, MarchCommand>, signal?: Abo
     if (performance.now() - last >= yieldMs) {
       await stopRequested(signal); // the march sees signal.aborted at its next row
       last = performance.now();
-      if (checkpointDue?.()) cmd = 'checkpoint';
     }
+    if (checkpointDue?.()) cmd = 'checkpoint'; // after every row: an interval shorter than yieldMs is honoured
     r = g.next(cmd);
   }
   return r.value;
