@@ -112,7 +112,7 @@ if (!skipRun) {
       const mine = two.ran.filter((c) => (c.lane ?? 0) === lane);
       if (mine.length)
         console.log(
-          `  lane ${lane} (${lane ? 'worker' : 'main thread'}): ${mine.length} cells, solve median ${median(mine.map((c) => c.solveMs)).toFixed(1)} ms, overhead median ${median(mine.map(overheadOf)).toFixed(1)} ms`,
+          `  lane ${lane} (${lane ? 'worker' : 'main thread'}): ${mine.length} cells, solve median ${median(mine.map((c) => c.solveMs)).toFixed(1)} ms, overhead median ${median(mine.map(overheadOf)).toFixed(1)} ms (${stageNames.map((n) => `${n} ${median(mine.map((c) => stageOf(c, n))).toFixed(2)}`).join(', ')})`,
         );
     }
     console.log(`  ${ratio <= 0.6 ? 'PASS' : 'FAIL'}: --jobs 2${figures ? '' : ' --no-cell-figures'} wall ${ratio.toFixed(2)} × Σ solve (target ≤ 0.6)`);
