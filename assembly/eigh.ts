@@ -10,6 +10,7 @@
 import { pairBarrier } from "./sync";
 import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
+import { tridiag_2stage_f64 } from "./eigh_2stage";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -45,7 +46,7 @@ const MAX_ITER: i32 = 60;
 }
 
 // x -= a·w + b·v (length len).
-@inline function rank2_row(len: i32, x: usize, w: usize, v: usize, a: f64, b: f64): void {
+@inline export function rank2_row(len: i32, x: usize, w: usize, v: usize, a: f64, b: f64): void {
   let i = 0;
   if (ASC_FEATURE_SIMD) {
     const va = f64x2.splat(a);
@@ -566,7 +567,7 @@ export function eigh_blk_ws_f64(n: i32): i32 {
 // (6 loads + 1 store per 8 matrix entries instead of 4 per 2), the dot products S[r+i][c]·v[c] and
 // the axpy p[c] += Σ_i v[r+i] S[r+i][c] fused: the level-2 half of the reduction reads the
 // triangle once, at fewer L1 operations per entry.
-function symv_rows(r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
+export function symv_rows(r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
   const ldb = <usize>ld << 3;
   let r = r0;
   for (; r + 3 < r1; r += 4) {
@@ -833,6 +834,8 @@ export function tridiag_blk_f64(A: usize, n: i32, diag: usize, off: usize, work:
 /** Panel width NB and crossover NX of the blocked reduction (the host mirrors the panel loop:
  *  k0 = 0, NB, 2NB, … while n − k0 > NX, then the tail). */
 export function eigh_nb_f64(): i32 { return NB; }
+/** Leading dimension of build_t_gemm's T and G (NBQ). */
+export function eigh_nbq_f64(): i32 { return NBQ; }
 export function eigh_nx_f64(): i32 { return NX; }
 
 /** One dlatrd panel of tridiag_blk_f64 at k0 (reflectors k0..k0+NB−1) and the operands of its
@@ -995,16 +998,27 @@ export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   return st;
 }
 
-/** Eigenvalues only (LAPACK dsyevd with jobz = 'N' does dsytrd + dsterf): the blocked reduction,
- *  then implicit QL on T rotating no vectors (O(n²) against the reduction's 4n³/3). A (n×n, upper
- *  triangle read) is destroyed; W (n) receives the eigenvalues ascending. work ≥ eigh_blk_ws_f64(n)
- *  f64, 16-byte aligned. Returns 0, or nonzero if QL did not converge / the input is not finite. */
+/** Eigenvalues only (LAPACK dsyevd with jobz = 'N' does dsytrd + dsterf; dsyevd_2stage does
+ *  dsytrd_2stage + dsterf): from order EIGVALSH_2STAGE_MIN on the two-stage reduction
+ *  (eigh_2stage.ts: dense → band at GEMM speed, then bulge chasing), below it the blocked one-stage
+ *  reduction; then implicit QL on T rotating no vectors (O(n²) against the reduction's 4n³/3).
+ *  A (n×n, upper triangle read) is destroyed; W (n) receives the eigenvalues ascending.
+ *  work ≥ eigh_blk_ws_f64(n) f64, 16-byte aligned (it covers the two-stage workspace after off).
+ *  Returns 0, or nonzero if QL did not converge / the input is not finite. */
 export function eigvalsh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   if (n <= 0) return 0;
   const off = work + (<usize>n << 3);
-  tridiag_blk_f64(A, n, W, off, work);
+  if (n >= EIGVALSH_2STAGE_MIN) tridiag_2stage_f64(A, n, W, off, work + (<usize>(2 * n) << 3));
+  else tridiag_blk_f64(A, n, W, off, work);
   return tql(W, off, n, 0, 0, 0, 0);
 }
+
+/** Order from which eigvalsh_f64 reduces in two stages (eigh_2stage.ts). Reduction CPU time,
+ *  two-stage / one-stage (loaded machine, medians of 7): n = 768 1.07, 896 1.03, 1024 0.96,
+ *  1280 0.88, 1536 0.87 (2000 0.87, 4000 0.85–0.90). */
+const EIGVALSH_2STAGE_MIN: i32 = 1000;
+/** eigvalsh_f64's crossover to the two-stage reduction (tests, benches). */
+export function eigvalsh_2stage_min_f64(): i32 { return EIGVALSH_2STAGE_MIN; }
 
 // ------------------------------------------------------------------ divide and conquer (issue 12)
 //
@@ -1511,7 +1525,7 @@ export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32
 // in build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise).
 // T (nbb × nbb, ld NBQ) is written in full, zeros below the diagonal. G = V Vᵀ (strict upper
 // triangle) is one GEMM instead of nbb²/2 dot products, then T[0:i,i] = −τ_i T[0:i,0:i] G[0:i,i].
-function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
+export function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
   const ldt = NBQ;
   gemm_pk_f64(0, 1, nbb, nbb, m, 1.0, Vb, m, Vb, m, 0.0, G, ldt, 2, 1, gw);
   for (let i = 0; i < nbb; i++) memory.fill(T + ((<usize>(i * ldt)) << 3), 0, <usize>nbb << 3);

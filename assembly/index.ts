@@ -4,6 +4,7 @@ export * from "./rng";
 export * from "./blas";
 export * from "./gemm";
 export * from "./eigh";
+export * from "./eigh_2stage";
 // special.ts: only the test wrappers; asin/erf/erfc/phi1 themselves are AS-internal (used by other kernels).
 export { special_asin, special_erf, special_erfc, special_phi1 } from "./special";
 export * from "./kernel";

@@ -326,14 +326,17 @@ export function eigh(rt: WasmRuntime, A: Arr, n: number, method: 'dc' | 'ql' = '
   });
 }
 
-/** Resident eigenvalues only (ascending at wPtr): blocked reduction + QL without vectors; A at aPtr
- *  is destroyed. workPtr ≥ eighWorkF64(n) f64. Returns 0, or nonzero if QL did not converge. */
+/** Resident eigenvalues only (ascending at wPtr): reduction to tridiagonal (two stages, dense → band
+ *  → tridiagonal, from n = eigvalsh_2stage_min_f64() on; the blocked one-stage reduction below) +
+ *  QL without vectors; A at aPtr is destroyed. workPtr ≥ eighWorkF64(n) f64 (it covers both
+ *  reductions). Returns 0, or nonzero if QL did not converge. */
 export function eigvalshPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
   return rt.exports.eigvalsh_f64(aPtr, n, wPtr, workPtr);
 }
 
 /** Eigenvalues (ascending) of the symmetric A (only the upper triangle is read), without vectors:
- *  the blocked reduction and a QL sweep on T, O(n²) after the reduction (numpy's eigvalsh). */
+ *  the reduction to tridiagonal T (two-stage for large n, as LAPACK dsyevd_2stage) and a QL sweep on
+ *  T, O(n²) after the reduction (numpy's eigvalsh). */
 export function eigvalsh(rt: WasmRuntime, A: Arr, n: number): { values: Float64Array; status: number } {
   checkLen('eigvalsh A', A, n * n);
   return scoped(rt, () => {

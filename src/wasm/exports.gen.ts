@@ -88,6 +88,8 @@ export interface KernelExports {
   gemm_pk_f64: (ta: number, tb: number, m: number, n: number, k: number, alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, uplo: number, doff: number, work: number) => void;
   /** assembly/gemm.ts: (iters: i32, x: f64, y: f64) → f64 */
   peak_probe_f64: (iters: number, x: number, y: number) => number;
+  /** assembly/eigh.ts: (len: i32, x: usize, w: usize, v: usize, a: f64, b: f64) → void */
+  rank2_row: (len: number, x: number, w: number, v: number, a: number, b: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, B: usize, ncols: i32, trans: i32, work: usize) → void */
@@ -106,10 +108,14 @@ export interface KernelExports {
   lanczos_f64: (K: number, n: number, Q: number, alpha: number, beta: number, j0: number, j1: number, work: number) => number;
   /** assembly/eigh.ts: (n: i32) → i32 */
   eigh_blk_ws_f64: (n: number) => number;
+  /** assembly/eigh.ts: (r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize) → void */
+  symv_rows: (r0: number, r1: number, m: number, S0: number, ld: number, v: number, p: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_blk_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
   /** assembly/eigh.ts: () → i32 */
   eigh_nb_f64: () => number;
+  /** assembly/eigh.ts: () → i32 */
+  eigh_nbq_f64: () => number;
   /** assembly/eigh.ts: () → i32 */
   eigh_nx_f64: () => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
@@ -132,6 +138,8 @@ export interface KernelExports {
   eigh_blk_f64: (A: number, n: number, W: number, work: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
   eigvalsh_f64: (A: number, n: number, W: number, work: number) => number;
+  /** assembly/eigh.ts: () → i32 */
+  eigvalsh_2stage_min_f64: () => number;
   /** assembly/eigh.ts: (n: i32) → i32 */
   stedc_ws_f64: (n: number) => number;
   /** assembly/eigh.ts: (diag: usize, off: usize, n: i32, Z: usize, work: usize) → i32 */
@@ -156,6 +164,8 @@ export interface KernelExports {
   stedc_merge_finish_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number) => void;
   /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
   stedc_merge_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => void;
+  /** assembly/eigh.ts: (Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize) → void */
+  build_t_gemm: (Vb: number, m: number, nbb: number, tau: number, T: number, G: number, gw: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize) → void */
   ormtr_blk_f64: (A: number, n: number, tau: number, Z: number, ncols: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize) → void */
@@ -168,6 +178,18 @@ export interface KernelExports {
   eigh_dc_ws_f64: (n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
   eigh_dc_f64: (A: number, n: number, W: number, work: number) => number;
+  /** assembly/eigh_2stage.ts: (n: i32, b: i32) → i32 */
+  tridiag_2stage_ws_f64: (n: number, b: number) => number;
+  /** assembly/eigh_2stage.ts: (A: usize, n: i32, b: i32, work: usize) → void */
+  sy2sb_f64: (A: number, n: number, b: number, work: number) => void;
+  /** assembly/eigh_2stage.ts: (A: usize, n: i32, b: i32, diag: usize, off: usize, work: usize) → void */
+  sb2st_f64: (A: number, n: number, b: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh_2stage.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
+  tridiag_2stage_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh_2stage.ts: (A: usize, n: i32, b: i32, diag: usize, off: usize, work: usize) → void */
+  tridiag_2stage_b_f64: (A: number, n: number, b: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh_2stage.ts: (n: i32) → i32 */
+  tridiag_2stage_nb_f64: (n: number) => number;
   /** assembly/kernel.ts: (x: f64) → f64 */
   exp_fast_f64: (x: number) => number;
   /** assembly/kernel.ts: (src: usize, dst: usize, count: i32) → void */
@@ -316,6 +338,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   gemm_pk_ws_f64: { source: 'assembly/gemm.ts', params: [], result: 'i32' },
   gemm_pk_f64: { source: 'assembly/gemm.ts', params: [['ta', 'i32'], ['tb', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['alpha', 'f64'], ['A', 'usize'], ['lda', 'i32'], ['B', 'usize'], ['ldb', 'i32'], ['beta', 'f64'], ['C', 'usize'], ['ldc', 'i32'], ['uplo', 'i32'], ['doff', 'i32'], ['work', 'usize']], result: 'void' },
   peak_probe_f64: { source: 'assembly/gemm.ts', params: [['iters', 'i32'], ['x', 'f64'], ['y', 'f64']], result: 'f64' },
+  rank2_row: { source: 'assembly/eigh.ts', params: [['len', 'i32'], ['x', 'usize'], ['w', 'usize'], ['v', 'usize'], ['a', 'f64'], ['b', 'f64']], result: 'void' },
   tridiag_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   apply_q_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['B', 'usize'], ['ncols', 'i32'], ['trans', 'i32'], ['work', 'usize']], result: 'void' },
   tql_first_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['z0', 'usize']], result: 'i32' },
@@ -325,8 +348,10 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   tridiag_solve_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['shift', 'f64'], ['b', 'usize'], ['work', 'usize']], result: 'i32' },
   lanczos_f64: { source: 'assembly/eigh.ts', params: [['K', 'usize'], ['n', 'i32'], ['Q', 'usize'], ['alpha', 'usize'], ['beta', 'usize'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'i32' },
   eigh_blk_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
+  symv_rows: { source: 'assembly/eigh.ts', params: [['r0', 'i32'], ['r1', 'i32'], ['m', 'i32'], ['S0', 'usize'], ['ld', 'i32'], ['v', 'usize'], ['p', 'usize']], result: 'void' },
   tridiag_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   eigh_nb_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
+  eigh_nbq_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   eigh_nx_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   tridiag_panel_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   tridiag_panel_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
@@ -338,6 +363,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   eigh_reduce_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   eigh_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
   eigvalsh_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
+  eigvalsh_2stage_min_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   stedc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
   stedc_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['work', 'usize']], result: 'i32' },
   stedc_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize']], result: 'f64' },
@@ -350,12 +376,19 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_merge_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['P', 'usize'], ['gw', 'usize']], result: 'void' },
   stedc_merge_finish_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
+  build_t_gemm: { source: 'assembly/eigh.ts', params: [['Vb', 'usize'], ['m', 'i32'], ['nbb', 'i32'], ['tau', 'usize'], ['T', 'usize'], ['G', 'usize'], ['gw', 'usize']], result: 'void' },
   ormtr_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z', 'usize'], ['ncols', 'i32'], ['work', 'usize']], result: 'void' },
   ormtr_cols_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize']], result: 'void' },
   ormtr_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['Z0', 'usize'], ['ldz', 'i32'], ['c0', 'i32'], ['c1', 'i32'], ['work', 'usize'], ['priv', 'usize'], ['role', 'i32']], result: 'void' },
   ormtr_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   eigh_dc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
   eigh_dc_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
+  tridiag_2stage_ws_f64: { source: 'assembly/eigh_2stage.ts', params: [['n', 'i32'], ['b', 'i32']], result: 'i32' },
+  sy2sb_f64: { source: 'assembly/eigh_2stage.ts', params: [['A', 'usize'], ['n', 'i32'], ['b', 'i32'], ['work', 'usize']], result: 'void' },
+  sb2st_f64: { source: 'assembly/eigh_2stage.ts', params: [['A', 'usize'], ['n', 'i32'], ['b', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  tridiag_2stage_f64: { source: 'assembly/eigh_2stage.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  tridiag_2stage_b_f64: { source: 'assembly/eigh_2stage.ts', params: [['A', 'usize'], ['n', 'i32'], ['b', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  tridiag_2stage_nb_f64: { source: 'assembly/eigh_2stage.ts', params: [['n', 'i32']], result: 'i32' },
   exp_fast_f64: { source: 'assembly/kernel.ts', params: [['x', 'f64']], result: 'f64' },
   exp_fast_map_f64: { source: 'assembly/kernel.ts', params: [['src', 'usize'], ['dst', 'usize'], ['count', 'i32']], result: 'void' },
   kfun_f64: { source: 'assembly/kernel.ts', params: [['s0', 'f64'], ['kind', 'i32'], ['p0', 'f64'], ['coef', 'usize'], ['ncoef', 'i32']], result: 'f64' },
