@@ -100,9 +100,11 @@ describe('two-stage reduction (sy2sb + sb2st) for eigenvalues', () => {
     expect(Math.abs(frob(Bd) - na) / na).toBeLessThan(1e-13); // orthogonal similarity keeps ‖·‖_F
   });
 
-  it('eigvalsh_f64 above the crossover (two stages) equals eigh', () => {
+  it('eigvalsh_f64 above the crossover (two stages) equals eigh; a NaN entry gives a nonzero status', () => {
     const n = rts.release.exports.eigvalsh_2stage_min_f64() + 3;
     const A = randomSym(n, 5);
     expectSameValues(A, n, L.eigvalsh(rts.release, A, n), L.eigh(rts.release, A, n).values);
+    A[17 * n + 400] = Number.NaN;
+    expect(L.eigvalsh(rts.release, A, n).status).not.toBe(0);
   });
 });
