@@ -1002,15 +1002,45 @@ export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
  *  dsytrd_2stage + dsterf): from order EIGVALSH_2STAGE_MIN on the two-stage reduction
  *  (eigh_2stage.ts: dense → band at GEMM speed, then bulge chasing), below it the blocked one-stage
  *  reduction; then implicit QL on T rotating no vectors (O(n²) against the reduction's 4n³/3).
- *  A (n×n, upper triangle read) is destroyed; W (n) receives the eigenvalues ascending.
+ *  A of tiny or huge norm is scaled first (see RANGE_LO). A (n×n, upper triangle read) is
+ *  destroyed; W (n) receives the eigenvalues ascending.
  *  work ≥ eigh_blk_ws_f64(n) f64, 16-byte aligned (it covers the two-stage workspace after off).
  *  Returns 0, or nonzero if QL did not converge / the input is not finite. */
 export function eigvalsh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   if (n <= 0) return 0;
+  const e = range_exponent(A, n);
+  if (e != 0) for (let i = 0; i < n; i++) scale_f64(n - i, NativeMath.pow(2.0, <f64>e), at(A, n, i, i));
   const off = work + (<usize>n << 3);
   if (n >= EIGVALSH_2STAGE_MIN) tridiag_2stage_f64(A, n, W, off, work + (<usize>(2 * n) << 3));
   else tridiag_blk_f64(A, n, W, off, work);
-  return tql(W, off, n, 0, 0, 0, 0);
+  const st = tql(W, off, n, 0, 0, 0, 0);
+  if (e != 0) scale_f64(n, NativeMath.pow(2.0, <f64>-e), W);
+  return st;
+}
+
+/** max|A[i][j]| outside [2^−400, 2^400] is brought near 1 first (dsyev's scaling into [rmin, rmax]),
+ *  by a power of two so that scaling and unscaling are exact: smaller entries square to subnormals in
+ *  the reflector norms (A·1e−160 lost 3 digits of its eigenvalues, A·1e−170 all of them), larger
+ *  ones overflow (A·1e200 gave NaN). */
+const RANGE_LO: f64 = 3.872591914849318e-121; // 2^−400
+const RANGE_HI: f64 = 2.5822498780869086e120; // 2^400
+
+// The exponent e of the scale 2^e for A (upper triangle), 0 when max|a| is in range, zero or not finite.
+function range_exponent(A: usize, n: i32): i32 {
+  let amax: f64 = 0;
+  for (let i = 0; i < n; i++) {
+    const row = at(A, n, i, i);
+    const len = n - i;
+    let j = 0;
+    if (ASC_FEATURE_SIMD) {
+      let m = f64x2.splat(0);
+      for (; j + 1 < len; j += 2) m = f64x2.max(m, f64x2.abs(v128.load(row + (<usize>j << 3))));
+      amax = max(amax, max(f64x2.extract_lane(m, 0), f64x2.extract_lane(m, 1)));
+    }
+    for (; j < len; j++) amax = max(amax, abs(ldf(row, j)));
+  }
+  if (!isFinite(amax) || amax == 0 || (amax >= RANGE_LO && amax <= RANGE_HI)) return 0;
+  return <i32>min<f64>(1000, max<f64>(-1000, -NativeMath.floor(NativeMath.log2(amax))));
 }
 
 /** Order from which eigvalsh_f64 reduces in two stages (eigh_2stage.ts). Reduction CPU time,

@@ -100,6 +100,28 @@ describe('two-stage reduction (sy2sb + sb2st) for eigenvalues', () => {
     expect(Math.abs(frob(Bd) - na) / na).toBeLessThan(1e-13); // orthogonal similarity keeps ‖·‖_F
   });
 
+  it('eigvalsh_f64 scales matrices of tiny or huge norm (one and two stages)', () => {
+    for (const n of [150, rts.release.exports.eigvalsh_2stage_min_f64() + 1]) {
+      const A = randomSym(n, 11);
+      const ref = L.eigvalsh(rts.release, A, n).values;
+      const na = frob(A);
+      for (const s of [1e-300, 1e-170, 1e-160, 1e200, 1e300]) {
+        const r = L.eigvalsh(
+          rts.release,
+          A.map((x) => x * s),
+          n,
+        );
+        expect(r.status).toBe(0);
+        expect(
+          maxAbsDiff(
+            r.values.map((x) => x / s),
+            ref,
+          ) / na,
+        ).toBeLessThan(1e-13);
+      }
+    }
+  });
+
   it('eigvalsh_f64 above the crossover (two stages) equals eigh; a NaN entry gives a nonzero status', () => {
     const n = rts.release.exports.eigvalsh_2stage_min_f64() + 3;
     const A = randomSym(n, 5);
