@@ -52,7 +52,7 @@ function house(len: i32, x: usize): f64 {
 }
 
 /** f64 workspace entries sy2sb_f64 / sb2st_f64 / tridiag_2stage_f64 need for order n and
- *  half-bandwidth b (2 ≤ b ≤ 128, even). */
+ *  half-bandwidth b (1 ≤ b ≤ 128). */
 export function tridiag_2stage_ws_f64(n: i32, b: i32): i32 {
   const nbq = eigh_nbq_f64();
   const stage1 = 3 * b * n + 2 * b * b + 2 * nbq * nbq + TILE * TILE + 2 * b + gemm_pk_ws_f64() + 16;
@@ -215,7 +215,7 @@ function sym_times(A: usize, n: i32, t0: i32, m: i32, V: usize, pk: i32, Y: usiz
  *  Q = H₀ ⋯ H_{pk−1} = I − V T Vᵀ (compact WY, dlarft), then A₂₂ ← Qᵀ A₂₂ Q as
  *  P = A₂₂ V T, W = P − ½ V (Tᵀ Vᵀ P), A₂₂ −= V Wᵀ + W Vᵀ (dsytrd_sy2sb's update). V, P, W are
  *  kept transposed (pk rows of length pn): Pᵀ = Tᵀ (Vᵀ A₂₂), Wᵀ = Pᵀ − ½ (Pᵀ V) T Vᵀ.
- *  b even, 2 ≤ b ≤ 128; work ≥ tridiag_2stage_ws_f64(n, b) f64, 16-byte aligned. */
+ *  1 ≤ b ≤ 128; work ≥ tridiag_2stage_ws_f64(n, b) f64, 16-byte aligned. */
 export function sy2sb_f64(A: usize, n: i32, b: i32, work: usize): void {
   const nbq = eigh_nbq_f64();
   // workspace: [V | W | V'] 3·b·n (V' = Y, then a copy of V) | Mt b² | K b² | T nbq² | G nbq² |
