@@ -409,9 +409,11 @@ export function eigh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   if (n <= 0) return 0;
   const off = work;
   const tw = work + (<usize>n << 3); // tau (n) + scratch (n)
+  const e = eigh_range_scale_f64(A, n);
   eigh_reduce_f64(A, n, W, off, tw);
   const st = tql(W, off, n, A, n, n, tw); // tau is consumed: reuse tau + scratch (2n) for rotations
   transpose_sq_f64(A, n);
+  range_unscale(W, n, e);
   return st;
 }
 
@@ -992,9 +994,11 @@ export function eigh_reduce_blk_f64(A: usize, n: i32, diag: usize, off: usize, w
 export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   if (n <= 0) return 0;
   const off = work + (<usize>n << 3);
+  const e = eigh_range_scale_f64(A, n);
   eigh_reduce_blk_f64(A, n, W, off, work);
   const st = tql(W, off, n, A, n, n, work + (<usize>(2 * n) << 3));
   transpose_sq_f64(A, n);
+  range_unscale(W, n, e);
   return st;
 }
 
@@ -1008,13 +1012,12 @@ export function eigh_blk_f64(A: usize, n: i32, W: usize, work: usize): i32 {
  *  Returns 0, or nonzero if QL did not converge / the input is not finite. */
 export function eigvalsh_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   if (n <= 0) return 0;
-  const e = range_exponent(A, n);
-  if (e != 0) for (let i = 0; i < n; i++) scale_f64(n - i, NativeMath.pow(2.0, <f64>e), at(A, n, i, i));
+  const e = eigh_range_scale_f64(A, n);
   const off = work + (<usize>n << 3);
   if (n >= EIGVALSH_2STAGE_MIN) tridiag_2stage_f64(A, n, W, off, work + (<usize>(2 * n) << 3));
   else tridiag_blk_f64(A, n, W, off, work);
   const st = tql(W, off, n, 0, 0, 0, 0);
-  if (e != 0) scale_f64(n, NativeMath.pow(2.0, <f64>-e), W);
+  range_unscale(W, n, e);
   return st;
 }
 
@@ -1041,6 +1044,23 @@ function range_exponent(A: usize, n: i32): i32 {
   }
   if (!isFinite(amax) || amax == 0 || (amax >= RANGE_LO && amax <= RANGE_HI)) return 0;
   return <i32>min<f64>(1000, max<f64>(-1000, -NativeMath.floor(NativeMath.log2(amax))));
+}
+
+/** Scale A (upper triangle) by 2^e so that max|a| is near 1 when it lies outside [RANGE_LO, RANGE_HI]
+ *  (dsyev's scaling step), in place; returns e (0: A untouched). The eigenvectors of 2^e A are those
+ *  of A and its eigenvalues are 2^e times A's: undo with range_unscale on W. Every eigensolver entry
+ *  (eigvalsh_f64, eigh_f64, eigh_blk_f64, eigh_dc_f64, and the two-worker drivers through this export)
+ *  scales: unscaled, A·1e−170 returned eigenvalues wrong in every digit and A·1e200 NaN (QL path), both
+ *  with status 0. */
+export function eigh_range_scale_f64(A: usize, n: i32): i32 {
+  const e = range_exponent(A, n);
+  if (e != 0) for (let i = 0; i < n; i++) scale_f64(n - i, NativeMath.pow(2.0, <f64>e), at(A, n, i, i));
+  return e;
+}
+
+// W ← 2^−e W (exact: a power of two), the eigenvalues of A from those of 2^e A.
+function range_unscale(W: usize, n: i32, e: i32): void {
+  if (e != 0) scale_f64(n, NativeMath.pow(2.0, <f64>-e), W);
 }
 
 /** Order from which eigvalsh_f64 reduces in two stages (eigh_2stage.ts). Reduction CPU time,
@@ -1672,11 +1692,13 @@ export function eigh_dc_f64(A: usize, n: i32, W: usize, work: usize): i32 {
   const nn = <usize>n * <usize>n;
   const Z = (work + (<usize>(2 * n) << 3) + 15) & ~(<usize>15);
   const ws = Z + (nn << 3);
+  const e = eigh_range_scale_f64(A, n);
   tridiag_blk_f64(A, n, W, off, ws);
   memory.copy(tau, ws, <usize>n << 3);
   const st = stedc_f64(W, off, n, Z, ws);
   ormtr_blk_f64(A, n, tau, Z, n, ws);
   memory.copy(A, Z, nn << 3);
+  range_unscale(W, n, e);
   return st;
 }
 

@@ -68,6 +68,7 @@ print(json.dumps(res))`;
 /** The phase a kernel called by eighDcPtrParallel belongs to, and whether the 2-worker driver splits it. */
 const PHASE: Record<string, [string, boolean]> = {
   // split over the pair except each reflector's Householder vector and own column update (O(n²·NB))
+  eigh_range_scale_f64: ['reduction', false], // dsyev's scaling of A of tiny or huge norm (O(n²), usually a no-op)
   tridiag_panel_f64: ['reduction', true],
   tridiag_update_f64: ['reduction', true],
   tridiag_tail_f64: ['reduction', false],

@@ -247,6 +247,7 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     gw1 = ws1 + 8 * GEMM_WS_F64;
   const NB = E.eigh_nb_f64(),
     NX = E.eigh_nx_f64();
+  const e = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_dc_f64's scaling)
   // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
   //    triangle: the first part gets m(1 − 1/√2) rows)
   let k0 = 0;
@@ -301,6 +302,7 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     await Promise.all([ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, 0, c, ws0, ws0, 0), ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, c, n, ws0, ws1, 1)]);
   } else await ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, n, ws0);
   await ex.call('copy_f64', n * n, Z, aPtr);
+  unscaleValues(rt, wPtr, n, e);
   return st;
 }
 
@@ -385,6 +387,7 @@ export async function eighPtrParallel(
   // blocked reduction on one worker; then work[0..n) and [2n..4n) are free, off sits in [n..2n)
   const off = workPtr + 8 * n,
     scratch = workPtr + 16 * n;
+  const e = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_f64's scaling)
   await ex.call('eigh_reduce_blk_f64', aPtr, n, wPtr, off, workPtr);
   const bounds = [0];
   for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
@@ -401,7 +404,15 @@ export async function eighPtrParallel(
   const jobs = args.map(([d, e, rot], p) => ex.call('tql_cols_f64', d, e, n, aPtr, n, bounds[p], bounds[p + 1], rot));
   const st = await Promise.all(jobs);
   await ex.call('transpose_sq_f64', aPtr, n);
+  unscaleValues(rt, wPtr, n, e);
   return st.find((v) => v !== 0) ?? 0;
+}
+
+/** The eigenvalues of A from those of 2^e A (eigh_range_scale_f64): times 2^−e, exact. */
+function unscaleValues(rt: WasmRuntime, wPtr: number, n: number, e: number): void {
+  if (e === 0) return;
+  const w = rt.arena.f64(wPtr, n);
+  for (let i = 0; i < n; i++) w[i] *= 2 ** -e;
 }
 
 export interface TridiagResult {

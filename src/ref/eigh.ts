@@ -206,10 +206,28 @@ export function tqlFirst(diag: Float64Array, off: Float64Array, n: number, z0: F
   return tql(diag, off, n, z0, 1, 1);
 }
 
-/** A = V diag(values) Vᵀ; vectors row-major with eigenvectors in COLUMNS. A is not modified. */
+/** Twin of assembly/eigh.ts range_exponent: e with max|a| (upper triangle) · 2^e near 1 when max|a| lies
+ *  outside [2^−400, 2^400] (dsyev's scaling step), else 0 (also for a zero or non-finite A). */
+export function rangeExponent(A: ArrayLike<number>, n: number): number {
+  let amax = 0;
+  for (let i = 0; i < n; i++) for (let j = i; j < n; j++) amax = Math.max(amax, Math.abs(A[i * n + j]));
+  if (!Number.isFinite(amax) || amax === 0 || (amax >= 2 ** -400 && amax <= 2 ** 400)) return 0;
+  return Math.min(1000, Math.max(-1000, -Math.floor(Math.log2(amax))));
+}
+
+/** Twin of eigh_range_scale_f64: the upper triangle of A (row-major) times 2^e in place; returns e. */
+export function rangeScale(A: Float64Array, n: number): number {
+  const e = rangeExponent(A, n);
+  if (e !== 0) for (let i = 0; i < n; i++) for (let j = i; j < n; j++) A[i * n + j] *= 2 ** e;
+  return e;
+}
+
+/** A = V diag(values) Vᵀ; vectors row-major with eigenvectors in COLUMNS. A is not modified. A of tiny
+ *  or huge norm is scaled by a power of two first, as the Wasm eigensolvers do (rangeScale). */
 export function eigh(A: ArrayLike<number>, n: number): { values: Float64Array; vectors: Float64Array; status: number } {
   const V = Float64Array.from(A as ArrayLike<number>);
   if (n === 0) return { values: new Float64Array(0), vectors: V, status: 0 };
+  const e = rangeScale(V, n);
   const { diag, off, tau } = tridiag(V, n);
   formQt(V, n, tau);
   const status = tql(diag, off, n, V, n, n);
@@ -219,6 +237,7 @@ export function eigh(A: ArrayLike<number>, n: number): { values: Float64Array; v
       V[i * n + j] = V[j * n + i];
       V[j * n + i] = t;
     }
+  if (e !== 0) for (let i = 0; i < n; i++) diag[i] *= 2 ** -e;
   return { values: diag, vectors: V, status };
 }
 

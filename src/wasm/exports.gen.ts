@@ -138,6 +138,8 @@ export interface KernelExports {
   eigh_blk_f64: (A: number, n: number, W: number, work: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, W: usize, work: usize) → i32 */
   eigvalsh_f64: (A: number, n: number, W: number, work: number) => number;
+  /** assembly/eigh.ts: (A: usize, n: i32) → i32 */
+  eigh_range_scale_f64: (A: number, n: number) => number;
   /** assembly/eigh.ts: () → i32 */
   eigvalsh_2stage_min_f64: () => number;
   /** assembly/eigh.ts: (n: i32) → i32 */
@@ -363,6 +365,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   eigh_reduce_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   eigh_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
   eigvalsh_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },
+  eigh_range_scale_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32']], result: 'i32' },
   eigvalsh_2stage_min_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   stedc_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
   stedc_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['work', 'usize']], result: 'i32' },

@@ -3,7 +3,7 @@
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
 // This is the only production module that imports src/ref (test/wasm/boundary.test.ts checks it).
 import { axpy, dot, gemm, gemmNt, gemmPk, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
-import { applyQ as applyQTs, eigh, lanczos, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
+import { applyQ as applyQTs, eigh, lanczos, rangeScale, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
 import { expFast, kfun, kmap } from '../ref/kmap.js';
 import { gramKmapRows } from '../ref/blas.js';
 import { RefStream, logPos } from '../numerics/rng.js';
@@ -233,6 +233,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       f64(W, n).set(r.values);
       return r.status;
     },
+    eigh_range_scale_f64: (A, n) => rangeScale(f64(A, n * n), n),
     // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
     eigh_blk_ws_f64: (n) => 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + (96 * 256 + 256 * 512 + 16) + 16,
     eigvalsh_f64: (A, n, W, _work) => {
