@@ -9,7 +9,7 @@
 // has eigenvectors in columns.
 import { pairBarrier } from "./sync";
 import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
-import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
+import { gemm_pk_f64, gemm_pk_trap_f64, gemm_pk_ws_f64 } from "./gemm";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -538,7 +538,7 @@ export function eigh_blk_ws_f64(n: i32): i32 {
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
-// Y QW·n | T NBQ² | z NBQ | Ṽ QW·n | G NBQ² | gemm workspace. Every block is a multiple
+// Y QW·n | T NBQ² | z NBQ | TV (ormtr W = T V) QW·n | G NBQ² | gemm workspace. Every block is a multiple
 // of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
@@ -550,7 +550,7 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 3) o += qw * nn; // Y
   if (slot >= 4) o += qw * nn; // T
   if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
-  if (slot >= 6) o += <usize>NBQ; // Ṽ
+  if (slot >= 6) o += <usize>NBQ; // TV (ormtr W = T V)
   if (slot >= 7) o += qw * nn; // G
   if (slot >= 8) o += <usize>(NBQ * NBQ); // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
@@ -1531,9 +1531,12 @@ function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usiz
 /** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
  *  the rows of A, tau), Z n×ncols row-major. Blocks of NBQ reflectors from the last one back; each
  *  block is Z_sub ← (I − Vᵀ T V) Z_sub (Z_sub = rows kb+1..n−1) as three products on the packed
- *  GEMM: Ṽ = Vᵀ T (m × nbb, T folded into the reflectors once per block instead of T·Y per column
- *  chunk), Y = V Z_sub, Z_sub ← Z_sub − Ṽ Y. work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may
- *  live at work[0..n)). */
+ *  GEMM: W = T V (nbb × m, T folded into the reflectors once per block instead of T·Y per column
+ *  chunk), Y = W Z_sub, Z_sub ← Z_sub − Vᵀ Y. V and W are upper trapezoidal (row i zero before
+ *  column i: T is upper triangular) and Vᵀ lower, so all three run as trapezoids
+ *  (gemm_pk_trap_f64, LAPACK dlarfb's triangular head + dense tail in one call): nbb²·ncols fewer
+ *  multiply-adds per block than dense V and Ṽ = Vᵀ T. work ≥ eigh_blk_ws_f64(max(n, ncols)) f64
+ *  (tau may live at work[0..n)). */
 export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
   ormtr_cols_f64(A, n, tau, Z, ncols, 0, ncols, work);
 }
@@ -1546,7 +1549,7 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
 
 /** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
  *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
- *  (V, T, Ṽ and the barrier, built by role 0; Ṽ's rows split) and private `priv` (role 0 may pass
+ *  (V, T, W and the barrier, built by role 0; W's columns split) and private `priv` (role 0 may pass
  *  work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
  *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
 export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
@@ -1562,7 +1565,7 @@ export function ormtr_sync_f64(work: usize, n: i32): usize {
   return wsp(work, n, 5);
 }
 
-// role −1: one call (work = priv); 0 / 1: the pair (shared V, T, Ṽ in work; Y and the GEMM
+// role −1: one call (work = priv); 0 / 1: the pair (shared V, T, W in work; Y and the GEMM
 // workspace in priv; three barriers per block).
 function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   const K = n - 2;
@@ -1572,7 +1575,7 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
   const Z = Z0 + (<usize>max(c0, 0) << 3);
   // shared slots sized for n (both roles must agree); one call sizes them for max(n, ncols)
   const nw = role < 0 ? max(n, ncols) : n;
-  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6), G = wsp(work, nw, 7);
+  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Wb = wsp(work, nw, 6), G = wsp(work, nw, 7);
   const sync = wsp(work, nw, 5);
   const Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
@@ -1591,24 +1594,26 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
       build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, gw);
     }
     if (role >= 0) pairBarrier(sync); // V, T ready
-    // Ṽ = Vᵀ T (m × nbb, ld nbb), rows split over the pair (GEMM rows: the same bits)
+    // W = T V (nbb × m, ld m), columns split over the pair (GEMM columns: the same bits)
     const mh = role < 0 ? m : (m >> 1) & ~3;
-    if (role <= 0) vt_rows(Vb, m, nbb, T, Vt, 0, mh, gw);
-    if (role != 0) vt_rows(Vb, m, nbb, T, Vt, role < 0 ? m : mh, m, gw);
-    if (role >= 0) pairBarrier(sync); // Ṽ ready
+    if (role <= 0) tv_cols(Vb, m, nbb, T, Wb, 0, mh, gw);
+    if (role != 0) tv_cols(Vb, m, nbb, T, Wb, role < 0 ? m : mh, m, gw);
+    if (role >= 0) pairBarrier(sync); // W ready
     if (ncols > 0) {
       const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
-      gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
-      gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+      gemm_pk_trap_f64(0, 0, nbb, ncols, m, 1.0, Wb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw, 1);
+      gemm_pk_trap_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw, 2);
     }
-    if (role >= 0) pairBarrier(sync); // V, Ṽ free for the next block
+    if (role >= 0) pairBarrier(sync); // V, W free for the next block
   }
 }
 
-// Rows [r0, r1) of Ṽ = Vᵀ T (m × nbb, ld nbb).
-function vt_rows(Vb: usize, m: i32, nbb: i32, T: usize, Vt: usize, r0: i32, r1: i32, gw: usize): void {
-  if (r1 <= r0) return;
-  gemm_pk_f64(1, 0, r1 - r0, nbb, nbb, 1.0, Vb + (<usize>r0 << 3), m, T, NBQ, 0.0, Vt + ((<usize>r0 * <usize>nbb) << 3), nbb, 0, 0, gw);
+// Columns [c0, c1) of W = T V (nbb × m, ld m; T upper triangular, so W is upper trapezoidal like V:
+// the zeros below T's diagonal are skipped and W's entries before its diagonal come out exactly 0).
+function tv_cols(Vb: usize, m: i32, nbb: i32, T: usize, Wb: usize, c0: i32, c1: i32, gw: usize): void {
+  if (c1 <= c0) return;
+  const o = <usize>c0 << 3;
+  gemm_pk_trap_f64(0, 0, nbb, c1 - c0, nbb, 1.0, T, NBQ, Vb + o, m, 0.0, Wb + o, m, 0, 0, gw, 1);
 }
 
 /** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))
