@@ -1507,22 +1507,39 @@ export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32
   dc_merge(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
 }
 
-// T of the compact WY form of reflectors kb..kb+nbb−1 (rows of Vb, nbb × m, ld m; zero-padded as
-// in build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise).
-// T (nbb × nbb, ld NBQ) is written in full, zeros below the diagonal. G = V Vᵀ (strict upper
-// triangle) is one GEMM instead of nbb²/2 dot products, then T[0:i,i] = −τ_i T[0:i,0:i] G[0:i,i].
-function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
+// Rows [r0, r1) of G = V Vᵀ (lower triangle, G[i][l] = v_i·v_l for l ≤ i, ld NBQ; V: nbb × m rows
+// of Vb, ld m, zero-padded as in build_vt; r0 a multiple of 4). Row i of V vanishes before index i,
+// so the rows from r0 on are summed over indices ≥ r0 only, and inside that the trapezoidal GEMM
+// starts each 4-row tile at its first row's index: G costs ≈ nbb²·m/2 multiply-adds, not nbb²·m.
+function vvt_rows(Vb: usize, m: i32, G: usize, r0: i32, r1: i32, gw: usize): void {
+  if (r1 <= r0) return;
+  const o = <usize>r0 << 3;
+  const A0 = Vb + ((<usize>r0 * <usize>m) << 3) + o;
+  gemm_pk_trap_f64(0, 1, r1 - r0, r1, m - r0, 1.0, A0, m, Vb + o, m, 0.0, G + ((<usize>(r0 * NBQ)) << 3), NBQ, 1, r0, gw, 1);
+}
+
+// First row of G's second part (vvt_rows): the rows below it cost about as much as those above
+// (row i ≈ (i+1)(m−i) multiply-adds: the split near nbb/√2), a multiple of 4. One call and the
+// pair compute G in the same two parts, so their G (and all that follows) agree bitwise.
+@inline function vvt_split(nbb: i32): i32 {
+  return ((nbb * 181) >> 8) & ~3;
+}
+
+// T of the compact WY form of reflectors kb..kb+nbb−1 from G = V Vᵀ (vvt_rows):
+// H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise). T (nbb × nbb,
+// ld NBQ) is written in full, zeros below the diagonal: T[0:i,i] = −τ_i T[0:i,0:i] G[i][0:i]ᵀ, row i
+// of G and the rows of T contiguous (dot products).
+function t_from_gram(nbb: i32, tau: usize, G: usize, T: usize): void {
   const ldt = NBQ;
-  gemm_pk_f64(0, 1, nbb, nbb, m, 1.0, Vb, m, Vb, m, 0.0, G, ldt, 2, 1, gw);
   for (let i = 0; i < nbb; i++) memory.fill(T + ((<usize>(i * ldt)) << 3), 0, <usize>nbb << 3);
   for (let i = 0; i < nbb; i++) {
     const ti = ldf(tau, i);
+    const gi = G + ((<usize>(i * ldt)) << 3);
     for (let j = 0; j < i; j++) {
-      // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[l][i]
+      // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[i][l]
       const tj = T + ((<usize>(j * ldt)) << 3);
-      let sacc: f64 = 0;
-      for (let l = j; l < i; l++) sacc += ldf(tj, l) * load<f64>(G + ((<usize>(l * ldt + i)) << 3));
-      stf(tj, i, -ti * sacc);
+      const o = <usize>j << 3;
+      stf(tj, i, -ti * dot_f64(tj + o, gi + o, i - j));
     }
     store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
   }
@@ -1549,8 +1566,8 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
 
 /** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
  *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
- *  (V, T, W and the barrier, built by role 0; W's columns split) and private `priv` (role 0 may pass
- *  work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
+ *  (V, G = V Vᵀ, W = T V and the barrier; V built by role 0, G's rows and W's columns split) and
+ *  private `priv` (role 0 may pass work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
  *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
 export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   if (!ASC_FEATURE_THREADS) {
@@ -1565,8 +1582,10 @@ export function ormtr_sync_f64(work: usize, n: i32): usize {
   return wsp(work, n, 5);
 }
 
-// role −1: one call (work = priv); 0 / 1: the pair (shared V, T, W in work; Y and the GEMM
-// workspace in priv; three barriers per block).
+// role −1: one call (work = priv); 0 / 1: the pair (shared V, G, W in work; T, Y and the GEMM
+// workspace in priv; four barriers per block). Each step is split the same way in the one call
+// and in the pair (G by vvt_split, W by columns, Z by the caller's columns), and each role builds
+// its own T from the shared G with the same code, so every value agrees bitwise.
 function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   const K = n - 2;
   if (K < 1) return;
@@ -1575,9 +1594,9 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
   const Z = Z0 + (<usize>max(c0, 0) << 3);
   // shared slots sized for n (both roles must agree); one call sizes them for max(n, ncols)
   const nw = role < 0 ? max(n, ncols) : n;
-  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Wb = wsp(work, nw, 6), G = wsp(work, nw, 7);
+  const Vb = wsp(work, nw, 2), Wb = wsp(work, nw, 6), G = wsp(work, nw, 7);
   const sync = wsp(work, nw, 5);
-  const Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
+  const T = wsp(priv, nw, 4), Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
   for (let b = nblocks - 1; b >= 0; b--) {
     const kb = b * NBQ;
@@ -1591,9 +1610,13 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
         memory.fill(row, 0, <usize>(j - kb) << 3);
         memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
       }
-      build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, gw);
     }
-    if (role >= 0) pairBarrier(sync); // V, T ready
+    if (role >= 0) pairBarrier(sync); // V ready
+    const gh = vvt_split(nbb);
+    if (role <= 0) vvt_rows(Vb, m, G, 0, gh, gw);
+    if (role != 0) vvt_rows(Vb, m, G, gh, nbb, gw);
+    if (role >= 0) pairBarrier(sync); // G ready
+    t_from_gram(nbb, tau + (<usize>kb << 3), G, T);
     // W = T V (nbb × m, ld m), columns split over the pair (GEMM columns: the same bits)
     const mh = role < 0 ? m : (m >> 1) & ~3;
     if (role <= 0) tv_cols(Vb, m, nbb, T, Wb, 0, mh, gw);
@@ -1604,7 +1627,7 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
       gemm_pk_trap_f64(0, 0, nbb, ncols, m, 1.0, Wb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw, 1);
       gemm_pk_trap_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw, 2);
     }
-    if (role >= 0) pairBarrier(sync); // V, W free for the next block
+    if (role >= 0) pairBarrier(sync); // V, G, W free for the next block
   }
 }
 
