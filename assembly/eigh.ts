@@ -1566,7 +1566,7 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
 
 /** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
  *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
- *  (V, G = V Vᵀ, W = T V and the barrier; V built by role 0, G's rows and W's columns split) and
+ *  (V, G = V Vᵀ, W = T V and the barrier; V's and G's rows and W's columns split) and
  *  private `priv` (role 0 may pass work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
  *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
 export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
@@ -1603,13 +1603,12 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
     const ke = min(kb + NBQ, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    if (role <= 0) {
-      // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
-      for (let j = kb; j < ke; j++) {
-        const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
-        memory.fill(row, 0, <usize>(j - kb) << 3);
-        memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
-      }
+    // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1); rows halved over the pair
+    const vh = role < 0 ? ke : kb + (nbb >> 1);
+    for (let j = role <= 0 ? kb : vh; j < (role == 0 ? vh : ke); j++) {
+      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+      memory.fill(row, 0, <usize>(j - kb) << 3);
+      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
     }
     if (role >= 0) pairBarrier(sync); // V ready
     const gh = vvt_split(nbb);

@@ -236,7 +236,7 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
 });
 
 describe('eigh_dc over two workers (threads build)', () => {
-  it.each([5, 40, 203, 300])('bitwise equal to the single call (n = %i)', async (n) => {
+  it.each([5, 40, 203, 300, 520])('bitwise equal to the single call (n = %i)', async (n) => {
     const { WorkerPool } = await import('../../src/wasm/exec.js');
     const rt = await loadWasm({ shared: true });
     const pool = await WorkerPool.create(rt, 2);
