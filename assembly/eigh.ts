@@ -525,7 +525,9 @@ const NB: i32 = 64;
 const NX: i32 = 128;
 /** Reflectors per block of the back-transformation (2NB). Measured at n = 1024 (CPU time, loaded
  *  machine; T built in halves with a GEMM coupling block for the larger sizes): 96 and 128 equal,
- *  192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64, outgrows L2 at 256). */
+ *  192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64, outgrows L2 at 256). With the
+ *  trapezoidal products (ormtr_impl) again: 96, 128, 192 within ±2 % at n = 1024 and 2000, 256
+ *  +5 % at 1024. */
 const NBQ: i32 = 128;
 /** Rows of the U and Y slots: 2NB for the reduction's syr2k operands, NBQ for the back-transformation. */
 const QW: i32 = NBQ > 2 * NB ? NBQ : 2 * NB;
@@ -538,8 +540,8 @@ export function eigh_blk_ws_f64(n: i32): i32 {
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
-// Y QW·n | T NBQ² | z NBQ | TV (ormtr W = T V) QW·n | G NBQ² | gemm workspace. Every block is a multiple
-// of 2 f64 → 16-byte aligned.
+// Y QW·n | T NBQ² | z NBQ | TV (ormtr's W = T V) QW·n | G NBQ² | gemm workspace. Every block is a
+// multiple of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
   const nb = <usize>NB;
@@ -550,7 +552,7 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 3) o += qw * nn; // Y
   if (slot >= 4) o += qw * nn; // T
   if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
-  if (slot >= 6) o += <usize>NBQ; // TV (ormtr W = T V)
+  if (slot >= 6) o += <usize>NBQ; // TV (ormtr's W = T V)
   if (slot >= 7) o += qw * nn; // G
   if (slot >= 8) o += <usize>(NBQ * NBQ); // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
@@ -1566,9 +1568,9 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
 
 /** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
  *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
- *  (V, G = V Vᵀ, W = T V and the barrier; V's and G's rows and W's columns split) and
- *  private `priv` (role 0 may pass work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
- *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
+ *  (V, G = V Vᵀ, W = T V and the barrier; V's and G's rows and W's columns split) and private
+ *  `priv` (T, Y; role 0 may pass work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at
+ *  ormtr_sync_f64(work, n) must be zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
 export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   if (!ASC_FEATURE_THREADS) {
     ormtr_cols_f64(A, n, tau, Z0, ldz, c0, c1, priv);
