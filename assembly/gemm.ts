@@ -237,9 +237,9 @@ export function gemm_pk_f64(
  *  = 0 for p > i; 0: dense (gemm_pk_f64). Each MR-row tile runs its k loop only over the packed
  *  steps where one of its rows may be nonzero, so the zero part costs no multiply-adds and no extra
  *  packing. The terms left out are exact zeros and a sum that starts at +0 is unchanged by adding
- *  ±0, so for finite B the result is bitwise gemm_pk_f64's, whatever row/column range a call
- *  covers (the entries of op(A) in the zero part must be zeros: a tile reads its rows from its
- *  first row's diagonal on). */
+ *  ±0, so for finite B the result is bitwise gemm_pk_f64's (and calls on parts of C agree with one
+ *  call as gemm_pk_f64's do). The entries of op(A) in the zero part must be zeros: a tile reads its
+ *  rows from its first row's diagonal on. */
 export function gemm_pk_trap_f64(
   ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32,
   beta: f64, C: usize, ldc: i32, uplo: i32, doff: i32, work: usize, atrap: i32,

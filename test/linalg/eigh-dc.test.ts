@@ -117,11 +117,11 @@ describe('gemm_pk_trap_f64 (trapezoidal op(A), the back-transformation products)
           c2 = ar.copyIn(C0);
         ex.gemm_pk_trap_f64(ta, 0, m, n, k, -1.25, pa, lda, pb, n, beta, c1, n, 0, 0, w, atrap);
         ex.gemm_pk_f64(ta, 0, m, n, k, -1.25, pa, lda, pb, n, beta, c2, n, 0, 0, w);
-        // the same k order without the zero terms: equal (=== also takes −0 for +0)
+        // the same k order without the zero terms: bitwise equal (Object.is tells −0 from +0)
         const x = ar.f64(c1, m * n),
           y = ar.f64(c2, m * n);
         let same = true;
-        for (let q = 0; q < m * n; q++) same &&= x[q] === y[q];
+        for (let q = 0; q < m * n; q++) same &&= Object.is(x[q], y[q]);
         expect(same).toBe(true);
       }
       ar.reset(mk);
