@@ -9,7 +9,7 @@
 // has eigenvectors in columns.
 import { pairBarrier } from "./sync";
 import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
-import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
+import { gemm_pk_f64, gemm_pk_trap_f64, gemm_pk_ws_f64 } from "./gemm";
 import { tridiag_2stage_f64 } from "./eigh_2stage";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -528,7 +528,9 @@ const NB: i32 = 64;
 const NX: i32 = 128;
 /** Reflectors per block of the back-transformation (2NB). Measured at n = 1024 (CPU time, loaded
  *  machine; T built in halves with a GEMM coupling block for the larger sizes): 96 and 128 equal,
- *  192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64, outgrows L2 at 256). */
+ *  192 +9 %, 256 +15 % (the packed op(B) block of Y, NBQ × 512 f64, outgrows L2 at 256). With the
+ *  trapezoidal products (ormtr_impl) again: 96, 128, 192 within ±2 % at n = 1024 and 2000, 256
+ *  +5 % at 1024. */
 const NBQ: i32 = 128;
 /** Rows of the U and Y slots: 2NB for the reduction's syr2k operands, NBQ for the back-transformation. */
 const QW: i32 = NBQ > 2 * NB ? NBQ : 2 * NB;
@@ -541,8 +543,8 @@ export function eigh_blk_ws_f64(n: i32): i32 {
 }
 
 // workspace layout (f64 offsets): [0,n) tau | [n,2n) off (eigh_blk) | [2n,3n) p | W NB·n | U QW·n |
-// Y QW·n | T NBQ² | z NBQ | Ṽ QW·n | G NBQ² | gemm workspace. Every block is a multiple
-// of 2 f64 → 16-byte aligned.
+// Y QW·n | T NBQ² | z NBQ | TV (ormtr's W = T V) QW·n | G NBQ² | gemm workspace. Every block is a
+// multiple of 2 f64 → 16-byte aligned.
 @inline function wsp(work: usize, n: i32, slot: i32): usize {
   const nn = <usize>n;
   const nb = <usize>NB;
@@ -553,7 +555,7 @@ export function eigh_blk_ws_f64(n: i32): i32 {
   if (slot >= 3) o += qw * nn; // Y
   if (slot >= 4) o += qw * nn; // T
   if (slot >= 5) o += <usize>(NBQ * NBQ); // z (T holds up to NBQ × NBQ for ormtr)
-  if (slot >= 6) o += <usize>NBQ; // Ṽ
+  if (slot >= 6) o += <usize>NBQ; // TV (ormtr's W = T V)
   if (slot >= 7) o += qw * nn; // G
   if (slot >= 8) o += <usize>(NBQ * NBQ); // gemm ws
   // 3n may be odd: round the offset up to an even count of f64 (16 bytes)
@@ -1571,33 +1573,64 @@ export function stedc_merge_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32
   dc_merge(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
 }
 
-// T of the compact WY form of reflectors kb..kb+nbb−1 (rows of Vb, nbb × m, ld m; zero-padded as
-// in build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise).
-// T (nbb × nbb, ld NBQ) is written in full, zeros below the diagonal. G = V Vᵀ (strict upper
-// triangle) is one GEMM instead of nbb²/2 dot products, then T[0:i,i] = −τ_i T[0:i,0:i] G[0:i,i].
-export function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
+// Rows [r0, r1) of G = V Vᵀ (lower triangle, G[i][l] = v_i·v_l for l ≤ i, ld NBQ; V: nbb × m rows
+// of Vb, ld m, zero-padded as in build_vt; r0 a multiple of 4). Row i of V vanishes before index i,
+// so the rows from r0 on are summed over indices ≥ r0 only, and inside that the trapezoidal GEMM
+// starts each 4-row tile at its first row's index: G costs ≈ nbb²·m/2 multiply-adds, not nbb²·m.
+function vvt_rows(Vb: usize, m: i32, G: usize, r0: i32, r1: i32, gw: usize): void {
+  if (r1 <= r0) return;
+  const o = <usize>r0 << 3;
+  const A0 = Vb + ((<usize>r0 * <usize>m) << 3) + o;
+  gemm_pk_trap_f64(0, 1, r1 - r0, r1, m - r0, 1.0, A0, m, Vb + o, m, 0.0, G + ((<usize>(r0 * NBQ)) << 3), NBQ, 1, r0, gw, 1);
+}
+
+// First row of G's second part (vvt_rows): the rows below it cost about as much as those above
+// (row i ≈ (i+1)(m−i) multiply-adds: the split near nbb/√2), a multiple of 4. One call and the
+// pair compute G in the same two parts, so their G (and all that follows) agree bitwise.
+@inline function vvt_split(nbb: i32): i32 {
+  return ((nbb * 181) >> 8) & ~3;
+}
+
+// T of the compact WY form of reflectors kb..kb+nbb−1 from G = V Vᵀ (vvt_rows):
+// H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ in column terms (dlarft, forward, columnwise). T (nbb × nbb,
+// ld NBQ) is written in full, zeros below the diagonal: T[0:i,i] = −τ_i T[0:i,0:i] G[i][0:i]ᵀ, row i
+// of G and the rows of T contiguous (dot products).
+function t_from_gram(nbb: i32, tau: usize, G: usize, T: usize): void {
   const ldt = NBQ;
-  gemm_pk_f64(0, 1, nbb, nbb, m, 1.0, Vb, m, Vb, m, 0.0, G, ldt, 2, 1, gw);
   for (let i = 0; i < nbb; i++) memory.fill(T + ((<usize>(i * ldt)) << 3), 0, <usize>nbb << 3);
   for (let i = 0; i < nbb; i++) {
     const ti = ldf(tau, i);
+    const gi = G + ((<usize>(i * ldt)) << 3);
     for (let j = 0; j < i; j++) {
-      // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[l][i]
+      // T[j][i] = −τ_i Σ_{l=j}^{i−1} T[j][l] G[i][l]
       const tj = T + ((<usize>(j * ldt)) << 3);
-      let sacc: f64 = 0;
-      for (let l = j; l < i; l++) sacc += ldf(tj, l) * load<f64>(G + ((<usize>(l * ldt + i)) << 3));
-      stf(tj, i, -ti * sacc);
+      const o = <usize>j << 3;
+      stf(tj, i, -ti * dot_f64(tj + o, gi + o, i - j));
     }
     store<f64>(T + ((<usize>(i * ldt + i)) << 3), ti);
   }
 }
 
+/** T of the compact WY form of reflectors kb..kb+nbb−1 (rows of Vb, nbb × m, ld m, zero-padded as in
+ *  build_vt): H_kb ⋯ H_{kb+nbb−1} = I − V T Vᵀ (dlarft, forward, columnwise); T (nbb × nbb, ld NBQ) in
+ *  full, zeros below the diagonal; G (NBQ × NBQ) scratch. G = V Vᵀ on the trapezoidal GEMM in the two
+ *  parts ormtr uses, then T from G (for the two-stage reduction's panels, eigh_2stage.ts). */
+export function build_t_gemm(Vb: usize, m: i32, nbb: i32, tau: usize, T: usize, G: usize, gw: usize): void {
+  const gh = vvt_split(nbb);
+  vvt_rows(Vb, m, G, 0, gh, gw);
+  vvt_rows(Vb, m, G, gh, nbb, gw);
+  t_from_gram(nbb, tau, G, T);
+}
+
 /** Z ← Q Z (dormtr, blocked): Q = H_0 ⋯ H_{n−3} from tridiag_blk_f64/tridiag_f64 (reflectors in
  *  the rows of A, tau), Z n×ncols row-major. Blocks of NBQ reflectors from the last one back; each
  *  block is Z_sub ← (I − Vᵀ T V) Z_sub (Z_sub = rows kb+1..n−1) as three products on the packed
- *  GEMM: Ṽ = Vᵀ T (m × nbb, T folded into the reflectors once per block instead of T·Y per column
- *  chunk), Y = V Z_sub, Z_sub ← Z_sub − Ṽ Y. work ≥ eigh_blk_ws_f64(max(n, ncols)) f64 (tau may
- *  live at work[0..n)). */
+ *  GEMM: W = T V (nbb × m, T folded into the reflectors once per block instead of T·Y per column
+ *  chunk), Y = W Z_sub, Z_sub ← Z_sub − Vᵀ Y. V and W are upper trapezoidal (row i zero before
+ *  column i: T is upper triangular) and Vᵀ lower, so all three run as trapezoids
+ *  (gemm_pk_trap_f64, LAPACK dlarfb's triangular head + dense tail in one call): nbb²·ncols fewer
+ *  multiply-adds per block than dense V and Ṽ = Vᵀ T. work ≥ eigh_blk_ws_f64(max(n, ncols)) f64
+ *  (tau may live at work[0..n)). */
 export function ormtr_blk_f64(A: usize, n: i32, tau: usize, Z: usize, ncols: i32, work: usize): void {
   ormtr_cols_f64(A, n, tau, Z, ncols, 0, ncols, work);
 }
@@ -1610,9 +1643,9 @@ export function ormtr_cols_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32
 
 /** ormtr_cols_f64 on a pair of workers sharing one compact-WY form per block: call it at the same
  *  time on two workers, role 0 with columns [c0, c1) and role 1 with the rest, the SAME `work`
- *  (V, T, Ṽ and the barrier, built by role 0; Ṽ's rows split) and private `priv` (role 0 may pass
- *  work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at ormtr_sync_f64(work, n) must be
- *  zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
+ *  (V, G = V Vᵀ, W = T V and the barrier; V's and G's rows and W's columns split) and private
+ *  `priv` (T, Y; role 0 may pass work; role 1 ≥ eigh_blk_ws_f64(n) of its own). The two i32 at
+ *  ormtr_sync_f64(work, n) must be zero before. Bitwise equal to ormtr_cols_f64 on each range. Without threads: ormtr_cols_f64. */
 export function ormtr_pair_f64(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   if (!ASC_FEATURE_THREADS) {
     ormtr_cols_f64(A, n, tau, Z0, ldz, c0, c1, priv);
@@ -1626,8 +1659,10 @@ export function ormtr_sync_f64(work: usize, n: i32): usize {
   return wsp(work, n, 5);
 }
 
-// role −1: one call (work = priv); 0 / 1: the pair (shared V, T, Ṽ in work; Y and the GEMM
-// workspace in priv; three barriers per block).
+// role −1: one call (work = priv); 0 / 1: the pair (shared V, G, W in work; T, Y and the GEMM
+// workspace in priv; four barriers per block). Each step is split the same way in the one call
+// and in the pair (G by vvt_split, W by columns, Z by the caller's columns), and each role builds
+// its own T from the shared G with the same code, so every value agrees bitwise.
 function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, c1: i32, work: usize, priv: usize, role: i32): void {
   const K = n - 2;
   if (K < 1) return;
@@ -1636,43 +1671,48 @@ function ormtr_impl(A: usize, n: i32, tau: usize, Z0: usize, ldz: i32, c0: i32, 
   const Z = Z0 + (<usize>max(c0, 0) << 3);
   // shared slots sized for n (both roles must agree); one call sizes them for max(n, ncols)
   const nw = role < 0 ? max(n, ncols) : n;
-  const Vb = wsp(work, nw, 2), T = wsp(work, nw, 4), Vt = wsp(work, nw, 6), G = wsp(work, nw, 7);
+  const Vb = wsp(work, nw, 2), Wb = wsp(work, nw, 6), G = wsp(work, nw, 7);
   const sync = wsp(work, nw, 5);
-  const Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
+  const T = wsp(priv, nw, 4), Yb = wsp(priv, nw, 3), gw = wsp(priv, nw, GWS);
   const nblocks = (K + NBQ - 1) / NBQ;
   for (let b = nblocks - 1; b >= 0; b--) {
     const kb = b * NBQ;
     const ke = min(kb + NBQ, K);
     const nbb = ke - kb;
     const m = n - kb - 1;
-    if (role <= 0) {
-      // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1)
-      for (let j = kb; j < ke; j++) {
-        const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
-        memory.fill(row, 0, <usize>(j - kb) << 3);
-        memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
-      }
-      build_t_gemm(Vb, m, nbb, tau + (<usize>kb << 3), T, G, gw);
+    // V (nbb × m): row j−kb = v_j on indices kb+1..n−1 (zeros before index j+1); rows halved over the pair
+    const vh = role < 0 ? ke : kb + (nbb >> 1);
+    for (let j = role <= 0 ? kb : vh; j < (role == 0 ? vh : ke); j++) {
+      const row = Vb + ((<usize>(j - kb) * <usize>m) << 3);
+      memory.fill(row, 0, <usize>(j - kb) << 3);
+      memory.copy(row + (<usize>(j - kb) << 3), at(A, n, j, j + 1), <usize>(n - j - 1) << 3);
     }
-    if (role >= 0) pairBarrier(sync); // V, T ready
-    // Ṽ = Vᵀ T (m × nbb, ld nbb), rows split over the pair (GEMM rows: the same bits)
+    if (role >= 0) pairBarrier(sync); // V ready
+    const gh = vvt_split(nbb);
+    if (role <= 0) vvt_rows(Vb, m, G, 0, gh, gw);
+    if (role != 0) vvt_rows(Vb, m, G, gh, nbb, gw);
+    if (role >= 0) pairBarrier(sync); // G ready
+    t_from_gram(nbb, tau + (<usize>kb << 3), G, T);
+    // W = T V (nbb × m, ld m), columns split over the pair (GEMM columns: the same bits)
     const mh = role < 0 ? m : (m >> 1) & ~3;
-    if (role <= 0) vt_rows(Vb, m, nbb, T, Vt, 0, mh, gw);
-    if (role != 0) vt_rows(Vb, m, nbb, T, Vt, role < 0 ? m : mh, m, gw);
-    if (role >= 0) pairBarrier(sync); // Ṽ ready
+    if (role <= 0) tv_cols(Vb, m, nbb, T, Wb, 0, mh, gw);
+    if (role != 0) tv_cols(Vb, m, nbb, T, Wb, role < 0 ? m : mh, m, gw);
+    if (role >= 0) pairBarrier(sync); // W ready
     if (ncols > 0) {
       const Zs = Z + ((<usize>(kb + 1) * <usize>ldz) << 3);
-      gemm_pk_f64(0, 0, nbb, ncols, m, 1.0, Vb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw);
-      gemm_pk_f64(0, 0, m, ncols, nbb, -1.0, Vt, nbb, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw);
+      gemm_pk_trap_f64(0, 0, nbb, ncols, m, 1.0, Wb, m, Zs, ldz, 0.0, Yb, ncols, 0, 0, gw, 1);
+      gemm_pk_trap_f64(1, 0, m, ncols, nbb, -1.0, Vb, m, Yb, ncols, 1.0, Zs, ldz, 0, 0, gw, 2);
     }
-    if (role >= 0) pairBarrier(sync); // V, Ṽ free for the next block
+    if (role >= 0) pairBarrier(sync); // V, G, W free for the next block
   }
 }
 
-// Rows [r0, r1) of Ṽ = Vᵀ T (m × nbb, ld nbb).
-function vt_rows(Vb: usize, m: i32, nbb: i32, T: usize, Vt: usize, r0: i32, r1: i32, gw: usize): void {
-  if (r1 <= r0) return;
-  gemm_pk_f64(1, 0, r1 - r0, nbb, nbb, 1.0, Vb + (<usize>r0 << 3), m, T, NBQ, 0.0, Vt + ((<usize>r0 * <usize>nbb) << 3), nbb, 0, 0, gw);
+// Columns [c0, c1) of W = T V (nbb × m, ld m; T upper triangular, so W is upper trapezoidal like V:
+// the zeros below T's diagonal are skipped and W's entries before its diagonal come out exactly 0).
+function tv_cols(Vb: usize, m: i32, nbb: i32, T: usize, Wb: usize, c0: i32, c1: i32, gw: usize): void {
+  if (c1 <= c0) return;
+  const o = <usize>c0 << 3;
+  gemm_pk_trap_f64(0, 0, nbb, c1 - c0, nbb, 1.0, T, NBQ, Vb + o, m, 0.0, Wb + o, m, 0, 0, gw, 1);
 }
 
 /** f64 workspace entries eigh_dc_f64 needs: Z (n²) + the divide-and-conquer scratch (2n² + O(n))

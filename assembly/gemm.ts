@@ -228,6 +228,22 @@ export function gemm_pk_f64(
   ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32,
   beta: f64, C: usize, ldc: i32, uplo: i32, doff: i32, work: usize,
 ): void {
+  gemm_pk_trap_f64(ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, uplo, doff, work, 0);
+}
+
+/** gemm_pk_f64 with op(A) known to vanish on one side of its diagonal, a trapezoid (the reflector
+ *  rows V and the triangular T of a compact-WY block; LAPACK dlarfb splits such a V into a
+ *  triangular head, dtrmm, and a dense tail): atrap = 1: op(A)[i][p] = 0 for p < i; 2: op(A)[i][p]
+ *  = 0 for p > i; 0: dense (gemm_pk_f64). Each MR-row tile runs its k loop only over the packed
+ *  steps where one of its rows may be nonzero, so the zero part costs no multiply-adds and no extra
+ *  packing. The terms left out are exact zeros and a sum that starts at +0 is unchanged by adding
+ *  ±0, so for finite B the result is bitwise gemm_pk_f64's (and calls on parts of C agree with one
+ *  call as gemm_pk_f64's do). The entries of op(A) in the zero part must be zeros: a tile reads its
+ *  rows from its first row's diagonal on. */
+export function gemm_pk_trap_f64(
+  ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32,
+  beta: f64, C: usize, ldc: i32, uplo: i32, doff: i32, work: usize, atrap: i32,
+): void {
   if (m <= 0 || n <= 0) return;
   if (alpha == 0 || k <= 0) {
     if (beta == 1) return;
@@ -265,12 +281,18 @@ export function gemm_pk_f64(
           const i = ic + ir;
           const rows = min(MR, mc - ir);
           const pa = pA + ((<usize>ir * <usize>kc) << 3);
+          // trapezoidal op(A): packed steps [0, kz) and [kc − kt, kc) of this row stripe are zero
+          let kz = 0, kt = 0;
+          if (atrap == 1) kz = min(kc, max(0, i - pc));
+          else if (atrap == 2) kt = min(kc, max(0, pc + kc - (i + rows)));
           for (let jr = 0; jr < nc; jr += NR) {
             const j = jc + jr;
             const cols = min(NR, nc - jr);
             if (uplo == 1 && j - (i + rows - 1) > doff) continue; // tile wholly above
             if (uplo == 2 && (j + cols - 1) - i < doff) continue; // tile wholly below
-            micro(kc, pa, pB + ((<usize>jr * <usize>kc) << 3), C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
+            if (kz + kt >= kc && (!first || beta == 1)) continue; // all zeros: C unchanged
+            const o = <usize>kz << 5; // kz packed steps of MR (or NR) f64
+            micro(kc - kz - kt, pa + o, pB + ((<usize>jr * <usize>kc) << 3) + o, C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
           }
         }
         // the fused Gram (blas.ts gram_kmap_pk_f64): the block's entries are final after the last KC

@@ -152,7 +152,8 @@ export function gemmNt(A: ArrayLike<number>, B: ArrayLike<number>, C: Float64Arr
 /** Twin of gemm_pk_f64 (assembly/gemm.ts): C = α op(A) op(B) + β C on an m×n block of C (leading
  *  dimension ldc, element offsets ao/bo/co into the arrays). ta/tb ≠ 0 transpose A/B (stored k×m /
  *  n×k). uplo 0 all entries; 1 only j − i ≤ doff; 2 only j − i ≥ doff; entries outside untouched.
- *  β = 0 ignores the old C. Plain k-ascending sums (differs from the Wasm kernel in rounding only). */
+ *  β = 0 ignores the old C. Plain k-ascending sums (differs from the Wasm kernel in rounding only).
+ *  atrap (twin of gemm_pk_trap_f64): 1 takes op(A)[i][p] as 0 for p < i, 2 for p > i. */
 export function gemmPk(
   ta: number,
   tb: number,
@@ -172,14 +173,17 @@ export function gemmPk(
   ao = 0,
   bo = 0,
   co = 0,
+  atrap = 0,
 ): void {
   for (let i = 0; i < m; i++) {
+    const p0 = atrap === 1 ? Math.min(i, k) : 0;
+    const p1 = atrap === 2 ? Math.min(i + 1, k) : k;
     for (let j = 0; j < n; j++) {
       if (uplo === 1 && j - i > doff) continue;
       if (uplo === 2 && j - i < doff) continue;
       let s = 0;
       if (alpha !== 0) {
-        for (let p = 0; p < k; p++) {
+        for (let p = p0; p < p1; p++) {
           const a = ta ? A[ao + p * lda + i] : A[ao + i * lda + p];
           const b = tb ? B[bo + j * ldb + p] : B[bo + p * ldb + j];
           s += a * b;

@@ -86,6 +86,8 @@ export interface KernelExports {
   gemm_pk_ws_f64: () => number;
   /** assembly/gemm.ts: (ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32, uplo: i32, doff: i32, work: usize) → void */
   gemm_pk_f64: (ta: number, tb: number, m: number, n: number, k: number, alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, uplo: number, doff: number, work: number) => void;
+  /** assembly/gemm.ts: (ta: i32, tb: i32, m: i32, n: i32, k: i32, alpha: f64, A: usize, lda: i32, B: usize, ldb: i32, beta: f64, C: usize, ldc: i32, uplo: i32, doff: i32, work: usize, atrap: i32) → void */
+  gemm_pk_trap_f64: (ta: number, tb: number, m: number, n: number, k: number, alpha: number, A: number, lda: number, B: number, ldb: number, beta: number, C: number, ldc: number, uplo: number, doff: number, work: number, atrap: number) => void;
   /** assembly/gemm.ts: (iters: i32, x: f64, y: f64) → f64 */
   peak_probe_f64: (iters: number, x: number, y: number) => number;
   /** assembly/eigh.ts: (len: i32, x: usize, w: usize, v: usize, a: f64, b: f64) → void */
@@ -339,6 +341,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   transpose_sq_f64: { source: 'assembly/blas.ts', params: [['A', 'usize'], ['n', 'i32']], result: 'void' },
   gemm_pk_ws_f64: { source: 'assembly/gemm.ts', params: [], result: 'i32' },
   gemm_pk_f64: { source: 'assembly/gemm.ts', params: [['ta', 'i32'], ['tb', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['alpha', 'f64'], ['A', 'usize'], ['lda', 'i32'], ['B', 'usize'], ['ldb', 'i32'], ['beta', 'f64'], ['C', 'usize'], ['ldc', 'i32'], ['uplo', 'i32'], ['doff', 'i32'], ['work', 'usize']], result: 'void' },
+  gemm_pk_trap_f64: { source: 'assembly/gemm.ts', params: [['ta', 'i32'], ['tb', 'i32'], ['m', 'i32'], ['n', 'i32'], ['k', 'i32'], ['alpha', 'f64'], ['A', 'usize'], ['lda', 'i32'], ['B', 'usize'], ['ldb', 'i32'], ['beta', 'f64'], ['C', 'usize'], ['ldc', 'i32'], ['uplo', 'i32'], ['doff', 'i32'], ['work', 'usize'], ['atrap', 'i32']], result: 'void' },
   peak_probe_f64: { source: 'assembly/gemm.ts', params: [['iters', 'i32'], ['x', 'f64'], ['y', 'f64']], result: 'f64' },
   rank2_row: { source: 'assembly/eigh.ts', params: [['len', 'i32'], ['x', 'usize'], ['w', 'usize'], ['v', 'usize'], ['a', 'f64'], ['b', 'f64']], result: 'void' },
   tridiag_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },

@@ -198,6 +198,10 @@ export function tsKernels(mem: HostMemory): KernelExports {
       const all = new Float64Array(mem.buffer);
       gemmPk(ta, tb, m, n, k, alpha, all, lda, all, ldb, beta, all, ldc, uplo, doff, A / 8, B / 8, C / 8);
     },
+    gemm_pk_trap_f64: (ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, uplo, doff, _work, atrap) => {
+      const all = new Float64Array(mem.buffer);
+      gemmPk(ta, tb, m, n, k, alpha, all, lda, all, ldb, beta, all, ldc, uplo, doff, A / 8, B / 8, C / 8, atrap);
+    },
     mirror_lower_f64: (G, n, r0, r1) => {
       const g = f64(G, n * n);
       for (let i = r0; i < r1; i++) for (let j = 0; j < i; j++) g[j * n + i] = g[i * n + j];

@@ -89,11 +89,52 @@ describe('stedc_f64 (divide and conquer on a tridiagonal)', () => {
   });
 });
 
+describe('gemm_pk_trap_f64 (trapezoidal op(A), the back-transformation products)', () => {
+  // op(A) m×k with zeros for p < i (atrap 1, rows of V and T) or p > i (atrap 2, Vᵀ); k and m past
+  // the GEMM's KC = 256 and MC = 96 blocks, m not a multiple of 4
+  it.each([
+    [1, 0, 130, 70, 300],
+    [1, 0, 301, 37, 129],
+    [2, 1, 301, 45, 128],
+    [2, 0, 90, 33, 300],
+    [2, 1, 7, 5, 3],
+  ])('atrap %i, ta %i, m = %i, n = %i, k = %i: equals the dense product (zeros skipped)', (atrap, ta, m, n, k) => {
+    const r = rng(31 * m + k);
+    const lda = ta ? m : k;
+    const A = Float64Array.from({ length: m * k }, () => r() - 0.5);
+    for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) if ((atrap === 1 && p < i) || (atrap === 2 && p > i)) A[ta ? p * lda + i : i * lda + p] = 0;
+    const B = Float64Array.from({ length: k * n }, () => r() - 0.5);
+    const C0 = Float64Array.from({ length: m * n }, () => r() - 0.5);
+    for (const v of ['release', 'scalar', 'ts']) {
+      const ex = rts[v].exports,
+        ar = rts[v].arena,
+        mk = ar.mark();
+      const pa = ar.copyIn(A),
+        pb = ar.copyIn(B),
+        w = ar.allocF64(ex.gemm_pk_ws_f64());
+      for (const beta of [0, 1, 0.5]) {
+        const c1 = ar.copyIn(C0),
+          c2 = ar.copyIn(C0);
+        ex.gemm_pk_trap_f64(ta, 0, m, n, k, -1.25, pa, lda, pb, n, beta, c1, n, 0, 0, w, atrap);
+        ex.gemm_pk_f64(ta, 0, m, n, k, -1.25, pa, lda, pb, n, beta, c2, n, 0, 0, w);
+        // the same k order without the zero terms: bitwise equal (Object.is tells −0 from +0)
+        const x = ar.f64(c1, m * n),
+          y = ar.f64(c2, m * n);
+        let same = true;
+        for (let q = 0; q < m * n; q++) same &&= Object.is(x[q], y[q]);
+        expect(same).toBe(true);
+      }
+      ar.reset(mk);
+    }
+  });
+});
+
 describe('ormtr_blk_f64 (blocked back-transformation)', () => {
   it.each([
     [150, 150],
     [301, 7],
     [140, 333],
+    [520, 64],
   ])('Q Z equals the level-2 apply_q (n = %i, %i columns)', (n, nc) => {
     for (const v of ['release', 'scalar', 'ts']) {
       const rt = rts[v],
@@ -195,7 +236,7 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
 });
 
 describe('eigh_dc over two workers (threads build)', () => {
-  it.each([5, 40, 203, 300])('bitwise equal to the single call (n = %i)', async (n) => {
+  it.each([5, 40, 203, 300, 520])('bitwise equal to the single call (n = %i)', async (n) => {
     const { WorkerPool } = await import('../../src/wasm/exec.js');
     const rt = await loadWasm({ shared: true });
     const pool = await WorkerPool.create(rt, 2);
