@@ -280,14 +280,26 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       const k = await ex.call('stedc_merge_defl_f64', wPtr, off, n, Z, 0, n, ws0);
       const jh = two ? k >> 1 : k;
       await Promise.all([ex.call('stedc_merge_roots_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_roots_f64', n, Z, 0, n, jh, k, ws0)]);
-      await ex.call('stedc_merge_vecs_f64', wPtr, n, Z, 0, n, ws0);
       const P0 = ws1,
         P1 = ws1 + 8 * even(DC_PANEL * n);
+      // the rank-one problem's vectors (stedc_merge_vecs_f64, O(k²)) split by halves of [0, k) too:
+      // Löwner's ẑ, then the vectors (private row scratch in P0, P1) beside the eigenvalue order
+      if (two) {
+        await Promise.all([ex.call('stedc_merge_lowner_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_lowner_f64', n, Z, 0, n, jh, k, ws0)]);
+        await Promise.all([
+          ex.call('stedc_merge_vec_rows_f64', n, Z, 0, n, 0, jh, ws0, P0),
+          ex.call('stedc_merge_vec_rows_f64', n, Z, 0, n, jh, k, ws0, P1),
+          ex.call('stedc_merge_order_f64', wPtr, 0, n, ws0),
+        ]);
+      } else await ex.call('stedc_merge_vecs_f64', wPtr, n, Z, 0, n, ws0);
       const g0 = P1 + 8 * even(DC_PANEL * n),
         g1 = g0 + 8 * GEMM_WS_F64;
-      // one call over all rows on a one-wide executor (same bits: rows are independent)
-      const h = ex.width >= 2 ? Math.round(n / 2 / 4) * 4 : n;
-      await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1)]);
+      // one call over all rows on a one-wide executor (same bits: rows are independent); the products'
+      // rows split where the two parts' work is equal (it depends on the deflation types), the final
+      // column order by halves
+      const hr = two ? E.stedc_merge_split_f64(n, ws0) : n;
+      const h = two ? Math.round(n / 2 / 4) * 4 : n;
+      await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, hr, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, hr, n, ws0, P1, g1)]);
       await Promise.all([ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0)]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
     const w = rt.arena.f64(wPtr, n);

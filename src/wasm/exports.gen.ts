@@ -150,6 +150,14 @@ export interface KernelExports {
   stedc_merge_roots_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number) => void;
   /** assembly/eigh.ts: (diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
   stedc_merge_vecs_f64: (diag: number, n: number, Z: number, s: number, m: number, work: number) => void;
+  /** assembly/eigh.ts: (m: i32, work: usize) → i32 */
+  stedc_merge_split_f64: (m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, i0: i32, i1: i32, work: usize) → void */
+  stedc_merge_lowner_f64: (n: number, Z: number, s: number, m: number, i0: number, i1: number, work: number) => void;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize, row: usize) → void */
+  stedc_merge_vec_rows_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number, row: number) => void;
+  /** assembly/eigh.ts: (diag: usize, s: i32, m: i32, work: usize) → void */
+  stedc_merge_order_f64: (diag: number, s: number, m: number, work: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize) → void */
   stedc_merge_rows_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number, P: number, gw: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
@@ -347,6 +355,10 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_merge_defl_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
   stedc_merge_roots_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_vecs_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_split_f64: { source: 'assembly/eigh.ts', params: [['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_lowner_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['i0', 'i32'], ['i1', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_vec_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize'], ['row', 'usize']], result: 'void' },
+  stedc_merge_order_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['P', 'usize'], ['gw', 'usize']], result: 'void' },
   stedc_merge_finish_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
