@@ -1274,7 +1274,7 @@ function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, del
 // Merge block [s, s+m) of Z (columns 0..n1 and n1..m eigenvectors of the torn halves, each half
 // sorted) with coupling e (signed); D = d + s in column order. Returns nothing; on exit the block
 // holds the sorted eigenvectors of the merged tridiagonal and D is ascending.
-function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+function dc_merge_deflate(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
   const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
   const beta = abs(e);
   const sg: f64 = e < 0 ? -1.0 : 1.0;
@@ -1344,14 +1344,6 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
       sti(wpos, i, t == 1 ? p1++ : t == 2 ? p2++ : p3++);
     }
   }
-  // gather [Qg | Qd] into Q (m × m, ld m)
-  const Q = wQ;
-  for (let r = 0; r < m; r++) {
-    const src = B + ((<usize>r * <usize>n) << 3);
-    const dst = Q + ((<usize>r * <usize>m) << 3);
-    for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
-    for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
-  }
   // secular equation on the non-deflated part; X row j = δ_j, then eigenvector j. X lives in the
   // block's own storage (ld n): its columns were all gathered into Q above.
   const X = B;
@@ -1370,6 +1362,25 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
   sti(wrot, 3, nd);
   store<f64>(wrot, rho, 16);
   store<f64>(wrot, zz, 24);
+}
+
+// Merge phase 1a, then the gather of [Qg | Qd] (the block's columns in the type order, then the
+// deflated ones) into Q for every row; the secular roots overwrite the block's rows after it.
+function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+  dc_merge_deflate(Z, n, s, m, n1, e, D);
+  dc_merge_gather(Z, n, s, m, 0, m);
+}
+
+// Rows [r0, r1) of the gather into Q (m × m, ld m). Rows are independent: any split gives the same Q.
+function dc_merge_gather(Z: usize, n: i32, s: i32, m: i32, r0: i32, r1: i32): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const k = ldi(wrot, 0), nd = ldi(wrot, 3);
+  for (let r = max(r0, 0); r < min(r1, m); r++) {
+    const src = B + ((<usize>r * <usize>n) << 3);
+    const dst = wQ + ((<usize>r * <usize>m) << 3);
+    for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
+    for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
+  }
 }
 
 // Merge phase 1b: roots [j0, j1) of the secular equation (row j of the block ← δ_j, dn[j] ← λ_j).
@@ -1605,16 +1616,21 @@ export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s
   dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
   return ldi(wrot, 0);
 }
-/** stedc_merge_prep_f64 in three calls, so the secular roots (most of it) can be split over workers:
- *  stedc_merge_defl_f64 (deflation and the gathered Q; one worker; returns k, the non-deflated
- *  count), stedc_merge_roots_f64 on ranges of roots [j0, j1) ⊂ [0, k) (each worker with the SAME
- *  work), then stedc_merge_vecs_f64 (one worker). Bitwise equal to stedc_merge_prep_f64. */
+/** stedc_merge_prep_f64 in four calls, so its O(m²) parts can be split over workers (each with the
+ *  SAME work): stedc_merge_defl_f64 (deflation; one worker; returns k, the non-deflated count), then
+ *  stedc_merge_gather_f64 on ranges of rows [r0, r1) ⊂ [0, m) (the gathered Q), then (after all rows)
+ *  stedc_merge_roots_f64 on ranges of roots [j0, j1) ⊂ [0, k), then stedc_merge_vecs_f64 (or its
+ *  split form below). Bitwise equal to stedc_merge_prep_f64. */
 export function stedc_merge_defl_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
   dc_setws(work, m);
   wes = es;
   const n1 = m >> 1;
-  dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  dc_merge_deflate(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
   return ldi(wrot, 0);
+}
+export function stedc_merge_gather_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_gather(Z, n, s, m, r0, r1);
 }
 export function stedc_merge_roots_f64(n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize): void {
   dc_setws(work, m);

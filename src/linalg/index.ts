@@ -274,10 +274,12 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       await ex.call('stedc_tear_f64', wPtr, off, 0, n);
       const s = await Promise.all([ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n1, ws0), ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1)]);
       st = s.find((v) => v !== 0) ?? 0;
-      // top merge: deflation + secular equation on one worker, the products and the final column
-      // order by row halves on both
-      // (stedc_merge_prep_f64 in three calls: the secular roots, most of its time, split by halves of [0, k))
+      // top merge (stedc_merge_f64 in steps): the deflation on one worker; the gathered Q by row
+      // halves, the secular roots by halves of [0, k), then the rank-one problem's vectors, the
+      // products and the final column order split over both
       const k = await ex.call('stedc_merge_defl_f64', wPtr, off, n, Z, 0, n, ws0);
+      const h = two ? Math.round(n / 2 / 4) * 4 : n;
+      await Promise.all([ex.call('stedc_merge_gather_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_gather_f64', n, Z, 0, n, h, n, ws0)]);
       const jh = two ? k >> 1 : k;
       await Promise.all([ex.call('stedc_merge_roots_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_roots_f64', n, Z, 0, n, jh, k, ws0)]);
       const P0 = ws1,
@@ -298,7 +300,6 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       // rows split where the two parts' work is equal (it depends on the deflation types), the final
       // column order by halves
       const hr = two ? E.stedc_merge_split_f64(n, ws0) : n;
-      const h = two ? Math.round(n / 2 / 4) * 4 : n;
       await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, hr, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, hr, n, ws0, P1, g1)]);
       await Promise.all([ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0)]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
@@ -312,7 +313,8 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     new Int32Array(rt.memory.buffer, E.ormtr_sync_f64(ws0, n) >>> 0, 2).fill(0);
     await Promise.all([ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, 0, c, ws0, ws0, 0), ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, c, n, ws0, ws1, 1)]);
   } else await ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, n, ws0);
-  await ex.call('copy_f64', n * n, Z, aPtr);
+  // V into A by row halves (a one-wide executor: one call)
+  await Promise.all([ex.call('copy_f64', c * n, Z, aPtr), ex.call('copy_f64', (n - c) * n, Z + 8 * c * n, aPtr + 8 * c * n)]);
   return st;
 }
 

@@ -146,6 +146,8 @@ export interface KernelExports {
   stedc_merge_prep_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
   /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
   stedc_merge_defl_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
+  stedc_merge_gather_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize) → void */
   stedc_merge_roots_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number) => void;
   /** assembly/eigh.ts: (diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
@@ -353,6 +355,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_tear_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['s', 'i32'], ['m', 'i32']], result: 'void' },
   stedc_merge_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
   stedc_merge_defl_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_gather_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_roots_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_vecs_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_split_f64: { source: 'assembly/eigh.ts', params: [['m', 'i32'], ['work', 'usize']], result: 'i32' },
