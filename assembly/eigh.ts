@@ -950,20 +950,6 @@ export function tridiag_panel_f64(A: usize, n: i32, k0: i32, diag: usize, off: u
   panel_and_operands(A, n, k0, diag, off, work, -1);
 }
 
-/** tridiag_panel_f64 on two workers: this call (worker 0) together with tridiag_panel_help_f64 (same
- *  A, n, k0, work) running at the same time on another worker of the shared memory; bitwise equal to
- *  tridiag_panel_f64. The two i32 at panel_sync_f64(work, n) must be zero before the first pair of
- *  calls (each pair leaves them ready for the next). Without threads: tridiag_panel_f64. */
-export function tridiag_panel_pair_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
-  panel_and_operands(A, n, k0, diag, off, work, ASC_FEATURE_THREADS ? 0 : -1);
-}
-
-/** The second worker's part of tridiag_panel_pair_f64 (no-op without threads). */
-export function tridiag_panel_help_f64(A: usize, n: i32, k0: i32, work: usize): void {
-  if (!ASC_FEATURE_THREADS) return;
-  panel_and_operands(A, n, k0, 0, 0, work, 1);
-}
-
 /** Byte address of the panel barrier's two i32 inside work (for the host to zero them). */
 export function panel_sync_f64(work: usize, n: i32): usize {
   return wsp(work, n, 7);
@@ -1001,6 +987,44 @@ export function tridiag_update_f64(A: usize, n: i32, k0: i32, r0: i32, r1: i32, 
   if (b <= a) return;
   const U = wsp(work, n, 2), Y = wsp(work, n, 3);
   gemm_pk_f64(1, 0, b - a, m, 2 * NB, -1.0, U + (<usize>a << 3), m, Y, m, 1.0, at(A, n, t0 + a, t0), n, 2, a, gw);
+}
+
+/** Rows of the trailing update's first part on two workers: the upper triangle of the m×m trailing
+ *  block split at equal entries, b = m(1 − 1/√2), a multiple of 4. */
+@inline function update_split(m: i32): i32 {
+  return min(m, max(0, (<i32>(<f64>m * 0.2928932188134524 + 2.0)) & ~3));
+}
+
+/** The blocked reduction's panel loop (tridiag_blk_f64 up to the tail) on two workers in one call
+ *  each: role 0 and role 1 (same A, n, work; gw a private gemm workspace ≥ gemm_pk_ws_f64() each),
+ *  running at the same time on the shared memory: each panel's stages split over the pair
+ *  (latrd_panel), then the trailing update's rows split at update_split, a barrier after each (no
+ *  host round trip per step). Bitwise equal to tridiag_panel_f64 + tridiag_update_f64 steps; returns the
+ *  k0 where tridiag_tail_f64 goes on. The barrier's two i32 (panel_sync_f64) must be zero first. */
+export function tridiag_panels_pair_f64(A: usize, n: i32, diag: usize, off: usize, work: usize, gw: usize, role: i32): i32 {
+  let k0 = 0;
+  if (!ASC_FEATURE_THREADS) {
+    // no second worker: role 0 does all (role 1 nothing)
+    if (role != 0) return 0;
+    while (n - k0 > NX) {
+      tridiag_panel_f64(A, n, k0, diag, off, work);
+      tridiag_update_f64(A, n, k0, 0, n - k0 - NB, work, gw);
+      k0 += NB;
+    }
+    return k0;
+  }
+  const sync = wsp(work, n, 7);
+  while (n - k0 > NX) {
+    panel_and_operands(A, n, k0, diag, off, work, role);
+    pairBarrier(sync); // U, Y complete
+    const m = n - k0 - NB;
+    const b = update_split(m);
+    if (role == 0) tridiag_update_f64(A, n, k0, 0, b, work, gw);
+    else tridiag_update_f64(A, n, k0, b, m, work, gw);
+    pairBarrier(sync); // the trailing block updated before the next panel reads it
+    k0 += NB;
+  }
+  return k0;
 }
 
 /** The unblocked end of tridiag_blk_f64 from column k0 on. */

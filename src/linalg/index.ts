@@ -225,14 +225,15 @@ function dcParallelLayout(n: number) {
 }
 
 /** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64).
- *  Both workers run: the reduction's panels (symmetric products split by rows, the pending rank-2
- *  terms by columns, barriers in shared memory) and trailing updates (row halves of the upper
- *  triangle); the two halves of the top-level divide and conquer, the top merge's secular roots and
- *  products; the back-transformation (one compact-WY form per block, column halves). On one worker:
- *  each reflector's Householder vector and own column update, the merge's deflation and Löwner
- *  step, the tails. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned. Needs a shared-memory
- *  runtime/executor whose two workers are idle (the paired calls wait for each other); with a
- *  one-wide executor it makes one whole-range call per step. */
+ *  Both workers run: the reduction's panel loop in one call each (per reflector, the symmetric
+ *  product split by rows, the column update, Householder scaling, pending rank-2 terms and w split
+ *  by columns, barriers in shared memory; the trailing updates by rows of the upper triangle); the
+ *  two halves of the top-level divide and conquer; the top merge's gathered Q, secular roots,
+ *  rank-one vectors, products and final order; the back-transformation (one compact-WY form per
+ *  block, column halves); the copy of V. On one worker: the merge's deflation, the tails.
+ *  workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned. Needs a shared-memory runtime/executor
+ *  whose two workers are idle (the paired calls wait for each other); with a one-wide executor it
+ *  makes one whole-range call per step. */
 export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
   if (n <= 0) return 0;
   const E = rt.exports;
@@ -247,21 +248,20 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     gw1 = ws1 + 8 * GEMM_WS_F64;
   const NB = E.eigh_nb_f64(),
     NX = E.eigh_nx_f64();
-  // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
-  //    triangle: the first part gets m(1 − 1/√2) rows)
+  // 1. blocked reduction. Two workers: the whole panel loop in one call each (tridiag_panels_pair_f64:
+  //    each panel's stages split over the pair, the trailing update by rows, barriers in shared
+  //    memory). One worker: a call per panel and per update (the bench times them apart).
   let k0 = 0;
   const two = ex.width >= 2;
-  // panel barrier state: zero before the first pair of panel calls
-  if (two) new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
-  while (n - k0 > NX) {
-    // the panel's symmetric products split by rows over the pair (two barriers per reflector)
-    if (two) await Promise.all([ex.call('tridiag_panel_pair_f64', aPtr, n, k0, wPtr, off, ws0), ex.call('tridiag_panel_help_f64', aPtr, n, k0, ws0)]);
-    else await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
-    const m = n - k0 - NB;
-    const b = two ? Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4)) : m;
-    await Promise.all([ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0), ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1)]);
-    k0 += NB;
-  }
+  if (two) {
+    // panel barrier state: zero before the pair's first barrier
+    new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
+    [k0] = await Promise.all([ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw0, 0), ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw1, 1)]);
+  } else
+    for (; n - k0 > NX; k0 += NB) {
+      await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
+      await ex.call('tridiag_update_f64', aPtr, n, k0, 0, n - k0 - NB, ws0, gw0);
+    }
   await ex.call('tridiag_tail_f64', aPtr, n, k0, wPtr, off, ws0);
   rt.arena.f64(tau, n).set(rt.arena.f64(ws0, n));
   // 2. divide and conquer: the two top-level halves concurrently, then the top merge

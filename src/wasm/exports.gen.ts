@@ -114,14 +114,12 @@ export interface KernelExports {
   eigh_nx_f64: () => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_panel_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
-  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
-  tridiag_panel_pair_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
-  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, work: usize) → void */
-  tridiag_panel_help_f64: (A: number, n: number, k0: number, work: number) => void;
   /** assembly/eigh.ts: (work: usize, n: i32) → usize */
   panel_sync_f64: (work: number, n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, r0: i32, r1: i32, work: usize, gw: usize) → void */
   tridiag_update_f64: (A: number, n: number, k0: number, r0: number, r1: number, work: number, gw: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize, gw: usize, role: i32) → i32 */
+  tridiag_panels_pair_f64: (A: number, n: number, diag: number, off: number, work: number, gw: number, role: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_tail_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, work: usize) → void */
@@ -339,10 +337,9 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   eigh_nb_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   eigh_nx_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   tridiag_panel_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
-  tridiag_panel_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
-  tridiag_panel_help_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['work', 'usize']], result: 'void' },
   panel_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   tridiag_update_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['gw', 'usize']], result: 'void' },
+  tridiag_panels_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize'], ['gw', 'usize'], ['role', 'i32']], result: 'i32' },
   tridiag_tail_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   form_qt_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['work', 'usize']], result: 'void' },
   eigh_reduce_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
