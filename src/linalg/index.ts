@@ -256,7 +256,10 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   if (two) {
     // panel barrier state: zero before the pair's first barrier
     new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
-    [k0] = await Promise.all([ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw0, 0), ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw1, 1)]);
+    [k0] = await Promise.all([
+      ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw0, 0),
+      ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw1, 1),
+    ]);
   } else
     for (; n - k0 > NX; k0 += NB) {
       await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
