@@ -703,120 +703,229 @@ function panel_axpys(len: i32, y: usize, X1: usize, ld1: i32, X2: usize, ld2: i3
   }
 }
 
-// Two workers in a panel (issue 12): the symmetric product p = S v of each reflector, the level-2 half
-// of the reduction, is split by rows at b = symv_split(m) (rows [0, b) and [b, m) of the triangle
-// cost the same): part 0 accumulates into the W row, part 1 into its own vector p1, then
-// p[b..m) += p1[b..m). The panel's pending rank-2 terms are split by columns at h = cols_split(m):
-// partial dot products over [0, h) and [h, m), added, then each part's axpys. One thread runs both
-// parts in turn, a pair of workers (tridiag_panel_pair_f64 + tridiag_panel_help_f64) one each
-// between three barriers per reflector: the same operations in the same order, so one thread and two
-// workers give bitwise-identical results.
-@inline function symv_split(m: i32): i32 { return m < 128 ? m : <i32>(<f64>m * 0.2928932188134524) & ~3; }
-/** Column split of the panel's pending-term dots and axpys (cost ∝ columns). */
-@inline function cols_split(m: i32): i32 { return m < 128 ? m : (m >> 1) & ~1; }
+// Two workers in a panel (issue 12). Each reflector's work is cut into stages separated by barriers,
+// and every stage into two parts that touch disjoint memory, so one thread running part 0 then part 1
+// of each stage and two workers running one part each between barriers do the same operations in the
+// same order: bitwise-identical results.
+//   - the symmetric product p = S v (the level-2 half of the reduction) is split by ROWS at
+//     b = symv_split(m): part 0 accumulates rows [0, b) into the W row, part 1 rows [b, m) into its
+//     own vector p1, added into the W row afterwards;
+//   - everything else — the pending update of the reflector's own column, the Householder vector's
+//     norm and scaling, the pending rank-2 terms' dots and axpys, w = τp − ½τ²(pᵀv)v — is split by
+//     COLUMNS at one global column gs per panel (panel_col_split): part 0 owns columns < gs, part 1
+//     columns ≥ gs, for every reflector of the panel. The owner of a column of W writes it, so the next
+//     reflector's column update reads only its own columns of W; the one entry it needs from the other
+//     part, W_{i−1}[k] (column k < gs), part 1 recomputes from part 0's published pre-axpy value.
+// Dot products over both parts (‖v‖², pᵀv, the pending terms' Wᵀv and Vᵀv) add part 0's partial sum
+// and part 1's, in that order, in both modes. Stages of reflector i (k = k0 + i, m = n − k − 1):
+//   0 column k's pending update on own columns, partial ‖v[1..)‖²             | barrier A1
+//   1 (both, redundantly) α, β, τ; own columns of v scaled, W row zeroed      | barrier A2
+//   2 symv rows (part's rows), pending-term partial dots (own columns)       | barrier B
+//   3 p1 merged, pending-term axpys, ×τ, partial pᵀv (own columns)           | barrier C
+//   4 w −= ½τ(pᵀv) v on own columns (then directly stage 0 of the next reflector)
+// The scalars each reflector shares sit at sync + 64 (LS_*); the per-part arrays of nb entries at
+// sync + 128 (panel_zs).
+/** Rows [0, b) of the symmetric product go to part 0: b = 0.325m gives part 0 55 % of the triangle's
+ *  entries, in long rows; the short rows of part 1 cost more per entry (the 4×4 diagonal blocks and
+ *  tails of symv_rows). Measured on two workers at n = 1024: b = 0.293m (equal entries) leaves part 1
+ *  21 % slower, 0.325m balances within 2 %. */
+@inline function symv_split(m: i32): i32 { return m < 128 ? m : <i32>(<f64>m * 0.325) & ~3; }
 
-// One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
-// role −1: one thread; 0: the first worker of a pair (part 1 of each symv by latrd_help on the other);
-// p1: n-vector for part 1, sync: two i32 for the barrier (both ignored by role −1 except p1).
-function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize, z: usize, role: i32, p1: usize, sync: usize): void {
-  const za = z, zb = z + (<usize>nb << 3);
-  for (let i = 0; i < nb; i++) {
-    const k = k0 + i;
-    const rowk = at(A, n, k, k);
-    const len = n - k;
-    // pending updates of column k (entries k..n−1) from the panel's earlier reflectors:
-    // column k −= Σ_j w_j[k] v_j + v_j[k] w_j
-    if (i > 0) {
-      const V0 = at(A, n, k0, k), W0 = W + (<usize>k << 3);
-      for (let j = 0; j < i; j++) {
-        stf(za, j, load<f64>(W0 + ((<usize>j * <usize>n) << 3)));
-        stf(zb, j, load<f64>(V0 + ((<usize>j * <usize>n) << 3)));
-      }
-      panel_axpys(len, rowk, V0, n, W0, n, i, za, zb);
+/** Global column where part 1's columns start in the panel at k0: the middle of the panel's average
+ *  trailing width, so the two parts' column work is about equal over the panel's reflectors. Every
+ *  reflector k < k0 + NB keeps at least one column (k + 1) in part 0. */
+@inline function panel_col_split(n: i32, k0: i32): i32 {
+  const mid = (n - k0 - 1 - (NB >> 1)) >> 1;
+  return min(n, k0 + 1 + (NB >> 1) + (mid & ~1));
+}
+
+// Shared scalars of the current reflector (f64 slots at sync + 64 + 8·slot).
+const LS_ALPHA: i32 = 0; // v[0] after the column update (part 0's column)
+const LS_SS0: i32 = 1; // ‖v[1..h)‖² (part 0), ‖v[h..m)‖² (part 1)
+const LS_SS1: i32 = 2;
+const LS_NRM: i32 = 3; // the overflow-safe norm when α² + σ over/underflows
+const LS_PV0: i32 = 4; // partial pᵀv (after ×τ) of part 0 / part 1
+const LS_PV1: i32 = 5;
+const LS_W0: i32 = 6; // W row's entry 0 (column k+1) before the final axpy, for part 1
+const LS_W0F: i32 = 7; // part 1's copy of that entry after the axpy (its column-update scalar)
+@inline function lsld(sync: usize, slot: i32): f64 { return load<f64>(sync + 64 + (<usize>slot << 3)); }
+@inline function lsst(sync: usize, slot: i32, v: f64): void { store<f64>(sync + 64 + (<usize>slot << 3), v); }
+/** Array a (0 gathered W_j[k], 1 gathered V_j[k], 2 partial Wᵀv, 3 partial Vᵀv, 4 summed Wᵀv, 5 summed
+ *  Vᵀv) of part q: nb f64 at sync + 128. */
+@inline function panel_zs(sync: usize, nb: i32, q: i32, a: i32): usize {
+  return sync + 128 + (<usize>(q * 6 + a) * <usize>nb << 3);
+}
+
+/** Whether α² + σ over/underflows, so that ‖v‖ needs the scaled nrm2 (both parts decide alike). */
+@inline function needs_safe_norm(alpha: f64, sigma: f64): bool {
+  const nrm = sqrt(alpha * alpha + sigma);
+  return sigma != 0 && (!isFinite(nrm) || nrm == 0);
+}
+
+// The stages of reflector k = k0 + i, part q (see above). Every stage gets the panel's geometry: W
+// rows of length n (w_{k0+j} in row j, global indices), gs = panel_col_split, p1 (part 1's symv
+// rows), sync (barrier, LS_* slots, panel_zs arrays). Part q's own entries of the length-m vectors v
+// and w (v = row k from column k+1) are local [c0, c1): [0, h) for part 0, [h, m) for part 1, h = gs − k − 1.
+@inline function own_lo(q: i32, h: i32): i32 { return q == 0 ? 0 : h; }
+@inline function own_hi(q: i32, h: i32, m: i32): i32 { return q == 0 ? h : m; }
+
+// Stage 0: column k −= Σ_{j<i} W_j[k] v_j + V_j[k] w_j (dlatrd's pending update of the column about
+// to be reduced) on own entries of row k (part 0 from the diagonal on); partial ‖v[1..)‖².
+function latrd_column(q: i32, A: usize, n: i32, k0: i32, i: i32, nb: i32, gs: i32, W: usize, sync: usize): void {
+  const k = k0 + i;
+  const m = n - k - 1;
+  const rowk = at(A, n, k, k);
+  const v = rowk + 8;
+  const h = gs - k - 1;
+  if (i > 0) {
+    const za = panel_zs(sync, nb, q, 0), zb = panel_zs(sync, nb, q, 1);
+    const V0 = at(A, n, k0, k), W0 = W + (<usize>k << 3);
+    for (let j = 0; j < i; j++) {
+      stf(za, j, load<f64>(W0 + ((<usize>j * <usize>n) << 3)));
+      stf(zb, j, load<f64>(V0 + ((<usize>j * <usize>n) << 3)));
     }
+    // W_{i−1}[k] is part 0's entry: part 1 takes its own copy (part 0 may still be writing it)
+    if (q == 1) stf(za, i - 1, lsld(sync, LS_W0F));
+    const s = q == 0 ? 0 : 1 + h, len = q == 0 ? 1 + h : m - h;
+    panel_axpys(len, rowk + (<usize>s << 3), V0 + (<usize>s << 3), n, W0 + (<usize>s << 3), n, i, za, zb);
+  }
+  if (q == 0) {
+    lsst(sync, LS_ALPHA, load<f64>(v));
+    lsst(sync, LS_SS0, dot_f64(v + 8, v + 8, h - 1));
+  } else lsst(sync, LS_SS1, dot_f64(v + (<usize>h << 3), v + (<usize>h << 3), m - h));
+}
+
+// Stage 1: the Householder vector (dlarfg) from the shared α, σ — both parts compute β, τ alike —
+// own entries of v scaled, own entries of the W row zeroed (part 1 also its p1 rows); part 0 stores
+// diag, off, tau and v[0] = 1.
+function latrd_householder(q: i32, A: usize, n: i32, k0: i32, i: i32, gs: i32, diag: usize, off: usize, tau: usize, W: usize, p1: usize, sync: usize): void {
+  const k = k0 + i;
+  const m = n - k - 1;
+  const rowk = at(A, n, k, k);
+  const v = rowk + 8;
+  const h = gs - k - 1;
+  const c0 = own_lo(q, h), c1 = own_hi(q, h, m);
+  const alpha = lsld(sync, LS_ALPHA);
+  const sigma = lsld(sync, LS_SS0) + lsld(sync, LS_SS1);
+  let t: f64 = 0;
+  let beta = alpha;
+  if (sigma != 0) {
+    const nrm = needs_safe_norm(alpha, sigma) ? lsld(sync, LS_NRM) : sqrt(alpha * alpha + sigma);
+    beta = alpha >= 0 ? -nrm : nrm;
+    t = (beta - alpha) / beta;
+    const sc = 1.0 / (alpha - beta);
+    if (q == 0) scale_f64(h - 1, sc, v + 8);
+    else scale_f64(m - h, sc, v + (<usize>h << 3));
+  }
+  memory.fill(W + ((<usize>i * <usize>n + <usize>(k + 1 + c0)) << 3), 0, <usize>(c1 - c0) << 3);
+  if (q == 0) {
     stf(diag, k, load<f64>(rowk));
-    const m = n - k - 1;
-    const v = rowk + 8;
-    const alpha = load<f64>(v);
-    const sigma = dot_f64(v + 8, v + 8, m - 1);
-    let t: f64 = 0;
-    let beta = alpha;
-    if (sigma != 0) {
-      let nrm = sqrt(alpha * alpha + sigma);
-      if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(v, m);
-      beta = alpha >= 0 ? -nrm : nrm;
-      t = (beta - alpha) / beta;
-      scale_f64(m - 1, 1.0 / (alpha - beta), v + 8);
-    }
     store<f64>(v, 1.0);
     stf(off, k, beta);
     stf(tau, k, t);
-    const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
-    memory.fill(wk, 0, <usize>m << 3);
-    // wk = S0_22 v over the trailing block as it was at the panel start (upper triangle, rows k+1..),
-    // in two parts (symv_split); H_k = I (t = 0): w_k = 0
+  } else {
     const b = symv_split(m);
-    const S = at(A, n, k + 1, k + 1);
-    // the panel's pending rank-2 terms − Σ_j v_j (w_j·v) + w_j (v_j·v) in two column parts [0, h),
-    // [h, m): partial dots (part 1 into zc, zd), added, then the axpys on each part's columns
-    const h = cols_split(m);
-    const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
-    const zx = sync + 128;
-    const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(2 * nb) << 3), zf = zx + (<usize>(3 * nb) << 3);
-    if (role >= 0) pairBarrier(sync); // A: v, τ_k published
-    if (t != 0) {
-      symv_rows(0, b, m, S, n, v, wk);
-      if (i > 0) panel_dots(h, v, W1, n, V1, n, i, za, zb);
-      if (role < 0) {
-        memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
-        symv_rows(b, m, m, S, n, v, p1);
-        if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
-      }
-    }
-    if (role >= 0) pairBarrier(sync); // B: part 1 of the symv and of the dots done
-    if (t == 0) continue;
-    for (let j = 0; j < i; j++) {
-      stf(ze, j, ldf(za, j) + ldf(zc, j));
-      stf(zf, j, ldf(zb, j) + ldf(zd, j));
-    }
-    const e = role < 0 ? m : h; // columns this worker finishes
-    for (let c = b; c < e; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
-    if (i > 0) panel_axpys(e, wk, V1, n, W1, n, i, ze, zf);
-    if (role >= 0) pairBarrier(sync); // C: part 1 of the axpys done
-    scale_f64(m, t, wk);
-    const kk = 0.5 * t * dot_f64(wk, v, m);
-    axpy_f64(m, -kk, v, wk); // w = p − ½τ(pᵀv) v
+    memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
   }
 }
 
-// The second worker of a pair in a panel: part 1 of each reflector's symv (see latrd_panel).
-function latrd_help(A: usize, n: i32, k0: i32, nb: i32, tau: usize, W: usize, z: usize, p1: usize, sync: usize): void {
-  const zx = sync + 128;
-  const za = z, zb = z + (<usize>nb << 3); // part 0's partial dots (see latrd_panel)
-  const zc = zx, zd = zx + (<usize>nb << 3), ze = zx + (<usize>(4 * nb) << 3), zf = zx + (<usize>(5 * nb) << 3);
+// Stage 2 (τ ≠ 0): p = S0 v over the trailing block as it was at the panel start (upper triangle,
+// rows k+1..; part 0 rows [0, b) into the W row, part 1 rows [b, m) into p1), and the pending rank-2
+// terms' partial dots Wᵀv, Vᵀv over own entries.
+function latrd_product(q: i32, A: usize, n: i32, k0: i32, i: i32, nb: i32, gs: i32, W: usize, p1: usize, sync: usize): void {
+  const k = k0 + i;
+  const m = n - k - 1;
+  const v = at(A, n, k, k + 1);
+  const h = gs - k - 1;
+  const c0 = own_lo(q, h), c1 = own_hi(q, h, m);
+  const b = symv_split(m);
+  const S = at(A, n, k + 1, k + 1);
+  if (q == 0) symv_rows(0, b, m, S, n, v, W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3));
+  else symv_rows(b, m, m, S, n, v, p1);
+  if (i > 0) {
+    const o = <usize>c0 << 3;
+    panel_dots(c1 - c0, v + o, W + (<usize>(k + 1) << 3) + o, n, at(A, n, k0, k + 1) + o, n, i, panel_zs(sync, nb, q, 2), panel_zs(sync, nb, q, 3));
+  }
+}
+
+// Stage 3: on own entries, p += p1 (part 1's rows), p −= V (Wᵀv) + W (Vᵀv) with both parts' dots
+// added, p ← τp; the partial pᵀv, and (part 0) the W row's entry 0 for part 1's next column update.
+function latrd_correct(q: i32, A: usize, n: i32, k0: i32, i: i32, nb: i32, gs: i32, tau: usize, W: usize, p1: usize, sync: usize): void {
+  const k = k0 + i;
+  const m = n - k - 1;
+  const t = ldf(tau, k);
+  const v = at(A, n, k, k + 1);
+  const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
+  const h = gs - k - 1;
+  const c0 = own_lo(q, h), c1 = own_hi(q, h, m);
+  const o = <usize>c0 << 3;
+  let pv: f64 = 0;
+  if (t != 0) {
+    for (let c = max(symv_split(m), c0); c < c1; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
+    if (i > 0) {
+      const ze = panel_zs(sync, nb, q, 4), zf = panel_zs(sync, nb, q, 5);
+      const a0 = panel_zs(sync, nb, 0, 2), a1 = panel_zs(sync, nb, 1, 2);
+      const b0 = panel_zs(sync, nb, 0, 3), b1 = panel_zs(sync, nb, 1, 3);
+      for (let j = 0; j < i; j++) {
+        stf(ze, j, ldf(a0, j) + ldf(a1, j));
+        stf(zf, j, ldf(b0, j) + ldf(b1, j));
+      }
+      panel_axpys(c1 - c0, wk + o, at(A, n, k0, k + 1) + o, n, W + (<usize>(k + 1) << 3) + o, n, i, ze, zf);
+    }
+    scale_f64(c1 - c0, t, wk + o);
+    pv = dot_f64(wk + o, v + o, c1 - c0);
+  }
+  lsst(sync, q == 0 ? LS_PV0 : LS_PV1, pv);
+  if (q == 0) lsst(sync, LS_W0, load<f64>(wk));
+}
+
+// Stage 4: w = τp − ½τ(τpᵀv) v (dlatrd) on own entries; part 1 keeps w's entry 0 as the axpy makes it
+// in part 0 (v[0] = 1: the same operation, the same bits).
+function latrd_finish(q: i32, A: usize, n: i32, k0: i32, i: i32, gs: i32, tau: usize, W: usize, sync: usize): void {
+  const k = k0 + i;
+  const m = n - k - 1;
+  const t = ldf(tau, k);
+  if (t == 0) {
+    if (q == 1) lsst(sync, LS_W0F, 0);
+    return;
+  }
+  const h = gs - k - 1;
+  const c0 = own_lo(q, h), c1 = own_hi(q, h, m);
+  const o = <usize>c0 << 3;
+  const kk = 0.5 * t * (lsld(sync, LS_PV0) + lsld(sync, LS_PV1));
+  axpy_f64(c1 - c0, -kk, at(A, n, k, k + 1) + o, W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3) + o);
+  if (q == 1) lsst(sync, LS_W0F, lsld(sync, LS_W0) + -kk * 1.0);
+}
+
+@inline function latrd_stage(st: i32, q: i32, A: usize, n: i32, k0: i32, i: i32, nb: i32, gs: i32, diag: usize, off: usize, tau: usize, W: usize, p1: usize, sync: usize): void {
+  if (st == 0) latrd_column(q, A, n, k0, i, nb, gs, W, sync);
+  else if (st == 1) latrd_householder(q, A, n, k0, i, gs, diag, off, tau, W, p1, sync);
+  else if (st == 2) {
+    if (ldf(tau, k0 + i) != 0) latrd_product(q, A, n, k0, i, nb, gs, W, p1, sync); // H_k = I: w_k = 0
+  } else if (st == 3) latrd_correct(q, A, n, k0, i, nb, gs, tau, W, p1, sync);
+  else latrd_finish(q, A, n, k0, i, gs, tau, W, sync);
+}
+
+// One dlatrd panel: reflectors k0..k0+nb−1; W row i (length n, global indices) receives w_{k0+i}.
+// role −1: one thread running both parts of each stage; 0 or 1: that part, on one of two workers,
+// between barriers on `sync` (two i32, zero before the pair's first panel). p1: n-vector of part 1.
+function latrd_panel(A: usize, n: i32, k0: i32, nb: i32, diag: usize, off: usize, tau: usize, W: usize, role: i32, p1: usize, sync: usize): void {
+  const gs = panel_col_split(n, k0);
   for (let i = 0; i < nb; i++) {
-    const k = k0 + i;
-    const m = n - k - 1;
-    const b = symv_split(m), h = cols_split(m);
-    const v = at(A, n, k, k + 1);
-    const V1 = at(A, n, k0, k + 1), W1 = W + (<usize>(k + 1) << 3);
-    const wk = W + ((<usize>i * <usize>n + <usize>(k + 1)) << 3);
-    pairBarrier(sync);
-    const t = ldf(tau, k);
-    if (t != 0) {
-      memory.fill(p1 + (<usize>b << 3), 0, <usize>(m - b) << 3);
-      symv_rows(b, m, m, at(A, n, k + 1, k + 1), n, v, p1);
-      if (i > 0) panel_dots(m - h, v + (<usize>h << 3), W1 + (<usize>h << 3), n, V1 + (<usize>h << 3), n, i, zc, zd);
+    for (let st = 0; st < 5; st++) {
+      if (role < 0) {
+        latrd_stage(st, 0, A, n, k0, i, nb, gs, diag, off, tau, W, p1, sync);
+        latrd_stage(st, 1, A, n, k0, i, nb, gs, diag, off, tau, W, p1, sync);
+      } else latrd_stage(st, role, A, n, k0, i, nb, gs, diag, off, tau, W, p1, sync);
+      if (role >= 0 && st < 4) pairBarrier(sync);
+      // ‖v‖ by the scaled nrm2 when α² + σ over/underflows: part 0 reads all of v (complete after
+      // barrier A1) before either part scales it
+      if (st == 0 && needs_safe_norm(lsld(sync, LS_ALPHA), lsld(sync, LS_SS0) + lsld(sync, LS_SS1))) {
+        const k = k0 + i;
+        if (role <= 0) lsst(sync, LS_NRM, nrm2_f64(at(A, n, k, k + 1), n - k - 1));
+        if (role >= 0) pairBarrier(sync);
+      }
     }
-    pairBarrier(sync);
-    if (t == 0) continue;
-    for (let j = 0; j < i; j++) {
-      stf(ze, j, ldf(za, j) + ldf(zc, j));
-      stf(zf, j, ldf(zb, j) + ldf(zd, j));
-    }
-    for (let c = max(b, h); c < m; c++) stf(wk, c, ldf(wk, c) + ldf(p1, c));
-    if (i > 0) panel_axpys(m - h, wk + (<usize>h << 3), V1 + (<usize>h << 3), n, W1 + (<usize>h << 3), n, i, ze, zf);
-    pairBarrier(sync);
   }
 }
 
@@ -848,39 +957,29 @@ export function tridiag_panel_f64(A: usize, n: i32, k0: i32, diag: usize, off: u
   panel_and_operands(A, n, k0, diag, off, work, -1);
 }
 
-/** tridiag_panel_f64 on two workers: this call (worker 0) together with tridiag_panel_help_f64 (same
- *  A, n, k0, work) running at the same time on another worker of the shared memory; bitwise equal to
- *  tridiag_panel_f64. The two i32 at panel_sync_f64(work, n) must be zero before the first pair of
- *  calls (each pair leaves them ready for the next). Without threads: tridiag_panel_f64. */
-export function tridiag_panel_pair_f64(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize): void {
-  panel_and_operands(A, n, k0, diag, off, work, ASC_FEATURE_THREADS ? 0 : -1);
-}
-
-/** The second worker's part of tridiag_panel_pair_f64 (no-op without threads). */
-export function tridiag_panel_help_f64(A: usize, n: i32, k0: i32, work: usize): void {
-  if (!ASC_FEATURE_THREADS) return;
-  latrd_help(A, n, k0, NB, work, wsp(work, n, 1), wsp(work, n, 5), wsp(work, n, 6), wsp(work, n, 7));
-}
-
 /** Byte address of the panel barrier's two i32 inside work (for the host to zero them). */
 export function panel_sync_f64(work: usize, n: i32): usize {
   return wsp(work, n, 7);
 }
 
+// The panel (role as latrd_panel), then the operands of its trailing update, U = [V; W] and Y = [W; V]
+// over indices t0 = k0+NB..n−1: each part copies its own columns (those it wrote last), one thread both.
 function panel_and_operands(A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize, role: i32): void {
-  const tau = work;
   const W = wsp(work, n, 1), U = wsp(work, n, 2), Y = wsp(work, n, 3);
-  latrd_panel(A, n, k0, NB, diag, off, tau, W, wsp(work, n, 5), role, wsp(work, n, 6), wsp(work, n, 7));
+  latrd_panel(A, n, k0, NB, diag, off, work, W, role, wsp(work, n, 6), wsp(work, n, 7));
   const t0 = k0 + NB;
   const m = n - t0;
-  const bytes = <usize>m << 3;
+  const gs = max(t0, panel_col_split(n, k0));
+  const c0 = role == 1 ? gs : t0, c1 = role == 0 ? gs : n;
+  const o = <usize>(c0 - t0) << 3;
+  const bytes = <usize>(c1 - c0) << 3;
   for (let j = 0; j < NB; j++) {
-    const vj = at(A, n, k0 + j, t0);
-    const wj = W + ((<usize>j * <usize>n + <usize>t0) << 3);
-    memory.copy(U + ((<usize>j * <usize>m) << 3), vj, bytes);
-    memory.copy(U + ((<usize>(NB + j) * <usize>m) << 3), wj, bytes);
-    memory.copy(Y + ((<usize>j * <usize>m) << 3), wj, bytes);
-    memory.copy(Y + ((<usize>(NB + j) * <usize>m) << 3), vj, bytes);
+    const vj = at(A, n, k0 + j, c0);
+    const wj = W + ((<usize>j * <usize>n + <usize>c0) << 3);
+    memory.copy(U + ((<usize>j * <usize>m) << 3) + o, vj, bytes);
+    memory.copy(U + ((<usize>(NB + j) * <usize>m) << 3) + o, wj, bytes);
+    memory.copy(Y + ((<usize>j * <usize>m) << 3) + o, wj, bytes);
+    memory.copy(Y + ((<usize>(NB + j) * <usize>m) << 3) + o, vj, bytes);
   }
 }
 
@@ -895,6 +994,44 @@ export function tridiag_update_f64(A: usize, n: i32, k0: i32, r0: i32, r1: i32, 
   if (b <= a) return;
   const U = wsp(work, n, 2), Y = wsp(work, n, 3);
   gemm_pk_f64(1, 0, b - a, m, 2 * NB, -1.0, U + (<usize>a << 3), m, Y, m, 1.0, at(A, n, t0 + a, t0), n, 2, a, gw);
+}
+
+/** Rows of the trailing update's first part on two workers: the upper triangle of the m×m trailing
+ *  block split at equal entries, b = m(1 − 1/√2), a multiple of 4. */
+@inline function update_split(m: i32): i32 {
+  return min(m, max(0, (<i32>(<f64>m * 0.2928932188134524 + 2.0)) & ~3));
+}
+
+/** The blocked reduction's panel loop (tridiag_blk_f64 up to the tail) on two workers in one call
+ *  each: role 0 and role 1 (same A, n, work; gw a private gemm workspace ≥ gemm_pk_ws_f64() each),
+ *  running at the same time on the shared memory: each panel's stages split over the pair
+ *  (latrd_panel), then the trailing update's rows split at update_split, a barrier after each (no
+ *  host round trip per step). Bitwise equal to tridiag_panel_f64 + tridiag_update_f64 steps; returns the
+ *  k0 where tridiag_tail_f64 goes on. The barrier's two i32 (panel_sync_f64) must be zero first. */
+export function tridiag_panels_pair_f64(A: usize, n: i32, diag: usize, off: usize, work: usize, gw: usize, role: i32): i32 {
+  let k0 = 0;
+  if (!ASC_FEATURE_THREADS) {
+    // no second worker: role 0 does all (role 1 nothing)
+    if (role != 0) return 0;
+    while (n - k0 > NX) {
+      tridiag_panel_f64(A, n, k0, diag, off, work);
+      tridiag_update_f64(A, n, k0, 0, n - k0 - NB, work, gw);
+      k0 += NB;
+    }
+    return k0;
+  }
+  const sync = wsp(work, n, 7);
+  while (n - k0 > NX) {
+    panel_and_operands(A, n, k0, diag, off, work, role);
+    pairBarrier(sync); // U, Y complete
+    const m = n - k0 - NB;
+    const b = update_split(m);
+    if (role == 0) tridiag_update_f64(A, n, k0, 0, b, work, gw);
+    else tridiag_update_f64(A, n, k0, b, m, work, gw);
+    pairBarrier(sync); // the trailing block updated before the next panel reads it
+    k0 += NB;
+  }
+  return k0;
 }
 
 /** The unblocked end of tridiag_blk_f64 from column k0 on. */
@@ -1227,7 +1364,7 @@ function secular_root(k: i32, d: usize, z: usize, rho: f64, zz: f64, j: i32, del
 // Merge block [s, s+m) of Z (columns 0..n1 and n1..m eigenvectors of the torn halves, each half
 // sorted) with coupling e (signed); D = d + s in column order. Returns nothing; on exit the block
 // holds the sorted eigenvectors of the merged tridiagonal and D is ascending.
-function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+function dc_merge_deflate(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
   const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
   const beta = abs(e);
   const sg: f64 = e < 0 ? -1.0 : 1.0;
@@ -1297,14 +1434,6 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
       sti(wpos, i, t == 1 ? p1++ : t == 2 ? p2++ : p3++);
     }
   }
-  // gather [Qg | Qd] into Q (m × m, ld m)
-  const Q = wQ;
-  for (let r = 0; r < m; r++) {
-    const src = B + ((<usize>r * <usize>n) << 3);
-    const dst = Q + ((<usize>r * <usize>m) << 3);
-    for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
-    for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
-  }
   // secular equation on the non-deflated part; X row j = δ_j, then eigenvector j. X lives in the
   // block's own storage (ld n): its columns were all gathered into Q above.
   const X = B;
@@ -1325,6 +1454,25 @@ function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usi
   store<f64>(wrot, zz, 24);
 }
 
+// Merge phase 1a, then the gather of [Qg | Qd] (the block's columns in the type order, then the
+// deflated ones) into Q for every row; the secular roots overwrite the block's rows after it.
+function dc_merge_prep(Z: usize, n: i32, s: i32, m: i32, n1: i32, e: f64, D: usize): void {
+  dc_merge_deflate(Z, n, s, m, n1, e, D);
+  dc_merge_gather(Z, n, s, m, 0, m);
+}
+
+// Rows [r0, r1) of the gather into Q (m × m, ld m). Rows are independent: any split gives the same Q.
+function dc_merge_gather(Z: usize, n: i32, s: i32, m: i32, r0: i32, r1: i32): void {
+  const B = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const k = ldi(wrot, 0), nd = ldi(wrot, 3);
+  for (let r = max(r0, 0); r < min(r1, m); r++) {
+    const src = B + ((<usize>r * <usize>n) << 3);
+    const dst = wQ + ((<usize>r * <usize>m) << 3);
+    for (let i = 0; i < k; i++) stf(dst, ldi(wpos, i), ldf(src, ldi(wcol, i)));
+    for (let t = 0; t < nd; t++) stf(dst, k + t, ldf(src, ldi(wdcol, t)));
+  }
+}
+
 // Merge phase 1b: roots [j0, j1) of the secular equation (row j of the block ← δ_j, dn[j] ← λ_j).
 // Roots are independent: any split over workers gives the same bits.
 function dc_merge_roots(Z: usize, n: i32, s: i32, j0: i32, j1: i32): void {
@@ -1336,27 +1484,43 @@ function dc_merge_roots(Z: usize, n: i32, s: i32, j0: i32, j1: i32): void {
 
 // Merge phase 1c: z by Löwner's formula, the rank-one problem's eigenvectors, the sorted order.
 function dc_merge_vecs(Z: usize, n: i32, s: i32, m: i32, D: usize): void {
+  const k = ldi(wrot, 0);
+  dc_merge_lowner(Z, n, s, 0, k);
+  dc_merge_vec_rows(Z, n, s, 0, k, wrow);
+  dc_merge_order(m, D);
+}
+
+// Löwner / Gu–Eisenstat for ẑ_i, i ∈ [i0, i1): ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated
+// as ratios over j in ascending order for every i, so any split of [0, k) gives the same bits.
+function dc_merge_lowner(Z: usize, n: i32, s: i32, i0: i32, i1: i32): void {
   const X = Z + ((<usize>s * <usize>n + <usize>s) << 3);
   const ldx = n;
-  const dl = wdl, zl = wzl, zh = wzh, dn = wdn;
-  const k = ldi(wrot, 0), nd = ldi(wrot, 3);
-  // Löwner / Gu–Eisenstat: ẑ_i² = −Π_j δ_j(i) / Π_{j≠i}(d_i − d_j), accumulated as ratios
-  for (let i = 0; i < k; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>ldx) << 3), i));
+  const dl = wdl, zl = wzl, zh = wzh;
+  const k = ldi(wrot, 0);
+  const a = max(i0, 0), b = min(i1, k);
+  for (let i = a; i < b; i++) stf(zh, i, ldf(X + ((<usize>i * <usize>ldx) << 3), i));
   for (let j = 0; j < k; j++) {
     const xj = X + ((<usize>j * <usize>ldx) << 3);
     const dj = ldf(dl, j);
-    for (let i = 0; i < k; i++) {
+    for (let i = a; i < b; i++) {
       if (i == j) continue;
       stf(zh, i, ldf(zh, i) * (ldf(xj, i) / (ldf(dl, i) - dj)));
     }
   }
-  for (let i = 0; i < k; i++) {
+  for (let i = a; i < b; i++) {
     const v = sqrt(max(0.0, -ldf(zh, i)));
     stf(zh, i, ldf(zl, i) >= 0 ? v : -v);
   }
-  // eigenvector j of D + ρzzᵀ: ẑ_i/δ_j(i), normalised, rows permuted to the type order
-  const row = wrow;
-  for (let j = 0; j < k; j++) {
+}
+
+// Eigenvectors j ∈ [j0, j1) of D + ρzzᵀ (after every ẑ_i): ẑ_i/δ_j(i), normalised, rows permuted to
+// the type order, into row j of the block. row: k f64 of scratch private to the caller.
+function dc_merge_vec_rows(Z: usize, n: i32, s: i32, j0: i32, j1: i32, row: usize): void {
+  const X = Z + ((<usize>s * <usize>n + <usize>s) << 3);
+  const ldx = n;
+  const zh = wzh;
+  const k = ldi(wrot, 0);
+  for (let j = max(j0, 0); j < min(j1, k); j++) {
     const xj = X + ((<usize>j * <usize>ldx) << 3);
     let nrm: f64 = 0;
     for (let i = 0; i < k; i++) {
@@ -1367,10 +1531,15 @@ function dc_merge_vecs(Z: usize, n: i32, s: i32, m: i32, D: usize): void {
     const sc = 1.0 / sqrt(nrm);
     for (let i = 0; i < k; i++) stf(xj, ldi(wpos, i), ldf(row, i) * sc);
   }
-  // eigenvalues in Q's column order: new ones, then the deflated
+}
+
+// The merged eigenvalues in Q's column order (new ones, then the deflated) sorted ascending into D,
+// the permutation into wperm (merge of the ascending runs [0, k) and [k, m)). Uses wrow.
+function dc_merge_order(m: i32, D: usize): void {
+  const row = wrow, dn = wdn;
+  const k = ldi(wrot, 0), nd = ldi(wrot, 3);
   for (let t = 0; t < nd; t++) stf(row, k + t, ldf(D, ldi(wdcol, t)));
   for (let j = 0; j < k; j++) stf(row, j, ldf(dn, j));
-  // sort columns: merge the ascending runs [0,k) and [k,m)
   {
     let a = 0, b = k, t = 0;
     while (t < m) {
@@ -1537,16 +1706,21 @@ export function stedc_merge_prep_f64(diag: usize, es: usize, n: i32, Z: usize, s
   dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
   return ldi(wrot, 0);
 }
-/** stedc_merge_prep_f64 in three calls, so the secular roots (most of it) can be split over workers:
- *  stedc_merge_defl_f64 (deflation and the gathered Q; one worker; returns k, the non-deflated
- *  count), stedc_merge_roots_f64 on ranges of roots [j0, j1) ⊂ [0, k) (each worker with the SAME
- *  work), then stedc_merge_vecs_f64 (one worker). Bitwise equal to stedc_merge_prep_f64. */
+/** stedc_merge_prep_f64 in four calls, so its O(m²) parts can be split over workers (each with the
+ *  SAME work): stedc_merge_defl_f64 (deflation; one worker; returns k, the non-deflated count), then
+ *  stedc_merge_gather_f64 on ranges of rows [r0, r1) ⊂ [0, m) (the gathered Q), then (after all rows)
+ *  stedc_merge_roots_f64 on ranges of roots [j0, j1) ⊂ [0, k), then stedc_merge_vecs_f64 (or its
+ *  split form below). Bitwise equal to stedc_merge_prep_f64. */
 export function stedc_merge_defl_f64(diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): i32 {
   dc_setws(work, m);
   wes = es;
   const n1 = m >> 1;
-  dc_merge_prep(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
+  dc_merge_deflate(Z, n, s, m, n1, ldf(es, s + n1 - 1), diag + (<usize>s << 3));
   return ldi(wrot, 0);
+}
+export function stedc_merge_gather_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_gather(Z, n, s, m, r0, r1);
 }
 export function stedc_merge_roots_f64(n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize): void {
   dc_setws(work, m);
@@ -1555,6 +1729,39 @@ export function stedc_merge_roots_f64(n: i32, Z: usize, s: i32, m: i32, j0: i32,
 export function stedc_merge_vecs_f64(diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize): void {
   dc_setws(work, m);
   dc_merge_vecs(Z, n, s, m, diag + (<usize>s << 3));
+}
+/** Row split of the top merge's products (stedc_merge_rows_f64) into two parts of about equal work,
+ *  after stedc_merge_defl_f64 on the same work: rows [0, n1) of the block multiply Q's k1 + k2 type-1
+ *  and type-2 columns, rows [n1, m) its k − k1 type-2 and type-3 ones (n1 = m >> 1; dlaed3's two
+ *  products), so the halves cost ∝ n1(k1 + k2) and (m − n1)(k − k1). A multiple of 4 in [0, m]. */
+export function stedc_merge_split_f64(m: i32, work: usize): i32 {
+  dc_setws(work, m);
+  const k = ldi(wrot, 0), k1 = ldi(wrot, 1), k2 = ldi(wrot, 2);
+  const n1 = m >> 1;
+  const c0 = <f64>(k1 + k2), c1 = <f64>(k - k1);
+  const half = 0.5 * (<f64>n1 * c0 + <f64>(m - n1) * c1);
+  // rows of the first part: all of [0, n1) and some of [n1, m), or part of [0, n1)
+  let h: f64 = <f64>m * 0.5;
+  if (<f64>n1 * c0 >= half) h = c0 > 0 ? half / c0 : <f64>n1;
+  else h = <f64>n1 + (c1 > 0 ? (half - <f64>n1 * c0) / c1 : 0);
+  return min(m, max(0, (<i32>(h + 2.0)) & ~3));
+}
+/** stedc_merge_vecs_f64 in three calls, so its O(k²) parts can be split over workers (each with
+ *  the SAME work; bitwise equal to stedc_merge_vecs_f64): stedc_merge_lowner_f64 on ranges [i0, i1)
+ *  ⊂ [0, k) of ẑ, then (after all of them) stedc_merge_vec_rows_f64 on ranges [j0, j1) of the
+ *  eigenvectors (row: k f64 private to the caller; 0: a slot of work) and stedc_merge_order_f64
+ *  (one call, may run beside the vector rows). */
+export function stedc_merge_lowner_f64(n: i32, Z: usize, s: i32, m: i32, i0: i32, i1: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_lowner(Z, n, s, i0, i1);
+}
+export function stedc_merge_vec_rows_f64(n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize, row: usize): void {
+  dc_setws(work, m);
+  dc_merge_vec_rows(Z, n, s, j0, j1, row != 0 ? row : wrow);
+}
+export function stedc_merge_order_f64(diag: usize, s: i32, m: i32, work: usize): void {
+  dc_setws(work, m);
+  dc_merge_order(m, diag + (<usize>s << 3));
 }
 export function stedc_merge_rows_f64(n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize): void {
   dc_setws(work, m);

@@ -76,6 +76,7 @@ const PHASE: Record<string, [string, boolean]> = {
   stedc_tear_f64: ['divide and conquer', false],
   stedc_block_f64: ['divide and conquer', true],
   stedc_merge_defl_f64: ['divide and conquer', false],
+  stedc_merge_gather_f64: ['divide and conquer', true],
   stedc_merge_roots_f64: ['divide and conquer', true],
   stedc_merge_vecs_f64: ['divide and conquer', false],
   stedc_merge_rows_f64: ['divide and conquer', true],

@@ -225,14 +225,15 @@ function dcParallelLayout(n: number) {
 }
 
 /** Resident divide-and-conquer eigh over two workers, bitwise equal to eighDcPtr (eigh_dc_f64).
- *  Both workers run: the reduction's panels (symmetric products split by rows, the pending rank-2
- *  terms by columns, barriers in shared memory) and trailing updates (row halves of the upper
- *  triangle); the two halves of the top-level divide and conquer, the top merge's secular roots and
- *  products; the back-transformation (one compact-WY form per block, column halves). On one worker:
- *  each reflector's Householder vector and own column update, the merge's deflation and Löwner
- *  step, the tails. workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned. Needs a shared-memory
- *  runtime/executor whose two workers are idle (the paired calls wait for each other); with a
- *  one-wide executor it makes one whole-range call per step. */
+ *  Both workers run: the reduction's panel loop in one call each (per reflector, the symmetric
+ *  product split by rows, the column update, Householder scaling, pending rank-2 terms and w split
+ *  by columns, barriers in shared memory; the trailing updates by rows of the upper triangle); the
+ *  two halves of the top-level divide and conquer; the top merge's gathered Q, secular roots,
+ *  rank-one vectors, products and final order; the back-transformation (one compact-WY form per
+ *  block, column halves); the copy of V. On one worker: the merge's deflation, the tails.
+ *  workPtr ≥ eighDcParallelWorkF64(n) f64, 16-byte aligned. Needs a shared-memory runtime/executor
+ *  whose two workers are idle (the paired calls wait for each other); with a one-wide executor it
+ *  makes one whole-range call per step. */
 export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: number, n: number, wPtr: number, workPtr: number): Promise<number> {
   if (n <= 0) return 0;
   const E = rt.exports;
@@ -248,21 +249,23 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   const NB = E.eigh_nb_f64(),
     NX = E.eigh_nx_f64();
   const e = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_dc_f64's scaling)
-  // 1. blocked reduction: panel on one worker, trailing update split by rows (equal work on the
-  //    triangle: the first part gets m(1 − 1/√2) rows)
+  // 1. blocked reduction. Two workers: the whole panel loop in one call each (tridiag_panels_pair_f64:
+  //    each panel's stages split over the pair, the trailing update by rows, barriers in shared
+  //    memory). One worker: a call per panel and per update (the bench times them apart).
   let k0 = 0;
   const two = ex.width >= 2;
-  // panel barrier state: zero before the first pair of panel calls
-  if (two) new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
-  while (n - k0 > NX) {
-    // the panel's symmetric products split by rows over the pair (two barriers per reflector)
-    if (two) await Promise.all([ex.call('tridiag_panel_pair_f64', aPtr, n, k0, wPtr, off, ws0), ex.call('tridiag_panel_help_f64', aPtr, n, k0, ws0)]);
-    else await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
-    const m = n - k0 - NB;
-    const b = two ? Math.min(m, Math.max(0, Math.round((m * (1 - Math.SQRT1_2)) / 4) * 4)) : m;
-    await Promise.all([ex.call('tridiag_update_f64', aPtr, n, k0, 0, b, ws0, gw0), ex.call('tridiag_update_f64', aPtr, n, k0, b, m, ws0, gw1)]);
-    k0 += NB;
-  }
+  if (two) {
+    // panel barrier state: zero before the pair's first barrier
+    new Int32Array(rt.memory.buffer, E.panel_sync_f64(ws0, n) >>> 0, 2).fill(0);
+    [k0] = await Promise.all([
+      ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw0, 0),
+      ex.call('tridiag_panels_pair_f64', aPtr, n, wPtr, off, ws0, gw1, 1),
+    ]);
+  } else
+    for (; n - k0 > NX; k0 += NB) {
+      await ex.call('tridiag_panel_f64', aPtr, n, k0, wPtr, off, ws0);
+      await ex.call('tridiag_update_f64', aPtr, n, k0, 0, n - k0 - NB, ws0, gw0);
+    }
   await ex.call('tridiag_tail_f64', aPtr, n, k0, wPtr, off, ws0);
   rt.arena.f64(tau, n).set(rt.arena.f64(ws0, n));
   // 2. divide and conquer: the two top-level halves concurrently, then the top merge
@@ -275,20 +278,33 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
       await ex.call('stedc_tear_f64', wPtr, off, 0, n);
       const s = await Promise.all([ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n1, ws0), ex.call('stedc_block_f64', wPtr, off, n, Z, n1, n - n1, ws1)]);
       st = s.find((v) => v !== 0) ?? 0;
-      // top merge: deflation + secular equation on one worker, the products and the final column
-      // order by row halves on both
-      // (stedc_merge_prep_f64 in three calls: the secular roots, most of its time, split by halves of [0, k))
+      // top merge (stedc_merge_f64 in steps): the deflation on one worker; the gathered Q by row
+      // halves, the secular roots by halves of [0, k), then the rank-one problem's vectors, the
+      // products and the final column order split over both
       const k = await ex.call('stedc_merge_defl_f64', wPtr, off, n, Z, 0, n, ws0);
+      const h = two ? Math.round(n / 2 / 4) * 4 : n;
+      await Promise.all([ex.call('stedc_merge_gather_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_gather_f64', n, Z, 0, n, h, n, ws0)]);
       const jh = two ? k >> 1 : k;
       await Promise.all([ex.call('stedc_merge_roots_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_roots_f64', n, Z, 0, n, jh, k, ws0)]);
-      await ex.call('stedc_merge_vecs_f64', wPtr, n, Z, 0, n, ws0);
       const P0 = ws1,
         P1 = ws1 + 8 * even(DC_PANEL * n);
+      // the rank-one problem's vectors (stedc_merge_vecs_f64, O(k²)) split by halves of [0, k) too:
+      // Löwner's ẑ, then the vectors (private row scratch in P0, P1) beside the eigenvalue order
+      if (two) {
+        await Promise.all([ex.call('stedc_merge_lowner_f64', n, Z, 0, n, 0, jh, ws0), ex.call('stedc_merge_lowner_f64', n, Z, 0, n, jh, k, ws0)]);
+        await Promise.all([
+          ex.call('stedc_merge_vec_rows_f64', n, Z, 0, n, 0, jh, ws0, P0),
+          ex.call('stedc_merge_vec_rows_f64', n, Z, 0, n, jh, k, ws0, P1),
+          ex.call('stedc_merge_order_f64', wPtr, 0, n, ws0),
+        ]);
+      } else await ex.call('stedc_merge_vecs_f64', wPtr, n, Z, 0, n, ws0);
       const g0 = P1 + 8 * even(DC_PANEL * n),
         g1 = g0 + 8 * GEMM_WS_F64;
-      // one call over all rows on a one-wide executor (same bits: rows are independent)
-      const h = ex.width >= 2 ? Math.round(n / 2 / 4) * 4 : n;
-      await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, h, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, h, n, ws0, P1, g1)]);
+      // one call over all rows on a one-wide executor (same bits: rows are independent); the products'
+      // rows split where the two parts' work is equal (it depends on the deflation types), the final
+      // column order by halves
+      const hr = two ? E.stedc_merge_split_f64(n, ws0) : n;
+      await Promise.all([ex.call('stedc_merge_rows_f64', n, Z, 0, n, 0, hr, ws0, P0, g0), ex.call('stedc_merge_rows_f64', n, Z, 0, n, hr, n, ws0, P1, g1)]);
       await Promise.all([ex.call('stedc_merge_finish_f64', n, Z, 0, n, 0, h, ws0), ex.call('stedc_merge_finish_f64', n, Z, 0, n, h, n, ws0)]);
     } else st = await ex.call('stedc_block_f64', wPtr, off, n, Z, 0, n, ws0);
     const w = rt.arena.f64(wPtr, n);
@@ -301,7 +317,8 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     new Int32Array(rt.memory.buffer, E.ormtr_sync_f64(ws0, n) >>> 0, 2).fill(0);
     await Promise.all([ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, 0, c, ws0, ws0, 0), ex.call('ormtr_pair_f64', aPtr, n, tau, Z, n, c, n, ws0, ws1, 1)]);
   } else await ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, n, ws0);
-  await ex.call('copy_f64', n * n, Z, aPtr);
+  // V into A by row halves (a one-wide executor: one call)
+  await Promise.all([ex.call('copy_f64', c * n, Z, aPtr), ex.call('copy_f64', (n - c) * n, Z + 8 * c * n, aPtr + 8 * c * n)]);
   unscaleValues(rt, wPtr, n, e);
   return st;
 }

@@ -122,14 +122,12 @@ export interface KernelExports {
   eigh_nx_f64: () => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_panel_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
-  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
-  tridiag_panel_pair_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
-  /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, work: usize) → void */
-  tridiag_panel_help_f64: (A: number, n: number, k0: number, work: number) => void;
   /** assembly/eigh.ts: (work: usize, n: i32) → usize */
   panel_sync_f64: (work: number, n: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, r0: i32, r1: i32, work: usize, gw: usize) → void */
   tridiag_update_f64: (A: number, n: number, k0: number, r0: number, r1: number, work: number, gw: number) => void;
+  /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize, gw: usize, role: i32) → i32 */
+  tridiag_panels_pair_f64: (A: number, n: number, diag: number, off: number, work: number, gw: number, role: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, k0: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_tail_f64: (A: number, n: number, k0: number, diag: number, off: number, work: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, work: usize) → void */
@@ -158,10 +156,20 @@ export interface KernelExports {
   stedc_merge_prep_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
   /** assembly/eigh.ts: (diag: usize, es: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → i32 */
   stedc_merge_defl_f64: (diag: number, es: number, n: number, Z: number, s: number, m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
+  stedc_merge_gather_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize) → void */
   stedc_merge_roots_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number) => void;
   /** assembly/eigh.ts: (diag: usize, n: i32, Z: usize, s: i32, m: i32, work: usize) → void */
   stedc_merge_vecs_f64: (diag: number, n: number, Z: number, s: number, m: number, work: number) => void;
+  /** assembly/eigh.ts: (m: i32, work: usize) → i32 */
+  stedc_merge_split_f64: (m: number, work: number) => number;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, i0: i32, i1: i32, work: usize) → void */
+  stedc_merge_lowner_f64: (n: number, Z: number, s: number, m: number, i0: number, i1: number, work: number) => void;
+  /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, j0: i32, j1: i32, work: usize, row: usize) → void */
+  stedc_merge_vec_rows_f64: (n: number, Z: number, s: number, m: number, j0: number, j1: number, work: number, row: number) => void;
+  /** assembly/eigh.ts: (diag: usize, s: i32, m: i32, work: usize) → void */
+  stedc_merge_order_f64: (diag: number, s: number, m: number, work: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize, P: usize, gw: usize) → void */
   stedc_merge_rows_f64: (n: number, Z: number, s: number, m: number, r0: number, r1: number, work: number, P: number, gw: number) => void;
   /** assembly/eigh.ts: (n: i32, Z: usize, s: i32, m: i32, r0: i32, r1: i32, work: usize) → void */
@@ -359,10 +367,9 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   eigh_nbq_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   eigh_nx_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   tridiag_panel_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
-  tridiag_panel_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
-  tridiag_panel_help_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['work', 'usize']], result: 'void' },
   panel_sync_f64: { source: 'assembly/eigh.ts', params: [['work', 'usize'], ['n', 'i32']], result: 'usize' },
   tridiag_update_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['gw', 'usize']], result: 'void' },
+  tridiag_panels_pair_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize'], ['gw', 'usize'], ['role', 'i32']], result: 'i32' },
   tridiag_tail_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['k0', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   form_qt_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['work', 'usize']], result: 'void' },
   eigh_reduce_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
@@ -377,8 +384,13 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   stedc_tear_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['s', 'i32'], ['m', 'i32']], result: 'void' },
   stedc_merge_prep_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
   stedc_merge_defl_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_gather_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_roots_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_vecs_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_split_f64: { source: 'assembly/eigh.ts', params: [['m', 'i32'], ['work', 'usize']], result: 'i32' },
+  stedc_merge_lowner_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['i0', 'i32'], ['i1', 'i32'], ['work', 'usize']], result: 'void' },
+  stedc_merge_vec_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize'], ['row', 'usize']], result: 'void' },
+  stedc_merge_order_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_rows_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize'], ['P', 'usize'], ['gw', 'usize']], result: 'void' },
   stedc_merge_finish_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['r0', 'i32'], ['r1', 'i32'], ['work', 'usize']], result: 'void' },
   stedc_merge_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['es', 'usize'], ['n', 'i32'], ['Z', 'usize'], ['s', 'i32'], ['m', 'i32'], ['work', 'usize']], result: 'void' },

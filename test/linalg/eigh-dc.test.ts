@@ -235,13 +235,35 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
   });
 });
 
+/** Panels' rare paths: columns already reduced (τ = 0 reflectors: zero rows and columns off the
+ *  diagonal in the first panel) and entries whose squares overflow (‖v‖ by the scaled nrm2). */
+function panelEdgeCase(kind: 'zero-columns' | 'huge', n: number): Float64Array {
+  const A = randomSym(n, n + 11);
+  if (kind === 'huge') return A.map((x) => x * 1e160);
+  for (let i = 0; i < 70; i++)
+    for (let j = 0; j < n; j++)
+      if (j !== i) {
+        A[i * n + j] = 0;
+        A[j * n + i] = 0;
+      }
+  return A;
+}
+
 describe('eigh_dc over two workers (threads build)', () => {
-  it.each([5, 40, 203, 300, 520])('bitwise equal to the single call (n = %i)', async (n) => {
+  it.each([
+    [5, 'kernel'],
+    [40, 'kernel'],
+    [203, 'kernel'],
+    [300, 'kernel'],
+    [520, 'kernel'],
+    [260, 'zero-columns'],
+    [260, 'huge'],
+  ] as const)('bitwise equal to the single call (n = %i, %s)', async (n, kind) => {
     const { WorkerPool } = await import('../../src/wasm/exec.js');
     const rt = await loadWasm({ shared: true });
     const pool = await WorkerPool.create(rt, 2);
     try {
-      const A = kernelLike(n, 5, n + 3);
+      const A = kind === 'kernel' ? kernelLike(n, 5, n + 3) : panelEdgeCase(kind, n);
       const ar = rt.arena;
       const a = ar.copyIn(A),
         w = ar.allocF64(n),
