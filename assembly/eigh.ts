@@ -564,18 +564,18 @@ export function eigh_blk_ws_f64(n: i32): i32 {
 }
 
 // The contributions of rows [r0, r1) of the stored upper triangle to p = S v: p[r] += S[r][r..m)·v[r..m)
-// and p[c] += v[r] S[r][c] (c > r), for the symmetric m×m block S stored row-wise from S0 with row
-// stride ld (S[r][c] at S0 + 8(r·ld + c), c ≥ r; the lower triangle is never read); rows [0, m) give
+// and p[c] += v[r] S[r][c] (c > r), for the symmetric m×m block S stored row-wise from Sbase with row
+// stride ld (S[r][c] at Sbase + 8(r·ld + c), c ≥ r; the lower triangle is never read); rows [0, m) give
 // p[0..m) += S v. Rows are
 // taken four at a time: each pass over the columns c ≥ r+4 loads v[c] and p[c] once for four rows
 // (6 loads + 1 store per 8 matrix entries instead of 4 per 2), the dot products S[r+i][c]·v[c] and
 // the axpy p[c] += Σ_i v[r+i] S[r+i][c] fused: the level-2 half of the reduction reads the
 // triangle once, at fewer L1 operations per entry.
-export function symv_rows(r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize): void {
+export function symv_rows(r0: i32, r1: i32, m: i32, Sbase: usize, ld: i32, v: usize, p: usize): void {
   const ldb = <usize>ld << 3;
   let r = r0;
   for (; r + 3 < r1; r += 4) {
-    const x0 = S0 + ((<usize>r * <usize>ld + <usize>r) << 3);
+    const x0 = Sbase + ((<usize>r * <usize>ld + <usize>r) << 3);
     const x1 = x0 + ldb, x2 = x1 + ldb, x3 = x2 + ldb;
     const a0 = ldf(v, r), a1 = ldf(v, r + 1), a2 = ldf(v, r + 2), a3 = ldf(v, r + 3);
     // 4×4 diagonal block (upper triangle of rows r..r+3)
@@ -622,7 +622,7 @@ export function symv_rows(r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize
     stf(p, r + 3, ldf(p, r + 3) + t3);
   }
   for (; r < r1; r++) {
-    const row = S0 + ((<usize>r * <usize>ld + <usize>r) << 3);
+    const row = Sbase + ((<usize>r * <usize>ld + <usize>r) << 3);
     const vr = ldf(v, r);
     const s = dot_axpy(m - r - 1, row + 8, v + (<usize>(r + 1) << 3), p + (<usize>(r + 1) << 3), vr);
     stf(p, r, ldf(p, r) + load<f64>(row) * vr + s);

@@ -110,8 +110,8 @@ export interface KernelExports {
   lanczos_f64: (K: number, n: number, Q: number, alpha: number, beta: number, j0: number, j1: number, work: number) => number;
   /** assembly/eigh.ts: (n: i32) → i32 */
   eigh_blk_ws_f64: (n: number) => number;
-  /** assembly/eigh.ts: (r0: i32, r1: i32, m: i32, S0: usize, ld: i32, v: usize, p: usize) → void */
-  symv_rows: (r0: number, r1: number, m: number, S0: number, ld: number, v: number, p: number) => void;
+  /** assembly/eigh.ts: (r0: i32, r1: i32, m: i32, Sbase: usize, ld: i32, v: usize, p: usize) → void */
+  symv_rows: (r0: number, r1: number, m: number, Sbase: number, ld: number, v: number, p: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_blk_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
   /** assembly/eigh.ts: () → i32 */
@@ -361,7 +361,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   tridiag_solve_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['shift', 'f64'], ['b', 'usize'], ['work', 'usize']], result: 'i32' },
   lanczos_f64: { source: 'assembly/eigh.ts', params: [['K', 'usize'], ['n', 'i32'], ['Q', 'usize'], ['alpha', 'usize'], ['beta', 'usize'], ['j0', 'i32'], ['j1', 'i32'], ['work', 'usize']], result: 'i32' },
   eigh_blk_ws_f64: { source: 'assembly/eigh.ts', params: [['n', 'i32']], result: 'i32' },
-  symv_rows: { source: 'assembly/eigh.ts', params: [['r0', 'i32'], ['r1', 'i32'], ['m', 'i32'], ['S0', 'usize'], ['ld', 'i32'], ['v', 'usize'], ['p', 'usize']], result: 'void' },
+  symv_rows: { source: 'assembly/eigh.ts', params: [['r0', 'i32'], ['r1', 'i32'], ['m', 'i32'], ['Sbase', 'usize'], ['ld', 'i32'], ['v', 'usize'], ['p', 'usize']], result: 'void' },
   tridiag_blk_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
   eigh_nb_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
   eigh_nbq_f64: { source: 'assembly/eigh.ts', params: [], result: 'i32' },
