@@ -8,7 +8,7 @@
 // (tql2 family) rotates ROWS of Qᵀ (contiguous), and the result is transposed so that the output
 // has eigenvectors in columns.
 import { pairBarrier } from "./sync";
-import { dot_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
+import { dot_f64, dot4_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_trap_f64, gemm_pk_ws_f64 } from "./gemm";
 import { tridiag_2stage_f64 } from "./eigh_2stage";
 
@@ -640,34 +640,8 @@ function panel_dots(len: i32, v: usize, X1: usize, ld1: i32, X2: usize, ld2: i32
   for (; j + 1 < cnt; j += 2) {
     const p0 = X1 + <usize>j * l1, p1 = p0 + l1;
     const q0 = X2 + <usize>j * l2, q1 = q0 + l2;
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-    let c = 0;
-    if (ASC_FEATURE_SIMD) {
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-      for (; c + 1 < len; c += 2) {
-        const o = <usize>c << 3;
-        const vv = v128.load(v + o);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(p0 + o), vv));
-        a1 = f64x2.add(a1, f64x2.mul(v128.load(p1 + o), vv));
-        a2 = f64x2.add(a2, f64x2.mul(v128.load(q0 + o), vv));
-        a3 = f64x2.add(a3, f64x2.mul(v128.load(q1 + o), vv));
-      }
-      s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
-      s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-      s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-      s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
-    }
-    for (; c < len; c++) {
-      const vv = ldf(v, c);
-      s0 += ldf(p0, c) * vv;
-      s1 += ldf(p1, c) * vv;
-      s2 += ldf(q0, c) * vv;
-      s3 += ldf(q1, c) * vv;
-    }
-    stf(o1, j, s0);
-    stf(o1, j + 1, s1);
-    stf(o2, j, s2);
-    stf(o2, j + 1, s3);
+    const a = o1 + (<usize>j << 3), b = o2 + (<usize>j << 3);
+    dot4_f64(len, v, p0, p1, q0, q1, a, a + 8, b, b + 8);
   }
   if (j < cnt) {
     stf(o1, j, dot_f64(X1 + <usize>j * l1, v, len));

@@ -15,7 +15,7 @@
 // the upper triangle is column i of the lower triangle of a column-major matrix, so LAPACK's 'L'
 // algorithms map onto contiguous rows: the panel's columns below the band are rows i0..i0+b−1 right
 // of the band, and the compact band row c holds the lower-band column c (entries (c+d, c), d ≥ 0).
-import { dot_f64, axpy_f64, scale_f64, nrm2_f64 } from "./blas";
+import { dot_f64, dot4_f64, axpy_f64, scale_f64, nrm2_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
 import { symv_rows, rank2_row, build_t_gemm, eigh_nbq_f64 } from "./eigh";
 
@@ -73,34 +73,8 @@ function set_dots(len: i32, cnt: i32, X: usize, ld: i32, u: usize, o: usize): vo
   let c = 0;
   for (; c + 3 < cnt; c += 4) {
     const x0 = X + <usize>c * l, x1 = x0 + l, x2 = x1 + l, x3 = x2 + l;
-    let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
-    let i = 0;
-    if (ASC_FEATURE_SIMD) {
-      let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
-      for (; i + 1 < len; i += 2) {
-        const q = <usize>i << 3;
-        const uu = v128.load(u + q);
-        a0 = f64x2.add(a0, f64x2.mul(v128.load(x0 + q), uu));
-        a1 = f64x2.add(a1, f64x2.mul(v128.load(x1 + q), uu));
-        a2 = f64x2.add(a2, f64x2.mul(v128.load(x2 + q), uu));
-        a3 = f64x2.add(a3, f64x2.mul(v128.load(x3 + q), uu));
-      }
-      s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
-      s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-      s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-      s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
-    }
-    for (; i < len; i++) {
-      const uu = ldf(u, i);
-      s0 += ldf(x0, i) * uu;
-      s1 += ldf(x1, i) * uu;
-      s2 += ldf(x2, i) * uu;
-      s3 += ldf(x3, i) * uu;
-    }
-    stf(o, c, s0);
-    stf(o, c + 1, s1);
-    stf(o, c + 2, s2);
-    stf(o, c + 3, s3);
+    const oc = o + (<usize>c << 3);
+    dot4_f64(len, u, x0, x1, x2, x3, oc, oc + 8, oc + 16, oc + 24);
   }
   for (; c < cnt; c++) stf(o, c, dot_f64(X + <usize>c * l, u, len));
 }

@@ -191,6 +191,16 @@ export function tsKernels(mem: HostMemory): KernelExports {
     sample_sphere_rows: (p, X, n, d) => withStream(p, (s) => s.sampleSphereRows(f64(X, n * d), n, d)),
     sample_hypercube_rows: (p, X, n, d) => withStream(p, (s) => s.sampleHypercubeRows(f64(X, n * d), n, d)),
     dot_f64: (x, y, n) => dot(f64(x, n), f64(y, n), n),
+    dot4_f64: (n, u, x0, x1, x2, x3, o0, o1, o2, o3) => {
+      const uu = f64(u, n);
+      for (const [x, o] of [
+        [x0, o0],
+        [x1, o1],
+        [x2, o2],
+        [x3, o3],
+      ])
+        f64(o, 1)[0] = dot(f64(x, n), uu, n);
+    },
     axpy_f64: (n, a, x, y) => axpy(n, a, f64(x, n), f64(y, n)),
     scale_f64: (n, a, x) => scale(n, a, f64(x, n)),
     nrm2_f64: (x, n) => nrm2(f64(x, n), n),
