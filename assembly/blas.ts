@@ -79,6 +79,23 @@ export function dot4_f64(n: i32, u: usize, x0: usize, x1: usize, x2: usize, x3: 
   store<f64>(o3, s3);
 }
 
+/** y += (b0·x0 + b1·x1) + (b2·x2 + b3·x3) over n entries: four scaled vectors in one pass over y (the
+ *  eigensolver's pending rank-2 terms and the two-stage column sets). Pass −b_i to subtract: negation is
+ *  exact, so the result is bitwise that of y −= Σ b_i x_i. */
+export function axpy4_f64(n: i32, y: usize, x0: usize, x1: usize, x2: usize, x3: usize, b0: f64, b1: f64, b2: f64, b3: f64): void {
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v0 = f64x2.splat(b0), v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3);
+    for (; i + 1 < n; i += 2) {
+      const q = <usize>i << 3;
+      const s = f64x2.add(f64x2.add(f64x2.mul(v0, v128.load(x0 + q)), f64x2.mul(v1, v128.load(x1 + q))),
+        f64x2.add(f64x2.mul(v2, v128.load(x2 + q)), f64x2.mul(v3, v128.load(x3 + q))));
+      v128.store(y + q, f64x2.add(v128.load(y + q), s));
+    }
+  }
+  for (; i < n; i++) stf(y, i, ldf(y, i) + ((b0 * ldf(x0, i) + b1 * ldf(x1, i)) + (b2 * ldf(x2, i) + b3 * ldf(x3, i))));
+}
+
 /** y += a·x over n entries. */
 export function axpy_f64(n: i32, a: f64, x: usize, y: usize): void {
   let i = 0;

@@ -8,7 +8,7 @@
 // (tql2 family) rotates ROWS of Qᵀ (contiguous), and the result is transposed so that the output
 // has eigenvectors in columns.
 import { pairBarrier } from "./sync";
-import { dot_f64, dot4_f64, axpy_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
+import { dot_f64, dot4_f64, axpy_f64, axpy4_f64, scale_f64, rot_f64, nrm2_f64, gemv_f64, transpose_sq_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_trap_f64, gemm_pk_ws_f64 } from "./gemm";
 import { tridiag_2stage_f64 } from "./eigh_2stage";
 
@@ -656,20 +656,7 @@ function panel_axpys(len: i32, y: usize, X1: usize, ld1: i32, X2: usize, ld2: i3
   for (; j + 1 < cnt; j += 2) {
     const p0 = X1 + <usize>j * l1, p1 = p0 + l1;
     const q0 = X2 + <usize>j * l2, q1 = q0 + l2;
-    const a0 = ldf(c1, j), a1 = ldf(c1, j + 1), b0 = ldf(c2, j), b1 = ldf(c2, j + 1);
-    let c = 0;
-    if (ASC_FEATURE_SIMD) {
-      const va0 = f64x2.splat(a0), va1 = f64x2.splat(a1), vb0 = f64x2.splat(b0), vb1 = f64x2.splat(b1);
-      for (; c + 1 < len; c += 2) {
-        const o = <usize>c << 3;
-        const s = f64x2.add(f64x2.add(f64x2.mul(va0, v128.load(p0 + o)), f64x2.mul(va1, v128.load(p1 + o))),
-          f64x2.add(f64x2.mul(vb0, v128.load(q0 + o)), f64x2.mul(vb1, v128.load(q1 + o))));
-        v128.store(y + o, f64x2.sub(v128.load(y + o), s));
-      }
-    }
-    for (; c < len; c++) {
-      stf(y, c, ldf(y, c) - ((a0 * ldf(p0, c) + a1 * ldf(p1, c)) + (b0 * ldf(q0, c) + b1 * ldf(q1, c))));
-    }
+    axpy4_f64(len, y, p0, p1, q0, q1, -ldf(c1, j), -ldf(c1, j + 1), -ldf(c2, j), -ldf(c2, j + 1));
   }
   if (j < cnt) {
     axpy_f64(len, -ldf(c1, j), X1 + <usize>j * l1, y);

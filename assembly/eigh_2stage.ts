@@ -15,7 +15,7 @@
 // the upper triangle is column i of the lower triangle of a column-major matrix, so LAPACK's 'L'
 // algorithms map onto contiguous rows: the panel's columns below the band are rows i0..i0+b−1 right
 // of the band, and the compact band row c holds the lower-band column c (entries (c+d, c), d ≥ 0).
-import { dot_f64, dot4_f64, axpy_f64, scale_f64, nrm2_f64 } from "./blas";
+import { dot_f64, dot4_f64, axpy_f64, axpy4_f64, scale_f64, nrm2_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
 import { symv_rows, rank2_row, build_t_gemm, eigh_nbq_f64 } from "./eigh";
 
@@ -116,20 +116,7 @@ function set_combine(len: i32, cnt: i32, X: usize, ld: i32, a: usize, y: usize):
   let c = 0;
   for (; c + 3 < cnt; c += 4) {
     const x0 = X + <usize>c * l, x1 = x0 + l, x2 = x1 + l, x3 = x2 + l;
-    const b0 = ldf(a, c), b1 = ldf(a, c + 1), b2 = ldf(a, c + 2), b3 = ldf(a, c + 3);
-    let i = 0;
-    if (ASC_FEATURE_SIMD) {
-      const v0 = f64x2.splat(b0), v1 = f64x2.splat(b1), v2 = f64x2.splat(b2), v3 = f64x2.splat(b3);
-      for (; i + 1 < len; i += 2) {
-        const q = <usize>i << 3;
-        const s = f64x2.add(f64x2.add(f64x2.mul(v0, v128.load(x0 + q)), f64x2.mul(v1, v128.load(x1 + q))),
-          f64x2.add(f64x2.mul(v2, v128.load(x2 + q)), f64x2.mul(v3, v128.load(x3 + q))));
-        v128.store(y + q, f64x2.add(v128.load(y + q), s));
-      }
-    }
-    for (; i < len; i++) {
-      stf(y, i, ldf(y, i) + ((b0 * ldf(x0, i) + b1 * ldf(x1, i)) + (b2 * ldf(x2, i) + b3 * ldf(x3, i))));
-    }
+    axpy4_f64(len, y, x0, x1, x2, x3, ldf(a, c), ldf(a, c + 1), ldf(a, c + 2), ldf(a, c + 3));
   }
   for (; c < cnt; c++) axpy_f64(len, ldf(a, c), X + <usize>c * l, y);
 }

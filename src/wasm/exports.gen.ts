@@ -50,6 +50,8 @@ export interface KernelExports {
   dot_f64: (x: number, y: number, n: number) => number;
   /** assembly/blas.ts: (n: i32, u: usize, x0: usize, x1: usize, x2: usize, x3: usize, o0: usize, o1: usize, o2: usize, o3: usize) → void */
   dot4_f64: (n: number, u: number, x0: number, x1: number, x2: number, x3: number, o0: number, o1: number, o2: number, o3: number) => void;
+  /** assembly/blas.ts: (n: i32, y: usize, x0: usize, x1: usize, x2: usize, x3: usize, b0: f64, b1: f64, b2: f64, b3: f64) → void */
+  axpy4_f64: (n: number, y: number, x0: number, x1: number, x2: number, x3: number, b0: number, b1: number, b2: number, b3: number) => void;
   /** assembly/blas.ts: (n: i32, a: f64, x: usize, y: usize) → void */
   axpy_f64: (n: number, a: number, x: number, y: number) => void;
   /** assembly/blas.ts: (n: i32, a: f64, x: usize) → void */
@@ -333,6 +335,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   sample_hypercube_rows: { source: 'assembly/rng.ts', params: [['state', 'usize'], ['X', 'usize'], ['n', 'i32'], ['d', 'i32']], result: 'void' },
   dot_f64: { source: 'assembly/blas.ts', params: [['x', 'usize'], ['y', 'usize'], ['n', 'i32']], result: 'f64' },
   dot4_f64: { source: 'assembly/blas.ts', params: [['n', 'i32'], ['u', 'usize'], ['x0', 'usize'], ['x1', 'usize'], ['x2', 'usize'], ['x3', 'usize'], ['o0', 'usize'], ['o1', 'usize'], ['o2', 'usize'], ['o3', 'usize']], result: 'void' },
+  axpy4_f64: { source: 'assembly/blas.ts', params: [['n', 'i32'], ['y', 'usize'], ['x0', 'usize'], ['x1', 'usize'], ['x2', 'usize'], ['x3', 'usize'], ['b0', 'f64'], ['b1', 'f64'], ['b2', 'f64'], ['b3', 'f64']], result: 'void' },
   axpy_f64: { source: 'assembly/blas.ts', params: [['n', 'i32'], ['a', 'f64'], ['x', 'usize'], ['y', 'usize']], result: 'void' },
   scale_f64: { source: 'assembly/blas.ts', params: [['n', 'i32'], ['a', 'f64'], ['x', 'usize']], result: 'void' },
   copy_f64: { source: 'assembly/blas.ts', params: [['n', 'i32'], ['x', 'usize'], ['y', 'usize']], result: 'void' },

@@ -191,6 +191,10 @@ export function tsKernels(mem: HostMemory): KernelExports {
     sample_sphere_rows: (p, X, n, d) => withStream(p, (s) => s.sampleSphereRows(f64(X, n * d), n, d)),
     sample_hypercube_rows: (p, X, n, d) => withStream(p, (s) => s.sampleHypercubeRows(f64(X, n * d), n, d)),
     dot_f64: (x, y, n) => dot(f64(x, n), f64(y, n), n),
+    axpy4_f64: (n, y, x0, x1, x2, x3, b0, b1, b2, b3) => {
+      const [Y, X0, X1, X2, X3] = [y, x0, x1, x2, x3].map((p) => f64(p, n));
+      for (let i = 0; i < n; i++) Y[i] += b0 * X0[i] + b1 * X1[i] + (b2 * X2[i] + b3 * X3[i]);
+    },
     dot4_f64: (n, u, x0, x1, x2, x3, o0, o1, o2, o3) => {
       const uu = f64(u, n);
       for (const [x, o] of [
