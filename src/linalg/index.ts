@@ -248,7 +248,7 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
     gw1 = ws1 + 8 * GEMM_WS_F64;
   const NB = E.eigh_nb_f64(),
     NX = E.eigh_nx_f64();
-  const e = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_dc_f64's scaling)
+  const scaleExp = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_dc_f64's scaling)
   // 1. blocked reduction. Two workers: the whole panel loop in one call each (tridiag_panels_pair_f64:
   //    each panel's stages split over the pair, the trailing update by rows, barriers in shared
   //    memory). One worker: a call per panel and per update (the bench times them apart).
@@ -319,7 +319,7 @@ export async function eighDcPtrParallel(rt: WasmRuntime, ex: Executor, aPtr: num
   } else await ex.call('ormtr_cols_f64', aPtr, n, tau, Z, n, 0, n, ws0);
   // V into A by row halves (a one-wide executor: one call)
   await Promise.all([ex.call('copy_f64', c * n, Z, aPtr), ex.call('copy_f64', (n - c) * n, Z + 8 * c * n, aPtr + 8 * c * n)]);
-  unscaleValues(rt, wPtr, n, e);
+  unscaleValues(rt, wPtr, n, scaleExp);
   return st;
 }
 
@@ -404,7 +404,7 @@ export async function eighPtrParallel(
   // blocked reduction on one worker; then work[0..n) and [2n..4n) are free, off sits in [n..2n)
   const off = workPtr + 8 * n,
     scratch = workPtr + 16 * n;
-  const e = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_f64's scaling)
+  const scaleExp = await ex.call('eigh_range_scale_f64', aPtr, n); // A of tiny or huge norm → 2^e A (eigh_f64's scaling)
   await ex.call('eigh_reduce_blk_f64', aPtr, n, wPtr, off, workPtr);
   const bounds = [0];
   for (let p = 1; p < parts; p++) bounds.push(Math.min(n, Math.round((n * p) / parts / 8) * 8));
@@ -421,7 +421,7 @@ export async function eighPtrParallel(
   const jobs = args.map(([d, e, rot], p) => ex.call('tql_cols_f64', d, e, n, aPtr, n, bounds[p], bounds[p + 1], rot));
   const st = await Promise.all(jobs);
   await ex.call('transpose_sq_f64', aPtr, n);
-  unscaleValues(rt, wPtr, n, e);
+  unscaleValues(rt, wPtr, n, scaleExp);
   return st.find((v) => v !== 0) ?? 0;
 }
 
