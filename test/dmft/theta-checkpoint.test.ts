@@ -10,6 +10,7 @@ import { decodeState, encodeState, packState, unpackState, type DmftCheckpoint, 
 import { dmftSteps, solveDmft, type DmftSolution, type DmftSolveOptions } from '../../src/dmft/solve.js';
 import { dmftProblem, type DmftProblemInput } from '../../src/dmft/problem.js';
 import { runTheta, runThetaAsync, type ThetaResume } from '../../src/dmft/theta-grid.js';
+import { runAdaptiveAsync } from '../../src/dmft/grid.js';
 import { thetaAlloc } from '../../src/numerics/dmft-theta.js';
 
 vi.setConfig({ testTimeout: 120_000 }); // shares 2 cores with other suites
@@ -157,6 +158,26 @@ describe('θ grid: the state is carried field by field', () => {
     expect(() => packState({ big: new BigInt64Array(1) })).toThrow(/BigInt64Array/);
     expect(() => packState({ d: new Date() })).toThrow(/not a plain value/);
     expect(() => packState({ $x: 1 } as unknown as StateValue)).toThrow(/reserved/);
+  });
+
+  it('the checkpoint clock is asked after every step, not only at the event-loop yields (a fast machine)', async () => {
+    // yieldMs = 1e9: the run never yields, as on a machine that finishes it within one 20 ms yield (CI:
+    // a checkpointEveryMs of 0 then gave a single checkpoint). An always-due clock must still give one
+    // checkpoint per step, on the θ grid and on the adaptive grid.
+    const p = dmftProblem({ ...input, grid: 'adaptive' });
+    const ctl = { rtol: 1e-3, atol: 1e-3, L: 24 };
+    let theta = 0;
+    const r = await runThetaAsync(p, { ctl, checkpointDue: () => true, onCheckpoint: () => void theta++ }, 1e9);
+    expect(r.steps).toBeGreaterThan(40);
+    expect(theta).toBeGreaterThanOrEqual(r.steps - 1);
+    let adaptive = 0;
+    const a = await runAdaptiveAsync(
+      p,
+      { rtol: 1e-2, atol: 1e-2, dtMax: p.eta },
+      { budgetBytes: 1 << 30, checkpointDue: () => true, onCheckpoint: () => void adaptive++, yieldMs: 1e9 },
+    );
+    expect(a.rows).toBeGreaterThan(10);
+    expect(adaptive).toBeGreaterThanOrEqual(a.rows - 2);
   });
 
   it('a resume keeps the paused state intact (it can be resumed twice) and allocates the capacity the run had', async () => {
