@@ -12,6 +12,7 @@ import { logAxisLabelExpr, panelRows, vegaLiteSpec, type FigureDesc, type Panel 
 import { figureFiles, renderSvg } from '../../src/plot/render.js';
 import { svgToPng } from '../../src/plot/png.js';
 import { main } from '../../src/cli/main.js';
+import { decay } from './fixtures.js';
 
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '';
@@ -19,23 +20,6 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   const code = await main(args, { out: (s) => (out += s), err: (s) => (err += s) });
   return { code, out, err };
 }
-
-const decay: FigureDesc = {
-  title: 'decay',
-  panels: [
-    {
-      xTitle: 'time t',
-      yTitle: 'error',
-      series: [
-        { name: 'theory', x: [1, 10, 100, 1000], y: [1, 1e-2, 1e-4, 1e-6], mark: 'line' },
-        { name: 'simulation', x: [1, 10, 100, 1000], y: [1.1, 1.2e-2, 0.9e-4, 0], se: [0.1, 0.5e-2, 2e-4, 0], mark: 'points' },
-      ],
-      rules: [{ x: 30, label: 't₁' }],
-      bands: [{ x0: 2, x1: 5, label: 'plateau' }],
-      yDomain: [1e-5, 10],
-    },
-  ],
-};
 
 describe('panelRows', () => {
   it('cuts a line at the y-range edge, interpolating in log–log coordinates, and restarts a segment on re-entry', () => {

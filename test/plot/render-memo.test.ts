@@ -8,8 +8,9 @@ import { compile } from 'vega-lite';
 import { Error as ErrorLevel, logger, parse, View } from 'vega';
 import { ENGINES } from '../../src/engines.js';
 import { findCommand, prepareCommand } from '../../src/core/engine.js';
-import { vegaLiteSpec, type FigureDesc } from '../../src/plot/figure.js';
+import { vegaLiteSpec } from '../../src/plot/figure.js';
 import { renderSvg, VIEW_OPTIONS } from '../../src/plot/render.js';
+import { decay } from './fixtures.js';
 
 /** Vega's default pipeline (its own expression compiler), with renderSvg's id renumbering. */
 async function plainSvg(vl: Record<string, unknown>): Promise<string> {
@@ -27,23 +28,6 @@ async function plainSvg(vl: Record<string, unknown>): Promise<string> {
     view.finalize();
   }
 }
-
-const decay: FigureDesc = {
-  title: 'decay',
-  panels: [
-    {
-      xTitle: 'time t',
-      yTitle: 'error',
-      series: [
-        { name: 'theory', x: [1, 10, 100, 1000], y: [1, 1e-2, 1e-4, 1e-6], mark: 'line' },
-        { name: 'simulation', x: [1, 10, 100, 1000], y: [1.1, 1.2e-2, 0.9e-4, 0], se: [0.1, 0.5e-2, 2e-4, 0], mark: 'points' },
-      ],
-      rules: [{ x: 30, label: 't₁' }],
-      bands: [{ x0: 2, x1: 5, label: 'plateau' }],
-      yDomain: [1e-5, 10],
-    },
-  ],
-};
 
 const heatmap = {
   $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
