@@ -9,6 +9,7 @@
 import { solveKernel } from '../src/kernel/solve.js';
 import { COST, methodCosts, predictRunSeconds, resolveMethod } from '../src/kernel/memory.js';
 import { kernelProblem } from '../src/kernel/problem.js';
+import { kernelBenchProblem } from './kernel-problem.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -16,18 +17,7 @@ const ns = (args[0] ?? '500,1000,2000,3000,4000,6000,8000').split(',').map(Numbe
 const threads = Number(opt('threads') ?? 2);
 const eighMax = Number(opt('eigh-max') ?? 4000);
 const d = 400;
-const base = {
-  kernel: 'exp',
-  dim: d,
-  energies: [0, 1 / 3, 1 / 3, 1 / 3],
-  noiseSd: 0.5,
-  seeds: 1,
-  tMin: 1,
-  tMax: 1e9,
-  tCount: 81,
-  testPoints: 0,
-  threads,
-};
+const base = { ...kernelBenchProblem(d), threads };
 
 interface Meas {
   n: number;

@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Bench } from 'tinybench';
 import { solveKernel, type KernelSolution } from '../src/kernel/solve.js';
+import { kernelBenchProblem } from './kernel-problem.js';
 
 const args = process.argv.slice(2).filter((a) => !a.startsWith('--'));
 const opt = (name: string) => process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -17,18 +18,7 @@ const n = Number(args[0] ?? 8000);
 const d = Number(args[1] ?? 400);
 const withNumpy = !process.argv.includes('--no-numpy') && spawnSync('python3', ['-c', 'import numpy'], { stdio: 'ignore' }).status === 0;
 
-const problem = {
-  kernel: 'exp',
-  dim: d,
-  samples: n,
-  energies: [0, 1 / 3, 1 / 3, 1 / 3],
-  noiseSd: 0.5,
-  seeds: 1,
-  tMin: 1,
-  tMax: 1e9,
-  tCount: 81,
-  testPoints: 0,
-};
+const problem = { ...kernelBenchProblem(d), samples: n };
 
 const last: Record<string, KernelSolution> = {};
 const bench = new Bench({ iterations: 1, warmupIterations: 0, time: 0, warmupTime: 0 });
