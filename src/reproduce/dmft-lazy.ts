@@ -33,29 +33,13 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
   const D33e = (th: number) => 0.75 + 0.15 * Math.exp(-0.3 * th);
   const D33c = (th: number) => Math.exp(-0.3 * th) - 1;
 
+  // The lazy model of both regimes: second layer frozen at γ₀√m, no φ̂, every step kept.
+  const lazyModel = (m: number) => ({ m, alpha, tau, h, phiHat: 'none', init: 'lazy', gamma0: g0, frozenA: true, maxPoints: 1_000_000 }) as const;
   // t = O(1/m): η = 0.05/m (the V2 grid), a frozen at γ₀√m.
   const short: DmftSolution[] = [];
   for (const [k, m] of shortMs.entries()) {
     ctx.progress(0.02 + 0.1 * (k / shortMs.length), `SymmDMFT t·m ≤ ${thatMax}, m = ${m}`);
-    short.push(
-      await runSymmDmft(
-        {
-          m,
-          alpha,
-          tau,
-          h,
-          phiHat: 'none',
-          init: 'lazy',
-          gamma0: g0,
-          frozenA: true,
-          eta: 0.05 / m,
-          tMax: thatMax / m,
-          secondOrder: true,
-          maxPoints: 1_000_000,
-        },
-        { runtime: rt },
-      ),
-    );
+    short.push(await runSymmDmft({ ...lazyModel(m), eta: 0.05 / m, tMax: thatMax / m, secondOrder: true }, { runtime: rt }));
   }
   // t = Θ(1): lz2 (D36) and SymmDMFT at the explicit-stability η.
   const lz = await runCommand('dmft reduced', { kind: 'lazy2', alpha, tau, gamma0: g0, h, eta: 0.005, tMax: T }, { runtime: rt });
@@ -65,22 +49,7 @@ async function lazyClosedForms(ctx: { quick: boolean; progress: (f: number, p?: 
     const base = 0.15 + (0.85 * k) / longMs.length;
     long.push(
       await runSymmDmft(
-        {
-          m,
-          alpha,
-          tau,
-          h,
-          phiHat: 'none',
-          init: 'lazy',
-          gamma0: g0,
-          frozenA: true,
-          tMax: T,
-          grid: 'theta',
-          thetaNodes: THETA_L,
-          rtol: THETA_RTOL,
-          atol: THETA_RTOL,
-          maxPoints: 1_000_000,
-        },
+        { ...lazyModel(m), tMax: T, grid: 'theta', thetaNodes: THETA_L, rtol: THETA_RTOL, atol: THETA_RTOL },
         { runtime: rt, onProgress: (e) => ctx.progress(base + (0.85 * e.fraction) / longMs.length, `SymmDMFT (θ grid) t ≤ ${T}, m = ${m}`) },
       ),
     );
