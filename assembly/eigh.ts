@@ -70,25 +70,32 @@ export function tridiag_f64(A: usize, n: i32, diag: usize, off: usize, work: usi
   tridiag_from(A, n, 0, diag, off, work, work + (<usize>n << 3));
 }
 
+/** Generate the Householder reflector of x (len entries, LAPACK dlarfg): on exit x[0] = β,
+ *  x[1..len) = the reflector tail v[1..] (v[0] = 1 implicit); returns τ with
+ *  (I − τ v vᵀ) x_in = β e₀. τ = 0 when x[1..] = 0 (H = I, x unchanged). Used by the unblocked
+ *  reduction and by both stages of the two-stage one (eigh_2stage.ts). */
+export function house_f64(len: i32, x: usize): f64 {
+  if (len <= 1) return 0;
+  const alpha = load<f64>(x);
+  const sigma = dot_f64(x + 8, x + 8, len - 1);
+  if (sigma == 0) return 0;
+  let nrm = sqrt(alpha * alpha + sigma);
+  if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(x, len);
+  const beta = alpha >= 0 ? -nrm : nrm;
+  scale_f64(len - 1, 1.0 / (alpha - beta), x + 8);
+  store<f64>(x, beta);
+  return (beta - alpha) / beta;
+}
+
 // Unblocked reduction from column k0 on (dsytd2 order); tau (n) and p (≥ n scratch).
 function tridiag_from(A: usize, n: i32, k0: i32, diag: usize, off: usize, tau: usize, p: usize): void {
   for (let k = k0; k < n - 2; k++) {
     stf(diag, k, load<f64>(at(A, n, k, k)));
     const m = n - k - 1;
     const v = at(A, n, k, k + 1);
-    const alpha = load<f64>(v);
-    const sigma = dot_f64(v + 8, v + 8, m - 1);
-    let t: f64 = 0;
-    let beta = alpha;
-    if (sigma != 0) {
-      let nrm = sqrt(alpha * alpha + sigma);
-      if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(v, m);
-      beta = alpha >= 0 ? -nrm : nrm;
-      t = (beta - alpha) / beta;
-      scale_f64(m - 1, 1.0 / (alpha - beta), v + 8);
-    }
+    const t = house_f64(m, v);
+    stf(off, k, load<f64>(v)); // β
     store<f64>(v, 1.0);
-    stf(off, k, beta);
     stf(tau, k, t);
     if (t == 0) continue;
     // p = tau · A22 v, A22 = trailing block (k+1..n-1), upper triangle stored row-wise

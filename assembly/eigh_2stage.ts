@@ -15,9 +15,9 @@
 // the upper triangle is column i of the lower triangle of a column-major matrix, so LAPACK's 'L'
 // algorithms map onto contiguous rows: the panel's columns below the band are rows i0..i0+b−1 right
 // of the band, and the compact band row c holds the lower-band column c (entries (c+d, c), d ≥ 0).
-import { dot_f64, dot4_f64, axpy_f64, axpy4_f64, scale_f64, nrm2_f64 } from "./blas";
+import { dot_f64, dot4_f64, axpy_f64, axpy4_f64, scale_f64 } from "./blas";
 import { gemm_pk_f64, gemm_pk_ws_f64 } from "./gemm";
-import { symv_rows, rank2_row, build_t_gemm, eigh_nbq_f64 } from "./eigh";
+import { symv_rows, rank2_row, build_t_gemm, eigh_nbq_f64, house_f64 } from "./eigh";
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
 @inline function stf(p: usize, i: i32, v: f64): void { store<f64>(p + (<usize>i << 3), v); }
@@ -34,22 +34,6 @@ import { symv_rows, rank2_row, build_t_gemm, eigh_nbq_f64 } from "./eigh";
 @inline function band_width(n: i32): i32 { return n <= 2500 ? 32 : 48; }
 /** Rows per tile of the symmetric product A₂₂ V (the diagonal tile is mirrored into a square). */
 const TILE: i32 = 256;
-
-/** Generate the Householder reflector of x (len entries, LAPACK dlarfg): on exit x[0] = β,
- *  x[1..len) = the reflector tail v[1..] (v[0] = 1 implicit); returns τ with
- *  (I − τ v vᵀ) x_in = β e₀. τ = 0 when x[1..] = 0 (H = I, x unchanged). */
-function house(len: i32, x: usize): f64 {
-  if (len <= 1) return 0;
-  const alpha = load<f64>(x);
-  const sigma = dot_f64(x + 8, x + 8, len - 1);
-  if (sigma == 0) return 0;
-  let nrm = sqrt(alpha * alpha + sigma);
-  if (!isFinite(nrm) || nrm == 0) nrm = nrm2_f64(x, len);
-  const beta = alpha >= 0 ? -nrm : nrm;
-  scale_f64(len - 1, 1.0 / (alpha - beta), x + 8);
-  store<f64>(x, beta);
-  return (beta - alpha) / beta;
-}
 
 /** f64 workspace entries sy2sb_f64 / sb2st_f64 / tridiag_2stage_f64 need for order n and
  *  half-bandwidth b (1 ≤ b ≤ 128). */
@@ -131,7 +115,7 @@ function panel_qr(A: usize, n: i32, i0: i32, t0: i32, b: i32, pn: i32, pk: i32, 
   for (let j = 0; j < pk; j++) {
     const x = at(A, n, i0 + j, t0 + j);
     const len = pn - j;
-    const t = house(len, x);
+    const t = house_f64(len, x);
     stf(tau, j, t);
     if (t == 0 || j + 1 >= b) continue;
     // columns j+1..b−1 of X ← (I − τ v vᵀ) columns, v = [1, x[1..]] (β set aside meanwhile, as dgeqr2)
@@ -255,7 +239,7 @@ function sweep(AB: usize, ld: i32, n: i32, b: i32, s: i32, v: usize, u: usize, y
   let ed = min(s + b, n - 1);
   let lm = ed - st + 1;
   let x = AB + ((<usize>s * <usize>ld + 1) << 3); // (st.., s)
-  let t = house(lm, x);
+  let t = house_f64(lm, x);
   stf(v, 0, 1.0);
   memory.copy(v + 8, x + 8, <usize>(lm - 1) << 3);
   memory.fill(x + 8, 0, <usize>(lm - 1) << 3);
@@ -274,7 +258,7 @@ function sweep(AB: usize, ld: i32, n: i32, b: i32, s: i32, v: usize, u: usize, y
     }
     // new reflector from the bulge's first column (j1..j2, st)
     x = B0;
-    t = house(lm, x);
+    t = house_f64(lm, x);
     stf(u, 0, 1.0);
     memory.copy(u + 8, x + 8, <usize>(lm - 1) << 3);
     memory.fill(x + 8, 0, <usize>(lm - 1) << 3);

@@ -98,6 +98,8 @@ export interface KernelExports {
   rank2_row: (len: number, x: number, w: number, v: number, a: number, b: number) => void;
   /** assembly/eigh.ts: (A: usize, n: i32, diag: usize, off: usize, work: usize) → void */
   tridiag_f64: (A: number, n: number, diag: number, off: number, work: number) => void;
+  /** assembly/eigh.ts: (len: i32, x: usize) → f64 */
+  house_f64: (len: number, x: number) => number;
   /** assembly/eigh.ts: (A: usize, n: i32, tau: usize, B: usize, ncols: i32, trans: i32, work: usize) → void */
   apply_q_f64: (A: number, n: number, tau: number, B: number, ncols: number, trans: number, work: number) => void;
   /** assembly/eigh.ts: (diag: usize, off: usize, n: i32, z0: usize) → i32 */
@@ -359,6 +361,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   peak_probe_f64: { source: 'assembly/gemm.ts', params: [['iters', 'i32'], ['x', 'f64'], ['y', 'f64']], result: 'f64' },
   rank2_row: { source: 'assembly/eigh.ts', params: [['len', 'i32'], ['x', 'usize'], ['w', 'usize'], ['v', 'usize'], ['a', 'f64'], ['b', 'f64']], result: 'void' },
   tridiag_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['diag', 'usize'], ['off', 'usize'], ['work', 'usize']], result: 'void' },
+  house_f64: { source: 'assembly/eigh.ts', params: [['len', 'i32'], ['x', 'usize']], result: 'f64' },
   apply_q_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['tau', 'usize'], ['B', 'usize'], ['ncols', 'i32'], ['trans', 'i32'], ['work', 'usize']], result: 'void' },
   tql_first_f64: { source: 'assembly/eigh.ts', params: [['diag', 'usize'], ['off', 'usize'], ['n', 'i32'], ['z0', 'usize']], result: 'i32' },
   eigh_f64: { source: 'assembly/eigh.ts', params: [['A', 'usize'], ['n', 'i32'], ['W', 'usize'], ['work', 'usize']], result: 'i32' },

@@ -53,6 +53,7 @@ export const TWINLESS = {
   tql_cols_f64: 'building block of the Wasm eigensolver (src/linalg eighParallel needs Wasm workers)',
   eigh_reduce_blk_f64: 'phase of the two-worker eigensolver (src/linalg eighDcPtrParallel needs Wasm workers); the twins twin eigh_dc_f64 as a whole',
   symv_rows: 'building block of the Wasm eigensolver (reduction kernels); the twins twin eigh_f64 as a whole',
+  house_f64: 'building block of the Wasm eigensolver (Householder reflector, dlarfg); the twins twin eigh_f64 as a whole',
   rank2_row: 'building block of the Wasm eigensolver (reduction kernels); the twins twin eigh_f64 as a whole',
   build_t_gemm: 'building block of the Wasm eigensolver (compact WY); the twins twin eigh_f64 as a whole',
   eigh_nbq_f64: 'block size of the Wasm eigensolver (ld of build_t_gemm); no twin needed',
