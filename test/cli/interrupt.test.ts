@@ -181,7 +181,9 @@ describe('interruption with real signals', () => {
   }, 240_000);
 
   it('dmft run, uniform semi-implicit second order: --checkpoint-every + SIGKILL, --resume = uninterrupted run', async () => {
-    await stopAndResume('dmft-imex', [...dmftBase, '--t-max', '8', '--eta', '0.02', '--scheme', 'semi-implicit', '--second-order'], 'SIGKILL');
+    // ≈ 4 s on a quiet machine (t-max 8 took 0.5 s: a fast CI machine finished it between the first
+    // checkpoint and the kill, 300 ms later)
+    await stopAndResume('dmft-imex', [...dmftBase, '--t-max', '14', '--eta', '0.02', '--scheme', 'semi-implicit', '--second-order'], 'SIGKILL');
   }, 240_000);
 
   it('dmft run, adaptive grid: SIGINT mid-run → Terminated + checkpoint, exit 130; --resume = uninterrupted run', async () => {
