@@ -12,7 +12,10 @@
 //   - with several n, the time exponent of eigh (least squares of log t on log n).
 // Times are medians; "CPU ms" is this process's user+system time (numpy: time.process_time), the
 // fair measure on a loaded machine; wall ms is what a quiet machine shows. Ratios are given both ways.
+//   - numpy's own phases: dsytrd, dstedc and dormtr called one by one in numpy's OpenBLAS (its
+//     LAPACKE entries, column-major), so each phase has its ratio to LAPACK's in the same run.
 // Run: node --import tsx bench/eigh.bench.ts [sizes=1024] [reps]   e.g. 1024,2000,4000
+// EIGH_KERNELS=1 also prints each kernel's median CPU time (stderr).
 // (reps default: 5 for n ≤ 2000, 2 above; about 3 minutes at n = 4000 on a quiet machine.)
 import { cpuMs, probeGflops } from './measure.js';
 import { spawnSync } from 'node:child_process';
@@ -43,7 +46,10 @@ function fill(a: Float64Array, seed: number): void {
     a[i] = s / 4294967296 - 0.5;
   }
 }
-function numpy(n: number, reps: number): { eigh: number; eigvalsh: number; eighWall: number; eigvalshWall: number } | null {
+/** numpy's medians (ms); with its OpenBLAS's LAPACKE entries found, also dsyevd's phases by name
+ *  (reduction = dsytrd, divide and conquer = dstedc, back-transformation = dormtr; CPU ms). */
+type NumpyTimes = { eigh: number; eigvalsh: number; eighWall: number; eigvalshWall: number } & Record<string, number | undefined>;
+function numpy(n: number, reps: number): NumpyTimes | null {
   const env: NodeJS.ProcessEnv = { ...process.env, OPENBLAS_NUM_THREADS: '1', OMP_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
   delete env.OPENBLAS_CORETYPE;
   delete env.OPENBLAS_L2_SIZE;
@@ -56,6 +62,35 @@ for name, f in [("eigh", lambda: np.linalg.eigh(a)), ("eigvalsh", lambda: np.lin
     for _ in range(reps):
         t0, t1 = time.process_time(), time.perf_counter(); f(); c.append(time.process_time() - t0); w.append(time.perf_counter() - t1)
     res[name] = sorted(c)[(len(c)-1)//2] * 1e3; res[name + "Wall"] = sorted(w)[(len(w)-1)//2] * 1e3
+# dsyevd's three phases, called one by one in numpy's own OpenBLAS (its LAPACKE entries, column-major:
+# no transposes), CPU medians; skipped when the wheel's library or its symbols are not found
+try:
+    import ctypes as C, glob, os
+    lib = C.CDLL(glob.glob(os.path.join(os.path.dirname(np.__file__), "..", "numpy.libs", "*openblas*.so*"))[0])
+    def sym(name):
+        for pat in ("scipy_LAPACKE_%s64_", "LAPACKE_%s64_"):
+            if hasattr(lib, pat % name): return getattr(lib, pat % name)
+        raise AttributeError(name)
+    trd, stedc, ormtr = sym("dsytrd"), sym("dstedc"), sym("dormtr")
+    I, ch, CM = C.c_int64, (lambda s: C.c_char(s.encode())), 102
+    P = lambda x: x.ctypes.data_as(C.c_void_p)
+    def med(f, prep):
+        prep(); f(); ts = []
+        for _ in range(reps):
+            prep(); t0 = time.process_time(); f(); ts.append(time.process_time() - t0)
+        return sorted(ts)[(len(ts) - 1) // 2] * 1e3
+    w = np.empty((n, n), order="F"); d = np.empty(n); e = np.empty(n - 1); tau = np.empty(n - 1)
+    def p1(): w[:] = a
+    res["reduction"] = med(lambda: trd(CM, ch("L"), I(n), P(w), I(n), P(d), P(e), P(tau)), p1)
+    p1(); trd(CM, ch("L"), I(n), P(w), I(n), P(d), P(e), P(tau))
+    d0, e0, z = d.copy(), e.copy(), np.empty((n, n), order="F")
+    def p2(): d[:] = d0; e[:] = e0
+    res["divide and conquer"] = med(lambda: stedc(CM, ch("I"), I(n), P(d), P(e), P(z), I(n)), p2)
+    z0 = z.copy()
+    def p3(): z[:] = z0
+    res["back-transformation"] = med(lambda: ormtr(CM, ch("L"), ch("L"), ch("N"), I(n), I(n), P(w), I(n), P(tau), P(z), I(n)), p3)
+except (IndexError, OSError, AttributeError) as err:
+    print("LAPACK phases skipped:", err, file=sys.stderr)
 print(json.dumps(res))`;
   const r = spawnSync('python3', ['-c', code, String(n), String(reps)], { encoding: 'utf8', env });
   if (r.status !== 0) {
@@ -201,6 +236,7 @@ for (const n of [160, ...sizes]) {
     }
   }
   const peak = Math.max(med(probes), t1.peak);
+  if (process.env.EIGH_KERNELS && !warm) for (const [k, v] of per) console.error(`  ${k}: ${fmt(med(v.cpu))} ms CPU`);
   // 3. two workers
   const t2 = await timed(async () => {
     set();
@@ -237,6 +273,7 @@ for (const n of [160, ...sizes]) {
       'wall ms': fmt(p.ms),
       'CPU ms': fmt(p.cpu),
       'fraction of peak (CPU)': f ? `${((100 * f) / (p.cpu * 1e6) / peak).toFixed(0)} %` : '',
+      'ratio to numpy (CPU)': np?.[ph] ? `${(p.cpu / (np[ph] as number)).toFixed(2)} (LAPACK ${fmt(np[ph] as number)} ms)` : '',
       note:
         ph === 'reduction'
           ? `panels (level 2) ${fmt(med(per.get('tridiag_panel_f64')?.cpu ?? [0]))} ms CPU, trailing syr2k ${fmt(med(per.get('tridiag_update_f64')?.cpu ?? [0]))}`
