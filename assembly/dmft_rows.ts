@@ -111,3 +111,102 @@ export function dot4axpy22(xd: usize, xo: usize, md: usize, mo: usize, yd: usize
   q1 = s1; q2 = s2; q3 = s3; q4 = s4;
 }
 
+
+// Second-row results of the two-row sweeps below (u1…u4 as q1…q4).
+export let u1: f64 = 0;
+export let u2: f64 = 0;
+export let u3: f64 = 0;
+export let u4: f64 = 0;
+
+/** dot4axpy22 on two row pairs at once over their common i < n: rows (xd0, xo0) with coefficients
+ *  (cdd0, cdo0, cod0, coo0) into q1…q4, rows (xd1, xo1) with (cdd1, …) into u1…u4, both axpys into the
+ *  same yd, yo. One pass serves two rows: the weights and y are loaded (and y stored) once per two row
+ *  entries, and twice the row streams are in flight (more memory-level parallelism: the uniform-grid
+ *  sweeps stream arrays larger than the cache). */
+export function dot4axpy22x2(
+  xd0: usize, xo0: usize, xd1: usize, xo1: usize, md: usize, mo: usize, yd: usize, yo: usize,
+  cdd0: f64, cdo0: f64, cod0: f64, coo0: f64, cdd1: f64, cdo1: f64, cod1: f64, coo1: f64, n: i32,
+): void {
+  let s1: f64 = 0, s2: f64 = 0, s3: f64 = 0, s4: f64 = 0;
+  let t1: f64 = 0, t2: f64 = 0, t3: f64 = 0, t4: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    let a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0), a4 = f64x2.splat(0);
+    let b1 = f64x2.splat(0), b2 = f64x2.splat(0), b3 = f64x2.splat(0), b4 = f64x2.splat(0);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const wd = v128.load(md + o), wo = v128.load(mo + o);
+      const d0 = v128.load(xd0 + o), e0 = v128.load(xo0 + o);
+      a1 = f64x2.add(a1, f64x2.mul(wd, d0));
+      a2 = f64x2.add(a2, f64x2.mul(wo, e0));
+      a3 = f64x2.add(a3, f64x2.mul(wd, e0));
+      a4 = f64x2.add(a4, f64x2.mul(wo, d0));
+      const d1 = v128.load(xd1 + o), e1 = v128.load(xo1 + o);
+      b1 = f64x2.add(b1, f64x2.mul(wd, d1));
+      b2 = f64x2.add(b2, f64x2.mul(wo, e1));
+      b3 = f64x2.add(b3, f64x2.mul(wd, e1));
+      b4 = f64x2.add(b4, f64x2.mul(wo, d1));
+      // the eight coefficients are splatted here, not hoisted: hoisted they would be 8 more live
+      // vectors next to the 8 accumulators, past V8's 16 xmm registers
+      const gd = f64x2.add(f64x2.add(f64x2.mul(f64x2.splat(cdd0), d0), f64x2.mul(f64x2.splat(cdo0), e0)),
+                           f64x2.add(f64x2.mul(f64x2.splat(cdd1), d1), f64x2.mul(f64x2.splat(cdo1), e1)));
+      const go = f64x2.add(f64x2.add(f64x2.mul(f64x2.splat(cod0), d0), f64x2.mul(f64x2.splat(coo0), e0)),
+                           f64x2.add(f64x2.mul(f64x2.splat(cod1), d1), f64x2.mul(f64x2.splat(coo1), e1)));
+      v128.store(yd + o, f64x2.add(v128.load(yd + o), gd));
+      v128.store(yo + o, f64x2.add(v128.load(yo + o), go));
+    }
+    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
+    t1 = f64x2.extract_lane(b1, 0) + f64x2.extract_lane(b1, 1);
+    t2 = f64x2.extract_lane(b2, 0) + f64x2.extract_lane(b2, 1);
+    t3 = f64x2.extract_lane(b3, 0) + f64x2.extract_lane(b3, 1);
+    t4 = f64x2.extract_lane(b4, 0) + f64x2.extract_lane(b4, 1);
+  }
+  for (; i < n; i++) {
+    const wd = ld(md, i), wo = ld(mo, i);
+    const d0 = ld(xd0, i), e0 = ld(xo0, i), d1 = ld(xd1, i), e1 = ld(xo1, i);
+    s1 += wd * d0; s2 += wo * e0; s3 += wd * e0; s4 += wo * d0;
+    t1 += wd * d1; t2 += wo * e1; t3 += wd * e1; t4 += wo * d1;
+    st(yd, i, ld(yd, i) + ((cdd0 * d0 + cdo0 * e0) + (cdd1 * d1 + cdo1 * e1)));
+    st(yo, i, ld(yo, i) + ((cod0 * d0 + coo0 * e0) + (cod1 * d1 + coo1 * e1)));
+  }
+  q1 = s1; q2 = s2; q3 = s3; q4 = s4;
+  u1 = t1; u2 = t2; u3 = t3; u4 = t4;
+}
+
+/** dotaxpy1 on four rows x0…x3 (coefficients c0…c3) over their common i < n: q1…q4 = Σ x_j·w, and
+ *  y_i += Σ_j c_j·x_j,i. Four row streams in flight, w and y touched once per four row entries (see
+ *  dot4axpy22x2 for why several rows). */
+export function dotaxpy4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize, y: usize, c0: f64, c1: f64, c2: f64, c3: f64, n: i32): void {
+  let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
+  let i = 0;
+  if (ASC_FEATURE_SIMD) {
+    const v0 = f64x2.splat(c0), v1 = f64x2.splat(c1), v2 = f64x2.splat(c2), v3 = f64x2.splat(c3);
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    for (; i + 1 < n; i += 2) {
+      const o = <usize>i << 3;
+      const vw = v128.load(w + o);
+      const r0 = v128.load(x0 + o), r1 = v128.load(x1 + o), r2 = v128.load(x2 + o), r3 = v128.load(x3 + o);
+      a0 = f64x2.add(a0, f64x2.mul(r0, vw));
+      a1 = f64x2.add(a1, f64x2.mul(r1, vw));
+      a2 = f64x2.add(a2, f64x2.mul(r2, vw));
+      a3 = f64x2.add(a3, f64x2.mul(r3, vw));
+      const g = f64x2.add(f64x2.add(f64x2.mul(v0, r0), f64x2.mul(v1, r1)), f64x2.add(f64x2.mul(v2, r2), f64x2.mul(v3, r3)));
+      v128.store(y + o, f64x2.add(v128.load(y + o), g));
+    }
+    s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
+    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
+    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+  }
+  for (; i < n; i++) {
+    const vw = ld(w, i);
+    const r0 = ld(x0, i), r1 = ld(x1, i), r2 = ld(x2, i), r3 = ld(x3, i);
+    s0 += r0 * vw; s1 += r1 * vw; s2 += r2 * vw; s3 += r3 * vw;
+    st(y, i, ld(y, i) + ((c0 * r0 + c1 * r1) + (c2 * r2 + c3 * r3)));
+  }
+  q1 = s0; q2 = s1; q3 = s2; q4 = s3;
+}
+

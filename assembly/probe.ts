@@ -15,3 +15,34 @@ export function sum_f64(p: usize, n: i32): f64 {
   }
   return s;
 }
+
+/** Read bandwidth probe: sums n f64 at p as `streams` (1 or 4) equal contiguous parts read side by side,
+ *  four vector accumulators, so neither an add chain nor one hardware-prefetch stream is the limit
+ *  (sum_f64 has one chain: about 9 GB/s here from arrays beyond the cache, where four streams draw 25).
+ *  n a multiple of 8·streams; another `streams` value returns NaN. Used by the benches as the baseline
+ *  of memory-bound sweeps. */
+export function stream_read_f64(p: usize, n: i32, streams: i32): f64 {
+  if (streams != 1 && streams != 4) return NaN;
+  if (!ASC_FEATURE_SIMD) {
+    let s: f64 = 0;
+    for (let i = 0; i < n; i++) s += load<f64>(p + (<usize>i << 3));
+    return s;
+  }
+  let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+  if (streams == 1) {
+    for (let i = 0; i + 7 < n; i += 8) {
+      const o = p + (<usize>i << 3);
+      a0 = f64x2.add(a0, v128.load(o)); a1 = f64x2.add(a1, v128.load(o, 16));
+      a2 = f64x2.add(a2, v128.load(o, 32)); a3 = f64x2.add(a3, v128.load(o, 48));
+    }
+  } else {
+    const q = <usize>(n >> 2) << 3;
+    for (let i = 0; i + 1 < n >> 2; i += 2) {
+      const o = p + (<usize>i << 3);
+      a0 = f64x2.add(a0, v128.load(o)); a1 = f64x2.add(a1, v128.load(o + q));
+      a2 = f64x2.add(a2, v128.load(o + 2 * q)); a3 = f64x2.add(a3, v128.load(o + 3 * q));
+    }
+  }
+  const s = f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3));
+  return f64x2.extract_lane(s, 0) + f64x2.extract_lane(s, 1);
+}

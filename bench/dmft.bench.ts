@@ -1,6 +1,7 @@
 // SymmDMFT (dmft.md §6, §10.3): wall time of whole runs, Wasm SIMD vs the TS twin, and the effective
 // bandwidth of the row sweeps. Step n reads each of the six lower-triangular two-time arrays once
-// (C_d, C_o, C_A, R_d, R_o, R_A: 6·n²/2·8 = 24n² bytes), so a run moves ≈ 8N³ bytes; the step is memory-bound.
+// (C_d, C_o, C_A, R_d, R_o, R_A: 6·n²/2·8 = 24n² bytes), so a run moves ≈ 8N³ bytes. The sweeps go two to four
+// rows at a time; the C/R one does 16 flops per 32 bytes of rows and is compute-bound (f64x2 mul + add).
 // Side by side with the NumPy code abond19/DMFTv2 (third party; a checkout of it at LEARNDYN_DMFTV2=/path, run
 // by bench/dmftv2_driver.py with the machine's python3 + numpy): same grid, explicit Euler, m = 16, η = 0.125,
 // N rows; ours with 1 and 2 workers (threads), NumPy with 1 and 2 BLAS threads (OMP/OPENBLAS_NUM_THREADS),
@@ -37,17 +38,24 @@ const v10 = (n: number, scheme: 'explicit' | 'semi-implicit' = 'explicit', threa
 const rt = await loadWasm({ variant: 'release' });
 await solveDmft(v10(200), { runtime: rt }); // warm-up
 
-// Stream-read baseline: one pass of sum_f64 over 256 MiB (what the memory system gives a single thread).
+// Read-bandwidth baselines over 256 MiB (beyond the caches a run of N = 2000 fits in): stream_read_f64 as
+// one stream and as four side by side (the row sweeps keep two to four row streams in flight), and
+// sum_f64, whose single add chain caps it below the memory system (the baseline quoted before 6 Dec 2026).
 {
   const len = 32 * 1024 * 1024;
   const mark = rt.arena.mark();
   const p = rt.arena.allocF64(len);
   rt.arena.f64(p, len).fill(1);
-  rt.exports.sum_f64(p, len);
-  const t0 = performance.now();
-  for (let i = 0; i < 4; i++) rt.exports.sum_f64(p, len);
-  const ms = (performance.now() - t0) / 4;
-  console.log(`stream read baseline (sum_f64, 256 MiB): ${((len * 8) / ms / 1e6).toFixed(1)} GB/s`);
+  const gbs = (f: () => number) => {
+    f();
+    const t0 = performance.now();
+    for (let i = 0; i < 4; i++) f();
+    return ((len * 8) / ((performance.now() - t0) / 4) / 1e6).toFixed(1);
+  };
+  const one = gbs(() => rt.exports.stream_read_f64(p, len, 1));
+  const four = gbs(() => rt.exports.stream_read_f64(p, len, 4));
+  const chain = gbs(() => rt.exports.sum_f64(p, len));
+  console.log(`read bandwidth, 256 MiB, one thread: ${one} GB/s as one stream, ${four} GB/s as four streams (sum_f64, one add chain: ${chain} GB/s)`);
   rt.arena.reset(mark);
 }
 

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { finite, intAtLeast, nonNegative, parseOrThrow, ParameterError, positive } from '../core/validate.js';
 import { DEFAULT_BUDGET_BYTES } from '../wasm/runtime.js';
 import { MemoryBudgetError } from '../wasm/arena.js';
+import { DMFT_WORK_ROWS } from '../gen/dmft_layout.js';
 
 const coeffs = z.array(finite('finite numbers'), { error: 'an array of power-series coefficients c_0, c_1, …' }).min(1, { error: 'at least one coefficient' });
 
@@ -117,10 +118,10 @@ export const AUTO_PILOT_STEPS = 128;
 export const strideFor = (N: number): number => (N + 2 + 1) & ~1;
 
 /** Bytes of the Wasm state for N steps: six lower-triangular f64 arrays (C_d, C_o, C_A, R_d, R_o, R_A:
- *  6·N²/2·8 = 24N² bytes), 20 work rows, 6 time series, parameter block and coefficients. */
+ *  6·N²/2·8 = 24N² bytes), DMFT_WORK_ROWS work rows, 6 time series, parameter block and coefficients. */
 export function dmftMemoryBytes(N: number, nCoef = 16): number {
   const S = strideFor(N);
-  return 8 * (6 * ((S * (S + 1)) / 2) + 20 * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
+  return 8 * (6 * ((S * (S + 1)) / 2) + DMFT_WORK_ROWS * S + 6 * S + 64 + 2 * nCoef) + 64 * 32;
 }
 
 export function dmftProblem(input: DmftProblemInput): DmftProblem {

@@ -22,6 +22,8 @@ export interface KernelExports {
   simd_enabled: () => number;
   /** assembly/probe.ts: (p: usize, n: i32) → f64 */
   sum_f64: (p: number, n: number) => number;
+  /** assembly/probe.ts: (p: usize, n: i32, streams: i32) → f64 */
+  stream_read_f64: (p: number, n: number, streams: number) => number;
   /** assembly/rng.ts: (x: f64) → f64 */
   rng_log: (x: number) => number;
   /** assembly/rng.ts: (state: usize) → u64 */
@@ -323,6 +325,7 @@ export const KERNEL_SIGNATURES: { readonly [K in KernelName]: KernelSignature } 
   heap_base: { source: 'assembly/probe.ts', params: [], result: 'usize' },
   simd_enabled: { source: 'assembly/probe.ts', params: [], result: 'i32' },
   sum_f64: { source: 'assembly/probe.ts', params: [['p', 'usize'], ['n', 'i32']], result: 'f64' },
+  stream_read_f64: { source: 'assembly/probe.ts', params: [['p', 'usize'], ['n', 'i32'], ['streams', 'i32']], result: 'f64' },
   rng_log: { source: 'assembly/rng.ts', params: [['x', 'f64']], result: 'f64' },
   rng_next_u64: { source: 'assembly/rng.ts', params: [['state', 'usize']], result: 'u64' },
   rng_jump: { source: 'assembly/rng.ts', params: [['state', 'usize']], result: 'void' },

@@ -186,6 +186,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
     heap_base: () => 1024,
     simd_enabled: () => 0,
     sum_f64: (p, n) => f64(p, n).reduce((a, b) => a + b, 0),
+    stream_read_f64: (p, n, streams) => (streams === 1 || streams === 4 ? f64(p, n).reduce((a, b) => a + b, 0) : NaN),
     rng_log: (x) => logPos(x),
     rng_seed: (p, lo, hi, streamIdx) => save(p, RefStream.fromSeed((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0), streamIdx)),
     rng_fill_normal: (p, out, n) => withStream(p, (s) => s.fillNormal(f64(out, n), n)),

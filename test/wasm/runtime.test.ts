@@ -19,6 +19,19 @@ describe('wasm runtime', () => {
     }
   });
 
+  it("stream_read_f64 (the benches' bandwidth baseline) reads every entry once, as one stream or four", async () => {
+    for (const variant of ['release', 'scalar'] as const) {
+      const rt = await loadWasm({ variant });
+      const n = 4096;
+      const p = rt.arena.allocF64(n);
+      const v = rt.arena.f64(p, n);
+      for (let i = 0; i < n; i++) v[i] = i + 1; // integers: every summation order gives the exact total
+      expect(rt.exports.stream_read_f64(p, n, 1)).toBe((n * (n + 1)) / 2);
+      expect(rt.exports.stream_read_f64(p, n, 4)).toBe((n * (n + 1)) / 2);
+      expect(rt.exports.stream_read_f64(p, n, 3)).toBeNaN();
+    }
+  });
+
   it('arena grows memory, views stay usable after growth, mark/reset is LIFO', async () => {
     const rt = await loadWasm({ variant: 'release' });
     const a = rt.arena;
