@@ -12,7 +12,7 @@ import {
   GRID_A, GRID_CA, GRID_CAP, GRID_CD, GRID_CO, GRID_ETR, GRID_ETS, GRID_FROZEN, GRID_HC, GRID_IMEX, GRID_K, GRID_M, GRID_NH, GRID_NPH, GRID_NU, GRID_OUT_ADOT, GRID_OUT_I, GRID_OUT_LD, GRID_OUT_LO, GRID_OUT_NU, GRID_OUT_VE, GRID_PHC, GRID_PHI2, GRID_PHV, GRID_RA, GRID_RD, GRID_RO, GRID_SPHERICAL, GRID_T, GRID_TAU2, GRID_V, GRID_WORK,
 } from "./gen/dmft_layout";
 
-import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dotaxpy1, dot4axpy22 } from "./dmft_rows";
+import { ld, st, P, PP, tri, g0, g1, g2, series, dotaxpy1, sweepMemory } from "./dmft_rows";
 @inline function row(p: usize, n: i32): usize { return p + (tri(n) << 3); }
 
 
@@ -138,20 +138,7 @@ export function dmft_grid_row(par: usize, n: i32): i32 {
 
   // 7 + 8. Sweep over rows r ≤ n (D31, D32).
   for (let l = 0; l <= n; l++) { st(Ud, l, 0); st(Uo, l, 0); st(accD, l, 0); st(accO, l, 0); }
-  for (let r = 0; r <= n; r++) {
-    const cdr = row(Cd, r), cor = row(Co, r), rdr = row(Rd, r), ror = row(Ro, r);
-    const md = ld(MRd, r), mo = ld(MRo, r);
-    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
-    dot4axpy22(cdr, cor, MRd, MRo, Ud, Uo, md, c1, mo, c2, r);
-    const xdd = ld(cdr, r), xoo = ld(cor, r);
-    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
-    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
-    dot4axpy22(rdr, ror, MCd, MCo, accD, accO, md, c1, mo, c2, r);
-    ud += q1 + (m - 1) * q2;
-    uo += q3 + q4 + (m - 2) * q2;
-    st(Ud, r, ld(Ud, r) + ud);
-    st(Uo, r, ld(Uo, r) + uo);
-  }
+  sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO, m, 0, n + 1);
   const sig = K * php * an * In;
   for (let l = 0; l <= n; l++) {
     const sl = sig * ld(V, l);

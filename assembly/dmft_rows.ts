@@ -1,6 +1,7 @@
 // Row-sweep building blocks shared by the SymmDMFT kernels (assembly/dmft.ts, uniform grid) and the
 // adaptive-grid kernel (assembly/dmft_grid.ts): loads/stores, the power series h(x) with two
-// derivatives (into g0, g1, g2) and the fused f64x2 sweeps (dot products into q1…q4). Not re-exported
+// derivatives (into g0, g1, g2), the fused f64x2 sweeps (dot products into q1…q4, a second row's into
+// u1…u4) and the C/R sweep both grids run (sweepMemory). Not re-exported
 // by assembly/index.ts: nothing here is a Wasm export. TS twins: src/ref/dmft.ts, src/ref/dmft_grid.ts.
 
 @inline export function ld(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -210,3 +211,63 @@ export function dotaxpy4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize, y
   q1 = s0; q2 = s1; q3 = s2; q4 = s3;
 }
 
+/** Steps 7+8's sweep (dmft.ts step, dmft_grid.ts D31–D32) over rows r ∈ [r0, r1) of C_d, C_o, R_d, R_o: symv
+ *  with M_R into yUd/yUo, dots with M_C and response axpys into yD/yO. Rows go two at a time (dot4axpy22x2; on two workers the
+ *  split rows are even, so one thread and two workers group the same rows). Four rows at a time (two dots per row with combined weights, to fit the
+ *  registers) measured the same: this sweep does 16 flops per 32 bytes of rows and is compute-bound. */
+export function sweepMemory(Cd: usize, Co: usize, Rd: usize, Ro: usize, MRd: usize, MRo: usize, MCd: usize, MCo: usize,
+                     yUd: usize, yUo: usize, yD: usize, yO: usize, m: f64, r0: i32, r1: i32): void {
+  let r = r0;
+  for (; r + 1 < r1; r += 2) {
+    const orr = tri(r) << 3, or1 = tri(r + 1) << 3;
+    const cdr = Cd + orr, cor = Co + orr, rdr = Rd + orr, ror = Ro + orr;
+    const cdr1 = Cd + or1, cor1 = Co + or1, rdr1 = Rd + or1, ror1 = Ro + or1;
+    const md = ld(MRd, r), mo = ld(MRo, r);
+    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
+    const md1 = ld(MRd, r + 1), mo1 = ld(MRo, r + 1);
+    const e1 = (m - 1) * mo1, e2 = md1 + (m - 2) * mo1;
+    // C rows r and r+1 on their common entries < r, then row r+1's entry r, then the diagonals (dot only)
+    dot4axpy22x2(cdr, cor, cdr1, cor1, MRd, MRo, yUd, yUo, md, c1, mo, c2, md1, e1, mo1, e2, r);
+    let a1 = q1, a2 = q2, a3 = q3, a4 = q4, b1 = u1, b2 = u2, b3 = u3, b4 = u4;
+    let xd = ld(cdr1, r), xo = ld(cor1, r), wd = ld(MRd, r), wo = ld(MRo, r);
+    b1 += wd * xd; b2 += wo * xo; b3 += wd * xo; b4 += wo * xd;
+    st(yUd, r, ld(yUd, r) + (md1 * xd + e1 * xo));
+    st(yUo, r, ld(yUo, r) + (mo1 * xd + e2 * xo));
+    const xdd = ld(cdr, r), xoo = ld(cor, r);
+    let ud = (a1 + md * xdd) + (m - 1) * (a2 + mo * xoo);
+    let uo = (a3 + md * xoo) + (a4 + mo * xdd) + (m - 2) * (a2 + mo * xoo);
+    const ydd = ld(cdr1, r + 1), yoo = ld(cor1, r + 1);
+    let ud1 = (b1 + md1 * ydd) + (m - 1) * (b2 + mo1 * yoo);
+    let uo1 = (b3 + md1 * yoo) + (b4 + mo1 * ydd) + (m - 2) * (b2 + mo1 * yoo);
+    // R rows r and r+1 likewise (their diagonals are 0: nothing after the entries < r+1)
+    dot4axpy22x2(rdr, ror, rdr1, ror1, MCd, MCo, yD, yO, md, c1, mo, c2, md1, e1, mo1, e2, r);
+    a1 = q1; a2 = q2; a3 = q3; a4 = q4; b1 = u1; b2 = u2; b3 = u3; b4 = u4;
+    xd = ld(rdr1, r); xo = ld(ror1, r); wd = ld(MCd, r); wo = ld(MCo, r);
+    b1 += wd * xd; b2 += wo * xo; b3 += wd * xo; b4 += wo * xd;
+    st(yD, r, ld(yD, r) + (md1 * xd + e1 * xo));
+    st(yO, r, ld(yO, r) + (mo1 * xd + e2 * xo));
+    ud += a1 + (m - 1) * a2;
+    uo += a3 + a4 + (m - 2) * a2;
+    ud1 += b1 + (m - 1) * b2;
+    uo1 += b3 + b4 + (m - 2) * b2;
+    st(yUd, r, ld(yUd, r) + ud);
+    st(yUo, r, ld(yUo, r) + uo);
+    st(yUd, r + 1, ld(yUd, r + 1) + ud1);
+    st(yUo, r + 1, ld(yUo, r + 1) + uo1);
+  }
+  if (r < r1) {
+    const orr = tri(r) << 3;
+    const cdr = Cd + orr, cor = Co + orr, rdr = Rd + orr, ror = Ro + orr;
+    const md = ld(MRd, r), mo = ld(MRo, r);
+    const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
+    dot4axpy22(cdr, cor, MRd, MRo, yUd, yUo, md, c1, mo, c2, r);
+    const xdd = ld(cdr, r), xoo = ld(cor, r); // diagonal entries: dot only
+    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
+    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
+    dot4axpy22(rdr, ror, MCd, MCo, yD, yO, md, c1, mo, c2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    st(yUd, r, ld(yUd, r) + ud);
+    st(yUo, r, ld(yUo, r) + uo);
+  }
+}

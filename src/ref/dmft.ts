@@ -5,6 +5,7 @@
 /** Parameter block layout (f64 slots) and work rows: codegen/contract.mjs → src/gen/dmft_layout.ts. */
 import { DMFT_PAR as PAR, DMFT_PAR_LEN as PAR_LEN, DMFT_WORK_ROWS as WORK_ROWS } from '../gen/dmft_layout.js';
 export { PAR, PAR_LEN, WORK_ROWS };
+import { sweepMemory, sweepVolterra } from './dmft_sweeps.js';
 
 const ld = (H: Float64Array, p: number, i: number): number => H[p + i];
 const st = (H: Float64Array, p: number, i: number, v: number): void => {
@@ -18,9 +19,7 @@ let g0 = 0,
   g1 = 0,
   g2 = 0,
   q1 = 0,
-  q2 = 0,
-  q3 = 0,
-  q4 = 0;
+  q2 = 0;
 
 function series(H: Float64Array, c: number, nc: number, x: number): void {
   let p = 0,
@@ -36,77 +35,34 @@ function series(H: Float64Array, c: number, nc: number, x: number): void {
   g2 = 2 * d2;
 }
 
+/** dot_f64 of assembly/blas.ts in its scalar order: four interleaved sums, (s0 + s2) + (s1 + s3), the tail. */
 function dotp(H: Float64Array, x: number, y: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) s += H[x + i] * H[y + i];
+  let s0 = 0,
+    s1 = 0,
+    s2 = 0,
+    s3 = 0,
+    i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += H[x + i] * H[y + i];
+    s1 += H[x + i + 1] * H[y + i + 1];
+    s2 += H[x + i + 2] * H[y + i + 2];
+    s3 += H[x + i + 3] * H[y + i + 3];
+  }
+  let s = s0 + s2 + (s1 + s3);
+  for (; i < n; i++) s += H[x + i] * H[y + i];
   return s;
 }
 
+/** dot4 of assembly/dmft_rows.ts as step 5 uses it: q1 = Σ md·xd, q2 = Σ mo·xo (its q3, q4 are not read). */
 function dot4(H: Float64Array, xd: number, xo: number, md: number, mo: number, n: number): void {
   let s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    s4 = 0;
+    s2 = 0;
   for (let i = 0; i < n; i++) {
-    const vd = H[xd + i],
-      vo = H[xo + i],
-      wd = H[md + i],
-      wo = H[mo + i];
-    s1 += wd * vd;
-    s2 += wo * vo;
-    s3 += wd * vo;
-    s4 += wo * vd;
+    s1 += H[md + i] * H[xd + i];
+    s2 += H[mo + i] * H[xo + i];
   }
   q1 = s1;
   q2 = s2;
-  q3 = s3;
-  q4 = s4;
-}
-
-function dotaxpy1(H: Float64Array, x: number, w: number, y: number, c: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const vx = H[x + i];
-    s += vx * H[w + i];
-    H[y + i] += c * vx;
-  }
-  return s;
-}
-
-function dot4axpy22(
-  H: Float64Array,
-  xd: number,
-  xo: number,
-  md: number,
-  mo: number,
-  yd: number,
-  yo: number,
-  cdd: number,
-  cdo: number,
-  cod: number,
-  coo: number,
-  n: number,
-): void {
-  let s1 = 0,
-    s2 = 0,
-    s3 = 0,
-    s4 = 0;
-  for (let i = 0; i < n; i++) {
-    const vd = H[xd + i],
-      vo = H[xo + i],
-      wd = H[md + i],
-      wo = H[mo + i];
-    s1 += wd * vd;
-    s2 += wo * vo;
-    s3 += wd * vo;
-    s4 += wo * vd;
-    H[yd + i] += cdd * vd + cdo * vo;
-    H[yo + i] += cod * vd + coo * vo;
-  }
-  q1 = s1;
-  q2 = s2;
-  q3 = s3;
-  q4 = s4;
 }
 
 /** Twin of splitRow in assembly/dmft.ts: the sweeps' split row (rows [0, R) and [R, E)). */
@@ -116,8 +72,9 @@ const addInto = (H: Float64Array, y: number, x: number, n: number): void => {
   for (let l = 0; l < n; l++) H[y + l] += H[x + l];
 };
 
-/** Twin of sweepVolterra (step 2, rows [r0, r1)). */
-function sweepVolterra(
+/** The sweeps' twins (src/ref/dmft_sweeps.ts) take views: the triangle or vector at element index p of H. */
+const view = (H: Float64Array, p: number): Float64Array => H.subarray(p);
+const volterra = (
   H: Float64Array,
   RA: number,
   CA: number,
@@ -129,57 +86,10 @@ function sweepVolterra(
   eta: number,
   r0: number,
   r1: number,
-): void {
-  for (let r = r0; r < r1; r++) {
-    const rar = RA + tri(r),
-      car = CA + tri(r);
-    const sr = ld(H, SigR, r);
-    st(H, can, r, dotaxpy1(H, rar, SigC, yR, -eta * sr, r + 1));
-    const cd = dotaxpy1(H, car, SigR, yU, sr, r);
-    st(H, yU, r, ld(H, yU, r) + (cd + ld(H, car, r) * sr));
-  }
-}
-
-/** Twin of sweepMemory (steps 7+8, rows [r0, r1)). */
-function sweepMemory(
-  H: Float64Array,
-  Cd: number,
-  Co: number,
-  Rd: number,
-  Ro: number,
-  MRd: number,
-  MRo: number,
-  MCd: number,
-  MCo: number,
-  yUd: number,
-  yUo: number,
-  yD: number,
-  yO: number,
-  m: number,
-  r0: number,
-  r1: number,
-): void {
-  for (let r = r0; r < r1; r++) {
-    const orr = tri(r);
-    const cdr = Cd + orr,
-      cor = Co + orr,
-      rdr = Rd + orr,
-      ror = Ro + orr;
-    const md = ld(H, MRd, r),
-      mo = ld(H, MRo, r);
-    const c1 = (m - 1) * mo,
-      c2 = md + (m - 2) * mo;
-    dot4axpy22(H, cdr, cor, MRd, MRo, yUd, yUo, md, c1, mo, c2, r);
-    const xdd = ld(H, cdr, r),
-      xoo = ld(H, cor, r); // diagonal entries: dot only
-    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
-    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
-    dot4axpy22(H, rdr, ror, MCd, MCo, yD, yO, md, c1, mo, c2, r);
-    ud += q1 + (m - 1) * q2;
-    uo += q3 + q4 + (m - 2) * q2;
-    st(H, yUd, r, ld(H, yUd, r) + ud);
-    st(H, yUo, r, ld(H, yUo, r) + uo);
-  }
+): void => sweepVolterra(view(H, RA), view(H, CA), view(H, SigC), view(H, SigR), view(H, can), view(H, yR), view(H, yU), eta, r0, r1);
+function memory(H: Float64Array, p: number[], m: number, r0: number, r1: number): void {
+  const [Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, yUd, yUo, yD, yO] = p.map((x) => view(H, x));
+  sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, yUd, yUo, yD, yO, m, r0, r1);
 }
 
 function step(H: Float64Array, par: number, n: number): number {
@@ -276,11 +186,11 @@ function step(H: Float64Array, par: number, n: number): number {
     st(H, ran, l, 0.0);
     st(H, Ud, l, 0.0);
   }
-  sweepVolterra(H, RA, CA, SigC, SigR, can, ran, Ud, eta, 0, R2);
+  volterra(H, RA, CA, SigC, SigR, can, ran, Ud, eta, 0, R2);
   if (R2 < n) {
     H.fill(0, X1, X1 + n);
     H.fill(0, X2, X2 + n);
-    sweepVolterra(H, RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
+    volterra(H, RA, CA, SigC, SigR, can, X1, X2, eta, R2, n);
     addInto(H, ran, X1, n);
     addInto(H, Ud, X2, n);
   }
@@ -374,10 +284,10 @@ function step(H: Float64Array, par: number, n: number): number {
     st(H, accD, l, 0.0);
     st(H, accO, l, 0.0);
   }
-  sweepMemory(H, Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO, m, 0, R78);
+  memory(H, [Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO], m, 0, R78);
   if (R78 < n + 1) {
     for (const x of [X1, X2, X3, X4]) H.fill(0, x, x + n + 1);
-    sweepMemory(H, Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4, m, R78, n + 1);
+    memory(H, [Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, X1, X2, X3, X4], m, R78, n + 1);
     addInto(H, Ud, X1, n + 1);
     addInto(H, Uo, X2, n + 1);
     addInto(H, accD, X3, n + 1);

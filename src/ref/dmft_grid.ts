@@ -16,6 +16,7 @@
 import { DMFT_GRID_WORK_ROWS } from '../gen/dmft_layout.js';
 
 import { gridInit, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
+import { sweepMemory } from './dmft_sweeps.js';
 
 export { gridInit, tri, type GridParams, type GridState };
 
@@ -285,61 +286,15 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
   for (let s = 0; s <= n; s++) sv += (MRd[s] + (m - 1) * MRo[s]) * V[s];
   const vE = K * php * an * In - im * sv;
 
-  // 7 + 8. One sweep over rows r ≤ n (D31, D32), as assembly/dmft.ts: Ud/Uo the C sums, accD/accO the
-  //   response sums Σ_{l<s≤n} w_s M_R[s] R[s][l].
+  // 7 + 8. One sweep over rows r ≤ n (D31, D32), the uniform grid's (dmft_sweeps.ts): Ud/Uo the C sums,
+  //   accD/accO the response sums Σ_{l<s≤n} w_s M_R[s] R[s][l].
   for (let l = 0; l <= n; l++) {
     Ud[l] = 0;
     Uo[l] = 0;
     accD[l] = 0;
     accO[l] = 0;
   }
-  for (let r = 0; r <= n; r++) {
-    const orr = tri(r);
-    const md = MRd[r],
-      mo = MRo[r];
-    const c1 = (m - 1) * mo,
-      c2 = md + (m - 2) * mo;
-    let q1 = 0,
-      q2 = 0,
-      q3 = 0,
-      q4 = 0;
-    for (let l = 0; l < r; l++) {
-      const vd = Cd[orr + l],
-        vo = Co[orr + l],
-        wd = MRd[l],
-        wq = MRo[l];
-      q1 += wd * vd;
-      q2 += wq * vo;
-      q3 += wd * vo;
-      q4 += wq * vd;
-      Ud[l] += md * vd + c1 * vo;
-      Uo[l] += mo * vd + c2 * vo;
-    }
-    const xdd = Cd[orr + r],
-      xoo = Co[orr + r];
-    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
-    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
-    q1 = 0;
-    q2 = 0;
-    q3 = 0;
-    q4 = 0;
-    for (let l = 0; l < r; l++) {
-      const vd = Rd[orr + l],
-        vo = Ro[orr + l],
-        wd = MCd[l],
-        wq = MCo[l];
-      q1 += wd * vd;
-      q2 += wq * vo;
-      q3 += wd * vo;
-      q4 += wq * vd;
-      accD[l] += md * vd + c1 * vo;
-      accO[l] += mo * vd + c2 * vo;
-    }
-    ud += q1 + (m - 1) * q2;
-    uo += q3 + q4 + (m - 2) * q2;
-    Ud[r] += ud;
-    Uo[r] += uo;
-  }
+  sweepMemory(Cd, Co, Rd, Ro, MRd, MRo, MCd, MCo, Ud, Uo, accD, accO, m, 0, n + 1);
   const sig = K * php * an * In;
   for (let l = 0; l <= n; l++) {
     const sl = sig * V[l];

@@ -9,6 +9,7 @@ import { solveDmft, type DmftSolution } from '../../src/dmft/solve.js';
 import { dmftProblem } from '../../src/dmft/problem.js';
 import { meanFieldOde, interp } from '../../src/dmft/mean-field-ode.js';
 import { MemoryBudgetError } from '../../src/wasm/arena.js';
+import { loadWasm } from '../../src/wasm/runtime.js';
 import type { DmftProblemInput } from '../../src/dmft/problem.js';
 
 const heavy = process.env.LEARNDYN_HEAVY === '1';
@@ -205,6 +206,19 @@ describe('explicit vs semi-implicit, Wasm vs TS twin', () => {
     ['non-spherical, m = 1', { m: 1, alpha: 2, tau: 0.5, h: [0, 1], phiHat: [0, 1], phiNorm2: 1, frozenA: true, spherical: false, eta: 0.02, tMax: 2 }],
     ['general φ̂ list', { m: 4, alpha: 0.4, tau: 0.3, h: [0, 0.9, 0.5], phiHat: [0, 0.5, 0.2], phiNorm2: 0.7, a0: 0.5, eta: 0.02, tMax: 2 }],
   ];
+  // 301 rows: both sweeps split at row R ≥ SPLIT_MIN and take rows four (Volterra) and two (C/R) at a
+  // time with every remainder count, so the twin's sweeps (src/ref/dmft_sweeps.ts) are checked to the bit
+  for (const scheme of ['explicit', 'semi-implicit'] as const)
+    it(`scalar build bitwise equal to the TS twin over 301 rows: ${scheme}`, async () => {
+      const p: DmftProblemInput = { ...v3base, m: 16, eta: 0.05, tMax: 15, scheme };
+      const sc = await solveDmft(p, { runtime: await loadWasm({ variant: 'scalar' }) });
+      expect(sc.stats.simd).toBe(false);
+      const t = await solveDmft(p, { engine: 'ts' });
+      expect(sc.t.length).toBe(301);
+      const bytes = (x: DmftSolution) =>
+        Buffer.from(Float64Array.from([...x.trainError, ...x.testError, ...x.a, ...x.v, ...x.Co, ...x.nu, ...x.Cd0]).buffer).toString('hex');
+      expect(bytes(sc)).toBe(bytes(t));
+    });
   for (const [name, p] of variants)
     for (const scheme of ['explicit', 'semi-implicit'] as const)
       it(`Wasm (SIMD) = TS twin to rounding: ${name}, ${scheme}`, async () => {
