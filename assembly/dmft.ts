@@ -16,7 +16,7 @@ import {
   DMFT_HC, DMFT_PHC, DMFT_CD, DMFT_CO, DMFT_CA, DMFT_RD, DMFT_RO, DMFT_RA, DMFT_A, DMFT_V, DMFT_NU, DMFT_ETR, DMFT_ETS,
   DMFT_PHV, DMFT_WORK,
 } from "./gen/dmft_layout";
-import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dot4, dotaxpy1, dotaxpy4, sweepMemory } from "./dmft_rows";
+import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dot4, dotaxpy1, dotaxpy4, rowTail, sweepMemory } from "./dmft_rows";
 
 // Two-worker row sweeps (issue 11): the O(n²) sweeps of steps 2 and 7+8 are split at row R = splitRow(E)
 // (rows [0, R) and [R, E); a row r costs ∝ r, so R ≈ E/√2 halves the work). Each part accumulates its
@@ -39,13 +39,13 @@ function sweepVolterra(RA: usize, CA: usize, SigC: usize, SigR: usize, can: usiz
     // R_A rows r…r+3 (row r+j has entries ≤ r+j): the common entries ≤ r, then each row's own tail
     dotaxpy4(ra0, ra1, ra2, ra3, SigC, yR, -eta * s0, -eta * s1, -eta * s2, -eta * s3, r + 1);
     st(can, r, q1);
-    st(can, r + 1, q2 + volterraTail(ra1, SigC, yR, -eta * s1, r + 1, r + 2));
-    st(can, r + 2, q3 + volterraTail(ra2, SigC, yR, -eta * s2, r + 1, r + 3));
-    st(can, r + 3, q4 + volterraTail(ra3, SigC, yR, -eta * s3, r + 1, r + 4));
+    st(can, r + 1, q2 + rowTail(ra1, SigC, yR, -eta * s1, r + 1, r + 2));
+    st(can, r + 2, q3 + rowTail(ra2, SigC, yR, -eta * s2, r + 1, r + 3));
+    st(can, r + 3, q4 + rowTail(ra3, SigC, yR, -eta * s3, r + 1, r + 4));
     // C_A rows r…r+3: the common off-diagonal entries < r, each row's tail up to its diagonal, the diagonal
     dotaxpy4(ca0, ca1, ca2, ca3, SigR, yU, s0, s1, s2, s3, r);
-    const d0 = q1, d1 = q2 + volterraTail(ca1, SigR, yU, s1, r, r + 1);
-    const d2 = q3 + volterraTail(ca2, SigR, yU, s2, r, r + 2), d3 = q4 + volterraTail(ca3, SigR, yU, s3, r, r + 3);
+    const d0 = q1, d1 = q2 + rowTail(ca1, SigR, yU, s1, r, r + 1);
+    const d2 = q3 + rowTail(ca2, SigR, yU, s2, r, r + 2), d3 = q4 + rowTail(ca3, SigR, yU, s3, r, r + 3);
     st(yU, r, ld(yU, r) + (d0 + ld(ca0, r) * s0));
     st(yU, r + 1, ld(yU, r + 1) + (d1 + ld(ca1, r + 1) * s1));
     st(yU, r + 2, ld(yU, r + 2) + (d2 + ld(ca2, r + 2) * s2));
@@ -58,18 +58,6 @@ function sweepVolterra(RA: usize, CA: usize, SigC: usize, SigR: usize, can: usiz
     const cd = dotaxpy1(car, SigR, yU, sr, r);
     st(yU, r, ld(yU, r) + (cd + ld(car, r) * sr));
   }
-}
-
-// Entries [i0, i1) of one row x: returns Σ x_i·w_i and does y_i += c·x_i (the few entries a row of a
-// four-row block has beyond the block's common part).
-@inline function volterraTail(x: usize, w: usize, y: usize, c: f64, i0: i32, i1: i32): f64 {
-  let s: f64 = 0;
-  for (let i = i0; i < i1; i++) {
-    const v = ld(x, i);
-    s += v * ld(w, i);
-    st(y, i, ld(y, i) + c * v);
-  }
-  return s;
 }
 
 @inline function zero(y: usize, n: i32): void { for (let l = 0; l < n; l++) st(y, l, 0.0); }

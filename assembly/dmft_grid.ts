@@ -12,8 +12,16 @@ import {
   GRID_A, GRID_CA, GRID_CAP, GRID_CD, GRID_CO, GRID_ETR, GRID_ETS, GRID_FROZEN, GRID_HC, GRID_IMEX, GRID_K, GRID_M, GRID_NH, GRID_NPH, GRID_NU, GRID_OUT_ADOT, GRID_OUT_I, GRID_OUT_LD, GRID_OUT_LO, GRID_OUT_NU, GRID_OUT_VE, GRID_PHC, GRID_PHI2, GRID_PHV, GRID_RA, GRID_RD, GRID_RO, GRID_SPHERICAL, GRID_T, GRID_TAU2, GRID_V, GRID_WORK,
 } from "./gen/dmft_layout";
 
-import { ld, st, P, PP, tri, g0, g1, g2, series, dotaxpy1, sweepMemory } from "./dmft_rows";
+import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dotaxpy1, dotaxpy4, rowTail, sweepMemory } from "./dmft_rows";
 @inline function row(p: usize, n: i32): usize { return p + (tri(n) << 3); }
+
+// Row r of the Volterra sweep once its dots are in: C_A[n][r] = dc, R_A[n][r] −= Σ_R[r] (the δ of R_A at
+// s = r), U[r] += du + C_A[r][r]·w_r Σ_R[r].
+@inline function volterraFinish(can: usize, ran: usize, Ud: usize, SigR: usize, car: usize, r: i32, dc: f64, du: f64, sr: f64): void {
+  st(can, r, dc);
+  st(ran, r, ld(ran, r) - ld(SigR, r));
+  st(Ud, r, ld(Ud, r) + (du + ld(car, r) * sr));
+}
 
 
 
@@ -65,14 +73,30 @@ export function dmft_grid_row(par: usize, n: i32): i32 {
 
   // 2. Volterra rows (D27), δ of R_A explicit.
   for (let l = 0; l <= n; l++) { st(ran, l, 0); st(Ud, l, 0); }
-  for (let r = 0; r < n; r++) {
+  // rows four at a time (dotaxpy4 on the common entries < r, then each row's entries up to its own; see
+  // dmft.ts sweepVolterra), the last n mod 4 one by one
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const ra0 = row(RA, r), ra1 = row(RA, r + 1), ra2 = row(RA, r + 2), ra3 = row(RA, r + 3);
+    const ca0 = row(CA, r), ca1 = row(CA, r + 1), ca2 = row(CA, r + 2), ca3 = row(CA, r + 3);
+    const s0 = ld(SigRw, r), s1 = ld(SigRw, r + 1), s2 = ld(SigRw, r + 2), s3 = ld(SigRw, r + 3);
+    dotaxpy4(ra0, ra1, ra2, ra3, SigCw, ran, -s0, -s1, -s2, -s3, r);
+    const c0 = q1, c1 = q2 + rowTail(ra1, SigCw, ran, -s1, r, r + 1);
+    const c2 = q3 + rowTail(ra2, SigCw, ran, -s2, r, r + 2), c3 = q4 + rowTail(ra3, SigCw, ran, -s3, r, r + 3);
+    dotaxpy4(ca0, ca1, ca2, ca3, SigRw, Ud, s0, s1, s2, s3, r);
+    const d0 = q1, d1 = q2 + rowTail(ca1, SigRw, Ud, s1, r, r + 1);
+    const d2 = q3 + rowTail(ca2, SigRw, Ud, s2, r, r + 2), d3 = q4 + rowTail(ca3, SigRw, Ud, s3, r, r + 3);
+    volterraFinish(can, ran, Ud, SigR, ca0, r, c0, d0, s0);
+    volterraFinish(can, ran, Ud, SigR, ca1, r + 1, c1, d1, s1);
+    volterraFinish(can, ran, Ud, SigR, ca2, r + 2, c2, d2, s2);
+    volterraFinish(can, ran, Ud, SigR, ca3, r + 3, c3, d3, s3);
+  }
+  for (; r < n; r++) {
     const rar = row(RA, r), car = row(CA, r);
     const sr = ld(SigRw, r);
     const dc = dotaxpy1(rar, SigCw, ran, -sr, r);
     const du = dotaxpy1(car, SigRw, Ud, sr, r);
-    st(can, r, dc);
-    st(ran, r, ld(ran, r) - ld(SigR, r));
-    st(Ud, r, ld(Ud, r) + (du + ld(car, r) * sr));
+    volterraFinish(can, ran, Ud, SigR, car, r, dc, du, sr);
   }
   st(ran, n, 0);
   for (let l = 0; l < n; l++) st(can, l, -(ld(Ud, l) + ld(can, l) + ld(SigC, l)));

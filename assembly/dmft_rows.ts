@@ -177,6 +177,18 @@ export function dot4axpy22x2(
   u1 = t1; u2 = t2; u3 = t3; u4 = t4;
 }
 
+// Entries [i0, i1) of one row x: returns Σ x_i·w_i and does y_i += c·x_i (the few entries a row of a
+// four-row block has beyond the block's common part).
+@inline export function rowTail(x: usize, w: usize, y: usize, c: f64, i0: i32, i1: i32): f64 {
+  let s: f64 = 0;
+  for (let i = i0; i < i1; i++) {
+    const v = ld(x, i);
+    s += v * ld(w, i);
+    st(y, i, ld(y, i) + c * v);
+  }
+  return s;
+}
+
 /** dotaxpy1 on four rows x0…x3 (coefficients c0…c3) over their common i < n: q1…q4 = Σ x_j·w, and
  *  y_i += Σ_j c_j·x_j,i. Four row streams in flight, w and y touched once per four row entries (see
  *  dot4axpy22x2 for why several rows). */

@@ -16,7 +16,7 @@
 import { DMFT_GRID_WORK_ROWS } from '../gen/dmft_layout.js';
 
 import { gridInit, tri, type GridParams, type GridState } from '../numerics/dmft-grid.js';
-import { sweepMemory } from './dmft_sweeps.js';
+import { sweepMemory, sweepVolterraGrid } from './dmft_sweeps.js';
 
 export { gridInit, tri, type GridParams, type GridState };
 
@@ -194,23 +194,7 @@ export function gridRow(P: GridParams, S: GridState, W: GridWork, n: number): bo
     RA[on + l] = 0;
     Ud[l] = 0;
   }
-  for (let r = 0; r < n; r++) {
-    const orr = tri(r);
-    const sr = SigRw[r];
-    let dc = 0,
-      du = 0;
-    for (let l = 0; l < r; l++) {
-      const ra = RA[orr + l];
-      dc += ra * SigCw[l];
-      RA[on + l] -= sr * ra;
-      const ca = CA[orr + l];
-      du += ca * SigRw[l];
-      Ud[l] += sr * ca;
-    }
-    CA[on + r] = dc;
-    RA[on + r] -= SigR[r];
-    Ud[r] += du + CA[orr + r] * sr;
-  }
+  sweepVolterraGrid(RA, CA, SigCw, SigRw, SigR, CA.subarray(on), RA.subarray(on), Ud, n);
   RA[on + n] = 0;
   for (let l = 0; l < n; l++) CA[on + l] = -(Ud[l] + CA[on + l] + SigC[l]);
   {

@@ -1,7 +1,8 @@
 // TS twins of the SymmDMFT row sweeps in assembly/dmft_rows.ts and assembly/dmft.ts, in the order of
 // operations of the scalar (non-SIMD) build, so a twin run equals the scalar build bit for bit:
-// sweepVolterra (step 2, rows four at a time) and sweepMemory (steps 7+8, rows two at a time), used by
-// src/ref/dmft.ts (uniform grid) and src/ref/dmft_grid.ts (adaptive grid).
+// sweepVolterra (step 2, rows four at a time; sweepVolterraGrid on the adaptive grid) and sweepMemory
+// (steps 7+8, rows two at a time), used by src/ref/dmft.ts (uniform grid) and src/ref/dmft_grid.ts
+// (adaptive grid).
 // Arrays are views: the lower triangles hold row r from index r(r+1)/2, the vectors from index 0.
 
 type F64 = Float64Array;
@@ -98,6 +99,49 @@ export function sweepVolterra(RA: F64, CA: F64, SigC: F64, SigR: F64, can: F64, 
     can[r] = dotaxpy1(RA, o, SigC, yR, -eta * sr, r + 1);
     const cd = dotaxpy1(CA, o, SigR, yU, sr, r);
     yU[r] = yU[r] + (cd + CA[o + r] * sr);
+  }
+}
+
+/** The adaptive grid's Volterra sweep (assembly/dmft_grid.ts step 2) over rows r < n: R_A's regular part
+ *  (row r's entries < r) dotted with w Σ_C into can[r], its axpys −w_r Σ_R[r] R_A[r] into ran, the δ of R_A
+ *  (ran[r] −= Σ_R[r]), and the symv of C_A with w Σ_R into U. */
+export function sweepVolterraGrid(RA: F64, CA: F64, SigCw: F64, SigRw: F64, SigR: F64, can: F64, ran: F64, U: F64, n: number): void {
+  const finish = (o: number, r: number, dc: number, du: number, sr: number): void => {
+    can[r] = dc;
+    ran[r] = ran[r] - SigR[r];
+    U[r] = U[r] + (du + CA[o + r] * sr);
+  };
+  let r = 0;
+  for (; r + 3 < n; r += 4) {
+    const o0 = tri(r),
+      o1 = tri(r + 1),
+      o2 = tri(r + 2),
+      o3 = tri(r + 3);
+    const s0 = SigRw[r],
+      s1 = SigRw[r + 1],
+      s2 = SigRw[r + 2],
+      s3 = SigRw[r + 3];
+    dotaxpy4(RA, o0, o1, o2, o3, SigCw, ran, -s0, -s1, -s2, -s3, r);
+    const c0 = q1,
+      c1 = q2 + tail(RA, o1, SigCw, ran, -s1, r, r + 1);
+    const c2 = q3 + tail(RA, o2, SigCw, ran, -s2, r, r + 2),
+      c3 = q4 + tail(RA, o3, SigCw, ran, -s3, r, r + 3);
+    dotaxpy4(CA, o0, o1, o2, o3, SigRw, U, s0, s1, s2, s3, r);
+    const d0 = q1,
+      d1 = q2 + tail(CA, o1, SigRw, U, s1, r, r + 1);
+    const d2 = q3 + tail(CA, o2, SigRw, U, s2, r, r + 2),
+      d3 = q4 + tail(CA, o3, SigRw, U, s3, r, r + 3);
+    finish(o0, r, c0, d0, s0);
+    finish(o1, r + 1, c1, d1, s1);
+    finish(o2, r + 2, c2, d2, s2);
+    finish(o3, r + 3, c3, d3, s3);
+  }
+  for (; r < n; r++) {
+    const o = tri(r);
+    const sr = SigRw[r];
+    const dc = dotaxpy1(RA, o, SigCw, ran, -sr, r);
+    const du = dotaxpy1(CA, o, SigRw, U, sr, r);
+    finish(o, r, dc, du, sr);
   }
 }
 
