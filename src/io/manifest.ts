@@ -19,6 +19,8 @@ export interface WasmRecord {
   simd: boolean;
   threads: boolean;
   noLiftoff: boolean;
+  /** The relaxed-SIMD build ran (products fused where the CPU has FMA); absent in older manifests. */
+  relaxedSimd?: boolean;
 }
 
 export interface ManifestInput {

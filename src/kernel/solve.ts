@@ -297,7 +297,7 @@ function assemble(p: KernelProblem, setup: KernelSetup, reps: ReplicateResult[],
       memoryHighWaterBytes: 0,
       memoryGrowthsDuringCompute: 0,
       replicates: reps.map((r) => r.stats),
-      wasm: { variant: 'release', simd: true, threads: false, noLiftoff: false },
+      wasm: { variant: 'release', simd: true, threads: false, noLiftoff: false, relaxedSimd: false }, // placeholder: solveKernel sets rt.features()
     },
     timings: { totalMs: 0, replicates: reps.map((r) => r.timings) },
     problem: p,

@@ -13,13 +13,16 @@ export type Variant = 'release' | 'threads' | 'scalar' | 'debug' | 'ts';
 export interface WasmRuntime {
   readonly variant: Variant;
   readonly simd: boolean;
+  /** The relaxed-SIMD build of the variant runs (its GEMM micro-kernel multiplies and adds in one
+   *  f64x2.relaxed_madd: fused where the CPU has FMA, so results differ from the other build by rounding). */
+  readonly relaxedSimd: boolean;
   readonly shared: boolean;
   readonly module: WebAssembly.Module;
   readonly memory: WebAssembly.Memory;
   readonly exports: KernelExports;
   readonly arena: Arena;
   /** Feature record for manifests. */
-  features(): { variant: Variant; simd: boolean; threads: boolean; noLiftoff: boolean };
+  features(): { variant: Variant; simd: boolean; threads: boolean; noLiftoff: boolean; relaxedSimd: boolean };
 }
 
 export interface LoadOptions {
@@ -29,6 +32,10 @@ export interface LoadOptions {
   budgetBytes?: number;
   /** Share memory and module with a worker pool (uses the 'threads' build). */
   shared?: boolean;
+  /** Run the relaxed-SIMD build of 'release' / 'threads' where the engine validates it. Default: yes,
+   *  unless the environment variable LEARNDYN_RELAXED_SIMD is 0 (results then equal on every x86-64
+   *  machine; the relaxed build fuses products on CPUs with FMA and not on others). */
+  relaxed?: boolean;
 }
 
 export const DEFAULT_BUDGET_BYTES = 3 * 1024 ** 3;
@@ -50,14 +57,21 @@ async function prepareEngine(): Promise<void> {
 
 const bytesCache = new Map<string, Uint8Array>();
 
+/** The .wasm files: each Wasm variant, and the relaxed-SIMD twins of 'release' and 'threads'. */
+export type Build = Exclude<Variant, 'ts'> | 'relaxed' | 'threads-relaxed';
+
 /** One literal `new URL(…, import.meta.url)` per build, so bundlers (Vite, webpack, esbuild) emit
  *  exactly these files as assets (a template string would make them glob the whole build/ folder). */
-function wasmUrl(variant: Exclude<Variant, 'ts'>): URL {
+function wasmUrl(variant: Build): URL {
   switch (variant) {
     case 'release':
       return new URL('../../build/learndyn.wasm', import.meta.url);
     case 'threads':
       return new URL('../../build/learndyn-threads.wasm', import.meta.url);
+    case 'relaxed':
+      return new URL('../../build/learndyn-relaxed.wasm', import.meta.url);
+    case 'threads-relaxed':
+      return new URL('../../build/learndyn-threads-relaxed.wasm', import.meta.url);
     case 'scalar':
       return new URL('../../build/learndyn-scalar.wasm', import.meta.url);
     case 'debug':
@@ -67,7 +81,7 @@ function wasmUrl(variant: Exclude<Variant, 'ts'>): URL {
 
 /** The .wasm bytes of a build: read from disk in Node, fetched by URL in browsers (bundlers rewrite
  *  `new URL(..., import.meta.url)` into an asset URL). */
-export async function wasmBytes(variant: Exclude<Variant, 'ts'>): Promise<Uint8Array> {
+export async function wasmBytes(variant: Build): Promise<Uint8Array> {
   const hit = bytesCache.get(variant);
   if (hit) return hit;
   const url = wasmUrl(variant);
@@ -93,9 +107,35 @@ export async function simdSupported(): Promise<boolean> {
   }
 }
 
+let relaxedOk: Promise<boolean> | undefined;
+/** Does this engine validate the relaxed-SIMD build? Node 20 needs V8's --experimental-wasm-relaxed-simd
+ *  (set here, before any relaxed module is compiled, only when validation fails without it: Node ≥ 24
+ *  validates as is); browsers answer as they are. */
+export function relaxedSimdSupported(): Promise<boolean> {
+  relaxedOk ??= (async () => {
+    try {
+      const bytes = (await wasmBytes('relaxed')) as Uint8Array<ArrayBuffer>;
+      if (WebAssembly.validate(bytes)) return true;
+      if (!isNode) return false;
+      const v8 = await import('node:v8');
+      v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
+      return WebAssembly.validate(bytes);
+    } catch {
+      return false;
+    }
+  })();
+  return relaxedOk;
+}
+
+/** Is the relaxed-SIMD build wanted: the option, else LEARNDYN_RELAXED_SIMD (default on). */
+function relaxedWanted(opt: boolean | undefined): boolean {
+  if (opt !== undefined) return opt;
+  return !(isNode && process.env.LEARNDYN_RELAXED_SIMD === '0');
+}
+
 const moduleCache = new Map<string, WebAssembly.Module>();
 
-export async function compileVariant(variant: Exclude<Variant, 'ts'>): Promise<WebAssembly.Module> {
+export async function compileVariant(variant: Build): Promise<WebAssembly.Module> {
   await prepareEngine();
   const hit = moduleCache.get(variant);
   if (hit) return hit;
@@ -137,7 +177,8 @@ export async function loadWasm(opts: LoadOptions = {}): Promise<WasmRuntime> {
   if (variant === 'ts') return tsRuntime(budget);
   if (variant === 'threads' && !(await simdSupported())) throw new Error('threads build needs SIMD');
   const shared = variant === 'threads';
-  const mod = await compileVariant(variant);
+  const relaxedSimd = (variant === 'release' || variant === 'threads') && relaxedWanted(opts.relaxed) && (await relaxedSimdSupported());
+  const mod = await compileVariant(relaxedSimd ? (shared ? 'threads-relaxed' : 'relaxed') : variant);
   const memory = shared
     ? new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES, shared: true })
     : new WebAssembly.Memory({ initial: 16, maximum: MAX_PAGES });
@@ -149,12 +190,13 @@ export async function loadWasm(opts: LoadOptions = {}): Promise<WasmRuntime> {
   return {
     variant,
     simd,
+    relaxedSimd,
     shared,
     module: mod,
     memory,
     exports,
     arena,
-    features: () => ({ variant, simd, threads: shared, noLiftoff: noLiftoffSet }),
+    features: () => ({ variant, simd, threads: shared, noLiftoff: noLiftoffSet, relaxedSimd }),
   };
 }
 
@@ -167,12 +209,13 @@ export function tsRuntime(budget = DEFAULT_BUDGET_BYTES): WasmRuntime {
   return {
     variant: 'ts',
     simd: false,
+    relaxedSimd: false,
     shared: false,
     module: undefined as unknown as WebAssembly.Module,
     memory,
     exports,
     arena,
-    features: () => ({ variant: 'ts', simd: false, threads: false, noLiftoff: false }),
+    features: () => ({ variant: 'ts', simd: false, threads: false, noLiftoff: false, relaxedSimd: false }),
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { loadWasm, simdSupported } from '../../src/wasm/runtime.js';
+import { loadWasm, relaxedSimdSupported, simdSupported } from '../../src/wasm/runtime.js';
+import { gemm } from '../../src/linalg/index.js';
 import { MemoryBudgetError } from '../../src/wasm/arena.js';
 
 describe('wasm runtime', () => {
@@ -30,6 +31,45 @@ describe('wasm runtime', () => {
       expect(rt.exports.stream_read_f64(p, n, 4)).toBe((n * (n + 1)) / 2);
       expect(rt.exports.stream_read_f64(p, n, 3)).toBeNaN();
     }
+  });
+
+  it('the relaxed-SIMD build: chosen by default where it validates, off by option or LEARNDYN_RELAXED_SIMD=0, same products to rounding', async () => {
+    // Node 20 validates it once V8's --experimental-wasm-relaxed-simd is set (relaxedSimdSupported does that)
+    expect(await relaxedSimdSupported()).toBe(true);
+    const relaxed = await loadWasm();
+    const plain = await loadWasm({ relaxed: false });
+    expect(relaxed.relaxedSimd).toBe(true);
+    expect(relaxed.features().relaxedSimd).toBe(true);
+    expect(plain.relaxedSimd).toBe(false);
+    expect((await loadWasm({ shared: true })).relaxedSimd).toBe(true);
+    expect((await loadWasm({ variant: 'scalar' })).relaxedSimd).toBe(false);
+    const before = process.env.LEARNDYN_RELAXED_SIMD;
+    process.env.LEARNDYN_RELAXED_SIMD = '0';
+    try {
+      expect((await loadWasm()).relaxedSimd).toBe(false);
+    } finally {
+      if (before === undefined) delete process.env.LEARNDYN_RELAXED_SIMD;
+      else process.env.LEARNDYN_RELAXED_SIMD = before;
+    }
+    // the packed GEMM (the kernel that uses relaxed_madd) against the plain build and a direct sum
+    const m = 37,
+      k = 300,
+      n = 41;
+    const A = Float64Array.from({ length: m * k }, (_, i) => Math.sin(i * 0.37));
+    const B = Float64Array.from({ length: k * n }, (_, i) => Math.cos(i * 0.11));
+    const cr = gemm(relaxed, A, B, m, k, n),
+      cp = gemm(plain, A, B, m, k, n);
+    for (let i = 0; i < m; i++)
+      for (let j = 0; j < n; j++) {
+        let s = 0,
+          a = 0;
+        for (let p = 0; p < k; p++) {
+          s += A[i * k + p] * B[p * n + j];
+          a += Math.abs(A[i * k + p] * B[p * n + j]);
+        }
+        expect(Math.abs(cr[i * n + j] - s)).toBeLessThan(1e-14 * a);
+        expect(Math.abs(cp[i * n + j] - s)).toBeLessThan(1e-14 * a);
+      }
   });
 
   it('arena grows memory, views stay usable after growth, mark/reset is LIFO', async () => {
