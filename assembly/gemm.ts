@@ -1,9 +1,11 @@
 // The one packed GEMM of the module (issue 12, item 4): C = α op(A) op(B) + β C, row-major f64, with
 // an optional triangle restriction of C. BLIS loop order (Goto): jc over NC columns of C, pc over KC
 // of the inner dimension (op(B) block packed, KC × NC, into 4-column micro-panels), ic over MC rows
-// (op(A) block packed, MC × KC, into 4-row micro-panels, L2-resident), then jr / ir over 4×4 micro
-// tiles. The micro-kernel is an f64x2 outer-product tile: per k step 2 vector loads of B, 4 splat
-// loads of A, 8 mul + 8 add into 8 vector accumulators (V8 has 16 xmm registers: no spill).
+// (op(A) block packed, MC × KC, into MR-row micro-panels, L2-resident), then jr / ir over MR×4 micro
+// tiles. The micro-kernel is an f64x2 outer-product tile: per k step 2 vector loads of B, MR splat
+// loads of A and 2·MR products into 2·MR vector accumulators: MR = 4 with mul + add (8 accumulators),
+// MR = 6 with relaxed_madd in the relaxed-SIMD builds (12 accumulators, to cover the FMA latency; V8
+// has 15 allocatable xmm registers: no spill in either).
 // Packing makes every operand contiguous whatever the strides (no 4-KiB set aliasing of rows
 // 512·8 bytes apart, engineering.md §6) and handles the transposes, so one kernel serves the Gram
 // (A Xᵀ), gemm (A B), the syr2k of the blocked tridiagonalisation (Vᵀ W on a triangle) and the
@@ -15,15 +17,19 @@
 
 import { gram_epilogue, gram_fused_on } from "./gram_fused";
 
-const MR: i32 = 4;
+/** Rows of the micro tile: 6 in the relaxed-SIMD builds (12 f64x2 accumulators: a fused multiply-add has a
+ *  4-cycle latency and two issue each cycle, so 8 independent chains, the 4-row tile's, left no slack; 12
+ *  accumulators + 2 B vectors + 1 A splat = 15 of V8's 15 allocatable xmm), 4 otherwise. */
+const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 const NR: i32 = 4;
 const KC: i32 = 256;
 const MC: i32 = 96;
 const NC: i32 = 512;
 
-/** f64 workspace entries gemm_pk_f64 needs (packed A block + packed B block + one C tile). */
+/** f64 workspace entries gemm_pk_f64 needs (packed A block + packed B block + one C tile, sized for the
+ *  6-row tile in every build so that the host's one constant, GEMM_WS_F64, fits both). */
 export function gemm_pk_ws_f64(): i32 {
-  return MC * KC + KC * NC + MR * NR;
+  return MC * KC + KC * NC + 6 * NR;
 }
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }
@@ -39,20 +45,24 @@ function pack_a(ta: i32, A: usize, lda: i32, i0: i32, mc: i32, p0: i32, kc: i32,
       const r0 = A + ((<usize>(i0 + ir) * <usize>lda + <usize>p0) << 3);
       const ld = <usize>lda << 3;
       if (rows == MR) {
-        const r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+        const r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld, r4 = r3 + ld, r5 = r4 + ld; // r4, r5: MR = 6 only
         for (let p = 0; p < kc; p++) {
           const o = <usize>p << 3;
           store<f64>(d, load<f64>(r0 + o));
           store<f64>(d, load<f64>(r1 + o), 8);
           store<f64>(d, load<f64>(r2 + o), 16);
           store<f64>(d, load<f64>(r3 + o), 24);
-          d += 32;
+          if (MR == 6) {
+            store<f64>(d, load<f64>(r4 + o), 32);
+            store<f64>(d, load<f64>(r5 + o), 40);
+          }
+          d += MR << 3;
         }
       } else {
         for (let p = 0; p < kc; p++) {
           const o = <usize>p << 3;
           for (let r = 0; r < MR; r++) store<f64>(d + (<usize>r << 3), r < rows ? load<f64>(r0 + <usize>r * ld + o) : 0.0);
-          d += 32;
+          d += MR << 3;
         }
       }
     } else {
@@ -64,14 +74,14 @@ function pack_a(ta: i32, A: usize, lda: i32, i0: i32, mc: i32, p0: i32, kc: i32,
           if (ASC_FEATURE_SIMD) {
             v128.store(d, v128.load(s));
             v128.store(d, v128.load(s, 16), 16);
+            if (MR == 6) v128.store(d, v128.load(s, 32), 32);
           } else {
-            store<f64>(d, load<f64>(s)); store<f64>(d, load<f64>(s, 8), 8);
-            store<f64>(d, load<f64>(s, 16), 16); store<f64>(d, load<f64>(s, 24), 24);
+            for (let r = 0; r < MR; r++) store<f64>(d + (<usize>r << 3), load<f64>(s + (<usize>r << 3)));
           }
         } else {
           for (let r = 0; r < MR; r++) store<f64>(d + (<usize>r << 3), r < rows ? load<f64>(s + (<usize>r << 3)) : 0.0);
         }
-        d += 32;
+        d += MR << 3;
         s += ld;
       }
     }
@@ -150,6 +160,7 @@ function micro(
   if (ASC_FEATURE_SIMD) {
     let c00 = f64x2.splat(0), c01 = f64x2.splat(0), c10 = f64x2.splat(0), c11 = f64x2.splat(0);
     let c20 = f64x2.splat(0), c21 = f64x2.splat(0), c30 = f64x2.splat(0), c31 = f64x2.splat(0);
+    let c40 = f64x2.splat(0), c41 = f64x2.splat(0), c50 = f64x2.splat(0), c51 = f64x2.splat(0); // MR = 6
     let a = pa, b = pb;
     // one k step per iteration: unrolled by two, V8 (TurboFan) hoists the second step's loads and
     // spills accumulators to the stack (seen with --print-wasm-code); this form keeps all 8 in xmm
@@ -172,7 +183,15 @@ function micro(
         av = v128.load64_splat(a, 24);
         c30 = f64x2.relaxed_madd(av, b0, c30);
         c31 = f64x2.relaxed_madd(av, b1, c31);
-        a += 32;
+        if (MR == 6) {
+          av = v128.load64_splat(a, 32);
+          c40 = f64x2.relaxed_madd(av, b0, c40);
+          c41 = f64x2.relaxed_madd(av, b1, c41);
+          av = v128.load64_splat(a, 40);
+          c50 = f64x2.relaxed_madd(av, b0, c50);
+          c51 = f64x2.relaxed_madd(av, b1, c51);
+        }
+        a += MR << 3;
         b += 32;
       }
     } else {
@@ -191,7 +210,15 @@ function micro(
         av = v128.load64_splat(a, 24);
         c30 = f64x2.add(c30, f64x2.mul(av, b0));
         c31 = f64x2.add(c31, f64x2.mul(av, b1));
-        a += 32;
+        if (MR == 6) {
+          av = v128.load64_splat(a, 32);
+          c40 = f64x2.add(c40, f64x2.mul(av, b0));
+          c41 = f64x2.add(c41, f64x2.mul(av, b1));
+          av = v128.load64_splat(a, 40);
+          c50 = f64x2.add(c50, f64x2.mul(av, b0));
+          c51 = f64x2.add(c51, f64x2.mul(av, b1));
+        }
+        a += MR << 3;
         b += 32;
       }
     }
@@ -203,6 +230,11 @@ function micro(
         v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c10))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c11)), 16); r += ld;
         v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c20))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c21)), 16); r += ld;
         v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c30))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c31)), 16);
+        if (MR == 6) {
+          r += ld;
+          v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c40))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c41)), 16); r += ld;
+          v128.store(r, f64x2.add(v128.load(r), f64x2.mul(va, c50))); v128.store(r, f64x2.add(v128.load(r, 16), f64x2.mul(va, c51)), 16);
+        }
         return;
       }
       if (beta == 0) {
@@ -211,6 +243,11 @@ function micro(
         v128.store(r, f64x2.mul(va, c10)); v128.store(r, f64x2.mul(va, c11), 16); r += ld;
         v128.store(r, f64x2.mul(va, c20)); v128.store(r, f64x2.mul(va, c21), 16); r += ld;
         v128.store(r, f64x2.mul(va, c30)); v128.store(r, f64x2.mul(va, c31), 16);
+        if (MR == 6) {
+          r += ld;
+          v128.store(r, f64x2.mul(va, c40)); v128.store(r, f64x2.mul(va, c41), 16); r += ld;
+          v128.store(r, f64x2.mul(va, c50)); v128.store(r, f64x2.mul(va, c51), 16);
+        }
         return;
       }
     }
@@ -218,6 +255,10 @@ function micro(
     v128.store(tile, c10, 32); v128.store(tile, c11, 48);
     v128.store(tile, c20, 64); v128.store(tile, c21, 80);
     v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+    if (MR == 6) {
+      v128.store(tile, c40, 128); v128.store(tile, c41, 144);
+      v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+    }
   } else {
     for (let q = 0; q < MR * NR; q++) store<f64>(tile + (<usize>q << 3), 0.0);
     let a = pa, b = pb;
@@ -230,7 +271,7 @@ function micro(
         store<f64>(t, load<f64>(t, 16) + av * load<f64>(b, 16), 16);
         store<f64>(t, load<f64>(t, 24) + av * load<f64>(b, 24), 24);
       }
-      a += 32;
+      a += MR << 3;
       b += 32;
     }
   }
@@ -314,8 +355,8 @@ export function gemm_pk_trap_f64(
             if (uplo == 1 && j - (i + rows - 1) > doff) continue; // tile wholly above
             if (uplo == 2 && (j + cols - 1) - i < doff) continue; // tile wholly below
             if (kz + kt >= kc && (!first || beta == 1)) continue; // all zeros: C unchanged
-            const o = <usize>kz << 5; // kz packed steps of MR (or NR) f64
-            micro(kc - kz - kt, pa + o, pB + ((<usize>jr * <usize>kc) << 3) + o, C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
+            // kz packed steps: MR f64 each in A's micro-panel, NR in B's
+            micro(kc - kz - kt, pa + ((<usize>kz * <usize>MR) << 3), pB + ((<usize>jr * <usize>kc) << 3) + (<usize>kz << 5), C, ldc, i, j, rows, cols, alpha, beta, first, uplo, doff, tile);
           }
         }
         // the fused Gram (blas.ts gram_kmap_pk_f64): the block's entries are final after the last KC

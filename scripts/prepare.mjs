@@ -20,6 +20,8 @@ const say = (msg) => process.stderr.write(`learndyn prepare: ${msg}\n`);
 const OUTPUTS = [
   'build/learndyn.wasm',
   'build/learndyn-threads.wasm',
+  'build/learndyn-relaxed.wasm',
+  'build/learndyn-threads-relaxed.wasm',
   'build/learndyn-scalar.wasm',
   'build/learndyn-debug.wasm',
   'dist/cli/main.js',

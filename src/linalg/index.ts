@@ -39,7 +39,7 @@ export function gramStrips(n: number, parts: number): number[] {
 }
 
 /** f64 workspace of one gemm_pk_f64 call (= the export gemm_pk_ws_f64(); one per concurrent call). */
-export const GEMM_WS_F64 = 96 * 256 + 256 * 512 + 16;
+export const GEMM_WS_F64 = 96 * 256 + 256 * 512 + 24;
 
 /** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. workPtr: a
  *  GEMM_WS_F64 workspace (allocated and released here when omitted). */

@@ -56,6 +56,8 @@ function ok(r: SpawnSyncReturns<string>, what: string): string {
 const BUILT = [
   'build/learndyn.wasm',
   'build/learndyn-threads.wasm',
+  'build/learndyn-relaxed.wasm',
+  'build/learndyn-threads-relaxed.wasm',
   'build/learndyn-scalar.wasm',
   'build/learndyn-debug.wasm',
   'dist/cli/main.js',

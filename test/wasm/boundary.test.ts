@@ -4,10 +4,10 @@
 // arity), and src/ is checked for string-named export lookups outside src/wasm.
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { KERNEL_SIGNATURES, type KernelName } from '../../src/wasm/exports.gen.js';
 import { HostMemory, TWINLESS, tsKernels } from '../../src/wasm/ts-kernels.js';
-import { imports } from '../../src/wasm/runtime.js';
+import { imports, relaxedSimdSupported } from '../../src/wasm/runtime.js';
 
 const names = Object.keys(KERNEL_SIGNATURES) as KernelName[];
 /** Exports the runtime handles itself: the start function (asconfig exportStart). Memory is imported. */
@@ -29,7 +29,9 @@ function moduleFunctions(file: string): Map<string, number> {
 }
 
 describe('typed Wasm boundary', () => {
-  for (const file of ['learndyn.wasm', 'learndyn-threads.wasm', 'learndyn-scalar.wasm', 'learndyn-debug.wasm']) {
+  // the relaxed-SIMD builds compile once relaxedSimdSupported has set Node 20's V8 flag
+  beforeAll(async () => void (await relaxedSimdSupported()));
+  for (const file of ['learndyn.wasm', 'learndyn-threads.wasm', 'learndyn-relaxed.wasm', 'learndyn-threads-relaxed.wasm', 'learndyn-scalar.wasm', 'learndyn-debug.wasm']) {
     it(`${file}: exports = generated interface, in both directions, with the same arities`, () => {
       const fns = moduleFunctions(file);
       const exported = [...fns.keys()].filter((n) => !RUNTIME_EXPORTS.includes(n)).sort();
