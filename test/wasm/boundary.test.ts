@@ -31,7 +31,14 @@ function moduleFunctions(file: string): Map<string, number> {
 describe('typed Wasm boundary', () => {
   // the relaxed-SIMD builds compile once relaxedSimdSupported has set Node 20's V8 flag
   beforeAll(async () => void (await relaxedSimdSupported()));
-  for (const file of ['learndyn.wasm', 'learndyn-threads.wasm', 'learndyn-relaxed.wasm', 'learndyn-threads-relaxed.wasm', 'learndyn-scalar.wasm', 'learndyn-debug.wasm']) {
+  for (const file of [
+    'learndyn.wasm',
+    'learndyn-threads.wasm',
+    'learndyn-relaxed.wasm',
+    'learndyn-threads-relaxed.wasm',
+    'learndyn-scalar.wasm',
+    'learndyn-debug.wasm',
+  ]) {
     it(`${file}: exports = generated interface, in both directions, with the same arities`, () => {
       const fns = moduleFunctions(file);
       const exported = [...fns.keys()].filter((n) => !RUNTIME_EXPORTS.includes(n)).sort();
