@@ -1,7 +1,8 @@
 // Symmetric eigendecomposition with eigenvectors (f64, row-major) against numpy.linalg.eigh /
 // eigvalsh (LAPACK dsyevd / dsytrd + dsterf, OpenBLAS, 1 thread, its own AVX-512 kernels:
 // OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE removed for numpy only), in the same run, for each n:
-//   - the Wasm f64x2 peak probe (peak_probe_f64) before and after each timed call;
+//   - the Wasm f64x2 peak probe (peak_probe_f64: mul + add, or relaxed_madd in the relaxed-SIMD build
+//     that loadWasm picks where it validates) before and after each timed call;
 //   - eigh_dc_f64 on one thread, with each phase's time and fraction of the probe's peak, taken from
 //     the same call sequence run by the host (the kernels eighDcPtrParallel calls, on one inline
 //     executor: bitwise the same result as eigh_dc_f64), and the share of the one-thread time spent
@@ -27,6 +28,8 @@ const sizes = (process.argv[2] ?? '1024').split(',').filter(Boolean).map(Number)
 const repsArg = process.argv[3] ? Number(process.argv[3]) : 0;
 
 const rt = await loadWasm({ shared: true });
+/** What the build's GEMM issues (and the probe measures): relaxed_madd in the relaxed-SIMD build. */
+const probeOp = rt.relaxedSimd ? 'f64x2 relaxed_madd' : 'f64x2 mul+add';
 const ex = rt.exports,
   ar = rt.arena;
 const pool = await WorkerPool.create(rt, 2);
@@ -314,13 +317,15 @@ for (const n of [160, ...sizes]) {
     rows.push({ n, task: 'numpy.linalg.eigh (1 thread)', 'wall ms': fmt(np.eighWall), 'CPU ms': fmt(np.eigh) });
     rows.push({ n, task: 'numpy.linalg.eigvalsh (1 thread)', 'wall ms': fmt(np.eigvalshWall), 'CPU ms': fmt(np.eigvalsh) });
   }
-  rows.push({ n, task: 'peak probe (f64x2 mul+add), GFLOP/s CPU', 'CPU ms': fmt(peak) });
+  rows.push({ n, task: `peak probe (${probeOp}), GFLOP/s CPU`, 'CPU ms': fmt(peak) });
   summary.push({ n, eigh: t1.cpu, eighWall: t1.ms, npEigh: np?.eigh, npEighWall: np?.eighWall });
   console.error(`n=${n} done: eigh 1 thread ${fmt(t1.ms)} ms wall, ${fmt(t1.cpu)} ms CPU${np ? `; numpy ${fmt(np.eighWall)} ms wall` : ''}`);
 }
 await pool.close();
 
-console.log(`Node ${process.version}; medians; CPU = process user+system time (numpy: time.process_time); fraction of peak = flops / CPU time / probe rate`);
+console.log(
+  `Node ${process.version}; ${rt.relaxedSimd ? 'relaxed-SIMD build (LEARNDYN_RELAXED_SIMD=0 for the plain one)' : 'plain SIMD build'}; medians; CPU = process user+system time (numpy: time.process_time); fraction of peak = flops / CPU time / probe rate`,
+);
 console.table(rows);
 if (summary.length >= 2) {
   const slope = (pick: (s: (typeof summary)[number]) => number | undefined) => {

@@ -39,7 +39,7 @@ function fill(a: Float64Array, seed: number): void {
 }
 const cpu = cpuMs;
 const med = (x: number[]) => [...x].sort((a, b) => a - b)[x.length >> 1];
-let probeRt: WasmRuntime;
+let probeRt!: WasmRuntime;
 const probe = () => probeGflops(probeRt);
 
 interface Row {
@@ -64,7 +64,7 @@ const guard = (rt: WasmRuntime, p: number) => {
 for (const variant of core ? (['release'] as const) : (['release', 'scalar'] as const)) {
   const rt = await loadWasm({ variant });
   if (variant === 'release') probeRt = rt;
-  const tag = variant === 'release' ? 'Wasm SIMD' : 'Wasm scalar';
+  const tag = variant === 'release' ? (rt.relaxedSimd ? 'Wasm SIMD (relaxed)' : 'Wasm SIMD') : 'Wasm scalar';
   const a = rt.arena;
   const x = a.allocF64(n * d);
   fill(a.f64(x, n * d), 1);
@@ -253,7 +253,9 @@ if (np) {
     });
 }
 const pk = med(Array.from({ length: 5 }, probe));
-console.log(`Node ${process.version}, Gram n=${n}, d=${d}; medians of ${reps} after a warm-up; f64x2 peak probe ${pk.toFixed(1)} GFLOP/s (CPU time, this run)`);
+console.log(
+  `Node ${process.version}, Gram n=${n}, d=${d}; medians of ${reps} after a warm-up; f64x2 peak probe (${probeRt.relaxedSimd ? 'relaxed_madd: the relaxed-SIMD build, LEARNDYN_RELAXED_SIMD=0 for the plain one' : 'mul + add'}) ${pk.toFixed(1)} GFLOP/s (CPU time, this run)`,
+);
 console.table(table);
 if (np) {
   // the bound the 128-bit lane sets: even at 100 % of the probe's rate, the triangle takes

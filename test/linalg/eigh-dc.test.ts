@@ -11,6 +11,7 @@ import { FIXTURES, denseTri, eigChecks, frob, gluedWilkinson, kernelLike, maxAbs
 const rts: Record<string, WasmRuntime> = {};
 beforeAll(async () => {
   rts.release = await loadWasm({ variant: 'release' });
+  rts.plain = await loadWasm({ variant: 'release', relaxed: false }); // the 4×4 mul + add GEMM tile
   rts.scalar = await loadWasm({ variant: 'scalar' });
   rts.ts = await loadWasm({ variant: 'ts' });
 });
@@ -48,7 +49,7 @@ function triCases(): [string, number[], number[]][] {
 describe('stedc_f64 (divide and conquer on a tridiagonal)', () => {
   it.each(triCases())('%s', (_name, d, e) => {
     const n = d.length;
-    for (const v of ['release', 'scalar']) {
+    for (const v of ['release', 'plain', 'scalar']) {
       const rt = rts[v];
       const r = L.stedc(rt, d, e);
       expect(r.status).toBe(0);
@@ -105,7 +106,7 @@ describe('gemm_pk_trap_f64 (trapezoidal op(A), the back-transformation products)
     for (let i = 0; i < m; i++) for (let p = 0; p < k; p++) if ((atrap === 1 && p < i) || (atrap === 2 && p > i)) A[ta ? p * lda + i : i * lda + p] = 0;
     const B = Float64Array.from({ length: k * n }, () => r() - 0.5);
     const C0 = Float64Array.from({ length: m * n }, () => r() - 0.5);
-    for (const v of ['release', 'scalar', 'ts']) {
+    for (const v of ['release', 'plain', 'scalar', 'ts']) {
       const ex = rts[v].exports,
         ar = rts[v].arena,
         mk = ar.mark();
@@ -136,7 +137,7 @@ describe('ormtr_blk_f64 (blocked back-transformation)', () => {
     [140, 333],
     [520, 64],
   ])('Q Z equals the level-2 apply_q (n = %i, %i columns)', (n, nc) => {
-    for (const v of ['release', 'scalar', 'ts']) {
+    for (const v of ['release', 'plain', 'scalar', 'ts']) {
       const rt = rts[v],
         ex = rt.exports,
         ar = rt.arena,
@@ -168,7 +169,7 @@ describe('eigh_dc_f64 (dsyevd order)', () => {
   it.each([1, 2, 3, 4, 33, 129, 300])('random symmetric n = %i (release, scalar) vs QL values', (n) => {
     const A = randomSym(n, 5 * n + 3);
     const q = L.eigh(rts.release, A, n, 'ql');
-    for (const v of ['release', 'scalar']) {
+    for (const v of ['release', 'plain', 'scalar']) {
       const r = check(rts[v], A, n);
       expect(maxAbsDiff(r.values, q.values) / Math.max(frob(A), 1e-300)).toBeLessThan(1e-14);
     }
@@ -270,6 +271,29 @@ describe('eigh_dc over two workers (threads build)', () => {
         work = ar.allocF64(L.eighDcParallelWorkF64(n));
       const st = await L.eighDcPtrParallel(rt, pool, a, n, w, work);
       expect(st).toBe(0);
+      const ref = L.eigh(rt, A, n, 'dc');
+      expect(Array.from(ar.f64(w, n))).toEqual(Array.from(ref.values));
+      expect(Array.from(ar.f64(a, n * n))).toEqual(Array.from(ref.vectors));
+      const c = eigChecks(A, n, ref.vectors, ref.values);
+      expect(c.resid).toBeLessThan(TOL);
+      expect(c.orth).toBeLessThan(TOL);
+    } finally {
+      await pool.close();
+    }
+  });
+  it('the plain threads build (4×4 mul + add GEMM tile) too: bitwise equal to its single call (n = 300)', async () => {
+    const { WorkerPool } = await import('../../src/wasm/exec.js');
+    const rt = await loadWasm({ shared: true, relaxed: false });
+    expect(rt.relaxedSimd).toBe(false);
+    const pool = await WorkerPool.create(rt, 2);
+    try {
+      const n = 300;
+      const A = kernelLike(n, 5, n + 3);
+      const ar = rt.arena;
+      const a = ar.copyIn(A),
+        w = ar.allocF64(n),
+        work = ar.allocF64(L.eighDcParallelWorkF64(n));
+      expect(await L.eighDcPtrParallel(rt, pool, a, n, w, work)).toBe(0);
       const ref = L.eigh(rt, A, n, 'dc');
       expect(Array.from(ar.f64(w, n))).toEqual(Array.from(ref.values));
       expect(Array.from(ar.f64(a, n * n))).toEqual(Array.from(ref.vectors));

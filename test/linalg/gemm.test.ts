@@ -11,10 +11,11 @@ const rand = (len: number, seed: number) => {
   const r = rng(seed);
   return Float64Array.from({ length: len }, () => r() * 2 - 1);
 };
-const variants = ['release', 'scalar'] as const;
+// 'release' runs the relaxed-SIMD build where it validates (6×4 FMA tile), 'plain' the 4×4 mul + add one
+const variants = ['release', 'plain', 'scalar'] as const;
 const rts: Record<string, WasmRuntime> = {};
 beforeAll(async () => {
-  for (const v of variants) rts[v] = await loadWasm({ variant: v });
+  for (const v of variants) rts[v] = await loadWasm(v === 'plain' ? { variant: 'release', relaxed: false } : { variant: v });
 });
 
 describe('gemmPk twin', () => {

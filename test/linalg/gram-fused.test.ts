@@ -15,12 +15,13 @@ import { GEMM_WS_F64, gramStrips } from '../../src/linalg/index.js';
 import { GRAM_FLAG, GRAM_TERM_F64 } from '../../src/gen/kernel_layout.js';
 import { rng } from './helpers.js';
 
-const variants = ['release', 'scalar'] as const;
+// 'release' runs the relaxed-SIMD build where it validates (6×4 FMA tile), 'plain' the 4×4 mul + add one
+const variants = ['release', 'plain', 'scalar'] as const;
 const rts: Record<string, WasmRuntime> = {};
 let trt: WasmRuntime;
 let pool: WorkerPool;
 beforeAll(async () => {
-  for (const v of variants) rts[v] = await loadWasm({ variant: v });
+  for (const v of variants) rts[v] = await loadWasm(v === 'plain' ? { variant: 'release', relaxed: false } : { variant: v });
   trt = await loadWasm({ shared: true });
   pool = await WorkerPool.create(trt, 2);
 });
