@@ -148,6 +148,13 @@ function pack_b(tb: i32, B: usize, ldb: i32, p0: i32, kc: i32, j0: i32, nc: i32,
   return uplo == 0 || (uplo == 1 ? j - i <= doff : j - i >= doff);
 }
 
+// c + a·b per lane: one f64x2.relaxed_madd in the relaxed-SIMD builds (fused where the CPU has FMA: 1.48×
+// the mul + add peak on the Intel test machine, peak_probe_f64 in both builds), a multiply and an add
+// otherwise.
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  return ASC_FEATURE_RELAXED_SIMD ? f64x2.relaxed_madd(a, b, c) : f64x2.add(c, f64x2.mul(a, b));
+}
+
 // One MR×NR micro tile over kc packed steps; rows/cols < MR/NR or a triangle cut go through `tile`.
 function micro(
   kc: i32, pa: usize, pb: usize, C: usize, ldc: i32, i: i32, j: i32, rows: i32, cols: i32,
@@ -165,62 +172,31 @@ function micro(
     // one k step per iteration: unrolled by two, V8 (TurboFan) hoists the second step's loads and
     // spills accumulators to the stack (seen with --print-wasm-code); this form keeps all 8 in xmm
     let p = 0;
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      // the relaxed-SIMD builds: one f64x2.relaxed_madd per product (fused where the CPU has FMA: 1.48×
-      // the mul + add peak on the Intel test machine, measured with peak_probe_f64 in both builds)
-      for (; p < kc; p++) {
-        const b0 = v128.load(b);
-        const b1 = v128.load(b, 16);
-        let av = v128.load64_splat(a);
-        c00 = f64x2.relaxed_madd(av, b0, c00);
-        c01 = f64x2.relaxed_madd(av, b1, c01);
-        av = v128.load64_splat(a, 8);
-        c10 = f64x2.relaxed_madd(av, b0, c10);
-        c11 = f64x2.relaxed_madd(av, b1, c11);
-        av = v128.load64_splat(a, 16);
-        c20 = f64x2.relaxed_madd(av, b0, c20);
-        c21 = f64x2.relaxed_madd(av, b1, c21);
-        av = v128.load64_splat(a, 24);
-        c30 = f64x2.relaxed_madd(av, b0, c30);
-        c31 = f64x2.relaxed_madd(av, b1, c31);
-        if (MR == 6) {
-          av = v128.load64_splat(a, 32);
-          c40 = f64x2.relaxed_madd(av, b0, c40);
-          c41 = f64x2.relaxed_madd(av, b1, c41);
-          av = v128.load64_splat(a, 40);
-          c50 = f64x2.relaxed_madd(av, b0, c50);
-          c51 = f64x2.relaxed_madd(av, b1, c51);
-        }
-        a += MR << 3;
-        b += 32;
+    for (; p < kc; p++) {
+      const b0 = v128.load(b);
+      const b1 = v128.load(b, 16);
+      let av = v128.load64_splat(a);
+      c00 = madd(av, b0, c00);
+      c01 = madd(av, b1, c01);
+      av = v128.load64_splat(a, 8);
+      c10 = madd(av, b0, c10);
+      c11 = madd(av, b1, c11);
+      av = v128.load64_splat(a, 16);
+      c20 = madd(av, b0, c20);
+      c21 = madd(av, b1, c21);
+      av = v128.load64_splat(a, 24);
+      c30 = madd(av, b0, c30);
+      c31 = madd(av, b1, c31);
+      if (MR == 6) {
+        av = v128.load64_splat(a, 32);
+        c40 = madd(av, b0, c40);
+        c41 = madd(av, b1, c41);
+        av = v128.load64_splat(a, 40);
+        c50 = madd(av, b0, c50);
+        c51 = madd(av, b1, c51);
       }
-    } else {
-      for (; p < kc; p++) {
-        const b0 = v128.load(b);
-        const b1 = v128.load(b, 16);
-        let av = v128.load64_splat(a);
-        c00 = f64x2.add(c00, f64x2.mul(av, b0));
-        c01 = f64x2.add(c01, f64x2.mul(av, b1));
-        av = v128.load64_splat(a, 8);
-        c10 = f64x2.add(c10, f64x2.mul(av, b0));
-        c11 = f64x2.add(c11, f64x2.mul(av, b1));
-        av = v128.load64_splat(a, 16);
-        c20 = f64x2.add(c20, f64x2.mul(av, b0));
-        c21 = f64x2.add(c21, f64x2.mul(av, b1));
-        av = v128.load64_splat(a, 24);
-        c30 = f64x2.add(c30, f64x2.mul(av, b0));
-        c31 = f64x2.add(c31, f64x2.mul(av, b1));
-        if (MR == 6) {
-          av = v128.load64_splat(a, 32);
-          c40 = f64x2.add(c40, f64x2.mul(av, b0));
-          c41 = f64x2.add(c41, f64x2.mul(av, b1));
-          av = v128.load64_splat(a, 40);
-          c50 = f64x2.add(c50, f64x2.mul(av, b0));
-          c51 = f64x2.add(c51, f64x2.mul(av, b1));
-        }
-        a += MR << 3;
-        b += 32;
-      }
+      a += MR << 3;
+      b += 32;
     }
     if (full) {
       const va = f64x2.splat(alpha);
@@ -377,23 +353,11 @@ export function peak_probe_f64(iters: i32, x: f64, y: f64): f64 {
     let a0 = f64x2.splat(0.1), a1 = f64x2.splat(0.2), a2 = f64x2.splat(0.3), a3 = f64x2.splat(0.4);
     let a4 = f64x2.splat(0.5), a5 = f64x2.splat(0.6), a6 = f64x2.splat(0.7), a7 = f64x2.splat(0.8);
     let a8 = f64x2.splat(0.9), a9 = f64x2.splat(1.0), a10 = f64x2.splat(1.1), a11 = f64x2.splat(1.2);
-    if (ASC_FEATURE_RELAXED_SIMD) {
-      // the build's own peak: what its GEMM micro-kernel issues (relaxed_madd)
-      for (let i = 0; i < iters; i++) {
-        a0 = f64x2.relaxed_madd(a0, vx, vy); a1 = f64x2.relaxed_madd(a1, vx, vy);
-        a2 = f64x2.relaxed_madd(a2, vx, vy); a3 = f64x2.relaxed_madd(a3, vx, vy);
-        a4 = f64x2.relaxed_madd(a4, vx, vy); a5 = f64x2.relaxed_madd(a5, vx, vy);
-        a6 = f64x2.relaxed_madd(a6, vx, vy); a7 = f64x2.relaxed_madd(a7, vx, vy);
-        a8 = f64x2.relaxed_madd(a8, vx, vy); a9 = f64x2.relaxed_madd(a9, vx, vy);
-        a10 = f64x2.relaxed_madd(a10, vx, vy); a11 = f64x2.relaxed_madd(a11, vx, vy);
-      }
-    } else for (let i = 0; i < iters; i++) {
-      a0 = f64x2.add(f64x2.mul(a0, vx), vy); a1 = f64x2.add(f64x2.mul(a1, vx), vy);
-      a2 = f64x2.add(f64x2.mul(a2, vx), vy); a3 = f64x2.add(f64x2.mul(a3, vx), vy);
-      a4 = f64x2.add(f64x2.mul(a4, vx), vy); a5 = f64x2.add(f64x2.mul(a5, vx), vy);
-      a6 = f64x2.add(f64x2.mul(a6, vx), vy); a7 = f64x2.add(f64x2.mul(a7, vx), vy);
-      a8 = f64x2.add(f64x2.mul(a8, vx), vy); a9 = f64x2.add(f64x2.mul(a9, vx), vy);
-      a10 = f64x2.add(f64x2.mul(a10, vx), vy); a11 = f64x2.add(f64x2.mul(a11, vx), vy);
+    // the build's own peak: what its GEMM micro-kernel issues (madd)
+    for (let i = 0; i < iters; i++) {
+      a0 = madd(a0, vx, vy); a1 = madd(a1, vx, vy); a2 = madd(a2, vx, vy); a3 = madd(a3, vx, vy);
+      a4 = madd(a4, vx, vy); a5 = madd(a5, vx, vy); a6 = madd(a6, vx, vy); a7 = madd(a7, vx, vy);
+      a8 = madd(a8, vx, vy); a9 = madd(a9, vx, vy); a10 = madd(a10, vx, vy); a11 = madd(a11, vx, vy);
     }
     let s = f64x2.add(f64x2.add(f64x2.add(a0, a1), f64x2.add(a2, a3)), f64x2.add(f64x2.add(a4, a5), f64x2.add(a6, a7)));
     s = f64x2.add(s, f64x2.add(f64x2.add(a8, a9), f64x2.add(a10, a11)));

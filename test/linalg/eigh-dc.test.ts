@@ -251,20 +251,11 @@ function panelEdgeCase(kind: 'zero-columns' | 'huge', n: number): Float64Array {
 }
 
 describe('eigh_dc over two workers (threads build)', () => {
-  it.each([
-    [5, 'kernel'],
-    [40, 'kernel'],
-    [203, 'kernel'],
-    [300, 'kernel'],
-    [520, 'kernel'],
-    [260, 'zero-columns'],
-    [260, 'huge'],
-  ] as const)('bitwise equal to the single call (n = %i, %s)', async (n, kind) => {
+  /** eighDcPtrParallel on a pool of two over rt: bitwise the single call, residual and orthogonality. */
+  async function twoWorkersEqualOne(rt: WasmRuntime, A: Float64Array, n: number): Promise<void> {
     const { WorkerPool } = await import('../../src/wasm/exec.js');
-    const rt = await loadWasm({ shared: true });
     const pool = await WorkerPool.create(rt, 2);
     try {
-      const A = kind === 'kernel' ? kernelLike(n, 5, n + 3) : panelEdgeCase(kind, n);
       const ar = rt.arena;
       const a = ar.copyIn(A),
         w = ar.allocF64(n),
@@ -280,28 +271,21 @@ describe('eigh_dc over two workers (threads build)', () => {
     } finally {
       await pool.close();
     }
+  }
+  it.each([
+    [5, 'kernel'],
+    [40, 'kernel'],
+    [203, 'kernel'],
+    [300, 'kernel'],
+    [520, 'kernel'],
+    [260, 'zero-columns'],
+    [260, 'huge'],
+  ] as const)('bitwise equal to the single call (n = %i, %s)', async (n, kind) => {
+    await twoWorkersEqualOne(await loadWasm({ shared: true }), kind === 'kernel' ? kernelLike(n, 5, n + 3) : panelEdgeCase(kind, n), n);
   });
   it('the plain threads build (4×4 mul + add GEMM tile) too: bitwise equal to its single call (n = 300)', async () => {
-    const { WorkerPool } = await import('../../src/wasm/exec.js');
     const rt = await loadWasm({ shared: true, relaxed: false });
     expect(rt.relaxedSimd).toBe(false);
-    const pool = await WorkerPool.create(rt, 2);
-    try {
-      const n = 300;
-      const A = kernelLike(n, 5, n + 3);
-      const ar = rt.arena;
-      const a = ar.copyIn(A),
-        w = ar.allocF64(n),
-        work = ar.allocF64(L.eighDcParallelWorkF64(n));
-      expect(await L.eighDcPtrParallel(rt, pool, a, n, w, work)).toBe(0);
-      const ref = L.eigh(rt, A, n, 'dc');
-      expect(Array.from(ar.f64(w, n))).toEqual(Array.from(ref.values));
-      expect(Array.from(ar.f64(a, n * n))).toEqual(Array.from(ref.vectors));
-      const c = eigChecks(A, n, ref.vectors, ref.values);
-      expect(c.resid).toBeLessThan(TOL);
-      expect(c.orth).toBeLessThan(TOL);
-    } finally {
-      await pool.close();
-    }
+    await twoWorkersEqualOne(rt, kernelLike(300, 5, 303), 300);
   });
 });
