@@ -16,20 +16,22 @@
 // splitting rows of C over workers gives bitwise the one-call result.
 
 import { gram_epilogue, gram_fused_on } from "./gram_fused";
+import { GEMM_KC, GEMM_MC, GEMM_NC, GEMM_TILE_F64 } from "./gen/kernel_layout";
 
 /** Rows of the micro tile: 6 in the relaxed-SIMD builds (12 f64x2 accumulators: a fused multiply-add has a
  *  4-cycle latency and two issue each cycle, so 8 independent chains, the 4-row tile's, left no slack; 12
  *  accumulators + 2 B vectors + 1 A splat = 15 of V8's 15 allocatable xmm), 4 otherwise. */
 const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 4;
 const NR: i32 = 4;
-const KC: i32 = 256;
-const MC: i32 = 96;
-const NC: i32 = 512;
+// block sizes and the tile scratch from codegen/contract.mjs (the host sizes the workspace from the same numbers)
+const KC: i32 = GEMM_KC;
+const MC: i32 = GEMM_MC;
+const NC: i32 = GEMM_NC;
 
 /** f64 workspace entries gemm_pk_f64 needs (packed A block + packed B block + one C tile, sized for the
- *  6-row tile in every build so that the host's one constant, GEMM_WS_F64, fits both). */
+ *  6-row tile in every build: GEMM_TILE_F64 ≥ MR·NR, so the host's one GEMM_WS_F64 fits both). */
 export function gemm_pk_ws_f64(): i32 {
-  return MC * KC + KC * NC + 6 * NR;
+  return MC * KC + KC * NC + GEMM_TILE_F64;
 }
 
 @inline function ldf(p: usize, i: i32): f64 { return load<f64>(p + (<usize>i << 3)); }

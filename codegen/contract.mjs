@@ -190,6 +190,10 @@ export const groups = {
     ],
     consts: [
       { name: 'GRAM_TERM_F64', type: 'i32', value: 5, doc: 'f64 per map record of gram_kmap_pk_f64: kind, p0, coef pointer, ncoef, weight' },
+      { name: 'GEMM_MC', type: 'i32', value: 96, doc: 'packed GEMM (assembly/gemm.ts): rows of the op(A) block packed per pass (a multiple of both tile heights, 4 and 6)' },
+      { name: 'GEMM_KC', type: 'i32', value: 256, doc: 'packed GEMM: inner-dimension block' },
+      { name: 'GEMM_NC', type: 'i32', value: 512, doc: 'packed GEMM: columns of the op(B) block packed per pass' },
+      { name: 'GEMM_TILE_F64', type: 'i32', value: 24, doc: 'packed GEMM: f64 of the C tile scratch, the largest micro tile (6×4, relaxed-SIMD builds)' },
     ],
   },
 };

@@ -16,3 +16,11 @@ export const GRAM_MIRROR_G: i32 = 4;
 
 /** f64 per map record of gram_kmap_pk_f64: kind, p0, coef pointer, ncoef, weight */
 export const GRAM_TERM_F64: i32 = 5;
+/** packed GEMM (assembly/gemm.ts): rows of the op(A) block packed per pass (a multiple of both tile heights, 4 and 6) */
+export const GEMM_MC: i32 = 96;
+/** packed GEMM: inner-dimension block */
+export const GEMM_KC: i32 = 256;
+/** packed GEMM: columns of the op(B) block packed per pass */
+export const GEMM_NC: i32 = 512;
+/** packed GEMM: f64 of the C tile scratch, the largest micro tile (6×4, relaxed-SIMD builds) */
+export const GEMM_TILE_F64: i32 = 24;

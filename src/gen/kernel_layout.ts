@@ -20,3 +20,11 @@ export const GRAM_FLAG = {
 
 /** f64 per map record of gram_kmap_pk_f64: kind, p0, coef pointer, ncoef, weight */
 export const GRAM_TERM_F64 = 5;
+/** packed GEMM (assembly/gemm.ts): rows of the op(A) block packed per pass (a multiple of both tile heights, 4 and 6) */
+export const GEMM_MC = 96;
+/** packed GEMM: inner-dimension block */
+export const GEMM_KC = 256;
+/** packed GEMM: columns of the op(B) block packed per pass */
+export const GEMM_NC = 512;
+/** packed GEMM: f64 of the C tile scratch, the largest micro tile (6×4, relaxed-SIMD builds) */
+export const GEMM_TILE_F64 = 24;

@@ -2,6 +2,7 @@
 // kernel, copy the result out and release the arena (mark/reset). Resident helpers (`*Ptr`) take
 // pointers to buffers the caller already owns in the arena and never allocate.
 // Layouts are row-major f64 throughout; see assembly/blas.ts, assembly/eigh.ts, assembly/kernel.ts.
+import { GEMM_KC, GEMM_MC, GEMM_NC, GEMM_TILE_F64 } from '../gen/kernel_layout.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
 import { KMAP_KIND } from '../gen/kernel_layout.js';
@@ -39,7 +40,7 @@ export function gramStrips(n: number, parts: number): number[] {
 }
 
 /** f64 workspace of one gemm_pk_f64 call (= the export gemm_pk_ws_f64(); one per concurrent call). */
-export const GEMM_WS_F64 = 96 * 256 + 256 * 512 + 24;
+export const GEMM_WS_F64 = GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + GEMM_TILE_F64;
 
 /** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. workPtr: a
  *  GEMM_WS_F64 workspace (allocated and released here when omitted). */
