@@ -8,8 +8,8 @@ export function cpuMs(): number {
   return (u.user + u.system) / 1e3;
 }
 
-/** GFLOP/s of CPU time of the f64x2 peak probe (assembly/gemm.ts peak_probe_f64: 12 independent mul+add
- *  chains, 48 flops per round). */
+/** GFLOP/s of CPU time of the f64x2 peak probe (assembly/gemm.ts peak_probe_f64: 12 independent chains of
+ *  mul + add, or of relaxed_madd in the relaxed-SIMD build, 48 flops per round): the peak of rt's own build. */
 export function probeGflops(rt: WasmRuntime): number {
   const it = 2e6;
   const t = cpuMs();

@@ -109,8 +109,8 @@ export async function simdSupported(): Promise<boolean> {
 
 let relaxedOk: Promise<boolean> | undefined;
 /** Does this engine validate the relaxed-SIMD build? Node 20 needs V8's --experimental-wasm-relaxed-simd
- *  (set here, before any relaxed module is compiled, only when validation fails without it: Node ≥ 24
- *  validates as is); browsers answer as they are. */
+ *  (set here, before any relaxed module is compiled, only when validation fails without it: newer Node
+ *  versions, Node 24 among them, validate as is); browsers answer as they are. */
 export function relaxedSimdSupported(): Promise<boolean> {
   relaxedOk ??= (async () => {
     try {
