@@ -24,8 +24,6 @@ import { ld, st, P, PP, tri, g0, g1, g2, q1, q2, q3, q4, series, dotaxpy1, dotax
 }
 
 
-
-
 /** Work rows per unit capacity (the host allocates dmft_grid_work_rows()·cap f64). */
 export function dmft_grid_work_rows(): i32 { return GRID_WORK_ROWS; }
 

@@ -10,6 +10,9 @@
 @inline export function PP(par: usize, i: i32): usize { return <usize>load<f64>(par + (<usize>i << 3)); }
 @inline export function tri(n: i32): usize { return (<usize>n * <usize>(n + 1)) >> 1; }
 
+/** Lane 0 + lane 1 of an f64x2 (the order every sweep's scalar twin follows). */
+@inline function hsum(v: v128): f64 { return f64x2.extract_lane(v, 0) + f64x2.extract_lane(v, 1); }
+
 export let g0: f64 = 0;
 export let g1: f64 = 0;
 export let g2: f64 = 0;
@@ -44,10 +47,10 @@ export function dot4(xd: usize, xo: usize, md: usize, mo: usize, n: i32): void {
       a3 = f64x2.add(a3, f64x2.mul(wd, vo));
       a4 = f64x2.add(a4, f64x2.mul(wo, vd));
     }
-    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
-    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
+    s1 = hsum(a1);
+    s2 = hsum(a2);
+    s3 = hsum(a3);
+    s4 = hsum(a4);
   }
   for (; i < n; i++) {
     const vd = ld(xd, i), vo = ld(xo, i), wd = ld(md, i), wo = ld(mo, i);
@@ -69,7 +72,7 @@ export function dotaxpy1(x: usize, w: usize, y: usize, c: f64, n: i32): f64 {
       a0 = f64x2.add(a0, f64x2.mul(vx, v128.load(w + o)));
       v128.store(y + o, f64x2.add(v128.load(y + o), f64x2.mul(vc, vx)));
     }
-    s = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
+    s = hsum(a0);
   }
   for (; i < n; i++) {
     const vx = ld(x, i);
@@ -98,10 +101,10 @@ export function dot4axpy22(xd: usize, xo: usize, md: usize, mo: usize, yd: usize
       v128.store(yd + o, f64x2.add(v128.load(yd + o), f64x2.add(f64x2.mul(ca, vd), f64x2.mul(cb, vo))));
       v128.store(yo + o, f64x2.add(v128.load(yo + o), f64x2.add(f64x2.mul(cc, vd), f64x2.mul(cd, vo))));
     }
-    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
-    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
+    s1 = hsum(a1);
+    s2 = hsum(a2);
+    s3 = hsum(a3);
+    s4 = hsum(a4);
   }
   for (; i < n; i++) {
     const vd = ld(xd, i), vo = ld(xo, i), wd = ld(md, i), wo = ld(mo, i);
@@ -156,14 +159,14 @@ export function dot4axpy22x2(
       v128.store(yd + o, f64x2.add(v128.load(yd + o), gd));
       v128.store(yo + o, f64x2.add(v128.load(yo + o), go));
     }
-    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
-    s4 = f64x2.extract_lane(a4, 0) + f64x2.extract_lane(a4, 1);
-    t1 = f64x2.extract_lane(b1, 0) + f64x2.extract_lane(b1, 1);
-    t2 = f64x2.extract_lane(b2, 0) + f64x2.extract_lane(b2, 1);
-    t3 = f64x2.extract_lane(b3, 0) + f64x2.extract_lane(b3, 1);
-    t4 = f64x2.extract_lane(b4, 0) + f64x2.extract_lane(b4, 1);
+    s1 = hsum(a1);
+    s2 = hsum(a2);
+    s3 = hsum(a3);
+    s4 = hsum(a4);
+    t1 = hsum(b1);
+    t2 = hsum(b2);
+    t3 = hsum(b3);
+    t4 = hsum(b4);
   }
   for (; i < n; i++) {
     const wd = ld(md, i), wo = ld(mo, i);
@@ -191,7 +194,8 @@ export function dot4axpy22x2(
 
 /** dotaxpy1 on four rows x0…x3 (coefficients c0…c3) over their common i < n: q1…q4 = Σ x_j·w, and
  *  y_i += Σ_j c_j·x_j,i. Four row streams in flight, w and y touched once per four row entries (see
- *  dot4axpy22x2 for why several rows). */
+ *  dot4axpy22x2 for why several rows). blas.ts dot4_f64 followed by axpy4_f64 computes the same in two
+ *  passes over the rows; the sweeps stream rows from memory, so here it is one. */
 export function dotaxpy4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize, y: usize, c0: f64, c1: f64, c2: f64, c3: f64, n: i32): void {
   let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0, s3: f64 = 0;
   let i = 0;
@@ -209,10 +213,10 @@ export function dotaxpy4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize, y
       const g = f64x2.add(f64x2.add(f64x2.mul(v0, r0), f64x2.mul(v1, r1)), f64x2.add(f64x2.mul(v2, r2), f64x2.mul(v3, r3)));
       v128.store(y + o, f64x2.add(v128.load(y + o), g));
     }
-    s0 = f64x2.extract_lane(a0, 0) + f64x2.extract_lane(a0, 1);
-    s1 = f64x2.extract_lane(a1, 0) + f64x2.extract_lane(a1, 1);
-    s2 = f64x2.extract_lane(a2, 0) + f64x2.extract_lane(a2, 1);
-    s3 = f64x2.extract_lane(a3, 0) + f64x2.extract_lane(a3, 1);
+    s0 = hsum(a0);
+    s1 = hsum(a1);
+    s2 = hsum(a2);
+    s3 = hsum(a3);
   }
   for (; i < n; i++) {
     const vw = ld(w, i);
