@@ -8,18 +8,8 @@
 type F64 = Float64Array;
 const tri = (n: number): number => (n * (n + 1)) / 2;
 
-/** Σ_{i<n} x_i·w_i, and y_i += c·x_i (i < n); x from index xo. */
-function dotaxpy1(x: F64, xo: number, w: F64, y: F64, c: number, n: number): number {
-  let s = 0;
-  for (let i = 0; i < n; i++) {
-    const v = x[xo + i];
-    s += v * w[i];
-    y[i] = y[i] + c * v;
-  }
-  return s;
-}
-
-/** Entries [i0, i1) of one row (volterraTail). */
+/** Entries [i0, i1) of one row x (from index xo): returns Σ x_i·w_i and does y_i += c·x_i. Over
+ *  [0, n) it is dotaxpy1 of assembly/dmft_rows.ts (scalar order), over a row's last entries rowTail. */
 function tail(x: F64, xo: number, w: F64, y: F64, c: number, i0: number, i1: number): number {
   let s = 0;
   for (let i = i0; i < i1; i++) {
@@ -96,8 +86,8 @@ export function sweepVolterra(RA: F64, CA: F64, SigC: F64, SigR: F64, can: F64, 
   for (; r < r1; r++) {
     const o = tri(r);
     const sr = SigR[r];
-    can[r] = dotaxpy1(RA, o, SigC, yR, -eta * sr, r + 1);
-    const cd = dotaxpy1(CA, o, SigR, yU, sr, r);
+    can[r] = tail(RA, o, SigC, yR, -eta * sr, 0, r + 1);
+    const cd = tail(CA, o, SigR, yU, sr, 0, r);
     yU[r] = yU[r] + (cd + CA[o + r] * sr);
   }
 }
@@ -139,8 +129,8 @@ export function sweepVolterraGrid(RA: F64, CA: F64, SigCw: F64, SigRw: F64, SigR
   for (; r < n; r++) {
     const o = tri(r);
     const sr = SigRw[r];
-    const dc = dotaxpy1(RA, o, SigCw, ran, -sr, r);
-    const du = dotaxpy1(CA, o, SigRw, U, sr, r);
+    const dc = tail(RA, o, SigCw, ran, -sr, 0, r);
+    const du = tail(CA, o, SigRw, U, sr, 0, r);
     finish(o, r, dc, du, sr);
   }
 }
