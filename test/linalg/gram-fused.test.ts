@@ -129,18 +129,35 @@ describe('exp_fast_f64 (vector exp of the kernel maps)', () => {
     const r = rng(3);
     const S = Float64Array.from({ length: 1001 }, () => 2.4 * r() - 1.2); // includes clamped values
     S[5] = -0;
-    for (const v of variants) {
-      const rt = rts[v];
-      const src = rt.arena.copyIn(S);
-      const dst = rt.arena.allocF64(S.length);
-      for (const off of [0, 1]) {
-        rt.exports.kmap_f64(src + 8 * off, dst, S.length - off, 0, -2.5, 0, 0, 0.75, 0);
-        const got = rt.arena.f64(dst, S.length - off);
-        const ref = kmapRef(S.subarray(off), new Float64Array(S.length - off), 0, -2.5, [], 0.75);
-        expect(got).toEqual(ref);
-        for (let i = 0; i < ref.length; i++) {
-          const s = Math.min(1, Math.max(-1, S[i + off]));
-          expect(ulps(ref[i] / 0.75, Math.exp(-2.5 * s))).toBeLessThanOrEqual(2);
+    S[8] = NaN;
+    S[13] = Infinity;
+    S[21] = -Infinity;
+    const D0 = Float64Array.from({ length: S.length }, () => r() - 0.5); // accumulated into
+    // |p0| ≤ 708: the vector loop without a range test (write) and with it (accumulate); |p0| > 708:
+    // lanes out of the polynomial's range go to AS's exp (1 ulp from the TS twin's Math.exp)
+    for (const p0 of [-2.5, 708, -900]) {
+      for (const acc of [0, 1]) {
+        for (const v of variants) {
+          const rt = rts[v];
+          const mk = rt.arena.mark();
+          const src = rt.arena.copyIn(S);
+          for (const off of [0, 1]) {
+            const dst = rt.arena.copyIn(D0.subarray(off));
+            rt.exports.kmap_f64(src + 8 * off, dst, S.length - off, 0, p0, 0, 0, 0.75, acc);
+            const got = rt.arena.f64(dst, S.length - off);
+            const ref = kmapRef(S.subarray(off), D0.slice(off), 0, p0, [], 0.75, acc === 1);
+            for (let i = 0; i < ref.length; i++) {
+              const same = Math.abs(p0) <= 708 ? Object.is(got[i], ref[i]) : Object.is(got[i], ref[i]) || ulps(got[i], ref[i]) <= 1;
+              expect(same, `${v} p0 ${p0} acc ${acc} off ${off} s ${S[i + off]}: ${got[i]} vs ${ref[i]}`).toBe(true);
+            }
+            if (p0 === -2.5 && acc === 0)
+              for (let i = 0; i < ref.length; i++) {
+                const s = Math.min(1, Math.max(-1, S[i + off]));
+                if (Number.isNaN(s)) expect(got[i]).toBeNaN();
+                else expect(ulps(got[i] / 0.75, Math.exp(-2.5 * s))).toBeLessThanOrEqual(2);
+              }
+          }
+          rt.arena.reset(mk);
         }
       }
     }
