@@ -198,6 +198,31 @@ const EXP_TAB_BITS: usize = memory.data<u64>([EXP_ONE_BITS, EXP_ONE_BITS, 127, 1
   return f64x2.replace_lane(f64x2.splat(exp_fast_f64(f64x2.extract_lane(x, 0))), 1, exp_fast_f64(f64x2.extract_lane(x, 1)));
 }
 
+// exp(p0·clamp1(s)) times weight, written or accumulated, two lanes per step (four when writing) for
+// kmap_f64; inrange (a constant at each call, so each call site gets its own loops) skips the range
+// test. Returns the number of entries done; the scalar tail does the rest.
+@inline function exp_map_v(src: usize, dst: usize, count: i32, p0: f64, weight: f64, acc: bool, inrange: bool): i32 {
+  const vp = f64x2.splat(p0), vw = f64x2.splat(weight);
+  const one = v128.load(EXP_TAB, 128), mone = f64x2.neg(one);
+  let i = 0;
+  if (!acc) {
+    for (; i + 3 < count; i += 4) {
+      const o = <usize>i << 3;
+      const x0 = f64x2.mul(vp, f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one));
+      const x1 = f64x2.mul(vp, f64x2.pmin(f64x2.pmax(v128.load(src + o, 16), mone), one));
+      v128.store(dst + o, f64x2.mul(vw, inrange ? exp_core_v(x0) : exp_fast_v(x0)));
+      v128.store(dst + o, f64x2.mul(vw, inrange ? exp_core_v(x1) : exp_fast_v(x1)), 16);
+    }
+  }
+  for (; i + 1 < count; i += 2) {
+    const o = <usize>i << 3;
+    const x = f64x2.mul(vp, f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one));
+    const v = f64x2.mul(vw, inrange ? exp_core_v(x) : exp_fast_v(x));
+    v128.store(dst + o, acc ? f64x2.add(v128.load(dst + o), v) : v);
+  }
+  return i;
+}
+
 /** dst[i] = exp_fast_f64(src[i]), i < count (test probe and bench of the vector exp; may alias). */
 export function exp_fast_map_f64(src: usize, dst: usize, count: i32): void {
   let i = 0;
@@ -252,51 +277,13 @@ export function kmap_f64(
       // of a buffer gives the same bits. The clamp is pmax/pmin (pmax(s, −1) = s < −1 ? −1 : s,
       // pmin(t, 1) = 1 < t ? 1 : t): exactly clamp1, NaN and −0 included, one instruction each where
       // f64x2.min/max (IEEE NaN/±0 rules) cost V8 about seven (measured 6.9 → ~5 ns per entry)
-      const vp = f64x2.splat(p0), vw = f64x2.splat(weight);
-      const one = v128.load(EXP_TAB, 128), mone = f64x2.neg(one);
-      if (abs(p0) <= EXP_FAST_MAX) {
-        // |p0·s| ≤ |p0| ≤ 708 for every clamped s: the polynomial serves every lane, so the loop
-        // has no range test and no call to NativeMath.exp, whose clobbered registers made V8 spill
-        // and reload the loop's constants on every step (seen with --print-wasm-code; 2.65 → 2.22 ns
-        // per entry on a 96×512 block in L2). The same bits as exp_fast_v; a NaN s gives NaN through
-        // the same arithmetic (its table index, the low 7 bits, stays inside the table).
-        if (acc) {
-          for (; i + 1 < count; i += 2) {
-            const o = <usize>i << 3;
-            const s = f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one);
-            v128.store(dst + o, f64x2.add(v128.load(dst + o), f64x2.mul(vw, exp_core_v(f64x2.mul(vp, s)))));
-          }
-        } else {
-          for (; i + 3 < count; i += 4) {
-            const o = <usize>i << 3;
-            const s0 = f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one);
-            const s1 = f64x2.pmin(f64x2.pmax(v128.load(src + o, 16), mone), one);
-            v128.store(dst + o, f64x2.mul(vw, exp_core_v(f64x2.mul(vp, s0))));
-            v128.store(dst + o, f64x2.mul(vw, exp_core_v(f64x2.mul(vp, s1))), 16);
-          }
-        }
-      } else if (acc) {
-        for (; i + 1 < count; i += 2) {
-          const o = <usize>i << 3;
-          const s = f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one);
-          v128.store(dst + o, f64x2.add(v128.load(dst + o), f64x2.mul(vw, exp_fast_v(f64x2.mul(vp, s)))));
-        }
-      } else {
-        for (; i + 3 < count; i += 4) {
-          const o = <usize>i << 3;
-          const s0 = f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one);
-          const s1 = f64x2.pmin(f64x2.pmax(v128.load(src + o, 16), mone), one);
-          const v0 = f64x2.mul(vw, exp_fast_v(f64x2.mul(vp, s0)));
-          const v1 = f64x2.mul(vw, exp_fast_v(f64x2.mul(vp, s1)));
-          v128.store(dst + o, v0);
-          v128.store(dst + o, v1, 16);
-        }
-        for (; i + 1 < count; i += 2) {
-          const o = <usize>i << 3;
-          const s = f64x2.pmin(f64x2.pmax(v128.load(src + o), mone), one);
-          v128.store(dst + o, f64x2.mul(vw, exp_fast_v(f64x2.mul(vp, s))));
-        }
-      }
+      // |p0·s| ≤ |p0| for every clamped s, so when |p0| ≤ 708 the polynomial serves every lane and
+      // the loops run without the range test (their copy with inrange = true): its fallback calls
+      // NativeMath.exp, and around that call V8 reloaded the loops' constants from the stack on every
+      // step (seen with --print-wasm-code; 2.65 → 2.22 ns per entry on a 96×512 block in L2). The
+      // same bits either way; a NaN s gives NaN through the polynomial (its table index, the low 7
+      // bits, stays inside the table).
+      i = abs(p0) <= EXP_FAST_MAX ? exp_map_v(src, dst, count, p0, weight, acc, true) : exp_map_v(src, dst, count, p0, weight, acc, false);
     }
     for (; i < count; i++) {
       const o = <usize>i << 3;
