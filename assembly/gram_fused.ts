@@ -63,7 +63,7 @@ function mirror_block(M: usize, n: i32, i0: i32, i1: i32, jc: i32, je: i32): voi
 // from memory, and the stores leave the store buffer in order, so those misses come one after
 // another. Loading one entry of each destination line of the next 8-column chunk first (Wasm has no
 // prefetch) has the misses of the whole chunk in flight together, and the stores then hit: the
-// mirror went from 31 to 21 ms of the fused Gram at n = 4096, d = 512. (Spread through the
+// mirror went from about 31 to 21–25 ms of the fused Gram at n = 4096, d = 512. (Spread through the
 // product's micro tiles instead, the loads stalled it: an outstanding miss holds the reorder buffer.)
 @inline function touch_rows(M: usize, ld: usize, i0: i32, i1: i32, j0: i32, j1: i32): f64 {
   let s: f64 = 0;
