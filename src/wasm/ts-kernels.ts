@@ -2,7 +2,7 @@
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
 // This is the only production module that imports src/ref (test/wasm/boundary.test.ts checks it).
-import { GEMM_KC, GEMM_MC, GEMM_NC, GEMM_TILE_F64 } from '../gen/kernel_layout.js';
+import { eighDcWorkF64, eighWorkF64, GEMM_WS_F64, stedcWorkF64 } from '../linalg/index.js';
 import { axpy, dot, gemm, gemmNt, gemmPk, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
 import { applyQ as applyQTs, eigh, lanczos, rangeScale, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
 import { expFast, kfun, kmap } from '../ref/kmap.js';
@@ -29,9 +29,6 @@ import {
   dsimNetWorkLen,
 } from '../gen/dmft_layout.js';
 import type { KernelExports, KernelName } from './exports.gen.js';
-
-/** f64 workspace of the packed GEMM (= gemm_pk_ws_f64; GEMM_WS_F64 in src/linalg). */
-const GEMM_WS = GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + GEMM_TILE_F64;
 
 const PAGE = 65536;
 
@@ -216,7 +213,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
     nrm2_f64: (x, n) => nrm2(f64(x, n), n),
     gram_sym_f64: (X, n, d, G, s, r0, r1) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), s, r0, r1),
     gram_pk_f64: (X, n, d, G, scale, r0, r1, _work) => gramSymLower(f64(X, n * d), n, d, f64(G, n * n), scale, Math.max(r0, 0), Math.min(r1, n)),
-    gemm_pk_ws_f64: () => GEMM_WS,
+    gemm_pk_ws_f64: () => GEMM_WS_F64,
     // whole memory as one f64 view: the twin indexes A/B/C by element offsets (pointers are 8-aligned)
     gemm_pk_f64: (ta, tb, m, n, k, alpha, A, lda, B, ldb, beta, C, ldc, uplo, doff, _work) => {
       const all = new Float64Array(mem.buffer);
@@ -263,7 +260,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
     },
     eigh_range_scale_f64: (A, n) => rangeScale(f64(A, n * n), n),
     // the blocked solver's twin is the unblocked reference (same contract, equal to rounding)
-    eigh_blk_ws_f64: (n) => 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + GEMM_WS + 16,
+    eigh_blk_ws_f64: eighWorkF64,
     eigvalsh_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(W, n).set(r.values);
@@ -276,7 +273,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       return r.status;
     },
     // divide and conquer: the twins share the contract (QL inside; equal to rounding, not bitwise)
-    stedc_ws_f64: (n) => n * n + 272 * n + GEMM_WS + 64,
+    stedc_ws_f64: stedcWorkF64,
     stedc_f64: (diag, off, n, Z, _work) => {
       const d = f64(diag, n),
         e = f64(off, n),
@@ -287,10 +284,7 @@ export function tsKernels(mem: HostMemory): KernelExports {
       for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) out[i * n + j] = z[j * n + i];
       return st;
     },
-    eigh_dc_ws_f64: (n) => {
-      const blk = 3 * n + (64 + 3 * 128) * n + 2 * 128 * 128 + 128 + GEMM_WS + 16;
-      return 2 * n + 2 + n * n + Math.max(blk, n * n + 272 * n + GEMM_WS + 64);
-    },
+    eigh_dc_ws_f64: eighDcWorkF64,
     eigh_dc_f64: (A, n, W, _work) => {
       const r = eigh(f64(A, n * n), n);
       f64(A, n * n).set(r.vectors);

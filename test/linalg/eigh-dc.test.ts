@@ -81,11 +81,10 @@ describe('stedc_f64 (divide and conquer on a tridiagonal)', () => {
     }
     expect(worst).toBeLessThan(1e-10);
   });
-  it('workspace formulas match the exports', () => {
+  it('workspace formulas match the Wasm exports (the TS twins take theirs from the same functions)', () => {
     for (const n of [0, 1, 7, 129, 1000]) {
       expect(L.stedcWorkF64(n)).toBe(rts.release.exports.stedc_ws_f64(n));
       expect(L.eighDcWorkF64(n)).toBe(rts.release.exports.eigh_dc_ws_f64(n));
-      expect(L.eighDcWorkF64(n)).toBe(rts.ts.exports.eigh_dc_ws_f64(n));
     }
   });
 });
