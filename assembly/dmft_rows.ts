@@ -74,12 +74,7 @@ export function dotaxpy1(x: usize, w: usize, y: usize, c: f64, n: i32): f64 {
     }
     s = hsum(a0);
   }
-  for (; i < n; i++) {
-    const vx = ld(x, i);
-    s += vx * ld(w, i);
-    st(y, i, ld(y, i) + c * vx);
-  }
-  return s;
+  return rowTail(x, w, y, c, i, n, s);
 }
 
 /** Fused symv row for the (d, o) pair: q1 = Σ md·xd, q2 = Σ mo·xo, q3 = Σ md·xo, q4 = Σ mo·xd over i < n, and
@@ -180,10 +175,10 @@ export function dot4axpy22x2(
   u1 = t1; u2 = t2; u3 = t3; u4 = t4;
 }
 
-// Entries [i0, i1) of one row x: returns Σ x_i·w_i and does y_i += c·x_i (the few entries a row of a
-// four-row block has beyond the block's common part).
-@inline export function rowTail(x: usize, w: usize, y: usize, c: f64, i0: i32, i1: i32): f64 {
-  let s: f64 = 0;
+// Entries [i0, i1) of one row x: returns s0 + Σ x_i·w_i (summed in order) and does y_i += c·x_i (the
+// few entries a row of a four-row block has beyond the block's common part; dotaxpy1's scalar part).
+@inline export function rowTail(x: usize, w: usize, y: usize, c: f64, i0: i32, i1: i32, s0: f64 = 0): f64 {
+  let s = s0;
   for (let i = i0; i < i1; i++) {
     const v = ld(x, i);
     s += v * ld(w, i);
@@ -227,6 +222,19 @@ export function dotaxpy4(x0: usize, x1: usize, x2: usize, x3: usize, w: usize, y
   q1 = s0; q2 = s1; q3 = s2; q4 = s3;
 }
 
+// A row pair r (xd0, xo0) and r+1 (xd1, xo1) on the entries < r+1: dot4axpy22x2 on their common
+// entries < r, then row r+1's entry r, continuing its dots u1…u4 and the axpy into yd, yo.
+@inline function pairRows(
+  xd0: usize, xo0: usize, xd1: usize, xo1: usize, md: usize, mo: usize, yd: usize, yo: usize,
+  cdd0: f64, cdo0: f64, cod0: f64, coo0: f64, cdd1: f64, cdo1: f64, cod1: f64, coo1: f64, r: i32,
+): void {
+  dot4axpy22x2(xd0, xo0, xd1, xo1, md, mo, yd, yo, cdd0, cdo0, cod0, coo0, cdd1, cdo1, cod1, coo1, r);
+  const xd = ld(xd1, r), xo = ld(xo1, r), wd = ld(md, r), wo = ld(mo, r);
+  u1 += wd * xd; u2 += wo * xo; u3 += wd * xo; u4 += wo * xd;
+  st(yd, r, ld(yd, r) + (cdd1 * xd + cdo1 * xo));
+  st(yo, r, ld(yo, r) + (cod1 * xd + coo1 * xo));
+}
+
 /** Steps 7+8's sweep (dmft.ts step, dmft_grid.ts D31–D32) over rows r ∈ [r0, r1) of C_d, C_o, R_d, R_o: symv
  *  with M_R into yUd/yUo, dots with M_C and response axpys into yD/yO. Rows go two at a time (dot4axpy22x2; on two workers the
  *  split rows are even, so one thread and two workers group the same rows). Four rows at a time (two dots per row with combined weights, to fit the
@@ -242,30 +250,20 @@ export function sweepMemory(Cd: usize, Co: usize, Rd: usize, Ro: usize, MRd: usi
     const c1 = (m - 1) * mo, c2 = md + (m - 2) * mo;
     const md1 = ld(MRd, r + 1), mo1 = ld(MRo, r + 1);
     const e1 = (m - 1) * mo1, e2 = md1 + (m - 2) * mo1;
-    // C rows r and r+1 on their common entries < r, then row r+1's entry r, then the diagonals (dot only)
-    dot4axpy22x2(cdr, cor, cdr1, cor1, MRd, MRo, yUd, yUo, md, c1, mo, c2, md1, e1, mo1, e2, r);
-    let a1 = q1, a2 = q2, a3 = q3, a4 = q4, b1 = u1, b2 = u2, b3 = u3, b4 = u4;
-    let xd = ld(cdr1, r), xo = ld(cor1, r), wd = ld(MRd, r), wo = ld(MRo, r);
-    b1 += wd * xd; b2 += wo * xo; b3 += wd * xo; b4 += wo * xd;
-    st(yUd, r, ld(yUd, r) + (md1 * xd + e1 * xo));
-    st(yUo, r, ld(yUo, r) + (mo1 * xd + e2 * xo));
+    // C rows r and r+1 on entries < r+1, then the diagonals (dot only)
+    pairRows(cdr, cor, cdr1, cor1, MRd, MRo, yUd, yUo, md, c1, mo, c2, md1, e1, mo1, e2, r);
     const xdd = ld(cdr, r), xoo = ld(cor, r);
-    let ud = (a1 + md * xdd) + (m - 1) * (a2 + mo * xoo);
-    let uo = (a3 + md * xoo) + (a4 + mo * xdd) + (m - 2) * (a2 + mo * xoo);
+    let ud = (q1 + md * xdd) + (m - 1) * (q2 + mo * xoo);
+    let uo = (q3 + md * xoo) + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
     const ydd = ld(cdr1, r + 1), yoo = ld(cor1, r + 1);
-    let ud1 = (b1 + md1 * ydd) + (m - 1) * (b2 + mo1 * yoo);
-    let uo1 = (b3 + md1 * yoo) + (b4 + mo1 * ydd) + (m - 2) * (b2 + mo1 * yoo);
+    let ud1 = (u1 + md1 * ydd) + (m - 1) * (u2 + mo1 * yoo);
+    let uo1 = (u3 + md1 * yoo) + (u4 + mo1 * ydd) + (m - 2) * (u2 + mo1 * yoo);
     // R rows r and r+1 likewise (their diagonals are 0: nothing after the entries < r+1)
-    dot4axpy22x2(rdr, ror, rdr1, ror1, MCd, MCo, yD, yO, md, c1, mo, c2, md1, e1, mo1, e2, r);
-    a1 = q1; a2 = q2; a3 = q3; a4 = q4; b1 = u1; b2 = u2; b3 = u3; b4 = u4;
-    xd = ld(rdr1, r); xo = ld(ror1, r); wd = ld(MCd, r); wo = ld(MCo, r);
-    b1 += wd * xd; b2 += wo * xo; b3 += wd * xo; b4 += wo * xd;
-    st(yD, r, ld(yD, r) + (md1 * xd + e1 * xo));
-    st(yO, r, ld(yO, r) + (mo1 * xd + e2 * xo));
-    ud += a1 + (m - 1) * a2;
-    uo += a3 + a4 + (m - 2) * a2;
-    ud1 += b1 + (m - 1) * b2;
-    uo1 += b3 + b4 + (m - 2) * b2;
+    pairRows(rdr, ror, rdr1, ror1, MCd, MCo, yD, yO, md, c1, mo, c2, md1, e1, mo1, e2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    ud1 += u1 + (m - 1) * u2;
+    uo1 += u3 + u4 + (m - 2) * u2;
     st(yUd, r, ld(yUd, r) + ud);
     st(yUo, r, ld(yUo, r) + uo);
     st(yUd, r + 1, ld(yUd, r + 1) + ud1);

@@ -216,6 +216,40 @@ function dot4axpy22x2(
   u4 = t4;
 }
 
+/** pairRows of assembly/dmft_rows.ts: rows r (from o) and r+1 (from o1) on entries < r+1 (dot4axpy22x2 on the
+ *  common entries < r, then row r+1's entry r continuing u1…u4 and the axpy). */
+function pairRows(
+  xd: F64,
+  xo: F64,
+  o: number,
+  o1: number,
+  wd: F64,
+  wo: F64,
+  yd: F64,
+  yo: F64,
+  a: number,
+  b: number,
+  c: number,
+  d: number,
+  e: number,
+  f: number,
+  g: number,
+  h: number,
+  r: number,
+): void {
+  dot4axpy22x2(xd, xo, o, o1, wd, wo, yd, yo, a, b, c, d, e, f, g, h, r);
+  const vd = xd[o1 + r],
+    vo = xo[o1 + r],
+    pd = wd[r],
+    po = wo[r];
+  u1 += pd * vd;
+  u2 += po * vo;
+  u3 += pd * vo;
+  u4 += po * vd;
+  yd[r] = yd[r] + (e * vd + f * vo);
+  yo[r] = yo[r] + (g * vd + h * vo);
+}
+
 /** Steps 7+8's sweep over rows [r0, r1) of C_d, C_o, R_d, R_o: the symv with M_R into yUd/yUo, the dots with
  *  M_C and the response axpys into yD/yO. */
 export function sweepMemory(
@@ -247,58 +281,22 @@ export function sweepMemory(
       mo1 = MRo[r + 1];
     const e1 = (m - 1) * mo1,
       e2 = md1 + (m - 2) * mo1;
-    // C rows r and r+1 on their common entries < r, row r+1's entry r, the diagonals (dot only)
-    dot4axpy22x2(Cd, Co, o, o1, MRd, MRo, yUd, yUo, md, c1, mo, c2, md1, e1, mo1, e2, r);
-    let a1 = q1,
-      a2 = q2,
-      a3 = q3,
-      a4 = q4,
-      b1 = u1,
-      b2 = u2,
-      b3 = u3,
-      b4 = u4;
-    let xd = Cd[o1 + r],
-      xo = Co[o1 + r],
-      wd = MRd[r],
-      wo = MRo[r];
-    b1 += wd * xd;
-    b2 += wo * xo;
-    b3 += wd * xo;
-    b4 += wo * xd;
-    yUd[r] = yUd[r] + (md1 * xd + e1 * xo);
-    yUo[r] = yUo[r] + (mo1 * xd + e2 * xo);
+    // C rows r and r+1 on entries < r+1, then the diagonals (dot only)
+    pairRows(Cd, Co, o, o1, MRd, MRo, yUd, yUo, md, c1, mo, c2, md1, e1, mo1, e2, r);
     const xdd = Cd[o + r],
       xoo = Co[o + r];
-    let ud = a1 + md * xdd + (m - 1) * (a2 + mo * xoo);
-    let uo = a3 + md * xoo + (a4 + mo * xdd) + (m - 2) * (a2 + mo * xoo);
+    let ud = q1 + md * xdd + (m - 1) * (q2 + mo * xoo);
+    let uo = q3 + md * xoo + (q4 + mo * xdd) + (m - 2) * (q2 + mo * xoo);
     const ydd = Cd[o1 + r + 1],
       yoo = Co[o1 + r + 1];
-    let ud1 = b1 + md1 * ydd + (m - 1) * (b2 + mo1 * yoo);
-    let uo1 = b3 + md1 * yoo + (b4 + mo1 * ydd) + (m - 2) * (b2 + mo1 * yoo);
+    let ud1 = u1 + md1 * ydd + (m - 1) * (u2 + mo1 * yoo);
+    let uo1 = u3 + md1 * yoo + (u4 + mo1 * ydd) + (m - 2) * (u2 + mo1 * yoo);
     // R rows r and r+1 likewise (their diagonals are 0)
-    dot4axpy22x2(Rd, Ro, o, o1, MCd, MCo, yD, yO, md, c1, mo, c2, md1, e1, mo1, e2, r);
-    a1 = q1;
-    a2 = q2;
-    a3 = q3;
-    a4 = q4;
-    b1 = u1;
-    b2 = u2;
-    b3 = u3;
-    b4 = u4;
-    xd = Rd[o1 + r];
-    xo = Ro[o1 + r];
-    wd = MCd[r];
-    wo = MCo[r];
-    b1 += wd * xd;
-    b2 += wo * xo;
-    b3 += wd * xo;
-    b4 += wo * xd;
-    yD[r] = yD[r] + (md1 * xd + e1 * xo);
-    yO[r] = yO[r] + (mo1 * xd + e2 * xo);
-    ud += a1 + (m - 1) * a2;
-    uo += a3 + a4 + (m - 2) * a2;
-    ud1 += b1 + (m - 1) * b2;
-    uo1 += b3 + b4 + (m - 2) * b2;
+    pairRows(Rd, Ro, o, o1, MCd, MCo, yD, yO, md, c1, mo, c2, md1, e1, mo1, e2, r);
+    ud += q1 + (m - 1) * q2;
+    uo += q3 + q4 + (m - 2) * q2;
+    ud1 += u1 + (m - 1) * u2;
+    uo1 += u3 + u4 + (m - 2) * u2;
     yUd[r] = yUd[r] + ud;
     yUo[r] = yUo[r] + uo;
     yUd[r + 1] = yUd[r + 1] + ud1;
