@@ -2,7 +2,7 @@
 // kernel, copy the result out and release the arena (mark/reset). Resident helpers (`*Ptr`) take
 // pointers to buffers the caller already owns in the arena and never allocate.
 // Layouts are row-major f64 throughout; see assembly/blas.ts, assembly/eigh.ts, assembly/kernel.ts.
-import { GEMM_KC, GEMM_MC, GEMM_NC, GEMM_TILE_F64 } from '../gen/kernel_layout.js';
+import { DC_PANEL, eighDcWorkF64, eighWorkF64, GEMM_WS_F64, stedcWorkF64 } from './workspace.js';
 import type { WasmRuntime } from '../wasm/runtime.js';
 import type { Executor } from '../wasm/exec.js';
 import { KMAP_KIND } from '../gen/kernel_layout.js';
@@ -39,8 +39,7 @@ export function gramStrips(n: number, parts: number): number[] {
   return b;
 }
 
-/** f64 workspace of one gemm_pk_f64 call (= the export gemm_pk_ws_f64(); one per concurrent call). */
-export const GEMM_WS_F64 = GEMM_MC * GEMM_KC + GEMM_KC * GEMM_NC + GEMM_TILE_F64;
+export { eighDcWorkF64, eighWorkF64, GEMM_WS_F64, stedcWorkF64 } from './workspace.js';
 
 /** Resident: G = scale·X Xᵀ (full, symmetric). X: n×d at xPtr, G: n×n at gPtr. workPtr: a
  *  GEMM_WS_F64 workspace (allocated and released here when omitted). */
@@ -179,27 +178,12 @@ export function kmap(rt: WasmRuntime, src: Arr, kind: KmapKind | number, opts: K
 
 // ------------------------------------------------------------------ eigensolver
 
-/** Panel width of the blocked reduction (assembly/eigh.ts NB). */
-const EIGH_NB = 64;
-/** Reflectors per back-transformation block (NBQ in assembly/eigh.ts). */
-const EIGH_NBQ = 128;
-const EIGH_QW = Math.max(EIGH_NBQ, 2 * EIGH_NB);
-/** f64 workspace entries eigh_blk_f64 needs (= the export eigh_blk_ws_f64(n)). */
-export const eighWorkF64 = (n: number) => 3 * n + (EIGH_NB + 3 * EIGH_QW) * n + 2 * EIGH_NBQ * EIGH_NBQ + EIGH_NBQ + GEMM_WS_F64 + 16;
-
 /** Resident: A (n×n at aPtr) is overwritten by eigenvectors in columns; values ascending at wPtr;
  *  workPtr ≥ eighWorkF64(n) f64 (blocked reduction, eigh_blk_f64). Returns 0 or nonzero if QL did
  *  not converge. */
 export function eighPtr(rt: WasmRuntime, aPtr: number, n: number, wPtr: number, workPtr: number): number {
   return rt.exports.eigh_blk_f64(aPtr, n, wPtr, workPtr);
 }
-
-/** f64 workspace entries stedc_f64 needs (= the export stedc_ws_f64(n)). */
-/** Rows per product panel of a divide-and-conquer merge (DC_PANEL in assembly/eigh.ts). */
-const DC_PANEL = 256;
-export const stedcWorkF64 = (n: number) => n * n + (DC_PANEL + 16) * n + GEMM_WS_F64 + 64;
-/** f64 workspace entries eigh_dc_f64 needs (= the export eigh_dc_ws_f64(n)): ≈ 2n². */
-export const eighDcWorkF64 = (n: number) => 2 * n + 2 + n * n + Math.max(eighWorkF64(n), stedcWorkF64(n));
 
 /** Resident divide-and-conquer eigh (dsyevd order: blocked reduction, stedc, blocked
  *  back-transformation). Same contract as eighPtr; workPtr ≥ eighDcWorkF64(n) f64. */

@@ -2,7 +2,7 @@
 // ArrayBuffer-backed memory. Engines run unchanged where WebAssembly is missing (or to cross-check
 // a whole pipeline against the Wasm kernels: same results to rounding, different summation order).
 // This is the only production module that imports src/ref (test/wasm/boundary.test.ts checks it).
-import { eighDcWorkF64, eighWorkF64, GEMM_WS_F64, stedcWorkF64 } from '../linalg/index.js';
+import { eighDcWorkF64, eighWorkF64, GEMM_WS_F64, stedcWorkF64 } from '../linalg/workspace.js';
 import { axpy, dot, gemm, gemmNt, gemmPk, gemv, gramSymLower, nrm2, scale } from '../ref/blas.js';
 import { applyQ as applyQTs, eigh, lanczos, rangeScale, tql as tqlTs, tridiag as tridiagTs, tridiagSolve } from '../ref/eigh.js';
 import { expFast, kfun, kmap } from '../ref/kmap.js';
